@@ -1,0 +1,188 @@
+// Package check is the engine: a Check returns a Result; a Runner runs many
+// in parallel with a per-check timeout and streams progress as values. A
+// check never prints.
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status is a check's outcome. Error means the check itself could not run
+// (timeout, the probe's own DNS failure, a refused blocklist query): it is
+// never a Fail.
+type Status int
+
+// The statuses, from best to worst for sorting; Skip and Error sit apart.
+const (
+	Pass Status = iota
+	Warn
+	Fail
+	Skip
+	Error
+)
+
+var statusNames = [...]string{"pass", "warn", "fail", "skip", "error"}
+
+// String returns the lower-case name used in JSON ("pass", "warn" ...).
+func (s Status) String() string {
+	if int(s) < len(statusNames) && s >= 0 {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("status(%d)", int(s))
+}
+
+// MarshalJSON writes the lower-case name.
+func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// UnmarshalJSON reads the lower-case name.
+func (s *Status) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return err
+	}
+	st, ok := ParseStatus(name)
+	if !ok {
+		return fmt.Errorf("unknown status %q", name)
+	}
+	*s = st
+	return nil
+}
+
+// ParseStatus reads a status name.
+func ParseStatus(name string) (Status, bool) {
+	for i, n := range statusNames {
+		if strings.EqualFold(n, name) {
+			return Status(i), true
+		}
+	}
+	return 0, false
+}
+
+// Bad reports whether the status means something needs attention (Warn, Fail, Error).
+func (s Status) Bad() bool { return s == Warn || s == Fail || s == Error }
+
+// Result is what a check found.
+type Result struct {
+	ID       string        `json:"id"`       // stable, dotted: "api.auth"
+	Category string        `json:"category"` // api | crm | smtp | domain | content | cache
+	Title    string        `json:"title"`
+	Status   Status        `json:"status"`
+	Summary  string        `json:"summary"` // one plain sentence
+	Details  []string      `json:"details"` // evidence, secrets masked
+	Duration time.Duration `json:"-"`
+	Articles []string      `json:"articles"` // knowledge articles that explain this outcome
+}
+
+// MarshalJSON adds duration_ms as DESIGN.md specifies.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	details, articles := r.Details, r.Articles
+	if details == nil {
+		details = []string{}
+	}
+	if articles == nil {
+		articles = []string{}
+	}
+	p := plain(r)
+	p.Details, p.Articles = details, articles
+	return json.Marshal(struct {
+		plain
+		DurationMS float64 `json:"duration_ms"`
+	}{p, float64(r.Duration.Microseconds()) / 1000})
+}
+
+// Check is one test. Run must honour ctx (the runner sets the deadline) and
+// must not print. Requires names checks that must pass (or warn) first; if
+// one of them did not, the runner skips this check and says why.
+type Check struct {
+	ID       string
+	Category string
+	Title    string
+	Requires []string
+	Run      func(ctx context.Context) Result
+}
+
+// Passf builds a passing result with a formatted summary.
+func Passf(format string, a ...any) Result {
+	return Result{Status: Pass, Summary: fmt.Sprintf(format, a...)}
+}
+
+// Warnf builds a warning result.
+func Warnf(format string, a ...any) Result {
+	return Result{Status: Warn, Summary: fmt.Sprintf(format, a...)}
+}
+
+// Failf builds a failing result.
+func Failf(format string, a ...any) Result {
+	return Result{Status: Fail, Summary: fmt.Sprintf(format, a...)}
+}
+
+// Skipf builds a skipped result; the summary says why.
+func Skipf(format string, a ...any) Result {
+	return Result{Status: Skip, Summary: fmt.Sprintf(format, a...)}
+}
+
+// Errorf builds a could-not-test result; the summary says why.
+func Errorf(format string, a ...any) Result {
+	return Result{Status: Error, Summary: fmt.Sprintf(format, a...)}
+}
+
+// With returns r with details appended.
+func (r Result) With(details ...string) Result {
+	r.Details = append(r.Details, details...)
+	return r
+}
+
+// Explain returns r with the knowledge articles that explain it appended.
+func (r Result) Explain(articles ...string) Result {
+	r.Articles = append(r.Articles, articles...)
+	return r
+}
+
+// Summary counts results by status.
+type Summary struct {
+	Pass  int `json:"pass"`
+	Warn  int `json:"warn"`
+	Fail  int `json:"fail"`
+	Skip  int `json:"skip"`
+	Error int `json:"error"`
+}
+
+// Summarize counts results by status.
+func Summarize(results []Result) Summary {
+	var s Summary
+	for _, r := range results {
+		switch r.Status {
+		case Pass:
+			s.Pass++
+		case Warn:
+			s.Warn++
+		case Fail:
+			s.Fail++
+		case Skip:
+			s.Skip++
+		case Error:
+			s.Error++
+		}
+	}
+	return s
+}
+
+// OK reports whether the run passes: no Fail or Error, and no Warn when strict.
+func (s Summary) OK(strict bool) bool {
+	return s.Fail == 0 && s.Error == 0 && (!strict || s.Warn == 0)
+}
+
+// KnownIDs are the stable check IDs (DESIGN.md). Knowledge lint accepts only these.
+var KnownIDs = []string{
+	"api.config", "api.reachability", "api.auth", "api.ratelimit", "api.clock", "api.endpoints",
+	"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping",
+	"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send",
+	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl",
+	"content.prompt", "content.spam",
+	"cache.redis",
+}

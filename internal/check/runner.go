@@ -1,0 +1,176 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultTimeout bounds each check when the runner is given none.
+const DefaultTimeout = 10 * time.Second
+
+// EventKind says what happened to a check.
+type EventKind int
+
+// The progress events, in the order a check goes through them.
+const (
+	Started EventKind = iota
+	Finished
+)
+
+func (k EventKind) String() string {
+	if k == Started {
+		return "started"
+	}
+	return "finished"
+}
+
+// Event is one progress report from the runner. Result is set on Finished.
+type Event struct {
+	Kind   EventKind
+	ID     string
+	Index  int // position of the check in the list given to Run
+	Total  int
+	Result Result
+}
+
+// Runner runs checks in parallel, each under its own timeout.
+type Runner struct {
+	// Timeout bounds each check (DefaultTimeout when zero).
+	Timeout time.Duration
+	// Scrub, when set, is applied to every string of every result.
+	Scrub func(string) string
+	// Progress, when set, receives Started and Finished events. It is called
+	// from the checks' goroutines and must not block for long.
+	Progress func(Event)
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Run runs every check and returns their results in the order given. Checks
+// whose Requires did not pass are skipped with a stated reason. Cancelling
+// ctx ends every check still running with Error "cancelled".
+func (r *Runner) Run(ctx context.Context, checks []Check) []Result {
+	timeout := r.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	now := r.Now
+	if now == nil {
+		now = time.Now
+	}
+	results := make([]Result, len(checks))
+	done := make(map[string]chan struct{}, len(checks))
+	for _, c := range checks {
+		done[c.ID] = make(chan struct{})
+	}
+	var mu sync.Mutex // guards results reads of prerequisites
+	var wg sync.WaitGroup
+	for i, c := range checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[c.ID])
+			res := r.runOne(ctx, c, timeout, now, func(id string) (Result, bool) {
+				ch, ok := done[id]
+				if !ok {
+					return Result{}, false
+				}
+				select {
+				case <-ch:
+				case <-ctx.Done():
+					return Result{}, false
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for j, o := range checks {
+					if o.ID == id {
+						return results[j], true
+					}
+				}
+				return Result{}, false
+			}, i, len(checks))
+			mu.Lock()
+			results[i] = res
+			mu.Unlock()
+			if r.Progress != nil {
+				r.Progress(Event{Kind: Finished, ID: c.ID, Index: i, Total: len(checks), Result: res})
+			}
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now func() time.Time,
+	prereq func(string) (Result, bool), index, total int) Result {
+	fill := func(res Result) Result {
+		res.ID, res.Category, res.Title = c.ID, c.Category, c.Title
+		if r.Scrub != nil {
+			res.Summary = r.Scrub(res.Summary)
+			res.Details = append([]string(nil), res.Details...)
+			for i := range res.Details {
+				res.Details[i] = r.Scrub(res.Details[i])
+			}
+		}
+		return res
+	}
+	for _, id := range c.Requires {
+		pr, ok := prereq(id)
+		if !ok {
+			if ctx.Err() != nil {
+				return fill(Errorf("Cancelled before it could run."))
+			}
+			continue
+		}
+		if pr.Status != Pass && pr.Status != Warn {
+			return fill(Skipf("Not run: %s did not pass (%s).", id, pr.Status).With(pr.Summary))
+		}
+	}
+	if r.Progress != nil {
+		r.Progress(Event{Kind: Started, ID: c.ID, Index: index, Total: total})
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := now()
+	resc := make(chan Result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				resc <- Errorf("Pitstop hit an internal error while running this check: %v", p).
+					With(firstLines(string(debug.Stack()), 8)...)
+			}
+		}()
+		resc <- c.Run(cctx)
+	}()
+	var res Result
+	select {
+	case res = <-resc:
+	case <-cctx.Done():
+		// The check did not honour its context in time; do not wait for it.
+		res = timeoutResult(ctx, timeout)
+	}
+	res.Duration = now().Sub(start)
+	if res.Status == Pass && res.Summary == "" {
+		res.Summary = "OK."
+	}
+	return fill(res)
+}
+
+func timeoutResult(parent context.Context, timeout time.Duration) Result {
+	if errors.Is(parent.Err(), context.Canceled) {
+		return Errorf("Cancelled.")
+	}
+	return Errorf("Could not test: no answer within %s (the timeout). The service may be down or a firewall may be dropping the connection.", timeout)
+}
+
+func firstLines(s string, n int) []string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return lines
+}

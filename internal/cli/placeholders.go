@@ -1,0 +1,27 @@
+package cli
+
+// Temporary constructors; each is replaced by its own file as the command is built.
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+func notBuilt(use, short string) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, RunE: func(*cobra.Command, []string) error {
+		return usageErrf("%s is not available in this build yet", use)
+	}}
+}
+
+func newTUICmd(app *App) *cobra.Command          { return notBuilt("tui", "the interactive wizard") }
+func runTUI(ctx context.Context, app *App) error { return usageErrf("the wizard is not available yet") }
+func newCheckCmd(app *App) *cobra.Command        { return notBuilt("check", "run checks, no UI") }
+func newDiagnoseCmd(app *App) *cobra.Command {
+	return notBuilt("diagnose", "match an error to articles")
+}
+func newKBCmd(app *App) *cobra.Command        { return notBuilt("kb", "the knowledge base") }
+func newChecklistCmd(app *App) *cobra.Command { return notBuilt("checklist", "checklists") }
+func newReportCmd(app *App) *cobra.Command    { return notBuilt("report", "the escalation report") }
+func newMonitorCmd(app *App) *cobra.Command   { return notBuilt("monitor", "probe the API repeatedly") }
+func newDemoCmd(app *App) *cobra.Command      { return notBuilt("demo", "the sandbox") }

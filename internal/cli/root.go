@@ -1,0 +1,234 @@
+// Package cli is Pitstop's command line: cobra commands run through fang,
+// global flags, output formats and exit codes. It calls the same packages the
+// TUI does.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/config"
+)
+
+// Exit codes (DESIGN.md).
+const (
+	ExitOK       = 0 // all checks pass
+	ExitFailed   = 1 // a check failed
+	ExitUsage    = 2 // usage or configuration error
+	ExitInternal = 3 // Pitstop itself failed
+)
+
+// ExitError carries an exit code. A nil Err means "exit quietly with Code"
+// (the output already said what happened).
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageErr wraps err as a usage/configuration error (exit 2).
+func usageErr(err error) error { return &ExitError{Code: ExitUsage, Err: err} }
+
+// usageErrf formats a usage/configuration error (exit 2).
+func usageErrf(format string, a ...any) error { return usageErr(fmt.Errorf(format, a...)) }
+
+// Options are the global flags.
+type Options struct {
+	ConfigPath string
+	Profile    string
+	Lang       string
+	KBDir      string
+	Theme      string
+	Timeout    time.Duration
+	NoColor    bool
+	LogFile    string
+	Debug      bool
+	Accessible bool
+}
+
+// App is what every command shares: the global options and the settings,
+// loaded once on first use.
+type App struct {
+	Opts    Options
+	Version string
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
+
+	cfg      *config.Config
+	profile  *config.Profile
+	scrubber *config.Scrubber
+	logFile  io.Closer
+}
+
+// LoadProfile loads the config and picks the profile named by --profile.
+// Configuration problems come back as exit-2 errors.
+func (a *App) LoadProfile() (*config.Config, *config.Profile, error) {
+	if a.profile != nil {
+		return a.cfg, a.profile, nil
+	}
+	cfg, err := config.Load(a.Opts.ConfigPath)
+	if err != nil {
+		return nil, nil, usageErr(err)
+	}
+	p, err := cfg.Profile(a.Opts.Profile)
+	if err != nil {
+		return nil, nil, usageErr(err)
+	}
+	a.cfg, a.profile, a.scrubber = cfg, p, cfg.Scrubber()
+	return cfg, p, nil
+}
+
+// Scrubber returns the scrubber for the loaded config (nil before loading).
+func (a *App) Scrubber() *config.Scrubber { return a.scrubber }
+
+// NewRoot builds the root command with every subcommand.
+func NewRoot(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pitstop",
+		Short: "Troubleshoot your AI marketing stack: API, CRM, email and domain",
+		Long: `Pitstop walks you from "it doesn't work" to a fix or a ready escalation.
+Pick what you see or paste the error; Pitstop runs live checks against your API key,
+CRM and email settings, explains the result in plain words and, when it can't be
+fixed here, writes the escalation report.`,
+		Example: `  pitstop                          # the guided wizard
+  pitstop demo                     # try it on the built-in sandbox
+  pitstop check --format json      # every check, for CI
+  pitstop diagnose "535 5.7.8 Error: authentication failed"`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return app.validateGlobal()
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app) },
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&app.Opts.ConfigPath, "config", "", "config file (default $PITSTOP_CONFIG, else $XDG_CONFIG_HOME/pitstop/config.yaml)")
+	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: the file's default_profile)")
+	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: en or es")
+	f.StringVar(&app.Opts.KBDir, "kb", "", "extra knowledge directory: adds or replaces articles by id")
+	f.StringVar(&app.Opts.Theme, "theme", "", "theme: dark, light or high-contrast (default: follows the terminal)")
+	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "time limit for each check")
+	f.BoolVar(&app.Opts.NoColor, "no-color", false, "no colors in the output")
+	f.StringVar(&app.Opts.LogFile, "log-file", "", "activity log (default $XDG_STATE_HOME/pitstop/pitstop.log)")
+	f.BoolVar(&app.Opts.Debug, "debug", false, "log debug details (secrets stay masked)")
+	root.Flags().BoolVar(&app.Opts.Accessible, "accessible", false, "plain prompts for screen readers (automatic when TERM=dumb)")
+
+	root.AddCommand(
+		newTUICmd(app),
+		newCheckCmd(app),
+		newDiagnoseCmd(app),
+		newKBCmd(app),
+		newChecklistCmd(app),
+		newReportCmd(app),
+		newMonitorCmd(app),
+		newDemoCmd(app),
+	)
+	return root
+}
+
+func defaultLang() string {
+	for _, v := range []string{"PITSTOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if s := os.Getenv(v); s != "" {
+			if len(s) >= 2 && s[:2] == "es" {
+				return "es"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+func (a *App) validateGlobal() error {
+	if a.Opts.Lang != "en" && a.Opts.Lang != "es" {
+		return usageErrf("--lang is %q; expected en or es", a.Opts.Lang)
+	}
+	switch a.Opts.Theme {
+	case "", "dark", "light", "high-contrast":
+	default:
+		return usageErrf("--theme is %q; expected dark, light or high-contrast", a.Opts.Theme)
+	}
+	if a.Opts.Timeout <= 0 {
+		return usageErrf("--timeout must be more than zero (for example 10s)")
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		a.Opts.NoColor = true
+	}
+	return a.setupLog()
+}
+
+// Execute runs Pitstop with the process arguments and returns the exit code.
+func Execute(version string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := &App{Version: version, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	return run(ctx, app, os.Args[1:])
+}
+
+func run(ctx context.Context, app *App, args []string) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(app.Stderr, "pitstop: internal error: %v\nPlease report this with `pitstop --version` and the command you ran.\n", p)
+			code = ExitInternal
+		}
+	}()
+	defer app.closeLog()
+	root := NewRoot(app)
+	root.SetArgs(args)
+	root.SetIn(app.Stdin)
+	root.SetOut(app.Stdout)
+	root.SetErr(app.Stderr)
+	err := fang.Execute(ctx, root,
+		fang.WithVersion(version(app.Version)),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
+			var ee *ExitError
+			if errors.As(err, &ee) && ee.Err == nil {
+				return
+			}
+			fang.DefaultErrorHandler(w, styles, app.Scrubber().ScrubError(err))
+		}),
+	)
+	return exitCode(err)
+}
+
+func version(v string) string {
+	if v == "" {
+		return "dev"
+	}
+	return v
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	var ce *config.Error
+	var ces config.Errors
+	if errors.As(err, &ce) || errors.As(err, &ces) {
+		return ExitUsage
+	}
+	// cobra's own flag and argument errors are usage errors.
+	return ExitUsage
+}

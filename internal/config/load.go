@@ -1,0 +1,325 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Error is a configuration problem: which file, which line, what was expected.
+// The command line maps it to exit code 2.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	case e.File != "":
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return e.Msg
+}
+
+// Errors is a list of configuration problems, reported together.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// envRef matches ${NAME}.
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// UnmarshalYAML reads a secret written inline or as ${VAR}. The value is
+// resolved here so Source can say where it came from.
+func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return &Error{Line: n.Line, Msg: "expected a text value for a secret"}
+	}
+	raw := n.Value
+	if m := envRef.FindStringSubmatch(strings.TrimSpace(raw)); m != nil && strings.TrimSpace(raw) == m[0] {
+		*s = Secret{value: os.Getenv(m[1]), source: "env:" + m[1]}
+		return nil
+	}
+	var unset []string
+	v := envRef.ReplaceAllStringFunc(raw, func(ref string) string {
+		name := envRef.FindStringSubmatch(ref)[1]
+		val, ok := os.LookupEnv(name)
+		if !ok {
+			unset = append(unset, name)
+		}
+		return val
+	})
+	src := "file"
+	if len(unset) > 0 {
+		src = "env:" + strings.Join(unset, ",")
+	}
+	*s = Secret{value: v, source: src}
+	return nil
+}
+
+// Load reads the config at path. With an empty path it looks at DefaultPath;
+// a missing default file is not an error (settings then come from the
+// environment alone), a missing explicit file is.
+func Load(path string) (*Config, error) {
+	explicit := path != ""
+	if !explicit {
+		path = DefaultPath()
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !explicit && errors.Is(err, fs.ErrNotExist) {
+			return FromEnv(), nil
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &Error{File: path, Msg: "no such file; create it (see `pitstop --help` for an example) or drop --config"}
+		}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", err)}
+	}
+	return Parse(path, data)
+}
+
+// FromEnv returns a config with one profile, "default", whose secrets come
+// from the usual environment variables.
+func FromEnv() *Config {
+	p := &Profile{Name: "default"}
+	p.applyDefaults()
+	return &Config{DefaultProfile: "default", Profiles: map[string]*Profile{"default": p}}
+}
+
+// Parse decodes config text. name is used in error messages.
+func Parse(name string, data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(name, err)
+	}
+	cfg := &Config{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(name, err)
+	}
+	cfg.Path = name
+	if len(cfg.Profiles) == 0 {
+		return nil, &Error{File: name, Line: 1, Msg: "no profiles: expected a `profiles:` map with at least one profile (for example `production:`)"}
+	}
+	var errs Errors
+	for pname, p := range cfg.Profiles {
+		if p == nil {
+			p = &Profile{}
+			cfg.Profiles[pname] = p
+		}
+		p.Name = pname
+		for _, e := range p.expand() {
+			e.File = name
+			e.Line = findLine(&root, append([]string{"profiles", pname}, e.path...)...)
+			errs = append(errs, &e.Error)
+		}
+		for _, e := range p.validate() {
+			e.File = name
+			e.Line = findLine(&root, append([]string{"profiles", pname}, e.path...)...)
+			errs = append(errs, &e.Error)
+		}
+		p.applyDefaults()
+	}
+	if cfg.DefaultProfile != "" && cfg.Profiles[cfg.DefaultProfile] == nil {
+		errs = append(errs, &Error{File: name, Line: findLine(&root, "default_profile"),
+			Msg: fmt.Sprintf("default_profile %q is not one of the profiles (%s)", cfg.DefaultProfile, strings.Join(cfg.ProfileNames(), ", "))})
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+		return nil, errs
+	}
+	return cfg, nil
+}
+
+// Profile returns the named profile; "" means the default profile (or the only one).
+func (c *Config) Profile(name string) (*Profile, error) {
+	if name == "" {
+		name = c.DefaultProfile
+	}
+	if name == "" {
+		if len(c.Profiles) == 1 {
+			for _, p := range c.Profiles {
+				return p, nil
+			}
+		}
+		if p, ok := c.Profiles["default"]; ok {
+			return p, nil
+		}
+		return nil, &Error{File: c.Path, Msg: fmt.Sprintf("several profiles (%s) and no default_profile: pick one with --profile", strings.Join(c.ProfileNames(), ", "))}
+	}
+	p, ok := c.Profiles[name]
+	if !ok {
+		return nil, &Error{File: c.Path, Msg: fmt.Sprintf("no profile %q; the profiles are: %s", name, strings.Join(c.ProfileNames(), ", "))}
+	}
+	return p, nil
+}
+
+// pathError is an Error located by its key path inside a profile.
+type pathError struct {
+	Error
+	path []string
+}
+
+func perr(msg string, path ...string) pathError { return pathError{Error: Error{Msg: msg}, path: path} }
+
+// expand replaces ${VAR} in every plain string setting.
+func (p *Profile) expand() []pathError {
+	var errs []pathError
+	ex := func(s *string, path ...string) {
+		*s = envRef.ReplaceAllStringFunc(*s, func(ref string) string {
+			name := envRef.FindStringSubmatch(ref)[1]
+			v, ok := os.LookupEnv(name)
+			if !ok {
+				errs = append(errs, perr(fmt.Sprintf("%s uses ${%s}, which is not set in the environment", strings.Join(path, "."), name), path...))
+			}
+			return v
+		})
+	}
+	ex(&p.API.Provider, "api", "provider")
+	ex(&p.API.BaseURL, "api", "base_url")
+	ex(&p.API.CAFile, "api", "ca_file")
+	for i := range p.API.Endpoints {
+		ex(&p.API.Endpoints[i], "api", "endpoints")
+	}
+	ex(&p.CRM.Provider, "crm", "provider")
+	ex(&p.CRM.BaseURL, "crm", "base_url")
+	ex(&p.CRM.Object, "crm", "object")
+	ex(&p.SMTP.Host, "smtp", "host")
+	ex(&p.SMTP.Security, "smtp", "security")
+	ex(&p.SMTP.Username, "smtp", "username")
+	ex(&p.SMTP.From, "smtp", "from")
+	ex(&p.SMTP.TestRecipient, "smtp", "test_recipient")
+	ex(&p.SMTP.CAFile, "smtp", "ca_file")
+	ex(&p.Domain.Name, "domain", "name")
+	ex(&p.Domain.DNSServer, "domain", "dns_server")
+	ex(&p.Content.PromptFile, "content", "prompt_file")
+	ex(&p.Content.EmailFile, "content", "email_file")
+	ex(&p.Content.Spamd, "content", "spamd")
+	ex(&p.Cache.RedisURL, "cache", "redis_url")
+	return errs
+}
+
+// yamlError turns a yaml.v3 error into file:line messages in plain words.
+func yamlError(file string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var errs Errors
+		for _, m := range te.Errors {
+			errs = append(errs, lineMessage(file, m))
+		}
+		return errs
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		ce.File = file
+		return ce
+	}
+	return lineMessage(file, strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+var (
+	lineRe    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownRe = regexp.MustCompile(`^field (\S+) not found in type config\.(\w+)$`)
+	typeRe    = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+)
+
+func lineMessage(file, m string) *Error {
+	e := &Error{File: file, Msg: m}
+	if sm := lineRe.FindStringSubmatch(m); sm != nil {
+		e.Line, _ = strconv.Atoi(sm[1])
+		e.Msg = sm[2]
+	}
+	if sm := unknownRe.FindStringSubmatch(e.Msg); sm != nil {
+		e.Msg = fmt.Sprintf("unknown key %q; expected one of: %s", sm[1], strings.Join(knownKeys(sm[2]), ", "))
+	} else if sm := typeRe.FindStringSubmatch(e.Msg); sm != nil {
+		e.Msg = fmt.Sprintf("%q is not valid here: expected %s", sm[2], plainType(sm[3]))
+	}
+	return e
+}
+
+func plainType(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "int"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["):
+		return "a map of key: value"
+	case goType == "string":
+		return "a text value"
+	}
+	return "a section (key: value lines), not " + goType
+}
+
+var configTypes = map[string]reflect.Type{
+	"Config":        reflect.TypeFor[Config](),
+	"Profile":       reflect.TypeFor[Profile](),
+	"APIConfig":     reflect.TypeFor[APIConfig](),
+	"CRMConfig":     reflect.TypeFor[CRMConfig](),
+	"SMTPConfig":    reflect.TypeFor[SMTPConfig](),
+	"DomainConfig":  reflect.TypeFor[DomainConfig](),
+	"ContentConfig": reflect.TypeFor[ContentConfig](),
+	"CacheConfig":   reflect.TypeFor[CacheConfig](),
+}
+
+func knownKeys(typeName string) []string {
+	t, ok := configTypes[typeName]
+	if !ok {
+		return nil
+	}
+	var keys []string
+	for i := range t.NumField() {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag != "" && tag != "-" {
+			keys = append(keys, tag)
+		}
+	}
+	return keys
+}
+
+// findLine returns the line of the deepest node along path that exists.
+func findLine(root *yaml.Node, path ...string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, key := range path {
+		if n.Kind != yaml.MappingNode {
+			break
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				line = n.Content[i].Line
+				n = n.Content[i+1]
+				found = true
+				break
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return line
+}

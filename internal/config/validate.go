@@ -1,0 +1,191 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Providers Pitstop knows, per area.
+var (
+	APIProviders  = []string{"copycar", "openai", "anthropic", "custom"}
+	CRMProviders  = []string{"hubspot", "salesforce", "pipedrive"}
+	SMTPSecurity  = []string{"starttls", "tls", "none"}
+	defaultAPIURL = map[string]string{
+		"copycar":   "https://api.copycarai.com/v2",
+		"openai":    "https://api.openai.com/v1",
+		"anthropic": "https://api.anthropic.com",
+	}
+	defaultCRMURL = map[string]string{
+		"hubspot":   "https://api.hubapi.com",
+		"pipedrive": "https://api.pipedrive.com",
+	}
+	defaultCRMObject = map[string]string{
+		"hubspot":    "contacts",
+		"salesforce": "Contact",
+		"pipedrive":  "person",
+	}
+	// apiKeyEnv and crmTokenEnv name the variables read when a secret is not
+	// in the file at all ("env-only secrets").
+	apiKeyEnv = map[string][]string{
+		"copycar":   {"COPYCAR_API_KEY"},
+		"openai":    {"OPENAI_API_KEY"},
+		"anthropic": {"ANTHROPIC_API_KEY"},
+		"custom":    {"PITSTOP_API_KEY"},
+		"":          {"COPYCAR_API_KEY", "PITSTOP_API_KEY"},
+	}
+	crmTokenEnv = map[string][]string{
+		"hubspot":    {"HUBSPOT_TOKEN", "HUBSPOT_ACCESS_TOKEN"},
+		"salesforce": {"SALESFORCE_TOKEN", "SALESFORCE_ACCESS_TOKEN"},
+		"pipedrive":  {"PIPEDRIVE_API_TOKEN", "PIPEDRIVE_TOKEN"},
+	}
+)
+
+// APIKeyEnvNames returns the environment variables read for the API key of a
+// provider when the file does not set one.
+func APIKeyEnvNames(provider string) []string { return apiKeyEnv[provider] }
+
+// CRMTokenEnvNames returns the environment variables read for the CRM token.
+func CRMTokenEnvNames(provider string) []string { return crmTokenEnv[provider] }
+
+func (p *Profile) validate() []pathError {
+	var errs []pathError
+	oneOf := func(v string, allowed []string, path ...string) {
+		if v != "" && !slices.Contains(allowed, v) {
+			errs = append(errs, perr(fmt.Sprintf("%s is %q; expected one of: %s", strings.Join(path, "."), v, strings.Join(allowed, ", ")), path...))
+		}
+	}
+	httpURL := func(v string, path ...string) {
+		if v == "" {
+			return
+		}
+		if msg := checkHTTPURL(v); msg != "" {
+			errs = append(errs, perr(fmt.Sprintf("%s %q %s", strings.Join(path, "."), v, msg), path...))
+		}
+	}
+	oneOf(p.API.Provider, APIProviders, "api", "provider")
+	httpURL(p.API.BaseURL, "api", "base_url")
+	for _, e := range p.API.Endpoints {
+		httpURL(e, "api", "endpoints")
+	}
+	if p.API.Provider == "custom" && p.API.BaseURL == "" {
+		errs = append(errs, perr("api.provider is custom, so api.base_url is required", "api", "provider"))
+	}
+	oneOf(p.CRM.Provider, CRMProviders, "crm", "provider")
+	httpURL(p.CRM.BaseURL, "crm", "base_url")
+	if p.CRM.Provider == "salesforce" && p.CRM.BaseURL == "" {
+		errs = append(errs, perr("crm.provider is salesforce, so crm.base_url must be your instance URL (https://yourcompany.my.salesforce.com)", "crm", "provider"))
+	}
+	if p.CRM.BaseURL != "" && p.CRM.Provider == "" {
+		errs = append(errs, perr("crm.base_url is set but crm.provider is not; expected one of: "+strings.Join(CRMProviders, ", "), "crm", "base_url"))
+	}
+	if p.SMTP.Port < 0 || p.SMTP.Port > 65535 {
+		errs = append(errs, perr(fmt.Sprintf("smtp.port is %d; expected a port between 1 and 65535 (usually 587, 465 or 25)", p.SMTP.Port), "smtp", "port"))
+	}
+	oneOf(p.SMTP.Security, SMTPSecurity, "smtp", "security")
+	if p.SMTP.Host != "" && strings.ContainsAny(p.SMTP.Host, "/: ") && net.ParseIP(p.SMTP.Host) == nil {
+		errs = append(errs, perr(fmt.Sprintf("smtp.host %q should be a host name only (no scheme, port or path); put the port in smtp.port", p.SMTP.Host), "smtp", "host"))
+	}
+	if p.Domain.DNSServer != "" {
+		if _, port, err := net.SplitHostPort(p.Domain.DNSServer); err != nil || port == "" {
+			errs = append(errs, perr(fmt.Sprintf("domain.dns_server %q should be host:port, for example 1.1.1.1:53", p.Domain.DNSServer), "domain", "dns_server"))
+		}
+	}
+	if p.Content.Spamd != "" {
+		if _, _, err := net.SplitHostPort(p.Content.Spamd); err != nil {
+			errs = append(errs, perr(fmt.Sprintf("content.spamd %q should be host:port, for example 127.0.0.1:783", p.Content.Spamd), "content", "spamd"))
+		}
+	}
+	if p.Content.MaxTokens < 0 {
+		errs = append(errs, perr("content.max_tokens must be zero or more", "content", "max_tokens"))
+	}
+	if p.Cache.RedisURL != "" {
+		u, err := url.Parse(p.Cache.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") || (u.Host == "" && u.Scheme != "unix") {
+			errs = append(errs, perr("cache.redis_url should look like redis://host:6379/0 (or rediss:// for TLS)", "cache", "redis_url"))
+		}
+	}
+	return errs
+}
+
+// checkHTTPURL returns "" for a usable http(s) URL, else what is wrong with it.
+func checkHTTPURL(v string) string {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		return "is not a valid URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "should start with https:// (or http:// for a local test server)"
+	case u.Host == "":
+		return "has no host name"
+	case u.User != nil:
+		return "must not contain a user name or password; put secrets in key/token/password"
+	case u.RawQuery != "":
+		return "must not contain a query string (?...); put secrets in key/token/password"
+	}
+	return ""
+}
+
+// applyDefaults fills provider conventions and env-only secrets.
+func (p *Profile) applyDefaults() {
+	if p.API.BaseURL == "" {
+		if u, ok := defaultAPIURL[p.API.Provider]; ok {
+			p.API.BaseURL = u
+		}
+	}
+	if p.API.Provider == "" && p.API.BaseURL != "" {
+		p.API.Provider = "custom"
+		if strings.Contains(p.API.BaseURL, "copycar") {
+			p.API.Provider = "copycar"
+		}
+	}
+	if !p.API.Key.IsSet() && p.API.Key.source == "" {
+		p.API.Key = fromEnv(apiKeyEnv[p.API.Provider])
+	}
+	if p.CRM.BaseURL == "" {
+		p.CRM.BaseURL = defaultCRMURL[p.CRM.Provider]
+	}
+	if p.CRM.Object == "" {
+		p.CRM.Object = defaultCRMObject[p.CRM.Provider]
+	}
+	if !p.CRM.Token.IsSet() && p.CRM.Token.source == "" {
+		p.CRM.Token = fromEnv(crmTokenEnv[p.CRM.Provider])
+	}
+	if p.SMTP.Host != "" {
+		if p.SMTP.Security == "" {
+			p.SMTP.Security = "starttls"
+			if p.SMTP.Port == 465 {
+				p.SMTP.Security = "tls"
+			}
+		}
+		if p.SMTP.Port == 0 {
+			p.SMTP.Port = map[string]int{"starttls": 587, "tls": 465, "none": 25}[p.SMTP.Security]
+		}
+		if !p.SMTP.Password.IsSet() && p.SMTP.Password.source == "" {
+			p.SMTP.Password = fromEnv([]string{"SMTP_PASSWORD"})
+		}
+	}
+	if p.Domain.Name == "" && p.SMTP.From != "" {
+		if at := strings.LastIndexByte(p.SMTP.From, '@'); at >= 0 {
+			p.Domain.Name = strings.Trim(p.SMTP.From[at+1:], "> ")
+		}
+	}
+	if p.Domain.DNSBL == nil {
+		p.Domain.DNSBL = []string{"zen.spamhaus.org"}
+	}
+	if p.Content.MaxTokens == 0 {
+		p.Content.MaxTokens = 4000
+	}
+}
+
+func fromEnv(names []string) Secret {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return Secret{value: v, source: "env:" + n}
+		}
+	}
+	return Secret{}
+}
