@@ -115,7 +115,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(name, err)
+		return nil, untruncate(&root, yamlError(name, err))
 	}
 	cfg.Path = name
 	if len(cfg.Profiles) == 0 {
@@ -217,6 +217,40 @@ func (p *Profile) expand() []pathError {
 	ex(&p.Content.Spamd, "content", "spamd")
 	ex(&p.Cache.RedisURL, "cache", "redis_url")
 	return errs
+}
+
+// untruncate restores the values yaml.v3 shortens to ten characters in its
+// type errors ("five-ei..."), so the message quotes what the user wrote.
+func untruncate(root *yaml.Node, err error) error {
+	var es Errors
+	if !errors.As(err, &es) {
+		return err
+	}
+	for _, e := range es {
+		i := strings.Index(e.Msg, `..." is not valid here`)
+		if i < 0 || e.Line == 0 {
+			continue
+		}
+		start := strings.IndexByte(e.Msg, '"')
+		prefix := e.Msg[start+1 : i]
+		if v, ok := scalarAt(root, e.Line, prefix); ok {
+			e.Msg = strconv.Quote(v) + e.Msg[i+len(`..."`):]
+		}
+	}
+	return es
+}
+
+// scalarAt finds the scalar on line that starts with prefix.
+func scalarAt(n *yaml.Node, line int, prefix string) (string, bool) {
+	if n.Kind == yaml.ScalarNode && n.Line == line && strings.HasPrefix(n.Value, prefix) {
+		return n.Value, true
+	}
+	for _, c := range n.Content {
+		if v, ok := scalarAt(c, line, prefix); ok {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // yamlError turns a yaml.v3 error into file:line messages in plain words.
