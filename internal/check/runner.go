@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -63,9 +64,15 @@ func (r *Runner) Run(ctx context.Context, checks []Check) []Result {
 		now = time.Now
 	}
 	results := make([]Result, len(checks))
-	done := make(map[string]chan struct{}, len(checks))
-	for _, c := range checks {
-		done[c.ID] = make(chan struct{})
+	// done[i] closes when checks[i] has its result; first maps an ID to the
+	// first check with it (a repeated ID must not close a channel twice).
+	done := make([]chan struct{}, len(checks))
+	first := make(map[string]int, len(checks))
+	for i, c := range checks {
+		done[i] = make(chan struct{})
+		if _, ok := first[c.ID]; !ok {
+			first[c.ID] = i
+		}
 	}
 	var mu sync.Mutex // guards results reads of prerequisites
 	var wg sync.WaitGroup
@@ -73,25 +80,20 @@ func (r *Runner) Run(ctx context.Context, checks []Check) []Result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer close(done[c.ID])
+			defer close(done[i])
 			res := r.runOne(ctx, c, timeout, now, func(id string) (Result, bool) {
-				ch, ok := done[id]
-				if !ok {
+				j, ok := first[id]
+				if !ok || j == i {
 					return Result{}, false
 				}
 				select {
-				case <-ch:
+				case <-done[j]:
 				case <-ctx.Done():
 					return Result{}, false
 				}
 				mu.Lock()
 				defer mu.Unlock()
-				for j, o := range checks {
-					if o.ID == id {
-						return results[j], true
-					}
-				}
-				return Result{}, false
+				return results[j], true
 			}, i, len(checks))
 			mu.Lock()
 			results[i] = res
@@ -127,7 +129,7 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 			continue
 		}
 		if pr.Status != Pass && pr.Status != Warn {
-			return fill(Skipf("Not run: %s did not pass (%s).", id, pr.Status).With(pr.Summary))
+			return fill(skipBecause(id, pr))
 		}
 	}
 	if r.Progress != nil {
@@ -158,6 +160,21 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 		res.Summary = "OK."
 	}
 	return fill(res)
+}
+
+// skipBecause says why a check did not run: the prerequisite's own words, so
+// a missing key reads "no key configured" on every check that needs it.
+func skipBecause(id string, pr Result) Result {
+	detail := fmt.Sprintf("requires %s, which ended %s", id, pr.Status)
+	if pr.Status == Skip {
+		// Already a skip: pass the first reason along rather than nesting.
+		return Result{Status: Skip, Summary: pr.Summary}.With(detail)
+	}
+	summary := strings.TrimSpace(pr.Summary)
+	if summary == "" {
+		summary = "it ended " + pr.Status.String() + "."
+	}
+	return Skipf("Not run because %s did not pass: %s", id, summary).With(detail)
 }
 
 func timeoutResult(parent context.Context, timeout time.Duration) Result {
