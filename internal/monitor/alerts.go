@@ -1,0 +1,163 @@
+package monitor
+
+import (
+	"fmt"
+	"time"
+)
+
+// Thresholds decide when figures raise an alert. The defaults are the seed's
+// CopyCarAlertSystem values.
+type Thresholds struct {
+	// ResponseTime: the mean latency over the window above this alerts.
+	ResponseTime time.Duration
+	// ErrorRate: a share (0..1) of failed probes above this alerts.
+	ErrorRate float64
+	// SuccessRate: a share (0..1) of successful probes below this alerts.
+	SuccessRate float64
+	// Throughput: successful answers per minute below this alerts, but only
+	// when the probing schedule sends at least that many requests a minute
+	// (a monitor probing every 5 s cannot reach 100 a minute by itself).
+	Throughput float64
+	// DownAfter: an endpoint failing this many probes in a row is reported down.
+	DownAfter int
+}
+
+// DefaultThresholds returns the seed's thresholds: 5000 ms, 5% errors, 95%
+// success, 100 requests per minute; an endpoint is down after 3 failures in a row.
+func DefaultThresholds() Thresholds {
+	return Thresholds{ResponseTime: 5 * time.Second, ErrorRate: 0.05, SuccessRate: 0.95, Throughput: 100, DownAfter: 3}
+}
+
+// Validate says what is wrong with a threshold, in plain words.
+func (t Thresholds) Validate() error {
+	switch {
+	case t.ResponseTime <= 0:
+		return fmt.Errorf("the response-time threshold must be more than zero (for example 5s)")
+	case t.ErrorRate < 0 || t.ErrorRate > 1:
+		return fmt.Errorf("the error-rate threshold must be between 0 and 100%%")
+	case t.SuccessRate < 0 || t.SuccessRate > 1:
+		return fmt.Errorf("the success-rate threshold must be between 0 and 100%%")
+	case t.Throughput < 0:
+		return fmt.Errorf("the throughput threshold must be zero or more")
+	}
+	return nil
+}
+
+// AlertKind names an alert; each kind is emailed at most once per run.
+type AlertKind string
+
+// The alert kinds. The first three are the seed's.
+const (
+	HighResponseTime AlertKind = "HIGH_RESPONSE_TIME"
+	HighErrorRate    AlertKind = "HIGH_ERROR_RATE"
+	LowSuccessRate   AlertKind = "LOW_SUCCESS_RATE"
+	LowThroughput    AlertKind = "LOW_THROUGHPUT"
+	EndpointDown     AlertKind = "ENDPOINT_DOWN"
+)
+
+// Severity of an alert, as the seed grades them.
+type Severity string
+
+// The severities.
+const (
+	Warning  Severity = "WARNING"
+	Critical Severity = "CRITICAL"
+)
+
+// Alert is a threshold crossed.
+type Alert struct {
+	Kind     AlertKind `json:"kind"`
+	Severity Severity  `json:"severity"`
+	Message  string    `json:"message"` // one plain sentence
+	Since    time.Time `json:"since"`   // when it was first raised
+	Active   bool      `json:"active"`  // still crossed at the latest evaluation
+}
+
+// Evaluate returns the alerts the stats raise against the thresholds.
+// planned is how many requests a minute the probing schedule sends (for the
+// throughput rule); now stamps the alerts.
+func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
+	if st.Window == 0 {
+		return nil
+	}
+	var out []Alert
+	add := func(k AlertKind, sev Severity, format string, a ...any) {
+		out = append(out, Alert{Kind: k, Severity: sev, Message: fmt.Sprintf(format, a...), Since: now, Active: true})
+	}
+	if st.Mean > t.ResponseTime {
+		add(HighResponseTime, Warning, "Answers are slow: %s on average, above the %s limit.", ms(st.Mean), ms(t.ResponseTime))
+	}
+	if st.ErrorRate > t.ErrorRate {
+		add(HighErrorRate, Critical, "The API is failing: %s of requests got no good answer (limit %s).", pct(st.ErrorRate), pct(t.ErrorRate))
+	}
+	if st.SuccessRate < t.SuccessRate {
+		add(LowSuccessRate, Warning, "Only %s of requests succeeded (expected at least %s).", pct(st.SuccessRate), pct(t.SuccessRate))
+	}
+	if t.Throughput > 0 && planned >= t.Throughput && st.Elapsed >= time.Minute && st.Throughput < t.Throughput {
+		add(LowThroughput, Warning, "Only %.0f successful requests a minute (expected at least %.0f).", st.Throughput, t.Throughput)
+	}
+	if t.DownAfter > 0 {
+		for _, e := range st.Endpoints {
+			if e.ConsecutiveFailures >= t.DownAfter {
+				add(EndpointDown, Critical, "%s failed its last %d checks in a row.", e.Endpoint, e.ConsecutiveFailures)
+			}
+		}
+	}
+	return out
+}
+
+// Alerts remembers every alert kind raised during a run, so each is reported
+// (and emailed) once, and says which are still active.
+type Alerts struct {
+	byKind map[AlertKind]*Alert
+	order  []AlertKind
+}
+
+// NewAlerts returns an empty alert book.
+func NewAlerts() *Alerts { return &Alerts{byKind: map[AlertKind]*Alert{}} }
+
+// Update records the alerts of one evaluation and returns those whose kind
+// was never raised before in this run. Kinds absent from current are marked
+// inactive; one that comes back keeps its first time and is not new.
+func (a *Alerts) Update(current []Alert) []Alert {
+	seen := map[AlertKind]bool{}
+	var fresh []Alert
+	for _, al := range current {
+		if seen[al.Kind] {
+			// Several endpoints down: one alert of the kind, the first message.
+			continue
+		}
+		seen[al.Kind] = true
+		if old, ok := a.byKind[al.Kind]; ok {
+			old.Active, old.Message, old.Severity = true, al.Message, al.Severity
+			continue
+		}
+		cp := al
+		a.byKind[al.Kind] = &cp
+		a.order = append(a.order, al.Kind)
+		fresh = append(fresh, cp)
+	}
+	for k, old := range a.byKind {
+		if !seen[k] {
+			old.Active = false
+		}
+	}
+	return fresh
+}
+
+// All returns every alert raised in this run, in the order first raised.
+func (a *Alerts) All() []Alert {
+	out := make([]Alert, 0, len(a.order))
+	for _, k := range a.order {
+		out = append(out, *a.byKind[k])
+	}
+	return out
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%d ms", d.Milliseconds())
+}
+
+func pct(f float64) string {
+	return fmt.Sprintf("%.1f%%", f*100)
+}
