@@ -202,7 +202,7 @@ type Stats struct {
 	P50         time.Duration `json:"-"`
 	P95         time.Duration `json:"-"`
 	Mean        time.Duration `json:"-"`
-	Max         time.Duration `json:"-"` // over the whole run
+	Max         time.Duration `json:"-"`            // over the whole run
 	SuccessRate float64       `json:"success_rate"` // 0..1
 	ErrorRate   float64       `json:"error_rate"`   // 0..1, answers that failed (5xx, no answer)
 	// Throughput is successful answers per minute over the last minute (or
