@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -44,6 +45,7 @@ func (a *App) setupLog() error {
 		return nil
 	}
 	a.logFile = w
+	a.prevLogger = slog.Default()
 	level := slog.LevelInfo
 	if a.Opts.Debug {
 		level = slog.LevelDebug
@@ -53,11 +55,32 @@ func (a *App) setupLog() error {
 	return nil
 }
 
+// closeLog closes the log file and puts back the logger that was the
+// default before, so nothing writes to a closed file afterwards.
 func (a *App) closeLog() {
 	if a.logFile != nil {
+		if a.prevLogger != nil {
+			slog.SetDefault(a.prevLogger)
+			a.prevLogger = nil
+		}
 		_ = a.logFile.Close()
 		a.logFile = nil
 	}
+}
+
+// logExit records how the command ended: every error goes to the log
+// (the handler scrubs it like everything else there).
+func logExit(cmd string, err error, code int) {
+	if err == nil {
+		slog.Debug("command finished", "command", cmd, "exit", code)
+		return
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) && ee.Err == nil {
+		slog.Info("command finished", "command", cmd, "exit", code)
+		return
+	}
+	slog.Error("command failed", "command", cmd, "exit", code, "error", err.Error())
 }
 
 // scrubHandler masks secrets in every message and string attribute.
@@ -129,6 +152,11 @@ func (r *rotatingFile) open() error {
 	if err != nil {
 		return err
 	}
+	// A log made by something else (or an older version) may be readable by others.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -146,9 +174,9 @@ func (r *rotatingFile) Write(p []byte) (int, error) {
 	}
 	if r.size+int64(len(p)) > r.max && r.size > 0 {
 		r.f.Close()
-		if err := os.Rename(r.path, r.path+".1"); err != nil {
-			return 0, err
-		}
+		// When the rename fails the same file is reopened and keeps growing:
+		// losing the log would be worse.
+		_ = os.Rename(r.path, r.path+".1")
 		if err := r.open(); err != nil {
 			r.f = nil
 			return 0, err

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -76,6 +77,8 @@ type App struct {
 	profile  *config.Profile
 	scrubber *config.Scrubber
 	logFile  io.Closer
+
+	prevLogger *slog.Logger
 }
 
 // LoadProfile loads the config and picks the profile named by --profile.
@@ -206,7 +209,13 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			fang.DefaultErrorHandler(w, styles, app.Scrubber().ScrubError(err))
 		}),
 	)
-	return exitCode(err)
+	code = exitCode(err)
+	name := root.Name()
+	if c, _, ferr := root.Find(args); ferr == nil {
+		name = c.CommandPath()
+	}
+	logExit(name, err, code)
+	return code
 }
 
 func version(v string) string {
