@@ -109,6 +109,12 @@ func (m *Mailer) dial(ctx context.Context) (*smtp.Client, error) {
 			}
 			return nil, fmt.Errorf("STARTTLS with %s failed: %w", addr, err)
 		}
+		// The handshake happens on the next command: greet again now so a
+		// certificate problem shows here, before any credential is sent.
+		if err := c.Hello("localhost"); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("STARTTLS with %s failed: %w", addr, err)
+		}
 		return c, nil
 	}
 }
