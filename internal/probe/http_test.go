@@ -1,0 +1,474 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/demo"
+)
+
+func newClient(t *testing.T, opts Options) *Client {
+	t.Helper()
+	if opts.RootCAs == nil {
+		opts.RootCAs = x509.NewCertPool() // tests never trust the machine's roots
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	c, err := NewClient(opts)
+	require.NoError(t, err)
+	return c
+}
+
+func tlsServer(t *testing.T, ca *demo.CA, leaf demo.LeafOptions, h http.Handler) *httptest.Server {
+	t.Helper()
+	cfg, err := ca.ServerTLS(leaf)
+	require.NoError(t, err)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.TLS = cfg
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func newCA(t *testing.T) (*demo.CA, string) {
+	t.Helper()
+	ca, err := demo.NewCA()
+	require.NoError(t, err)
+	path, err := ca.WriteFile(t.TempDir(), "ca.pem")
+	require.NoError(t, err)
+	return ca, path
+}
+
+func TestDoPlainHTTP(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.Equal(t, "Bearer token-value", r.Header.Get("Authorization"))
+		require.Equal(t, "pitstop", r.Header.Get("User-Agent"))
+		w.Header().Set("X-Request-Id", "req_123")
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, Options{})
+	resp, err := c.Do(context.Background(), Request{URL: srv.URL + "/v1/models?x=1", Header: http.Header{"Authorization": {"Bearer token-value"}}})
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, "200 OK", resp.Status)
+	require.Equal(t, `{"ok":true}`, string(resp.Body))
+	require.False(t, resp.Truncated)
+	require.Equal(t, "req_123", resp.Header.Get("x-request-id"))
+	require.Equal(t, srv.URL+"/v1/models", resp.URL, "no query in the shown URL")
+	require.Nil(t, resp.TLS)
+	require.Empty(t, resp.Proxy)
+	require.Equal(t, srv.Listener.Addr().String(), resp.RemoteAddr)
+	require.Positive(t, resp.Timings.Total)
+	require.False(t, resp.Timings.HasTLS)
+	require.False(t, resp.Received.IsZero())
+	require.NotContains(t, resp.Timings.Line(), "TLS")
+}
+
+func TestDoFreshConnectionEachTime(t *testing.T) {
+	t.Parallel()
+	conns := map[string]bool{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns[c.RemoteAddr().String()] = true
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newClient(t, Options{})
+	for range 3 {
+		resp, err := c.Do(context.Background(), Request{URL: srv.URL})
+		require.NoError(t, err)
+		require.Positive(t, resp.Timings.Connect)
+	}
+	srv.Close()
+	require.Len(t, conns, 3)
+}
+
+func TestDoTLS(t *testing.T) {
+	t.Parallel()
+	ca, caFile := newCA(t)
+	srv := tlsServer(t, ca, demo.LeafOptions{NotAfter: time.Now().Add(30 * 24 * time.Hour)}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	c := newClient(t, Options{CAFile: caFile})
+	resp, err := c.Do(context.Background(), Request{URL: srv.URL})
+	require.NoError(t, err)
+	require.NotNil(t, resp.TLS)
+	require.True(t, resp.TLS.Verified)
+	require.True(t, resp.TLS.HostMatch)
+	require.Equal(t, "Pitstop Sandbox CA (Pitstop Sandbox)", resp.TLS.Issuer)
+	require.Contains(t, []int{29, 30}, resp.TLS.DaysLeft)
+	require.False(t, resp.TLS.ExpiresSoon(14))
+	require.True(t, resp.TLS.ExpiresSoon(31))
+	require.True(t, resp.Timings.HasTLS)
+	require.Positive(t, resp.Timings.TLS)
+	require.Contains(t, resp.Timings.Line(), "TLS ")
+	lines := strings.Join(resp.TLS.Lines(), "\n")
+	require.Contains(t, lines, "issued by Pitstop Sandbox CA")
+	require.Contains(t, lines, "matches the host")
+	require.Contains(t, lines, "chain trusted")
+}
+
+func TestDoTLSProblems(t *testing.T) {
+	t.Parallel()
+	ca, caFile := newCA(t)
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	tests := []struct {
+		name    string
+		leaf    demo.LeafOptions
+		caFile  string
+		problem TLSProblem
+		words   string
+	}{
+		{"unknown authority", demo.LeafOptions{}, "", TLSUnknownAuthority, "does not trust"},
+		{"expired", demo.LeafOptions{NotBefore: time.Now().Add(-60 * 24 * time.Hour), NotAfter: time.Now().Add(-3 * 24 * time.Hour)}, caFile, TLSExpired, "expired on"},
+		{"not yet valid", demo.LeafOptions{NotBefore: time.Now().Add(2 * time.Hour), NotAfter: time.Now().Add(48 * time.Hour)}, caFile, TLSNotYetValid, "date and time"},
+		{"wrong host", demo.LeafOptions{Hosts: []string{"other.example"}}, caFile, TLSHostname, "other.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := tlsServer(t, ca, tt.leaf, ok)
+			c := newClient(t, Options{CAFile: tt.caFile})
+			_, err := c.Do(context.Background(), Request{URL: srv.URL})
+			var pe *Error
+			require.ErrorAs(t, err, &pe)
+			require.Equal(t, KindTLS, pe.Kind, err.Error())
+			require.NotNil(t, pe.TLS)
+			require.Equal(t, tt.problem, pe.TLS.Problem)
+			require.Contains(t, err.Error(), tt.words)
+			require.False(t, pe.CouldNotTest())
+			require.NotEmpty(t, pe.TLS.Issuer)
+			require.NotContains(t, err.Error(), "https://", "plain words, no URL")
+			if tt.problem == TLSExpired {
+				require.Equal(t, -3, pe.TLS.DaysLeft)
+			}
+			if tt.problem == TLSHostname {
+				require.False(t, pe.TLS.HostMatch)
+			}
+		})
+	}
+}
+
+func TestDoNotTLSOnTheOtherEnd(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, Options{})
+	_, err := c.Do(context.Background(), Request{URL: strings.Replace(srv.URL, "http://", "https://", 1)})
+	var pe *Error
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, KindTLS, pe.Kind)
+	require.Equal(t, TLSHandshake, pe.TLS.Problem)
+	require.Contains(t, err.Error(), "does not speak TLS")
+}
+
+func TestSSLCertFileIsAddedToRoots(t *testing.T) {
+	// Not parallel: it sets SSL_CERT_FILE.
+	ca, caFile := newCA(t)
+	srv := tlsServer(t, ca, demo.LeafOptions{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Setenv("SSL_CERT_FILE", caFile)
+	roots, err := LoadRoots("")
+	require.NoError(t, err)
+	c := newClient(t, Options{RootCAs: roots})
+	resp, err := c.Do(context.Background(), Request{URL: srv.URL})
+	require.NoError(t, err)
+	require.True(t, resp.TLS.Verified)
+
+	t.Setenv("SSL_CERT_FILE", filepath.Join(t.TempDir(), "missing.pem"))
+	_, err = NewClient(Options{})
+	require.ErrorContains(t, err, "SSL_CERT_FILE")
+}
+
+func TestCAFileProblems(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.pem")
+	require.NoError(t, os.WriteFile(junk, []byte("not a certificate"), 0o600))
+	_, err := NewClient(Options{CAFile: filepath.Join(dir, "missing.pem"), RootCAs: x509.NewCertPool()})
+	require.ErrorContains(t, err, "cannot read ca_file")
+	require.ErrorContains(t, err, "no such file")
+	_, err = NewClient(Options{CAFile: junk, RootCAs: x509.NewCertPool()})
+	require.ErrorContains(t, err, "holds no PEM certificate")
+	require.Error(t, CheckCAFile(junk))
+	_, caFile := newCA(t)
+	require.NoError(t, CheckCAFile(caFile))
+}
+
+func TestDoEndlessBodyStaysBounded(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := bytes.Repeat([]byte("x"), 32<<10)
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, Options{})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	resp, err := c.Do(context.Background(), Request{URL: srv.URL})
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	require.True(t, resp.Truncated)
+	require.Len(t, resp.Body, MaxBody)
+	// Allocated bytes, across the whole process (the server included):
+	// far below what an unbounded read of the endless body would take.
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<20))
+}
+
+func TestDoHangReturnsAtTheDeadline(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, Options{})
+	const timeout = 200 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Do(ctx, Request{URL: srv.URL})
+	require.Less(t, time.Since(start), timeout+500*time.Millisecond)
+	var pe *Error
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, KindTimeout, pe.Kind)
+	require.Equal(t, phaseWaiting, pe.Phase)
+	require.True(t, pe.CouldNotTest())
+	require.Contains(t, err.Error(), "sent the request, but no answer came")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestDoGarbage(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				buf := make([]byte, 1024)
+				_, _ = conn.Read(buf)
+				_, _ = conn.Write([]byte("\x00\x01\x02garbage \xff\xfe not http at all\r\n\r\n"))
+			}()
+		}
+	}()
+	c := newClient(t, Options{})
+	_, err = c.Do(context.Background(), Request{URL: "http://" + ln.Addr().String() + "/"})
+	var pe *Error
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, KindProtocol, pe.Kind, pe.Technical())
+	require.Contains(t, err.Error(), "not HTTP")
+	require.True(t, pe.CouldNotTest())
+}
+
+func TestDoRefused(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	c := newClient(t, Options{})
+	_, err = c.Do(context.Background(), Request{URL: "http://" + addr + "/health"})
+	var pe *Error
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, KindRefused, pe.Kind)
+	require.Contains(t, err.Error(), addr+" refused the connection")
+	require.False(t, pe.CouldNotTest())
+}
+
+func TestDoCancelled(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	_, err := newClient(t, Options{}).Do(ctx, Request{URL: srv.URL})
+	var pe *Error
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, KindCancelled, pe.Kind)
+}
+
+func TestDoBadURL(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{})
+	for _, u := range []string{"ftp://x/y", "::::", "https://"} {
+		_, err := c.Do(context.Background(), Request{URL: u})
+		var pe *Error
+		require.ErrorAs(t, err, &pe, u)
+		require.Equal(t, KindBadURL, pe.Kind)
+	}
+}
+
+func TestDoDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.RedirectHandler("https://elsewhere.example/", http.StatusFound))
+	t.Cleanup(srv.Close)
+	resp, err := newClient(t, Options{}).Do(context.Background(), Request{URL: srv.URL})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusFound, resp.StatusCode)
+	require.Equal(t, "https://elsewhere.example/", resp.Header.Get("Location"))
+}
+
+func TestDoThroughProxyRedactsUserInfo(t *testing.T) {
+	t.Parallel()
+	var sawAbsolute string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sawAbsolute = r.URL.String()
+		fmt.Fprint(w, "via proxy")
+	}))
+	t.Cleanup(proxy.Close)
+	pu, err := url.Parse(proxy.URL)
+	require.NoError(t, err)
+	pu.User = url.UserPassword("corp-user", "proxy-password-123")
+	c := newClient(t, Options{Proxy: func(*http.Request) (*url.URL, error) { return pu, nil }})
+	resp, err := c.Do(context.Background(), Request{URL: "http://api.example.test/v1/models"})
+	require.NoError(t, err)
+	require.Equal(t, "via proxy", string(resp.Body))
+	require.Equal(t, "http://api.example.test/v1/models", sawAbsolute)
+	require.Equal(t, proxy.URL, resp.Proxy)
+	require.NotContains(t, resp.Proxy, "proxy-password")
+	require.NotContains(t, resp.Proxy, "corp-user")
+}
+
+func TestDoProxyFailure(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	pu, _ := url.Parse(dead)
+	c := newClient(t, Options{Proxy: func(*http.Request) (*url.URL, error) { return pu, nil }})
+	_, err = c.Do(context.Background(), Request{URL: "https://api.example.test/v1/models"})
+	var pe *Error
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, KindProxy, pe.Kind, pe.Technical())
+	require.Equal(t, dead, pe.Proxy)
+}
+
+func TestDoLogsEveryCallWithoutHeadersOrQuery(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(401) }))
+	t.Cleanup(srv.Close)
+	var buf bytes.Buffer
+	c := newClient(t, Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
+	_, err := c.Do(context.Background(), Request{URL: srv.URL + "/v2/verify?token=query-secret-value",
+		Header: http.Header{"Authorization": {"Bearer header-secret-value"}}})
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), Request{URL: "http://127.0.0.1:1/x?token=query-secret-value"})
+	require.Error(t, err)
+	out := buf.String()
+	require.Equal(t, 2, strings.Count(out, "\n"))
+	require.Contains(t, out, `"level":"INFO"`)
+	require.Contains(t, out, `"method":"GET"`)
+	require.Contains(t, out, `"url":"`+srv.URL+`/v2/verify"`)
+	require.Contains(t, out, `"status":401`)
+	require.Contains(t, out, `"latency_ms":`)
+	require.Contains(t, out, `"error":"refused"`)
+	require.NotContains(t, out, "secret-value")
+	require.NotContains(t, out, "Authorization")
+}
+
+func TestSafeURL(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "https://api.example.com/v2/verify", SafeURL("https://user:pw@api.example.com/v2/verify?key=abc#frag"))
+	require.Equal(t, "http://proxy:3128", SafeURL("http://me:secret@proxy:3128"))
+	require.Equal(t, "(invalid URL)", SafeURL("http://[::1"))
+}
+
+func TestClassifySyntheticErrors(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	wrap := func(err error) error {
+		return &url.Error{Op: "Get", URL: "https://api.example.com/v1?key=zzz", Err: err}
+	}
+	tests := []struct {
+		err   error
+		phase Phase
+		kind  Kind
+		words string
+	}{
+		{wrap(&net.DNSError{Err: "no such host", Name: "api.example.com", IsNotFound: true}), phaseDNS, KindDNS, "could not be found in DNS"},
+		{wrap(&net.DNSError{Err: "server misbehaving", Name: "api.example.com", IsTemporary: true}), phaseDNS, KindDNSFailure, "resolver"},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), phaseConnect, KindRefused, "refused"},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.EHOSTUNREACH)}), phaseConnect, KindUnreachable, "no route"},
+		{wrap(context.DeadlineExceeded), phaseConnect, KindTimeout, "firewall"},
+		{wrap(context.DeadlineExceeded), phaseDNS, KindTimeout, "looking up"},
+		{wrap(context.DeadlineExceeded), phaseTLS, KindTimeout, "handshake"},
+		{wrap(context.DeadlineExceeded), phaseBody, KindTimeout, "did not finish"},
+		{wrap(io.EOF), phaseWaiting, KindClosed, "without answering"},
+		{io.ErrUnexpectedEOF, phaseBody, KindBody, "middle of its answer"},
+		{wrap(&net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("refused")}), phaseConnect, KindProxy, "proxy"},
+		{wrap(errors.New("something odd")), phaseWaiting, KindUnknown, "something odd"},
+	}
+	for _, tt := range tests {
+		e := classify(tt.err, "api.example.com", "", "https", tt.phase, Timings{Total: time.Second}, now)
+		require.Equal(t, tt.kind, e.Kind, tt.err.Error())
+		require.Contains(t, e.Error(), tt.words)
+		require.NotContains(t, e.Error(), "key=zzz")
+		require.NotContains(t, e.Technical(), "key=zzz")
+	}
+	require.Equal(t, "refused", KindRefused.String())
+	require.Equal(t, "kind(99)", Kind(99).String())
+	require.Equal(t, "unknown-authority", TLSUnknownAuthority.String())
+}
+
+func TestTimingsRendering(t *testing.T) {
+	t.Parallel()
+	tm := Timings{DNS: time.Millisecond, Connect: 400 * time.Microsecond, TLS: 3 * time.Millisecond,
+		Server: 12 * time.Millisecond, Transfer: 200 * time.Microsecond, Total: 16600 * time.Microsecond, HasTLS: true}
+	require.Equal(t, "DNS 1ms │ connect 0ms │ TLS 3ms │ server 12ms │ transfer 0ms", tm.Line())
+	bar := tm.Bar(40)
+	require.Equal(t, "[░░▒▓▓▓▓▓▓▓█████████████████████████████▄] 17ms total", bar)
+	require.Equal(t, 40, len([]rune(bar[:strings.Index(bar, "]")]))-1)
+	require.Equal(t, []string{tm.Line(), bar}, tm.Lines())
+
+	plain := Timings{Server: 5 * time.Millisecond, Total: 5 * time.Millisecond}
+	require.Equal(t, "DNS 0ms │ connect 0ms │ server 5ms │ transfer 0ms", plain.Line())
+	require.Equal(t, "["+strings.Repeat("█", 10)+"] 5ms total", plain.Bar(3))
+	require.Equal(t, "["+strings.Repeat(" ", 10)+"] 0ms total", Timings{}.Bar(10))
+
+	require.Equal(t, "1.50s", FormatDuration(1500*time.Millisecond))
+	require.Equal(t, "2m3s", FormatDuration(123*time.Second))
+}
+
+func BenchmarkDoLoopback(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"ok":true}`) }))
+	defer srv.Close()
+	c, err := NewClient(Options{RootCAs: x509.NewCertPool(), Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := c.Do(context.Background(), Request{URL: srv.URL}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
