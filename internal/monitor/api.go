@@ -1,0 +1,124 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"pitstop/internal/config"
+	"pitstop/internal/probe"
+)
+
+// ProfileOptions tune ForProfile.
+type ProfileOptions struct {
+	Interval   time.Duration
+	Timeout    time.Duration
+	Thresholds Thresholds
+	Window     int
+	Now        func() time.Time
+	// Logger receives one line per request (slog.Default() when nil).
+	Logger *slog.Logger
+	// Scrub masks secrets in error text (nothing when nil).
+	Scrub func(string) string
+}
+
+// ErrNoAPI means the profile has no API to monitor.
+var ErrNoAPI = errors.New("no API is configured: set api.base_url (or api.provider) in your config, or try `pitstop demo --serve`")
+
+// Targets returns what a profile's monitor probes: the API base and each of
+// its endpoints[], without duplicates.
+func Targets(p *config.Profile) []Target {
+	var out []Target
+	seen := map[string]bool{}
+	for _, u := range append([]string{p.API.BaseURL}, p.API.Endpoints...) {
+		u = strings.TrimRight(strings.TrimSpace(u), "/")
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		out = append(out, Target{Name: probe.SafeURL(u), URL: u})
+	}
+	return out
+}
+
+// ForProfile returns a monitor of the profile's API: every target is probed
+// with the provider's key check (the same request api.auth sends) through
+// the traced client, so each probe is logged and timed.
+func ForProfile(p *config.Profile, o ProfileOptions) (*Monitor, error) {
+	targets := Targets(p)
+	if len(targets) == 0 {
+		return nil, ErrNoAPI
+	}
+	client, err := probe.NewClient(probe.Options{CAFile: p.API.CAFile, Logger: o.Logger, Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	scrub := o.Scrub
+	if scrub == nil {
+		scrub = func(s string) string { return s }
+	}
+	api := p.API
+	prober := func(ctx context.Context, t Target) Sample {
+		resp, err := client.Do(ctx, authRequest(api, t.URL))
+		if resp != nil && err == nil {
+			return Sample{Status: resp.StatusCode, Latency: resp.Timings.Total}
+		}
+		s := Sample{Error: scrub(errorText(err))}
+		var perr *probe.Error
+		if errors.As(err, &perr) {
+			s.Latency = perr.Timings.Total
+		}
+		return s
+	}
+	return New(Options{
+		Targets: targets, Probe: prober, Interval: o.Interval, Timeout: o.Timeout,
+		Thresholds: o.Thresholds, Window: o.Window, Now: o.Now,
+	}), nil
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// authRequest is the provider's key check (DESIGN.md, provider conventions).
+func authRequest(a config.APIConfig, base string) probe.Request {
+	base = strings.TrimRight(base, "/")
+	h := map[string][]string{}
+	key := a.Key.Reveal()
+	var url string
+	switch a.Provider {
+	case "anthropic":
+		url = base + "/v1/models"
+		if key != "" {
+			h["X-Api-Key"] = []string{key}
+		}
+		h["Anthropic-Version"] = []string{"2023-06-01"}
+	case "openai", "custom":
+		url = base + "/models"
+		if key != "" {
+			h["Authorization"] = []string{"Bearer " + key}
+		}
+	default: // copycar
+		url = base + "/verify"
+		if key != "" {
+			h["Authorization"] = []string{"Bearer " + key}
+		}
+	}
+	return probe.Request{Method: "GET", URL: url, Header: h}
+}
+
+// Describe says in one line what the monitor watches, for the screen.
+func Describe(p *config.Profile) string {
+	n := len(Targets(p))
+	what := "the API"
+	if n > 1 {
+		what = fmt.Sprintf("the API and %d more endpoint(s)", n-1)
+	}
+	return fmt.Sprintf("%s (%s)", what, p.API.Provider)
+}
