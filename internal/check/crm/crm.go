@@ -1,10 +1,415 @@
-// Package crm holds the crm checks.
+// Package crm holds the CRM checks: is the token accepted (crm.auth), what
+// may it do (crm.permissions), is the CRM answering and how much of its API
+// budget is left (crm.availability), and does every field_mapping target
+// exist on the object with a fitting type (crm.field_mapping). HubSpot,
+// Salesforce and Pipedrive each live in their own file behind one small
+// interface.
 package crm
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/probe"
 )
 
-// Checks returns the crm checks for a profile.
-func Checks(p *config.Profile) []check.Check { return nil }
+// The check IDs of this family.
+const (
+	IDAuth         = "crm.auth"
+	IDPermissions  = "crm.permissions"
+	IDAvailability = "crm.availability"
+	IDFieldMapping = "crm.field_mapping"
+)
+
+// Knowledge articles the results point to.
+const (
+	artHubSpotAuth      = "crm-hubspot-auth"
+	artHubSpotScopes    = "crm-hubspot-missing-scopes"
+	artSFInvalidSession = "crm-salesforce-invalid-session"
+	artSFAPIDisabled    = "crm-salesforce-api-disabled"
+	artPipedriveAuth    = "crm-pipedrive-auth"
+	artUnavailable      = "crm-unavailable"
+	artRateLimit        = "crm-rate-limit"
+	artFieldMapping     = "crm-field-mapping"
+	artSyncFailures     = "crm-sync-failures"
+	artIntegration      = "crm-integration-failed"
+)
+
+// Thresholds for crm.availability.
+const (
+	lowBudget   = 0.10            // warn when less than this share of a budget is left
+	slowLatency = 3 * time.Second // warn when the CRM takes longer than this
+	// sharedTTL is how long one answer is reused by the other checks of the
+	// same run (auth and availability read the same request).
+	sharedTTL = 15 * time.Second
+)
+
+// provider speaks one CRM's API. Each method returns a finished Result; the
+// runner fills in ID, category and title. Checks that run in the same run
+// share answers through the provider's own memos.
+type provider interface {
+	// label is the CRM's name for people: "HubSpot".
+	label() string
+	auth(ctx context.Context) check.Result
+	permissions(ctx context.Context) check.Result
+	availability(ctx context.Context) check.Result
+	// schema reads the object's fields. When it cannot, it returns the
+	// Result that says why.
+	schema(ctx context.Context) (*schema, *check.Result)
+}
+
+// options are what tests and benchmarks replace.
+type options struct {
+	client requester
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// Checks returns the CRM checks for a profile. Without crm.provider every
+// check is skipped with the setting that is missing.
+func Checks(p *config.Profile) []check.Check { return newChecks(p, options{}) }
+
+func newChecks(p *config.Profile, o options) []check.Check {
+	cfg := withDefaults(p.CRM)
+	if o.log == nil {
+		o.log = slog.Default()
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	var clientErr error
+	if o.client == nil {
+		c, err := probe.NewClient(probe.Options{Logger: o.log})
+		o.client, clientErr = c, err
+	}
+	scrubber := config.NewScrubber(cfg.Token)
+	prov, skip := newProvider(cfg, o)
+	if clientErr != nil && prov != nil {
+		skip = func(context.Context, string) (check.Result, bool) {
+			return check.Errorf("Could not test: Pitstop could not load the trusted certificates (%v).", clientErr), true
+		}
+	}
+	mk := func(id, title string, requires []string, run func(context.Context) check.Result) check.Check {
+		return check.Check{ID: id, Category: "crm", Title: title, Requires: requires,
+			Run: func(ctx context.Context) check.Result {
+				if skip != nil {
+					if r, skipped := skip(ctx, id); skipped {
+						return scrubResult(r, scrubber.Scrub)
+					}
+				}
+				return scrubResult(run(ctx), scrubber.Scrub)
+			}}
+	}
+	var fm func(context.Context) check.Result
+	var auth, perm, avail func(context.Context) check.Result
+	if prov != nil {
+		auth, perm, avail = prov.auth, prov.permissions, prov.availability
+		fm = func(ctx context.Context) check.Result { return fieldMapping(ctx, prov, cfg) }
+	}
+	name := "CRM"
+	if prov != nil {
+		name = prov.label()
+	}
+	return []check.Check{
+		mk(IDAuth, name+" token accepted", nil, auth),
+		mk(IDPermissions, name+" permissions", []string{IDAuth}, perm),
+		mk(IDAvailability, name+" availability and API budget", nil, avail),
+		mk(IDFieldMapping, name+" field mapping", []string{IDAuth, IDPermissions}, fm),
+	}
+}
+
+// withDefaults fills the provider conventions config applies on load, so a
+// profile built in code behaves the same.
+func withDefaults(c config.CRMConfig) config.CRMConfig {
+	c.Provider = strings.ToLower(strings.TrimSpace(c.Provider))
+	if c.BaseURL == "" {
+		c.BaseURL = map[string]string{"hubspot": "https://api.hubapi.com", "pipedrive": "https://api.pipedrive.com"}[c.Provider]
+	}
+	c.BaseURL = strings.TrimRight(strings.TrimSpace(c.BaseURL), "/")
+	if c.Object == "" {
+		c.Object = map[string]string{"hubspot": "contacts", "salesforce": "Contact", "pipedrive": "person"}[c.Provider]
+	}
+	return c
+}
+
+// newProvider builds the provider, or says why each check must be skipped.
+// The skip function returns false for a check that should run anyway.
+func newProvider(cfg config.CRMConfig, o options) (provider, func(ctx context.Context, id string) (check.Result, bool)) {
+	switch {
+	case cfg.Provider == "":
+		return nil, func(context.Context, string) (check.Result, bool) {
+			return check.Skipf("No CRM is set up: crm.provider is not set (hubspot, salesforce or pipedrive)."), true
+		}
+	case cfg.Provider != "hubspot" && cfg.Provider != "salesforce" && cfg.Provider != "pipedrive":
+		return nil, func(context.Context, string) (check.Result, bool) {
+			return check.Skipf("crm.provider is %q, which Pitstop does not know; use hubspot, salesforce or pipedrive.", cfg.Provider), true
+		}
+	case cfg.BaseURL == "":
+		return nil, func(context.Context, string) (check.Result, bool) {
+			return check.Skipf("crm.base_url is not set; for Salesforce it is your instance URL, like https://yourcompany.my.salesforce.com."), true
+		}
+	}
+	ep := &endpoint{base: cfg.BaseURL, client: o.client}
+	var prov provider
+	switch cfg.Provider {
+	case "hubspot":
+		prov = newHubSpot(cfg, ep, o.now)
+	case "salesforce":
+		prov = newSalesforce(cfg, ep, o.now)
+	default:
+		prov = newPipedrive(cfg, ep, o.now)
+	}
+	if !cfg.Token.IsSet() {
+		envs := config.CRMTokenEnvNames(cfg.Provider)
+		where := "crm.token"
+		if len(envs) > 0 {
+			where += " or the " + envs[0] + " environment variable"
+		}
+		// Availability still runs: reachability and server errors need no token.
+		return prov, func(_ context.Context, id string) (check.Result, bool) {
+			if id == IDAvailability {
+				return check.Result{}, false
+			}
+			return check.Skipf("No %s token is set: put it in %s.", prov.label(), where), true
+		}
+	}
+	return prov, nil
+}
+
+// scrubResult masks the token in every string of a result, in case a CRM
+// echoed it back in an error message.
+func scrubResult(r check.Result, scrub func(string) string) check.Result {
+	r.Summary = scrub(r.Summary)
+	r.Details = append([]string(nil), r.Details...)
+	for i := range r.Details {
+		r.Details[i] = scrub(r.Details[i])
+	}
+	return r
+}
+
+// shared runs one function for every check of a run that needs its answer:
+// callers that arrive while it runs wait for it, and the answer is reused
+// for sharedTTL. A caller whose context ends stops waiting at once.
+type shared[T any] struct {
+	mu   sync.Mutex
+	call *sharedCall[T]
+	now  func() time.Time
+}
+
+type sharedCall[T any] struct {
+	done chan struct{}
+	val  T
+	at   time.Time
+}
+
+func (s *shared[T]) get(ctx context.Context, fn func(context.Context) T) (T, error) {
+	s.mu.Lock()
+	c := s.call
+	if c == nil || (isClosed(c.done) && s.now().Sub(c.at) > sharedTTL) {
+		c = &sharedCall[T]{done: make(chan struct{})}
+		s.call = c
+		// The work outlives the first caller's cancellation (another check
+		// may be waiting for it) but not its deadline.
+		rctx := context.WithoutCancel(ctx)
+		var cancel context.CancelFunc
+		if dl, ok := ctx.Deadline(); ok {
+			rctx, cancel = context.WithDeadline(rctx, dl)
+		} else {
+			rctx, cancel = context.WithTimeout(rctx, check.DefaultTimeout)
+		}
+		go func() {
+			defer cancel()
+			c.val = fn(rctx)
+			c.at = s.now()
+			close(c.done)
+		}()
+	}
+	s.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.val, nil
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// cancelled is the result of a check whose context ended while it waited.
+func cancelled(err error) check.Result {
+	if err == context.Canceled {
+		return check.Errorf("Cancelled.")
+	}
+	return check.Errorf("Could not test: the CRM did not answer in time (the timeout). It may be down, or a firewall may be dropping the connection.").
+		Explain(artUnavailable)
+}
+
+// transportResult explains an exchange that got no HTTP answer. Checks that
+// only observe (auth, permissions) report Error; crm.availability reports a
+// definite "nothing listens there" or "no such host" as Fail.
+func transportResult(name string, ex exchange, availability bool) check.Result {
+	kind, why := classify(ex.err)
+	var r check.Result
+	switch {
+	case availability && (kind == errRefused || kind == errNotFound):
+		r = check.Failf("Pitstop could not reach %s: %s. Check crm.base_url and the network.", name, why)
+	case kind == errTLS:
+		r = check.Failf("Pitstop could not open a secure connection to %s: %s.", name, why)
+	default:
+		r = check.Errorf("Could not test: Pitstop could not get an answer from %s: %s.", name, why)
+	}
+	return r.With(ex.evidence()...).Explain(artUnavailable)
+}
+
+// unexpected explains an HTTP answer a check has no specific reading for:
+// redirects, rate limits, server errors and anything else.
+func unexpected(name string, ex exchange) check.Result {
+	switch {
+	case ex.err != nil:
+		return transportResult(name, ex, false)
+	case ex.status >= 300 && ex.status < 400:
+		loc := ex.header.Get("Location")
+		return check.Failf("%s sent Pitstop elsewhere (%d redirect to %s): crm.base_url is probably not the API address.", name, ex.status, loc).
+			With(ex.evidence()...).Explain(artIntegration)
+	case ex.status == http.StatusTooManyRequests:
+		return check.Errorf("Could not test: %s is refusing requests because the API rate limit was reached (429). Try again when it resets.", name).
+			With(ex.evidence()...).Explain(artRateLimit)
+	case ex.status >= 500:
+		return check.Errorf("Could not test: %s had a problem on its side (%d %s).", name, ex.status, http.StatusText(ex.status)).
+			With(ex.evidence()...).Explain(artUnavailable)
+	case ex.status >= 200 && ex.status < 300:
+		return check.Errorf("Could not test: %s answered with %s, not what its API sends. Check that crm.base_url is the API address.", name, describeBody(ex)).
+			With(ex.evidence()...).Explain(artIntegration)
+	}
+	return check.Errorf("Could not test: %s answered %d %s, which Pitstop did not expect.", name, ex.status, http.StatusText(ex.status)).
+		With(ex.evidence()...).Explain(artIntegration)
+}
+
+// describeBody says what a body that is not the expected JSON looks like.
+func describeBody(ex exchange) string {
+	ct := ex.header.Get("Content-Type")
+	switch {
+	case len(ex.body) == 0:
+		return "an empty answer"
+	case strings.Contains(ct, "html") || strings.HasPrefix(strings.TrimSpace(strings.ToLower(string(ex.body[:min(len(ex.body), 64)]))), "<"):
+		return "a web page"
+	case !ex.isJSON():
+		return "something that is not JSON"
+	}
+	return "JSON of an unexpected shape"
+}
+
+// availabilityResult judges latency, server errors and budgets from one
+// exchange and the budgets read from it.
+func availabilityResult(name string, ex exchange, budgets []budget, notes ...string) check.Result {
+	switch {
+	case ex.err != nil:
+		return transportResult(name, ex, true)
+	case ex.status >= 500:
+		return check.Failf("%s is having trouble: it answered %d %s. Syncs will fail until it recovers; its status page says more.", name, ex.status, http.StatusText(ex.status)).
+			With(ex.evidence()...).Explain(artUnavailable, artSyncFailures)
+	case ex.status == http.StatusTooManyRequests:
+		return check.Failf("%s is refusing requests right now because the API rate limit was reached (429). Syncs will fail until the limit resets.", name).
+			With(ex.evidence()...).With(budgetLines(budgets)...).Explain(artRateLimit, artSyncFailures)
+	case ex.status >= 300 && ex.status < 400:
+		return unexpected(name, ex)
+	case !ex.isJSON():
+		// A web page or nothing at all: whatever answers is not the API.
+		return unexpected(name, ex)
+	}
+	details := ex.evidence()
+	if ex.timings != "" {
+		details = append(details, "timings: "+ex.timings)
+	}
+	details = append(details, budgetLines(budgets)...)
+	details = append(details, notes...)
+	low := lowestBudget(budgets)
+	if low != nil && low.fraction() < lowBudget {
+		return check.Warnf("%s answers (in %s), but only %s of the %s is left (%d of %d). When it runs out, syncs stop until it resets.",
+			name, fmtDur(ex.took), pct(low.fraction()), low.name, low.remaining, low.limit).
+			With(details...).Explain(artRateLimit)
+	}
+	if ex.took > slowLatency {
+		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, fmtDur(ex.took)).
+			With(details...).Explain(artUnavailable)
+	}
+	summary := fmt.Sprintf("%s answers in %s", name, fmtDur(ex.took))
+	if main := mainBudget(budgets); main != nil {
+		summary += fmt.Sprintf(", and %s of the %s is left", pct(main.fraction()), main.name)
+	}
+	return check.Passf("%s.", summary).With(details...)
+}
+
+// budget is one API allowance a CRM reports.
+type budget struct {
+	name      string // "daily API budget"
+	limit     int64
+	remaining int64
+	source    string // where it was read: a header or an endpoint
+}
+
+func (b budget) fraction() float64 {
+	if b.limit <= 0 {
+		return 1
+	}
+	return float64(b.remaining) / float64(b.limit)
+}
+
+func lowestBudget(bs []budget) *budget {
+	var low *budget
+	for i := range bs {
+		if bs[i].limit <= 0 {
+			continue
+		}
+		if low == nil || bs[i].fraction() < low.fraction() {
+			low = &bs[i]
+		}
+	}
+	return low
+}
+
+// mainBudget is the one to name when all is well: the first with a limit
+// (providers list the daily budget first).
+func mainBudget(bs []budget) *budget {
+	for i := range bs {
+		if bs[i].limit > 0 {
+			return &bs[i]
+		}
+	}
+	return nil
+}
+
+func budgetLines(bs []budget) []string {
+	var out []string
+	for _, b := range bs {
+		if b.limit > 0 {
+			out = append(out, fmt.Sprintf("%s: %d of %d left (%s), from %s", b.name, b.remaining, b.limit, pct(b.fraction()), b.source))
+		} else {
+			out = append(out, fmt.Sprintf("%s: %d left, from %s", b.name, b.remaining, b.source))
+		}
+	}
+	return out
+}
+
+func pct(f float64) string {
+	p := f * 100
+	if p > 0 && p < 1 {
+		return "under 1%"
+	}
+	return fmt.Sprintf("%.0f%%", p)
+}

@@ -1,0 +1,435 @@
+package crm
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"pitstop/internal/check"
+	"pitstop/internal/config"
+)
+
+// kind is what a field holds, across the three CRMs' type names.
+type kind int
+
+const (
+	kindUnknown kind = iota // a type Pitstop does not judge
+	kindText
+	kindEmail
+	kindNumber
+	kindDate
+	kindBool
+	kindChoice // a dropdown: only listed values are accepted
+	kindLink   // a reference to another record (owner, organization, account)
+)
+
+func (k kind) String() string {
+	return [...]string{"other", "text", "email", "number", "date", "yes/no", "dropdown", "link to another record"}[k]
+}
+
+// field is one field of a CRM object's live schema.
+type field struct {
+	name     string // the API name the mapping must use
+	label    string // what people see in the CRM
+	rawType  string // the CRM's own type name, for evidence
+	kind     kind
+	readOnly bool
+	why      string // why it is read-only ("calculated", "set by HubSpot")
+}
+
+// schema is an object's fields as one CRM reports them.
+type schema struct {
+	object string // "contacts", "Contact", "person"
+	fields []field
+	// caseInsensitive is true when the CRM matches API names regardless of
+	// case (Salesforce).
+	caseInsensitive bool
+	// byLabel is true when a mapping written with a field's label should be
+	// recognised and corrected (Pipedrive's custom fields have hash keys).
+	byLabel bool
+	// evidence is the request lines behind the schema.
+	evidence []string
+	// notes are shown with every field mapping result (Salesforce's
+	// field-level security).
+	notes []string
+	// missingNote is added to the summary when a field is missing.
+	missingNote string
+}
+
+// find returns the field the target names, and how it matched.
+func (s *schema) find(target string) (f field, how string, ok bool) {
+	for _, f := range s.fields {
+		if f.name == target {
+			return f, "name", true
+		}
+	}
+	if s.caseInsensitive {
+		for _, f := range s.fields {
+			if strings.EqualFold(f.name, target) {
+				return f, "name", true
+			}
+		}
+	}
+	if s.byLabel {
+		for _, f := range s.fields {
+			if strings.EqualFold(strings.TrimSpace(f.label), strings.TrimSpace(target)) {
+				return f, "label", true
+			}
+		}
+	}
+	return field{}, "", false
+}
+
+// fieldMapping compares every field_mapping target with the object's live
+// schema: missing targets (with the closest existing names), targets whose
+// type does not fit the value, and read-only targets.
+func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.Result {
+	if len(cfg.FieldMapping) == 0 {
+		return check.Skipf("crm.field_mapping is empty, so there is nothing to compare with %s's fields.", p.label())
+	}
+	s, bad := p.schema(ctx)
+	if bad != nil {
+		return *bad
+	}
+	sources := make([]string, 0, len(cfg.FieldMapping))
+	for src := range cfg.FieldMapping {
+		sources = append(sources, src)
+	}
+	sort.Strings(sources)
+
+	var missing, warnings, ok []string
+	for _, src := range sources {
+		target := strings.TrimSpace(cfg.FieldMapping[src])
+		if target == "" {
+			missing = append(missing, fmt.Sprintf("%s is mapped to nothing (an empty name)", src))
+			continue
+		}
+		f, how, found := s.find(target)
+		if !found {
+			missing = append(missing, missingLine(target, suggest(target, s.fields, 3)))
+			continue
+		}
+		line := fmt.Sprintf("%s → %s (%s", src, f.name, f.rawType)
+		if f.label != "" && normalize(f.label) != normalize(f.name) {
+			line += fmt.Sprintf(", %q", f.label)
+		}
+		line += ")"
+		var problems []string
+		if how == "label" {
+			problems = append(problems, fmt.Sprintf("%s is the label of field %s; the API needs the key %s", target, f.name, f.name))
+		}
+		if msg := typeProblem(src, f); msg != "" {
+			problems = append(problems, msg)
+		}
+		if f.readOnly {
+			why := "it is read-only"
+			if f.why != "" {
+				why = "it is read-only (" + f.why + ")"
+			}
+			problems = append(problems, fmt.Sprintf("%s cannot be written: %s, so updates to it will be rejected or ignored", displayName(f), why))
+		}
+		if len(problems) == 0 {
+			ok = append(ok, "ok: "+line)
+			continue
+		}
+		warnings = append(warnings, problems...)
+		ok = append(ok, "check: "+line)
+	}
+
+	where := fmt.Sprintf("%s %s", p.label(), s.object)
+	details := append([]string{}, missing...)
+	details = append(details, warnings...)
+	details = append(details, ok...)
+	details = append(details, fmt.Sprintf("%d fields on %s", len(s.fields), where))
+	details = append(details, s.notes...)
+	details = append(details, s.evidence...)
+	total := len(sources)
+	switch {
+	case len(missing) > 0:
+		verb := "does"
+		if len(missing) > 1 {
+			verb = "do"
+		}
+		summary := fmt.Sprintf("%d of %d mapped fields %s not exist on %s: %s", len(missing), total, verb, where, missing[0])
+		if len(missing) > 1 {
+			summary += fmt.Sprintf(" (and %d more)", len(missing)-1)
+		}
+		if !strings.HasSuffix(summary, "?") {
+			summary += "."
+		}
+		if s.missingNote != "" {
+			summary += " " + s.missingNote
+		}
+		return check.Failf("%s", summary).With(details...).Explain(artFieldMapping, artIntegration)
+	case len(warnings) > 0:
+		summary := fmt.Sprintf("All %d mapped fields exist on %s, but one needs attention: %s", total, where, warnings[0])
+		if len(warnings) > 1 {
+			summary = fmt.Sprintf("All %d mapped fields exist on %s, but %d need attention; first: %s", total, where, len(warnings), warnings[0])
+		}
+		return check.Warnf("%s.", summary).With(details...).Explain(artFieldMapping)
+	}
+	return check.Passf("All %d mapped fields exist on %s and can hold their values.", total, where).With(details...)
+}
+
+// missingLine is "pz_score not found; did you mean personalization_score?".
+func missingLine(target string, sugg []field) string {
+	if len(sugg) == 0 {
+		return fmt.Sprintf("%s not found, and no field has a similar name", target)
+	}
+	names := make([]string, len(sugg))
+	for i, f := range sugg {
+		names[i] = displayName(f)
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("%s not found; did you mean %s?", target, names[0])
+	}
+	return fmt.Sprintf("%s not found; did you mean %s? (or %s)", target, names[0], strings.Join(names[1:], ", "))
+}
+
+// displayName is the API name, with the label when the name alone would not
+// tell a person which field it is (Pipedrive's hash keys).
+func displayName(f field) string {
+	if f.label == "" || normalize(f.label) == normalize(f.name) || similarity(f.label, f.name) > 0.6 {
+		return f.name
+	}
+	return fmt.Sprintf("%s (%q)", f.name, f.label)
+}
+
+// expectedKind guesses what a CopyCar-side field holds from its name.
+func expectedKind(source string) kind {
+	toks := tokens(source)
+	has := func(words ...string) bool {
+		for _, t := range toks {
+			for _, w := range words {
+				if t == w {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	switch {
+	case has("score", "count", "amount", "revenue", "rating", "percent", "probability"):
+		return kindNumber
+	case has("email", "mail"):
+		return kindEmail
+	case has("date", "time", "timestamp", "day", "contacted", "created", "updated", "modified") ||
+		strings.HasSuffix(strings.ToLower(source), "_at"):
+		return kindDate
+	case has("is", "has", "opt", "optin", "opted", "consent", "unsubscribed", "subscribed", "flag"):
+		return kindBool
+	}
+	return kindText
+}
+
+// typeProblem says why a value named source does not fit field f, or "".
+func typeProblem(source string, f field) string {
+	want := expectedKind(source)
+	got := f.kind
+	if got == kindUnknown {
+		return ""
+	}
+	fits := map[kind][]kind{
+		kindText:   {kindText, kindEmail, kindChoice},
+		kindEmail:  {kindEmail, kindText},
+		kindNumber: {kindNumber},
+		kindDate:   {kindDate},
+		kindBool:   {kindBool, kindChoice},
+	}
+	for _, k := range fits[want] {
+		if k == got {
+			return ""
+		}
+	}
+	name := displayName(f)
+	switch {
+	case want == kindNumber && (got == kindText || got == kindEmail):
+		return fmt.Sprintf("%s is a number, while %s is a %s field (%s): numbers would be stored as words, and sorting, filters and scoring rules would not treat them as numbers",
+			source, name, got, f.rawType)
+	case want == kindDate && got == kindText:
+		return fmt.Sprintf("%s is a date, while %s is a %s field (%s): dates would be stored as words", source, name, got, f.rawType)
+	}
+	return fmt.Sprintf("%s holds %s values, while %s is a %s field (%s): the CRM may reject them", source, article(want), name, got, f.rawType)
+}
+
+func article(k kind) string {
+	switch k {
+	case kindEmail:
+		return "email"
+	case kindNumber:
+		return "number"
+	case kindDate:
+		return "date"
+	case kindBool:
+		return "yes/no"
+	}
+	return "text"
+}
+
+// suggest returns up to n fields whose name or label is closest to target,
+// best first, leaving out poor matches.
+func suggest(target string, fields []field, n int) []field {
+	type scored struct {
+		f     field
+		score float64
+	}
+	var all []scored
+	for _, f := range fields {
+		s := similarity(target, f.name)
+		if f.label != "" {
+			s = max(s, similarity(target, f.label))
+		}
+		if s >= 0.5 {
+			all = append(all, scored{f, s})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].score != all[j].score {
+			return all[i].score > all[j].score
+		}
+		return all[i].f.name < all[j].f.name
+	})
+	var out []field
+	for i := 0; i < len(all) && i < n; i++ {
+		// Keep only names nearly as good as the best.
+		if i > 0 && all[i].score < all[0].score-0.25 {
+			break
+		}
+		out = append(out, all[i].f)
+	}
+	return out
+}
+
+// similarity scores two field names from 0 to 1: the better of their edit
+// distance and a token match that knows abbreviations ("pz" for
+// "personalization") and Salesforce's "__c" suffix.
+func similarity(a, b string) float64 {
+	na, nb := normalize(a), normalize(b)
+	if na == "" || nb == "" {
+		return 0
+	}
+	if na == nb {
+		return 1
+	}
+	return max(editSimilarity(na, nb), tokenSimilarity(tokens(a), tokens(b)))
+}
+
+// normalize lower-cases a name, drops "__c" and every separator.
+func normalize(s string) string {
+	return strings.Join(tokens(s), "")
+}
+
+// tokens splits a name into lower-case words on separators and camelCase
+// boundaries, dropping Salesforce's custom suffix.
+func tokens(s string) []string {
+	s = strings.TrimSpace(s)
+	if ls := strings.ToLower(s); strings.HasSuffix(ls, "__c") {
+		s = s[:len(s)-3]
+	}
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && i > 0 && (unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return out
+}
+
+func tokenSimilarity(a, b []string) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	used := make([]bool, len(b))
+	total := 0.0
+	for _, x := range a {
+		best, at := 0.0, -1
+		for j, y := range b {
+			if used[j] {
+				continue
+			}
+			if s := tokenMatch(x, y); s > best {
+				best, at = s, j
+			}
+		}
+		if at >= 0 {
+			used[at] = true
+			total += best
+		}
+	}
+	return total / float64(max(len(a), len(b)))
+}
+
+func tokenMatch(x, y string) float64 {
+	switch {
+	case x == y:
+		return 1
+	case abbreviates(x, y) || abbreviates(y, x):
+		return 0.8
+	}
+	if s := editSimilarity(x, y); s >= 0.75 {
+		return s
+	}
+	return 0
+}
+
+// abbreviates reports whether short is an abbreviation of long: same first
+// letter and its letters in order ("pz" for "personalization", "addr" for
+// "address").
+func abbreviates(short, long string) bool {
+	if len(short) < 2 || len(short) >= len(long) || short[0] != long[0] {
+		return false
+	}
+	i := 0
+	for j := 0; j < len(long) && i < len(short); j++ {
+		if long[j] == short[i] {
+			i++
+		}
+	}
+	return i == len(short)
+}
+
+func editSimilarity(a, b string) float64 {
+	ra, rb := []rune(a), []rune(b)
+	n := max(len(ra), len(rb))
+	if n == 0 {
+		return 1
+	}
+	return 1 - float64(levenshtein(ra, rb))/float64(n)
+}
+
+func levenshtein(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
