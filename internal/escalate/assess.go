@@ -1,0 +1,452 @@
+package escalate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"pitstop/internal/check"
+	"pitstop/internal/kb"
+)
+
+// Answers are the questions Pitstop asks before escalating.
+type Answers struct {
+	// Impact is the business impact: low, medium, high, or "" when not asked.
+	Impact string `json:"impact,omitempty"`
+	// DataLoss: is data being lost?
+	DataLoss bool `json:"data_loss"`
+	// AllAffected: is everyone affected, or is the system down?
+	AllAffected bool `json:"all_affected"`
+	// Security: is there a security or compliance concern?
+	Security bool `json:"security"`
+}
+
+// Given reports whether any question was answered.
+func (a Answers) Given() bool { return a.Impact != "" || a.DataLoss || a.AllAffected || a.Security }
+
+// ParseImpact checks a business impact answer ("" is allowed: not asked).
+func ParseImpact(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch s {
+	case "", ImpactLow, ImpactMedium, ImpactHigh:
+		return s, nil
+	}
+	return "", fmt.Errorf("business impact %q is not one of low, medium, high", s)
+}
+
+// ArticleLookup finds knowledge articles by id; *kb.Base is one.
+type ArticleLookup interface {
+	Get(id string) (*kb.Article, bool)
+}
+
+// Input is what an assessment works from.
+type Input struct {
+	// Results are the check outcomes. Warn, Fail and Error results count,
+	// with the severities of the articles they name.
+	Results []check.Result
+	// Matched are articles matched to the pasted error or the symptoms the
+	// person picked; their severity counts in full.
+	Matched []*kb.Article
+	// Articles looks up the articles named by results (nil: severities of
+	// those articles are unknown and a failure counts as medium).
+	Articles ArticleLookup
+	// Answers are the person's answers.
+	Answers Answers
+}
+
+// ChannelTarget is the support level's response time on one channel.
+type ChannelTarget struct {
+	Channel  string   `json:"channel"`
+	Label    string   `json:"label"`
+	Response Duration `json:"response"`
+}
+
+// Assessment is the verdict: how bad, who handles it, how fast, and why.
+type Assessment struct {
+	Severity      string `json:"severity"`       // critical | high | medium | low
+	SeverityLabel string `json:"severity_label"` // CRITICAL, CRÍTICA ...
+	Tier          string `json:"tier"`           // tier_4_emergency ...
+	TierName      string `json:"tier_name"`
+	// IssueTypes are what the tier rules looked at (security, api_issues ...).
+	IssueTypes []string `json:"issue_types"`
+	// SupportLevel is the severity's escalation level (1–3).
+	SupportLevel     int    `json:"support_level"`
+	SupportLevelName string `json:"support_level_name"`
+	// Response is the first-answer target: the stricter of the severity's
+	// response minutes and the tier's response time.
+	Response Duration `json:"response"`
+	// Resolution is the tier's resolution time.
+	Resolution Duration `json:"resolution"`
+	// ChannelResponse is the support level's response time per channel.
+	ChannelResponse []ChannelTarget `json:"channel_response"`
+	// Channels are the severity's notification channels.
+	Channels []string `json:"notification_channels"`
+	// Trigger is the escalation class: immediate, urgent or standard.
+	Trigger      string `json:"trigger"`
+	TriggerLabel string `json:"trigger_label"`
+	// TriggerItems are the policy's trigger ids that apply (data_loss ...).
+	TriggerItems []string `json:"trigger_items"`
+	// Reasons are the facts that set the severity, in plain words.
+	Reasons []string `json:"reasons"`
+	// Justification is one paragraph a support engineer reads first.
+	Justification string  `json:"justification"`
+	Answers       Answers `json:"answers"`
+}
+
+// signal is one fact that pushes the severity up.
+type signal struct {
+	severity string
+	reason   string
+}
+
+// Assess applies the policy to a case. lang picks the language of labels and
+// the justification.
+func (p *Policy) Assess(in Input, lang string) Assessment {
+	sigs := severitySignals(in, lang)
+	sev := SeverityLow
+	for _, s := range sigs {
+		if severityRank(s.severity) > severityRank(sev) {
+			sev = s.severity
+		}
+	}
+	var reasons []string
+	for _, s := range sigs {
+		if s.severity == sev && !slices.Contains(reasons, s.reason) {
+			reasons = append(reasons, s.reason)
+		}
+	}
+	if len(reasons) == 0 {
+		reasons = []string{msg(lang, "sev.none")}
+	}
+	issues := issueTypes(in)
+	a := Assessment{Severity: sev, IssueTypes: issues, Reasons: reasons, Answers: in.Answers}
+	a.Tier = p.DetermineTier(issues, sev, in.Answers.Impact)
+	sr, _ := p.Severity(sev)
+	a.SeverityLabel = sr.Label.In(lang)
+	if a.SeverityLabel == "" {
+		a.SeverityLabel = strings.ToUpper(sev)
+	}
+	a.SupportLevel = sr.EscalationLevel
+	a.Channels = slices.Clone(sr.NotificationChannels)
+	tier, _ := p.Tier(a.Tier)
+	a.TierName = tier.Name.In(lang)
+	if a.TierName == "" {
+		a.TierName = a.Tier
+	}
+	a.Resolution = tier.Resolution
+	a.Response = tier.Response
+	respBy := msg(lang, "resp.tier", a.TierName)
+	if r := sr.Response(); r > 0 && (a.Response <= 0 || r < time.Duration(a.Response)) {
+		a.Response = Duration(r)
+		respBy = msg(lang, "resp.severity", a.SeverityLabel)
+	}
+	if lvl, ok := p.SupportLevel(sr.EscalationLevel); ok {
+		a.SupportLevelName = lvl.Name.In(lang)
+		for _, ch := range sortedKeys(lvl.Response) {
+			a.ChannelResponse = append(a.ChannelResponse, ChannelTarget{Channel: ch, Label: p.ChannelName(ch, lang), Response: lvl.Response[ch]})
+		}
+		// Slowest channel first: email, chat, phone.
+		slices.SortStableFunc(a.ChannelResponse, func(x, y ChannelTarget) int { return int(y.Response - x.Response) })
+	}
+	a.TriggerItems = triggerItems(in)
+	a.Trigger = p.triggerClass(a.TriggerItems, sev)
+	if c, ok := p.TriggerClass(a.Trigger); ok {
+		a.TriggerLabel = c.Label.In(lang)
+	} else {
+		a.TriggerLabel = a.Trigger
+	}
+	a.Justification = p.justify(a, respBy, lang)
+	return a
+}
+
+// severitySignals lists every fact that raises the severity, in a stable order.
+func severitySignals(in Input, lang string) []signal {
+	var sigs []signal
+	ans := in.Answers
+	if ans.AllAffected {
+		sigs = append(sigs, signal{SeverityCritical, msg(lang, "sev.all_affected")})
+	}
+	if ans.DataLoss {
+		sigs = append(sigs, signal{SeverityCritical, msg(lang, "sev.data_loss")})
+	}
+	if ans.Security {
+		sigs = append(sigs, signal{SeverityHigh, msg(lang, "sev.security")})
+	}
+	if ans.Impact != "" {
+		sigs = append(sigs, signal{ans.Impact, msg(lang, "sev.impact", msg(lang, "impact."+ans.Impact))})
+	}
+	for _, r := range in.Results {
+		if !r.Status.Bad() {
+			continue
+		}
+		var worst *kb.Article
+		if in.Articles != nil {
+			for _, id := range r.Articles {
+				if a, ok := in.Articles.Get(id); ok && severityRank(a.Severity) >= 0 {
+					if worst == nil || severityRank(a.Severity) > severityRank(worst.Severity) {
+						worst = a
+					}
+				}
+			}
+		}
+		switch {
+		case r.Status == check.Fail && worst != nil:
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.fail_article", r.ID, worst.ID, sevWord(worst.Severity, lang))})
+		case r.Status == check.Fail:
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.fail", r.ID)})
+		case worst != nil && severityRank(worst.Severity) > severityRank(SeverityMedium):
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", r.ID, msg(lang, "status."+r.Status.String()), worst.ID, sevWord(worst.Severity, lang))})
+		case worst != nil:
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", r.ID, msg(lang, "status."+r.Status.String()))})
+		default:
+			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", r.ID, msg(lang, "status."+r.Status.String()))})
+		}
+	}
+	for _, a := range in.Matched {
+		if severityRank(a.Severity) >= 0 {
+			sigs = append(sigs, signal{strings.ToLower(a.Severity), msg(lang, "sev.matched", a.ID, sevWord(a.Severity, lang))})
+		}
+	}
+	return sigs
+}
+
+// sevWord is a severity as a plain word in lang.
+func sevWord(sev, lang string) string {
+	if lang == "es" {
+		switch strings.ToLower(sev) {
+		case SeverityCritical:
+			return "crítica"
+		case SeverityHigh:
+			return "alta"
+		case SeverityMedium:
+			return "media"
+		case SeverityLow:
+			return "baja"
+		}
+	}
+	return strings.ToLower(sev)
+}
+
+// Which check categories and article categories make which issue types.
+var (
+	resultIssue = map[string]string{
+		"api": IssueAPI, "crm": IssueIntegration, "smtp": IssueIntegration, "cache": IssueIntegration,
+	}
+	articleIssue = map[string]string{
+		"api": IssueAPI, "performance": IssueAPI,
+		"crm": IssueIntegration, "email": IssueIntegration, "data": IssueIntegration, "workflow": IssueIntegration,
+		"security": IssueSecurity,
+	}
+	issueOrder = []string{IssueDataLoss, IssueOutage, IssueSecurity, IssueAPI, IssueIntegration, IssueGeneral}
+)
+
+// issueTypes returns the issue types of the case, most serious first. Only
+// failures and could-not-test results count; a warning alone is general.
+func issueTypes(in Input) []string {
+	set := map[string]bool{}
+	if in.Answers.DataLoss {
+		set[IssueDataLoss] = true
+	}
+	if in.Answers.AllAffected {
+		set[IssueOutage] = true
+	}
+	if in.Answers.Security {
+		set[IssueSecurity] = true
+	}
+	for _, r := range in.Results {
+		if r.Status != check.Fail && r.Status != check.Error {
+			continue
+		}
+		if t, ok := resultIssue[r.Category]; ok {
+			set[t] = true
+		}
+		for _, a := range lookupAll(in.Articles, r.Articles) {
+			if t, ok := articleIssue[a.Category]; ok {
+				set[t] = true
+			}
+		}
+	}
+	for _, a := range in.Matched {
+		if t, ok := articleIssue[a.Category]; ok {
+			set[t] = true
+		}
+	}
+	var out []string
+	for _, t := range issueOrder {
+		if set[t] {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{IssueGeneral}
+	}
+	return out
+}
+
+func lookupAll(l ArticleLookup, ids []string) []*kb.Article {
+	if l == nil {
+		return nil
+	}
+	var out []*kb.Article
+	for _, id := range ids {
+		if a, ok := l.Get(id); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// triggerItems settles which of the seed's escalation triggers apply.
+func triggerItems(in Input) []string {
+	set := map[string]bool{}
+	ans := in.Answers
+	if ans.Security {
+		set["security_breach"], set["compliance_violation"] = true, true
+	}
+	if ans.DataLoss {
+		set["data_loss"] = true
+	}
+	if ans.AllAffected {
+		set["system_outage"] = true
+	}
+	articleCats := func(cats ...string) func(a *kb.Article) bool {
+		return func(a *kb.Article) bool { return slices.Contains(cats, a.Category) }
+	}
+	isPerf, isData, isSecurity := articleCats("performance"), articleCats("data"), articleCats("security")
+	for _, r := range in.Results {
+		if !r.Status.Bad() {
+			continue
+		}
+		hard := r.Status == check.Fail || r.Status == check.Error
+		arts := lookupAll(in.Articles, r.Articles)
+		if hard && r.Category == "api" {
+			set["api_failure"] = true
+		}
+		if hard && r.Category == "crm" || slices.ContainsFunc(arts, isData) {
+			set["data_sync"] = true
+		}
+		if slices.ContainsFunc(arts, isPerf) || r.Status == check.Warn && (r.ID == "api.reachability" || r.ID == "api.ratelimit") {
+			set["performance"] = true
+		}
+		if r.Status == check.Fail && (strings.HasSuffix(r.ID, ".auth") || strings.HasSuffix(r.ID, ".permissions")) || hard && slices.ContainsFunc(arts, isSecurity) {
+			set["user_access"] = true
+		}
+	}
+	for _, a := range in.Matched {
+		switch {
+		case isPerf(a):
+			set["performance"] = true
+		case isData(a):
+			set["data_sync"] = true
+		case isSecurity(a):
+			set["user_access"] = true
+		}
+	}
+	order := []string{
+		"security_breach", "data_loss", "system_outage", "compliance_violation",
+		"api_failure", "data_sync", "performance", "user_access",
+	}
+	var out []string
+	for _, id := range order {
+		if set[id] {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"general_question"}
+	}
+	return out
+}
+
+// triggerClass is the most urgent class holding one of the items, raised to
+// match the severity: critical is immediate, high and medium are urgent.
+func (p *Policy) triggerClass(items []string, severity string) string {
+	rank := map[string]int{TriggerStandard: 0, TriggerUrgent: 1, TriggerImmediate: 2}
+	best := TriggerStandard
+	for _, c := range p.Triggers {
+		for _, it := range c.Items {
+			if slices.Contains(items, it.ID) && rank[c.Class] > rank[best] {
+				best = c.Class
+			}
+		}
+	}
+	bySeverity := map[string]string{
+		SeverityCritical: TriggerImmediate, SeverityHigh: TriggerUrgent, SeverityMedium: TriggerUrgent, SeverityLow: TriggerStandard,
+	}[severity]
+	if rank[bySeverity] > rank[best] {
+		best = bySeverity
+	}
+	return best
+}
+
+// tierReason says in words why the chosen tier's rule held.
+func (p *Policy) tierReason(a Assessment, lang string) string {
+	for _, r := range p.TierRules {
+		if !r.holds(a.IssueTypes, a.Severity, a.Answers.Impact) {
+			continue
+		}
+		var why []string
+		if containsFold(r.Severity, a.Severity) {
+			why = append(why, msg(lang, "tier.severity", a.SeverityLabel))
+		}
+		if containsFold(r.BusinessImpact, a.Answers.Impact) {
+			why = append(why, msg(lang, "tier.impact", msg(lang, "impact."+a.Answers.Impact)))
+		}
+		var kinds []string
+		for _, t := range a.IssueTypes {
+			if containsFold(r.IssueType, t) {
+				kinds = append(kinds, msg(lang, "issue."+t))
+			}
+		}
+		if len(kinds) > 0 {
+			why = append(why, msg(lang, "tier.issue", joinWords(lang, kinds, "list.and")))
+		}
+		if len(why) == 0 {
+			return msg(lang, "tier.default")
+		}
+		return joinWords(lang, why, "list.and")
+	}
+	return msg(lang, "tier.default")
+}
+
+// justify writes the one-paragraph justification.
+func (p *Policy) justify(a Assessment, respBy, lang string) string {
+	reasons := a.Reasons
+	if len(reasons) > 3 {
+		reasons = append(slices.Clone(reasons[:3]), msg(lang, "sev.more", len(a.Reasons)-3))
+	}
+	parts := []string{
+		msg(lang, "just.severity", a.SeverityLabel, joinWords(lang, reasons, "list.and")),
+		msg(lang, "just.tier", a.TierName, p.tierReason(a, lang)),
+		msg(lang, "just.response", FormatDuration(time.Duration(a.Response)), respBy, FormatDuration(time.Duration(a.Resolution))),
+	}
+	if a.SupportLevelName != "" {
+		var chans []string
+		for _, c := range a.Channels {
+			chans = append(chans, p.ChannelName(c, lang))
+		}
+		parts = append(parts, msg(lang, "just.level", a.SupportLevelName, joinWords(lang, chans, "list.or")))
+	}
+	var items []string
+	for _, id := range a.TriggerItems {
+		if id != "general_question" {
+			items = append(items, p.triggerLabel(id, lang))
+		}
+	}
+	if len(items) > 0 {
+		parts = append(parts, msg(lang, "just.trigger", a.TriggerLabel, joinWords(lang, items, "list.and")))
+	} else {
+		parts = append(parts, msg(lang, "just.trigger_none", a.TriggerLabel))
+	}
+	return capitalizeFirst(strings.Join(parts, " "))
+}
+
+func capitalizeFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+	return string(r)
+}

@@ -1,0 +1,240 @@
+package escalate
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/check"
+	"pitstop/internal/kb"
+)
+
+// articles is a stand-in knowledge base.
+type articles map[string]*kb.Article
+
+func (a articles) Get(id string) (*kb.Article, bool) { v, ok := a[id]; return v, ok }
+
+var testArticles = articles{
+	"api-invalid-key":             {ID: "api-invalid-key", Title: "The API rejects the key", Category: "api", Severity: "high"},
+	"api-rate-limit":              {ID: "api-rate-limit", Title: "Requests are rejected with 429", Category: "performance", Severity: "medium"},
+	"api-provider-outage":         {ID: "api-provider-outage", Title: "The provider is down", Category: "api", Severity: "high"},
+	"crm-unavailable":             {ID: "crm-unavailable", Title: "The CRM does not answer", Category: "crm", Severity: "high"},
+	"domain-spf-invalid":          {ID: "domain-spf-invalid", Title: "SPF is wrong", Category: "email", Severity: "high"},
+	"data-sync-problems":          {ID: "data-sync-problems", Title: "Data does not sync", Category: "data", Severity: "medium"},
+	"security-data-protection":    {ID: "security-data-protection", Title: "Personal data is exposed", Category: "security", Severity: "critical"},
+	"content-low-personalization": {ID: "content-low-personalization", Title: "Low personalization", Category: "content", Severity: "low"},
+}
+
+func res(id, category string, st check.Status, arts ...string) check.Result {
+	return check.Result{ID: id, Category: category, Title: id, Status: st, Summary: "summary of " + id, Articles: arts}
+}
+
+func TestAssess(t *testing.T) {
+	t.Parallel()
+	p := loadPolicy(t)
+	tests := []struct {
+		name       string
+		in         Input
+		severity   string
+		tier       string
+		issues     []string
+		trigger    string
+		items      []string
+		response   time.Duration
+		resolution time.Duration
+		level      int
+		channels   []string
+	}{
+		{
+			name: "nothing wrong", severity: "low", tier: "tier_1_basic", issues: []string{IssueGeneral},
+			trigger: TriggerStandard, items: []string{"general_question"},
+			response: 8 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name: "passing checks only", in: Input{Results: []check.Result{res("api.auth", "api", check.Pass)}},
+			severity: "low", tier: "tier_1_basic", issues: []string{IssueGeneral}, trigger: TriggerStandard,
+			items: []string{"general_question"}, response: 8 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name: "everyone affected", in: Input{Answers: Answers{AllAffected: true}},
+			severity: "critical", tier: "tier_4_emergency", issues: []string{IssueOutage}, trigger: TriggerImmediate,
+			items: []string{"system_outage"}, response: 15 * time.Minute, resolution: 4 * time.Hour, level: 3,
+			channels: []string{"email", "sms", "phone"},
+		},
+		{
+			name: "data loss", in: Input{Answers: Answers{DataLoss: true, Impact: "low"}},
+			severity: "critical", tier: "tier_4_emergency", issues: []string{IssueDataLoss}, trigger: TriggerImmediate,
+			items: []string{"data_loss"}, response: 15 * time.Minute, resolution: 4 * time.Hour, level: 3,
+			channels: []string{"email", "sms", "phone"},
+		},
+		{
+			name: "security concern", in: Input{Answers: Answers{Security: true, Impact: "medium"}},
+			severity: "high", tier: "tier_3_expert", issues: []string{IssueSecurity}, trigger: TriggerImmediate,
+			items: []string{"security_breach", "compliance_violation"}, response: time.Hour, resolution: 12 * time.Hour, level: 2,
+			channels: []string{"email", "chat"},
+		},
+		{
+			name: "security concern with high impact", in: Input{Answers: Answers{Security: true, Impact: "high"}},
+			severity: "high", tier: "tier_4_emergency", issues: []string{IssueSecurity}, trigger: TriggerImmediate,
+			items: []string{"security_breach", "compliance_violation"}, response: time.Hour, resolution: 4 * time.Hour, level: 2,
+			channels: []string{"email", "chat"},
+		},
+		{
+			name: "high impact alone", in: Input{Answers: Answers{Impact: "high"}},
+			severity: "high", tier: "tier_4_emergency", issues: []string{IssueGeneral}, trigger: TriggerUrgent,
+			items: []string{"general_question"}, response: time.Hour, resolution: 4 * time.Hour, level: 2, channels: []string{"email", "chat"},
+		},
+		{
+			name: "medium impact alone", in: Input{Answers: Answers{Impact: "medium"}},
+			severity: "medium", tier: "tier_1_basic", issues: []string{IssueGeneral}, trigger: TriggerUrgent,
+			items: []string{"general_question"}, response: 4 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name: "low impact alone", in: Input{Answers: Answers{Impact: "low"}},
+			severity: "low", tier: "tier_1_basic", issues: []string{IssueGeneral}, trigger: TriggerStandard,
+			items: []string{"general_question"}, response: 8 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name:     "api key rejected, article rated high",
+			in:       Input{Results: []check.Result{res("api.auth", "api", check.Fail, "api-invalid-key")}, Articles: testArticles},
+			severity: "high", tier: "tier_2_technical", issues: []string{IssueAPI}, trigger: TriggerUrgent,
+			items: []string{"api_failure", "user_access"}, response: time.Hour, resolution: 24 * time.Hour, level: 2,
+			channels: []string{"email", "chat"},
+		},
+		{
+			name:     "crm down, no knowledge base",
+			in:       Input{Results: []check.Result{res("crm.availability", "crm", check.Fail, "crm-unavailable")}},
+			severity: "medium", tier: "tier_2_technical", issues: []string{IssueIntegration}, trigger: TriggerUrgent,
+			items: []string{"data_sync"}, response: 4 * time.Hour, resolution: 24 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name:     "rate limit warning",
+			in:       Input{Results: []check.Result{res("api.ratelimit", "api", check.Warn, "api-rate-limit")}, Articles: testArticles},
+			severity: "medium", tier: "tier_1_basic", issues: []string{IssueGeneral}, trigger: TriggerUrgent,
+			items: []string{"performance"}, response: 4 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name:     "a warning never counts above medium",
+			in:       Input{Results: []check.Result{res("crm.availability", "crm", check.Warn, "crm-unavailable")}, Articles: testArticles},
+			severity: "medium", tier: "tier_1_basic", issues: []string{IssueGeneral}, trigger: TriggerUrgent,
+			items: []string{"general_question"}, response: 4 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name:     "could not test the api",
+			in:       Input{Results: []check.Result{res("api.reachability", "api", check.Error)}},
+			severity: "low", tier: "tier_2_technical", issues: []string{IssueAPI}, trigger: TriggerUrgent,
+			items: []string{"api_failure"}, response: 8 * time.Hour, resolution: 24 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name:     "pasted error matches a critical security article",
+			in:       Input{Matched: []*kb.Article{testArticles["security-data-protection"]}},
+			severity: "critical", tier: "tier_4_emergency", issues: []string{IssueSecurity}, trigger: TriggerImmediate,
+			items: []string{"user_access"}, response: 15 * time.Minute, resolution: 4 * time.Hour, level: 3,
+			channels: []string{"email", "sms", "phone"},
+		},
+		{
+			name:     "pasted error about data sync",
+			in:       Input{Matched: []*kb.Article{testArticles["data-sync-problems"]}},
+			severity: "medium", tier: "tier_2_technical", issues: []string{IssueIntegration}, trigger: TriggerUrgent,
+			items: []string{"data_sync"}, response: 4 * time.Hour, resolution: 24 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name:     "spf failure is an integration problem",
+			in:       Input{Results: []check.Result{res("domain.spf", "domain", check.Fail, "domain-spf-invalid")}, Articles: testArticles},
+			severity: "high", tier: "tier_2_technical", issues: []string{IssueIntegration}, trigger: TriggerUrgent,
+			items: []string{"general_question"}, response: time.Hour, resolution: 24 * time.Hour, level: 2, channels: []string{"email", "chat"},
+		},
+		{
+			name:     "content problem stays basic",
+			in:       Input{Results: []check.Result{res("content.prompt", "content", check.Fail, "content-low-personalization")}, Articles: testArticles},
+			severity: "low", tier: "tier_1_basic", issues: []string{IssueGeneral}, trigger: TriggerStandard,
+			items: []string{"general_question"}, response: 8 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name:     "smtp password refused",
+			in:       Input{Results: []check.Result{res("smtp.auth", "smtp", check.Fail)}},
+			severity: "medium", tier: "tier_2_technical", issues: []string{IssueIntegration}, trigger: TriggerUrgent,
+			items: []string{"user_access"}, response: 4 * time.Hour, resolution: 24 * time.Hour, level: 1, channels: []string{"email"},
+		},
+		{
+			name: "outage plus api failure: everything at once",
+			in: Input{
+				Results:  []check.Result{res("api.auth", "api", check.Fail, "api-provider-outage"), res("crm.auth", "crm", check.Pass)},
+				Articles: testArticles,
+				Answers:  Answers{AllAffected: true, DataLoss: true, Impact: "high"},
+			},
+			severity: "critical", tier: "tier_4_emergency", issues: []string{IssueDataLoss, IssueOutage, IssueAPI}, trigger: TriggerImmediate,
+			items: []string{"data_loss", "system_outage", "api_failure", "user_access"}, response: 15 * time.Minute, resolution: 4 * time.Hour,
+			level: 3, channels: []string{"email", "sms", "phone"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := p.Assess(tt.in, "en")
+			require.Equal(t, tt.severity, a.Severity, "severity; reasons: %v", a.Reasons)
+			require.Equal(t, tt.tier, a.Tier, "tier")
+			require.Equal(t, tt.issues, a.IssueTypes, "issue types")
+			require.Equal(t, tt.trigger, a.Trigger, "trigger class")
+			require.Equal(t, tt.items, a.TriggerItems, "trigger items")
+			require.Equal(t, tt.response, time.Duration(a.Response), "response target")
+			require.Equal(t, tt.resolution, time.Duration(a.Resolution), "resolution target")
+			require.Equal(t, tt.level, a.SupportLevel, "support level")
+			require.Equal(t, tt.channels, a.Channels, "notification channels")
+			require.NotEmpty(t, a.Reasons)
+			require.NotEmpty(t, a.Justification)
+			require.Contains(t, a.Justification, a.SeverityLabel)
+			require.Contains(t, a.Justification, a.TierName)
+		})
+	}
+}
+
+func TestAssessChannelTargetsFollowSupportLevel(t *testing.T) {
+	t.Parallel()
+	p := loadPolicy(t)
+	a := p.Assess(Input{Answers: Answers{AllAffected: true}}, "es")
+	require.Equal(t, []ChannelTarget{
+		{Channel: "email", Label: "correo", Response: Duration(time.Hour)},
+		{Channel: "chat", Label: "chat", Response: Duration(30 * time.Minute)},
+		{Channel: "phone", Label: "teléfono", Response: Duration(15 * time.Minute)},
+	}, a.ChannelResponse)
+	require.Equal(t, "Nivel 3: Soporte Experto", a.SupportLevelName)
+}
+
+func TestJustificationReadsPlainly(t *testing.T) {
+	t.Parallel()
+	p := loadPolicy(t)
+	in := Input{
+		Results:  []check.Result{res("api.auth", "api", check.Fail, "api-invalid-key")},
+		Articles: testArticles,
+		Answers:  Answers{Impact: "high"},
+	}
+	en := p.Assess(in, "en")
+	require.Equal(t, "Severity is HIGH because you rated the business impact high and check api.auth failed, which article "+
+		"api-invalid-key rates high. That puts the case in Tier 4 — Emergency, because the business impact is high. "+
+		"The first answer is due within 1h (the Tier 4 — Emergency response time), and the tier aims to resolve it within 4h. "+
+		"Level 2: Advanced support handles it; notify by email or chat. "+
+		"Escalation class: Urgent escalation (API failures affecting business and User access problems).", en.Justification)
+
+	es := p.Assess(in, "es")
+	require.Contains(t, es.Justification, "La severidad es ALTA porque")
+	require.Contains(t, es.Justification, "Nivel 4 — Emergencia")
+	require.Contains(t, es.Justification, "correo o chat")
+	require.Equal(t, "Escalamiento urgente", es.TriggerLabel)
+
+	none := p.Assess(Input{}, "en")
+	require.Contains(t, none.Justification, "no check failed and no answer raised it")
+	require.Contains(t, none.Justification, "none of the conditions for a higher tier apply")
+}
+
+func TestParseImpact(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"": "", "LOW": "low", " medium ": "medium", "high": "high"} {
+		got, err := ParseImpact(in)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
+	_, err := ParseImpact("huge")
+	require.ErrorContains(t, err, "low, medium, high")
+}
