@@ -1,0 +1,107 @@
+package kb
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/knowledge"
+)
+
+func BenchmarkLoadEmbedded(b *testing.B) {
+	for b.Loop() {
+		if _, _, err := Load(knowledge.FS, "", "en"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMatchEmbedded(b *testing.B) {
+	kb := embedded()["en"]
+	for _, tc := range pastedErrors[:4] {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				kb.Match(Evidence{Text: tc.text})
+			}
+		})
+	}
+}
+
+func BenchmarkSearchEmbedded(b *testing.B) {
+	kb := embedded()["en"]
+	for b.Loop() {
+		kb.Search("gmail app password")
+	}
+}
+
+// generated is a synthetic base of 10,000 articles drawn from the embedded
+// articles' vocabulary, each with its own error code pattern.
+var generated = sync.OnceValue(func() *Base {
+	const n = 10000
+	var vocab []string
+	seen := map[string]bool{}
+	for _, a := range embedded()["en"].Articles() {
+		words(a.Body, func(w string) {
+			if w = strings.ToLower(w); len(w) > 3 && !seen[w] {
+				seen[w] = true
+				vocab = append(vocab, w)
+			}
+		})
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(k int) string {
+		ws := make([]string, k)
+		for i := range ws {
+			ws[i] = vocab[rng.IntN(len(vocab))]
+		}
+		return strings.Join(ws, " ")
+	}
+	fsys := fstest.MapFS{}
+	for i := range n {
+		id := fmt.Sprintf("gen-%05d", i)
+		var body strings.Builder
+		for _, h := range Sections["en"] {
+			body.WriteString(h + "\n\n" + pick(60) + "\n\n")
+		}
+		front := fmt.Sprintf("---\nid: %s\ntitle: %s\ncategory: api\nseverity: low\nsymptoms: [%q, %q, %q]\npatterns: ['GEN_ERROR_%05d', '(?i)%s %s', '\\b%d\\b']\n---\n",
+			id, pick(6), pick(3), pick(3), pick(3), i, vocab[rng.IntN(len(vocab))], vocab[rng.IntN(len(vocab))], 1000+i)
+		fsys["en/"+id+".md"] = &fstest.MapFile{Data: []byte(front + body.String())}
+	}
+	b, warnings, err := Load(fsys, "", "en")
+	if err != nil || len(warnings) > 0 {
+		panic(fmt.Sprint(err, warnings))
+	}
+	return b
+})
+
+func TestGeneratedBaseMatches(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds a 10,000-article base")
+	}
+	b := generated()
+	require.Len(t, b.Articles(), 10000)
+	got := b.Match(Evidence{Text: "upstream said GEN_ERROR_04321 while sending"})
+	require.NotEmpty(t, got)
+	require.Equal(t, "gen-04321", got[0].Article.ID)
+}
+
+func BenchmarkMatchGenerated10k(b *testing.B) {
+	kb := generated()
+	for _, tc := range []struct{ name, text string }{
+		{"openai 429", pastedErrors[0].text},
+		{"postfix 535", pastedErrors[3].text},
+		{"code", "upstream said GEN_ERROR_04321 while sending the campaign to contacts"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				kb.Match(Evidence{Text: tc.text})
+			}
+		})
+	}
+}

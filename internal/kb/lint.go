@@ -1,0 +1,113 @@
+package kb
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Lint checks a knowledge tree (en/ and es/ directories of *.md files) and
+// returns every problem found, sorted by file and line; none means clean.
+// File names are relative to fsys. It checks the fields each article needs,
+// valid category and severity, unique ids named like their file, checks
+// among knownChecks, related ids that exist, patterns that compile, the
+// required sections, and that every article exists in both languages with
+// the same category, severity, checks and related articles.
+func Lint(fsys fs.FS, knownChecks []string) []Problem {
+	var problems []Problem
+	byLang := map[string]map[string]*parsed{}
+	for _, lang := range Languages {
+		byLang[lang] = map[string]*parsed{}
+		entries, err := fs.ReadDir(fsys, lang)
+		if err != nil {
+			problems = append(problems, Problem{File: lang, Msg: fmt.Sprintf("cannot read the %s/ directory: %v", lang, err)})
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".md") {
+				continue
+			}
+			name := path.Join(lang, e.Name())
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				problems = append(problems, Problem{File: name, Msg: fmt.Sprintf("cannot read: %v", err)})
+				continue
+			}
+			p := parseArticle(name, lang, data, true)
+			problems = append(problems, p.all()...)
+			if p.art.ID == "" {
+				continue
+			}
+			if want := strings.TrimSuffix(e.Name(), ".md"); p.art.ID != want {
+				problems = append(problems, Problem{File: name, Line: p.line("id"), Msg: fmt.Sprintf("id %q does not match the file name (expected %q)", p.art.ID, want)})
+			}
+			if prev, dup := byLang[lang][p.art.ID]; dup {
+				problems = append(problems, Problem{File: name, Line: p.line("id"), Msg: fmt.Sprintf("id %q is already used by %s", p.art.ID, prev.art.Source)})
+				continue
+			}
+			byLang[lang][p.art.ID] = p
+		}
+	}
+
+	for _, lang := range Languages {
+		for _, p := range byLang[lang] {
+			a := p.art
+			for _, c := range a.Checks {
+				if !slices.Contains(knownChecks, c) {
+					problems = append(problems, Problem{File: a.Source, Line: p.line("checks"), Msg: fmt.Sprintf("check %q is not a known check id", c)})
+				}
+			}
+			for _, r := range a.Related {
+				if _, ok := byLang[lang][r]; !ok {
+					problems = append(problems, Problem{File: a.Source, Line: p.line("related"), Msg: fmt.Sprintf("related article %q does not exist in %s/", r, lang)})
+				}
+			}
+			for _, other := range Languages {
+				if other == lang {
+					continue
+				}
+				o, ok := byLang[other][a.ID]
+				if !ok {
+					problems = append(problems, Problem{File: a.Source, Line: p.line("id"), Msg: fmt.Sprintf("article %q has no %s version (%s/%s.md)", a.ID, other, other, a.ID)})
+					continue
+				}
+				if lang != Languages[0] {
+					continue // compare each pair once, from the first language
+				}
+				problems = append(problems, differences(p, o)...)
+			}
+		}
+	}
+
+	slices.SortFunc(problems, func(x, y Problem) int {
+		if c := strings.Compare(x.File, y.File); c != 0 {
+			return c
+		}
+		return x.Line - y.Line
+	})
+	return problems
+}
+
+// differences reports the fields that must agree across languages but do
+// not; the problem is reported on the translation.
+func differences(orig, tr *parsed) []Problem {
+	var out []Problem
+	same := func(key string, x, y []string) {
+		if !slices.Equal(sortedCopy(x), sortedCopy(y)) {
+			out = append(out, Problem{File: tr.art.Source, Line: tr.line(key), Msg: fmt.Sprintf("%s [%s] differs from %s [%s]", key, strings.Join(y, ", "), orig.art.Source, strings.Join(x, ", "))})
+		}
+	}
+	same("category", []string{orig.art.Category}, []string{tr.art.Category})
+	same("severity", []string{orig.art.Severity}, []string{tr.art.Severity})
+	same("checks", orig.art.Checks, tr.art.Checks)
+	same("related", orig.art.Related, tr.art.Related)
+	return out
+}
+
+func sortedCopy(s []string) []string {
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return c
+}

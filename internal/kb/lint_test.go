@@ -1,0 +1,112 @@
+package kb
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLint(t *testing.T) {
+	t.Parallel()
+	known := []string{"api.auth", "api.ratelimit"}
+	pair := func(id string, extra ...string) fstest.MapFS {
+		return fstest.MapFS{
+			"en/" + id + ".md": {Data: []byte(article(id, "en", "Title", extra...))},
+			"es/" + id + ".md": {Data: []byte(article(id, "es", "Título", extra...))},
+		}
+	}
+	merge := func(fs ...fstest.MapFS) fstest.MapFS {
+		out := fstest.MapFS{}
+		for _, f := range fs {
+			for k, v := range f {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		want []string
+	}{
+		{"clean", merge(pair("a", "checks: [api.auth]", "related: [b]", `patterns: ['\b429\b']`), pair("b")), nil},
+		{"unknown check", pair("a", "checks: [api.auth, api.nope]"), []string{
+			`en/a.md:7: check "api.nope" is not a known check id`,
+			`es/a.md:7: check "api.nope" is not a known check id`,
+		}},
+		{"missing related", pair("a", "related: [ghost]"), []string{
+			`en/a.md:7: related article "ghost" does not exist in en/`,
+			`es/a.md:7: related article "ghost" does not exist in es/`,
+		}},
+		{"bad pattern", pair("a", `patterns: ['(?=x)']`), []string{
+			`en/a.md:7: pattern "(?=x)" does not compile`,
+			`es/a.md:7: pattern "(?=x)" does not compile`,
+		}},
+		{"missing translation", merge(pair("a"), fstest.MapFS{"en/b.md": {Data: []byte(article("b", "en", "B"))}}), []string{
+			`en/b.md:2: article "b" has no es version (es/b.md)`,
+		}},
+		{"id and file name differ", fstest.MapFS{
+			"en/a.md": {Data: []byte(article("x", "en", "A"))},
+			"es/x.md": {Data: []byte(article("x", "es", "A"))},
+		}, []string{`en/a.md:2: id "x" does not match the file name (expected "a")`}},
+		{"duplicate id", fstest.MapFS{
+			"en/a.md": {Data: []byte(article("a", "en", "A"))},
+			"en/b.md": {Data: []byte(article("a", "en", "A again"))},
+			"es/a.md": {Data: []byte(article("a", "es", "A"))},
+		}, []string{
+			`en/b.md:2: id "a" does not match the file name (expected "b")`,
+			`en/b.md:2: id "a" is already used by en/a.md`,
+		}},
+		{"missing fields, sections and bad values", fstest.MapFS{
+			"en/a.md": {Data: []byte("---\nid: a\ncategory: weather\nseverity: urgent\nsymptoms: []\nextra: 1\n---\n## What you see\n\n## Fix it now\n")},
+			"es/a.md": {Data: []byte(article("a", "es", "A"))},
+		}, []string{
+			`en/a.md:1: title is missing`,
+			`en/a.md:3: category "weather" is not one of`,
+			`en/a.md:4: severity "urgent" is not one of`,
+			`en/a.md:5: symptoms is missing`,
+			`en/a.md:6: unknown field "extra"`,
+			`en/a.md:8: section "## Why it happens" is missing`,
+			`en/a.md:8: section "## Prevent it" is missing`,
+			`en/a.md:8: section "## When to escalate" is missing`,
+			`es/a.md:4: category [api] differs from en/a.md [weather]`,
+			`es/a.md:5: severity [medium] differs from en/a.md [urgent]`,
+		}},
+		{"English headings in Spanish", fstest.MapFS{
+			"en/a.md": {Data: []byte(article("a", "en", "A"))},
+			"es/a.md": {Data: []byte(article("a", "en", "A"))},
+		}, []string{
+			`es/a.md:8: section "## Qué ves" is missing`,
+			`es/a.md:8: section "## Por qué pasa" is missing`,
+			`es/a.md:8: section "## Arréglalo ahora" is missing`,
+			`es/a.md:8: section "## Cómo prevenirlo" is missing`,
+			`es/a.md:8: section "## Cuándo escalar" is missing`,
+		}},
+		{"translation disagrees", fstest.MapFS{
+			"en/a.md": {Data: []byte(article("a", "en", "A", "checks: [api.auth]"))},
+			"es/a.md": {Data: []byte(article("a", "es", "A", "checks: [api.ratelimit]"))},
+		}, []string{`es/a.md:7: checks [api.ratelimit] differs from en/a.md [api.auth]`}},
+		{"no front matter", merge(pair("b"), fstest.MapFS{"en/a.md": {Data: []byte("# Title\n")}}), []string{
+			`en/a.md:1: no front matter`,
+		}},
+		{"no language directories", fstest.MapFS{"README.md": {Data: []byte("hi")}}, []string{
+			`en: cannot read the en/ directory`,
+			`es: cannot read the es/ directory`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var got []string
+			for _, p := range Lint(tc.fsys, known) {
+				got = append(got, p.String())
+			}
+			require.Len(t, got, len(tc.want), strings.Join(got, "\n"))
+			for i, want := range tc.want {
+				require.True(t, strings.HasPrefix(got[i], want), "problem %d:\n got: %s\nwant: %s…", i, got[i], want)
+			}
+		})
+	}
+}

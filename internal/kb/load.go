@@ -1,0 +1,254 @@
+package kb
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Base is the knowledge base in one language: read-only once loaded, safe
+// for concurrent use.
+type Base struct {
+	lang     string
+	articles []*Article // sorted by id
+	byID     map[string]int
+	patterns [][]*regexp.Regexp // per article, parallel to articles
+	idx      *index
+}
+
+// Load reads the articles of one language from fsys (the embedded tree, with
+// en/ and es/ directories) and then from overlayDir, whose articles add to
+// or replace the embedded ones by id. An overlay holds either en/ and es/
+// directories or flat *.md files; a flat file named "id.es.md" is only for
+// that language, a plain "id.md" for every language.
+//
+// A broken article is skipped with a Warning naming its file and line; the
+// rest loads. The error is for what stops loading altogether: an unknown
+// language, or an overlay directory that cannot be read.
+func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
+	if !slices.Contains(Languages, lang) {
+		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(Languages, ", "))
+	}
+	l := &loader{lang: lang, byID: map[string]*parsed{}}
+	if fsys != nil {
+		if err := l.readDir(fsys, lang, "knowledge/"+lang, false); err != nil {
+			return nil, nil, err
+		}
+	}
+	if overlayDir != "" {
+		if err := l.readOverlay(overlayDir); err != nil {
+			return nil, l.warnings, err
+		}
+	}
+	return newBase(lang, l.byID), l.warnings, nil
+}
+
+type loader struct {
+	lang     string
+	byID     map[string]*parsed
+	warnings []Warning
+}
+
+func (l *loader) warn(ps []Problem) {
+	for _, p := range ps {
+		l.warnings = append(l.warnings, Warning(p))
+	}
+}
+
+// readDir reads every *.md file of dir in fsys. shown is how file names
+// appear in warnings. A later article with an id already seen replaces the
+// earlier one only when replace is set (overlays); otherwise it is a warning.
+func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("read %s: %w", shown, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".md") {
+			continue
+		}
+		if fileLang := langOfFile(name); fileLang != "" && fileLang != l.lang {
+			continue
+		}
+		source := path.Join(shown, name)
+		if replace {
+			source = filepath.Join(shown, name)
+		}
+		data, err := fs.ReadFile(fsys, path.Join(dir, name))
+		if err != nil {
+			l.warn([]Problem{{File: source, Msg: fmt.Sprintf("cannot read: %v", err)}})
+			continue
+		}
+		p := parseArticle(source, l.lang, data, replace)
+		if len(p.fatal) > 0 {
+			l.warn(p.fatal)
+			continue
+		}
+		if prev, dup := l.byID[p.art.ID]; dup && !replace {
+			l.warn([]Problem{{File: source, Line: p.line("id"), Msg: fmt.Sprintf("id %q is already used by %s; this file is skipped", p.art.ID, prev.art.Source)}})
+			continue
+		}
+		l.byID[p.art.ID] = p
+	}
+	return nil
+}
+
+// readOverlay reads dir/<lang>/*.md and then dir/*.md.
+func (l *loader) readOverlay(dir string) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("knowledge directory %s: %w", dir, err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("knowledge directory %s is a file; give the directory that holds the articles", dir)
+	}
+	fsys := os.DirFS(dir)
+	if err := l.readDir(fsys, l.lang, filepath.Join(dir, l.lang), true); err != nil {
+		return err
+	}
+	return l.readDir(fsys, ".", dir, true)
+}
+
+// langOfFile returns "es" for "x.es.md", "" for "x.md".
+func langOfFile(name string) string {
+	base := strings.TrimSuffix(name, ".md")
+	if i := strings.LastIndexByte(base, '.'); i >= 0 && slices.Contains(Languages, base[i+1:]) {
+		return base[i+1:]
+	}
+	return ""
+}
+
+func newBase(lang string, byID map[string]*parsed) *Base {
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	b := &Base{lang: lang, byID: make(map[string]int, len(ids))}
+	for i, id := range ids {
+		p := byID[id]
+		b.articles = append(b.articles, p.art)
+		b.patterns = append(b.patterns, p.patterns)
+		b.byID[id] = i
+	}
+	b.idx = buildIndex(b.articles, b.patterns)
+	return b
+}
+
+// Lang is the language of the loaded articles.
+func (b *Base) Lang() string { return b.lang }
+
+// Articles returns every article, sorted by id. The slice is a copy; the
+// articles are shared and must not be changed.
+func (b *Base) Articles() []*Article { return slices.Clone(b.articles) }
+
+// Get returns the article with this id.
+func (b *Base) Get(id string) (*Article, bool) {
+	i, ok := b.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return b.articles[i], true
+}
+
+// Categories returns the categories that have articles, in display order.
+func (b *Base) Categories() []string {
+	var out []string
+	for _, c := range Categories {
+		if slices.ContainsFunc(b.articles, func(a *Article) bool { return a.Category == c }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Symptom is one symptom a user can pick, with the articles that list it.
+type Symptom struct {
+	Text     string   `json:"text"`
+	Articles []string `json:"articles"`
+}
+
+// Symptoms returns the distinct symptoms of a category's articles (all
+// categories when category is ""), in the order they first appear, each
+// with the ids of the articles that list it.
+func (b *Base) Symptoms(category string) []Symptom {
+	var out []Symptom
+	seen := map[string]int{}
+	for _, a := range b.articles {
+		if category != "" && a.Category != category {
+			continue
+		}
+		for _, s := range a.Symptoms {
+			key := fold(strings.TrimSpace(s))
+			if i, ok := seen[key]; ok {
+				if !slices.Contains(out[i].Articles, a.ID) {
+					out[i].Articles = append(out[i].Articles, a.ID)
+				}
+				continue
+			}
+			seen[key] = len(out)
+			out = append(out, Symptom{Text: s, Articles: []string{a.ID}})
+		}
+	}
+	return out
+}
+
+// Closest returns up to n article ids that look most like id (for "did you
+// mean" messages).
+func (b *Base) Closest(id string, n int) []string {
+	type cand struct {
+		id   string
+		dist int
+	}
+	var cands []cand
+	q := fold(id)
+	for _, a := range b.articles {
+		d := editDistance(q, a.ID)
+		if strings.Contains(a.ID, q) || strings.Contains(q, a.ID) {
+			d = min(d, 2)
+		}
+		if d <= max(3, len(q)/2) {
+			cands = append(cands, cand{a.ID, d})
+		}
+	}
+	slices.SortStableFunc(cands, func(x, y cand) int { return x.dist - y.dist })
+	out := make([]string, 0, n)
+	for _, c := range cands {
+		if len(out) == n {
+			break
+		}
+		out = append(out, c.id)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
