@@ -162,19 +162,20 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 	return fill(res)
 }
 
-// skipBecause says why a check did not run: the prerequisite's own words, so
-// a missing key reads "no key configured" on every check that needs it.
+// skipBecause says why a check did not run: the prerequisite's own words and
+// articles, so a missing key reads "no key configured" on every check that
+// needs it and points at the same help.
 func skipBecause(id string, pr Result) Result {
 	detail := fmt.Sprintf("requires %s, which ended %s", id, pr.Status)
 	if pr.Status == Skip {
 		// Already a skip: pass the first reason along rather than nesting.
-		return Result{Status: Skip, Summary: pr.Summary}.With(detail)
+		return Result{Status: Skip, Summary: pr.Summary}.With(detail).Explain(pr.Articles...)
 	}
 	summary := strings.TrimSpace(pr.Summary)
 	if summary == "" {
 		summary = "it ended " + pr.Status.String() + "."
 	}
-	return Skipf("Not run because %s did not pass: %s", id, summary).With(detail)
+	return Skipf("Not run because %s did not pass: %s", id, summary).With(detail).Explain(pr.Articles...)
 }
 
 func timeoutResult(parent context.Context, timeout time.Duration) Result {

@@ -71,7 +71,7 @@ func (t *TLSInfo) Lines() []string {
 		case t.DaysLeft < 0:
 			when = fmt.Sprintf("%d days ago", -t.DaysLeft)
 		case t.DaysLeft == 0:
-			when = "today"
+			when = "within a day"
 		case t.DaysLeft == 1:
 			when = "in 1 day"
 		}

@@ -1,10 +1,228 @@
-// Package api holds the api checks.
+// Package api holds the AI API checks: settings, reachability with timings
+// and certificate facts, key acceptance, rate limits, clock skew and extra
+// endpoints, for CopyCar, OpenAI, Anthropic and OpenAI-compatible (custom)
+// providers.
 package api
 
 import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/probe"
 )
 
-// Checks returns the api checks for a profile.
-func Checks(p *config.Profile) []check.Check { return nil }
+// Check IDs of this family.
+const (
+	IDConfig       = "api.config"
+	IDReachability = "api.reachability"
+	IDAuth         = "api.auth"
+	IDRateLimit    = "api.ratelimit"
+	IDClock        = "api.clock"
+	IDEndpoints    = "api.endpoints"
+)
+
+// Knowledge articles the results point to.
+const (
+	artInvalidKey   = "api-invalid-key"
+	artForbidden    = "api-forbidden"
+	artConnection   = "api-connection-failed"
+	artTLS          = "api-tls-certificate"
+	artTimeouts     = "api-timeouts"
+	artOutage       = "api-provider-outage"
+	artClock        = "api-clock-skew"
+	artRateLimit    = "api-rate-limit"
+	artQuota        = "api-quota-exhausted"
+	artLoadBalance  = "ops-load-balancing"
+	artReliability  = "perf-reliability"
+	artSlow         = "perf-slow-responses"
+	artHealthCheck  = "ops-health-check"
+	anthropicVer    = "2023-06-01"
+	slowThreshold   = time.Second
+	expiryWarnDays  = 14
+	clockWarnSkew   = time.Minute
+	clockFailSkew   = 5 * time.Minute
+	lowRemainingPct = 10
+)
+
+// defaultBaseURL mirrors the provider conventions of DESIGN.md.
+var defaultBaseURL = map[string]string{
+	"copycar":   "https://api.copycarai.com/v2",
+	"openai":    "https://api.openai.com/v1",
+	"anthropic": "https://api.anthropic.com",
+}
+
+// Checks returns the api checks for a profile. The checks of one call share
+// a client and cache the requests they have in common, so a run makes one
+// unauthenticated and one authenticated request (plus one per endpoint).
+func Checks(p *config.Profile) []check.Check {
+	f := newFamily(p, probe.Options{})
+	return f.checks()
+}
+
+// family is the state the checks of one run share.
+type family struct {
+	provider string
+	base     string // without trailing slash
+	key      config.Secret
+	caFile   string
+	opts     probe.Options
+	api      config.APIConfig
+
+	clientOnce sync.Once
+	client     *probe.Client
+	clientErr  error
+
+	health lazy // unauthenticated request (reachability, clock)
+	authed lazy // authenticated request (auth, ratelimit)
+}
+
+func newFamily(p *config.Profile, opts probe.Options) *family {
+	provider := p.API.Provider
+	if provider == "" {
+		provider = "copycar"
+	}
+	base := p.API.BaseURL
+	if base == "" {
+		base = defaultBaseURL[provider]
+	}
+	opts.CAFile = p.API.CAFile
+	return &family{
+		provider: provider,
+		base:     strings.TrimRight(base, "/"),
+		key:      p.API.Key,
+		caFile:   p.API.CAFile,
+		opts:     opts,
+		api:      p.API,
+	}
+}
+
+func (f *family) checks() []check.Check {
+	needKey := []string{IDConfig, IDReachability}
+	return []check.Check{
+		{ID: IDConfig, Category: "api", Title: "API settings", Run: explained(f.runConfig, artInvalidKey)},
+		{ID: IDReachability, Category: "api", Title: "API reachable", Run: explained(f.runReachability, artHealthCheck)},
+		{ID: IDAuth, Category: "api", Title: "API key accepted", Requires: needKey, Run: explained(f.runAuth, artHealthCheck)},
+		{ID: IDRateLimit, Category: "api", Title: "Rate limits", Requires: needKey, Run: explained(f.runRateLimit, artRateLimit)},
+		{ID: IDClock, Category: "api", Title: "Clock in sync", Requires: []string{IDReachability}, Run: explained(f.runClock, artClock)},
+		{ID: IDEndpoints, Category: "api", Title: "Extra endpoints", Run: explained(f.runEndpoints, artLoadBalance)},
+	}
+}
+
+// explained makes sure every result names at least one article.
+func explained(run func(context.Context) check.Result, articles ...string) func(context.Context) check.Result {
+	return func(ctx context.Context) check.Result {
+		r := run(ctx)
+		if len(r.Articles) == 0 {
+			r = r.Explain(articles...)
+		}
+		return r
+	}
+}
+
+func (f *family) getClient() (*probe.Client, error) {
+	f.clientOnce.Do(func() { f.client, f.clientErr = probe.NewClient(f.opts) })
+	return f.client, f.clientErr
+}
+
+// healthURL is the unauthenticated address probed for reachability: the
+// copycar liveness endpoint, the model list elsewhere (any answer, even a
+// 401, proves the API is there).
+func healthURL(provider, base string) string {
+	switch provider {
+	case "copycar":
+		return base + "/health"
+	case "anthropic":
+		return base + "/v1/models"
+	}
+	return base + "/models"
+}
+
+// authRequest is the provider's cheapest authenticated call.
+func (f *family) authRequest() probe.Request {
+	h := http.Header{"Accept": {"application/json"}}
+	url := f.base + "/models"
+	switch f.provider {
+	case "copycar":
+		url = f.base + "/verify"
+		h.Set("Authorization", "Bearer "+f.key.Reveal())
+	case "anthropic":
+		url = f.base + "/v1/models"
+		h.Set("x-api-key", f.key.Reveal())
+		h.Set("anthropic-version", anthropicVer)
+	default:
+		h.Set("Authorization", "Bearer "+f.key.Reveal())
+	}
+	return probe.Request{URL: url, Header: h}
+}
+
+func (f *family) getHealth(ctx context.Context) (*probe.Response, error) {
+	return f.health.get(ctx, func(ctx context.Context) (*probe.Response, error) {
+		c, err := f.getClient()
+		if err != nil {
+			return nil, err
+		}
+		return c.Do(ctx, probe.Request{URL: healthURL(f.provider, f.base), Header: http.Header{"Accept": {"application/json"}}})
+	})
+}
+
+func (f *family) getAuthed(ctx context.Context) (*probe.Response, error) {
+	return f.authed.get(ctx, func(ctx context.Context) (*probe.Response, error) {
+		c, err := f.getClient()
+		if err != nil {
+			return nil, err
+		}
+		return c.Do(ctx, f.authRequest())
+	})
+}
+
+// lazy runs one request for whichever check asks first and hands the same
+// answer to the others. The request runs under the first caller's context
+// (every check of a run has the same timeout); a caller whose own context
+// ends first stops waiting.
+type lazy struct {
+	once sync.Once
+	done chan struct{}
+	resp *probe.Response
+	err  error
+}
+
+func (l *lazy) get(ctx context.Context, fn func(context.Context) (*probe.Response, error)) (*probe.Response, error) {
+	l.once.Do(func() {
+		l.done = make(chan struct{})
+		go func() {
+			defer close(l.done)
+			l.resp, l.err = fn(reserve(ctx))
+		}()
+	})
+	select {
+	case <-l.done:
+		return l.resp, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// reserve shortens ctx's deadline a little, so a probe that times out still
+// leaves the check time to explain how far it got before the runner's own
+// timeout cuts it off.
+func reserve(ctx context.Context) context.Context {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return ctx
+	}
+	left := time.Until(dl)
+	margin := min(100*time.Millisecond, left/10)
+	c, cancel := context.WithDeadline(ctx, dl.Add(-margin))
+	// The derived context ends with its parent; cancel when it is done so
+	// the timer does not outlive the probe.
+	go func() {
+		<-c.Done()
+		cancel()
+	}()
+	return c
+}

@@ -1,0 +1,269 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pitstop/internal/check"
+)
+
+// limitHeaders names one limit's headers in each provider's convention.
+type limitHeaders struct {
+	what                    string // "requests", "tokens" ...
+	limit, remaining, reset string
+}
+
+var limitConventions = []limitHeaders{
+	{"requests", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"},
+	{"tokens", "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"},
+	{"requests", "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-requests-reset"},
+	{"tokens", "anthropic-ratelimit-tokens-limit", "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset"},
+	{"input tokens", "anthropic-ratelimit-input-tokens-limit", "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset"},
+	{"output tokens", "anthropic-ratelimit-output-tokens-limit", "anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset"},
+	{"requests", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"},
+	{"requests", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"},
+}
+
+// limit is one limit the provider reported.
+type limit struct {
+	what             string
+	limit, remaining int64
+	reset            string // in words: "in 17s", "" when unknown
+}
+
+func (l limit) low() bool { return l.limit > 0 && l.remaining*100 < l.limit*lowRemainingPct }
+
+func (l limit) words() string {
+	s := fmt.Sprintf("%d of %d %s left", l.remaining, l.limit, l.what)
+	if l.reset != "" {
+		s += " (resets " + l.reset + ")"
+	}
+	return s
+}
+
+// readLimits finds every limit reported in the headers.
+func readLimits(h http.Header, now time.Time) []limit {
+	var out []limit
+	for _, c := range limitConventions {
+		lv, rv := h.Get(c.limit), h.Get(c.remaining)
+		if lv == "" || rv == "" {
+			continue
+		}
+		l, err1 := strconv.ParseInt(firstNumber(lv), 10, 64)
+		r, err2 := strconv.ParseInt(firstNumber(rv), 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, limit{what: c.what, limit: l, remaining: r, reset: resetWords(h.Get(c.reset), now)})
+	}
+	return out
+}
+
+// firstNumber takes "100, 100;w=60" (the IETF draft's list form) to "100".
+func firstNumber(v string) string {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexAny(v, ",;"); i >= 0 {
+		v = v[:i]
+	}
+	return strings.TrimSpace(v)
+}
+
+// resetWords reads a reset header in any common form: a Go-style duration
+// ("17.28s", "6m0s", OpenAI), an RFC 3339 time (Anthropic), Unix seconds or
+// a number of seconds.
+func resetWords(v string, now time.Time) string {
+	v = firstNumber(v)
+	if v == "" {
+		return ""
+	}
+	if d, err := time.ParseDuration(v); err == nil {
+		return "in " + shortDuration(d)
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return "in " + shortDuration(t.Sub(now))
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		if n > 1e9 { // Unix time
+			return "in " + shortDuration(time.Unix(int64(n), 0).Sub(now))
+		}
+		return "in " + shortDuration(time.Duration(n*float64(time.Second)))
+	}
+	return ""
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date).
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
+		return time.Duration(n * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, t.Sub(now)), true
+	}
+	return 0, false
+}
+
+func shortDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < 2*time.Minute:
+		return fmt.Sprintf("%ds", int(math.Round(d.Seconds())))
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d min", int(math.Round(d.Minutes())))
+	}
+	return fmt.Sprintf("%.1f h", d.Hours())
+}
+
+// limitDetails lists the rate-limit headers as evidence.
+func limitDetails(h http.Header) []string {
+	var out []string
+	for name, vs := range h {
+		l := strings.ToLower(name)
+		if strings.Contains(l, "ratelimit") || l == "retry-after" {
+			out = append(out, l+": "+clip(strings.Join(vs, ", "), 120))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// runRateLimit is api.ratelimit: read from the same answer as api.auth.
+func (f *family) runRateLimit(ctx context.Context) check.Result {
+	resp, err := f.getAuthed(ctx)
+	if err != nil && (resp == nil || !isBodyError(err)) {
+		return networkResult(err, "Could not read the rate limits")
+	}
+	now := resp.Received
+	if now.IsZero() {
+		now = time.Now()
+	}
+	e, _ := parseAPIError(resp.Body)
+	code := resp.StatusCode
+	var res check.Result
+	switch {
+	case isQuota(code, e) && code != http.StatusUnauthorized:
+		res = check.Failf("The account is out of quota or credit (HTTP %d): retrying will not help; add credit or raise the limit in the provider's billing settings.", code).
+			Explain(artQuota, artRateLimit)
+	case code == http.StatusTooManyRequests:
+		wait := "wait a little"
+		if d, ok := retryAfter(resp.Header, now); ok {
+			wait = "retry after " + shortDuration(d)
+		} else {
+			for _, l := range readLimits(resp.Header, now) {
+				if l.remaining == 0 && l.reset != "" {
+					wait = "the limit resets " + l.reset
+					break
+				}
+			}
+		}
+		res = check.Failf("Requests are being throttled (429 Too Many Requests): %s, and send fewer requests at once.", wait).
+			Explain(artRateLimit)
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		res = check.Skipf("Not checked: the key was refused (HTTP %d), so the provider reported no limits for it (see api.auth).", code).
+			Explain(artRateLimit)
+	case code >= 500:
+		res = check.Skipf("Not checked: the provider is failing (HTTP %d), see api.auth.", code).Explain(artOutage)
+	default:
+		limits := readLimits(resp.Header, now)
+		var low []string
+		for _, l := range limits {
+			if l.low() {
+				low = append(low, l.words())
+			}
+		}
+		switch {
+		case len(low) > 0:
+			res = check.Warnf("Close to the rate limit: only %s. Slow down or requests will start failing with 429.", strings.Join(low, "; ")).
+				Explain(artRateLimit)
+		case len(limits) == 0:
+			res = check.Passf("No limit was hit (the provider sends no rate-limit headers on this call).").Explain(artRateLimit)
+		default:
+			res = check.Passf("No limit is close: %s.", limits[0].words()).Explain(artRateLimit)
+		}
+	}
+	res = res.With(responseLine(resp))
+	if code >= 400 {
+		if e, ok := parseAPIError(resp.Body); ok {
+			res = res.With(e.line())
+		}
+	}
+	if id := requestID(resp.Header); id != "" {
+		res = res.With(id)
+	}
+	return res.With(limitDetails(resp.Header)...)
+}
+
+// runClock is api.clock: the server's Date header against the local clock,
+// taken from the reachability answer (no key needed).
+func (f *family) runClock(ctx context.Context) check.Result {
+	resp, err := f.getHealth(ctx)
+	if err != nil && (resp == nil || !isBodyError(err)) {
+		return networkResult(err, "Could not compare the clocks")
+	}
+	return judgeClock(resp.Header.Get("Date"), resp.Received)
+}
+
+// judgeClock compares a Date header with the local time it arrived at.
+func judgeClock(date string, local time.Time) check.Result {
+	if date == "" || local.IsZero() {
+		return check.Skipf("The API sent no Date header, so the clocks could not be compared.").Explain(artClock)
+	}
+	server, err := http.ParseTime(date)
+	if err != nil {
+		return check.Skipf("The API's Date header is not a valid date, so the clocks could not be compared.").
+			With("Date: " + clip(date, 60)).Explain(artClock)
+	}
+	// Date has whole seconds: the server's real time is up to 1 s later.
+	skew := server.Add(500 * time.Millisecond).Sub(local)
+	abs := skew
+	if abs < 0 {
+		abs = -abs
+	}
+	details := []string{
+		"server Date: " + server.UTC().Format(time.RFC1123),
+		"local time:  " + local.UTC().Format(time.RFC1123),
+		fmt.Sprintf("difference: %+ds (local minus server: %+ds)", int(math.Round(skew.Seconds())), -int(math.Round(skew.Seconds()))),
+	}
+	dir := "behind"
+	if skew < 0 {
+		dir = "ahead of"
+	}
+	words := fmt.Sprintf("This computer's clock is %s %s the API's", clockWords(abs), dir)
+	switch {
+	case abs > clockFailSkew:
+		return check.Failf("%s: signed requests and tokens will be refused. Turn on automatic time sync.", words).
+			With(details...).Explain(artClock)
+	case abs > clockWarnSkew:
+		return check.Warnf("%s: time-based signatures and tokens may start failing. Turn on automatic time sync.", words).
+			With(details...).Explain(artClock)
+	}
+	return check.Passf("This computer's clock agrees with the API's (within %s).", clockWords(max(abs, time.Second))).
+		With(details...).Explain(artClock)
+}
+
+func clockWords(d time.Duration) string {
+	switch {
+	case d < 2*time.Minute:
+		s := int(math.Round(d.Seconds()))
+		if s == 1 {
+			return "1 second"
+		}
+		return fmt.Sprintf("%d seconds", s)
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d minutes", int(math.Round(d.Minutes())))
+	}
+	return fmt.Sprintf("%.1f hours", d.Hours())
+}
