@@ -109,7 +109,7 @@ func TestRunnerRequires(t *testing.T) {
 			return res
 		}}
 	}
-	cfg := mark("api.config", Failf("No API key is configured: set COPYCAR_API_KEY or api.key."))
+	cfg := mark("api.config", Failf("No API key is configured: set COPYCAR_API_KEY or api.key.").Explain("api-invalid-key"))
 	auth := mark("api.auth", Passf("accepted"))
 	auth.Requires = []string{"api.config"}
 	rate := mark("api.ratelimit", Passf("fine"))
@@ -129,6 +129,8 @@ func TestRunnerRequires(t *testing.T) {
 	require.Equal(t, Skip, byID["api.auth"].Status)
 	require.Equal(t, "Not run because api.config did not pass: No API key is configured: set COPYCAR_API_KEY or api.key.", byID["api.auth"].Summary)
 	require.Contains(t, byID["api.auth"].Details, "requires api.config, which ended fail")
+	require.Equal(t, []string{"api-invalid-key"}, byID["api.auth"].Articles, "a skip points at the prerequisite's help")
+	require.Equal(t, []string{"api-invalid-key"}, byID["api.ratelimit"].Articles)
 	require.Equal(t, Skip, byID["api.ratelimit"].Status)
 	require.Equal(t, byID["api.auth"].Summary, byID["api.ratelimit"].Summary, "the first reason travels along the chain")
 	require.Equal(t, Pass, byID["w.next"].Status, "a warning does not block")
