@@ -1,0 +1,284 @@
+package demo
+
+import (
+	"pitstop/internal/check"
+	"pitstop/internal/config"
+)
+
+// DefaultScenario is what `pitstop demo` starts without --scenario.
+const DefaultScenario = "mixed"
+
+// Scenario is a named set of faults for the sandbox: what each service
+// does wrong, and what `pitstop check` is expected to find.
+type Scenario struct {
+	Name string
+	// Description is one line for `pitstop demo --list`.
+	Description string
+
+	API            APIOptions // TLS is always on; Faults add to it
+	EndpointFaults []string   // faults of the API replica in endpoints[]
+	CRM            CRMOptions // Provider "" means no CRM
+	SMTP           SMTPOptions
+	DNS            DNSOptions
+	Redis          RedisOptions
+	// Prompt and Email are the content checks' files (a sound prompt and a
+	// clean email when empty).
+	Prompt, Email string
+	// Profile, when set, adjusts the profile after every service wrote its part.
+	Profile func(*config.Profile)
+
+	// Expect maps the checks that tell this scenario's story to the status
+	// `pitstop check` gives them.
+	Expect map[string]check.Status
+	// ExitCode is what `pitstop check` exits with.
+	ExitCode int
+}
+
+// Sandbox domains made for single-fault scenarios (see scenarioZones).
+const (
+	// NoDMARCDomain is healthy but publishes no DMARC record.
+	NoDMARCDomain = "pitstop-nodmarc.test"
+	// SPFLookupsDomain is healthy but its SPF record needs more than ten
+	// DNS lookups (a permanent error for receivers).
+	SPFLookupsDomain = "pitstop-spf-lookups.test"
+)
+
+// scenarioZones add the single-fault domains to the sandbox DNS server.
+const scenarioZones = `
+$TTL 300
+pitstop-nodmarc.test.                 SOA ns.pitstop.test. hostmaster.pitstop.test. 1 3600 600 86400 300
+pitstop-nodmarc.test.                 NS  ns.pitstop.test.
+pitstop-nodmarc.test.                 MX  10 mx.pitstop-nodmarc.test.
+mx.pitstop-nodmarc.test.              A   127.0.0.1
+pitstop-nodmarc.test.                 TXT "v=spf1 ip4:127.0.0.1 -all"
+s1._domainkey.pitstop-nodmarc.test.   TXT ` + dkimRSA2048 + `
+
+pitstop-spf-lookups.test.             SOA ns.pitstop.test. hostmaster.pitstop.test. 1 3600 600 86400 300
+pitstop-spf-lookups.test.             NS  ns.pitstop.test.
+pitstop-spf-lookups.test.             MX  10 mx.pitstop-spf-lookups.test.
+mx.pitstop-spf-lookups.test.          A   127.0.0.1
+pitstop-spf-lookups.test.             TXT ("v=spf1 ip4:127.0.0.1 include:crm.pitstop-spf-lookups.test include:esp.pitstop-spf-lookups.test"
+                                           " include:helpdesk.pitstop-spf-lookups.test include:billing.pitstop-spf-lookups.test"
+                                           " include:survey.pitstop-spf-lookups.test a mx -all")
+crm.pitstop-spf-lookups.test.         TXT "v=spf1 include:eu.crm.pitstop-spf-lookups.test include:us.crm.pitstop-spf-lookups.test -all"
+eu.crm.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.0/26 -all"
+us.crm.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.64/26 -all"
+esp.pitstop-spf-lookups.test.         TXT "v=spf1 include:a.esp.pitstop-spf-lookups.test include:b.esp.pitstop-spf-lookups.test -all"
+a.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.0/25 -all"
+b.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.128/25 -all"
+helpdesk.pitstop-spf-lookups.test.    TXT "v=spf1 ip4:192.0.2.0/25 -all"
+billing.pitstop-spf-lookups.test.     TXT "v=spf1 ip4:192.0.2.128/25 -all"
+survey.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.128/25 -all"
+pitstop-spf-lookups.test.             A   127.0.0.1
+s1._domainkey.pitstop-spf-lookups.test. TXT ` + dkimRSA2048 + `
+_dmarc.pitstop-spf-lookups.test.      TXT "v=DMARC1; p=reject; rua=mailto:dmarc@pitstop-spf-lookups.test"
+`
+
+// dnsWith returns DNS options for a sender domain, with the scenario zones.
+func dnsWith(domain string) DNSOptions {
+	return DNSOptions{Domain: domain, ExtraZones: scenarioZones}
+}
+
+func hubspot(faults ...string) CRMOptions { return CRMOptions{Provider: CRMHubSpot, Faults: faults} }
+
+func apiFaults(faults ...string) APIOptions { return APIOptions{Provider: APICopyCar, Faults: faults} }
+
+func smtpFaults(faults ...string) SMTPOptions { return SMTPOptions{Faults: faults} }
+
+// expectHealthy is what a sound stack shows; scenarios override some.
+func expectHealthy(overrides map[string]check.Status) map[string]check.Status {
+	m := map[string]check.Status{
+		"api.config": check.Pass, "api.reachability": check.Pass, "api.auth": check.Pass, "api.ratelimit": check.Pass,
+		"api.endpoints": check.Pass,
+		"crm.auth":      check.Pass, "crm.permissions": check.Pass, "crm.field_mapping": check.Pass,
+		"smtp.connect": check.Pass, "smtp.tls": check.Pass, "smtp.auth": check.Pass, "smtp.send": check.Pass,
+		"domain.mx": check.Pass, "domain.spf": check.Pass, "domain.dkim": check.Pass, "domain.dmarc": check.Pass,
+		"cache.redis": check.Pass,
+	}
+	for k, v := range overrides {
+		m[k] = v
+	}
+	return m
+}
+
+// scenarios are every scenario, in the order --list shows them.
+var scenarios = []Scenario{
+	{
+		Name:        "healthy",
+		Description: "Everything works: a baseline to compare the faults with.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(nil),
+	},
+	{
+		Name:        "bad-key",
+		Description: "The AI API rejects the key (401): a wrong, revoked or mistyped key.",
+		API:         apiFaults(APIFaultBadKey), EndpointFaults: []string{APIFaultBadKey},
+		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"api.auth": check.Fail, "api.ratelimit": check.Skip,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "rate-limited",
+		Description: "The AI API answers 429 Too Many Requests with Retry-After: slow down and retry.",
+		API:         apiFaults(APIFaultRateLimited), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"api.ratelimit": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "quota-exhausted",
+		Description: "The AI API answers 429 insufficient_quota: the plan's credit is used up, retrying won't help.",
+		API:         apiFaults(APIFaultQuotaExhausted), EndpointFaults: []string{APIFaultQuotaExhausted},
+		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"api.ratelimit": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "smtp-no-starttls",
+		Description: "The mail server offers no STARTTLS: the password would cross the network in clear text.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(SMTPFaultNoStartTLS), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "smtp-bad-password",
+		Description: "The mail server refuses the login (535 5.7.8): wrong password or an app password is needed.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(SMTPFaultBadCredentials), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"smtp.auth": check.Fail, "smtp.send": check.Skip,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "spf-too-many-lookups",
+		Description: "The sender domain's SPF record needs more than 10 DNS lookups: receivers treat it as broken.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(SPFLookupsDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"domain.spf": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "dmarc-missing",
+		Description: "The sender domain publishes no DMARC record: big mailbox providers file its mail as spam.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(NoDMARCDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"domain.dmarc": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "crm-missing-scope",
+		Description: "The HubSpot token lacks a scope (403 MISSING_SCOPES): contacts can't be written.",
+		API:         apiFaults(), CRM: hubspot(CRMFaultMissingScope), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"crm.permissions": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "crm-field-missing",
+		Description: "The field mapping names a HubSpot property that does not exist (pz_score).",
+		API:         apiFaults(), CRM: hubspot(CRMFaultFieldMissing), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"crm.field_mapping": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "provider-outage",
+		Description: "The AI provider is down: 500 errors on every replica, 503 on /health.",
+		API:         apiFaults(APIFaultServerError), EndpointFaults: []string{APIFaultServerError},
+		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"api.auth": check.Fail, "api.endpoints": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name: "mixed",
+		Description: "One fault per area: API requests running out, a CRM scope missing, no STARTTLS, " +
+			"no DMARC, a cache evicting keys and a spammy email.",
+		API: apiFaults(APIFaultLowRemaining), CRM: hubspot(CRMFaultMissingScope),
+		SMTP: smtpFaults(SMTPFaultNoStartTLS), DNS: dnsWith(NoDMARCDomain),
+		Redis: RedisOptions{Faults: []string{RedisFaultEvicting}},
+		Email: spammyEmail,
+		Expect: expectHealthy(map[string]check.Status{
+			"api.ratelimit":   check.Warn,
+			"crm.permissions": check.Fail,
+			"smtp.tls":        check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
+			"domain.dmarc": check.Fail,
+			"cache.redis":  check.Warn,
+		}),
+		ExitCode: 1,
+	},
+}
+
+// Scenarios returns every scenario, in display order.
+func Scenarios() []Scenario {
+	out := make([]Scenario, len(scenarios))
+	copy(out, scenarios)
+	return out
+}
+
+// ScenarioNames returns the scenario names, in display order.
+func ScenarioNames() []string {
+	names := make([]string, len(scenarios))
+	for i, s := range scenarios {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// ScenarioByName finds a scenario.
+func ScenarioByName(name string) (Scenario, bool) {
+	for _, s := range scenarios {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// The content checks' files.
+const (
+	healthyPrompt = `You write the weekly newsletter for Pitstop Coffee Roasters.
+Audience: existing customers who opted in. Tone: warm, short sentences.
+Write a subject line and a 120-word email announcing the new Ethiopian
+single-origin roast, with one link to the shop and an unsubscribe footer.
+Personalize the greeting with {{first_name}}.`
+
+	healthyEmail = "From: Pitstop Coffee <news@pitstop-healthy.test>\r\n" +
+		"To: {{email}}\r\n" +
+		"Subject: Our new Ethiopian roast is here\r\n" +
+		"Date: Mon, 03 Mar 2025 09:00:00 +0000\r\n" +
+		"Message-ID: <weekly-2025-10@pitstop-healthy.test>\r\n" +
+		"MIME-Version: 1.0\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n" +
+		"List-Unsubscribe: <https://pitstop-healthy.test/unsubscribe>\r\n" +
+		"\r\n" +
+		"Hi {{first_name}},\r\n\r\n" +
+		"Our new single-origin roast from Yirgacheffe arrived this week. It tastes of\r\n" +
+		"blueberry and jasmine, and it makes a gentle morning cup.\r\n\r\n" +
+		"You can find it in the shop: https://pitstop-healthy.test/shop/ethiopia\r\n\r\n" +
+		"Thanks for reading,\r\nThe Pitstop Coffee team\r\n\r\n" +
+		"You get this email because you subscribed. Unsubscribe: https://pitstop-healthy.test/unsubscribe\r\n"
+
+	spammyEmail = "From: Pitstop Coffee <news@pitstop-healthy.test>\r\n" +
+		"To: {{email}}\r\n" +
+		"Subject: FREE!!! YOU ARE A WINNER - ACT NOW $$$\r\n" +
+		"MIME-Version: 1.0\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\n" +
+		"\r\n" +
+		"<html><body><p><b>CONGRATULATIONS!!!</b> You have been SELECTED to receive a FREE gift card.\r\n" +
+		"100% FREE, NO OBLIGATION, RISK-FREE. Click here NOW to claim your $$$ cash prize!!!\r\n" +
+		"This offer expires in 24 hours. Act now! Limited time! Buy now!</p>\r\n" +
+		"<p><a href=\"http://198.51.100.7/claim\">CLICK HERE</a></p></body></html>\r\n"
+)
