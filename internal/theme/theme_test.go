@@ -55,7 +55,9 @@ func TestParseErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"bad color", func(s string) string { return strings.Replace(s, `ok: "#4ADE80"`, `ok: "green"`, 1) }, `x.yaml:9: palette.ok is "green"`},
-		{"missing token", func(s string) string { return strings.Replace(s, "  skip: \"#94A3B8\"       # a check was skipped\n", "", 1) }, "palette.skip is missing"},
+		{"missing token", func(s string) string {
+			return strings.Replace(s, "  skip: \"#94A3B8\"       # a check was skipped\n", "", 1)
+		}, "palette.skip is missing"},
 		{"unknown token", func(s string) string { return strings.Replace(s, "palette:\n", "palette:\n  purple: \"#800080\"\n", 1) }, "x.yaml:7: palette.purple is not a color token"},
 		{"unknown field", func(s string) string { return s + "extra: 1\n" }, "field extra not found"},
 		{"bad background", func(s string) string { return strings.Replace(s, "background: dark", "background: grey", 1) }, `x.yaml:4: background is "grey"`},
