@@ -4,6 +4,7 @@
 package config
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -116,8 +117,16 @@ func (p *Profile) ConfiguredCategories() []string {
 }
 
 // Secrets returns every secret of the profile.
+// The password inside cache.redis_url counts as one, so the scrubber masks
+// it wherever the URL or the password shows up.
 func (p *Profile) Secrets() []Secret {
-	return []Secret{p.API.Key, p.CRM.Token, p.SMTP.Password}
+	out := []Secret{p.API.Key, p.CRM.Token, p.SMTP.Password}
+	if u, err := url.Parse(p.Cache.RedisURL); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			out = append(out, Secret{value: pw, source: "cache.redis_url"})
+		}
+	}
+	return out
 }
 
 // Secrets returns every secret of every profile, for the scrubber.

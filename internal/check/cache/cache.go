@@ -1,10 +1,316 @@
-// Package cache holds the cache checks.
+// Package cache holds the cache check: cache.redis connects to the Redis in
+// cache.redis_url with go-redis, authenticates, times PING and reads INFO
+// memory and stats to warn when keys are being evicted. The URL's password
+// is masked in every string the check returns or logs.
 package cache
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 )
 
+// IDRedis is the check's ID.
+const IDRedis = "cache.redis"
+
+// articleCaching explains every outcome of this check.
+const articleCaching = "ops-caching"
+
+// Thresholds.
+const (
+	slowPing    = 100 * time.Millisecond // a cache lookup slower than this costs more than it saves
+	nearlyFull  = 0.90                   // share of maxmemory that counts as full
+	dialTimeout = 5 * time.Second        // when the context has no deadline
+)
+
 // Checks returns the cache checks for a profile.
-func Checks(p *config.Profile) []check.Check { return nil }
+func Checks(p *config.Profile) []check.Check {
+	raw := p.Cache.RedisURL
+	return []check.Check{{
+		ID: IDRedis, Category: "cache", Title: "Redis cache",
+		Run: func(ctx context.Context) check.Result { return checkRedis(ctx, raw, slog.Default()) },
+	}}
+}
+
+// quietRedis routes go-redis's own log lines (written to stderr by default,
+// which would tear through the wizard's screen) into the activity log.
+var quietRedis sync.Once
+
+// slogRedisLogger is go-redis's logger interface over slog.Default().
+type slogRedisLogger struct{}
+
+func (slogRedisLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.Default().DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
+}
+
+// checkRedis runs the whole check; every string it returns or logs has the
+// password masked.
+func checkRedis(ctx context.Context, raw string, log *slog.Logger) check.Result {
+	quietRedis.Do(func() { redis.SetLogger(slogRedisLogger{}) })
+	if strings.TrimSpace(raw) == "" {
+		return check.Skipf("No cache is set up: cache.redis_url is not set.")
+	}
+	masked, password := maskURL(raw)
+	scrub := config.NewScrubber(config.NewSecret(password, "cache.redis_url")).Scrub
+	r := redisResult(ctx, raw, masked)
+	r.Summary = scrub(r.Summary)
+	for i := range r.Details {
+		r.Details[i] = scrub(r.Details[i])
+	}
+	if log != nil {
+		log.LogAttrs(ctx, slog.LevelDebug, "redis check", slog.String("url", masked), slog.String("status", r.Status.String()))
+	}
+	return r
+}
+
+func redisResult(ctx context.Context, raw, masked string) check.Result {
+	opt, err := redis.ParseURL(raw)
+	if err != nil {
+		return check.Failf("cache.redis_url could not be read: %s. It should look like redis://:password@host:6379/0 (rediss:// for TLS).", parseProblem(err)).
+			With("cache.redis_url: " + masked).Explain(articleCaching)
+	}
+	opt.ContextTimeoutEnabled = true
+	opt.MaxRetries = -1
+	opt.DialerRetries = 1
+	opt.PoolSize = 1
+	opt.MinIdleConns = 0
+	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	opt.DialTimeout = dialTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		opt.DialTimeout = max(time.Until(dl), time.Millisecond)
+	}
+	client := redis.NewClient(opt)
+	defer client.Close()
+
+	details := []string{"cache.redis_url: " + masked}
+	start := time.Now()
+	if err := client.Ping(ctx).Err(); err != nil {
+		return connectProblem(err, opt.Addr, opt.TLSConfig != nil).With(details...).
+			With(fmt.Sprintf("first PING failed after %s: %s", fmtDur(time.Since(start)), err)).Explain(articleCaching)
+	}
+	first := time.Since(start)
+	start = time.Now()
+	if err := client.Ping(ctx).Err(); err != nil {
+		return connectProblem(err, opt.Addr, opt.TLSConfig != nil).With(details...).Explain(articleCaching)
+	}
+	ping := time.Since(start)
+	details = append(details,
+		fmt.Sprintf("connect, authenticate and first PING: %s", fmtDur(first)),
+		fmt.Sprintf("PING round trip: %s", fmtDur(ping)))
+
+	info := map[string]string{}
+	for _, section := range []string{"server", "memory", "stats"} {
+		text, err := client.Info(ctx, section).Result()
+		if err != nil {
+			if section == "server" && isRedisErr(err) {
+				continue // some managed services hide INFO server
+			}
+			return infoProblem(err, section).With(details...).Explain(articleCaching)
+		}
+		parseInfo(text, info)
+	}
+	return judge(opt.Addr, ping, info, details)
+}
+
+// judge turns the numbers into a result.
+func judge(addr string, ping time.Duration, info map[string]string, details []string) check.Result {
+	used, _ := strconv.ParseInt(info["used_memory"], 10, 64)
+	maxmem, _ := strconv.ParseInt(info["maxmemory"], 10, 64)
+	evicted, _ := strconv.ParseInt(info["evicted_keys"], 10, 64)
+	policy := orDefault(info["maxmemory_policy"], "unknown")
+	usedH := orDefault(info["used_memory_human"], strconv.FormatInt(used, 10))
+	limit, usage := "no limit (maxmemory 0)", usedH+" used, no memory limit"
+	if maxmem > 0 {
+		limit = orDefault(info["maxmemory_human"], strconv.FormatInt(maxmem, 10))
+		usage = usedH + " used of " + limit
+	}
+	if v := info["redis_version"]; v != "" {
+		details = append(details, "redis_version: "+v)
+	}
+	details = append(details,
+		"used_memory_human: "+usedH,
+		"maxmemory: "+limit,
+		"maxmemory_policy: "+policy,
+		fmt.Sprintf("evicted_keys: %d", evicted))
+	hits, _ := strconv.ParseInt(info["keyspace_hits"], 10, 64)
+	misses, _ := strconv.ParseInt(info["keyspace_misses"], 10, 64)
+	if hits+misses > 0 {
+		details = append(details, fmt.Sprintf("hit rate: %.0f%% (keyspace_hits %d, keyspace_misses %d)", 100*float64(hits)/float64(hits+misses), hits, misses))
+	}
+	switch {
+	case evicted > 0:
+		return check.Warnf("Redis is evicting keys: %d were thrown out to make room (limit %s, policy %s), so cached results disappear early and the work is done again. Give Redis more memory (maxmemory) or cache less, with shorter expiry times.",
+			evicted, limit, policy).With(details...).Explain(articleCaching)
+	case maxmem > 0 && float64(used) >= nearlyFull*float64(maxmem) && policy == "noeviction":
+		return check.Warnf("Redis is almost full (%s of %s) and set to refuse new data when full (noeviction): writes will soon fail with OOM errors. Raise maxmemory, or choose an eviction policy such as allkeys-lru for a cache.",
+			usedH, limit).With(details...).Explain(articleCaching)
+	case ping > slowPing:
+		return check.Warnf("Redis answers, but slowly: PING took %s. A cache this far away adds delay to every lookup.", fmtDur(ping)).
+			With(details...).Explain(articleCaching)
+	}
+	return check.Passf("Redis at %s accepted the connection, answered PING in %s and is not evicting keys (%s).",
+		addr, fmtDur(ping), usage).With(details...)
+}
+
+// connectProblem explains a failed connect, AUTH or PING.
+func connectProblem(err error, addr string, useTLS bool) check.Result {
+	msg := err.Error()
+	var dnsErr *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case strings.Contains(msg, "WRONGPASS") || strings.Contains(msg, "invalid password") || strings.Contains(msg, "invalid username-password"):
+		return check.Failf("Redis refused the password in cache.redis_url (WRONGPASS). Copy the current password from your Redis provider; with Redis 6 ACLs, the URL also needs the right user name (redis://user:password@host).")
+	case strings.Contains(msg, "NOAUTH"):
+		return check.Failf("Redis needs a password, and cache.redis_url has none: use redis://:password@%s/0.", addr)
+	case strings.Contains(msg, "without any password configured"):
+		return check.Failf("cache.redis_url has a password, but Redis at %s has none configured for this user. Remove it from the URL, or set one on the server.", addr)
+	case strings.Contains(msg, "DB index is out of range"):
+		return check.Failf("The database number in cache.redis_url does not exist on this Redis (%s). Use 0 unless you know otherwise.", strings.TrimSpace(msg))
+	case strings.Contains(msg, "NOPERM"):
+		return check.Failf("Redis accepted the user, but it may not run the commands Pitstop needs (NOPERM): the ACL must allow at least PING and INFO.")
+	case strings.HasPrefix(msg, "LOADING") || strings.Contains(msg, " LOADING "):
+		return check.Errorf("Could not test: Redis is still loading its data from disk (LOADING). Try again in a minute.")
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return check.Errorf("Could not test: Redis at %s did not answer in time. It may be down, overloaded, or a firewall may be dropping the connection.", addr)
+	case errors.Is(err, context.Canceled):
+		return check.Errorf("Cancelled.")
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return check.Failf("Nothing is listening at %s: Redis is down, or the host or port in cache.redis_url is wrong.", addr)
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return check.Failf("The host name in cache.redis_url (%s) does not exist.", dnsErr.Name)
+	case errors.As(err, &dnsErr):
+		return check.Errorf("Could not test: the name server did not answer the lookup of %s.", dnsErr.Name)
+	case errors.As(err, &unknownCA) || errors.As(err, &hostErr) || errors.As(err, &verify):
+		return check.Failf("Redis at %s uses a certificate Pitstop does not trust (%s).", addr, msg)
+	case errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF):
+		hint := ""
+		if !useTLS {
+			hint = " If the server requires TLS, use rediss:// in cache.redis_url."
+		}
+		return check.Errorf("Could not test: Redis at %s closed the connection without answering.%s", addr, hint)
+	case isProtocolErr(msg):
+		return check.Errorf("Could not test: whatever answers at %s does not speak the Redis protocol. Check the host and port in cache.redis_url.", addr)
+	case isRedisErr(err):
+		return check.Failf("Redis refused the connection: %s.", msg)
+	}
+	return check.Errorf("Could not test: the connection to Redis at %s failed (%s).", addr, msg)
+}
+
+func infoProblem(err error, section string) check.Result {
+	r := connectProblem(err, "the server", false)
+	if isRedisErr(err) {
+		return check.Errorf("Could not test: Redis refused INFO %s (%s), so Pitstop cannot tell whether keys are being evicted. Managed services sometimes disable INFO.", section, err)
+	}
+	return r
+}
+
+func isRedisErr(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func isProtocolErr(msg string) bool {
+	for _, s := range []string{"invalid reply", "can't parse", "unknown reply", "Protocol error", "got '"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseProblem describes a ParseURL error without repeating the URL (whose
+// text holds the password).
+func parseProblem(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return "it is not a valid URL (" + ue.Err.Error() + ")"
+	}
+	return strings.TrimPrefix(err.Error(), "redis: ")
+}
+
+// parseInfo reads INFO's "key:value" lines into m.
+func parseInfo(text string, m map[string]string) {
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			m[k] = v
+		}
+	}
+}
+
+// maskURL returns the URL with its password replaced by bullets, and the
+// password itself (for the scrubber). An unreadable URL is never echoed.
+func maskURL(raw string) (masked, password string) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		// Pull out whatever sits between "://user:" and "@" so the scrubber can mask it.
+		if i := strings.Index(raw, "://"); i >= 0 {
+			rest := raw[i+3:]
+			if at := strings.LastIndex(rest, "@"); at >= 0 {
+				if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
+					password = pw
+				}
+			}
+		}
+		return "(not a valid URL)", password
+	}
+	if u.User == nil {
+		return u.String(), ""
+	}
+	password, _ = u.User.Password()
+	user := u.User.Username()
+	cp := *u
+	cp.User = nil
+	s := cp.String()
+	prefix := cp.Scheme + "://"
+	cred := user
+	if password != "" {
+		cred += ":" + config.Mask(password)
+	}
+	return prefix + cred + "@" + strings.TrimPrefix(s, prefix), password
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// fmtDur prints "0.21 ms", "12 ms", "1.2 s".
+func fmtDur(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
