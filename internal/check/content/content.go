@@ -1,10 +1,64 @@
-// Package content holds the content checks.
+// Package content holds the content checks: the prompt's size in real
+// tokens (content.prompt) and a sample email's spam score (content.spam),
+// from SpamAssassin's spamd when one is configured, else from transparent
+// built-in rules whose points are all shown.
 package content
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 )
 
+// Knowledge articles the content checks point to.
+const (
+	artGenerationFailed = "content-generation-failed"
+	artHighCosts        = "perf-high-costs"
+	artSpamScore        = "email-spam-score"
+	artDeliveryFailed   = "email-delivery-failed"
+)
+
+// maxFileSize bounds what Pitstop reads from a prompt or email file.
+const maxFileSize = 10 << 20
+
 // Checks returns the content checks for a profile.
-func Checks(p *config.Profile) []check.Check { return nil }
+func Checks(p *config.Profile) []check.Check {
+	c := p.Content
+	return []check.Check{
+		{ID: "content.prompt", Category: "content", Title: "Prompt is valid and within the token limit",
+			Run: func(ctx context.Context) check.Result { return checkPrompt(ctx, c.PromptFile, c.MaxTokens) }},
+		{ID: "content.spam", Category: "content", Title: "Email content is unlikely to be marked as spam",
+			Run: func(ctx context.Context) check.Result { return checkSpam(ctx, c.EmailFile, c.Spamd) }},
+	}
+}
+
+// readFile reads at most maxFileSize bytes and says whether there was more.
+func readFile(path string) ([]byte, bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if len(b) > maxFileSize {
+		return b[:maxFileSize], true, nil
+	}
+	return b, false, nil
+}
+
+// fileError is the could-not-test result for an unreadable file.
+func fileError(setting, path string, err error) check.Result {
+	if os.IsNotExist(err) {
+		return check.Errorf("Could not test: %s points to %s, which does not exist.", setting, path)
+	}
+	return check.Errorf("Could not test: cannot read %s (%s): %v.", setting, path, err)
+}
+
+func fmtPoints(p float64) string { return fmt.Sprintf("%+.1f", p) }

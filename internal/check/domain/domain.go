@@ -1,10 +1,205 @@
-// Package domain holds the domain checks.
+// Package domain holds the sender-domain checks: MX, SPF (with the include
+// tree and its lookup counts), DKIM keys, DMARC policy and DNS blocklists.
+// Every lookup goes through one probe.Resolver, which honours
+// domain.dns_server, so all five checks see the same DNS.
 package domain
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/probe"
 )
 
+// Knowledge articles the domain checks point to.
+const (
+	artMXMissing     = "domain-mx-missing"
+	artSPFInvalid    = "domain-spf-invalid"
+	artSPFLookups    = "domain-spf-too-many-lookups"
+	artDKIMInvalid   = "domain-dkim-invalid"
+	artDMARCMissing  = "domain-dmarc-missing"
+	artBlocklisted   = "domain-blocklisted"
+	artQueryRefused  = "domain-dnsbl-query-refused"
+	artReputation    = "domain-reputation"
+	artDeliveryFails = "email-delivery-failed"
+)
+
+// checker holds what the five checks share: the domain, the resolver and
+// the SMTP host whose address SPF and the blocklists are asked about.
+type checker struct {
+	name      string
+	selectors []string
+	zones     []string
+	smtpHost  string
+	res       *probe.Resolver
+}
+
 // Checks returns the domain checks for a profile.
-func Checks(p *config.Profile) []check.Check { return nil }
+func Checks(p *config.Profile) []check.Check {
+	c := &checker{
+		name:      normalise(p.Domain.Name),
+		selectors: cleanList(p.Domain.DKIMSelectors),
+		zones:     cleanList(p.Domain.DNSBL),
+		smtpHost:  strings.TrimSpace(p.SMTP.Host),
+		res:       probe.NewResolver(strings.TrimSpace(p.Domain.DNSServer)),
+	}
+	wrap := func(f func(context.Context) check.Result) func(context.Context) check.Result {
+		return func(ctx context.Context) check.Result {
+			if c.name == "" {
+				return check.Skipf("No sender domain is configured (domain.name, or the domain of smtp.from).")
+			}
+			ctx, cancel := withMargin(ctx)
+			defer cancel()
+			return f(ctx)
+		}
+	}
+	return []check.Check{
+		{ID: "domain.mx", Category: "domain", Title: "Sender domain can receive replies (MX)", Run: wrap(c.mx)},
+		{ID: "domain.spf", Category: "domain", Title: "SPF record authorises your mail server", Run: wrap(c.spf)},
+		{ID: "domain.dkim", Category: "domain", Title: "DKIM signing keys are published", Run: wrap(c.dkim)},
+		{ID: "domain.dmarc", Category: "domain", Title: "DMARC policy is published", Run: wrap(c.dmarc)},
+		{ID: "domain.dnsbl", Category: "domain", Title: "Sending addresses are not on blocklists", Run: wrap(c.dnsbl)},
+	}
+}
+
+func normalise(name string) string {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if at := strings.LastIndexByte(name, '@'); at >= 0 {
+		name = name[at+1:]
+	}
+	return strings.TrimSuffix(name, ".")
+}
+
+func cleanList(in []string) []string {
+	var out []string
+	for _, s := range in {
+		s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// withMargin shortens ctx a little so a check returns its own explanation
+// before the runner's timeout fires.
+func withMargin(ctx context.Context) (context.Context, context.CancelFunc) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return context.WithTimeout(ctx, 30*time.Second)
+	}
+	margin := min(time.Until(d)/10, 300*time.Millisecond)
+	return context.WithDeadline(ctx, d.Add(-margin))
+}
+
+// resolverLine names the resolver for the details.
+func (c *checker) resolverLine() string { return "Resolver: " + c.res.Describe() }
+
+// dnsTrouble is the could-not-test result for a lookup that failed (as
+// opposed to one that found nothing).
+func (c *checker) dnsTrouble(what string, err error) check.Result {
+	return check.Errorf("Could not test: looking up %s failed (%s).", what, dnsWords(err)).
+		With(c.resolverLine(), "DNS error: "+err.Error())
+}
+
+// dnsWords says what a failed lookup means.
+func dnsWords(err error) string {
+	var de *net.DNSError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &de) && de.IsTimeout:
+		return "the DNS server did not answer in time"
+	case errors.As(err, &de) && strings.Contains(de.Err, "server misbehaving"):
+		return "the DNS server answered with an error such as SERVFAIL or REFUSED"
+	case errors.As(err, &de) && strings.Contains(de.Err, "connection refused"):
+		return "nothing answers DNS at that address"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	}
+	return err.Error()
+}
+
+// finding is one thing a check noticed; the worst sets the status and the
+// first of the worst sets the summary.
+type finding struct {
+	status   check.Status
+	text     string
+	articles []string
+}
+
+// findings collects findings in order.
+type findings []finding
+
+func (f *findings) add(status check.Status, articles []string, format string, a ...any) {
+	*f = append(*f, finding{status: status, text: fmt.Sprintf(format, a...), articles: articles})
+}
+
+// result builds the check result: the worst finding's status and summary,
+// the other findings as details (after the given ones), every article once.
+func (f findings) result(pass string, details ...string) check.Result {
+	worst := check.Pass
+	for _, x := range f {
+		if severity(x.status) > severity(worst) {
+			worst = x.status
+		}
+	}
+	if worst == check.Pass {
+		return check.Passf("%s", pass).With(details...)
+	}
+	var res check.Result
+	var extra []string
+	for _, x := range f {
+		if x.status == worst && res.Summary == "" {
+			res = check.Result{Status: worst, Summary: x.text}
+			continue
+		}
+		if x.status != check.Pass {
+			extra = append(extra, fmt.Sprintf("Also (%s): %s", x.status, x.text))
+		}
+	}
+	res = res.With(extra...).With(details...)
+	for _, x := range f {
+		if x.status == check.Pass {
+			continue
+		}
+		for _, a := range x.articles {
+			if !slices.Contains(res.Articles, a) {
+				res.Articles = append(res.Articles, a)
+			}
+		}
+	}
+	return res
+}
+
+// severity orders statuses for "worst": a failure outranks a could-not-test.
+func severity(s check.Status) int {
+	switch s {
+	case check.Fail:
+		return 4
+	case check.Error:
+		return 3
+	case check.Warn:
+		return 2
+	case check.Skip:
+		return 1
+	}
+	return 0
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if strings.HasSuffix(word, "s") {
+		return fmt.Sprintf("%d %ses", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func trimDot(s string) string { return strings.TrimSuffix(s, ".") }

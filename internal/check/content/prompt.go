@@ -1,0 +1,114 @@
+package content
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	tiktoken "github.com/pkoukk/tiktoken-go"
+	tiktoken_loader "github.com/pkoukk/tiktoken-go-loader"
+
+	"pitstop/internal/check"
+)
+
+// tokenEncoding is the tokenizer used to count: OpenAI's o200k_base (GPT-4o
+// and later). Other models count somewhat differently; the seed's own
+// estimate is shown beside it.
+const tokenEncoding = "o200k_base"
+
+// minPromptChars is the seed's minimum prompt length.
+const minPromptChars = 10
+
+// defaultMaxTokens applies when content.max_tokens is not set.
+const defaultMaxTokens = 4000
+
+// encoding loads the tokenizer once, from the tables compiled into the
+// binary (the offline loader): it never downloads anything.
+var encoding = sync.OnceValues(func() (*tiktoken.Tiktoken, error) {
+	tiktoken.SetBpeLoader(tiktoken_loader.NewOfflineLoader())
+	return tiktoken.GetEncoding(tokenEncoding)
+})
+
+// CountTokens returns the number of tokens in text with the o200k_base
+// tokenizer.
+func CountTokens(text string) (int, error) {
+	enc, err := encoding()
+	if err != nil {
+		return 0, err
+	}
+	return len(enc.EncodeOrdinary(text)), nil
+}
+
+// checkPrompt applies the seed's prompt validation with a real tokenizer.
+func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
+	if path == "" {
+		return check.Skipf("No prompt to check: set content.prompt_file to a prompt your workflow sends.")
+	}
+	if maxTokens <= 0 {
+		maxTokens = defaultMaxTokens
+	}
+	data, truncated, err := readFile(path)
+	if err != nil {
+		return fileError("content.prompt_file", path, err)
+	}
+	if truncated {
+		return check.Failf("The prompt file %s is larger than %d MB; no model accepts a prompt that size.", path, maxFileSize>>20).
+			Explain(artGenerationFailed, artHighCosts)
+	}
+	text := string(data)
+	trimmed := strings.TrimSpace(text)
+	chars := utf8.RuneCountInString(trimmed)
+	switch {
+	case trimmed == "":
+		return check.Failf("The prompt in %s is empty: the API rejects it (\"Prompt vacío\"), so no content is generated.", path).
+			Explain(artGenerationFailed)
+	case chars < minPromptChars:
+		return check.Failf("The prompt is only %d characters; prompts under %d characters are rejected as too short. Say what to write, for whom and in what tone.", chars, minPromptChars).
+			With(fmt.Sprintf("Prompt: %q", trimmed)).Explain(artGenerationFailed)
+	}
+
+	type counted struct {
+		n   int
+		err error
+	}
+	done := make(chan counted, 1)
+	go func() {
+		n, err := CountTokens(text)
+		done <- counted{n, err}
+	}()
+	var c counted
+	select {
+	case c = <-done:
+	case <-ctx.Done():
+		return check.Errorf("Could not test: counting tokens did not finish in time.")
+	}
+	if c.err != nil {
+		return check.Errorf("Could not test: the tokenizer failed to load: %v.", c.err)
+	}
+	words := len(strings.Fields(text))
+	seed := float64(words) * 1.3
+	details := []string{
+		fmt.Sprintf("File: %s", path),
+		fmt.Sprintf("Characters: %d · words: %d · tokens: %d (%s tokenizer)", chars, words, c.n, tokenEncoding),
+		fmt.Sprintf("The seed's estimate (words × 1.3): %.0f tokens; the real count is %d", seed, c.n),
+		fmt.Sprintf("Limit: %d tokens (content.max_tokens)", maxTokens),
+	}
+	if !utf8.Valid(data) {
+		details = append(details, "The file is not valid UTF-8: some characters will reach the model garbled.")
+	}
+	if strings.Contains(text, "{{") && strings.Contains(text, "}}") {
+		details = append(details, "The prompt contains {{placeholders}}: the token count grows once they are filled in.")
+	}
+	pct := float64(c.n) * 100 / float64(maxTokens)
+	switch {
+	case c.n > maxTokens:
+		return check.Failf("The prompt is %d tokens, over the limit of %d (content.max_tokens): the API will reject or cut it. Shorten it, or move fixed instructions into a reusable system prompt.", c.n, maxTokens).
+			With(details...).Explain(artGenerationFailed, artHighCosts)
+	case pct >= 80:
+		return check.Warnf("The prompt is %d tokens, %.0f%% of the %d-token limit: little room is left for the data filled in per contact, and every send pays for those tokens.", c.n, pct, maxTokens).
+			With(details...).Explain(artHighCosts, artGenerationFailed)
+	}
+	return check.Passf("The prompt is %d tokens (%d characters), within the limit of %d.", c.n, chars, maxTokens).With(details...)
+}
