@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/knowledge"
-	"pitstop/themes"
 )
 
 func TestBuiltInThemes(t *testing.T) {
@@ -45,29 +44,55 @@ func TestBuiltInThemes(t *testing.T) {
 	require.Equal(t, dark.Palette, MustPalette("neon"))
 }
 
+// validTheme is a small theme file; the line of each field is fixed.
+const validTheme = `background: dark
+high_contrast: false
+palette:
+  primary: "#C38BEA"
+  secondary: "#67ECF9"
+  ok: "#4ADE80"
+  warn: "#EACC15"
+  fail: "#F87171"
+  error: "#EC79F9"
+  info: "#60A5FA"
+  skip: "#9CA3B8"
+  muted: "#9CA3AF"
+  text: "#E4E4E7"
+  subtle: "#737680"
+  border: "#4B5563"
+  highlight: "#E872C6"
+  selection: "#312E81"
+glamour:
+  base: dark
+  heading: primary
+  title_text: "#000"
+  code_theme: dracula
+`
+
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
-	good, err := fs.ReadFile(themes.FS, "dark.yaml")
+	_, err := Parse("x", "x.yaml", []byte(validTheme))
 	require.NoError(t, err)
 	tests := []struct {
 		name    string
-		edit    func(string) string
+		old     string
+		new     string
 		wantErr string
 	}{
-		{"bad color", func(s string) string { return strings.Replace(s, `ok: "#4ADE80"`, `ok: "green"`, 1) }, `x.yaml:9: palette.ok is "green"`},
-		{"missing token", func(s string) string {
-			return strings.Replace(s, "  skip: \"#94A3B8\"       # a check was skipped\n", "", 1)
-		}, "palette.skip is missing"},
-		{"unknown token", func(s string) string { return strings.Replace(s, "palette:\n", "palette:\n  purple: \"#800080\"\n", 1) }, "x.yaml:7: palette.purple is not a color token"},
-		{"unknown field", func(s string) string { return s + "extra: 1\n" }, "field extra not found"},
-		{"bad background", func(s string) string { return strings.Replace(s, "background: dark", "background: grey", 1) }, `x.yaml:4: background is "grey"`},
-		{"bad glamour token", func(s string) string { return strings.Replace(s, "heading: primary", "heading: purple", 1) }, `glamour.heading is "purple"`},
-		{"bad code theme", func(s string) string { return strings.Replace(s, "code_theme: dracula", "code_theme: nope", 1) }, `glamour.code_theme "nope"`},
+		{"bad color", `ok: "#4ADE80"`, `ok: "green"`, `x.yaml:6: palette.ok is "green"`},
+		{"missing token", "  skip: \"#9CA3B8\"\n", "", "x.yaml:3: palette.skip is missing"},
+		{"unknown token", "palette:\n", "palette:\n  purple: \"#800080\"\n", "x.yaml:4: palette.purple is not a color token"},
+		{"unknown field", "high_contrast: false\n", "high_contrast: false\nextra: 1\n", "field extra not found"},
+		{"bad background", "background: dark", "background: grey", `x.yaml:1: background is "grey"`},
+		{"bad glamour base", "base: dark", "base: pink", `x.yaml:19: glamour.base is "pink"`},
+		{"bad glamour token", "heading: primary", "heading: purple", `x.yaml:20: glamour.heading is "purple"`},
+		{"bad code theme", "code_theme: dracula", "code_theme: nope", `x.yaml:22: glamour.code_theme "nope"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse("x", "x.yaml", []byte(tc.edit(string(good))))
+			require.Contains(t, validTheme, tc.old)
+			_, err := Parse("x", "x.yaml", []byte(strings.Replace(validTheme, tc.old, tc.new, 1)))
 			require.ErrorContains(t, err, tc.wantErr)
 		})
 	}
