@@ -206,6 +206,10 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			if errors.As(err, &ee) && ee.Err == nil {
 				return
 			}
+			// fang title-cases the first word of an error, which turns a
+			// config path into "/Home/Me/.Config/..." and --timeout into
+			// --Timeout: keep the message as written.
+			styles.ErrorText = styles.ErrorText.UnsetTransform()
 			fang.DefaultErrorHandler(w, styles, app.Scrubber().ScrubError(err))
 		}),
 	)
