@@ -17,11 +17,7 @@ func notBuilt(use, short string) *cobra.Command {
 func newTUICmd(app *App) *cobra.Command          { return notBuilt("tui", "the interactive wizard") }
 func runTUI(ctx context.Context, app *App) error { return usageErrf("the wizard is not available yet") }
 func newCheckCmd(app *App) *cobra.Command        { return notBuilt("check", "run checks, no UI") }
-func newDiagnoseCmd(app *App) *cobra.Command {
-	return notBuilt("diagnose", "match an error to articles")
-}
-func newKBCmd(app *App) *cobra.Command        { return notBuilt("kb", "the knowledge base") }
-func newChecklistCmd(app *App) *cobra.Command { return notBuilt("checklist", "checklists") }
-func newReportCmd(app *App) *cobra.Command    { return notBuilt("report", "the escalation report") }
-func newMonitorCmd(app *App) *cobra.Command   { return notBuilt("monitor", "probe the API repeatedly") }
-func newDemoCmd(app *App) *cobra.Command      { return notBuilt("demo", "the sandbox") }
+func newChecklistCmd(app *App) *cobra.Command    { return notBuilt("checklist", "checklists") }
+func newReportCmd(app *App) *cobra.Command       { return notBuilt("report", "the escalation report") }
+func newMonitorCmd(app *App) *cobra.Command      { return notBuilt("monitor", "probe the API repeatedly") }
+func newDemoCmd(app *App) *cobra.Command         { return notBuilt("demo", "the sandbox") }

@@ -79,6 +79,7 @@ type App struct {
 	logFile  io.Closer
 
 	prevLogger *slog.Logger
+	knowledge  knowledgeCache // see Knowledge
 }
 
 // LoadProfile loads the config and picks the profile named by --profile.

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/kb"
+)
+
+// maxPaste is how much of stdin diagnose reads: a whole log is more than
+// enough, and matching looks at its head and tail.
+const maxPaste = 1 << 20
+
+func newDiagnoseCmd(app *App) *cobra.Command {
+	var format string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "diagnose [TEXT]",
+		Short: "Match an error message to the articles that explain it",
+		Long: `Diagnose reads an error message (the arguments, or stdin when there are none)
+and lists the knowledge articles that explain it, best first, with the reasons
+each one matched: an error code or message it recognises, or words in common.
+It runs no checks and needs no settings.`,
+		Example: `  pitstop diagnose "535 5.7.8 Error: authentication failed"
+  pbpaste | pitstop diagnose
+  pitstop diagnose --format json < error.txt`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkTextOrJSON(format); err != nil {
+				return err
+			}
+			if limit < 1 {
+				return usageErrf("--limit must be at least 1")
+			}
+			text, err := diagnoseInput(app, args)
+			if err != nil {
+				return err
+			}
+			base, err := app.Knowledge()
+			if err != nil {
+				return err
+			}
+			matches := base.Match(kb.Evidence{Text: text})
+			if len(matches) > limit {
+				matches = matches[:limit]
+			}
+			if format == "json" {
+				return writeDiagnoseJSON(app, matches)
+			}
+			writeDiagnoseText(app, matches)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
+	cmd.Flags().IntVar(&limit, "limit", 5, "how many articles to list at most")
+	return cmd
+}
+
+// diagnoseInput is the text to match: the arguments, else stdin (not when
+// stdin is a terminal: nothing is coming, say how to use it instead).
+func diagnoseInput(app *App, args []string) (string, error) {
+	var text string
+	if len(args) > 0 {
+		text = strings.Join(args, " ")
+	} else {
+		if f, ok := app.Stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
+			return "", usageErrf(`give the error message: pitstop diagnose "the error text", or pipe it in`)
+		}
+		data, err := io.ReadAll(io.LimitReader(app.Stdin, maxPaste))
+		if err != nil {
+			return "", fmt.Errorf("read the error text from stdin: %w", err)
+		}
+		text = string(data)
+	}
+	if strings.TrimSpace(text) == "" {
+		return "", usageErrf(`the error text is empty: pitstop diagnose "the error text", or pipe it in`)
+	}
+	return text, nil
+}
+
+func writeDiagnoseJSON(app *App, matches []kb.Match) error {
+	type matchJSON struct {
+		ID       string   `json:"id"`
+		Title    string   `json:"title"`
+		Category string   `json:"category"`
+		Severity string   `json:"severity"`
+		Score    float64  `json:"score"`
+		Reasons  []string `json:"reasons"`
+	}
+	out := struct {
+		Matches []matchJSON `json:"matches"`
+	}{Matches: make([]matchJSON, 0, len(matches))}
+	for _, m := range matches {
+		a := m.Article
+		out.Matches = append(out.Matches, matchJSON{
+			ID: a.ID, Title: a.Title, Category: a.Category, Severity: a.Severity,
+			Score: roundScore(m.Score), Reasons: scrubAll(app, orEmpty(m.Reasons)),
+		})
+	}
+	return writeIndentedJSON(app.Stdout, out)
+}
+
+func writeDiagnoseText(app *App, matches []kb.Match) {
+	w := app.Stdout
+	if len(matches) == 0 {
+		fmt.Fprintln(w, app.localize(
+			"No article matches this text. Try `pitstop kb search WORDS`, or `pitstop check` to test your settings.",
+			"Ningún artículo coincide con este texto. Prueba `pitstop kb search PALABRAS`, o `pitstop check` para probar tu configuración."))
+		return
+	}
+	for i, m := range matches {
+		a := m.Article
+		fmt.Fprintf(w, "%d. %s  %s\n", i+1, a.ID, a.Title)
+		fmt.Fprintf(w, "   %s · %s %s · %s %.0f\n", a.Category, app.localize("severity", "gravedad"), a.Severity, app.localize("score", "puntuación"), m.Score)
+		for _, r := range scrubAll(app, m.Reasons) {
+			fmt.Fprintf(w, "   - %s\n", r)
+		}
+	}
+	fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("Read the first:", "Lee el primero:"), matches[0].Article.ID)
+}
+
+// scrubAll masks loaded secrets in reasons (they quote the pasted text).
+func scrubAll(app *App, list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = app.Scrubber().Scrub(s)
+	}
+	return out
+}

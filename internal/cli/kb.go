@@ -1,0 +1,301 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"charm.land/lipgloss/v2"
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/check"
+	"pitstop/internal/kb"
+	"pitstop/internal/theme"
+	"pitstop/knowledge"
+)
+
+func newKBCmd(app *App) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "kb",
+		Short: "Browse the knowledge base: list, search, show and lint articles",
+		Long: `The knowledge base explains each problem Pitstop knows: what you see, why it
+happens, how to fix it now, how to prevent it and when to escalate. Articles
+come in English and Spanish (--lang); --kb DIR adds your own or replaces ours
+by id (DIR/en/*.md and DIR/es/*.md, or flat *.md files).`,
+		Example: `  pitstop kb list
+  pitstop kb search "gmail password"
+  pitstop kb show smtp-gmail-app-password
+  pitstop kb lint ./my-articles`,
+		Args: cobra.NoArgs,
+	}
+	cmd.PersistentFlags().StringVar(&format, "format", "text", "output: text or json")
+	cmd.AddCommand(
+		&cobra.Command{
+			Use:   "list",
+			Short: "List every article",
+			Args:  cobra.NoArgs,
+			RunE:  func(*cobra.Command, []string) error { return kbList(app, format) },
+		},
+		&cobra.Command{
+			Use:   "search QUERY",
+			Short: "Find articles by words in their title, symptoms or text",
+			Args:  cobra.MinimumNArgs(1),
+			RunE:  func(_ *cobra.Command, args []string) error { return kbSearch(app, strings.Join(args, " "), format) },
+		},
+		&cobra.Command{
+			Use:   "show ID",
+			Short: "Show an article (formatted on a terminal, Markdown otherwise)",
+			Args:  cobra.ExactArgs(1),
+			RunE:  func(_ *cobra.Command, args []string) error { return kbShow(app, args[0], format) },
+		},
+		&cobra.Command{
+			Use:   "lint [DIR]",
+			Short: "Check articles for mistakes (the built-in ones, or a knowledge tree in DIR)",
+			Long: `Lint checks every article: required fields, valid category and severity, unique
+ids, known check ids, related articles that exist, patterns that compile, the
+required sections, and that each article exists in English and Spanish.
+Problems print as file:line: problem; any problem makes the exit code 1.`,
+			Args: cobra.MaximumNArgs(1),
+			RunE: func(_ *cobra.Command, args []string) error {
+				dir := ""
+				if len(args) == 1 {
+					dir = args[0]
+				}
+				return kbLint(app, dir, format)
+			},
+		},
+	)
+	return cmd
+}
+
+// articleJSON is an article in JSON lists.
+type articleJSON struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Category string  `json:"category"`
+	Severity string  `json:"severity"`
+	Lang     string  `json:"lang"`
+	Score    float64 `json:"score,omitempty"`
+	Snippet  string  `json:"snippet,omitempty"`
+}
+
+func toArticleJSON(a *kb.Article) articleJSON {
+	return articleJSON{ID: a.ID, Title: a.Title, Category: a.Category, Severity: a.Severity, Lang: a.Lang}
+}
+
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// checkTextOrJSON validates --format for the commands that print text or JSON.
+func checkTextOrJSON(format string) error {
+	if format != "text" && format != "json" {
+		return usageErrf("--format is %q; expected text or json", format)
+	}
+	return nil
+}
+
+func kbList(app *App, format string) error {
+	if err := checkTextOrJSON(format); err != nil {
+		return err
+	}
+	base, err := app.Knowledge()
+	if err != nil {
+		return err
+	}
+	articles := base.Articles()
+	if format == "json" {
+		out := struct {
+			Articles []articleJSON `json:"articles"`
+		}{Articles: make([]articleJSON, 0, len(articles))}
+		for _, a := range articles {
+			out.Articles = append(out.Articles, toArticleJSON(a))
+		}
+		return writeIndentedJSON(app.Stdout, out)
+	}
+	tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCATEGORY\tSEVERITY\tTITLE")
+	for _, a := range articles {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Category, a.Severity, a.Title)
+	}
+	return tw.Flush()
+}
+
+func kbSearch(app *App, query, format string) error {
+	if err := checkTextOrJSON(format); err != nil {
+		return err
+	}
+	base, err := app.Knowledge()
+	if err != nil {
+		return err
+	}
+	hits := base.Search(query)
+	if len(hits) > maxShown {
+		hits = hits[:maxShown]
+	}
+	if format == "json" {
+		out := struct {
+			Articles []articleJSON `json:"articles"`
+		}{Articles: make([]articleJSON, 0, len(hits))}
+		for _, h := range hits {
+			a := toArticleJSON(h.Article)
+			a.Score, a.Snippet = roundScore(h.Score), h.Snippet
+			out.Articles = append(out.Articles, a)
+		}
+		return writeIndentedJSON(app.Stdout, out)
+	}
+	w := app.Stdout
+	if len(hits) == 0 {
+		fmt.Fprintf(w, "%s\n", app.localize(
+			fmt.Sprintf("No article matches %q. Try other words, or `pitstop kb list`.", query),
+			fmt.Sprintf("Ningún artículo coincide con %q. Prueba otras palabras, o `pitstop kb list`.", query)))
+		return nil
+	}
+	for _, h := range hits {
+		fmt.Fprintf(w, "%s  %s\n", h.Article.ID, h.Article.Title)
+		if h.Snippet != "" && h.Snippet != h.Article.Title {
+			fmt.Fprintf(w, "    %s\n", h.Snippet)
+		}
+	}
+	fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("Read one:", "Lee uno:"), hits[0].Article.ID)
+	return nil
+}
+
+// maxShown is how many search hits or matches are shown.
+const maxShown = 10
+
+func roundScore(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+
+func kbShow(app *App, id, format string) error {
+	if err := checkTextOrJSON(format); err != nil {
+		return err
+	}
+	base, err := app.Knowledge()
+	if err != nil {
+		return err
+	}
+	a, ok := base.Get(id)
+	if !ok {
+		msg := fmt.Sprintf("there is no article %q", id)
+		if near := base.Closest(id, 3); len(near) > 0 {
+			msg += "; did you mean " + strings.Join(near, ", ") + "?"
+		}
+		return usageErrf("%s (`pitstop kb list` shows them all)", msg)
+	}
+	if format == "json" {
+		return writeIndentedJSON(app.Stdout, struct {
+			articleJSON
+			Symptoms []string `json:"symptoms"`
+			Patterns []string `json:"patterns"`
+			Checks   []string `json:"checks"`
+			Related  []string `json:"related"`
+			Body     string   `json:"body"`
+		}{toArticleJSON(a), orEmpty(a.Symptoms), orEmpty(a.Patterns), orEmpty(a.Checks), orEmpty(a.Related), a.Body})
+	}
+	md := articleMarkdown(app, base, a)
+	if !app.colorTerminal(app.Stdout) {
+		_, err := io.WriteString(app.Stdout, md)
+		return err
+	}
+	r, err := theme.Renderer(app.markdownTheme(), terminalWidth(app.Stdout))
+	if err != nil {
+		return err
+	}
+	out, err := r.Render(md)
+	if err != nil {
+		return fmt.Errorf("render article %s: %w", a.ID, err)
+	}
+	_, err = lipgloss.Fprint(app.Stdout, out)
+	return err
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// articleMarkdown is the whole article as one Markdown document: title,
+// a line of facts, the body and the related articles.
+func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", a.Title)
+	facts := fmt.Sprintf("`%s` · %s · %s", a.ID, a.Category, app.localize("severity ", "gravedad ")+a.Severity)
+	if len(a.Checks) > 0 {
+		facts += " · " + app.localize("checks: ", "comprobaciones: ") + strings.Join(a.Checks, ", ")
+	}
+	fmt.Fprintf(&b, "*%s*\n\n", facts)
+	b.WriteString(strings.TrimSpace(a.Body))
+	b.WriteString("\n")
+	if len(a.Related) > 0 {
+		fmt.Fprintf(&b, "\n## %s\n\n", app.localize("Related articles", "Artículos relacionados"))
+		for _, id := range a.Related {
+			if r, ok := base.Get(id); ok {
+				fmt.Fprintf(&b, "- `%s`: %s\n", r.ID, r.Title)
+			}
+		}
+	}
+	return b.String()
+}
+
+func kbLint(app *App, dir, format string) error {
+	if err := checkTextOrJSON(format); err != nil {
+		return err
+	}
+	var fsys fs.FS = knowledge.FS
+	root := "knowledge"
+	if dir != "" {
+		info, err := os.Stat(dir)
+		if err != nil {
+			return usageErrf("cannot lint %s: %v", dir, err)
+		}
+		if !info.IsDir() {
+			return usageErrf("cannot lint %s: it is a file; give the directory that holds en/ and es/", dir)
+		}
+		fsys, root = os.DirFS(dir), dir
+	}
+	problems := kb.Lint(fsys, check.KnownIDs)
+	for i := range problems {
+		problems[i].File = filepath.Join(root, problems[i].File)
+	}
+	if format == "json" {
+		if err := writeIndentedJSON(app.Stdout, struct {
+			Problems []kb.Problem `json:"problems"`
+		}{append([]kb.Problem{}, problems...)}); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range problems {
+			fmt.Fprintln(app.Stdout, p)
+		}
+		if len(problems) == 0 {
+			fmt.Fprintln(app.Stdout, app.localize(root+": no problems.", root+": sin problemas."))
+		} else {
+			fmt.Fprintln(app.Stderr, app.localize(
+				fmt.Sprintf("%d problem(s) in %s.", len(problems), root),
+				fmt.Sprintf("%d problema(s) en %s.", len(problems), root)))
+		}
+	}
+	if len(problems) > 0 {
+		return &ExitError{Code: ExitFailed}
+	}
+	return nil
+}
+
+// localize picks the English or Spanish text by --lang.
+func (a *App) localize(en, es string) string {
+	if a.Opts.Lang == "es" {
+		return es
+	}
+	return en
+}

@@ -1,0 +1,291 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// runKB runs the command line with buffers and returns the exit code and
+// what was written.
+func runKB(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	app := &App{Version: "test", Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}
+	args = append([]string{"--log-file", filepath.Join(t.TempDir(), "pitstop.log")}, args...)
+	code = run(context.Background(), app, args)
+	return code, out.String(), errb.String()
+}
+
+type listed struct {
+	Articles []struct {
+		ID       string  `json:"id"`
+		Title    string  `json:"title"`
+		Category string  `json:"category"`
+		Severity string  `json:"severity"`
+		Lang     string  `json:"lang"`
+		Score    float64 `json:"score"`
+	} `json:"articles"`
+}
+
+func listIDs(t *testing.T, lang string) []string {
+	t.Helper()
+	code, stdout, stderr := runKB(t, "", "kb", "list", "--format", "json", "--lang", lang)
+	require.Equal(t, ExitOK, code, stderr)
+	var l listed
+	require.NoError(t, json.Unmarshal([]byte(stdout), &l))
+	var ids []string
+	for _, a := range l.Articles {
+		require.Equal(t, lang, a.Lang)
+		require.NotEmpty(t, a.Title)
+		require.NotEmpty(t, a.Category)
+		require.NotEmpty(t, a.Severity)
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
+func TestKBList(t *testing.T) {
+	t.Parallel()
+	en, es := listIDs(t, "en"), listIDs(t, "es")
+	require.NotEmpty(t, en)
+	require.Equal(t, en, es, "both languages list the same ids")
+
+	code, stdout, _ := runKB(t, "", "kb", "list")
+	require.Equal(t, ExitOK, code)
+	require.True(t, strings.HasPrefix(stdout, "ID "), stdout)
+	require.Contains(t, stdout, "api-rate-limit")
+	require.Len(t, strings.Split(strings.TrimSpace(stdout), "\n"), len(en)+1)
+
+	code, _, stderr := runKB(t, "", "kb", "list", "--format", "yaml")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, stderr, "text or json")
+}
+
+func TestKBSearch(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runKB(t, "", "kb", "search", "gmail", "app", "password")
+	require.Equal(t, ExitOK, code, stderr)
+	require.True(t, strings.HasPrefix(stdout, "smtp-gmail-app-password "), stdout)
+	require.Contains(t, stdout, "pitstop kb show smtp-gmail-app-password")
+
+	code, stdout, _ = runKB(t, "", "kb", "search", "--format", "json", "--lang", "es", "contraseña de aplicación")
+	require.Equal(t, ExitOK, code)
+	var l listed
+	require.NoError(t, json.Unmarshal([]byte(stdout), &l))
+	require.NotEmpty(t, l.Articles)
+	require.Equal(t, "smtp-gmail-app-password", l.Articles[0].ID)
+	require.Positive(t, l.Articles[0].Score)
+
+	code, stdout, _ = runKB(t, "", "kb", "search", "qqqzzzxxx")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, stdout, "No article matches")
+
+	code, stdout, _ = runKB(t, "", "kb", "search", "--format", "json", "qqqzzzxxx")
+	require.Equal(t, ExitOK, code)
+	require.JSONEq(t, `{"articles":[]}`, stdout)
+
+	code, _, _ = runKB(t, "", "kb", "search")
+	require.Equal(t, ExitUsage, code)
+}
+
+func TestKBShow(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runKB(t, "", "kb", "show", "api-rate-limit")
+	require.Equal(t, ExitOK, code, stderr)
+	require.True(t, strings.HasPrefix(stdout, "# "), "plain Markdown when not a terminal: %q", stdout[:40])
+	require.NotContains(t, stdout, "\x1b[", "no escape codes when not a terminal")
+	for _, h := range []string{"## What you see", "## Fix it now", "## When to escalate", "## Related articles", "`api-quota-exhausted`"} {
+		require.Contains(t, stdout, h)
+	}
+
+	code, stdout, _ = runKB(t, "", "--lang", "es", "kb", "show", "api-rate-limit")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, stdout, "## Qué ves")
+	require.Contains(t, stdout, "## Artículos relacionados")
+
+	code, stdout, _ = runKB(t, "", "kb", "show", "--format", "json", "smtp-auth-failed")
+	require.Equal(t, ExitOK, code)
+	var a struct {
+		ID       string   `json:"id"`
+		Lang     string   `json:"lang"`
+		Symptoms []string `json:"symptoms"`
+		Checks   []string `json:"checks"`
+		Body     string   `json:"body"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &a))
+	require.Equal(t, "smtp-auth-failed", a.ID)
+	require.Equal(t, "en", a.Lang)
+	require.Contains(t, a.Checks, "smtp.auth")
+	require.NotEmpty(t, a.Symptoms)
+	require.Contains(t, a.Body, "## Why it happens")
+}
+
+func TestKBShowUnknownSuggests(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runKB(t, "", "kb", "show", "api-ratelimit")
+	require.Equal(t, ExitUsage, code)
+	require.Empty(t, stdout)
+	require.Contains(t, stderr, `"api-ratelimit"`)
+	require.Contains(t, stderr, "api-rate-limit")
+}
+
+func TestKBLint(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runKB(t, "", "kb", "lint")
+	require.Equal(t, ExitOK, code, stdout+stderr)
+	require.Contains(t, stdout, "no problems")
+
+	dir := t.TempDir()
+	writeArticle(t, filepath.Join(dir, "en", "api-x.md"), "api-x", "en", "checks: [api.nope]")
+	writeArticle(t, filepath.Join(dir, "es", "api-x.md"), "api-x", "es", "checks: [api.nope]")
+	writeArticle(t, filepath.Join(dir, "en", "api-y.md"), "api-y", "en", "")
+	code, stdout, stderr = runKB(t, "", "kb", "lint", dir)
+	require.Equal(t, ExitFailed, code)
+	require.Contains(t, stdout, filepath.Join(dir, "en", "api-x.md")+`:7: check "api.nope" is not a known check id`)
+	require.Contains(t, stdout, filepath.Join(dir, "en", "api-y.md")+`:2: article "api-y" has no es version`)
+	require.Contains(t, stderr, "3 problem(s)")
+
+	code, stdout, _ = runKB(t, "", "kb", "lint", "--format", "json", dir)
+	require.Equal(t, ExitFailed, code)
+	var out struct {
+		Problems []struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Message string `json:"message"`
+		} `json:"problems"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	require.Len(t, out.Problems, 3)
+	require.Equal(t, 7, out.Problems[0].Line)
+
+	code, _, stderr = runKB(t, "", "kb", "lint", filepath.Join(dir, "missing"))
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, stderr, "missing")
+}
+
+// writeArticle writes a complete article with one extra front-matter line.
+func writeArticle(t *testing.T, path, id, lang, extra string) {
+	t.Helper()
+	sections := map[string][]string{
+		"en": {"What you see", "Why it happens", "Fix it now", "Prevent it", "When to escalate"},
+		"es": {"Qué ves", "Por qué pasa", "Arréglalo ahora", "Cómo prevenirlo", "Cuándo escalar"},
+	}
+	var b strings.Builder
+	b.WriteString("---\nid: " + id + "\ntitle: Overlay " + id + "\ncategory: api\nseverity: low\nsymptoms: [\"Odd\"]\n")
+	if extra != "" {
+		b.WriteString(extra + "\n")
+	}
+	b.WriteString("---\n")
+	for _, h := range sections[lang] {
+		b.WriteString("## " + h + "\n\nText.\n\n")
+	}
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+}
+
+func TestKBOverlay(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeArticle(t, filepath.Join(dir, "en", "api-rate-limit.md"), "api-rate-limit", "en", "")
+	writeArticle(t, filepath.Join(dir, "custom-note.md"), "custom-note", "en", "")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "en", "broken.md"), []byte("---\nid: broken\ntitle: [x\n---\n"), 0o600))
+
+	code, stdout, stderr := runKB(t, "", "--kb", dir, "kb", "show", "api-rate-limit")
+	require.Equal(t, ExitOK, code, stderr)
+	require.True(t, strings.HasPrefix(stdout, "# Overlay api-rate-limit"), stdout)
+	require.Equal(t, 1, strings.Count(stderr, "skipped an article"), stderr)
+	require.Contains(t, stderr, filepath.Join(dir, "en", "broken.md")+":3:")
+
+	code, stdout, _ = runKB(t, "", "--kb", dir, "kb", "list")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, stdout, "custom-note")
+
+	code, _, stderr = runKB(t, "", "--kb", filepath.Join(dir, "nope"), "kb", "list")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, stderr, "nope")
+}
+
+type diagnosed struct {
+	Matches []struct {
+		ID       string   `json:"id"`
+		Title    string   `json:"title"`
+		Category string   `json:"category"`
+		Severity string   `json:"severity"`
+		Score    float64  `json:"score"`
+		Reasons  []string `json:"reasons"`
+	} `json:"matches"`
+}
+
+func TestDiagnose(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"argument", "", []string{"535 5.7.8 Error: authentication failed: authentication failure"}, "smtp-auth-failed"},
+		{"several arguments", "", []string{"x509:", "certificate", "signed", "by", "unknown", "authority"}, "api-tls-certificate"},
+		{"stdin", `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`, nil, "crm-salesforce-invalid-session"},
+		{"spanish", `{"error":{"code":"insufficient_quota"}}`, []string{"--lang", "es"}, "api-quota-exhausted"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"diagnose", "--format", "json"}, tc.args...)
+			code, stdout, stderr := runKB(t, tc.stdin, args...)
+			require.Equal(t, ExitOK, code, stderr)
+			var d diagnosed
+			require.NoError(t, json.Unmarshal([]byte(stdout), &d), stdout)
+			require.NotEmpty(t, d.Matches)
+			first := d.Matches[0]
+			require.Equal(t, tc.want, first.ID)
+			require.NotEmpty(t, first.Title)
+			require.NotEmpty(t, first.Category)
+			require.NotEmpty(t, first.Severity)
+			require.Positive(t, first.Score)
+			require.NotEmpty(t, first.Reasons)
+			for i := 1; i < len(d.Matches); i++ {
+				require.GreaterOrEqual(t, d.Matches[i-1].Score, d.Matches[i].Score, "best first")
+			}
+		})
+	}
+}
+
+func TestDiagnoseText(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runKB(t, "", "diagnose", "--limit", "2", `{"error":{"message":"You exceeded your current quota","type":"insufficient_quota"}}`)
+	require.Equal(t, ExitOK, code, stderr)
+	require.True(t, strings.HasPrefix(stdout, "1. api-quota-exhausted "), stdout)
+	require.Contains(t, stdout, `- the text contains "insufficient_quota"`)
+	require.NotContains(t, stdout, "3. ")
+	require.Contains(t, stdout, "pitstop kb show api-quota-exhausted")
+
+	code, stdout, _ = runKB(t, "", "diagnose", "the and of to")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, stdout, "No article matches")
+
+	code, stdout, _ = runKB(t, "", "diagnose", "--format", "json", "the and of to")
+	require.Equal(t, ExitOK, code)
+	require.JSONEq(t, `{"matches":[]}`, stdout)
+}
+
+func TestDiagnoseUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"diagnose"},                         // empty stdin
+		{"diagnose", "   "},                  // blank text
+		{"diagnose", "--format", "xml", "x"}, // bad format
+		{"diagnose", "--limit", "0", "x"},    // bad limit
+	} {
+		code, _, stderr := runKB(t, "", args...)
+		require.Equal(t, ExitUsage, code, "%v: %s", args, stderr)
+	}
+}
