@@ -222,8 +222,8 @@ func (s *CRMServer) mapping() map[string]string {
 func (s *CRMServer) Close() error {
 	var err error
 	s.once.Do(func() {
-		close(s.closing)
 		err = s.srv.Close()
+		close(s.closing)
 		// Serve may not have taken the listener yet; close it here too so
 		// nothing is accepted after Close returns.
 		_ = s.ln.Close()
@@ -244,6 +244,12 @@ func (s *CRMServer) serve(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-s.closing:
+		}
+		// Never answer, even when woken: drop the connection instead.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+			}
 		}
 		return
 	case s.faults[CRMFaultGarbage]:

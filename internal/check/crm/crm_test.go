@@ -320,3 +320,24 @@ func TestPipedrivePaginatesFields(t *testing.T) {
 	require.Len(t, sch.s.fields, 16)
 	require.Len(t, sch.s.evidence, 4)
 }
+
+func TestPastedEndpointURLsStillWork(t *testing.T) {
+	t.Parallel()
+	for provider, suffix := range map[string]string{
+		demo.CRMHubSpot:    "/crm/v3/objects/contacts",
+		demo.CRMSalesforce: "/services/data/v60.0",
+		demo.CRMPipedrive:  "/v1",
+	} {
+		t.Run(provider, func(t *testing.T) {
+			t.Parallel()
+			srv, err := demo.StartCRM(demo.CRMOptions{Provider: provider})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = srv.Close() })
+			p := &config.Profile{}
+			srv.Configure(p)
+			p.CRM.BaseURL += suffix
+			got := runProfile(t, p, 5*time.Second, srv)
+			require.Equal(t, check.Pass, got.results[IDAuth].Status, got.results[IDAuth].Summary)
+		})
+	}
+}

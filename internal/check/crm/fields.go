@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
@@ -275,11 +276,13 @@ func suggest(target string, fields []field, n int) []field {
 		f     field
 		score float64
 	}
+	t := prepare(target)
+	var sc scratch
 	var all []scored
 	for _, f := range fields {
-		s := similarity(target, f.name)
-		if f.label != "" {
-			s = max(s, similarity(target, f.label))
+		s := sc.similarity(t, prepare(f.name))
+		if f.label != "" && s < 1 {
+			s = max(s, sc.similarity(t, prepare(f.label)))
 		}
 		if s >= 0.5 {
 			all = append(all, scored{f, s})
@@ -306,14 +309,42 @@ func suggest(target string, fields []field, n int) []field {
 // distance and a token match that knows abbreviations ("pz" for
 // "personalization") and Salesforce's "__c" suffix.
 func similarity(a, b string) float64 {
-	na, nb := normalize(a), normalize(b)
-	if na == "" || nb == "" {
+	var sc scratch
+	return sc.similarity(prepare(a), prepare(b))
+}
+
+// prepared is a name split once for comparing against many.
+type prepared struct {
+	norm string
+	toks []string
+}
+
+func prepare(s string) prepared {
+	toks := tokens(s)
+	return prepared{norm: strings.Join(toks, ""), toks: toks}
+}
+
+// scratch holds the buffers the comparisons reuse.
+type scratch struct {
+	ra, rb    []rune
+	prev, cur []int
+	used      []bool
+}
+
+func (sc *scratch) similarity(a, b prepared) float64 {
+	if a.norm == "" || b.norm == "" {
 		return 0
 	}
-	if na == nb {
+	if a.norm == b.norm {
 		return 1
 	}
-	return max(editSimilarity(na, nb), tokenSimilarity(tokens(a), tokens(b)))
+	tok := sc.tokenSimilarity(a.toks, b.toks)
+	// The edit similarity cannot beat 1 - (length gap / longer length).
+	la, lb := utf8.RuneCountInString(a.norm), utf8.RuneCountInString(b.norm)
+	if 1-float64(max(la, lb)-min(la, lb))/float64(max(la, lb)) <= tok {
+		return tok
+	}
+	return max(sc.editSimilarity(a.norm, b.norm), tok)
 }
 
 // normalize lower-cases a name, drops "__c" and every separator.
@@ -352,38 +383,42 @@ func tokens(s string) []string {
 	return out
 }
 
-func tokenSimilarity(a, b []string) float64 {
+func (sc *scratch) tokenSimilarity(a, b []string) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	used := make([]bool, len(b))
+	sc.used = append(sc.used[:0], make([]bool, len(b))...)
 	total := 0.0
 	for _, x := range a {
 		best, at := 0.0, -1
 		for j, y := range b {
-			if used[j] {
+			if sc.used[j] {
 				continue
 			}
-			if s := tokenMatch(x, y); s > best {
+			if s := sc.tokenMatch(x, y); s > best {
 				best, at = s, j
 			}
 		}
 		if at >= 0 {
-			used[at] = true
+			sc.used[at] = true
 			total += best
 		}
 	}
 	return total / float64(max(len(a), len(b)))
 }
 
-func tokenMatch(x, y string) float64 {
+func (sc *scratch) tokenMatch(x, y string) float64 {
 	switch {
 	case x == y:
 		return 1
 	case abbreviates(x, y) || abbreviates(y, x):
 		return 0.8
 	}
-	if s := editSimilarity(x, y); s >= 0.75 {
+	// The length gap alone bounds the edit similarity; skip hopeless pairs.
+	if lx, ly := utf8.RuneCountInString(x), utf8.RuneCountInString(y); float64(max(lx, ly)-min(lx, ly)) > 0.25*float64(max(lx, ly)) {
+		return 0
+	}
+	if s := sc.editSimilarity(x, y); s >= 0.75 {
 		return s
 	}
 	return 0
@@ -405,18 +440,21 @@ func abbreviates(short, long string) bool {
 	return i == len(short)
 }
 
-func editSimilarity(a, b string) float64 {
-	ra, rb := []rune(a), []rune(b)
-	n := max(len(ra), len(rb))
+func (sc *scratch) editSimilarity(a, b string) float64 {
+	sc.ra = append(sc.ra[:0], []rune(a)...)
+	sc.rb = append(sc.rb[:0], []rune(b)...)
+	n := max(len(sc.ra), len(sc.rb))
 	if n == 0 {
 		return 1
 	}
-	return 1 - float64(levenshtein(ra, rb))/float64(n)
+	return 1 - float64(sc.levenshtein(sc.ra, sc.rb))/float64(n)
 }
 
-func levenshtein(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+func (sc *scratch) levenshtein(a, b []rune) int {
+	if cap(sc.prev) < len(b)+1 {
+		sc.prev, sc.cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	prev, cur := sc.prev[:len(b)+1], sc.cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}

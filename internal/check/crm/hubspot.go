@@ -66,6 +66,9 @@ func (e hubspotError) requiredScopes() []string {
 }
 
 func newHubSpot(cfg config.CRMConfig, ep *endpoint, now func() time.Time) *hubspot {
+	if i := strings.Index(ep.base, "/crm/"); i > 0 {
+		ep.base = ep.base[:i] // a pasted endpoint URL; the API host is what comes before it
+	}
 	h := &hubspot{ep: ep, object: cfg.Object, token: cfg.Token}
 	h.authMemo.now, h.schemaMemo.now = now, now
 	ep.authorize = func(hd http.Header) {
@@ -201,6 +204,7 @@ func (h *hubspot) permissions(ctx context.Context) check.Result {
 	if pe.Category == "MISSING_SCOPES" {
 		add(orList(pe.requiredScopes(), read)...)
 		details = append(details, probe.evidence()...)
+		details = append(details, "required scopes named by HubSpot (403 MISSING_SCOPES): "+strings.Join(orList(pe.requiredScopes(), read), ", "))
 	}
 	info, haveInfo := h.tokenInfo(a)
 	if haveInfo {
@@ -224,10 +228,11 @@ func (h *hubspot) permissions(ctx context.Context) check.Result {
 	if sch.ex.status == http.StatusForbidden {
 		var se hubspotError
 		_ = sch.ex.decode(&se)
+		details = append(details, sch.ex.evidence()...)
 		if se.Category == "MISSING_SCOPES" {
 			add(orList(se.requiredScopes(), schemas)...)
+			details = append(details, "required scopes named by HubSpot (403 MISSING_SCOPES): "+strings.Join(orList(se.requiredScopes(), schemas), ", "))
 		}
-		details = append(details, sch.ex.evidence()...)
 	} else {
 		details = append(details, sch.ex.line())
 	}

@@ -72,6 +72,10 @@ func sfErrorCode(ex exchange) (code, msg string) {
 }
 
 func newSalesforce(cfg config.CRMConfig, ep *endpoint, now func() time.Time) *salesforce {
+	// People paste a REST URL from the docs; the instance is what comes before it.
+	if i := strings.Index(ep.base, "/services/"); i > 0 {
+		ep.base = ep.base[:i]
+	}
 	s := &salesforce{ep: ep, object: cfg.Object}
 	s.authMemo.now, s.schemaMemo.now = now, now
 	ep.authorize = func(hd http.Header) {
