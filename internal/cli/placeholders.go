@@ -3,8 +3,6 @@ package cli
 // Temporary constructors; each is replaced by its own file as the command is built.
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 )
 
@@ -14,10 +12,8 @@ func notBuilt(use, short string) *cobra.Command {
 	}}
 }
 
-func newTUICmd(app *App) *cobra.Command          { return notBuilt("tui", "the interactive wizard") }
-func runTUI(ctx context.Context, app *App) error { return usageErrf("the wizard is not available yet") }
-func newCheckCmd(app *App) *cobra.Command        { return notBuilt("check", "run checks, no UI") }
-func newChecklistCmd(app *App) *cobra.Command    { return notBuilt("checklist", "checklists") }
-func newReportCmd(app *App) *cobra.Command       { return notBuilt("report", "the escalation report") }
-func newMonitorCmd(app *App) *cobra.Command      { return notBuilt("monitor", "probe the API repeatedly") }
-func newDemoCmd(app *App) *cobra.Command         { return notBuilt("demo", "the sandbox") }
+func newCheckCmd(app *App) *cobra.Command     { return notBuilt("check", "run checks, no UI") }
+func newChecklistCmd(app *App) *cobra.Command { return notBuilt("checklist", "checklists") }
+func newReportCmd(app *App) *cobra.Command    { return notBuilt("report", "the escalation report") }
+func newMonitorCmd(app *App) *cobra.Command   { return notBuilt("monitor", "probe the API repeatedly") }
+func newDemoCmd(app *App) *cobra.Command      { return notBuilt("demo", "the sandbox") }

@@ -245,3 +245,8 @@ func setNode(m *yaml.Node, key string, value *yaml.Node) {
 func setScalar(m *yaml.Node, key, value, tag string) {
 	setNode(m, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value})
 }
+
+// ApplyDefaults fills what the provider conventions and the environment
+// supply for settings left empty (base URLs, ports, env-only secrets), the
+// same way Load does. The wizard calls it after the user edits a profile.
+func ApplyDefaults(p *Profile) { p.applyDefaults() }

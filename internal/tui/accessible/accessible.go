@@ -1,0 +1,514 @@
+// Package accessible is the wizard for screen readers (--accessible, and
+// TERM=dumb): numbered prompts read line by line, no animation, no screen
+// drawing. It walks the same path as the full-screen wizard: what is wrong,
+// what you see (or the pasted error), the settings, the checks, the results
+// and the articles, then "Did this fix it?".
+package accessible
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"charm.land/huh/v2"
+	xterm "github.com/charmbracelet/x/term"
+
+	"pitstop/internal/check"
+	"pitstop/internal/config"
+	"pitstop/internal/kb"
+	"pitstop/internal/tui/common"
+)
+
+// maxArticles is how many ranked articles are offered after the checks.
+const maxArticles = 5
+
+// errQuit ends the session early (input closed or the user chose to stop).
+var errQuit = errors.New("quit")
+
+// session is one accessible run.
+type session struct {
+	com *common.Common
+	in  *lineReader
+	out io.Writer
+	tty *os.File // the terminal, for hidden secret input (nil when piped)
+}
+
+// Run walks the guided flow with plain prompts on in and out. It returns
+// nil when the user finishes or input ends.
+func Run(ctx context.Context, com *common.Common, in io.Reader, out io.Writer) error {
+	s := &session{com: com, in: newLineReader(in), out: out}
+	if f, ok := in.(*os.File); ok && xterm.IsTerminal(f.Fd()) {
+		s.tty = f
+	}
+	com.Ctx = ctx
+	err := s.run()
+	if errors.Is(err, errQuit) {
+		return nil
+	}
+	return err
+}
+
+func (s *session) t(key string, args ...any) string { return s.com.T(key, args...) }
+
+// sayf writes a formatted line, scrubbed of every known secret.
+func (s *session) sayf(format string, args ...any) { s.line(fmt.Sprintf(format, args...)) }
+
+// line writes a line, scrubbed of every known secret.
+func (s *session) line(text string) { fmt.Fprintln(s.out, s.com.Scrub(text)) }
+
+func (s *session) run() error {
+	c := s.com
+	s.sayf("Pitstop — %s", s.t("acc.title"))
+	where := c.ConfigPath
+	if where == "" {
+		where = s.t("home.noconfig")
+	}
+	s.line(s.t("acc.profile", c.Profile.Name, where))
+	if c.Sandbox != "" {
+		s.line(s.t("app.sandbox", c.Sandbox))
+	}
+	s.line("")
+	for {
+		c.Session.Reset()
+		if err := s.askProblem(); err != nil {
+			return err
+		}
+		if err := s.askSettings(); err != nil {
+			return err
+		}
+		again, err := s.checkAndRead()
+		if err != nil {
+			return err
+		}
+		if !again {
+			return nil
+		}
+	}
+}
+
+// askProblem is steps 1 and 2.
+func (s *session) askProblem() error {
+	c := s.com
+	sess := c.Session
+	s.line(s.t("acc.step", common.StepProblem, common.Steps, s.t("problem.title")))
+	opts := make([]huh.Option[int], 0, len(common.Problems)+1)
+	for i, p := range common.Problems {
+		opts = append(opts, huh.NewOption(c.ProblemName(p)+" — "+s.t("problem."+p.ID+".desc"), i))
+	}
+	paste := len(common.Problems)
+	opts = append(opts, huh.NewOption(s.t("problem.paste"), paste))
+	choice := 0
+	if err := s.form(huh.NewSelect[int]().Title(s.t("problem.question")).Options(opts...).Value(&choice)); err != nil {
+		return err
+	}
+	s.line("")
+	s.line(s.t("acc.step", common.StepSymptoms, common.Steps, s.t("symptoms.title")))
+	if choice != paste {
+		sess.Problem = common.Problems[choice]
+		syms := c.KB.Symptoms(sess.Problem.KBCategory)
+		if len(syms) > 0 {
+			var picked []string
+			sopts := make([]huh.Option[string], len(syms))
+			for i, sy := range syms {
+				sopts[i] = huh.NewOption(sy.Text, sy.Text)
+			}
+			s.line(s.t("acc.symptoms.hint"))
+			if err := s.form(huh.NewMultiSelect[string]().Title(s.t("symptoms.question", c.ProblemName(sess.Problem))).
+				Options(sopts...).Value(&picked)); err != nil {
+				return err
+			}
+			sess.Symptoms = picked
+		}
+	}
+	if choice == paste || len(sess.Symptoms) == 0 {
+		text := ""
+		s.line(s.t("acc.paste.hint"))
+		if err := s.form(huh.NewText().Title(s.t("paste.question")).Value(&text)); err != nil {
+			return err
+		}
+		sess.Pasted = strings.TrimSpace(text)
+	}
+	sess.Suggested = c.KB.Match(sess.Evidence())
+	sess.Categories = common.FamiliesFor(sess.Problem, sess.Suggested, c.Profile)
+	sess.Profile = common.CloneProfile(c.Profile)
+	if len(sess.Suggested) > 0 {
+		s.line(s.t("acc.likely", sess.Suggested[0].Article.Title))
+	}
+	s.line("")
+	return nil
+}
+
+// askSettings is step 3: show what will be used; ask for what is missing.
+func (s *session) askSettings() error {
+	c := s.com
+	p := c.Session.Profile
+	s.line(s.t("acc.step", common.StepSettings, common.Steps, s.t("settings.title")))
+	var names []string
+	for _, cat := range c.Session.Categories {
+		names = append(names, c.FamilyName(cat))
+	}
+	s.line(s.t("settings.hint", strings.Join(names, ", ")))
+	for _, cat := range c.Session.Categories {
+		if err := s.askFamily(p, cat); err != nil {
+			return err
+		}
+	}
+	config.ApplyDefaults(p)
+	s.line("")
+	return nil
+}
+
+// askFamily prints a family's settings and asks for the ones it lacks.
+func (s *session) askFamily(p *config.Profile, cat string) error {
+	c := s.com
+	s.sayf("%s:", c.FamilyName(cat))
+	ask := func(title string, value *string) error {
+		if *value != "" {
+			s.sayf("  %s: %s", title, *value)
+			return nil
+		}
+		return s.form(huh.NewInput().Title("  " + title + ":").Value(value))
+	}
+	secret := func(title string, sec *config.Secret) error {
+		if sec.IsSet() {
+			src := s.t("acc.fromfile")
+			if strings.HasPrefix(sec.Source(), "env:") {
+				src = "$" + strings.TrimPrefix(sec.Source(), "env:")
+			}
+			s.sayf("  %s: %s (%s)", title, sec.Masked(), src)
+			return nil
+		}
+		v, err := s.readSecret("  " + title + " " + s.t("acc.hidden") + ": ")
+		if err != nil {
+			return err
+		}
+		if v != "" {
+			*sec = config.NewSecret(v, config.SourceTyped)
+			c.AddSecret(*sec)
+		}
+		return nil
+	}
+	switch cat {
+	case "api":
+		if err := ask(s.t("field.api.base_url"), &p.API.BaseURL); err != nil {
+			return err
+		}
+		return secret(s.t("field.api.key"), &p.API.Key)
+	case "crm":
+		if err := ask(s.t("field.crm.provider")+" (hubspot, salesforce, pipedrive)", &p.CRM.Provider); err != nil {
+			return err
+		}
+		return secret(s.t("field.crm.token"), &p.CRM.Token)
+	case "smtp":
+		if err := ask(s.t("field.smtp.host"), &p.SMTP.Host); err != nil {
+			return err
+		}
+		if p.SMTP.Port != 0 {
+			s.sayf("  %s: %d (%s)", s.t("field.smtp.port"), p.SMTP.Port, p.SMTP.Security)
+		}
+		if err := ask(s.t("field.smtp.username"), &p.SMTP.Username); err != nil {
+			return err
+		}
+		return secret(s.t("field.smtp.password"), &p.SMTP.Password)
+	case "domain":
+		return ask(s.t("field.domain.name"), &p.Domain.Name)
+	case "content":
+		s.sayf("  %s: %s", s.t("field.content.prompt_file"), orNone(s, p.Content.PromptFile))
+		s.sayf("  %s: %s", s.t("field.content.email_file"), orNone(s, p.Content.EmailFile))
+	case "cache":
+		s.sayf("  %s: %s", s.t("field.cache.redis_url"), orNone(s, redact(p.Cache.RedisURL)))
+	}
+	return nil
+}
+
+func orNone(s *session, v string) string {
+	if v == "" {
+		return s.t("home.notset")
+	}
+	return v
+}
+
+// redact drops a password from a redis:// URL.
+func redact(u string) string {
+	if at := strings.LastIndexByte(u, '@'); at >= 0 {
+		if i := strings.Index(u, "://"); i >= 0 && i < at {
+			return u[:i+3] + "…" + u[at:]
+		}
+	}
+	return u
+}
+
+// readSecret reads a secret without echo on a terminal, else a plain line.
+func (s *session) readSecret(prompt string) (string, error) {
+	fmt.Fprint(s.out, prompt)
+	if s.tty != nil && !s.in.buffered() {
+		b, err := xterm.ReadPassword(s.tty.Fd())
+		fmt.Fprintln(s.out)
+		if err != nil {
+			return "", fmt.Errorf("read secret: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	line, err := s.in.line()
+	if err != nil {
+		return "", errQuit
+	}
+	return strings.TrimSpace(line), nil
+}
+
+// checkAndRead is steps 4 to 6. again is true when the user wants to start over.
+func (s *session) checkAndRead() (again bool, err error) {
+	c := s.com
+	for {
+		if err := s.runChecks(); err != nil {
+			return false, err
+		}
+		if err := s.readArticles(); err != nil {
+			return false, err
+		}
+		s.line(s.t("acc.step", common.StepOutcome, common.Steps, s.t("outcome.title")))
+		fixed := false
+		if err := s.form(huh.NewConfirm().Title(s.t("outcome.question")).Value(&fixed)); err != nil {
+			return false, err
+		}
+		c.Session.Fixed = &fixed
+		if fixed {
+			s.summary()
+			return false, nil
+		}
+		next := 0
+		if err := s.form(huh.NewSelect[int]().Title(s.t("outcome.notfixed.title")).Options(
+			huh.NewOption(s.t("outcome.rerun"), 0),
+			huh.NewOption(s.t("outcome.escalate")+" — "+s.t("soon.cmd.escalate"), 1),
+			huh.NewOption(s.t("outcome.restart"), 2),
+			huh.NewOption(s.t("key.quit"), 3),
+		).Value(&next)); err != nil {
+			return false, err
+		}
+		switch next {
+		case 1:
+			s.line(s.t("acc.escalate"))
+			return false, nil
+		case 2:
+			s.line("")
+			return true, nil
+		case 3:
+			return false, nil
+		}
+		s.line("")
+	}
+}
+
+// runChecks runs the checks and prints each outcome as it arrives.
+func (s *session) runChecks() error {
+	c := s.com
+	sess := c.Session
+	s.line(s.t("acc.step", common.StepChecks, common.Steps, s.t("run.title")))
+	checks := c.Checks(sess.Profile, sess.Categories)
+	if len(checks) == 0 {
+		s.line(s.t("run.none"))
+		return nil
+	}
+	s.line(s.t("acc.running", len(checks)))
+	events := make(chan check.Event, 2*len(checks))
+	runner := &check.Runner{Timeout: c.Timeout, Scrub: c.Scrubber.Scrub, Now: c.Now,
+		Progress: func(ev check.Event) { events <- ev }}
+	done := make(chan []check.Result, 1)
+	sess.Started = c.Now()
+	go func() { done <- runner.Run(c.Ctx, checks) }()
+	var results []check.Result
+	for results == nil {
+		select {
+		case ev := <-events:
+			if ev.Kind == check.Finished {
+				r := ev.Result
+				s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), r.Title, r.Summary, common.FormatDuration(r.Duration))
+			}
+		case results = <-done:
+		}
+	}
+	sess.Finished = c.Now()
+	sess.Results = results
+	sess.Runs++
+	sess.Matches = c.KB.Match(sess.Evidence())
+	s.line("")
+	s.line(s.t("acc.step", common.StepResults, common.Steps, s.t("results.title")))
+	sum := check.Summarize(results)
+	switch {
+	case sum.Fail > 0 || sum.Error > 0:
+		s.line(s.t("results.problems", sum.Fail+sum.Error))
+	case sum.Warn > 0:
+		s.line(s.t("results.warnings", sum.Warn))
+	default:
+		s.line(s.t("results.allgood"))
+	}
+	for _, cat := range config.Categories {
+		first := true
+		for _, r := range results {
+			if r.Category != cat {
+				continue
+			}
+			if first {
+				s.sayf("%s:", c.FamilyName(cat))
+				first = false
+			}
+			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), r.Title, r.Summary)
+			if r.Status.Bad() {
+				for _, d := range r.Details {
+					s.sayf("    %s", d)
+				}
+			}
+		}
+	}
+	s.line("")
+	return nil
+}
+
+// readArticles offers the ranked articles until the user moves on.
+func (s *session) readArticles() error {
+	c := s.com
+	matches := c.Session.Matches
+	if len(matches) > maxArticles {
+		matches = matches[:maxArticles]
+	}
+	if len(matches) == 0 {
+		s.line(s.t("results.noarticles"))
+		return nil
+	}
+	for {
+		s.line(s.t("results.articles") + ":")
+		opts := make([]huh.Option[int], 0, len(matches)+1)
+		for i, m := range matches {
+			label := m.Article.Title + " (" + s.t("severity."+m.Article.Severity) + ")"
+			if len(m.Reasons) > 0 {
+				label += " — " + m.Reasons[0]
+			}
+			opts = append(opts, huh.NewOption(label, i))
+		}
+		opts = append(opts, huh.NewOption(s.t("acc.continue"), -1))
+		pick := -1
+		if err := s.form(huh.NewSelect[int]().Title(s.t("acc.read")).Options(opts...).Value(&pick)); err != nil {
+			return err
+		}
+		if pick < 0 {
+			s.line("")
+			return nil
+		}
+		s.printArticle(matches[pick].Article)
+	}
+}
+
+// printArticle writes the article as plain Markdown: headings and lists
+// read well aloud, and nothing is drawn.
+func (s *session) printArticle(a *kb.Article) {
+	s.com.Session.MarkRead(a.ID)
+	s.line("")
+	s.line("# " + a.Title)
+	s.line(strings.TrimSpace(a.Body))
+	if len(a.Related) > 0 {
+		s.line("")
+		s.line(s.t("article.related") + ": " + strings.Join(a.Related, ", "))
+	}
+	s.line("")
+}
+
+func (s *session) summary() {
+	c := s.com
+	sess := c.Session
+	s.line(s.t("outcome.fixed.title"))
+	sum := check.Summarize(sess.Results)
+	s.sayf("%s: %s", s.t("outcome.checks"), s.t("outcome.found", len(sess.Results), sum.Pass, sum.Warn+sum.Fail+sum.Error))
+	var read []string
+	for _, id := range sess.Read {
+		if a, ok := c.KB.Get(id); ok {
+			read = append(read, a.Title)
+		}
+	}
+	if len(read) > 0 {
+		s.sayf("%s: %s", s.t("outcome.read"), strings.Join(read, "; "))
+	}
+}
+
+// form runs one huh field in accessible mode. Input that has ended stops
+// the session instead of looping or panicking on an empty answer.
+func (s *session) form(f huh.Field) (err error) {
+	if s.in.eof() {
+		return errQuit
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = errQuit
+		}
+	}()
+	form := huh.NewForm(huh.NewGroup(f)).WithAccessible(true).WithInput(s.in).WithOutput(s.out).
+		WithTheme(huh.ThemeFunc(huh.ThemeBase)).WithShowHelp(false)
+	if err := form.Run(); err != nil {
+		return fmt.Errorf("prompt: %w", err)
+	}
+	if s.in.eof() {
+		return errQuit
+	}
+	return nil
+}
+
+// lineReader hands out its input one line per Read. huh's accessible
+// prompts make a new bufio.Scanner for every question; reading a whole
+// buffer at once would lose the lines after the first answer.
+type lineReader struct {
+	r       *bufio.Reader
+	pending []byte
+	ended   bool
+}
+
+func newLineReader(r io.Reader) *lineReader { return &lineReader{r: bufio.NewReader(r)} }
+
+// Read returns at most one line (or the rest of one).
+func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.pending) == 0 {
+		if l.ended {
+			return 0, io.EOF
+		}
+		line, err := l.r.ReadBytes('\n')
+		if err != nil {
+			l.ended = true
+			if len(line) == 0 {
+				return 0, io.EOF
+			}
+		}
+		l.pending = line
+	}
+	n := copy(p, l.pending)
+	l.pending = l.pending[n:]
+	return n, nil
+}
+
+// line reads one line for our own prompts.
+func (l *lineReader) line() (string, error) {
+	var b []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := l.Read(buf)
+		b = append(b, buf[:n]...)
+		if err != nil {
+			if len(b) == 0 {
+				return "", err
+			}
+			break
+		}
+		if len(l.pending) == 0 && len(b) > 0 && b[len(b)-1] == '\n' {
+			break
+		}
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+// eof reports whether the input has ended. It never blocks: on a terminal
+// it learns of the end only when a read meets it.
+func (l *lineReader) eof() bool { return l.ended && len(l.pending) == 0 }
+
+// buffered reports whether typed-ahead input is waiting.
+func (l *lineReader) buffered() bool { return len(l.pending) > 0 || l.r.Buffered() > 0 }

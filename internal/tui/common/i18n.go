@@ -1,0 +1,339 @@
+package common
+
+import "fmt"
+
+// T returns the interface string key in the session's language, formatted
+// with args. A key missing from the catalogue comes back as itself, which
+// the catalogue test catches.
+func (c *Common) T(key string, args ...any) string { return Translate(c.Lang, key, args...) }
+
+// Translate returns the string key in lang ("en" or "es").
+func Translate(lang, key string, args ...any) string {
+	e, ok := catalogue[key]
+	if !ok {
+		return key
+	}
+	s := e[0]
+	if lang == "es" && e[1] != "" {
+		s = e[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// HasKey reports whether the catalogue has key (for tests and callers that
+// offer optional strings, such as placeholders).
+func HasKey(key string) bool {
+	_, ok := catalogue[key]
+	return ok
+}
+
+// CatalogueKeys returns every key, for the catalogue test.
+func CatalogueKeys() map[string][2]string { return catalogue }
+
+// catalogue holds every interface string: {English, Spanish}. Screens never
+// write user-facing text anywhere else.
+var catalogue = map[string][2]string{
+	// Frame.
+	"app.step":           {"Step %d of %d", "Paso %d de %d"},
+	"app.profile":        {"profile %s", "perfil %s"},
+	"app.sandbox":        {"SANDBOX: %s", "SANDBOX: %s"},
+	"app.sandbox.short":  {"SANDBOX", "SANDBOX"},
+	"app.toosmall.title": {"Make the window bigger", "Agranda la ventana"},
+	"app.toosmall.body": {"Pitstop needs at least %d×%d to draw its screens; this window is %d×%d. Enlarge it or make the font smaller.",
+		"Pitstop necesita al menos %d×%d para dibujar sus pantallas; esta ventana mide %d×%d. Agrándala o reduce la letra."},
+	"help.title": {"Keys", "Teclas"},
+	"help.close": {"Press any key to close this list.", "Pulsa cualquier tecla para cerrar esta lista."},
+
+	// Keys (help text).
+	"key.up":        {"up", "subir"},
+	"key.move":      {"move", "mover"},
+	"key.down":      {"down", "bajar"},
+	"key.pageup":    {"page up", "página arriba"},
+	"key.pagedown":  {"page down", "página abajo"},
+	"key.top":       {"first", "primero"},
+	"key.bottom":    {"last", "último"},
+	"key.select":    {"select", "elegir"},
+	"key.toggle":    {"tick", "marcar"},
+	"key.continue":  {"continue", "continuar"},
+	"key.back":      {"back", "atrás"},
+	"key.cancel":    {"cancel", "cancelar"},
+	"key.search":    {"search", "buscar"},
+	"key.nextmatch": {"next match", "siguiente"},
+	"key.prevmatch": {"previous match", "anterior"},
+	"key.contents":  {"contents", "índice"},
+	"key.expand":    {"details", "detalles"},
+	"key.rerun":     {"run again", "repetir"},
+	"key.fixed":     {"did it work?", "¿se arregló?"},
+	"key.paste":     {"paste the error", "pegar el error"},
+	"key.yes":       {"yes", "sí"},
+	"key.no":        {"no", "no"},
+	"key.open":      {"open", "abrir"},
+	"key.help":      {"all keys", "todas las teclas"},
+	"key.theme":     {"theme", "tema"},
+	"key.quit":      {"quit", "salir"},
+	"key.forcequit": {"quit now", "salir ya"},
+	"key.newline":   {"new line", "nueva línea"},
+	"key.nextfield": {"next field", "campo siguiente"},
+	"key.prevfield": {"previous field", "campo anterior"},
+
+	// Check statuses and families.
+	"status.pass":    {"passed", "correcto"},
+	"status.warn":    {"warning", "aviso"},
+	"status.fail":    {"failed", "falló"},
+	"status.skip":    {"skipped", "omitido"},
+	"status.error":   {"could not test", "no se pudo probar"},
+	"family.api":     {"AI API", "API de IA"},
+	"family.crm":     {"CRM", "CRM"},
+	"family.smtp":    {"Email (SMTP)", "Correo (SMTP)"},
+	"family.domain":  {"Sender domain", "Dominio remitente"},
+	"family.content": {"Content", "Contenido"},
+	"family.cache":   {"Cache", "Caché"},
+
+	// Article categories and severities.
+	"kbcat.api":         {"API & keys", "API y claves"},
+	"kbcat.performance": {"Rate limits & speed", "Límites y velocidad"},
+	"kbcat.content":     {"Content generation & quality", "Generación y calidad de contenido"},
+	"kbcat.email":       {"Email delivery", "Entrega de correo"},
+	"kbcat.crm":         {"CRM sync", "Sincronización con el CRM"},
+	"kbcat.workflow":    {"Workflows", "Flujos de trabajo"},
+	"kbcat.security":    {"Security & compliance", "Seguridad y cumplimiento"},
+	"kbcat.data":        {"Data integration", "Integración de datos"},
+	"kbcat.operations":  {"Operations", "Operación"},
+	"kbcat.support":     {"Support", "Soporte"},
+	"severity.critical": {"critical", "crítica"},
+	"severity.high":     {"high", "alta"},
+	"severity.medium":   {"medium", "media"},
+	"severity.low":      {"low", "baja"},
+
+	// Home.
+	"home.question":        {"What do you want to do?", "¿Qué quieres hacer?"},
+	"home.guided":          {"Guided troubleshooting", "Diagnóstico guiado"},
+	"home.guided.desc":     {"Pick what you see or paste the error; Pitstop checks and explains.", "Elige lo que ves o pega el error; Pitstop comprueba y te explica."},
+	"home.everything":      {"Run every check", "Ejecutar todas las pruebas"},
+	"home.everything.desc": {"A health check of everything configured.", "Una revisión completa de todo lo configurado."},
+	"home.checklist":       {"Pre-launch checklist", "Lista previa al lanzamiento"},
+	"home.checklist.desc":  {"Everything to verify before going live.", "Todo lo que hay que verificar antes de salir en vivo."},
+	"home.search":          {"Search the knowledge base", "Buscar en la base de conocimiento"},
+	"home.search.desc":     {"Find an article by words, symptoms or error text.", "Encuentra un artículo por palabras, síntomas o texto del error."},
+	"home.monitor":         {"Monitor the API", "Monitorear la API"},
+	"home.monitor.desc":    {"Probe the API repeatedly: latency, errors, alerts.", "Sondea la API una y otra vez: latencia, errores, alertas."},
+	"home.escalate":        {"Prepare an escalation", "Preparar un escalamiento"},
+	"home.escalate.desc":   {"Severity, support tier and a report to send.", "Severidad, nivel de soporte y un informe para enviar."},
+	"home.configured":      {"Profile %s", "Perfil %s"},
+	"home.noconfig":        {"(no config file: settings from the environment)", "(sin archivo de configuración: valores del entorno)"},
+	"home.notset":          {"not set", "sin configurar"},
+
+	// Step 1: what is wrong?
+	"problem.title":            {"What is wrong?", "¿Qué pasa?"},
+	"problem.question":         {"What is wrong?", "¿Qué está fallando?"},
+	"problem.hint":             {"Pick the area closest to what you see. You can go back at any step with esc.", "Elige el área más cercana a lo que ves. Puedes volver atrás en cualquier paso con esc."},
+	"problem.api":              {"API & keys", "API y claves"},
+	"problem.api.desc":         {"Invalid key, 401/403, cannot connect, certificates", "Clave inválida, 401/403, no conecta, certificados"},
+	"problem.performance":      {"Rate limits & speed", "Límites y velocidad"},
+	"problem.performance.desc": {"429 errors, slow answers, quota, costs", "Errores 429, respuestas lentas, cuota, costos"},
+	"problem.content":          {"Content generation & quality", "Generación y calidad de contenido"},
+	"problem.content.desc":     {"Generation fails, off-brand tone, repetition", "La generación falla, tono fuera de marca, repeticiones"},
+	"problem.email":            {"Email delivery", "Entrega de correo"},
+	"problem.email.desc":       {"SMTP login, TLS, spam folder, SPF/DKIM/DMARC", "Acceso SMTP, TLS, carpeta de spam, SPF/DKIM/DMARC"},
+	"problem.crm":              {"CRM sync", "Sincronización con el CRM"},
+	"problem.crm.desc":         {"HubSpot, Salesforce or Pipedrive: auth, scopes, fields", "HubSpot, Salesforce o Pipedrive: acceso, permisos, campos"},
+	"problem.workflow":         {"Workflows", "Flujos de trabajo"},
+	"problem.workflow.desc":    {"Automations that do not trigger or stall", "Automatizaciones que no se disparan o se detienen"},
+	"problem.security":         {"Security & compliance", "Seguridad y cumplimiento"},
+	"problem.security.desc":    {"Leaked keys, credential rotation, GDPR, consent", "Claves filtradas, rotación de credenciales, RGPD, consentimiento"},
+	"problem.data":             {"Data integration", "Integración de datos"},
+	"problem.data.desc":        {"Missing or duplicated data, format errors", "Datos faltantes o duplicados, errores de formato"},
+	"problem.paste":            {"Paste the error message instead", "Mejor pego el mensaje de error"},
+	"problem.paste.desc":       {"Pitstop reads it and finds the matching articles", "Pitstop lo lee y encuentra los artículos que corresponden"},
+
+	// Step 2: symptoms or paste.
+	"symptoms.title":    {"What you see", "Lo que ves"},
+	"symptoms.question": {"%s: what do you see?", "%s: ¿qué ves?"},
+	"symptoms.hint":     {"Tick every line that matches (space), then press enter.", "Marca cada línea que coincida (espacio) y pulsa enter."},
+	"symptoms.none":     {"The knowledge base has no symptoms for this area yet. Press enter to run the checks anyway, or p to paste the error.", "La base de conocimiento aún no tiene síntomas para esta área. Pulsa enter para ejecutar las pruebas igualmente, o p para pegar el error."},
+	"symptoms.likely":   {"Most likely:", "Lo más probable:"},
+	"symptoms.orpaste":  {"Have the exact error message? Press p to paste it.", "¿Tienes el mensaje de error exacto? Pulsa p para pegarlo."},
+	"paste.title":       {"Paste the error", "Pega el error"},
+	"paste.question":    {"Paste the error message", "Pega el mensaje de error"},
+	"paste.hint":        {"Paste it as it appears (logs and JSON are fine), then press enter. Secrets in it stay masked.", "Pégalo tal como aparece (registros y JSON sirven) y pulsa enter. Los secretos que tenga quedan ocultos."},
+	"paste.placeholder": {"for example: 535 5.7.8 Error: authentication failed", "por ejemplo: 535 5.7.8 Error: authentication failed"},
+	"paste.matches":     {"This looks like", "Esto parece"},
+	"paste.matching":    {"Reading…", "Leyendo…"},
+	"paste.nomatch":     {"No article matches yet; Pitstop will still run the checks.", "Todavía no coincide ningún artículo; Pitstop igual ejecutará las pruebas."},
+
+	// Step 3: settings.
+	"settings.title":              {"Settings", "Ajustes"},
+	"settings.question":           {"Check the settings Pitstop will use", "Revisa los ajustes que usará Pitstop"},
+	"settings.hint":               {"Only what these checks need: %s. Values come from your profile and environment.", "Solo lo que estas pruebas necesitan: %s. Los valores vienen de tu perfil y del entorno."},
+	"settings.family.api":         {"The AI API your platform calls.", "La API de IA que usa tu plataforma."},
+	"settings.family.crm":         {"The CRM your contacts come from.", "El CRM del que vienen tus contactos."},
+	"settings.family.smtp":        {"The server that sends your email.", "El servidor que envía tu correo."},
+	"settings.family.domain":      {"The domain your email is sent from.", "El dominio desde el que se envía tu correo."},
+	"settings.family.content":     {"Files with a prompt or an email to test.", "Archivos con un prompt o un correo para probar."},
+	"settings.family.cache":       {"The Redis cache, if you use one.", "La caché Redis, si usas una."},
+	"settings.secret.env":         {"From the environment ($%s): %s. Leave empty to keep it; type to replace it for this run.", "Del entorno ($%s): %s. Déjalo vacío para conservarlo; escribe para reemplazarlo en esta ejecución."},
+	"settings.secret.file":        {"From the config file: %s. Leave empty to keep it; type to replace it for this run.", "Del archivo de configuración: %s. Déjalo vacío para conservarlo; escribe para reemplazarlo en esta ejecución."},
+	"settings.secret.envunset":    {"Not set: the config names $%s, which is empty. Type it here to use it for this run.", "Sin valor: la configuración usa $%s, que está vacía. Escríbelo aquí para usarlo en esta ejecución."},
+	"settings.secret.unset":       {"Not set. Type it here to use it for this run; it is not saved unless you ask.", "Sin valor. Escríbelo aquí para usarlo en esta ejecución; no se guarda salvo que lo pidas."},
+	"settings.secret.placeholder": {"(keep the current value)", "(conservar el valor actual)"},
+	"settings.save":               {"Save these settings to your config file?", "¿Guardar estos ajustes en tu archivo de configuración?"},
+	"settings.save.desc":          {"%s (mode 0600). Secrets from the environment are written as ${VAR}.", "%s (modo 0600). Los secretos del entorno se escriben como ${VAR}."},
+	"settings.save.yes":           {"Save", "Guardar"},
+	"settings.save.no":            {"Only for this run", "Solo para esta ejecución"},
+	"settings.inline":             {"Write the secret you typed into the file as plain text?", "¿Escribir en el archivo, en texto plano, el secreto que tecleaste?"},
+	"settings.inline.desc":        {"Anyone who can read %s could use it. Safer: leave it out and keep it in an environment variable such as $%s.", "Quien pueda leer %s podría usarlo. Más seguro: déjalo fuera y guárdalo en una variable de entorno como $%s."},
+	"settings.inline.yes":         {"Write it", "Escribirlo"},
+	"settings.inline.no":          {"Leave it out", "Dejarlo fuera"},
+	"settings.saved":              {"Settings saved to %s.", "Ajustes guardados en %s."},
+	"settings.saved.skipped":      {"Not written: %s.", "No escrito: %s."},
+	"settings.saved.err":          {"Could not save the settings: %s", "No se pudieron guardar los ajustes: %s"},
+	"settings.bad.number":         {"Type a whole number.", "Escribe un número entero."},
+	"settings.bad.url":            {"Type a full address starting with https://", "Escribe una dirección completa que empiece por https://"},
+	"settings.bad.urlsecret":      {"No user, password or ?query in the address: secrets go in their own field.", "Sin usuario, contraseña ni ?consulta en la dirección: los secretos van en su propio campo."},
+	"settings.bad.host":           {"Only the host name, like smtp.example.com (the port has its own field).", "Solo el nombre del servidor, como smtp.example.com (el puerto tiene su propio campo)."},
+	"settings.bad.hostport":       {"Type host:port, like 1.1.1.1:53.", "Escribe host:puerto, como 1.1.1.1:53."},
+	"settings.bad.redis":          {"Type an address like redis://host:6379/0.", "Escribe una dirección como redis://host:6379/0."},
+
+	// Fields.
+	"field.api.provider":                {"Provider", "Proveedor"},
+	"field.api.provider.desc":           {"Who serves the AI API.", "Quién ofrece la API de IA."},
+	"field.api.base_url":                {"Base URL", "URL base"},
+	"field.api.base_url.desc":           {"Copy it from the provider's documentation.", "Cópiala de la documentación del proveedor."},
+	"field.api.base_url.placeholder":    {"https://api.copycarai.com/v2", "https://api.copycarai.com/v2"},
+	"field.api.key":                     {"API key", "Clave de la API"},
+	"field.crm.provider":                {"CRM", "CRM"},
+	"field.crm.provider.desc":           {"Which CRM holds your contacts.", "Qué CRM guarda tus contactos."},
+	"field.crm.base_url":                {"CRM address", "Dirección del CRM"},
+	"field.crm.base_url.desc":           {"HubSpot: api.hubapi.com · Salesforce: your instance URL · Pipedrive: company.pipedrive.com/api", "HubSpot: api.hubapi.com · Salesforce: la URL de tu instancia · Pipedrive: empresa.pipedrive.com/api"},
+	"field.crm.token":                   {"CRM token", "Token del CRM"},
+	"field.crm.object":                  {"Object", "Objeto"},
+	"field.crm.object.desc":             {"hubspot: contacts · salesforce: Contact · pipedrive: person", "hubspot: contacts · salesforce: Contact · pipedrive: person"},
+	"field.smtp.host":                   {"SMTP server", "Servidor SMTP"},
+	"field.smtp.host.desc":              {"Host name only, like smtp.example.com.", "Solo el nombre, como smtp.example.com."},
+	"field.smtp.host.placeholder":       {"smtp.example.com", "smtp.example.com"},
+	"field.smtp.port":                   {"Port", "Puerto"},
+	"field.smtp.port.desc":              {"587 for STARTTLS, 465 for TLS.", "587 para STARTTLS, 465 para TLS."},
+	"field.smtp.security":               {"Security", "Seguridad"},
+	"field.smtp.security.desc":          {"How the connection is encrypted.", "Cómo se cifra la conexión."},
+	"field.smtp.username":               {"User name", "Usuario"},
+	"field.smtp.username.desc":          {"Usually the full email address.", "Normalmente la dirección de correo completa."},
+	"field.smtp.password":               {"SMTP password", "Contraseña SMTP"},
+	"field.smtp.from":                   {"From address", "Dirección remitente"},
+	"field.smtp.from.desc":              {"The address your emails are sent from.", "La dirección desde la que se envían tus correos."},
+	"field.domain.name":                 {"Domain", "Dominio"},
+	"field.domain.name.desc":            {"The domain after the @ of your From address.", "El dominio después de la @ de tu remitente."},
+	"field.domain.dkim_selectors":       {"DKIM selectors", "Selectores DKIM"},
+	"field.domain.dkim_selectors.desc":  {"Comma separated, like s1, google.", "Separados por comas, como s1, google."},
+	"field.domain.dns_server":           {"DNS server", "Servidor DNS"},
+	"field.domain.dns_server.desc":      {"host:port; empty uses the system resolver.", "host:puerto; vacío usa el de tu sistema."},
+	"field.content.prompt_file":         {"Prompt file", "Archivo de prompt"},
+	"field.content.prompt_file.desc":    {"A prompt to check for size and problems.", "Un prompt para revisar su tamaño y problemas."},
+	"field.content.email_file":          {"Email file", "Archivo de correo"},
+	"field.content.email_file.desc":     {"An .eml or text email to score for spam.", "Un correo .eml o de texto para medir su puntaje de spam."},
+	"field.content.max_tokens":          {"Max tokens", "Máximo de tokens"},
+	"field.content.max_tokens.desc":     {"The token budget your prompts must fit in.", "El presupuesto de tokens en el que deben caber tus prompts."},
+	"field.cache.redis_url":             {"Redis URL", "URL de Redis"},
+	"field.cache.redis_url.desc":        {"Like redis://host:6379/0; empty skips the cache check.", "Como redis://host:6379/0; vacío omite la prueba de caché."},
+	"field.cache.redis_url.placeholder": {"redis://localhost:6379/0", "redis://localhost:6379/0"},
+
+	// Step 4: checks.
+	"run.title":      {"Checks", "Pruebas"},
+	"run.everything": {"Health check", "Revisión completa"},
+	"run.checking":   {"Checking…", "Comprobando…"},
+	"run.cancelling": {"Stopping…", "Deteniendo…"},
+	"run.cancelled":  {"Stopped.", "Detenido."},
+	"run.done":       {"Done.", "Listo."},
+	"run.progress":   {"%d of %d · %s", "%d de %d · %s"},
+	"run.waiting":    {"waiting", "en espera"},
+	"run.running":    {"running", "en curso"},
+	"run.next":       {"enter: see what it means", "enter: ver qué significa"},
+	"run.none.title": {"Nothing to check", "Nada que comprobar"},
+	"run.none": {"None of these areas has settings Pitstop can test. Press esc to go back and fill them in.",
+		"Ninguna de estas áreas tiene ajustes que Pitstop pueda probar. Pulsa esc para volver y completarlos."},
+
+	// Step 5: results.
+	"results.title":         {"Results", "Resultados"},
+	"results.allgood":       {"Everything Pitstop can test works.", "Todo lo que Pitstop puede probar funciona."},
+	"results.problems":      {"Pitstop found %d problem(s). Each one points to an article below.", "Pitstop encontró %d problema(s). Cada uno apunta a un artículo más abajo."},
+	"results.warnings":      {"It works, with %d warning(s) worth a look.", "Funciona, con %d aviso(s) que vale la pena revisar."},
+	"results.none":          {"No checks ran.", "No se ejecutó ninguna prueba."},
+	"results.cancelled":     {"(stopped before the end)", "(detenido antes de terminar)"},
+	"results.took":          {"took %s", "tardó %s"},
+	"results.articles":      {"What to read", "Qué leer"},
+	"results.articles.hint": {"ranked by what Pitstop saw", "ordenado según lo que vio Pitstop"},
+	"results.noarticles":    {"No article matches what Pitstop saw.", "Ningún artículo coincide con lo que vio Pitstop."},
+	"results.read":          {"(read)", "(leído)"},
+
+	// Article.
+	"article.title":              {"Article", "Artículo"},
+	"article.missing.title":      {"Article not found", "Artículo no encontrado"},
+	"article.missing":            {"There is no article %q.", "No existe el artículo %q."},
+	"article.missing.hint":       {"Press esc to go back.", "Pulsa esc para volver."},
+	"article.loading":            {"Rendering…", "Preparando…"},
+	"article.contents":           {"Contents", "Índice"},
+	"article.related":            {"Related", "Relacionados"},
+	"article.search.placeholder": {"search in this article", "buscar en este artículo"},
+	"article.matches":            {"%d lines", "%d líneas"},
+	"article.match":              {"match %d of %d for %q · n/N", "coincidencia %d de %d para %q · n/N"},
+	"article.nomatch":            {"no line holds %q", "ninguna línea contiene %q"},
+	"article.position":           {"%d%%", "%d%%"},
+
+	// Step 6: did this fix it?
+	"outcome.title":          {"Did this fix it?", "¿Se arregló?"},
+	"outcome.question":       {"Did this fix it?", "¿Esto lo arregló?"},
+	"outcome.hint":           {"Try what the article says, then tell Pitstop.", "Prueba lo que dice el artículo y cuéntale a Pitstop."},
+	"outcome.yes":            {"Yes, it works now", "Sí, ya funciona"},
+	"outcome.no":             {"No, it still fails", "No, sigue fallando"},
+	"outcome.fixed.title":    {"Good. Here is what happened.", "Bien. Esto es lo que pasó."},
+	"outcome.fixed.next":     {"enter: back to the start", "enter: volver al inicio"},
+	"outcome.said":           {"You said", "Dijiste"},
+	"outcome.pasted":         {"pasted error: %s", "error pegado: %s"},
+	"outcome.checks":         {"The checks", "Las pruebas"},
+	"outcome.found":          {"%d run, %d passed, %d need attention.", "%d ejecutadas, %d correctas, %d requieren atención."},
+	"outcome.read":           {"You read", "Leíste"},
+	"outcome.saved":          {"Settings saved to", "Ajustes guardados en"},
+	"outcome.notfixed.title": {"What next?", "¿Y ahora?"},
+	"outcome.notfixed.hint":  {"When it still fails, support gets everything Pitstop saw.", "Si sigue fallando, soporte recibe todo lo que vio Pitstop."},
+	"outcome.escalate":       {"Prepare an escalation", "Preparar un escalamiento"},
+	"outcome.escalate.desc":  {"Severity, support tier and a report with every check.", "Severidad, nivel de soporte y un informe con cada prueba."},
+	"outcome.rerun":          {"Run the checks again", "Ejecutar las pruebas de nuevo"},
+	"outcome.rerun.desc":     {"After a change, see whether the results moved.", "Tras un cambio, mira si los resultados cambiaron."},
+	"outcome.another":        {"Read another article", "Leer otro artículo"},
+	"outcome.another.desc":   {"Back to the results and the ranked articles.", "Volver a los resultados y los artículos sugeridos."},
+	"outcome.restart":        {"Start over", "Empezar de nuevo"},
+	"outcome.restart.desc":   {"Back to the first screen.", "Volver a la primera pantalla."},
+
+	// Search.
+	"search.title":       {"Search", "Buscar"},
+	"search.placeholder": {"words, a symptom or an error code", "palabras, un síntoma o un código de error"},
+	"search.count":       {"%d articles", "%d artículos"},
+	"search.none":        {"Nothing matches. Try fewer or other words.", "Nada coincide. Prueba con menos palabras u otras."},
+
+	// Screens still to come.
+	"soon.checklist":     {"Pre-launch checklist", "Lista previa al lanzamiento"},
+	"soon.escalate":      {"Escalation", "Escalamiento"},
+	"soon.monitor":       {"API monitor", "Monitor de la API"},
+	"soon.heading":       {"%s is coming next", "%s llega pronto"},
+	"soon.body":          {"This screen is being built. Everything it will show is already available from the command line.", "Esta pantalla está en construcción. Todo lo que mostrará ya está disponible desde la línea de comandos."},
+	"soon.meanwhile":     {"Meanwhile, run:", "Mientras tanto, ejecuta:"},
+	"soon.cmd.checklist": {"pitstop checklist prelaunch", "pitstop checklist prelaunch"},
+	"soon.cmd.escalate":  {"pitstop report --out ticket.md", "pitstop report --out ticket.md"},
+	"soon.cmd.monitor":   {"pitstop monitor --duration 5m", "pitstop monitor --duration 5m"},
+
+	// Accessible mode.
+	"acc.title":         {"guided troubleshooting, accessible mode", "diagnóstico guiado, modo accesible"},
+	"acc.profile":       {"Profile %s. Settings from %s.", "Perfil %s. Ajustes de %s."},
+	"acc.step":          {"Step %d of %d: %s", "Paso %d de %d: %s"},
+	"acc.symptoms.hint": {"Type the number of each line that matches, one at a time; type 0 when done.", "Escribe el número de cada línea que coincida, de a una; escribe 0 al terminar."},
+	"acc.paste.hint":    {"Paste the error message on one line and press enter (empty to skip).", "Pega el mensaje de error en una línea y pulsa enter (vacío para omitir)."},
+	"acc.likely":        {"Most likely: %s.", "Lo más probable: %s."},
+	"acc.fromfile":      {"from the config file", "del archivo de configuración"},
+	"acc.hidden":        {"(typing is hidden; empty to skip)", "(lo que escribas no se muestra; vacío para omitir)"},
+	"acc.running":       {"Running %d checks. Each result is read out as it finishes.", "Ejecutando %d pruebas. Cada resultado se anuncia al terminar."},
+	"acc.read":          {"Read an article?", "¿Leer un artículo?"},
+	"acc.continue":      {"Continue", "Continuar"},
+	"acc.escalate":      {"To escalate, run: pitstop report --out ticket.md. It holds every check and what you tried.", "Para escalar, ejecuta: pitstop report --out ticket.md. Incluye cada prueba y lo que intentaste."},
+}

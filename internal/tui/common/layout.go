@@ -1,0 +1,167 @@
+package common
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"pitstop/internal/check"
+)
+
+// Icon returns the styled symbol of a check status. Each status has its own
+// symbol so the screen reads the same without color.
+func (c *Common) Icon(s check.Status) string {
+	st := c.Styles
+	switch s {
+	case check.Pass:
+		return st.Pass.Render("✓")
+	case check.Warn:
+		return st.Warn.Render("!")
+	case check.Fail:
+		return st.Fail.Render("✗")
+	case check.Skip:
+		return st.Skip.Render("–")
+	}
+	return st.Error.Render("?")
+}
+
+// StatusStyle returns the style of a status word.
+func (c *Common) StatusStyle(s check.Status) lipgloss.Style {
+	st := c.Styles
+	switch s {
+	case check.Pass:
+		return st.Pass
+	case check.Warn:
+		return st.Warn
+	case check.Fail:
+		return st.Fail
+	case check.Skip:
+		return st.Skip
+	}
+	return st.Error
+}
+
+// StatusWord returns the translated name of a status ("passed", "could not test").
+func (c *Common) StatusWord(s check.Status) string { return c.T("status." + s.String()) }
+
+// FamilyName returns the translated name of a check category ("Email (SMTP)").
+func (c *Common) FamilyName(category string) string { return c.T("family." + category) }
+
+// ProblemName returns the translated label of a wizard category.
+func (c *Common) ProblemName(p Problem) string { return c.T("problem." + p.ID) }
+
+// FormatDuration prints a duration the way the run screen shows it: "85ms",
+// "1.2s", "12s".
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
+}
+
+// Truncate cuts s (which may hold styles) to width cells with an ellipsis.
+func Truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// Wrap wraps plain or styled text to width cells.
+func Wrap(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	return ansi.Wrap(s, width, "")
+}
+
+// Window returns the range [start, end) of a list of total rows to show in
+// height rows so that cursor stays visible, scrolling as little as needed
+// from the previous start.
+func Window(start, cursor, total, height int) (int, int) {
+	if height <= 0 || total <= 0 {
+		return 0, 0
+	}
+	if total <= height {
+		return 0, total
+	}
+	if cursor < start {
+		start = cursor
+	}
+	if cursor >= start+height {
+		start = cursor - height + 1
+	}
+	start = max(0, min(start, total-height))
+	return start, start + height
+}
+
+// Bar draws a progress bar of width cells, done of total filled.
+func (c *Common) Bar(done, total, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	return c.Styles.BarFull.Render(strings.Repeat("█", filled)) +
+		c.Styles.BarEmpty.Render(strings.Repeat("░", width-filled))
+}
+
+// Lines pads or cuts s to exactly height lines, so a screen fills its area
+// and the help bar stays at the bottom.
+func Lines(s string, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Scrollbar returns a one-column scroll indicator for a list of total rows
+// showing rows [start, start+height).
+func (c *Common) Scrollbar(start, height, total int) []string {
+	out := make([]string, height)
+	if total <= height || height <= 0 {
+		for i := range out {
+			out[i] = " "
+		}
+		return out
+	}
+	thumb := max(1, height*height/total)
+	pos := start * (height - thumb) / max(1, total-height)
+	for i := range out {
+		if i >= pos && i < pos+thumb {
+			out[i] = c.Styles.Accent.Render("┃")
+		} else {
+			out[i] = c.Styles.Divider.Render("│")
+		}
+	}
+	return out
+}
+
+// Indent prefixes every line of s with n spaces.
+func Indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}

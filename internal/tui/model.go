@@ -1,0 +1,373 @@
+// Package tui is the guided wizard: one root model that routes between
+// screens (each in its own package under internal/tui), owns the window
+// size, the theme, the help bar and the keys every screen shares.
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"pitstop/internal/tui/article"
+	"pitstop/internal/tui/common"
+	"pitstop/internal/tui/home"
+	"pitstop/internal/tui/outcome"
+	"pitstop/internal/tui/results"
+	"pitstop/internal/tui/run"
+	"pitstop/internal/tui/search"
+	"pitstop/internal/tui/settings"
+	"pitstop/internal/tui/soon"
+	"pitstop/internal/tui/symptoms"
+)
+
+// Model is the root model: a stack of screens, Home at the bottom.
+type Model struct {
+	com   *common.Common
+	keys  KeyMap
+	help  help.Model
+	stack []common.Screen
+
+	width, height int
+	showHelp      bool
+	status        string
+	statusErr     bool
+	statusSeq     int
+}
+
+// New returns the root model on the Home screen.
+func New(com *common.Common) *Model {
+	m := &Model{com: com, keys: DefaultKeyMap(com), help: help.New()}
+	m.stack = []common.Screen{home.New(com)}
+	m.styleHelp()
+	return m
+}
+
+// Init asks the terminal for its background color (to pick a dark or light
+// theme) and starts the home screen.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.top().Init())
+}
+
+func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }
+
+// open builds the screen a navigation message asks for.
+func (m *Model) open(msg common.NavigateMsg) common.Screen {
+	c := m.com
+	switch msg.To {
+	case common.ScreenProblem:
+		return symptoms.New(c)
+	case common.ScreenSettings:
+		return settings.New(c)
+	case common.ScreenRun:
+		return run.New(c, msg.Mode)
+	case common.ScreenResults:
+		return results.New(c)
+	case common.ScreenArticle:
+		return article.New(c, msg.Article)
+	case common.ScreenOutcome:
+		return outcome.New(c)
+	case common.ScreenSearch:
+		return search.New(c)
+	case common.ScreenChecklist, common.ScreenEscalate, common.ScreenMonitor:
+		// The seam for the screens built in their own packages
+		// (internal/tui/checklist, escalate, monitor): replace this case
+		// with one `case common.ScreenX: return x.New(c)` each.
+		return soon.New(c, msg.To)
+	}
+	return home.New(c)
+}
+
+// Update routes a message: window size, theme and global keys here; the
+// rest to the screen on top.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		// The screen on top may need to re-render for its new width.
+		return m.updateTop(msg)
+
+	case tea.BackgroundColorMsg:
+		m.com.Dark = msg.IsDark()
+		if !m.com.FixedTheme {
+			name := "light"
+			if m.com.Dark {
+				name = "dark"
+			}
+			return m, m.setTheme(name)
+		}
+		return m, nil
+
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+
+	case common.NavigateMsg:
+		scr := m.open(msg)
+		if msg.Replace && len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		m.stack = append(m.stack, scr)
+		m.resize()
+		return m, scr.Init()
+
+	case common.BackMsg:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		m.resize()
+		return m, nil
+
+	case common.HomeMsg:
+		m.stack = m.stack[:1]
+		m.resize()
+		return m, m.top().Init()
+
+	case common.StatusMsg:
+		m.statusSeq++
+		m.status, m.statusErr = msg.Text, msg.Error
+		if m.com.StatusTTL <= 0 {
+			return m, nil
+		}
+		seq := m.statusSeq
+		return m, tea.Tick(m.com.StatusTTL, func(time.Time) tea.Msg { return statusExpiredMsg{seq} })
+
+	case statusExpiredMsg:
+		if msg.seq == m.statusSeq {
+			m.status = ""
+		}
+		return m, nil
+
+	case common.RenderedMsg:
+		m.com.StoreRendered(msg)
+	}
+	return m.updateTop(msg)
+}
+
+func (m *Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
+	scr, cmd := m.top().Update(msg)
+	m.stack[len(m.stack)-1] = scr
+	return m, cmd
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m, tea.Quit
+	}
+	if m.showHelp {
+		// Any key closes the key list; q still quits.
+		m.showHelp = false
+		if key.Matches(msg, m.keys.Quit) {
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	if !m.top().Capturing() {
+		switch {
+		case key.Matches(msg, m.keys.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, m.keys.Help):
+			m.showHelp = true
+			return m, nil
+		case key.Matches(msg, m.keys.Theme):
+			return m, m.setTheme(m.com.NextTheme())
+		}
+	}
+	return m.updateTop(msg)
+}
+
+// setTheme rebuilds the styles and tells every open screen.
+func (m *Model) setTheme(name string) tea.Cmd {
+	m.com.ApplyTheme(name)
+	m.styleHelp()
+	var cmds []tea.Cmd
+	for i, scr := range m.stack {
+		s, cmd := scr.Update(common.ThemeChangedMsg{})
+		m.stack[i] = s
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) styleHelp() {
+	st := m.com.Styles
+	m.help.Styles = help.Styles{
+		Ellipsis:       st.HelpSep,
+		ShortKey:       st.HelpKey,
+		ShortDesc:      st.HelpDesc,
+		ShortSeparator: st.HelpSep,
+		FullKey:        st.HelpKey,
+		FullDesc:       st.HelpDesc,
+		FullSeparator:  st.HelpSep,
+	}
+}
+
+// Chrome: the header line, a blank line, the status line and the help bar.
+const chromeHeight = 4
+
+// resize tells every screen the area it may draw in.
+func (m *Model) resize() {
+	w, h := m.width, max(0, m.height-chromeHeight)
+	m.com.Width, m.com.Height = w, h
+	m.help.SetWidth(max(0, w-1))
+	for _, scr := range m.stack {
+		scr.SetSize(w, h)
+	}
+}
+
+// View draws the frame: header, the screen (or the key list), the status
+// line and the help bar. Every string on screen passes the scrubber last.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.com.Scrub(m.render()))
+	v.AltScreen = true
+	v.WindowTitle = "Pitstop"
+	return v
+}
+
+func (m *Model) render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.width < common.MinWidth || m.height < common.MinHeight {
+		return m.tooSmall()
+	}
+	scr := m.top()
+	body := ""
+	if m.showHelp {
+		body = m.fullHelp()
+	} else {
+		body = scr.View()
+	}
+	var b strings.Builder
+	b.WriteString(m.header(scr))
+	b.WriteString("\n\n")
+	b.WriteString(common.Lines(body, m.com.Height))
+	b.WriteString("\n")
+	b.WriteString(m.statusLine())
+	b.WriteString("\n")
+	b.WriteString(m.helpBar(scr))
+	return b.String()
+}
+
+func (m *Model) tooSmall() string {
+	st := m.com.Styles
+	msg := st.Title.Render(m.com.T("app.toosmall.title")) + "\n\n" +
+		st.Paragraph.Render(common.Wrap(m.com.T("app.toosmall.body", common.MinWidth, common.MinHeight, m.width, m.height), max(10, m.width-4)))
+	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
+}
+
+// header is one line: brand, where you are, the step, the profile.
+func (m *Model) header(scr common.Screen) string {
+	st := m.com.Styles
+	left := " " + st.Brand.Render("Pitstop")
+	if t := scr.Title(); t != "" {
+		left += st.Header.Render("  ›  ") + st.Bold.Render(t)
+	}
+	if step := scr.Step(); step > 0 {
+		left += st.Header.Render("  ·  ") + st.Step.Render(m.com.T("app.step", step, common.Steps)) + " " + m.stepDots(step)
+	}
+	right := st.Header.Render(m.com.T("app.profile", m.com.Profile.Name)) + " "
+	if m.com.Sandbox != "" {
+		right = st.Banner.Render(" "+m.com.T("app.sandbox", m.com.Sandbox)+" ") + " " + right
+	}
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		// Narrow window: drop the profile, keep where you are.
+		right = ""
+		if m.com.Sandbox != "" {
+			right = st.Banner.Render(" "+m.com.T("app.sandbox.short")+" ") + " "
+		}
+		gap = m.width - lipgloss.Width(left) - lipgloss.Width(right)
+		if gap < 1 {
+			return common.Truncate(left, m.width)
+		}
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) stepDots(step int) string {
+	st := m.com.Styles
+	var b strings.Builder
+	for i := 1; i <= common.Steps; i++ {
+		if i <= step {
+			b.WriteString(st.Step.Render("●"))
+		} else {
+			b.WriteString(st.Faint.Render("○"))
+		}
+	}
+	return b.String()
+}
+
+func (m *Model) statusLine() string {
+	if m.status == "" {
+		return ""
+	}
+	st := m.com.Styles.StatusLine
+	if m.statusErr {
+		st = m.com.Styles.ErrorText
+	}
+	return common.Truncate(" "+st.Render(m.status), m.width)
+}
+
+func (m *Model) helpBar(scr common.Screen) string {
+	if m.showHelp {
+		return common.Truncate(" "+m.help.ShortHelpView([]key.Binding{m.com.Keys.Back, m.keys.Quit}), m.width)
+	}
+	return " " + m.fitHelp(scr.ShortHelp(), m.keys.ShortHelp(scr.Capturing()))
+}
+
+// fitHelp shows as many keys as fit the width: the screen's first, then the
+// global ones; `?` (every key) is always kept when the screen takes no text.
+func (m *Model) fitHelp(screen, global []key.Binding) string {
+	avail := m.width - 1
+	var keep []key.Binding
+	for _, b := range global {
+		if key.Matches(tea.KeyPressMsg{Code: '?', Text: "?"}, b) || len(global) == 1 {
+			keep = append(keep, b)
+		}
+	}
+	h := m.help
+	h.SetWidth(0) // measure without the help's own truncation
+	all := append(append([]key.Binding(nil), screen...), global...)
+	if lipgloss.Width(h.ShortHelpView(all)) <= avail {
+		return h.ShortHelpView(all)
+	}
+	out := keep
+	for i := range screen {
+		try := append(append([]key.Binding(nil), screen[:i+1]...), keep...)
+		if lipgloss.Width(h.ShortHelpView(try)) > avail {
+			break
+		}
+		out = try
+	}
+	return common.Truncate(h.ShortHelpView(out), avail)
+}
+
+// fullHelp is the `?` page: every key of this screen and the global ones.
+func (m *Model) fullHelp() string {
+	st := m.com.Styles
+	groups := append(append([][]key.Binding(nil), m.top().FullHelp()...), m.keys.FullHelp())
+	h := m.help
+	h.ShowAll = true
+	return st.Title.Render(m.com.T("help.title")) + "\n\n" + h.FullHelpView(groups) + "\n\n" +
+		st.Muted.Render(m.com.T("help.close"))
+}
+
+// Common returns the shared state (for tests and the CLI).
+func (m *Model) Common() *common.Common { return m.com }
+
+// Screen returns the screen on top (for tests).
+func (m *Model) Screen() common.Screen { return m.top() }
+
+// String describes the stack, for debugging.
+func (m *Model) String() string {
+	names := make([]string, len(m.stack))
+	for i, s := range m.stack {
+		names[i] = fmt.Sprintf("%T", s)
+	}
+	return strings.Join(names, " > ")
+}

@@ -1,0 +1,445 @@
+// Package symptoms is steps 1 and 2 of the guided flow: "What is wrong?"
+// (a category), then what you see (symptoms of that category from the
+// knowledge base, several at once) or the error message itself, pasted.
+package symptoms
+
+import (
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"pitstop/internal/kb"
+	"pitstop/internal/tui/common"
+)
+
+// phase is where the screen is.
+type phase int
+
+const (
+	phaseProblem  phase = iota // step 1: pick a category
+	phaseSymptoms              // step 2: pick symptoms
+	phasePaste                 // step 2: paste the error
+)
+
+func (p phase) String() string {
+	return [...]string{"problem", "symptoms", "paste"}[p]
+}
+
+// matchedMsg carries the articles matched from pasted text.
+type matchedMsg struct {
+	seq     int
+	matches []kb.Match
+}
+
+// Model is steps 1 and 2.
+type Model struct {
+	com           *common.Common
+	phase         phase
+	width, height int
+
+	problemCursor int // 0..len(Problems); the last is "paste the error"
+	problem       common.Problem
+
+	symptoms []kb.Symptom
+	picked   map[int]bool
+	cursor   int
+	start    int // first visible symptom
+
+	paste    textarea.Model
+	seq      int
+	matches  []kb.Match // live, for the pasted text
+	matching bool
+	likely   string // title of the best article for the ticked symptoms
+}
+
+// New returns the screen at step 1.
+func New(com *common.Common) *Model {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = "┃ "
+	ta.CharLimit = 64 << 10
+	ta.KeyMap.InsertNewline = com.Keys.NewLine
+	m := &Model{com: com, paste: ta, picked: map[int]bool{}}
+	m.styleInput()
+	return m
+}
+
+func (m *Model) styleInput() {
+	st := m.com.Styles
+	s := textarea.DefaultStyles(st.Dark)
+	s.Focused.Prompt = st.Prompt
+	s.Focused.Placeholder = st.Faint
+	s.Focused.Text = st.Input
+	s.Focused.CursorLine = lipgloss.NewStyle()
+	s.Blurred = s.Focused
+	m.paste.SetStyles(s)
+	m.paste.Placeholder = m.com.T("paste.placeholder")
+}
+
+// Init does nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.paste.SetWidth(max(20, min(w-4, 110)))
+	m.paste.SetHeight(max(3, min(h/2-2, 12)))
+	m.scroll()
+}
+
+// Title names the step.
+func (m *Model) Title() string {
+	if m.phase == phaseProblem {
+		return m.com.T("problem.title")
+	}
+	if m.phase == phasePaste {
+		return m.com.T("paste.title")
+	}
+	return m.com.T("symptoms.title")
+}
+
+// Step is 1 or 2.
+func (m *Model) Step() int {
+	if m.phase == phaseProblem {
+		return common.StepProblem
+	}
+	return common.StepSymptoms
+}
+
+// Capturing is true while pasting: every key types.
+func (m *Model) Capturing() bool { return m.phase == phasePaste }
+
+// ShortHelp lists the help bar keys of the phase.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.com.Keys
+	switch m.phase {
+	case phaseSymptoms:
+		return []key.Binding{k.Move, k.Toggle, k.Continue, k.Back, k.Paste}
+	case phasePaste:
+		return []key.Binding{k.Continue, k.NewLine, k.Back}
+	}
+	return []key.Binding{k.Move, k.Select, k.Back, k.Paste}
+}
+
+// FullHelp lists every key of the phase.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.com.Keys
+	switch m.phase {
+	case phaseSymptoms:
+		return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Toggle, k.Continue, k.Paste, k.Back}}
+	case phasePaste:
+		return [][]key.Binding{{k.Continue, k.NewLine, k.Back}}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Select, k.Paste, k.Back}}
+}
+
+// Update handles keys, pasted text and match results.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case common.ThemeChangedMsg:
+		m.styleInput()
+		return m, nil
+	case matchedMsg:
+		if msg.seq == m.seq {
+			m.matches, m.matching = msg.matches, false
+		}
+		return m, nil
+	case tea.PasteMsg:
+		// A paste anywhere in steps 1-2 means "here is the error".
+		if m.phase != phasePaste {
+			m.enterPaste()
+		}
+		var cmd tea.Cmd
+		m.paste, cmd = m.paste.Update(msg)
+		return m, tea.Batch(cmd, m.match())
+	case tea.KeyPressMsg:
+		switch m.phase {
+		case phaseProblem:
+			return m.updateProblem(msg)
+		case phaseSymptoms:
+			return m.updateSymptoms(msg)
+		case phasePaste:
+			return m.updatePaste(msg)
+		}
+	}
+	if m.phase == phasePaste {
+		var cmd tea.Cmd
+		m.paste, cmd = m.paste.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) updateProblem(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
+	k := m.com.Keys
+	n := len(common.Problems) + 1
+	switch {
+	case key.Matches(msg, k.Back):
+		return m, common.Back
+	case key.Matches(msg, k.Up):
+		m.problemCursor = (m.problemCursor + n - 1) % n
+	case key.Matches(msg, k.Down):
+		m.problemCursor = (m.problemCursor + 1) % n
+	case key.Matches(msg, k.Top):
+		m.problemCursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.problemCursor = n - 1
+	case key.Matches(msg, k.Paste):
+		m.enterPaste()
+		return m, m.paste.Focus()
+	case key.Matches(msg, k.Select):
+		if m.problemCursor == len(common.Problems) {
+			m.enterPaste()
+			return m, m.paste.Focus()
+		}
+		m.pickProblem(common.Problems[m.problemCursor])
+	}
+	return m, nil
+}
+
+func (m *Model) pickProblem(p common.Problem) {
+	if p.ID != m.problem.ID {
+		m.picked = map[int]bool{}
+		m.cursor, m.start = 0, 0
+	}
+	m.problem = p
+	m.symptoms = m.com.KB.Symptoms(p.KBCategory)
+	m.phase = phaseSymptoms
+}
+
+func (m *Model) enterPaste() {
+	m.phase = phasePaste
+	m.paste.Focus()
+}
+
+func (m *Model) updateSymptoms(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
+	k := m.com.Keys
+	n := len(m.symptoms)
+	switch {
+	case key.Matches(msg, k.Back):
+		m.phase = phaseProblem
+	case n == 0:
+		if key.Matches(msg, k.Continue) {
+			return m, m.finish()
+		}
+		if key.Matches(msg, k.Paste) {
+			m.enterPaste()
+			return m, m.paste.Focus()
+		}
+	case key.Matches(msg, k.Up):
+		m.cursor = (m.cursor + n - 1) % n
+	case key.Matches(msg, k.Down):
+		m.cursor = (m.cursor + 1) % n
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = n - 1
+	case key.Matches(msg, k.Toggle):
+		m.picked[m.cursor] = !m.picked[m.cursor]
+		m.likely = ""
+		if picked := m.pickedTexts(); len(picked) > 0 {
+			if ms := m.com.KB.Match(kb.Evidence{Symptoms: picked}); len(ms) > 0 {
+				m.likely = ms[0].Article.Title
+			}
+		}
+	case key.Matches(msg, k.Paste):
+		m.enterPaste()
+		return m, m.paste.Focus()
+	case key.Matches(msg, k.Continue):
+		if len(m.pickedTexts()) == 0 {
+			m.picked[m.cursor] = true // enter on a row means "this one"
+		}
+		return m, m.finish()
+	}
+	m.scroll()
+	return m, nil
+}
+
+// listHeight is the rows left for the symptom list: the heading (3 lines),
+// the gap and the "likely" line.
+func (m *Model) listHeight() int { return max(3, m.height-5) }
+
+// scroll keeps the cursor's row on screen.
+func (m *Model) scroll() {
+	m.start, _ = common.Window(m.start, m.cursor, len(m.symptoms), m.listHeight())
+}
+
+func (m *Model) updatePaste(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
+	k := m.com.Keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.paste.Blur()
+		if m.problem.ID != "" {
+			m.phase = phaseSymptoms
+		} else {
+			m.phase = phaseProblem
+		}
+		return m, nil
+	case key.Matches(msg, k.Continue):
+		if strings.TrimSpace(m.paste.Value()) == "" {
+			return m, nil
+		}
+		return m, m.finish()
+	}
+	var cmd tea.Cmd
+	before := m.paste.Value()
+	m.paste, cmd = m.paste.Update(msg)
+	if m.paste.Value() != before {
+		return m, tea.Batch(cmd, m.match())
+	}
+	return m, cmd
+}
+
+// match ranks articles for the pasted text in a command: regular
+// expressions over up to 64 KiB do not belong in Update.
+func (m *Model) match() tea.Cmd {
+	m.seq++
+	m.matching = true
+	seq, text, base := m.seq, m.paste.Value(), m.com.KB
+	return func() tea.Msg {
+		return matchedMsg{seq: seq, matches: base.Match(kb.Evidence{Text: text})}
+	}
+}
+
+func (m *Model) pickedTexts() []string {
+	var out []string
+	for i, s := range m.symptoms {
+		if m.picked[i] {
+			out = append(out, s.Text)
+		}
+	}
+	return out
+}
+
+// finish records the answers in the session and opens the settings step.
+func (m *Model) finish() tea.Cmd {
+	s := m.com.Session
+	s.Problem = m.problem
+	s.Symptoms, s.Pasted = nil, ""
+	if m.phase == phasePaste {
+		s.Pasted = m.paste.Value()
+		s.Problem = common.Problem{}
+		if m.problem.ID != "" {
+			s.Problem = m.problem
+		}
+	} else {
+		s.Symptoms = m.pickedTexts()
+	}
+	s.Suggested = m.com.KB.Match(kb.Evidence{Text: s.Pasted, Symptoms: s.Symptoms})
+	s.Categories = common.FamiliesFor(s.Problem, s.Suggested, m.com.Profile)
+	if s.Profile == nil {
+		s.Profile = common.CloneProfile(m.com.Profile)
+	}
+	return common.Navigate(common.NavigateMsg{To: common.ScreenSettings})
+}
+
+// View draws the phase.
+func (m *Model) View() string {
+	switch m.phase {
+	case phaseSymptoms:
+		return m.viewSymptoms()
+	case phasePaste:
+		return m.viewPaste()
+	}
+	return m.viewProblem()
+}
+
+func (m *Model) viewProblem() string {
+	c, st := m.com, m.com.Styles
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render(c.T("problem.question")) + "\n")
+	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("problem.hint"), m.width-2)) + "\n\n")
+	labelW := 0
+	for _, p := range common.Problems {
+		labelW = max(labelW, lipgloss.Width(c.ProblemName(p)))
+	}
+	row := func(i int, label, desc string) {
+		marker, ls, ds := "  ", st.Item, st.ItemDesc
+		if i == m.problemCursor {
+			marker, ls, ds = st.Cursor.Render("▸ "), st.Selected, st.SelectedDesc
+		}
+		line := " " + marker + ls.Render(label) + strings.Repeat(" ", max(0, labelW-lipgloss.Width(label)))
+		if rest := m.width - lipgloss.Width(line) - 3; rest > 12 && desc != "" {
+			line += "   " + ds.Render(common.Truncate(desc, rest))
+		}
+		b.WriteString(line + "\n")
+	}
+	for i, p := range common.Problems {
+		row(i, c.ProblemName(p), c.T("problem."+p.ID+".desc"))
+	}
+	b.WriteString("\n")
+	row(len(common.Problems), c.T("problem.paste"), c.T("problem.paste.desc"))
+	return b.String()
+}
+
+func (m *Model) viewSymptoms() string {
+	c, st := m.com, m.com.Styles
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render(c.T("symptoms.question", c.ProblemName(m.problem))) + "\n")
+	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("symptoms.hint"), m.width-2)) + "\n\n")
+	if len(m.symptoms) == 0 {
+		b.WriteString(" " + st.Paragraph.Render(common.Wrap(c.T("symptoms.none"), m.width-2)) + "\n")
+		return b.String()
+	}
+	// Rows left for the list: the heading (3), the gap and "likely" (3).
+	_, end := common.Window(m.start, m.cursor, len(m.symptoms), m.listHeight())
+	bar := c.Scrollbar(m.start, end-m.start, len(m.symptoms))
+	for i := m.start; i < end; i++ {
+		s := m.symptoms[i]
+		marker, ls := "  ", st.Item
+		if i == m.cursor {
+			marker, ls = st.Cursor.Render("▸ "), st.Selected
+		}
+		box := st.Unchecked.Render("[ ]")
+		if m.picked[i] {
+			box = st.Checked.Render("[x]")
+		}
+		line := " " + marker + box + " " + ls.Render(common.Truncate(s.Text, m.width-10))
+		pad := max(0, m.width-2-lipgloss.Width(line))
+		b.WriteString(line + strings.Repeat(" ", pad) + bar[i-m.start] + "\n")
+	}
+	b.WriteString("\n")
+	if m.likely != "" {
+		b.WriteString(" " + st.Muted.Render(c.T("symptoms.likely")) + " " +
+			st.Accent.Render(common.Truncate(m.likely, m.width-lipgloss.Width(c.T("symptoms.likely"))-3)))
+	} else {
+		b.WriteString(" " + st.Faint.Render(c.T("symptoms.orpaste")))
+	}
+	return b.String()
+}
+
+func (m *Model) viewPaste() string {
+	c, st := m.com, m.com.Styles
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render(c.T("paste.question")) + "\n")
+	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("paste.hint"), m.width-2)) + "\n\n")
+	b.WriteString(common.Indent(m.paste.View(), 1) + "\n\n")
+	if strings.TrimSpace(m.paste.Value()) == "" {
+		return b.String()
+	}
+	b.WriteString(" " + st.Subtitle.Render(c.T("paste.matches")) + "\n")
+	if len(m.matches) == 0 {
+		msg := c.T("paste.nomatch")
+		if m.matching {
+			msg = c.T("paste.matching")
+		}
+		b.WriteString("   " + st.Muted.Render(msg) + "\n")
+		return b.String()
+	}
+	room := max(1, (m.height-lipgloss.Height(b.String()))/2)
+	for i, mt := range m.matches[:min(len(m.matches), min(3, room))] {
+		b.WriteString("   " + st.Faint.Render(string(rune('1'+i))+".") + " " +
+			st.Bold.Render(common.Truncate(mt.Article.Title, m.width-8)) + "\n")
+		if len(mt.Reasons) > 0 {
+			b.WriteString("      " + st.Reason.Render(common.Truncate(mt.Reasons[0], m.width-8)) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// Picked returns the symptoms ticked so far (for tests).
+func (m *Model) Picked() []string { return slices.Clone(m.pickedTexts()) }
