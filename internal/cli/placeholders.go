@@ -13,7 +13,5 @@ func notBuilt(use, short string) *cobra.Command {
 }
 
 func newCheckCmd(app *App) *cobra.Command     { return notBuilt("check", "run checks, no UI") }
-func newChecklistCmd(app *App) *cobra.Command { return notBuilt("checklist", "checklists") }
-func newReportCmd(app *App) *cobra.Command    { return notBuilt("report", "the escalation report") }
 func newMonitorCmd(app *App) *cobra.Command   { return notBuilt("monitor", "probe the API repeatedly") }
 func newDemoCmd(app *App) *cobra.Command      { return notBuilt("demo", "the sandbox") }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"pitstop/internal/check"
+	"pitstop/internal/config"
 )
 
 // Markdown renders the report for a ticket, scrubbed. Sections come in the
@@ -234,6 +235,8 @@ func describeSource(s SecretInfo, lang string) string {
 			return msg(lang, "rep.src_env_unset", name)
 		}
 		return msg(lang, "rep.src_env", name)
+	case s.Source == config.SourceTyped:
+		return msg(lang, "rep.src_typed")
 	case s.Source == "":
 		return msg(lang, "rep.src_unset")
 	}

@@ -176,6 +176,7 @@ func RedactConfig(p *config.Profile, path string) (ConfigInfo, error) {
 			section.Content = append(section.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: sec.key}, val)
 		}
 	}
+	redactURLs(&doc)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -190,6 +191,23 @@ func RedactConfig(p *config.Profile, path string) (ConfigInfo, error) {
 		return info, fmt.Errorf("decode settings: %w", err)
 	}
 	return info, nil
+}
+
+// redactURLs masks the password of every URL setting (redis://:pw@host):
+// a credential written into a URL is not a Secret field, so the scrubber
+// may not know it.
+func redactURLs(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "://") && strings.Contains(n.Value, "@") {
+		if u, err := url.Parse(n.Value); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "•••")
+				n.Value = strings.Replace(u.String(), "%E2%80%A2%E2%80%A2%E2%80%A2", "•••", 1)
+			}
+		}
+	}
+	for _, c := range n.Content {
+		redactURLs(c)
+	}
 }
 
 // mappingValue returns the value node for key in a mapping node.
@@ -440,12 +458,12 @@ func summarize(r *Report, profile, lang string) string {
 	var bad []string
 	for _, res := range r.Results {
 		if res.Status == check.Fail || res.Status == check.Error {
-			bad = append(bad, fmt.Sprintf("%s: %s", res.ID, strings.TrimSuffix(res.Summary, ".")))
+			bad = append(bad, fmt.Sprintf("%s: %s", res.ID, firstSentence(res.Summary)))
 		}
 	}
 	if len(bad) > 0 {
 		if len(bad) > 3 {
-			bad = append(bad[:3], msg(lang, "sev.more", len(bad)-3))
+			bad = append(bad[:3], msg(lang, "rep.more", len(bad)-3))
 		}
 		parts = append(parts, msg(lang, "rep.sum_bad", strings.Join(bad, "; ")))
 	}
@@ -456,6 +474,15 @@ func summarize(r *Report, profile, lang string) string {
 	a := r.Assessment
 	parts = append(parts, msg(lang, "rep.sum_verdict", a.SeverityLabel, a.TierName, FormatDuration(time.Duration(a.Response))))
 	return strings.Join(parts, " ")
+}
+
+// firstSentence keeps a check summary's first sentence, without its full stop.
+func firstSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, ". "); i > 0 {
+		s = s[:i]
+	}
+	return truncate(strings.TrimSuffix(s, "."), 160)
 }
 
 func truncate(s string, n int) string {

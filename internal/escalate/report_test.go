@@ -29,6 +29,7 @@ func testReportInput(t *testing.T, lang string) ReportInput {
 	p.SMTP = config.SMTPConfig{Host: "smtp.example.com", Port: 587, Security: "starttls", Username: "mailer@example.com",
 		Password: config.NewSecret("", "env:SMTP_PASSWORD"), From: "news@example.com"}
 	p.Domain = config.DomainConfig{Name: "example.com", DKIMSelectors: []string{"s1"}, DNSBL: []string{"zen.spamhaus.org"}}
+	p.Cache.RedisURL = "redis://:hunter2-redis-pass@cache.internal:6379/0"
 	scrubber := config.NewScrubber(p.Secrets()...)
 
 	results := []check.Result{
@@ -87,6 +88,7 @@ func TestReportGolden(t *testing.T) {
 			md := r.Markdown()
 			require.NotContains(t, md, canary)
 			require.NotContains(t, md, "pat-na1-crmtoken-0123456789")
+			require.NotContains(t, md, "hunter2-redis-pass")
 			golden.RequireEqual(t, md)
 		})
 		t.Run("json_"+lang, func(t *testing.T) {
@@ -97,6 +99,7 @@ func TestReportGolden(t *testing.T) {
 			require.NoError(t, err)
 			require.NotContains(t, string(b), canary)
 			require.NotContains(t, string(b), "pat-na1-crmtoken-0123456789")
+			require.NotContains(t, string(b), "hunter2-redis-pass")
 			require.True(t, json.Valid(b))
 			golden.RequireEqual(t, b)
 		})
@@ -126,6 +129,7 @@ func TestReportSections(t *testing.T) {
 		"- **Expected:** The email copy is generated.",
 		"- [x] Include relevant logs and screenshots",
 		"Complete: 7 of 7 done.",
+		"redis_url: redis://:•••@cache.internal:6379/0",
 	} {
 		require.Contains(t, md, want)
 	}

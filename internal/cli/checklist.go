@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"charm.land/huh/v2"
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/check/suite"
+	"pitstop/internal/escalate"
+)
+
+// checklistOptions are the flags of `pitstop checklist`.
+type checklistOptions struct {
+	Format string // "" (interactive on a terminal, markdown otherwise), markdown, json
+	Done   []string
+	Only   string
+}
+
+func newChecklistCmd(app *App) *cobra.Command {
+	var o checklistOptions
+	cmd := &cobra.Command{
+		Use:   "checklist [NAME]",
+		Short: "Checklists: prelaunch, before-support, escalation, prevention",
+		Long: `Checklist shows one of Pitstop's checklists; without NAME it lists them.
+
+  prelaunch        every configured check, plus what Pitstop cannot see for itself
+                   (monitoring, backups, DMARC policy, rate-limit headroom, alert recipients)
+  before-support   what to try before you open a ticket
+  escalation       what the ticket needs (` + "`pitstop report`" + ` fills it in for you)
+  prevention       habits that keep the next incident small
+
+On a terminal you tick the items Pitstop cannot settle from a list (space toggles,
+enter confirms). Elsewhere, or with --format, the list is printed as Markdown or
+JSON; tick items with --done ID, once per item, for unattended runs.
+
+prelaunch runs every configured check (or those of --only) and exits 1 while a check
+fails or a required item is unticked, so it can gate a release:
+
+  pitstop checklist prelaunch --format json \
+      --done monitoring --done backups --done dmarc-policy \
+      --done ratelimit-headroom --done alert-recipients
+
+The checklists are knowledge/checklists.yaml; a team replaces them with its own
+checklists.yaml in the directory given to --kb.`,
+		Example: `  pitstop checklist                         # the list of checklists
+  pitstop checklist prelaunch               # run every check, tick the rest on screen
+  pitstop checklist escalation --format markdown >> ticket.md`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return runChecklist(cmd.Context(), app, name, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Format, "format", "", "markdown or json (default: interactive on a terminal, markdown otherwise)")
+	f.StringArrayVar(&o.Done, "done", nil, "tick an item by id (repeatable); ids are shown next to open items")
+	f.StringVar(&o.Only, "only", "", "prelaunch: check only these categories (api,crm,smtp,domain,content,cache)")
+	return cmd
+}
+
+func runChecklist(ctx context.Context, app *App, name string, o checklistOptions) error {
+	switch o.Format {
+	case "", "markdown", "json":
+	default:
+		return usageErrf("--format is %q; expected markdown or json", o.Format)
+	}
+	_, lists, err := app.loadEscalation()
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return listChecklists(app, lists, o.Format)
+	}
+	cl, ok := lists.Get(name)
+	if !ok {
+		return usageErrf("there is no checklist %q; choose one of %s", name, strings.Join(lists.Names(), ", "))
+	}
+	if unknown := cl.UnknownDone(o.Done); len(unknown) > 0 {
+		return usageErrf("--done %s: no such item in %s; items are %s", strings.Join(unknown, ", "), name, strings.Join(checklistItemIDs(cl), ", "))
+	}
+	categories, err := suite.ParseOnly(o.Only)
+	if err != nil {
+		return usageErr(err)
+	}
+	ev := escalate.Evidence{Done: o.Done}
+	if cl.IncludeChecks {
+		if ev.Results, err = app.runChecks(ctx, categories, nil); err != nil {
+			return err
+		}
+	}
+	filled := cl.Fill(ev, app.Opts.Lang)
+
+	if o.Format == "" && isTerminal(app.Stdout) && isTerminal(app.Stdin) && len(filled.ManualIDs()) > 0 {
+		if err := tickInteractively(ctx, app, &filled); err != nil {
+			return err
+		}
+	}
+	if o.Format == "json" {
+		b, err := json.MarshalIndent(filled, "", "  ")
+		if err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+		fmt.Fprintln(app.Stdout, app.Scrubber().Scrub(string(b)))
+	} else {
+		fmt.Fprint(app.Stdout, app.Scrubber().Scrub(filled.Markdown(app.Opts.Lang)))
+	}
+	if cl.IncludeChecks && !filled.Complete() {
+		return &ExitError{Code: ExitFailed}
+	}
+	return nil
+}
+
+// listChecklists prints the available checklists.
+func listChecklists(app *App, lists *escalate.Checklists, format string) error {
+	type entry struct {
+		Name        string `json:"name"`
+		Title       string `json:"title"`
+		Description string `json:"description,omitempty"`
+		Items       int    `json:"items"`
+		RunsChecks  bool   `json:"runs_checks"`
+	}
+	var out []entry
+	for _, l := range lists.Lists {
+		out = append(out, entry{l.Name, l.Title.In(app.Opts.Lang), l.Description.In(app.Opts.Lang), len(l.Items), l.IncludeChecks})
+	}
+	if format == "json" {
+		b, err := json.MarshalIndent(map[string]any{"checklists": out}, "", "  ")
+		if err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+		fmt.Fprintln(app.Stdout, string(b))
+		return nil
+	}
+	width := 0
+	for _, e := range out {
+		width = max(width, len(e.Name))
+	}
+	for _, e := range out {
+		fmt.Fprintf(app.Stdout, "%-*s  %s\n", width, e.Name, e.Title)
+	}
+	fmt.Fprintln(app.Stdout, "\nShow one with `pitstop checklist NAME`.")
+	return nil
+}
+
+// tickInteractively lets the person toggle the manual items with a huh
+// multi-select; items Pitstop settled stay as they are.
+func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error {
+	var opts []huh.Option[string]
+	var selected []string
+	for _, it := range f.Items {
+		if !it.Manual {
+			continue
+		}
+		label := it.Label
+		if it.Required {
+			label += " *"
+		}
+		done := it.State == escalate.Done
+		if done {
+			selected = append(selected, it.ID)
+		}
+		opts = append(opts, huh.NewOption(label, it.ID).Selected(done))
+	}
+	before := slices.Clone(selected)
+	form := huh.NewForm(huh.NewGroup(
+		huh.NewMultiSelect[string]().
+			Title(f.Title).
+			Description(tickHelp(app.Opts.Lang)).
+			Options(opts...).
+			Value(&selected),
+	)).WithAccessible(app.Opts.Accessible || os.Getenv("TERM") == "dumb").
+		WithInput(app.Stdin).WithOutput(app.Stdout)
+	if err := form.RunWithContext(ctx); err != nil {
+		if errors.Is(err, huh.ErrUserAborted) {
+			return &ExitError{Code: ExitUsage, Err: errors.New("cancelled; nothing was ticked")}
+		}
+		return &ExitError{Code: ExitInternal, Err: err}
+	}
+	for _, id := range f.ManualIDs() {
+		if slices.Contains(before, id) != slices.Contains(selected, id) {
+			f.Toggle(id, app.Opts.Lang)
+		}
+	}
+	return nil
+}
+
+func tickHelp(lang string) string {
+	if lang == "es" {
+		return "Marca lo que ya está hecho (espacio marca, enter confirma). * = obligatorio."
+	}
+	return "Tick what is already done (space toggles, enter confirms). * = required."
+}

@@ -1,0 +1,263 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/check"
+	"pitstop/internal/check/suite"
+	"pitstop/internal/escalate"
+	"pitstop/internal/kb"
+	"pitstop/knowledge"
+)
+
+// maxErrorFile bounds --error-file: a pasted error, not a whole log.
+const maxErrorFile = 1 << 20
+
+// reportOptions are the flags of `pitstop report`.
+type reportOptions struct {
+	Out       string
+	Format    string
+	Only      string
+	Error     string
+	ErrorFile string
+	Steps     []string
+	Impact    string
+	DataLoss  bool
+	AllUsers  bool
+	Security  bool
+	Expected  string
+	Actual    string
+	Done      []string
+}
+
+func newReportCmd(app *App) *cobra.Command {
+	var o reportOptions
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Run the checks, assess severity and write the escalation report",
+		Long: `Report runs every configured check (or those of --only), works out the severity,
+support tier, response and resolution targets from the escalation policy, and writes
+a report a support engineer can act on: summary, severity and targets, business
+impact, the error as seen, steps to reproduce, expected vs actual, what was tried,
+every check with its details and transcripts, the environment (proxy credentials
+removed), the configuration with secrets masked and where each came from, and the
+escalation checklist filled in.
+
+Secrets never appear in the report. The file is written atomically with mode 0600.
+Without --out the report goes to pitstop-report-<time>.md (or .json) in the current
+directory; --out - writes it to standard output.
+
+The escalation policy is knowledge/escalation.yaml; a team replaces it by putting
+its own escalation.yaml (and checklists.yaml) in the directory given to --kb.
+
+Exit code 0 means the report was written, whatever the checks found.`,
+		Example: `  pitstop report --impact high --error "401 Invalid API Key" --out ticket.md
+  pitstop report --only smtp --error-file bounce.txt --expected "mail is sent" --actual "535 5.7.8"
+  pitstop report --all-users --data-loss --step "Open a campaign" --step "Press Generate" --out -
+  pitstop report --format json --out - | jq .assessment`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), app, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Out, "out", "", "where to write the report; - for standard output (default pitstop-report-<time>.md)")
+	f.StringVar(&o.Format, "format", "markdown", "markdown or json")
+	f.StringVar(&o.Only, "only", "", "check only these categories: api,crm,smtp,domain,content,cache")
+	f.StringVar(&o.Error, "error", "", "the error message you see, as text")
+	f.StringVar(&o.ErrorFile, "error-file", "", "read the error message from this file (- for standard input)")
+	f.StringArrayVar(&o.Steps, "step", nil, "a step to reproduce the problem (repeat for each step, in order)")
+	f.StringVar(&o.Impact, "impact", "", "business impact: low, medium or high")
+	f.BoolVar(&o.DataLoss, "data-loss", false, "data is being lost")
+	f.BoolVar(&o.AllUsers, "all-users", false, "everyone is affected, or the system is down")
+	f.BoolVar(&o.Security, "security", false, "there is a security or compliance concern")
+	f.StringVar(&o.Expected, "expected", "", "what should happen")
+	f.StringVar(&o.Actual, "actual", "", "what happens instead")
+	f.StringArrayVar(&o.Done, "done", nil, "tick an escalation checklist item by id (repeatable), e.g. --done logs")
+	return cmd
+}
+
+func runReport(ctx context.Context, app *App, o reportOptions) error {
+	if o.Format != "markdown" && o.Format != "json" {
+		return usageErrf("--format is %q; expected markdown or json", o.Format)
+	}
+	impact, err := escalate.ParseImpact(o.Impact)
+	if err != nil {
+		return usageErrf("--impact: %v", err)
+	}
+	if o.Error != "" && o.ErrorFile != "" {
+		return usageErrf("give the error either with --error or with --error-file, not both")
+	}
+	categories, err := suite.ParseOnly(o.Only)
+	if err != nil {
+		return usageErr(err)
+	}
+	errText := o.Error
+	if o.ErrorFile != "" {
+		if errText, err = readErrorFile(app, o.ErrorFile); err != nil {
+			return usageErr(err)
+		}
+	}
+	cfg, p, err := app.LoadProfile()
+	if err != nil {
+		return err
+	}
+	policy, lists, err := app.loadEscalation()
+	if err != nil {
+		return err
+	}
+	if cl, ok := lists.Get(escalate.ChecklistEscalation); ok {
+		if unknown := cl.UnknownDone(o.Done); len(unknown) > 0 {
+			return usageErrf("--done %s: no such item in the escalation checklist; items are %s",
+				strings.Join(unknown, ", "), strings.Join(checklistItemIDs(cl), ", "))
+		}
+	}
+	base, err := app.Knowledge()
+	if err != nil {
+		return err
+	}
+
+	results, err := app.runChecks(ctx, categories, nil)
+	if err != nil {
+		return err
+	}
+	in := escalate.ReportInput{
+		Policy:     policy,
+		Checklists: lists,
+		Lang:       app.Opts.Lang,
+		Now:        time.Now(),
+		Env:        escalate.CollectEnvironment(os.Getenv, version(app.Version), app.Opts.Lang),
+		Profile:    p,
+		ConfigPath: cfg.Path,
+		Results:    results,
+		Answers:    escalate.Answers{Impact: impact, DataLoss: o.DataLoss, AllAffected: o.AllUsers, Security: o.Security},
+		ErrorText:  errText,
+		Steps:      o.Steps,
+		Expected:   o.Expected,
+		Actual:     o.Actual,
+		Done:       o.Done,
+		Scrub:      app.Scrubber().Scrub,
+	}
+	in.Articles = base
+	in.Matched = matchError(base, errText)
+	rep, err := escalate.BuildReport(in)
+	if err != nil {
+		return &ExitError{Code: ExitInternal, Err: err}
+	}
+	var data []byte
+	if o.Format == "json" {
+		if data, err = rep.JSON(); err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+	} else {
+		data = []byte(rep.Markdown())
+	}
+	if o.Out == "-" {
+		_, err := app.Stdout.Write(data)
+		return err
+	}
+	path := o.Out
+	if path == "" {
+		ext := ".md"
+		if o.Format == "json" {
+			ext = ".json"
+		}
+		path = "pitstop-report-" + in.Now.Format("20060102-150405") + ext
+	}
+	if err := escalate.WriteFile(path, data); err != nil {
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not save the report: %w; try another place with --out", err)}
+	}
+	a := rep.Assessment
+	fmt.Fprintf(app.Stderr, "Report written to %s (mode 0600): severity %s, %s, first answer within %s.\n",
+		path, a.SeverityLabel, a.TierName, escalate.FormatDuration(time.Duration(a.Response)))
+	return nil
+}
+
+// readErrorFile reads --error-file (- is standard input), bounded.
+func readErrorFile(app *App, path string) (string, error) {
+	var r io.Reader
+	if path == "-" {
+		r = app.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", fmt.Errorf("--error-file: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxErrorFile))
+	if err != nil {
+		return "", fmt.Errorf("--error-file: %w", err)
+	}
+	return string(data), nil
+}
+
+// loadEscalation loads the escalation policy and the checklists: the built-in
+// ones, each replaced by the --kb directory's file when it has one. A broken
+// file is a configuration error (exit 2).
+func (a *App) loadEscalation() (*escalate.Policy, *escalate.Checklists, error) {
+	policy, err := escalate.LoadPolicy(knowledge.FS, a.Opts.KBDir)
+	if err != nil {
+		return nil, nil, usageErr(err)
+	}
+	lists, err := escalate.LoadChecklists(knowledge.FS, a.Opts.KBDir)
+	if err != nil {
+		return nil, nil, usageErr(err)
+	}
+	return policy, lists, nil
+}
+
+// checkAssessment is the "assessment" of `pitstop check`: the escalation
+// policy (the built-in one, or --kb's) applied to the results, weighing the
+// severities of the articles they name — the same verdict `pitstop report`
+// explains at length.
+func (a *App) checkAssessment(results []check.Result) (assessment, error) {
+	policy, err := escalate.LoadPolicy(knowledge.FS, a.Opts.KBDir)
+	if err != nil {
+		return assessment{}, usageErr(err)
+	}
+	base, err := a.Knowledge()
+	if err != nil {
+		return assessment{}, err
+	}
+	return assessmentOf(policy, base, results), nil
+}
+
+// assessmentOf applies policy to results; base (may be nil) gives the
+// articles' severities.
+func assessmentOf(policy *escalate.Policy, base *kb.Base, results []check.Result) assessment {
+	in := escalate.Input{Results: results}
+	if base != nil {
+		in.Articles = base
+	}
+	a := policy.Assess(in, "en")
+	return assessment{Severity: a.Severity, Tier: a.Tier}
+}
+
+// matchError returns the article the pasted error points to, when a pattern
+// or symptom of one matched it clearly (not on a few shared words alone).
+func matchError(base *kb.Base, text string) []*kb.Article {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	const clear = 30 // one pattern hit
+	matches := base.Match(kb.Evidence{Text: text})
+	if len(matches) == 0 || matches[0].Score < clear {
+		return nil
+	}
+	return []*kb.Article{matches[0].Article}
+}
+
+func checklistItemIDs(cl escalate.Checklist) []string {
+	ids := make([]string, len(cl.Items))
+	for i, it := range cl.Items {
+		ids[i] = it.ID
+	}
+	return ids
+}
