@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pitstop/internal/check/api"
 	"pitstop/internal/config"
 	"pitstop/internal/probe"
 )
@@ -60,9 +61,8 @@ func ForProfile(p *config.Profile, o ProfileOptions) (*Monitor, error) {
 	if scrub == nil {
 		scrub = func(s string) string { return s }
 	}
-	api := p.API
 	prober := func(ctx context.Context, t Target) Sample {
-		resp, err := client.Do(ctx, authRequest(api, t.URL))
+		resp, err := client.Do(ctx, api.AuthRequest(p, t.URL))
 		if resp != nil && err == nil {
 			return Sample{Status: resp.StatusCode, Latency: resp.Timings.Total}
 		}
@@ -84,33 +84,6 @@ func errorText(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// authRequest is the provider's key check (DESIGN.md, provider conventions).
-func authRequest(a config.APIConfig, base string) probe.Request {
-	base = strings.TrimRight(base, "/")
-	h := map[string][]string{}
-	key := a.Key.Reveal()
-	var url string
-	switch a.Provider {
-	case "anthropic":
-		url = base + "/v1/models"
-		if key != "" {
-			h["X-Api-Key"] = []string{key}
-		}
-		h["Anthropic-Version"] = []string{"2023-06-01"}
-	case "openai", "custom":
-		url = base + "/models"
-		if key != "" {
-			h["Authorization"] = []string{"Bearer " + key}
-		}
-	default: // copycar
-		url = base + "/verify"
-		if key != "" {
-			h["Authorization"] = []string{"Bearer " + key}
-		}
-	}
-	return probe.Request{Method: "GET", URL: url, Header: h}
 }
 
 // Describe says in one line what the monitor watches, for the screen.

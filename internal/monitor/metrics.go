@@ -152,6 +152,24 @@ func (m *Metrics) RecentLatencies(n int) []float64 {
 	return out
 }
 
+// RecentLatenciesOf returns up to n of the latest latencies of one
+// endpoint in milliseconds, oldest first.
+func (m *Metrics) RecentLatenciesOf(endpoint string, n int) []float64 {
+	l := m.Len()
+	var out []float64
+	for i := 1; i <= l && len(out) < n; i++ {
+		idx := m.next - i
+		if idx < 0 {
+			idx += len(m.ring)
+		}
+		if s := m.ring[idx]; s.Endpoint == endpoint {
+			out = append(out, float64(s.Latency.Microseconds())/1000)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
 // EndpointStats is one endpoint's health.
 type EndpointStats struct {
 	Endpoint    string        `json:"endpoint"`

@@ -99,6 +99,8 @@ func TestMetricsMemoryIsBounded(t *testing.T) {
 	require.Equal(t, 70*time.Millisecond, got[0].Latency)
 	require.Equal(t, 100*time.Millisecond, got[3].Latency)
 	require.Equal(t, []float64{90, 100}, m.RecentLatencies(2))
+	require.Equal(t, []float64{80, 90, 100}, m.RecentLatenciesOf("https://api.test/v2", 3))
+	require.Empty(t, m.RecentLatenciesOf("other", 3))
 
 	st := m.Stats(t0.Add(time.Minute))
 	require.Equal(t, 10, st.Total, "totals cover the whole run")

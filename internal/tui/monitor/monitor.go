@@ -1,0 +1,469 @@
+// Package monitor is the live monitor screen: it probes the API every
+// interval (tea.Tick, never a busy loop) and draws a latency sparkline, the
+// percentiles, success and error rates, throughput, each endpoint's health
+// and the alerts. The figures come from internal/monitor; this package only
+// schedules rounds and draws.
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"pitstop/internal/monitor"
+	"pitstop/internal/tui/common"
+)
+
+// State is where the monitor is.
+type State int
+
+// The states.
+const (
+	Running State = iota
+	Paused
+	Finished
+	Broken // the profile has no API to monitor
+)
+
+var stateNames = [...]string{"running", "paused", "finished", "broken"}
+
+// String names the state.
+func (s State) String() string {
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return "state?"
+}
+
+// Options configure NewWith.
+type Options struct {
+	// Monitor does the probing; built from the profile when nil.
+	Monitor *monitor.Monitor
+	// Duration ends the run; zero runs until the screen is left.
+	Duration time.Duration
+	// Mailer, when set, emails each new kind of alert once.
+	Mailer *monitor.Mailer
+}
+
+// DefaultInterval is the probing interval of the screen opened from Home.
+const DefaultInterval = 5 * time.Second
+
+// Model is the monitor screen.
+type Model struct {
+	com      *common.Common
+	mon      *monitor.Monitor
+	mailer   *monitor.Mailer
+	duration time.Duration
+	keys     KeyMap
+
+	state   State
+	err     string
+	start   time.Time
+	gen     int  // invalidates ticks and rounds from before a pause or reset
+	probing bool // a round is in flight
+	mailed  map[monitor.AlertKind]string
+
+	width, height int
+}
+
+// roundMsg carries one round's samples. owner and gen tie it to the screen
+// and schedule that asked for it: a screen opened again must not take the
+// messages of the one before.
+type roundMsg struct {
+	owner   *Model
+	gen     int
+	samples []monitor.Sample
+}
+
+// tickMsg starts the next round.
+type tickMsg struct {
+	owner *Model
+	gen   int
+}
+
+// mailMsg says how an alert email went.
+type mailMsg struct {
+	kind monitor.AlertKind
+	err  error
+}
+
+// DoneMsg is sent once when the run's duration is over; the standalone
+// program quits on it.
+type DoneMsg struct{ Summary monitor.Summary }
+
+// New returns the screen for the active profile, probing every
+// DefaultInterval until it is left.
+func New(com *common.Common) *Model { return NewWith(com, Options{}) }
+
+// NewWith returns the screen with a given monitor, duration and mailer.
+func NewWith(com *common.Common, o Options) *Model {
+	m := &Model{com: com, mon: o.Monitor, mailer: o.Mailer, duration: o.Duration, keys: DefaultKeyMap(com),
+		mailed: map[monitor.AlertKind]string{}}
+	if m.mon == nil {
+		mon, err := monitor.ForProfile(com.Profile, monitor.ProfileOptions{
+			Interval: DefaultInterval, Timeout: min(com.Timeout, DefaultInterval), Now: com.Now, Scrub: com.Scrub,
+		})
+		if err != nil {
+			m.state, m.err = Broken, err.Error()
+			return m
+		}
+		m.mon = mon
+	}
+	m.start = com.Now()
+	return m
+}
+
+// Init starts the first round at once.
+func (m *Model) Init() tea.Cmd {
+	if m.state == Broken {
+		return nil
+	}
+	return m.round()
+}
+
+// State returns where the monitor is (for tests).
+func (m *Model) State() State { return m.state }
+
+// Monitor returns the monitor (for tests and the summary).
+func (m *Model) Monitor() *monitor.Monitor { return m.mon }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Title names the screen in the header.
+func (m *Model) Title() string { return m.t("title") }
+
+// Step is 0: the monitor is not part of the guided flow.
+func (m *Model) Step() int { return 0 }
+
+// Capturing is false: the screen takes no text.
+func (m *Model) Capturing() bool { return false }
+
+// ShortHelp lists the keys of the help bar.
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Pause, m.keys.Reset, m.keys.Back}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.keys.Pause, m.keys.Reset, m.keys.Back}}
+}
+
+// round probes every target in a command; Round touches no monitor state.
+func (m *Model) round() tea.Cmd {
+	m.probing = true
+	gen, mon, ctx := m.gen, m.mon, m.com.Ctx
+	return func() tea.Msg { return roundMsg{owner: m, gen: gen, samples: mon.Round(ctx)} }
+}
+
+func (m *Model) tick() tea.Cmd {
+	gen := m.gen
+	return tea.Tick(m.mon.Interval, func(time.Time) tea.Msg { return tickMsg{owner: m, gen: gen} })
+}
+
+// Update handles rounds, ticks, mail results and keys.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case roundMsg:
+		if msg.owner != m {
+			return m, nil
+		}
+		m.probing = false
+		if msg.gen != m.gen || m.state != Running {
+			return m, nil
+		}
+		if m.com.Ctx.Err() != nil {
+			return m, nil
+		}
+		fresh := m.mon.Record(msg.samples...)
+		cmds := []tea.Cmd{m.mail(fresh)}
+		if m.duration > 0 && m.com.Elapsed(m.start) >= m.duration {
+			m.state = Finished
+			sum := m.mon.Summary()
+			cmds = append(cmds, func() tea.Msg { return DoneMsg{Summary: sum} })
+		} else {
+			cmds = append(cmds, m.tick())
+		}
+		return m, tea.Batch(cmds...)
+
+	case tickMsg:
+		if msg.owner != m || msg.gen != m.gen || m.state != Running || m.probing {
+			return m, nil
+		}
+		return m, m.round()
+
+	case mailMsg:
+		if msg.err != nil {
+			m.mailed[msg.kind] = m.com.Scrub(msg.err.Error())
+		} else {
+			m.mailed[msg.kind] = ""
+		}
+		return m, nil
+
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.gen++ // stop scheduling
+		return m, common.Back
+	case m.state == Broken:
+		return m, nil
+	case key.Matches(msg, m.keys.Pause):
+		switch m.state {
+		case Running:
+			m.state = Paused
+			m.gen++
+		case Paused:
+			m.state = Running
+			m.gen++
+			if !m.probing {
+				return m, m.round()
+			}
+			return m, m.tick()
+		}
+	case key.Matches(msg, m.keys.Reset):
+		if m.state == Finished {
+			return m, nil
+		}
+		old := m.mon
+		m.mon = monitor.New(monitor.Options{
+			Targets: old.Targets, Probe: old.Probe, Interval: old.Interval, Timeout: old.Timeout,
+			Thresholds: old.Thresholds, Now: old.Now,
+		})
+		m.start = m.com.Now()
+		m.mailed = map[monitor.AlertKind]string{}
+		m.gen++
+		if m.state == Running && !m.probing {
+			return m, m.round()
+		}
+		if m.state == Running {
+			return m, m.tick()
+		}
+	}
+	return m, nil
+}
+
+// mail sends each new alert in its own command.
+func (m *Model) mail(fresh []monitor.Alert) tea.Cmd {
+	if m.mailer == nil || len(fresh) == 0 {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, a := range fresh {
+		mailer, ctx := m.mailer, m.com.Ctx
+		cmds = append(cmds, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			return mailMsg{kind: a.Kind, err: mailer.Send(ctx, a)}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// View draws the figures.
+func (m *Model) View() string {
+	st := m.com.Styles
+	w := max(20, m.width)
+	if m.state == Broken {
+		return " " + st.ErrorText.Render(m.t("broken")) + "\n\n " +
+			st.Paragraph.Render(common.Wrap(m.com.Scrub(m.err), w-2))
+	}
+	stats := m.mon.Stats()
+	var b strings.Builder
+	b.WriteString(m.headline(stats, w) + "\n\n")
+	b.WriteString(m.sparkline(w) + "\n")
+	b.WriteString(m.figures(stats, w) + "\n\n")
+	b.WriteString(" " + st.Subtitle.Render(m.t("endpoints")) + "\n")
+	for _, e := range stats.Endpoints {
+		b.WriteString(m.endpointLine(e, w) + "\n")
+	}
+	if len(stats.Endpoints) == 0 {
+		b.WriteString("   " + st.Muted.Render(m.t("waiting")) + "\n")
+	}
+	b.WriteString("\n " + st.Subtitle.Render(m.t("alerts")) + "\n")
+	alerts := m.mon.Alerts()
+	if len(alerts) == 0 {
+		b.WriteString("   " + st.Pass.Render("✓ ") + st.Muted.Render(m.t("noalerts", thresholdsLine(m.mon.Thresholds))) + "\n")
+	}
+	for _, a := range alerts {
+		b.WriteString(m.alertLine(a, w) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (m *Model) headline(st monitor.Stats, w int) string {
+	s := m.com.Styles
+	var state string
+	switch m.state {
+	case Running:
+		state = s.Running.Render("● " + m.t("running"))
+	case Paused:
+		state = s.Warn.Render("‖ " + m.t("paused"))
+	case Finished:
+		state = s.Pass.Render("■ " + m.t("finished"))
+	}
+	elapsed := fmtClock(st.Elapsed)
+	if m.duration > 0 {
+		elapsed += " / " + fmtClock(m.duration)
+	}
+	left := " " + state + s.Muted.Render("  "+m.t("every", m.mon.Interval.String())+" · "+elapsed+" · "+m.t("probes", st.Total))
+	return common.Truncate(left, w)
+}
+
+// sparkBlocks draw a latency series, low to high.
+var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
+
+// Sparkline renders values as one row of block characters scaled to the
+// largest; an empty series gives "".
+func Sparkline(values []float64, width int) string {
+	if width <= 0 || len(values) == 0 {
+		return ""
+	}
+	if len(values) > width {
+		values = values[len(values)-width:]
+	}
+	top := 0.0
+	for _, v := range values {
+		top = max(top, v)
+	}
+	var b strings.Builder
+	for _, v := range values {
+		i := 0
+		if top > 0 {
+			i = int(v / top * float64(len(sparkBlocks)-1))
+		}
+		b.WriteRune(sparkBlocks[max(0, min(i, len(sparkBlocks)-1))])
+	}
+	return b.String()
+}
+
+// sparkline draws the API base's latest latencies across the width.
+func (m *Model) sparkline(w int) string {
+	s := m.com.Styles
+	label := " " + s.Bold.Render(m.t("latency")) + " "
+	var series []float64
+	if len(m.mon.Targets) > 0 {
+		series = m.mon.Metrics().RecentLatenciesOf(m.mon.Targets[0].Name, w)
+	}
+	tail := ""
+	if len(series) > 0 {
+		tail = " " + s.Muted.Render(m.t("last", fmtMS(series[len(series)-1])))
+	}
+	room := w - lipgloss.Width(label) - lipgloss.Width(tail) - 1
+	line := Sparkline(series, room)
+	if line == "" {
+		line = s.Faint.Render(strings.Repeat("·", max(0, min(room, 20))))
+	} else {
+		line = s.Accent.Render(line)
+	}
+	return label + line + tail
+}
+
+func (m *Model) figures(st monitor.Stats, w int) string {
+	s := m.com.Styles
+	th := m.mon.Thresholds
+	val := func(text string, bad bool) string {
+		if st.Window == 0 {
+			return s.Muted.Render("–")
+		}
+		if bad {
+			return s.Fail.Render(text)
+		}
+		return s.Bold.Render(text)
+	}
+	lat := " " + m.t("p50") + " " + val(fmtDur(st.P50), st.P50 > th.ResponseTime) +
+		"   " + m.t("p95") + " " + val(fmtDur(st.P95), st.P95 > th.ResponseTime) +
+		"   " + m.t("max") + " " + val(fmtDur(st.Max), st.Max > th.ResponseTime) +
+		"   " + m.t("mean") + " " + val(fmtDur(st.Mean), st.Mean > th.ResponseTime)
+	rates := " " + m.t("success") + " " + val(pct(st.SuccessRate), st.SuccessRate < th.SuccessRate) +
+		"   " + m.t("errors") + " " + val(pct(st.ErrorRate), st.ErrorRate > th.ErrorRate) +
+		"   " + m.t("throughput") + " " + val(fmt.Sprintf("%.1f/min", st.Throughput), false)
+	return common.Truncate(lat, w) + "\n" + common.Truncate(rates, w)
+}
+
+// endpointLine is one row: icon, address, recent latencies, last status,
+// last latency, successes of total, and down/failing. Columns after the
+// address have fixed widths so rows line up.
+func (m *Model) endpointLine(e monitor.EndpointStats, w int) string {
+	s := m.com.Styles
+	icon, note := s.Pass.Render("✓"), ""
+	switch {
+	case e.ConsecutiveFailures >= max(1, m.mon.Thresholds.DownAfter):
+		icon, note = s.Fail.Render("✗"), s.Fail.Render(m.t("down"))
+	case !e.Healthy():
+		icon, note = s.Warn.Render("!"), s.Warn.Render(m.t("failing"))
+	}
+	status := fmt.Sprint(e.LastStatus)
+	if e.LastStatus == 0 {
+		status = m.t("noanswer")
+	}
+	right := fmt.Sprintf("%10s %9s %7s", status, fmtDur(e.LastLatency), fmt.Sprintf("%d/%d", e.Successes, e.Total))
+	if w >= 76 {
+		spark := fmt.Sprintf("%-12s", Sparkline(m.mon.Metrics().RecentLatenciesOf(e.Endpoint, 12), 12))
+		right = " " + s.Accent.Render(spark) + right
+	}
+	noteW := max(lipgloss.Width(m.t("down")), lipgloss.Width(m.t("failing")))
+	right += " " + note + strings.Repeat(" ", noteW-lipgloss.Width(note))
+	nameW := max(10, w-lipgloss.Width(right)-6)
+	name := common.Truncate(e.Endpoint, nameW)
+	line := "   " + icon + " " + name + strings.Repeat(" ", max(1, nameW-lipgloss.Width(name))) + right
+	if e.LastError != "" && !e.Healthy() && w > 40 {
+		line += "\n     " + s.Muted.Render(common.Truncate(e.LastError, w-6))
+	}
+	return line
+}
+
+func (m *Model) alertLine(a monitor.Alert, w int) string {
+	s := m.com.Styles
+	sev := s.Warn.Render("! " + string(a.Severity))
+	if a.Severity == monitor.Critical {
+		sev = s.Fail.Render("✗ " + string(a.Severity))
+	}
+	if !a.Active {
+		sev = s.Muted.Render("· " + m.t("cleared"))
+	}
+	line := "   " + sev + " " + s.Bold.Render(string(a.Kind))
+	if errText, ok := m.mailed[a.Kind]; ok {
+		if errText == "" {
+			line += s.Muted.Render("  " + m.t("emailed"))
+		} else {
+			line += s.Fail.Render("  " + m.t("mailfailed"))
+		}
+	}
+	out := common.Truncate(line, w)
+	out += "\n     " + s.Paragraph.Render(common.Truncate(a.Message, w-6))
+	if errText := m.mailed[a.Kind]; errText != "" {
+		out += "\n     " + s.Muted.Render(common.Truncate(errText, w-6))
+	}
+	return out
+}
+
+func thresholdsLine(t monitor.Thresholds) string {
+	return fmt.Sprintf("≤ %s, ≤ %s, ≥ %s", fmtDur(t.ResponseTime), pct(t.ErrorRate), pct(t.SuccessRate))
+}
+
+func fmtDur(d time.Duration) string {
+	if d < 10*time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+func fmtMS(ms float64) string { return fmtDur(time.Duration(ms * float64(time.Millisecond))) }
+
+func fmtClock(d time.Duration) string {
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }

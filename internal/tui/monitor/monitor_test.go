@@ -1,0 +1,360 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/config"
+	"pitstop/internal/monitor"
+	"pitstop/internal/tui/common"
+)
+
+const canary = "ccai_live_canary0000000000000000000000000000feed"
+
+var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// clock is a settable clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// fixture is a screen over a fake API: the base answers with the next of
+// statuses and latencies each round, the replica always fails.
+type fixture struct {
+	com   *common.Common
+	clock *clock
+	m     *Model
+	mu    sync.Mutex
+	round int
+}
+
+var (
+	baseStatuses  = []int{200, 200, 200, 429, 200, 200, 500, 200}
+	baseLatencies = []time.Duration{40, 55, 48, 120, 60, 42, 900, 51}
+)
+
+func newFixture(t *testing.T, lang string, duration time.Duration, mailer *monitor.Mailer) *fixture {
+	t.Helper()
+	f := &fixture{clock: &clock{now: t0}}
+	p := &config.Profile{Name: "sandbox", API: config.APIConfig{Provider: "copycar", BaseURL: "https://127.0.0.1:8443/v2",
+		Key: config.NewSecret(canary, "file")}}
+	cfg := &config.Config{DefaultProfile: "sandbox", Profiles: map[string]*config.Profile{"sandbox": p}}
+	f.com = common.New(common.Options{Config: cfg, Profile: p, Lang: lang, Theme: "dark", Now: f.clock.Now,
+		Ctx: context.Background(), Sandbox: "mixed"})
+	f.com.Animate = false
+	mon := monitor.New(monitor.Options{
+		Targets:  []monitor.Target{{Name: "https://127.0.0.1:8443/v2"}, {Name: "https://127.0.0.1:9443/v2"}},
+		Interval: 5 * time.Second,
+		Now:      f.clock.Now,
+		Probe: func(ctx context.Context, tg monitor.Target) monitor.Sample {
+			f.mu.Lock()
+			i := f.round % len(baseStatuses)
+			f.mu.Unlock()
+			if strings.Contains(tg.Name, "9443") {
+				return monitor.Sample{Latency: 3 * time.Second, Error: "No answer in time (key " + canary + ")."}
+			}
+			return monitor.Sample{Status: baseStatuses[i], Latency: baseLatencies[i] * time.Millisecond}
+		},
+	})
+	f.m = NewWith(f.com, Options{Monitor: mon, Duration: duration, Mailer: mailer})
+	return f
+}
+
+// step runs one round: the pending round command, then its message, and
+// returns the command Update gave back. The clock moves 5 s.
+func (f *fixture) step(t *testing.T, cmd tea.Cmd) tea.Cmd {
+	t.Helper()
+	require.NotNil(t, cmd)
+	msg := cmd()
+	rm, ok := msg.(roundMsg)
+	require.True(t, ok, "got %T", msg)
+	f.clock.Add(5 * time.Second)
+	_, next := f.m.Update(rm)
+	f.mu.Lock()
+	f.round++
+	f.mu.Unlock()
+	return next
+}
+
+// run does n rounds, delivering the tick between them directly (a test never
+// waits for a real timer).
+func (f *fixture) run(t *testing.T, n int) {
+	t.Helper()
+	cmd := f.m.Init()
+	for i := range n {
+		cmd = f.step(t, cmd)
+		if i < n-1 {
+			_, cmd = f.m.Update(tickMsg{owner: f.m, gen: f.m.gen})
+		}
+	}
+}
+
+func view(m *Model, w, h int) string {
+	m.SetSize(w, h)
+	return ansi.Strip(m.View())
+}
+
+func TestRoundsRecordAndReschedule(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "en", 0, nil)
+	require.Equal(t, Running, f.m.State())
+	f.run(t, 4)
+	st := f.m.Monitor().Stats()
+	require.Equal(t, 8, st.Total)
+	require.Equal(t, 3, st.Successes)
+	require.Len(t, st.Endpoints, 2)
+
+	v := view(f.m, 100, 30)
+	require.Contains(t, v, "monitoring")
+	require.Contains(t, v, "8 probes")
+	require.Contains(t, v, "https://127.0.0.1:8443/v2")
+	require.Contains(t, v, "down")
+	require.Contains(t, v, "HIGH_ERROR_RATE")
+	require.Contains(t, v, "ENDPOINT_DOWN")
+	require.Contains(t, v, "p95")
+
+	// A stale tick (before a pause) starts nothing, nor one of another screen.
+	_, cmd := f.m.Update(tickMsg{owner: f.m, gen: f.m.gen - 1})
+	require.Nil(t, cmd)
+	_, cmd = f.m.Update(tickMsg{owner: &Model{}, gen: f.m.gen})
+	require.Nil(t, cmd)
+}
+
+func TestPauseResumeAndReset(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "en", 0, nil)
+	f.run(t, 2)
+	space := tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	_, cmd := f.m.Update(space)
+	require.Nil(t, cmd)
+	require.Equal(t, Paused, f.m.State())
+	require.Contains(t, view(f.m, 80, 24), "paused")
+	_, cmd = f.m.Update(tickMsg{owner: f.m, gen: f.m.gen})
+	require.Nil(t, cmd, "no rounds while paused")
+
+	_, cmd = f.m.Update(space)
+	require.Equal(t, Running, f.m.State())
+	next := f.step(t, cmd)
+	require.NotNil(t, next)
+	require.Equal(t, 6, f.m.Monitor().Stats().Total)
+
+	_, cmd = f.m.Update(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	require.Zero(t, f.m.Monitor().Stats().Total, "start over")
+	require.Empty(t, f.m.Monitor().Alerts())
+	f.step(t, cmd)
+	require.Equal(t, 2, f.m.Monitor().Stats().Total)
+
+	_, cmd = f.m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	require.Equal(t, common.BackMsg{}, cmd())
+}
+
+func TestFinishesAfterDuration(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "en", 12*time.Second, nil)
+	cmd := f.m.Init()
+	cmd = f.step(t, cmd) // 5 s
+	_, cmd = f.m.Update(tickMsg{owner: f.m, gen: f.m.gen})
+	cmd = f.step(t, cmd) // 10 s
+	_, cmd = f.m.Update(tickMsg{owner: f.m, gen: f.m.gen})
+	cmd = f.step(t, cmd) // 15 s: over
+	require.Equal(t, Finished, f.m.State())
+	var done *DoneMsg
+	for _, msg := range collect(cmd) {
+		if d, ok := msg.(DoneMsg); ok {
+			done = &d
+		}
+	}
+	require.NotNil(t, done)
+	require.Equal(t, 6, done.Summary.Stats.Total)
+	require.Contains(t, view(f.m, 80, 24), "finished")
+}
+
+// collect runs the commands of a batch that return at once (never a tick).
+func collect(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			if c == nil {
+				continue
+			}
+			// Ticks block until their time: tell them apart by running
+			// each with a short deadline.
+			ch := make(chan tea.Msg, 1)
+			go func() { ch <- c() }()
+			select {
+			case m := <-ch:
+				out = append(out, collect(func() tea.Msg { return m })...)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+func TestBrokenWithoutAPI(t *testing.T) {
+	t.Parallel()
+	com := common.New(common.Options{Profile: &config.Profile{Name: "empty"}, Lang: "en", Theme: "dark"})
+	m := New(com)
+	require.Equal(t, Broken, m.State())
+	require.Nil(t, m.Init())
+	v := view(m, 80, 24)
+	require.Contains(t, v, "Nothing to monitor")
+	require.Contains(t, v, "api.base_url")
+	_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	require.Nil(t, cmd)
+}
+
+func TestSpanishStrings(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "es", 0, nil)
+	f.run(t, 1)
+	v := view(f.m, 100, 30)
+	require.Contains(t, v, "monitoreando")
+	require.Contains(t, v, "Latencia")
+	require.Contains(t, v, "Alertas")
+	for k := range texts["en"] {
+		require.Contains(t, texts["es"], k, "missing Spanish text")
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		values []float64
+		width  int
+		want   string
+	}{
+		{nil, 10, ""},
+		{[]float64{1, 2, 3}, 0, ""},
+		{[]float64{0, 0}, 5, "▁▁"},
+		{[]float64{1, 8}, 5, "▁█"},
+		{[]float64{0, 4, 8}, 5, "▁▄█"},
+		{[]float64{8, 1, 2, 3, 4, 5, 6, 7, 8}, 3, "▆▇█"},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.values, tc.width), func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, Sparkline(tc.values, tc.width))
+		})
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, "en", time.Minute, nil)
+			f.run(t, 8)
+			p := NewProgram(f.com, Options{})
+			p.screen = f.m
+			p.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			out := ansi.Strip(p.View().Content)
+			require.NotContains(t, out, canary)
+			for i, line := range strings.Split(out, "\n") {
+				require.LessOrEqual(t, ansi.StringWidth(line), size[0], "line %d too wide: %q", i, line)
+			}
+			require.Len(t, strings.Split(out, "\n"), size[1])
+			golden.RequireEqual(t, []byte(out))
+		})
+	}
+}
+
+func TestCanaryNeverOnScreen(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "en", 0, nil)
+	f.run(t, 3)
+	p := NewProgram(f.com, Options{})
+	p.screen = f.m
+	p.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	raw := f.m.View()
+	require.Contains(t, raw, "ccai_", "the screen shows the probe's error text")
+	out := p.View().Content
+	require.NotContains(t, out, canary)
+	require.Contains(t, ansi.Strip(out), "ccai_…feed")
+}
+
+// TestProgramEndToEnd runs the standalone program for a short duration
+// against a fake API: it quits by itself and keeps the summary.
+func TestProgramEndToEnd(t *testing.T) {
+	t.Parallel()
+	com := common.New(common.Options{Profile: &config.Profile{Name: "p"}, Lang: "en", Theme: "dark", Ctx: context.Background()})
+	mon := monitor.New(monitor.Options{
+		Targets:  []monitor.Target{{Name: "https://api.test/v2"}},
+		Interval: 10 * time.Millisecond,
+		Probe: func(ctx context.Context, tg monitor.Target) monitor.Sample {
+			return monitor.Sample{Status: 200, Latency: time.Millisecond}
+		},
+	})
+	prog := NewProgram(com, Options{Monitor: mon, Duration: 50 * time.Millisecond})
+	tm := teatest.NewTestModel(t, prog, teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	final := tm.FinalModel(t).(*Program)
+	sum := final.Summary()
+	require.GreaterOrEqual(t, sum.Stats.Total, 1)
+	require.Equal(t, Finished, final.Screen().State())
+	require.Empty(t, sum.Alerts)
+}
+
+func TestProgramQuitsOnQ(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "en", 0, nil)
+	p := NewProgram(f.com, Options{})
+	p.screen = f.m
+	f.run(t, 2)
+	_, cmd := p.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	require.Equal(t, tea.Quit(), cmd())
+	require.Equal(t, 4, p.Summary().Stats.Total)
+}
+
+func BenchmarkRoundUpdateView(b *testing.B) {
+	f := &fixture{clock: &clock{now: t0}}
+	p := &config.Profile{Name: "b", API: config.APIConfig{Provider: "copycar", BaseURL: "https://a/v2"}}
+	f.com = common.New(common.Options{Profile: p, Lang: "en", Theme: "dark", Now: f.clock.Now, Ctx: context.Background()})
+	mon := monitor.New(monitor.Options{
+		Targets: []monitor.Target{{Name: "https://a/v2"}, {Name: "https://b/v2"}}, Interval: 5 * time.Second, Now: f.clock.Now,
+		Probe: func(context.Context, monitor.Target) monitor.Sample {
+			return monitor.Sample{Status: 200, Latency: 40 * time.Millisecond}
+		},
+	})
+	m := NewWith(f.com, Options{Monitor: mon})
+	m.SetSize(120, 40)
+	samples := mon.Round(context.Background())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		f.clock.Add(5 * time.Second)
+		m.Update(roundMsg{owner: m, gen: m.gen, samples: samples})
+		_ = m.View()
+	}
+}
