@@ -16,6 +16,7 @@ import (
 	"pitstop/internal/tui/article"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/home"
+	tuimonitor "pitstop/internal/tui/monitor"
 	"pitstop/internal/tui/outcome"
 	"pitstop/internal/tui/results"
 	"pitstop/internal/tui/run"
@@ -73,9 +74,11 @@ func (m *Model) open(msg common.NavigateMsg) common.Screen {
 		return outcome.New(c)
 	case common.ScreenSearch:
 		return search.New(c)
-	case common.ScreenChecklist, common.ScreenEscalate, common.ScreenMonitor:
+	case common.ScreenMonitor:
+		return tuimonitor.New(c)
+	case common.ScreenChecklist, common.ScreenEscalate:
 		// The seam for the screens built in their own packages
-		// (internal/tui/checklist, escalate, monitor): replace this case
+		// (internal/tui/checklist, escalate): replace this case
 		// with one `case common.ScreenX: return x.New(c)` each.
 		return soon.New(c, msg.To)
 	}
