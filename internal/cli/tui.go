@@ -71,6 +71,10 @@ func newWizardCommon(ctx context.Context, app *App) (*common.Common, error) {
 	if err != nil {
 		return nil, err
 	}
+	policy, lists, err := app.loadEscalation()
+	if err != nil {
+		return nil, err
+	}
 	path := cfg.Path
 	if path == "" {
 		path = app.Opts.ConfigPath
@@ -89,6 +93,8 @@ func newWizardCommon(ctx context.Context, app *App) (*common.Common, error) {
 		Timeout:    app.Opts.Timeout,
 		Version:    version(app.Version),
 		Ctx:        ctx,
+		Policy:     policy,
+		Checklists: lists,
 	}), nil
 }
 

@@ -148,6 +148,8 @@ type Evidence struct {
 	ImpactGiven bool
 	// ReproSteps: the person described steps to reproduce.
 	ReproSteps bool
+	// Symptoms: the person picked what they see from the symptom lists.
+	Symptoms bool
 	// ExpectedActual: expected and actual behaviour were both given.
 	ExpectedActual bool
 	// ConfigCollected: the redacted configuration goes with the report.
@@ -390,7 +392,7 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 			return msg(lang, "cl.articles", n), true
 		}
 	case EvDocumented:
-		if ev.ErrorPasted || ev.ReproSteps || ev.ExpectedActual {
+		if ev.ErrorPasted || ev.Symptoms || ev.ReproSteps || ev.ExpectedActual {
 			return msg(lang, "cl.documented"), true
 		}
 	}

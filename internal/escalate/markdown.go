@@ -73,6 +73,9 @@ func (r *Report) Markdown() string {
 	} else {
 		w("%s\n\n", fence("text", r.Error))
 	}
+	if len(r.Symptoms) > 0 {
+		w("%s\n\n", msg(lang, "rep.symptoms", cell(strings.Join(r.Symptoms, "; "))))
+	}
 
 	w("## %s\n\n", msg(lang, "rep.h.steps"))
 	if len(r.Steps) == 0 {

@@ -251,9 +251,11 @@ type ReportInput struct {
 	ArticlesRead []string
 	Answers      Answers
 	ErrorText    string
-	Steps        []string
-	Expected     string
-	Actual       string
+	// Symptoms are what the person picked from the knowledge base's lists.
+	Symptoms []string
+	Steps    []string
+	Expected string
+	Actual   string
 	// Done are escalation checklist items the person ticked.
 	Done []string
 	// Scrub masks every loaded secret's value in every string of the report.
@@ -268,6 +270,7 @@ type Report struct {
 	Summary      string         `json:"summary"`
 	Assessment   Assessment     `json:"assessment"`
 	Error        string         `json:"error"`
+	Symptoms     []string       `json:"symptoms,omitempty"`
 	Steps        []string       `json:"steps"`
 	Expected     string         `json:"expected"`
 	Actual       string         `json:"actual"`
@@ -301,6 +304,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 		Generated:    in.Now.UTC(),
 		Lang:         lang,
 		Error:        scrub(strings.TrimSpace(in.ErrorText)),
+		Symptoms:     slices.Clone(in.Symptoms),
 		Expected:     scrub(strings.TrimSpace(in.Expected)),
 		Actual:       scrub(strings.TrimSpace(in.Actual)),
 		Results:      results,
@@ -350,6 +354,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 				ArticlesRead:    readIDs,
 				ImpactGiven:     in.Answers.Given(),
 				ReproSteps:      userSteps,
+				Symptoms:        len(r.Symptoms) > 0,
 				ExpectedActual:  r.Expected != "" && r.Actual != "",
 				ConfigCollected: true,
 				Done:            in.Done,

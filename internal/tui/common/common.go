@@ -15,8 +15,10 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
+	"pitstop/internal/escalate"
 	"pitstop/internal/kb"
 	"pitstop/internal/theme"
+	"pitstop/knowledge"
 )
 
 // MinWidth and MinHeight are the smallest window the wizard draws in; below
@@ -74,6 +76,11 @@ type Common struct {
 	Session *Session
 	// Markdown caches rendered articles.
 	Markdown *MarkdownCache
+	// Policy and Checklists are the escalation policy and checklists (the
+	// built-in ones, or those of --kb) for the escalation and checklist
+	// screens.
+	Policy     *escalate.Policy
+	Checklists *escalate.Checklists
 	// Keys are the key bindings, with help in the interface language.
 	Keys KeyMap
 }
@@ -91,6 +98,9 @@ type Options struct {
 	Version    string
 	Now        func() time.Time
 	Ctx        context.Context
+	// Policy and Checklists: nil means the built-in ones.
+	Policy     *escalate.Policy
+	Checklists *escalate.Checklists
 }
 
 // New builds the shared state. A missing config or profile gives an empty
@@ -115,6 +125,14 @@ func New(o Options) *Common {
 		Checks:     suite.For,
 		Session:    &Session{},
 		Markdown:   NewMarkdownCache(),
+		Policy:     o.Policy,
+		Checklists: o.Checklists,
+	}
+	if c.Policy == nil {
+		c.Policy, _ = escalate.LoadPolicy(knowledge.FS, "")
+	}
+	if c.Checklists == nil {
+		c.Checklists, _ = escalate.LoadChecklists(knowledge.FS, "")
 	}
 	if c.Config == nil {
 		c.Config = config.FromEnv()
