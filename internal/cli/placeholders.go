@@ -12,6 +12,4 @@ func notBuilt(use, short string) *cobra.Command {
 	}}
 }
 
-func newCheckCmd(app *App) *cobra.Command     { return notBuilt("check", "run checks, no UI") }
-func newMonitorCmd(app *App) *cobra.Command   { return notBuilt("monitor", "probe the API repeatedly") }
-func newDemoCmd(app *App) *cobra.Command      { return notBuilt("demo", "the sandbox") }
+func newCheckCmd(app *App) *cobra.Command { return notBuilt("check", "run checks, no UI") }

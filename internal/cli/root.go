@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -72,10 +73,15 @@ type App struct {
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
+	// Sandbox is set by `pitstop demo`: the wizard shows it as a banner
+	// ("Sandbox: mixed") because the settings point at the built-in sandbox.
+	Sandbox string
 
-	cfg      *config.Config
-	profile  *config.Profile
-	scrubber *config.Scrubber
+	cfg     *config.Config
+	profile *config.Profile
+	// scrubber is read by the log handler, which may run on any goroutine
+	// (slog's default logger is process-wide).
+	scrubber atomic.Pointer[config.Scrubber]
 	logFile  io.Closer
 
 	prevLogger *slog.Logger
@@ -96,12 +102,13 @@ func (a *App) LoadProfile() (*config.Config, *config.Profile, error) {
 	if err != nil {
 		return nil, nil, usageErr(err)
 	}
-	a.cfg, a.profile, a.scrubber = cfg, p, cfg.Scrubber()
+	a.cfg, a.profile = cfg, p
+	a.scrubber.Store(cfg.Scrubber())
 	return cfg, p, nil
 }
 
 // Scrubber returns the scrubber for the loaded config (nil before loading).
-func (a *App) Scrubber() *config.Scrubber { return a.scrubber }
+func (a *App) Scrubber() *config.Scrubber { return a.scrubber.Load() }
 
 // NewRoot builds the root command with every subcommand.
 func NewRoot(app *App) *cobra.Command {

@@ -89,10 +89,12 @@ func smtpFaults(faults ...string) SMTPOptions { return SMTPOptions{Faults: fault
 func expectHealthy(overrides map[string]check.Status) map[string]check.Status {
 	m := map[string]check.Status{
 		"api.config": check.Pass, "api.reachability": check.Pass, "api.auth": check.Pass, "api.ratelimit": check.Pass,
-		"api.endpoints": check.Pass,
-		"crm.auth":      check.Pass, "crm.permissions": check.Pass, "crm.field_mapping": check.Pass,
+		"api.clock": check.Pass, "api.endpoints": check.Pass,
+		"crm.auth": check.Pass, "crm.permissions": check.Pass, "crm.availability": check.Pass, "crm.field_mapping": check.Pass,
 		"smtp.connect": check.Pass, "smtp.tls": check.Pass, "smtp.auth": check.Pass, "smtp.send": check.Pass,
 		"domain.mx": check.Pass, "domain.spf": check.Pass, "domain.dkim": check.Pass, "domain.dmarc": check.Pass,
+		"domain.dnsbl":   check.Pass,
+		"content.prompt": check.Pass, "content.spam": check.Pass,
 		"cache.redis": check.Pass,
 	}
 	for k, v := range overrides {
@@ -124,7 +126,7 @@ var scenarios = []Scenario{
 		Description: "The AI API answers 429 Too Many Requests with Retry-After: slow down and retry.",
 		API:         apiFaults(APIFaultRateLimited), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"api.ratelimit": check.Fail,
+			"api.auth": check.Warn, "api.ratelimit": check.Fail,
 		}),
 		ExitCode: 1,
 	},
@@ -134,7 +136,7 @@ var scenarios = []Scenario{
 		API:         apiFaults(APIFaultQuotaExhausted), EndpointFaults: []string{APIFaultQuotaExhausted},
 		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"api.ratelimit": check.Fail,
+			"api.auth": check.Warn, "api.ratelimit": check.Fail,
 		}),
 		ExitCode: 1,
 	},
@@ -179,7 +181,7 @@ var scenarios = []Scenario{
 		Description: "The HubSpot token lacks a scope (403 MISSING_SCOPES): contacts can't be written.",
 		API:         apiFaults(), CRM: hubspot(CRMFaultMissingScope), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"crm.permissions": check.Fail,
+			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip,
 		}),
 		ExitCode: 1,
 	},
@@ -198,7 +200,8 @@ var scenarios = []Scenario{
 		API:         apiFaults(APIFaultServerError), EndpointFaults: []string{APIFaultServerError},
 		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"api.auth": check.Fail, "api.endpoints": check.Fail,
+			"api.reachability": check.Warn, "api.auth": check.Fail, "api.ratelimit": check.Skip,
+			"api.endpoints": check.Fail,
 		}),
 		ExitCode: 1,
 	},
@@ -212,9 +215,10 @@ var scenarios = []Scenario{
 		Email: spammyEmail,
 		Expect: expectHealthy(map[string]check.Status{
 			"api.ratelimit":   check.Warn,
-			"crm.permissions": check.Fail,
-			"smtp.tls":        check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
+			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip,
+			"smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
 			"domain.dmarc": check.Fail,
+			"content.spam": check.Fail,
 			"cache.redis":  check.Warn,
 		}),
 		ExitCode: 1,

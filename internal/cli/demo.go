@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/demo"
+)
+
+// demoOptions are the flags of `pitstop demo`.
+type demoOptions struct {
+	Scenario string
+	List     bool
+	Serve    bool
+	Format   string
+}
+
+func newDemoCmd(app *App) *cobra.Command {
+	o := demoOptions{Scenario: demo.DefaultScenario}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Try Pitstop on built-in sandbox services with known faults",
+		Long: `Demo starts sandbox services on this computer (an AI API and a replica, a CRM,
+an SMTP server, a DNS server and a Redis cache, all on loopback addresses),
+writes a temporary config that points at them and opens the wizard on it. Each
+scenario injects known faults, so you can see what Pitstop finds and rehearse a
+support call without any account or network. Nothing leaves this computer; the
+services and the config are removed when you quit.
+
+The default scenario, mixed, has one fault per area. --list shows them all.
+--serve only starts the services, prints the config path and waits for Ctrl-C,
+so other commands can use it:
+
+  pitstop demo --serve --scenario bad-key      # prints /tmp/pitstop-sandbox-…/config.yaml
+  pitstop --config /tmp/pitstop-sandbox-…/config.yaml check`,
+		Example: `  pitstop demo                                 # the wizard on the mixed scenario
+  pitstop demo --scenario smtp-no-starttls     # one fault
+  pitstop demo --list                          # every scenario
+  pitstop demo --serve                         # services only, for check/monitor/report`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.Context(), app, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Scenario, "scenario", o.Scenario, "fault scenario: "+strings.Join(demo.ScenarioNames(), ", "))
+	f.BoolVar(&o.List, "list", false, "list the scenarios and exit")
+	f.BoolVar(&o.Serve, "serve", false, "only start the services, print the config path and wait for Ctrl-C")
+	f.StringVar(&o.Format, "format", "text", "output of --list and --serve: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return demo.ScenarioNames(), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func runDemo(ctx context.Context, app *App, o demoOptions) error {
+	if o.Format != "text" && o.Format != "json" {
+		return usageErrf("--format is %q; expected text or json", o.Format)
+	}
+	if o.List {
+		return listScenarios(app, o.Format)
+	}
+	if _, ok := demo.ScenarioByName(o.Scenario); !ok {
+		return usageErrf("there is no scenario %q; pick one of: %s (`pitstop demo --list` describes them)",
+			o.Scenario, strings.Join(demo.ScenarioNames(), ", "))
+	}
+	if !o.Serve && !(isTerminal(app.Stdout) && isTerminal(app.Stdin)) {
+		return usageErrf("the demo opens the wizard, which needs a terminal. Without one, start only the services:\n"+
+			"  pitstop demo --serve --scenario %s\n"+
+			"It prints the path of a config; use it with `pitstop --config PATH check` (or monitor, report) and stop it with Ctrl-C.", o.Scenario)
+	}
+	if app.Opts.ConfigPath != "" || app.Opts.Profile != "" {
+		slog.Info("demo ignores --config and --profile: it uses its own sandbox config")
+	}
+	sb, err := demo.StartSandbox(o.Scenario, demo.SandboxOptions{})
+	if err != nil {
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not start the sandbox: %w", err)}
+	}
+	defer func() {
+		if err := sb.Close(); err != nil {
+			slog.Error("sandbox cleanup", "error", err.Error())
+		}
+		slog.Info("sandbox stopped", "scenario", o.Scenario)
+	}()
+	slog.Info("sandbox started", "scenario", o.Scenario, "config", sb.ConfigPath)
+
+	app.Opts.ConfigPath, app.Opts.Profile = sb.ConfigPath, ""
+	app.Sandbox = o.Scenario
+	if _, _, err := app.LoadProfile(); err != nil {
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("the sandbox config does not load: %w", err)}
+	}
+	if o.Serve {
+		return serveDemo(ctx, app, sb, o.Format)
+	}
+	return runTUI(ctx, app)
+}
+
+// serveDemo prints the config path (alone on stdout's first line, so scripts
+// can read it) and waits for Ctrl-C or SIGTERM.
+func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) error {
+	if format == "json" {
+		out := struct {
+			Scenario    string   `json:"scenario"`
+			Description string   `json:"description"`
+			Config      string   `json:"config"`
+			Services    []string `json:"services"`
+		}{sb.Scenario.Name, sb.Scenario.Description, sb.ConfigPath, sb.Services()}
+		if err := json.NewEncoder(app.Stdout).Encode(out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(app.Stdout, sb.ConfigPath)
+		w := app.Stderr
+		fmt.Fprintf(w, "\nSandbox %q is running: %s\n\n", sb.Scenario.Name, sb.Scenario.Description)
+		for _, s := range sb.Services() {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+		fmt.Fprintf(w, "\nTry it from another terminal:\n")
+		fmt.Fprintf(w, "  pitstop --config %s check\n", sb.ConfigPath)
+		fmt.Fprintf(w, "  pitstop --config %s monitor --duration 30s\n", sb.ConfigPath)
+		fmt.Fprintf(w, "  pitstop --config %s\n", sb.ConfigPath)
+		fmt.Fprintf(w, "\nEvery secret in that config is a throwaway sandbox value. Press Ctrl-C to stop and remove it.\n")
+	}
+	<-ctx.Done()
+	if format != "json" {
+		fmt.Fprintln(app.Stderr, "\nStopping the sandbox and removing its files.")
+	}
+	return nil
+}
+
+// listScenarios prints each scenario's name and one-line description.
+func listScenarios(app *App, format string) error {
+	scs := demo.Scenarios()
+	if format == "json" {
+		type item struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+			Default     bool   `json:"default"`
+		}
+		out := struct {
+			Scenarios []item `json:"scenarios"`
+		}{}
+		for _, s := range scs {
+			out.Scenarios = append(out.Scenarios, item{s.Name, s.Description, s.Name == demo.DefaultScenario})
+		}
+		enc := json.NewEncoder(app.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
+	for _, s := range scs {
+		name := s.Name
+		if s.Name == demo.DefaultScenario {
+			name += " (default)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", name, s.Description)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/check"
+	"pitstop/internal/demo"
+)
+
+// syncBuffer is a bytes.Buffer safe for a command writing while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// runCLI runs pitstop with args and buffers, logging to a file of its own.
+func runCLI(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut syncBuffer
+	app := &App{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader("")}
+	args = append([]string{"--log-file", filepath.Join(t.TempDir(), "pitstop.log")}, args...)
+	code = run(ctx, app, args)
+	return code, out.String(), errOut.String()
+}
+
+// checkJSON is the part of `pitstop check --format json` the scenario tests read.
+type checkJSON struct {
+	Results []struct {
+		ID      string       `json:"id"`
+		Status  check.Status `json:"status"`
+		Summary string       `json:"summary"`
+		Details []string     `json:"details"`
+	} `json:"results"`
+}
+
+// TestScenarioCheckOutcomes starts each sandbox scenario and runs `pitstop
+// check` against it: the key checks have the expected statuses, the exit
+// code is the expected one, and no sandbox secret shows in the output.
+func TestScenarioCheckOutcomes(t *testing.T) {
+	t.Parallel()
+	for _, sc := range demo.Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			sb, err := demo.StartSandbox(sc.Name, demo.SandboxOptions{Dir: t.TempDir()})
+			require.NoError(t, err)
+			t.Cleanup(func() { sb.Close() })
+
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "check", "--format", "json")
+
+			var res checkJSON
+			require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout: %s\nstderr: %s", out, errOut)
+			got := map[string]check.Status{}
+			for _, r := range res.Results {
+				got[r.ID] = r.Status
+			}
+			for id, want := range sc.Expect {
+				st, ok := got[id]
+				require.True(t, ok, "%s: no result for %s", sc.Name, id)
+				if st != want {
+					for _, r := range res.Results {
+						if r.ID == id {
+							t.Errorf("%s: %s is %s, want %s: %s %v", sc.Name, id, st, want, r.Summary, r.Details)
+						}
+					}
+				}
+			}
+			require.Equal(t, sc.ExitCode, code, "exit code; stderr: %s", errOut)
+			for _, secret := range []string{sb.API.Key(), sb.SMTP.Password(), sb.CRM.Token(), sb.Redis.Password()} {
+				require.NotContains(t, out, secret)
+				require.NotContains(t, errOut, secret)
+			}
+		})
+	}
+}
+
+func TestDemoList(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runCLI(t, context.Background(), "demo", "--list")
+	require.Equal(t, ExitOK, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, len(demo.Scenarios()))
+	for i, sc := range demo.Scenarios() {
+		require.True(t, strings.HasPrefix(lines[i], sc.Name), lines[i])
+		require.Contains(t, lines[i], sc.Description)
+	}
+	require.Contains(t, out, "mixed (default)")
+
+	code, out, _ = runCLI(t, context.Background(), "demo", "--list", "--format", "json")
+	require.Equal(t, ExitOK, code)
+	var list struct {
+		Scenarios []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+			Default     bool   `json:"default"`
+		} `json:"scenarios"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &list))
+	require.Len(t, list.Scenarios, len(demo.Scenarios()))
+	defaults := 0
+	for _, s := range list.Scenarios {
+		require.NotEmpty(t, s.Description)
+		if s.Default {
+			defaults++
+			require.Equal(t, "mixed", s.Name)
+		}
+	}
+	require.Equal(t, 1, defaults)
+}
+
+func TestDemoUsageErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no terminal", []string{"demo"}, "--serve"},
+		{"unknown scenario", []string{"demo", "--scenario", "nope"}, "healthy"},
+		{"bad format", []string{"demo", "--list", "--format", "xml"}, "text or json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errOut := runCLI(t, context.Background(), tc.args...)
+			require.Equal(t, ExitUsage, code)
+			require.Contains(t, errOut, tc.want)
+		})
+	}
+}
+
+// TestDemoServe starts `pitstop demo --serve`, reads the config path from
+// its first line, runs a check against it, stops it like Ctrl-C does and
+// sees its files gone.
+func TestDemoServe(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	var errOut syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	app := &App{Stdout: pw, Stderr: &errOut, Stdin: strings.NewReader("")}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, app, []string{"--log-file", filepath.Join(t.TempDir(), "pitstop.log"), "demo", "--serve", "--scenario", "bad-key"})
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	require.NoError(t, err)
+	path := strings.TrimSpace(line)
+	require.True(t, filepath.IsAbs(path), path)
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	go io.Copy(io.Discard, pr)
+
+	code, out, _ := runCLI(t, context.Background(), "--config", path, "check", "--only", "api", "--format", "json")
+	require.Equal(t, ExitFailed, code)
+	var res checkJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	for _, r := range res.Results {
+		if r.ID == "api.auth" {
+			require.Equal(t, check.Fail, r.Status)
+		}
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		require.Equal(t, ExitOK, code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("demo --serve did not stop on cancel")
+	}
+	_, err = os.Stat(filepath.Dir(path))
+	require.ErrorIs(t, err, os.ErrNotExist, "the sandbox directory is removed")
+	require.Contains(t, errOut.String(), "Ctrl-C")
+}
+
+func TestDemoServeJSON(t *testing.T) {
+	t.Parallel()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	app := &App{Stdout: pw, Stderr: io.Discard, Stdin: strings.NewReader("")}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, app, []string{"--log-file", filepath.Join(t.TempDir(), "pitstop.log"), "demo", "--serve", "--format", "json"})
+		pw.Close()
+	}()
+	var got struct {
+		Scenario string   `json:"scenario"`
+		Config   string   `json:"config"`
+		Services []string `json:"services"`
+	}
+	require.NoError(t, json.NewDecoder(pr).Decode(&got))
+	require.Equal(t, "mixed", got.Scenario)
+	require.FileExists(t, got.Config)
+	require.Len(t, got.Services, 6)
+	go io.Copy(io.Discard, pr)
+	cancel()
+	require.Equal(t, ExitOK, <-done)
+	require.NoFileExists(t, got.Config)
+}

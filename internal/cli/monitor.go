@@ -1,0 +1,330 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/config"
+	"pitstop/internal/monitor"
+	"pitstop/internal/tui/common"
+	tuimonitor "pitstop/internal/tui/monitor"
+)
+
+// monitorOptions are the flags of `pitstop monitor`.
+type monitorOptions struct {
+	Duration       time.Duration
+	Interval       time.Duration
+	AlertEmail     string
+	MaxLatency     time.Duration
+	MaxErrorRate   float64 // percent
+	MinSuccessRate float64 // percent
+	MinThroughput  float64 // per minute
+	Format         string  // "" (live on a terminal, json otherwise), live, json
+}
+
+func newMonitorCmd(app *App) *cobra.Command {
+	def := monitor.DefaultThresholds()
+	o := monitorOptions{
+		Duration: time.Minute, Interval: 5 * time.Second,
+		MaxLatency: def.ResponseTime, MaxErrorRate: def.ErrorRate * 100,
+		MinSuccessRate: def.SuccessRate * 100, MinThroughput: def.Throughput,
+	}
+	cmd := &cobra.Command{
+		Use:   "monitor",
+		Short: "Probe the API repeatedly: latency, success and error rate, alerts",
+		Long: `Monitor probes your API (and each of api.endpoints) every --interval for --duration
+with the same key check ` + "`pitstop check`" + ` uses, and shows latency (p50, p95, max),
+success and error rates, throughput per minute and each endpoint's health.
+
+An alert is raised when a figure crosses its threshold (defaults from the
+CopyCar guide: average response time 5000 ms, error rate 5%, success rate 95%,
+throughput 100 requests a minute — judged only when the schedule itself sends
+that many); an endpoint that fails 3 probes in a row is reported down. With
+--alert-email each kind of alert is emailed once per run through the smtp
+settings of your profile.
+
+On a terminal you get a live screen (q quits). Otherwise each probe is one JSON
+line, then one summary line. The exit code is 1 when an alert was raised.`,
+		Example: `  pitstop monitor                              # one minute, a probe every 5 s
+  pitstop monitor --duration 10m --interval 10s --alert-email oncall@example.com
+  pitstop monitor --duration 30s --format json | jq .`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runMonitor(cmd.Context(), app, o) },
+	}
+	f := cmd.Flags()
+	f.DurationVar(&o.Duration, "duration", o.Duration, "how long to monitor (0 = until Ctrl-C)")
+	f.DurationVar(&o.Interval, "interval", o.Interval, "time between probes")
+	f.StringVar(&o.AlertEmail, "alert-email", "", "email each kind of alert once to this address through the profile's smtp settings")
+	f.DurationVar(&o.MaxLatency, "max-latency", o.MaxLatency, "alert when the average response time is above this")
+	f.Float64Var(&o.MaxErrorRate, "max-error-rate", o.MaxErrorRate, "alert when more than this percent of probes fail")
+	f.Float64Var(&o.MinSuccessRate, "min-success-rate", o.MinSuccessRate, "alert when fewer than this percent of probes succeed")
+	f.Float64Var(&o.MinThroughput, "min-throughput", o.MinThroughput, "alert when fewer successful requests a minute than this (0 = off)")
+	f.StringVar(&o.Format, "format", "", "live or json (default: live on a terminal, json otherwise)")
+	return cmd
+}
+
+func (o monitorOptions) thresholds() monitor.Thresholds {
+	t := monitor.DefaultThresholds()
+	t.ResponseTime = o.MaxLatency
+	t.ErrorRate = o.MaxErrorRate / 100
+	t.SuccessRate = o.MinSuccessRate / 100
+	t.Throughput = o.MinThroughput
+	return t
+}
+
+func (o monitorOptions) validate() error {
+	switch {
+	case o.Interval < 100*time.Millisecond:
+		return usageErrf("--interval must be at least 100ms (for example 5s)")
+	case o.Duration < 0:
+		return usageErrf("--duration must be zero (until Ctrl-C) or more (for example 1m)")
+	case o.Format != "" && o.Format != "live" && o.Format != "json":
+		return usageErrf("--format is %q; expected live or json", o.Format)
+	}
+	if err := o.thresholds().Validate(); err != nil {
+		return usageErr(err)
+	}
+	return nil
+}
+
+// isTerminal reports whether v (stdin or stdout) is a terminal.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+func runMonitor(ctx context.Context, app *App, o monitorOptions) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	_, p, err := app.LoadProfile()
+	if err != nil {
+		return err
+	}
+	mon, err := newProfileMonitor(app, p, o)
+	if err != nil {
+		return err
+	}
+	var mailer *monitor.Mailer
+	if o.AlertEmail != "" {
+		if mailer, err = newAlertMailer(app, p, o.AlertEmail, mon); err != nil {
+			return usageErr(err)
+		}
+	}
+	slog.Info("monitor started", "targets", len(mon.Targets), "interval", o.Interval.String(), "duration", o.Duration.String(),
+		"alert_email", o.AlertEmail != "")
+	var sum monitor.Summary
+	if o.Format == "live" || (o.Format == "" && isTerminal(app.Stdout)) {
+		sum, err = runMonitorLive(ctx, app, mon, mailer, o)
+		if err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+	} else {
+		sum = runMonitorJSON(ctx, app, mon, mailer, o.Duration)
+	}
+	logPerformance(sum, mon.Thresholds)
+	if len(sum.Alerts) > 0 {
+		return &ExitError{Code: ExitFailed}
+	}
+	return nil
+}
+
+func newProfileMonitor(app *App, p *config.Profile, o monitorOptions) (*monitor.Monitor, error) {
+	timeout := min(app.Opts.Timeout, max(o.Interval, time.Second))
+	mon, err := monitor.ForProfile(p, monitor.ProfileOptions{
+		Interval: o.Interval, Timeout: timeout, Thresholds: o.thresholds(),
+		Scrub: app.Scrubber().Scrub,
+	})
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return mon, nil
+}
+
+func newAlertMailer(app *App, p *config.Profile, to string, mon *monitor.Monitor) (*monitor.Mailer, error) {
+	m, err := monitor.NewMailer(p.SMTP, to)
+	if err != nil {
+		return nil, err
+	}
+	m.Scrub = app.Scrubber().Scrub
+	for _, t := range mon.Targets {
+		m.Targets = append(m.Targets, t.Name)
+	}
+	return m, nil
+}
+
+// monitorLine is one JSON line of `pitstop monitor` without a terminal.
+type monitorLine struct {
+	Type string `json:"type"` // sample | alert | alert_email | summary
+	*monitor.Sample
+	Alert   *monitor.Alert   `json:"alert,omitempty"`
+	Email   *alertEmail      `json:"email,omitempty"`
+	Summary *monitor.Summary `json:"summary,omitempty"`
+}
+
+// alertEmail says whether an alert's email went out.
+type alertEmail struct {
+	Kind  monitor.AlertKind `json:"kind"`
+	To    string            `json:"to"`
+	Sent  bool              `json:"sent"`
+	Error string            `json:"error,omitempty"`
+}
+
+// MarshalJSON flattens the sample's fields next to "type".
+func (l monitorLine) MarshalJSON() ([]byte, error) {
+	if l.Sample != nil {
+		b, err := json.Marshal(l.Sample)
+		if err != nil {
+			return nil, err
+		}
+		return append([]byte(`{"type":"sample",`), b[1:]...), nil
+	}
+	type plain struct {
+		Type    string           `json:"type"`
+		Alert   *monitor.Alert   `json:"alert,omitempty"`
+		Email   *alertEmail      `json:"email,omitempty"`
+		Summary *monitor.Summary `json:"summary,omitempty"`
+	}
+	return json.Marshal(plain{l.Type, l.Alert, l.Email, l.Summary})
+}
+
+// runMonitorJSON prints one JSON line per sample, one per alert (and per
+// alert email), then the summary line.
+func runMonitorJSON(ctx context.Context, app *App, mon *monitor.Monitor, mailer *monitor.Mailer, duration time.Duration) monitor.Summary {
+	var mu sync.Mutex
+	enc := json.NewEncoder(app.Stdout)
+	emit := func(l monitorLine) {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = enc.Encode(l)
+	}
+	var mails sync.WaitGroup
+	sum := mon.Run(ctx, duration, monitor.Hooks{
+		Sample: func(s monitor.Sample) { emit(monitorLine{Sample: &s}) },
+		Alert: func(a monitor.Alert) {
+			logAlert(a)
+			emit(monitorLine{Type: "alert", Alert: &a})
+			if mailer == nil {
+				return
+			}
+			mails.Add(1)
+			go func() {
+				defer mails.Done()
+				emit(monitorLine{Type: "alert_email", Email: sendAlert(context.WithoutCancel(ctx), mailer, a)})
+			}()
+		},
+	})
+	mails.Wait()
+	emit(monitorLine{Type: "summary", Summary: &sum})
+	return sum
+}
+
+// sendAlert emails one alert within a bounded time and says how it went.
+func sendAlert(ctx context.Context, m *monitor.Mailer, a monitor.Alert) *alertEmail {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	res := &alertEmail{Kind: a.Kind, To: m.To, Sent: true}
+	if err := m.Send(ctx, a); err != nil {
+		res.Sent, res.Error = false, err.Error()
+		if m.Scrub != nil {
+			res.Error = m.Scrub(res.Error)
+		}
+		slog.Error("alert email failed", "kind", string(a.Kind), "error", res.Error)
+	} else {
+		slog.Info("alert email sent", "kind", string(a.Kind))
+	}
+	return res
+}
+
+func logAlert(a monitor.Alert) {
+	slog.Warn("monitor alert", "kind", string(a.Kind), "severity", string(a.Severity), "message", a.Message)
+}
+
+// logPerformance writes the run's figures to the activity log, each with its
+// threshold and OK or WARNING (the seed's log_performance).
+func logPerformance(sum monitor.Summary, t monitor.Thresholds) {
+	st := sum.Stats
+	status := func(bad bool) string {
+		if bad {
+			return "WARNING"
+		}
+		return "OK"
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	figures := []struct {
+		name             string
+		value, threshold float64
+		bad              bool
+	}{
+		{"mean_response_ms", ms(st.Mean), ms(t.ResponseTime), st.Mean > t.ResponseTime},
+		{"p50_response_ms", ms(st.P50), ms(t.ResponseTime), st.P50 > t.ResponseTime},
+		{"p95_response_ms", ms(st.P95), ms(t.ResponseTime), st.P95 > t.ResponseTime},
+		{"max_response_ms", ms(st.Max), ms(t.ResponseTime), st.Max > t.ResponseTime},
+		{"error_rate", st.ErrorRate, t.ErrorRate, st.ErrorRate > t.ErrorRate},
+		{"success_rate", st.SuccessRate, t.SuccessRate, st.Total > 0 && st.SuccessRate < t.SuccessRate},
+		{"throughput_per_min", st.Throughput, t.Throughput, false},
+	}
+	for _, f := range figures {
+		slog.Info("performance", "metric", f.name, "value", f.value, "threshold", f.threshold, "status", status(f.bad))
+	}
+	slog.Info("monitor finished", "probes", st.Total, "alerts", len(sum.Alerts), "elapsed_s", st.Elapsed.Seconds())
+}
+
+// printMonitorSummary writes the end of a live run as plain text.
+func printMonitorSummary(w io.Writer, sum monitor.Summary) {
+	st := sum.Stats
+	fmt.Fprintf(w, "Monitored for %s: %d probes, %.1f%% succeeded, %.1f%% failed.\n",
+		st.Elapsed.Round(time.Second), st.Total, st.SuccessRate*100, st.ErrorRate*100)
+	fmt.Fprintf(w, "Latency: p50 %d ms, p95 %d ms, max %d ms. Throughput %.1f successful requests a minute.\n",
+		st.P50.Milliseconds(), st.P95.Milliseconds(), st.Max.Milliseconds(), st.Throughput)
+	for _, e := range st.Endpoints {
+		state := "healthy"
+		if !e.Healthy() {
+			state = "NOT healthy"
+		}
+		fmt.Fprintf(w, "  %s: %s (%d/%d ok)\n", e.Endpoint, state, e.Successes, e.Total)
+	}
+	if len(sum.Alerts) == 0 {
+		fmt.Fprintln(w, "No alerts.")
+		return
+	}
+	fmt.Fprintf(w, "%d alert(s):\n", len(sum.Alerts))
+	for _, a := range sum.Alerts {
+		fmt.Fprintf(w, "  %s %s: %s\n", a.Severity, a.Kind, a.Message)
+	}
+}
+
+// runMonitorLive draws the live screen until the duration is over or the
+// user quits, then prints the summary as plain text.
+func runMonitorLive(ctx context.Context, app *App, mon *monitor.Monitor, mailer *monitor.Mailer, o monitorOptions) (monitor.Summary, error) {
+	cfg, p, _ := app.LoadProfile()
+	com := common.New(common.Options{
+		Config: cfg, Profile: p, ConfigPath: cfg.Path, Lang: app.Opts.Lang, Theme: app.Opts.Theme,
+		Timeout: app.Opts.Timeout, Version: app.Version, Ctx: ctx, Sandbox: app.Sandbox,
+	})
+	prog := tuimonitor.NewProgram(com, tuimonitor.Options{Monitor: mon, Duration: o.Duration, Mailer: mailer})
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(app.Stdout), tea.WithInput(app.Stdin)}
+	if app.Opts.NoColor {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	if _, err := tea.NewProgram(prog, opts...).Run(); err != nil && ctx.Err() == nil {
+		return monitor.Summary{}, fmt.Errorf("the monitor screen failed: %w", err)
+	}
+	sum := prog.Summary()
+	for _, a := range sum.Alerts {
+		logAlert(a)
+	}
+	printMonitorSummary(app.Stdout, sum)
+	return sum, nil
+}

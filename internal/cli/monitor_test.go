@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/demo"
+)
+
+func startSandbox(t *testing.T, scenario string) *demo.Sandbox {
+	t.Helper()
+	sb, err := demo.StartSandbox(scenario, demo.SandboxOptions{Dir: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { sb.Close() })
+	return sb
+}
+
+// monitorOutput splits `pitstop monitor --format json` output by line type.
+type monitorOutput struct {
+	samples []map[string]any
+	alerts  []map[string]any
+	emails  []map[string]any
+	summary map[string]any
+}
+
+func parseMonitor(t *testing.T, out string) monitorOutput {
+	t.Helper()
+	var mo monitorOutput
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var line map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &line), sc.Text())
+		switch line["type"] {
+		case "sample":
+			mo.samples = append(mo.samples, line)
+		case "alert":
+			mo.alerts = append(mo.alerts, line["alert"].(map[string]any))
+		case "alert_email":
+			mo.emails = append(mo.emails, line["email"].(map[string]any))
+		case "summary":
+			require.Nil(t, mo.summary, "one summary line")
+			mo.summary = line["summary"].(map[string]any)
+		default:
+			t.Fatalf("unknown line type in %s", sc.Text())
+		}
+	}
+	require.NotNil(t, mo.summary, "a final summary line")
+	return mo
+}
+
+func TestMonitorJSONHealthy(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "healthy")
+	start := time.Now()
+	code, out, errOut := runCLI(t, context.Background(), "--config", sb.ConfigPath, "monitor",
+		"--duration", "250ms", "--interval", "100ms")
+	require.Less(t, time.Since(start), 250*time.Millisecond+10*time.Second+500*time.Millisecond)
+	require.Equal(t, ExitOK, code, errOut)
+	mo := parseMonitor(t, out)
+	require.GreaterOrEqual(t, len(mo.samples), 2, "the first round probes the base and the replica")
+	endpoints := map[string]bool{}
+	for _, s := range mo.samples {
+		require.EqualValues(t, 200, s["status"])
+		require.Equal(t, "success", s["outcome"])
+		require.Contains(t, s, "latency_ms")
+		require.Contains(t, s, "time")
+		endpoints[s["endpoint"].(string)] = true
+	}
+	require.Equal(t, map[string]bool{sb.API.URL: true, sb.Endpoint.URL: true}, endpoints)
+	stats := mo.summary["stats"].(map[string]any)
+	require.EqualValues(t, len(mo.samples), stats["total"])
+	require.EqualValues(t, 1, stats["success_rate"])
+	require.Len(t, stats["endpoints"], 2)
+	require.Empty(t, mo.summary["alerts"])
+	require.Empty(t, mo.alerts)
+	require.NotContains(t, out, sb.API.Key())
+}
+
+// TestMonitorAlertEmailOncePerKind watches a provider outage for several
+// rounds with --alert-email: each alert kind reaches the sandbox mailbox once.
+func TestMonitorAlertEmailOncePerKind(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "provider-outage")
+	code, out, errOut := runCLI(t, context.Background(), "--config", sb.ConfigPath, "monitor",
+		"--duration", "450ms", "--interval", "100ms", "--alert-email", "oncall@example.com")
+	require.Equal(t, ExitFailed, code, errOut)
+	mo := parseMonitor(t, out)
+	kinds := map[string]int{}
+	for _, a := range mo.alerts {
+		kinds[a["kind"].(string)]++
+	}
+	require.Equal(t, 1, kinds["HIGH_ERROR_RATE"])
+	require.Equal(t, 1, kinds["LOW_SUCCESS_RATE"])
+	for k, n := range kinds {
+		require.Equal(t, 1, n, "alert %s reported once", k)
+	}
+	require.Len(t, mo.emails, len(mo.alerts))
+	for _, e := range mo.emails {
+		require.Equal(t, true, e["sent"], e)
+	}
+	subjects := map[string]int{}
+	for _, m := range sb.SMTP.Messages() {
+		require.True(t, m.TLS)
+		require.Equal(t, []string{"oncall@example.com"}, m.To)
+		for _, line := range strings.Split(string(m.Data), "\r\n") {
+			if s, ok := strings.CutPrefix(line, "Subject: Pitstop alert: "); ok {
+				subjects[s]++
+			}
+		}
+	}
+	require.Equal(t, kinds, subjects, "every alert kind emailed exactly once")
+	for _, s := range mo.samples {
+		require.EqualValues(t, 500, s["status"])
+		require.Equal(t, "failed", s["outcome"])
+	}
+	require.NotContains(t, out, sb.API.Key())
+	require.NotContains(t, out, sb.SMTP.Password())
+}
+
+func TestMonitorUsageErrors(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "healthy")
+	noAPI := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(noAPI, []byte("profiles:\n  p:\n    smtp:\n      host: 127.0.0.1\n"), 0o600))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"interval too short", []string{"--config", sb.ConfigPath, "monitor", "--interval", "10ms"}, "--interval"},
+		{"negative duration", []string{"--config", sb.ConfigPath, "monitor", "--duration", "-1s"}, "--duration"},
+		{"bad format", []string{"--config", sb.ConfigPath, "monitor", "--format", "xml"}, "live or json"},
+		{"bad error rate", []string{"--config", sb.ConfigPath, "monitor", "--max-error-rate", "150"}, "error-rate"},
+		{"bad email", []string{"--config", sb.ConfigPath, "monitor", "--alert-email", "nobody"}, "not an email address"},
+		{"no api", []string{"--config", noAPI, "monitor"}, "api.base_url"},
+		{"missing config", []string{"--config", filepath.Join(t.TempDir(), "missing.yaml"), "monitor"}, "missing.yaml"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errOut := runCLI(t, context.Background(), tc.args...)
+			require.Equal(t, ExitUsage, code)
+			require.Contains(t, errOut, tc.want)
+		})
+	}
+}
+
+// TestActivityLogHasEveryAPICall runs the monitor and a check against a
+// sandbox whose key must never reach the log: every API call is one line
+// with method, endpoint without query, status and latency, and the run's
+// figures are logged as performance lines. Not parallel: it owns slog's
+// default logger while it runs.
+func TestActivityLogHasEveryAPICall(t *testing.T) {
+	sb := startSandbox(t, "bad-key")
+	logPath := filepath.Join(t.TempDir(), "state", "pitstop.log")
+	var out, errOut syncBuffer
+	app := &App{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader("")}
+	code := run(context.Background(), app, []string{"--log-file", logPath, "--config", sb.ConfigPath,
+		"monitor", "--duration", "150ms", "--interval", "100ms"})
+	require.Equal(t, ExitFailed, code, errOut.String())
+	app = &App{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader("")}
+	code = run(context.Background(), app, []string{"--log-file", logPath, "--config", sb.ConfigPath, "--debug", "check", "--only", "api"})
+	require.Equal(t, ExitFailed, code, errOut.String())
+
+	data, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	for _, secret := range []string{sb.API.Key(), sb.SMTP.Password(), sb.CRM.Token(), sb.Redis.Password()} {
+		require.NotContains(t, string(data), secret)
+	}
+	st, err := os.Stat(logPath)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+
+	lines := readLogLines(t, logPath)
+	calls, perf := 0, 0
+	received := len(sb.API.Requests()) + len(sb.Endpoint.Requests())
+	for _, l := range lines {
+		switch l["msg"] {
+		case "http request":
+			calls++
+			require.NotEmpty(t, l["method"], l)
+			u, ok := l["url"].(string)
+			require.True(t, ok, l)
+			require.NotContains(t, u, "?", "endpoint without query")
+			require.True(t, strings.HasPrefix(u, sb.API.Origin) || strings.HasPrefix(u, sb.Endpoint.Origin), u)
+			require.Contains(t, l, "status")
+			require.Contains(t, l, "latency_ms")
+		case "performance":
+			perf++
+			require.Contains(t, l, "metric")
+			require.Contains(t, l, "value")
+			require.Contains(t, l, "threshold")
+			require.Contains(t, []any{"OK", "WARNING"}, l["status"])
+		}
+	}
+	require.Equal(t, received, calls, "one log line per API call the sandbox received")
+	require.GreaterOrEqual(t, perf, 5)
+	last := lines[len(lines)-1]
+	require.Equal(t, "command finished", last["msg"])
+	require.Equal(t, "pitstop check", last["command"])
+}
