@@ -194,3 +194,25 @@ func TestSearch(t *testing.T) {
 	require.Empty(t, embedded()["en"].Search("  "))
 	require.Empty(t, embedded()["en"].Search("qqqzzzxxx"))
 }
+
+func TestScanWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string // "word=folded"
+	}{
+		{"535 5.7.8 Error: auth", []string{"535=535", "5.7.8=5.7.8", "Error=error", "auth=auth"}},
+		{"rate_limit-exceeded.", []string{"rate=rate", "limit=limit", "exceeded=exceeded"}},
+		{"v2. 1.x .5 HTTP/1.1", []string{"v2=v2", "1=1", "x=x", "5=5", "HTTP=http", "1.1=1.1"}},
+		{"Autenticación fallida: CONTRASEÑA", []string{"Autenticación=autenticacion", "fallida=fallida", "CONTRASEÑA=contrasena"}},
+		{"", nil},
+		{"¿Qué?", []string{"Qué=que"}},
+	}
+	for _, tc := range tests {
+		var got []string
+		scanWords(tc.in, func(start, end int, folded []byte) {
+			got = append(got, tc.in[start:end]+"="+string(folded))
+		})
+		require.Equal(t, tc.want, got, tc.in)
+	}
+}

@@ -30,7 +30,8 @@ type index struct {
 	termIDs  map[string]int32
 	postings [][]posting
 	// vocab is every term, sorted, for prefix search.
-	vocab []string
+	vocabOnce sync.Once
+	vocab     []string
 	// symptoms maps a folded symptom to the articles that list it.
 	symptoms map[string][]int32
 	// byCheck maps a check id to the articles that list it in checks.
@@ -102,24 +103,27 @@ func (idx *index) lookup(t string) []posting {
 }
 
 // addWords builds the weighted inverted index. Words are numbered as they
-// are first seen (the same word recurs all over a body), and each article's
-// term counts live in slices indexed by term id rather than in maps.
+// are first seen (the same word recurs all over a body), each article's
+// term counts live in slices indexed by term id rather than in maps, and
+// the postings are gathered in one flat list, then grouped by term.
 func (idx *index) addWords(articles []*Article) {
 	type rawPosting struct {
+		term    int32
 		article int32
 		field   float32 // best title/symptom/id weight
 		tf      int32   // occurrences in the body
 	}
 	var (
-		wordIDs = map[string]int32{} // folded word → term id, -1 for stop words
-		raw     [][]rawPosting       // by term id
+		wordIDs = make(map[string]int32, 256*len(articles)) // folded word → term id, -1 for stop words
+		raw     = make([]rawPosting, 0, 256*len(articles))
+		df      []int32 // by term id: how many articles hold it
 		lengths = make([]int, len(articles))
 		total   int
 		field   []float32 // by term id, for the current article
 		tf      []int32   // by term id, for the current article
 		touched []int32   // term ids seen in the current article
 	)
-	idx.termIDs = map[string]int32{}
+	idx.termIDs = make(map[string]int32, 128*len(articles))
 	termOf := func(folded []byte) int32 {
 		if id, ok := wordIDs[string(folded)]; ok {
 			return id
@@ -132,9 +136,9 @@ func (idx *index) addWords(articles []*Article) {
 		}
 		id, ok := idx.termIDs[t]
 		if !ok {
-			id = int32(len(raw))
+			id = int32(len(df))
 			idx.termIDs[t] = id
-			raw = append(raw, nil)
+			df = append(df, 0)
 			field = append(field, 0)
 			tf = append(tf, 0)
 		}
@@ -169,34 +173,33 @@ func (idx *index) addWords(articles []*Article) {
 		})
 		total += lengths[i]
 		for _, id := range touched {
-			raw[id] = append(raw[id], rawPosting{int32(i), field[id], tf[id]})
+			raw = append(raw, rawPosting{id, int32(i), field[id], tf[id]})
+			df[id]++
 			field[id], tf[id] = 0, 0
 		}
 		touched = touched[:0]
 	}
 
+	// Group by term: each term's postings get a window of one backing
+	// array, filled in article order.
+	all := make([]posting, len(raw))
+	idx.postings = make([][]posting, len(df))
+	next := 0
+	for id, n := range df {
+		idx.postings[id] = all[next : next : next+int(n)]
+		next += int(n)
+	}
 	avg := float64(total) / float64(max(1, len(articles)))
 	n := float64(len(articles))
-	idx.postings = make([][]posting, len(raw))
-	for id, rps := range raw {
-		df := float64(len(rps))
-		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		ps := make([]posting, len(rps))
-		for j, rp := range rps {
-			w := float64(rp.field)
-			if rp.tf > 0 {
-				norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[rp.article])/max(1, avg))
-				w += bodyWeight * float64(rp.tf) * (bm25K1 + 1) / (float64(rp.tf) + norm)
-			}
-			ps[j] = posting{article: rp.article, weight: float32(w * idf)}
+	for _, rp := range raw {
+		idf := math.Log(1 + (n-float64(df[rp.term])+0.5)/(float64(df[rp.term])+0.5))
+		w := float64(rp.field)
+		if rp.tf > 0 {
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[rp.article])/max(1, avg))
+			w += bodyWeight * float64(rp.tf) * (bm25K1 + 1) / (float64(rp.tf) + norm)
 		}
-		idx.postings[id] = ps
+		idx.postings[rp.term] = append(idx.postings[rp.term], posting{article: rp.article, weight: float32(w * idf)})
 	}
-	idx.vocab = make([]string, 0, len(idx.termIDs))
-	for t := range idx.termIDs {
-		idx.vocab = append(idx.vocab, t)
-	}
-	slices.Sort(idx.vocab)
 }
 
 // weight returns the weight of term t in article a (0 when absent).
@@ -209,8 +212,16 @@ func (idx *index) weight(t string, a int32) float32 {
 	return ps[i].weight
 }
 
-// withPrefix returns the terms that start with prefix.
+// withPrefix returns the terms that start with prefix. The sorted
+// vocabulary is built on first use: only search needs it.
 func (idx *index) withPrefix(prefix string) []string {
+	idx.vocabOnce.Do(func() {
+		idx.vocab = make([]string, 0, len(idx.termIDs))
+		for t := range idx.termIDs {
+			idx.vocab = append(idx.vocab, t)
+		}
+		slices.Sort(idx.vocab)
+	})
 	i, _ := slices.BinarySearch(idx.vocab, prefix)
 	j := i
 	for j < len(idx.vocab) && strings.HasPrefix(idx.vocab[j], prefix) {

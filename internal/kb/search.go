@@ -2,6 +2,7 @@ package kb
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -123,12 +124,21 @@ func (b *Base) bodyLine(a int32, t string) string {
 			}
 		})
 		if found {
-			line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "#-*>0123456789. "))
-			if r := []rune(line); len(r) > 100 {
-				line = string(r[:99]) + "…"
-			}
-			return line
+			return plainLine(line)
 		}
 	}
 	return ""
+}
+
+// markdownMarks are a line's list, heading and quote markers.
+var markdownMarks = regexp.MustCompile(`^\s*(#+|[-*>]|\d+\.)\s+`)
+
+// plainLine turns a Markdown line into a short plain snippet.
+func plainLine(line string) string {
+	line = markdownMarks.ReplaceAllString(line, "")
+	line = strings.NewReplacer("**", "", "`", "").Replace(strings.TrimSpace(line))
+	if r := []rune(line); len(r) > 100 {
+		line = string(r[:99]) + "…"
+	}
+	return line
 }

@@ -53,6 +53,28 @@ func fold(s string) string {
 
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
+// Byte classes of ASCII for scanWords.
+const (
+	sepByte   = iota // ends a word
+	wordByte         // a-z, 0-9
+	upperByte        // A-Z
+	dotByte          // '.', inside a word only between digits
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = wordByte
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = wordByte
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = upperByte
+	}
+	t['.'] = dotByte
+	return t
+}()
+
 // scanWords calls yield with each word of s: where it is in s and its
 // folded form, in a buffer that is only valid during the call. A dot
 // between digits stays inside the word, so "5.7.8" is one word; underscores
@@ -61,30 +83,28 @@ func scanWords(s string, yield func(start, end int, folded []byte)) {
 	var buf [64]byte
 	folded := buf[:0]
 	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			yield(start, end, folded)
-			folded, start = folded[:0], -1
-		}
-	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			class := asciiClass[c]
 			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-			case 'A' <= c && c <= 'Z':
+			case class == upperByte:
 				c += 'a' - 'A'
-			case c == '.' && start >= 0 && isDigit(s[i-1]) && i+1 < len(s) && isDigit(s[i+1]):
-			default:
-				flush(i)
-				i++
+			case class == dotByte && (start < 0 || !isDigit(s[i-1]) || i+1 == len(s) || !isDigit(s[i+1])):
+				class = sepByte
+			}
+			i++
+			if class == sepByte {
+				if start >= 0 {
+					yield(start, i-1, folded)
+					folded, start = folded[:0], -1
+				}
 				continue
 			}
 			if start < 0 {
-				start = i
+				start = i - 1
 			}
 			folded = append(folded, c)
-			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -93,12 +113,15 @@ func scanWords(s string, yield func(start, end int, folded []byte)) {
 				start = i
 			}
 			folded = utf8.AppendRune(folded, foldRune(r))
-		} else {
-			flush(i)
+		} else if start >= 0 {
+			yield(start, i, folded)
+			folded, start = folded[:0], -1
 		}
 		i += size
 	}
-	flush(len(s))
+	if start >= 0 {
+		yield(start, len(s), folded)
+	}
 }
 
 // words calls yield with each word of s as written (not folded).
@@ -140,6 +163,19 @@ func shortNumber(w string) bool {
 // stem strips a plural ending, the same way for English and Spanish:
 // "requests" → "request", "errores" → "error", "peticiones" → "peticion".
 func stem(w string) string {
+	w = pluralStem(w)
+	if len(w) > stemLen && !isDigit(w[0]) {
+		w = w[:stemLen]
+		for len(w) > 0 && !utf8.ValidString(w) {
+			w = w[:len(w)-1]
+		}
+	}
+	return w
+}
+
+const stemLen = 6
+
+func pluralStem(w string) string {
 	n := len(w)
 	if n < 4 || isDigit(w[n-1]) || w[n-1] != 's' || w[n-2] == 's' || w[n-2] == 'u' || w[n-2] == 'i' {
 		return w
