@@ -104,6 +104,9 @@ type Check struct {
 	Title    string
 	Requires []string
 	Run      func(ctx context.Context) Result
+	// Articles name the knowledge articles for a result that names none,
+	// including the ones the runner makes itself (timeout, panic).
+	Articles []string
 }
 
 // Passf builds a passing result with a formatted summary.

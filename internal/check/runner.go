@@ -111,6 +111,9 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 	prereq func(string) (Result, bool), index, total int) Result {
 	fill := func(res Result) Result {
 		res.ID, res.Category, res.Title = c.ID, c.Category, c.Title
+		if len(res.Articles) == 0 && len(c.Articles) > 0 {
+			res.Articles = append([]string(nil), c.Articles...)
+		}
 		if r.Scrub != nil {
 			res.Summary = r.Scrub(res.Summary)
 			res.Details = append([]string(nil), res.Details...)

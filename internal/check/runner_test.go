@@ -48,7 +48,7 @@ func TestRunnerTimeoutEvenWhenTheCheckIgnoresContext(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
-	stubborn := Check{ID: "api.auth", Category: "api", Title: "Key", Run: func(context.Context) Result {
+	stubborn := Check{ID: "api.auth", Category: "api", Title: "Key", Articles: []string{"api-timeouts"}, Run: func(context.Context) Result {
 		<-release // ignores ctx on purpose
 		return Passf("too late")
 	}}
@@ -67,6 +67,7 @@ func TestRunnerTimeoutEvenWhenTheCheckIgnoresContext(t *testing.T) {
 	require.Equal(t, Error, results[1].Status)
 	require.Equal(t, Pass, results[2].Status)
 	require.GreaterOrEqual(t, results[0].Duration, timeout)
+	require.Equal(t, []string{"api-timeouts"}, results[0].Articles, "the check's articles cover the runner's own result")
 }
 
 func TestRunnerCancel(t *testing.T) {

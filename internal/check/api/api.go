@@ -104,23 +104,12 @@ func newFamily(p *config.Profile, opts probe.Options) *family {
 func (f *family) checks() []check.Check {
 	needKey := []string{IDConfig, IDReachability}
 	return []check.Check{
-		{ID: IDConfig, Category: "api", Title: "API settings", Run: explained(f.runConfig, artInvalidKey)},
-		{ID: IDReachability, Category: "api", Title: "API reachable", Run: explained(f.runReachability, artHealthCheck)},
-		{ID: IDAuth, Category: "api", Title: "API key accepted", Requires: needKey, Run: explained(f.runAuth, artHealthCheck)},
-		{ID: IDRateLimit, Category: "api", Title: "Rate limits", Requires: needKey, Run: explained(f.runRateLimit, artRateLimit)},
-		{ID: IDClock, Category: "api", Title: "Clock in sync", Requires: []string{IDReachability}, Run: explained(f.runClock, artClock)},
-		{ID: IDEndpoints, Category: "api", Title: "Extra endpoints", Run: explained(f.runEndpoints, artLoadBalance)},
-	}
-}
-
-// explained makes sure every result names at least one article.
-func explained(run func(context.Context) check.Result, articles ...string) func(context.Context) check.Result {
-	return func(ctx context.Context) check.Result {
-		r := run(ctx)
-		if len(r.Articles) == 0 {
-			r = r.Explain(articles...)
-		}
-		return r
+		{ID: IDConfig, Category: "api", Title: "API settings", Run: f.runConfig, Articles: []string{artInvalidKey}},
+		{ID: IDReachability, Category: "api", Title: "API reachable", Run: f.runReachability, Articles: []string{artTimeouts}},
+		{ID: IDAuth, Category: "api", Title: "API key accepted", Requires: needKey, Run: f.runAuth, Articles: []string{artTimeouts}},
+		{ID: IDRateLimit, Category: "api", Title: "Rate limits", Requires: needKey, Run: f.runRateLimit, Articles: []string{artTimeouts}},
+		{ID: IDClock, Category: "api", Title: "Clock in sync", Requires: []string{IDReachability}, Run: f.runClock, Articles: []string{artClock}},
+		{ID: IDEndpoints, Category: "api", Title: "Extra endpoints", Run: f.runEndpoints, Articles: []string{artTimeouts}},
 	}
 }
 

@@ -20,7 +20,7 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 	if err != nil && (resp == nil || !isBodyError(err)) {
 		return networkResult(err, "Could not test whether the API is reachable")
 	}
-	res := check.Passf("The API answered in %s.", probe.FormatDuration(resp.Timings.Total))
+	res := check.Passf("The API answered in %s.", probe.FormatDuration(resp.Timings.Total)).Explain(artHealthCheck)
 	switch {
 	case resp.StatusCode >= 500:
 		res = check.Warnf("The API is reachable, but it reports a problem (HTTP %d): the provider may be having an outage.", resp.StatusCode).
@@ -289,7 +289,7 @@ func (f *family) judgeAuth(resp *probe.Response, bodyErr error) check.Result {
 		if f.provider == "copycar" && json.Unmarshal(resp.Body, &v) == nil && v.Valid != nil && !*v.Valid {
 			return check.Failf("The key was rejected: CopyCar says it is not valid.").Explain(artInvalidKey)
 		}
-		return check.Passf("%s accepted the key.", providerTitle(f.provider)).With(authFacts(f.provider, resp.Body)...)
+		return check.Passf("%s accepted the key.", providerTitle(f.provider)).With(authFacts(f.provider, resp.Body)...).Explain(artHealthCheck)
 	case code == http.StatusUnauthorized:
 		return check.Failf("The key was rejected (401): it is wrong, expired or revoked.").Explain(artInvalidKey)
 	case code == http.StatusForbidden && !isQuota(code, e):
@@ -367,7 +367,7 @@ func printable(b []byte, n int) string {
 func (f *family) runEndpoints(ctx context.Context) check.Result {
 	eps := f.api.Endpoints
 	if len(eps) == 0 {
-		return check.Skipf("No extra endpoints are configured (api.endpoints is empty), so there is nothing to balance.")
+		return check.Skipf("No extra endpoints are configured (api.endpoints is empty), so there is nothing to balance.").Explain(artLoadBalance)
 	}
 	c, err := f.getClient()
 	if err != nil {
@@ -414,7 +414,7 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 	var res check.Result
 	switch {
 	case n == len(eps):
-		res = check.Passf("All %d endpoints answer.", n)
+		res = check.Passf("All %d endpoints answer.", n).Explain(artLoadBalance)
 	case n == 0:
 		res = check.Failf("None of the %d endpoints answer: requests have nowhere healthy to go.", len(eps)).Explain(artLoadBalance, artOutage)
 	default:

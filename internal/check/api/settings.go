@@ -93,7 +93,11 @@ func (f *family) runConfig(context.Context) check.Result {
 	}
 
 	if len(fs) == 0 {
-		return check.Passf("The key is set (%s) and looks like a %s key.", sourceWords(f.key.Source()), providerName(f.provider)).With(details...)
+		if f.provider == "custom" {
+			return check.Passf("The key is set (%s) and has no obvious mistakes.", sourceWords(f.key.Source())).With(details...).Explain(artInvalidKey)
+		}
+		return check.Passf("The key is set (%s) and looks like %s key.", sourceWords(f.key.Source()), withArticle(providerName(f.provider))).
+			With(details...).Explain(artInvalidKey)
 	}
 	worst := fs[0]
 	for _, x := range fs[1:] {
@@ -148,6 +152,14 @@ func whitespaceWords(raw string) string {
 	return what(trail) + " at the end"
 }
 
+// withArticle puts "a" or "an" before a name.
+func withArticle(name string) string {
+	if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
+}
+
 func providerName(p string) string {
 	switch p {
 	case "copycar":
@@ -188,7 +200,7 @@ func prefixProblem(provider, key string) string {
 		}
 	case "copycar":
 		if other != "" {
-			return fmt.Sprintf("This looks like an %s key, but the provider is copycar.", providerName(other))
+			return fmt.Sprintf("This looks like %s key, but the provider is copycar.", withArticle(providerName(other)))
 		}
 	}
 	return ""
