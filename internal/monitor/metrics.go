@@ -75,7 +75,14 @@ type Metrics struct {
 
 	endpoints map[string]*EndpointStats
 	order     []string // endpoints in the order first seen
+
+	// period is the time between rounds: each round stands for one period
+	// of traffic, so the first rounds do not inflate the throughput.
+	period time.Duration
 }
+
+// SetPeriod tells the metrics how often samples are taken (zero: unknown).
+func (m *Metrics) SetPeriod(d time.Duration) { m.period = d }
 
 // NewMetrics returns empty metrics keeping the latest window samples
 // (DefaultWindow when window <= 0). start is when monitoring began.
@@ -260,7 +267,7 @@ func (m *Metrics) Stats(now time.Time) Stats {
 		st.Mean = sum / time.Duration(n)
 		st.SuccessRate = float64(ok) / float64(n)
 		st.ErrorRate = float64(failed) / float64(n)
-		span := min(time.Minute, st.Elapsed)
+		span := min(time.Minute, st.Elapsed+m.period)
 		// The window may no longer reach back a whole minute.
 		if oldest := m.ring[m.oldest()].Time; m.full && now.Sub(oldest) < span {
 			span = now.Sub(oldest)

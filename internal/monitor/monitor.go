@@ -57,10 +57,12 @@ func New(o Options) *Monitor {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	metrics := NewMetrics(o.Now(), o.Window)
+	metrics.SetPeriod(o.Interval)
 	return &Monitor{
 		Targets: o.Targets, Probe: o.Probe, Interval: o.Interval, Timeout: o.Timeout,
 		Thresholds: o.Thresholds, Now: o.Now,
-		metrics: NewMetrics(o.Now(), o.Window), alerts: NewAlerts(),
+		metrics: metrics, alerts: NewAlerts(),
 	}
 }
 

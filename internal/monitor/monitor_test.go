@@ -86,6 +86,21 @@ func TestThroughputCountsOnlyTheLastMinute(t *testing.T) {
 	}
 }
 
+// TestThroughputWithPeriod: a round every 5 s of two endpoints is 24 a
+// minute from the first round on.
+func TestThroughputWithPeriod(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics(t0, 0)
+	m.SetPeriod(5 * time.Second)
+	for round := range 15 {
+		at := t0.Add(time.Duration(round) * 5 * time.Second)
+		for _, ep := range []string{"a", "b"} {
+			m.Add(Sample{Time: at, Endpoint: ep, Status: 200, Outcome: Success, Latency: time.Millisecond})
+		}
+		require.InDelta(t, 24.0, m.Stats(at).Throughput, 1e-9, "round %d", round)
+	}
+}
+
 func TestMetricsMemoryIsBounded(t *testing.T) {
 	t.Parallel()
 	m := NewMetrics(t0, 4)

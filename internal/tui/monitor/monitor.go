@@ -66,6 +66,7 @@ type Model struct {
 	start   time.Time
 	gen     int  // invalidates ticks and rounds from before a pause or reset
 	probing bool // a round is in flight
+	left    bool // esc was pressed: schedule nothing more
 	mailed  map[monitor.AlertKind]string
 
 	width, height int
@@ -85,6 +86,9 @@ type tickMsg struct {
 	owner *Model
 	gen   int
 }
+
+// clockMsg redraws the elapsed time between rounds longer than a second.
+type clockMsg struct{ owner *Model }
 
 // mailMsg says how an alert email went.
 type mailMsg struct {
@@ -123,7 +127,16 @@ func (m *Model) Init() tea.Cmd {
 	if m.state == Broken {
 		return nil
 	}
-	return m.round()
+	return tea.Batch(m.round(), m.clock())
+}
+
+// clock ticks once a second so the elapsed time moves between rounds; it
+// is not needed when rounds come every second anyway.
+func (m *Model) clock() tea.Cmd {
+	if m.mon.Interval <= time.Second {
+		return nil
+	}
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{owner: m} })
 }
 
 // State returns where the monitor is (for tests).
@@ -197,6 +210,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, m.round()
 
+	case clockMsg:
+		if msg.owner != m || m.left || m.state == Finished {
+			return m, nil
+		}
+		return m, m.clock()
+
 	case mailMsg:
 		if msg.err != nil {
 			m.mailed[msg.kind] = m.com.Scrub(msg.err.Error())
@@ -215,6 +234,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Back):
 		m.gen++ // stop scheduling
+		m.left = true
 		return m, common.Back
 	case m.state == Broken:
 		return m, nil
@@ -407,9 +427,9 @@ func (m *Model) endpointLine(e monitor.EndpointStats, w int) string {
 	if e.LastStatus == 0 {
 		status = m.t("noanswer")
 	}
-	right := fmt.Sprintf("%10s %9s %7s", status, fmtDur(e.LastLatency), fmt.Sprintf("%d/%d", e.Successes, e.Total))
+	right := fmt.Sprintf(" %9s %8s %7s", status, fmtDur(e.LastLatency), fmt.Sprintf("%d/%d", e.Successes, e.Total))
 	if w >= 76 {
-		spark := fmt.Sprintf("%-12s", Sparkline(m.mon.Metrics().RecentLatenciesOf(e.Endpoint, 12), 12))
+		spark := fmt.Sprintf("%-8s", Sparkline(m.mon.Metrics().RecentLatenciesOf(e.Endpoint, 8), 8))
 		right = " " + s.Accent.Render(spark) + right
 	}
 	noteW := max(lipgloss.Width(m.t("down")), lipgloss.Width(m.t("failing")))

@@ -104,7 +104,8 @@ func (f *fixture) step(t *testing.T, cmd tea.Cmd) tea.Cmd {
 // waits for a real timer).
 func (f *fixture) run(t *testing.T, n int) {
 	t.Helper()
-	cmd := f.m.Init()
+	require.NotNil(t, f.m.Init())
+	cmd := f.m.round()
 	for i := range n {
 		cmd = f.step(t, cmd)
 		if i < n-1 {
@@ -170,12 +171,23 @@ func TestPauseResumeAndReset(t *testing.T) {
 
 	_, cmd = f.m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
 	require.Equal(t, common.BackMsg{}, cmd())
+	_, cmd = f.m.Update(clockMsg{owner: f.m})
+	require.Nil(t, cmd, "the clock stops once the screen is left")
+}
+
+func TestClockTicksWhileRunning(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "en", 0, nil)
+	_, cmd := f.m.Update(clockMsg{owner: f.m})
+	require.NotNil(t, cmd, "re-armed")
+	_, cmd = f.m.Update(clockMsg{owner: &Model{}})
+	require.Nil(t, cmd, "another screen's clock")
 }
 
 func TestFinishesAfterDuration(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "en", 12*time.Second, nil)
-	cmd := f.m.Init()
+	cmd := f.m.round()
 	cmd = f.step(t, cmd) // 5 s
 	_, cmd = f.m.Update(tickMsg{owner: f.m, gen: f.m.gen})
 	cmd = f.step(t, cmd) // 10 s

@@ -91,6 +91,7 @@ func (p *Program) end() (tea.Model, tea.Cmd) {
 	sum := p.Summary()
 	p.summary = &sum
 	p.screen.gen++
+	p.screen.left = true
 	return p, tea.Quit
 }
 
@@ -118,7 +119,7 @@ func (p *Program) render() string {
 	left := " " + st.Brand.Render("Pitstop") + st.Header.Render("  ›  ") + st.Bold.Render(p.screen.Title())
 	right := st.Header.Render(p.com.Profile.Name) + " "
 	if p.com.Sandbox != "" {
-		right = st.Banner.Render(" "+text(p.com.Lang, "sandbox")+" · "+p.com.Sandbox+" ") + " " + right
+		right = st.Banner.Render(" "+p.com.T("app.sandbox", p.com.Sandbox)+" ") + " " + right
 	}
 	gap := p.width - lipgloss.Width(left) - lipgloss.Width(right)
 	header := common.Truncate(left, p.width)

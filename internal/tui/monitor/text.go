@@ -35,7 +35,6 @@ var texts = map[string]map[string]string{
 		"key.reset":  "start over",
 		"key.back":   "back",
 		"key.quit":   "quit",
-		"sandbox":    "SANDBOX",
 	},
 	"es": {
 		"title":      "Monitor",
@@ -68,7 +67,6 @@ var texts = map[string]map[string]string{
 		"key.reset":  "empezar de nuevo",
 		"key.back":   "volver",
 		"key.quit":   "salir",
-		"sandbox":    "SANDBOX",
 	},
 }
 
