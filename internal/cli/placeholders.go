@@ -11,5 +11,3 @@ func notBuilt(use, short string) *cobra.Command {
 		return usageErrf("%s is not available in this build yet", use)
 	}}
 }
-
-func newCheckCmd(app *App) *cobra.Command { return notBuilt("check", "run checks, no UI") }

@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/check"
+	"pitstop/internal/check/suite"
+	"pitstop/internal/config"
+	"pitstop/internal/escalate"
+	"pitstop/internal/kb"
+	"pitstop/knowledge"
+)
+
+// checkOptions are the flags of `pitstop check`.
+type checkOptions struct {
+	Only    string
+	Format  string
+	Strict  bool
+	Verbose bool
+}
+
+// checkFormats are the values --format accepts.
+var checkFormats = []string{"text", "json", "junit", "markdown"}
+
+func newCheckCmd(app *App) *cobra.Command {
+	var o checkOptions
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Run the checks without the wizard (for scripts and CI)",
+		Long: `Check runs every check of the configured categories (or of --only) in parallel,
+each under --timeout, and prints what it found: grouped by category, one plain
+sentence per check, how long each took and the knowledge articles to read.
+
+Exit codes: 0 every check passed (warnings allowed unless --strict), 1 a check
+failed or could not test, 2 usage or configuration error, 3 Pitstop itself failed.
+
+Secrets never appear in the output, whatever the format.`,
+		Example: `  pitstop check
+  pitstop check --only api,smtp --strict
+  pitstop check --format json | jq '.results[] | select(.status != "pass")'
+  pitstop check --format junit > pitstop.xml     # for CI test reports
+  pitstop check --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd.Context(), app, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Only, "only", "", "check only these categories: "+strings.Join(config.Categories, ","))
+	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(checkFormats, ", "))
+	f.BoolVar(&o.Strict, "strict", false, "warnings fail too")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "text: show the evidence (status codes, headers, timings) under each check")
+	return cmd
+}
+
+func runCheck(ctx context.Context, app *App, o checkOptions) error {
+	format := strings.ToLower(o.Format)
+	if !slices.Contains(checkFormats, format) {
+		return usageErrf("--format is %q; expected one of: %s", o.Format, strings.Join(checkFormats, ", "))
+	}
+	categories, err := suite.ParseOnly(o.Only)
+	if err != nil {
+		return usageErr(err)
+	}
+	_, p, err := app.LoadProfile()
+	if err != nil {
+		return err
+	}
+	if len(categories) == 0 && len(p.ConfiguredCategories()) == 0 {
+		return usageErrf("profile %q configures nothing to check; add an api, crm, smtp, domain, content or cache section (or name categories with --only)", p.Name)
+	}
+	start := time.Now()
+	results, err := app.runChecks(ctx, categories, nil)
+	if err != nil {
+		return err
+	}
+	run := newCheckRun(p.Name, results, time.Since(start), o.Strict)
+	if run.Assessment, err = app.checkAssessment(results); err != nil {
+		return err
+	}
+	slog.Info("check run", "profile", p.Name, "checks", len(results), "pass", run.Summary.Pass, "warn", run.Summary.Warn,
+		"fail", run.Summary.Fail, "skip", run.Summary.Skip, "error", run.Summary.Error, "ms", run.Elapsed.Milliseconds())
+
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		err = run.writeJSON(&buf)
+	case "junit":
+		err = run.writeJUnit(&buf)
+	case "markdown":
+		err = run.writeMarkdown(&buf)
+	default:
+		err = run.writeText(&buf, newTextStyles(), o.Verbose)
+	}
+	if err != nil {
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not format the results: %w", err)}
+	}
+	// The runner scrubbed every result already; this pass also covers
+	// anything the formats added.
+	out := app.Scrubber().Scrub(buf.String())
+	w := app.Stdout
+	if format == "text" {
+		cw := colorprofile.NewWriter(app.Stdout, os.Environ())
+		if app.Opts.NoColor {
+			cw.Profile = colorprofile.NoTTY
+		}
+		w = cw
+	}
+	if _, err := w.Write([]byte(out)); err != nil {
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not write the results: %w", err)}
+	}
+	if !run.Summary.OK(o.Strict) {
+		return &ExitError{Code: ExitFailed}
+	}
+	return nil
+}
+
+// checkRun is one run's results, ready to format.
+type checkRun struct {
+	Profile    string
+	Results    []check.Result
+	Summary    check.Summary
+	Assessment assessment
+	Elapsed    time.Duration
+	Strict     bool
+}
+
+func newCheckRun(profile string, results []check.Result, elapsed time.Duration, strict bool) *checkRun {
+	return &checkRun{
+		Profile:    profile,
+		Results:    results,
+		Summary:    check.Summarize(results),
+		Assessment: assessResults(results),
+		Elapsed:    elapsed,
+		Strict:     strict,
+	}
+}
+
+// assessment is the JSON "assessment" object: {"severity","tier"}.
+type assessment struct {
+	Severity string `json:"severity"`
+	Tier     string `json:"tier"`
+}
+
+// assessResults is the escalation assessment of a run with the built-in
+// policy and knowledge base (see assessmentOf); runCheck replaces it with
+// app.checkAssessment, which honours --kb and --lang.
+func assessResults(results []check.Result) assessment {
+	policy, err := escalate.LoadPolicy(knowledge.FS, "")
+	if err != nil {
+		return assessment{}
+	}
+	base, _, _ := kb.Load(knowledge.FS, "", "en")
+	return assessmentOf(policy, base, results)
+}
