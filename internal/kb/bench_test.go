@@ -21,6 +21,18 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadAndFirstMatch includes what Load leaves for first use:
+// compiling the patterns and indexing them.
+func BenchmarkLoadAndFirstMatch(b *testing.B) {
+	for b.Loop() {
+		kb, _, err := Load(knowledge.FS, "", "en")
+		if err != nil {
+			b.Fatal(err)
+		}
+		kb.Match(Evidence{Text: pastedErrors[0].text})
+	}
+}
+
 func BenchmarkMatchEmbedded(b *testing.B) {
 	kb := embedded()["en"]
 	for _, tc := range pastedErrors[:4] {

@@ -93,6 +93,7 @@ func FuzzQuickFront(f *testing.F) {
 		f.Add(front)
 	}
 	f.Add("id: a\nlist: ['x''y', \"z\", p q]\n")
+	f.Add("\na: A\n") // the document starts at its first key, not at line 1
 	f.Fuzz(func(t *testing.T, front string) {
 		sameAsYAML(t, front)
 	})

@@ -114,7 +114,7 @@ func (idx *index) addWords(articles []*Article) {
 		tf      int32   // occurrences in the body
 	}
 	var (
-		wordIDs = make(map[string]int32, 256*len(articles)) // folded word → term id, -1 for stop words
+		wordIDs = map[string]int32{} // folded word → term id, -1 for stop words
 		raw     = make([]rawPosting, 0, 256*len(articles))
 		df      []int32 // by term id: how many articles hold it
 		lengths = make([]int, len(articles))
@@ -123,7 +123,7 @@ func (idx *index) addWords(articles []*Article) {
 		tf      []int32   // by term id, for the current article
 		touched []int32   // term ids seen in the current article
 	)
-	idx.termIDs = make(map[string]int32, 128*len(articles))
+	idx.termIDs = map[string]int32{}
 	termOf := func(folded []byte) int32 {
 		if id, ok := wordIDs[string(folded)]; ok {
 			return id
@@ -191,8 +191,12 @@ func (idx *index) addWords(articles []*Article) {
 	}
 	avg := float64(total) / float64(max(1, len(articles)))
 	n := float64(len(articles))
+	idfs := make([]float64, len(df))
+	for id, d := range df {
+		idfs[id] = math.Log(1 + (n-float64(d)+0.5)/(float64(d)+0.5))
+	}
 	for _, rp := range raw {
-		idf := math.Log(1 + (n-float64(df[rp.term])+0.5)/(float64(df[rp.term])+0.5))
+		idf := idfs[rp.term]
 		w := float64(rp.field)
 		if rp.tf > 0 {
 			norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[rp.article])/max(1, avg))
