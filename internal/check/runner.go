@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -162,7 +163,21 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 	if res.Status == Pass && res.Summary == "" {
 		res.Summary = "OK."
 	}
-	return fill(res)
+	res = fill(res)
+	logResult(ctx, res)
+	return res
+}
+
+// logResult writes a check that failed or could not run to the activity
+// log (slog's default logger), with its scrubbed summary: the log holds every
+// error, whichever face (CLI or wizard) ran the check.
+func logResult(ctx context.Context, r Result) {
+	level := slog.LevelDebug
+	if r.Status == Fail || r.Status == Error {
+		level = slog.LevelWarn
+	}
+	slog.Log(ctx, level, "check result", "id", r.ID, "status", r.Status.String(),
+		"duration_ms", float64(r.Duration.Microseconds())/1000, "summary", r.Summary)
 }
 
 // skipBecause says why a check did not run: the prerequisite's own words and

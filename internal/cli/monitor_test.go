@@ -180,7 +180,7 @@ func TestActivityLogHasEveryAPICall(t *testing.T) {
 	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
 
 	lines := readLogLines(t, logPath)
-	calls, perf := 0, 0
+	calls, perf, failed := 0, 0, 0
 	received := len(sb.API.Requests()) + len(sb.Endpoint.Requests())
 	for _, l := range lines {
 		switch l["msg"] {
@@ -193,6 +193,13 @@ func TestActivityLogHasEveryAPICall(t *testing.T) {
 			require.True(t, strings.HasPrefix(u, sb.API.Origin) || strings.HasPrefix(u, sb.Endpoint.Origin), u)
 			require.Contains(t, l, "status")
 			require.Contains(t, l, "latency_ms")
+		case "check result":
+			if l["id"] == "api.auth" {
+				failed++
+				require.Equal(t, "WARN", l["level"])
+				require.Equal(t, "fail", l["status"])
+				require.NotEmpty(t, l["summary"])
+			}
 		case "performance":
 			perf++
 			require.Contains(t, l, "metric")
@@ -203,6 +210,7 @@ func TestActivityLogHasEveryAPICall(t *testing.T) {
 	}
 	require.Equal(t, received, calls, "one log line per API call the sandbox received")
 	require.GreaterOrEqual(t, perf, 5)
+	require.Equal(t, 1, failed, "the failed check is logged")
 	last := lines[len(lines)-1]
 	require.Equal(t, "command finished", last["msg"])
 	require.Equal(t, "pitstop check", last["command"])
