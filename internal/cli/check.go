@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/check"
@@ -98,7 +100,7 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	case "markdown":
 		err = run.writeMarkdown(&buf)
 	default:
-		err = run.writeText(&buf, newTextStyles(), o.Verbose)
+		err = run.writeText(&buf, newTextStyles(), o.Verbose, ttyWidth(app.Stdout))
 	}
 	if err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not format the results: %w", err)}
@@ -121,6 +123,19 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 		return &ExitError{Code: ExitFailed}
 	}
 	return nil
+}
+
+// ttyWidth is the width of w when it is a terminal, else 0 (no wrapping).
+func ttyWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return width
 }
 
 // checkRun is one run's results, ready to format.

@@ -73,8 +73,9 @@ func TestCheckOutputGolden(t *testing.T) {
 		strict bool
 		write  func(*checkRun, *bytes.Buffer) error
 	}{
-		{"text", false, func(r *checkRun, b *bytes.Buffer) error { return r.writeText(b, newTextStyles(), false) }},
-		{"text-verbose", false, func(r *checkRun, b *bytes.Buffer) error { return r.writeText(b, newTextStyles(), true) }},
+		{"text", false, func(r *checkRun, b *bytes.Buffer) error { return r.writeText(b, newTextStyles(), false, 0) }},
+		{"text-verbose", false, func(r *checkRun, b *bytes.Buffer) error { return r.writeText(b, newTextStyles(), true, 0) }},
+		{"text-80-columns", false, func(r *checkRun, b *bytes.Buffer) error { return r.writeText(b, newTextStyles(), true, 80) }},
 		{"json", false, func(r *checkRun, b *bytes.Buffer) error { return r.writeJSON(b) }},
 		{"junit", false, func(r *checkRun, b *bytes.Buffer) error { return r.writeJUnit(b) }},
 		{"junit-strict", true, func(r *checkRun, b *bytes.Buffer) error { return r.writeJUnit(b) }},
@@ -93,7 +94,7 @@ func TestCheckOutputGolden(t *testing.T) {
 func TestCheckTextColorsOnlyWhenAsked(t *testing.T) {
 	t.Parallel()
 	var raw bytes.Buffer
-	require.NoError(t, sampleRun(false).writeText(&raw, newTextStyles(), false))
+	require.NoError(t, sampleRun(false).writeText(&raw, newTextStyles(), false, 0))
 	var ansi bytes.Buffer
 	w := &colorprofile.Writer{Forward: &ansi, Profile: colorprofile.ANSI}
 	_, err := w.Write(raw.Bytes())

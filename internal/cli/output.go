@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
@@ -136,7 +137,22 @@ func newTextStyles() textStyles {
 // writeText writes the human report: grouped by category, an icon, the
 // title, the check id and time, one sentence, the articles to read; a final
 // line of counts. verbose adds every result's details.
-func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool) error {
+func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int) error {
+	// indent wraps text to the terminal width (width 0: no wrapping) and
+	// writes each line after pad, styled when a style is given.
+	indent := func(pad, text string, style ...lipgloss.Style) string {
+		if width > len(pad)+20 {
+			text = ansi.Wrap(text, width-len(pad), "")
+		}
+		var out strings.Builder
+		for _, line := range strings.Split(text, "\n") {
+			for _, s := range style {
+				line = s.Render(line)
+			}
+			out.WriteString(pad + line + "\n")
+		}
+		return out.String()
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Pitstop check · profile %s\n", r.Profile)
 	for _, g := range r.groups() {
@@ -145,23 +161,23 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool) error {
 			icon := st.status[res.Status].Render(statusIcon(res.Status))
 			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, probe.FormatDuration(res.Duration)))
 			fmt.Fprintf(&b, "  %s %s  %s\n", icon, res.Title, meta)
-			fmt.Fprintf(&b, "    %s\n", xmlSafe(res.Summary))
+			b.WriteString(indent("    ", xmlSafe(res.Summary)))
 			if verbose {
 				for _, d := range res.Details {
-					fmt.Fprintf(&b, "      %s\n", st.muted.Render(xmlSafe(d)))
+					b.WriteString(indent("      ", xmlSafe(d), st.muted))
 				}
 			}
 			if res.Status.Bad() && len(res.Articles) > 0 {
-				fmt.Fprintf(&b, "    %s %s\n", st.muted.Render("read:"), strings.Join(res.Articles, ", "))
+				b.WriteString(indent("    ", "read: "+strings.Join(res.Articles, ", "), st.muted))
 			}
 		}
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "%s\n", r.verdict())
+	b.WriteString(indent("", r.verdict()))
 	if !r.Summary.OK(r.Strict) || r.Summary.Warn > 0 {
-		fmt.Fprintf(&b, "%s\n", st.muted.Render("Read an article with `pitstop kb show ID`; for a ticket, `pitstop report --out ticket.md`."))
+		b.WriteString(indent("", "Read an article with `pitstop kb show ID`; for a ticket, `pitstop report --out ticket.md`.", st.muted))
 	}
-	fmt.Fprintf(&b, "%s\n", r.countsLine())
+	b.WriteString(indent("", r.countsLine()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -413,8 +413,12 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 	}
 	var res check.Result
 	switch {
+	case n == 1 && len(eps) == 1:
+		res = check.Passf("The extra endpoint answers.").Explain(artLoadBalance)
 	case n == len(eps):
 		res = check.Passf("All %d endpoints answer.", n).Explain(artLoadBalance)
+	case n == 0 && len(eps) == 1:
+		res = check.Failf("The extra endpoint does not answer: requests sent there fail.").Explain(artLoadBalance, artOutage)
 	case n == 0:
 		res = check.Failf("None of the %d endpoints answer: requests have nowhere healthy to go.", len(eps)).Explain(artLoadBalance, artOutage)
 	default:
