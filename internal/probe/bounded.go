@@ -25,7 +25,10 @@ func ReadBounded(r io.Reader, limit int64) (data []byte, truncated bool, err err
 	lr := io.LimitReader(r, limit+1)
 	for {
 		if len(buf) == cap(buf) {
-			next := min(int64(cap(buf))*2, limit+1)
+			next := int64(cap(buf)) * 2
+			if next >= limit {
+				next = limit + 1
+			}
 			grown := make([]byte, len(buf), next)
 			copy(grown, buf)
 			buf = grown

@@ -465,9 +465,18 @@ func TestChecksExportedShape(t *testing.T) {
 // BenchmarkAPIChecksLoopback runs every API check against a healthy
 // loopback sandbox; the goal is well under 50 ms per run.
 func BenchmarkAPIChecksLoopback(b *testing.B) {
-	for _, provider := range []string{demo.APICopyCar, demo.APIOpenAI, demo.APIAnthropic} {
-		b.Run(provider, func(b *testing.B) {
-			srv, err := demo.StartAPI(demo.APIOptions{Provider: provider})
+	for _, bc := range []struct {
+		name, provider string
+		faults         []string
+	}{
+		{"copycar", demo.APICopyCar, nil},
+		{"openai", demo.APIOpenAI, nil},
+		{"anthropic", demo.APIAnthropic, nil},
+		{"copycar-tls", demo.APICopyCar, []string{demo.APIFaultTLS}},
+	} {
+		provider := bc.provider
+		b.Run(bc.name, func(b *testing.B) {
+			srv, err := demo.StartAPI(demo.APIOptions{Provider: provider, Faults: bc.faults})
 			require.NoError(b, err)
 			defer srv.Close()
 			second, err := demo.StartAPI(demo.APIOptions{Provider: provider})
