@@ -185,7 +185,9 @@ func (l *lazy) get(ctx context.Context, fn func(context.Context) (*probe.Respons
 		l.done = make(chan struct{})
 		go func() {
 			defer close(l.done)
-			l.resp, l.err = fn(reserve(ctx))
+			rctx, cancel := reserve(ctx)
+			defer cancel()
+			l.resp, l.err = fn(rctx)
 		}()
 	})
 	select {
@@ -199,19 +201,11 @@ func (l *lazy) get(ctx context.Context, fn func(context.Context) (*probe.Respons
 // reserve shortens ctx's deadline a little, so a probe that times out still
 // leaves the check time to explain how far it got before the runner's own
 // timeout cuts it off.
-func reserve(ctx context.Context) context.Context {
+func reserve(ctx context.Context) (context.Context, context.CancelFunc) {
 	dl, ok := ctx.Deadline()
 	if !ok {
-		return ctx
+		return context.WithCancel(ctx)
 	}
-	left := time.Until(dl)
-	margin := min(100*time.Millisecond, left/10)
-	c, cancel := context.WithDeadline(ctx, dl.Add(-margin))
-	// The derived context ends with its parent; cancel when it is done so
-	// the timer does not outlive the probe.
-	go func() {
-		<-c.Done()
-		cancel()
-	}()
-	return c
+	margin := min(100*time.Millisecond, time.Until(dl)/10)
+	return context.WithDeadline(ctx, dl.Add(-margin))
 }

@@ -504,3 +504,20 @@ func BenchmarkAPIChecksLoopback(b *testing.B) {
 
 // emptyPool keeps the tests from trusting the machine's roots.
 func emptyPool() *x509.CertPool { return x509.NewCertPool() }
+
+func TestReserveLeavesTimeToExplain(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	parent, _ := ctx.Deadline()
+	r, rcancel := reserve(ctx)
+	defer rcancel()
+	child, ok := r.Deadline()
+	require.True(t, ok)
+	require.Equal(t, 100*time.Millisecond, parent.Sub(child))
+
+	r, rcancel = reserve(context.Background())
+	defer rcancel()
+	_, ok = r.Deadline()
+	require.False(t, ok)
+}

@@ -373,7 +373,8 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 	if err != nil {
 		return check.Errorf("Could not test the endpoints: %s", sentence(err.Error())).Explain(artTLS)
 	}
-	pctx := reserve(ctx)
+	pctx, cancel := reserve(ctx)
+	defer cancel()
 	lines := make([]string, len(eps))
 	healthy := make([]bool, len(eps))
 	var wg sync.WaitGroup
