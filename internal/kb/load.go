@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Base is the knowledge base in one language: read-only once loaded, safe
@@ -19,7 +20,17 @@ type Base struct {
 	articles []*Article // sorted by id
 	byID     map[string]int
 	patterns [][]*regexp.Regexp // per article, parallel to articles
-	idx      *index
+
+	// The word index is built on the first Match or Search, not at load:
+	// commands that only list or show articles never pay for it.
+	idxOnce sync.Once
+	idx     *index
+}
+
+// index returns the word index, building it on first use.
+func (b *Base) index() *index {
+	b.idxOnce.Do(func() { b.idx = buildIndex(b.articles, b.patterns) })
+	return b.idx
 }
 
 // Load reads the articles of one language from fsys (the embedded tree, with
@@ -141,7 +152,6 @@ func newBase(lang string, byID map[string]*parsed) *Base {
 		b.patterns = append(b.patterns, p.patterns)
 		b.byID[id] = i
 	}
-	b.idx = buildIndex(b.articles, b.patterns)
 	return b
 }
 

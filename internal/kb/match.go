@@ -102,7 +102,7 @@ func (m *matcher) checks(results []check.Result) {
 				m.add(int32(i), scoreCheckNamed*weight, m.b.say(msgCheckNamed, r.ID, m.b.statusWord(r.Status)))
 			}
 		}
-		for _, a := range m.b.idx.byCheck[r.ID] {
+		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
 				m.add(a, scoreCheckCovered*weight, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
 			}
@@ -113,7 +113,7 @@ func (m *matcher) checks(results []check.Result) {
 func (m *matcher) symptoms(picked []string) {
 	for _, s := range picked {
 		key := fold(strings.TrimSpace(s))
-		for _, a := range m.b.idx.symptoms[key] {
+		for _, a := range m.b.index().symptoms[key] {
 			// Quote the article's own wording of the symptom.
 			own := strings.TrimSpace(s)
 			for _, as := range m.b.articles[a].Symptoms {
@@ -134,7 +134,7 @@ type hit struct {
 }
 
 func (m *matcher) patterns(text, folded string) {
-	idx := m.b.idx
+	idx := m.b.index()
 	var hits []hit
 	for _, n := range idx.candidates(folded) {
 		p := idx.pats[n]
@@ -195,7 +195,7 @@ func (m *matcher) addHits(text string, a int32, list []scoredHit) {
 }
 
 func (m *matcher) words(text string) {
-	idx := m.b.idx
+	idx := m.b.index()
 	surface := map[string]string{}
 	var qterms []string
 	terms(text, func(t, w string) {
@@ -249,7 +249,7 @@ func (m *matcher) topWords(a int32, qterms []string, surface map[string]string) 
 	}
 	var list []tw
 	for _, t := range qterms {
-		if w := m.b.idx.weight(t, a); w > 0 {
+		if w := m.b.index().weight(t, a); w > 0 {
 			list = append(list, tw{strings.ToLower(surface[t]), w})
 		}
 	}

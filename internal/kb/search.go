@@ -29,8 +29,8 @@ func (b *Base) Search(query string) []Hit {
 	snippet := map[int32]string{}
 
 	// Fuzzy over titles, ids and symptoms: the best string per article.
-	for _, fm := range fuzzy.Find(q, b.idx.fuzzy) {
-		a := b.idx.fuzzyOwner[fm.Index]
+	for _, fm := range fuzzy.Find(q, b.index().fuzzy) {
+		a := b.index().fuzzyOwner[fm.Index]
 		s := 10 + float64(fm.Score)/float64(len(q))
 		if s <= 0 {
 			continue
@@ -48,8 +48,8 @@ func (b *Base) Search(query string) []Hit {
 		count := map[int32]int{}
 		for _, t := range qterms {
 			got := map[int32]float64{}
-			for _, full := range b.idx.withPrefix(t) {
-				for _, p := range b.idx.lookup(full) {
+			for _, full := range b.index().withPrefix(t) {
+				for _, p := range b.index().lookup(full) {
 					got[p.article] = max(got[p.article], float64(p.weight))
 				}
 			}
