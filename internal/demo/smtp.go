@@ -305,9 +305,12 @@ func (s *SMTPServer) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.closed)
 		err = s.srv.Close()
-		if errors.Is(err, smtp.ErrServerClosed) {
+		if errors.Is(err, smtp.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
 			err = nil
 		}
+		// go-smtp closes only the listeners Serve has registered; Serve may
+		// not have started yet.
+		_ = s.ln.Close()
 		s.mu.Lock()
 		for c := range s.raw {
 			_ = c.Close()

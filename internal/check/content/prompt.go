@@ -26,10 +26,12 @@ const defaultMaxTokens = 4000
 
 // encoding loads the tokenizer once, from the tables compiled into the
 // binary (the offline loader): it never downloads anything.
-var encoding = sync.OnceValues(func() (*tiktoken.Tiktoken, error) {
+var encoding = sync.OnceValues(loadEncodingUncached)
+
+func loadEncodingUncached() (*tiktoken.Tiktoken, error) {
 	tiktoken.SetBpeLoader(tiktoken_loader.NewOfflineLoader())
 	return tiktoken.GetEncoding(tokenEncoding)
-})
+}
 
 // CountTokens returns the number of tokens in text with the o200k_base
 // tokenizer.

@@ -49,7 +49,7 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 	for _, k := range keys {
 		switch {
 		case k.err != nil:
-			f.add(check.Error, nil, "Could not look up the DKIM key at %s (%s).", k.name, dnsWords(k.err))
+			f.add(check.Error, nil, "Could not test: looking up the DKIM key at %s failed (%s).", k.name, dnsWords(k.err))
 			details = append(details, fmt.Sprintf("%s: lookup failed", k.name))
 		case !k.found && guessing:
 			// Reported below as one warning.

@@ -56,7 +56,7 @@ func (c *checker) mx(ctx context.Context) check.Result {
 			}
 			details = append(details, fmt.Sprintf("MX %d %s → %s", m.Pref, host, strings.Join(ips, ", ")))
 		case err != nil && !probe.IsNotFound(err):
-			f.add(check.Error, nil, "Could not look up the mail server %s (%s).", host, dnsWords(err))
+			f.add(check.Error, nil, "Could not test: looking up the mail server %s failed (%s).", host, dnsWords(err))
 			details = append(details, fmt.Sprintf("MX %d %s → lookup failed", m.Pref, host))
 		default:
 			f.add(check.Warn, []string{artMXMissing}, "The mail server %s named by the MX record has no address.", host)

@@ -21,6 +21,11 @@ const (
 	// spfWalkLimit stops following a runaway include tree.
 	spfWalkLimit = 40
 	spfMaxDepth  = 10
+	// spfMaxLines bounds the evidence a record with thousands of terms
+	// produces; spfMaxQueries stops a/mx lookups once a record is far past
+	// the limit (its count still goes on, for the summary).
+	spfMaxLines   = 100
+	spfMaxQueries = 40
 )
 
 // spfRecords returns the v=spf1 records among TXT records.
@@ -165,6 +170,13 @@ type spfRecord struct {
 }
 
 func (w *spfWalk) line(depth int, format string, a ...any) {
+	switch {
+	case len(w.lines) > spfMaxLines:
+		return
+	case len(w.lines) == spfMaxLines:
+		w.lines = append(w.lines, "  … (more terms not shown)")
+		return
+	}
 	w.lines = append(w.lines, strings.Repeat("  ", depth+1)+fmt.Sprintf(format, a...))
 }
 
@@ -271,7 +283,7 @@ func (w *spfWalk) include(from, label, target string, depth int) spfRecord {
 	txts, err := w.res.LookupTXT(w.ctx, target)
 	if err != nil && !probe.IsNotFound(err) {
 		w.line(depth, "[%d] %s → lookup failed (%s)", n, label, dnsWords(err))
-		w.problems.add(check.Error, nil, "Could not look up %s, which the SPF record includes (%s).", target, dnsWords(err))
+		w.problems.add(check.Error, nil, "Could not test: looking up %s, which the SPF record includes, failed (%s).", target, dnsWords(err))
 		return spfRecord{}
 	}
 	if len(txts) == 0 {
@@ -302,6 +314,10 @@ func (w *spfWalk) addressTerm(kind, term, target string, depth int) {
 	n := w.lookups
 	if hasMacro(target) {
 		w.line(depth, "[%d] %s (has macros: not looked up)", n, term)
+		return
+	}
+	if n > spfMaxQueries {
+		w.line(depth, "[%d] %s (not looked up: far past the limit)", n, term)
 		return
 	}
 	var found int
