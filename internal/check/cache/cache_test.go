@@ -167,6 +167,10 @@ func TestRedisBadDatabase(t *testing.T) {
 	r, _, _ := runRedis(t, strings.TrimSuffix(srv.URL(), "/0")+"/99", 5*time.Second)
 	require.Equal(t, check.Fail, r.Status, text(r))
 	require.Contains(t, r.Summary, "database number")
+
+	r, _, _ = runRedis(t, strings.TrimSuffix(srv.URL(), "/0")+"/1", 5*time.Second)
+	require.Equal(t, check.Pass, r.Status, text(r))
+	require.Contains(t, srv.Commands(), "SELECT")
 }
 
 func TestRedisNotConfigured(t *testing.T) {
