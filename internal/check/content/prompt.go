@@ -64,7 +64,7 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	chars := utf8.RuneCountInString(trimmed)
 	switch {
 	case trimmed == "":
-		return check.Failf("The prompt in %s is empty: the API rejects it (\"Prompt vacío\"), so no content is generated.", path).
+		return check.Failf("The prompt in %s is empty: an empty prompt is rejected, so no content is generated.", path).
 			Explain(artGenerationFailed)
 	case chars < minPromptChars:
 		return check.Failf("The prompt is only %d characters; prompts under %d characters are rejected as too short. Say what to write, for whom and in what tone.", chars, minPromptChars).

@@ -71,6 +71,11 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 			jobs = append(jobs, &listing{t: t, zone: z})
 		}
 	}
+	if len(jobs) == 0 && len(f) > 0 {
+		// The lookups that find the addresses failed: nothing was tested.
+		f.add(check.Error, nil, "Could not test: the addresses to look up on the blocklists could not be found, because the DNS lookups failed.")
+		return f.result("", details...)
+	}
 	if len(jobs) == 0 {
 		f.add(check.Skip, nil, "Found no address to look up: set smtp.host, or publish MX records.")
 		return f.result("", details...)

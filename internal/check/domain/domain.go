@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/idna"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/probe"
@@ -61,11 +63,16 @@ func Checks(p *config.Profile) []check.Check {
 		}
 	}
 	return []check.Check{
-		{ID: "domain.mx", Category: "domain", Title: "Sender domain can receive replies (MX)", Run: wrap(c.mx)},
-		{ID: "domain.spf", Category: "domain", Title: "SPF record authorises your mail server", Run: wrap(c.spf)},
-		{ID: "domain.dkim", Category: "domain", Title: "DKIM signing keys are published", Run: wrap(c.dkim)},
-		{ID: "domain.dmarc", Category: "domain", Title: "DMARC policy is published", Run: wrap(c.dmarc)},
-		{ID: "domain.dnsbl", Category: "domain", Title: "Sending addresses are not on blocklists", Run: wrap(c.dnsbl)},
+		{ID: "domain.mx", Category: "domain", Title: "Sender domain can receive replies (MX)", Run: wrap(c.mx),
+			Articles: []string{artMXMissing}},
+		{ID: "domain.spf", Category: "domain", Title: "SPF record authorises your mail server", Run: wrap(c.spf),
+			Articles: []string{artSPFInvalid}},
+		{ID: "domain.dkim", Category: "domain", Title: "DKIM signing keys are published", Run: wrap(c.dkim),
+			Articles: []string{artDKIMInvalid}},
+		{ID: "domain.dmarc", Category: "domain", Title: "DMARC policy is published", Run: wrap(c.dmarc),
+			Articles: []string{artDMARCMissing}},
+		{ID: "domain.dnsbl", Category: "domain", Title: "Sending addresses are not on blocklists", Run: wrap(c.dnsbl),
+			Articles: []string{artBlocklisted, artReputation}},
 	}
 }
 
@@ -74,7 +81,12 @@ func normalise(name string) string {
 	if at := strings.LastIndexByte(name, '@'); at >= 0 {
 		name = name[at+1:]
 	}
-	return strings.TrimSuffix(name, ".")
+	name = strings.TrimSuffix(name, ".")
+	// Internationalised names go to DNS in their ASCII (punycode) form.
+	if ascii, err := idna.Lookup.ToASCII(name); err == nil {
+		name = ascii
+	}
+	return name
 }
 
 func cleanList(in []string) []string {

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
 	"time"
@@ -20,6 +21,29 @@ type deadlineConn struct {
 	mu        sync.Mutex
 	limit     time.Time
 	cancelled bool
+	read      int64 // bytes read so far, against maxServerBytes
+}
+
+// maxServerBytes bounds what a whole conversation reads from the server: a
+// real one sends a few KiB, and one that sends without end (a greeting of
+// endless continuation lines) must not fill the memory.
+const maxServerBytes = 1 << 20
+
+// errTooMuch is what a read past maxServerBytes returns.
+var errTooMuch = errors.New("the server sent more than 1 MiB, far more than any SMTP conversation needs")
+
+// Read implements net.Conn within maxServerBytes.
+func (c *deadlineConn) Read(b []byte) (int, error) {
+	left := maxServerBytes - c.read
+	if left <= 0 {
+		return 0, errTooMuch
+	}
+	if int64(len(b)) > left {
+		b = b[:left]
+	}
+	n, err := c.Conn.Read(b)
+	c.read += int64(n)
+	return n, err
 }
 
 func (c *deadlineConn) clamp(t time.Time) time.Time {

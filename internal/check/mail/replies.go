@@ -120,12 +120,24 @@ func explainAuth(r reply, host, user string) check.Result {
 func explainSend(stage string, r reply, from, to string) check.Result {
 	quoted := fmt.Sprintf("The server answered %s with: %s", stage, r)
 	switch {
+	case r.has("relay access denied", "relaying denied", "unable to relay", "relay not permitted"):
+		return check.Failf("The server will not relay to %s for this sender: log in first, or the account may not send to outside addresses.", to).
+			With(quoted).Explain(artRejected)
+	case r.has("sender address rejected", "not owned by user", "SendAsDenied", "not allowed to send as"):
+		return check.Failf("The server does not let this login send as %s (the From address). Use an address the account owns or has \"send as\" rights for.", from).
+			With(quoted).Explain(artRejected, artSenderDomains)
 	case r.Code == 421 || r.Code == 450 || r.Code == 451 || (r.Code == 452 && stage != "DATA") || r.Enhanced == "4.7.1" || r.Enhanced == "4.7.0":
 		return check.Warnf("The server deferred the test message (%d, a temporary refusal): it may be throttling this account, greylisting, or short of resources. Try again later.", r.Code).
 			With(quoted).Explain(artLimits, artRejected)
+	case r.has("STARTTLS", "encryption required"):
+		return check.Failf("The server accepts mail only over an encrypted connection. Use security: starttls (port 587) or security: tls (port 465).").
+			With(quoted).Explain(artTLSMismatch, artNoStartTLS)
 	case r.Code == 530 || (r.Code == 554 && r.has("auth")):
 		return check.Failf("The server wants a login before it accepts mail. Set smtp.username and smtp.password.").
 			With(quoted).Explain(artAuthFailed)
+	case r.has("spamhaus", "blocked using", "blacklist", "blocklist"):
+		return check.Failf("The server refused the message because a blocklist lists the sending address.").
+			With(quoted).Explain(artBlocklisted, artRejected)
 	case r.Code == 552 || r.Enhanced == "5.3.4":
 		return check.Failf("The server refused the message as too large (552).").With(quoted).Explain(artRejected)
 	case stage == "MAIL" && (r.Code == 550 || r.Code == 553 || r.Code == 555):
@@ -134,12 +146,6 @@ func explainSend(stage string, r reply, from, to string) check.Result {
 	case stage == "RCPT" && (r.Enhanced == "5.1.1" || r.Enhanced == "5.1.10" || r.has("user unknown", "does not exist", "no such user", "recipient not found")):
 		return check.Failf("The server says the test recipient %s does not exist.", to).
 			With(quoted).Explain(artRejected)
-	case stage == "RCPT" && r.has("relay"):
-		return check.Failf("The server will not relay to %s for this sender: log in first, or the account may not send to outside addresses.", to).
-			With(quoted).Explain(artRejected)
-	case r.has("spamhaus", "blocked using", "blacklist", "blocklist"):
-		return check.Failf("The server refused the message because a blocklist lists the sending address.").
-			With(quoted).Explain(artBlocklisted, artRejected)
 	case r.Code == 554 || r.Code == 550:
 		return check.Failf("The server refused the test message (%d): a policy or spam filter rejected it.", r.Code).
 			With(quoted).Explain(artRejected, artDelivery, artSpamScore)

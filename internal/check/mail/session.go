@@ -175,7 +175,7 @@ func (s *session) run(ctx context.Context, ph phase) check.Result {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			if s.gen == gen {
-				s.quit(context.Background())
+				s.closeConn()
 			}
 		})
 	}
@@ -213,9 +213,11 @@ func (s *session) closeConn() {
 	s.client, s.conn = nil, nil
 }
 
-// quit ends the conversation politely, within quitTimeout.
+// quit ends the conversation politely, within quitTimeout. Right after
+// STARTTLS (TLS not yet negotiated) go-smtp would shake hands just to say
+// QUIT, so the connection is simply closed then.
 func (s *session) quit(ctx context.Context) {
-	if s.client != nil && s.conn != nil {
+	if s.client != nil && s.conn != nil && (s.set.security != "starttls" || s.encrypted) {
 		release := s.conn.bind(ctx, s.now().Add(quitTimeout))
 		_ = s.client.Quit()
 		release()

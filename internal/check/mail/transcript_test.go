@@ -166,6 +166,9 @@ func TestExplainSend(t *testing.T) {
 		{"RCPT", reply{Code: 451, Enhanced: "4.7.1", Text: "Greylisted, try again"}, check.Warn, "email-sending-limits", "deferred"},
 		{"MAIL", reply{Code: 421, Enhanced: "4.7.0", Text: "Too many messages, slow down"}, check.Warn, "email-sending-limits", "throttling"},
 		{"MAIL", reply{Code: 530, Enhanced: "5.7.0", Text: "Authentication required"}, check.Fail, "smtp-auth-failed", "login"},
+		{"RCPT", reply{Code: 553, Enhanced: "5.7.1", Text: "<news@x>: Sender address rejected: not owned by user me@x"}, check.Fail, "smtp-message-rejected", "send as"},
+		{"RCPT", reply{Code: 454, Enhanced: "4.7.1", Text: "<a@b>: Relay access denied"}, check.Fail, "smtp-message-rejected", "relay"},
+		{"MAIL", reply{Code: 530, Enhanced: "5.7.0", Text: "Must issue a STARTTLS command first"}, check.Fail, "smtp-tls-mismatch", "encrypted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stage+" "+tt.reply.String(), func(t *testing.T) {
