@@ -238,7 +238,7 @@ func TestCheckEndToEndFaults(t *testing.T) {
 		{demo.APIOpenAI, demo.APIFaultSlow, "pass warn pass pass pass skip", 0, "5s"},
 		{demo.APICopyCar, demo.APIFaultHang, "pass error skip skip skip skip", 1, ""},
 		{demo.APICopyCar, demo.APIFaultGarbage, "pass error skip skip skip skip", 1, ""},
-		{demo.APICopyCar, demo.APIFaultEndlessBody, "pass pass error pass pass skip", 1, ""},
+		{demo.APICopyCar, demo.APIFaultEndlessBody, "pass fail skip skip skip skip", 1, ""},
 		{demo.APIOpenAI, demo.APIFaultTLS, "pass pass pass pass pass skip", 0, ""},
 		{demo.APIOpenAI, demo.APIFaultUntrustedCert, "pass fail skip skip skip skip", 1, ""},
 		{demo.APICopyCar, demo.APIFaultExpiredCert, "pass fail skip skip skip skip", 1, ""},

@@ -22,6 +22,10 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 	}
 	res := check.Passf("The API answered in %s.", probe.FormatDuration(resp.Timings.Total)).Explain(artHealthCheck)
 	switch {
+	case resp.Truncated:
+		// An answer that does not end leaves a real client waiting forever.
+		res = check.Failf("A server answered, but its answer did not end (more than %d KiB): something between you and the API (a proxy or a misconfigured server) may be answering instead.", probe.MaxBody>>10).
+			Explain(artConnection, artHealthCheck)
 	case resp.StatusCode >= 500:
 		res = check.Warnf("The API is reachable, but it reports a problem (HTTP %d): the provider may be having an outage.", resp.StatusCode).
 			Explain(artOutage, artHealthCheck)
@@ -388,6 +392,8 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 			switch {
 			case err != nil && (resp == nil || !isBodyError(err)):
 				lines[i] = fmt.Sprintf("✗ %s: %s", shown, err.Error())
+			case resp.Truncated:
+				lines[i] = fmt.Sprintf("✗ %s: %s, but the answer did not end (more than %d KiB)", shown, resp.Status, probe.MaxBody>>10)
 			case resp.StatusCode >= 500:
 				lines[i] = fmt.Sprintf("✗ %s: %s in %s", shown, resp.Status, probe.FormatDuration(resp.Timings.Total))
 				if id := firstRequestID(resp.Header); id != "" {

@@ -176,6 +176,8 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 			Explain(artRateLimit)
 	case code >= 500:
 		res = check.Skipf("Not checked: the provider is failing (HTTP %d), see api.auth.", code).Explain(artOutage)
+	case resp.Truncated:
+		res = check.Skipf("Not checked: the answer to the key check did not end, so its limits cannot be trusted (see api.auth).").Explain(artConnection)
 	default:
 		limits := readLimits(resp.Header, now)
 		var low []string
