@@ -239,10 +239,54 @@ checklists:
 		{"duplicate list", "checklists: [{name: a}, {name: a}]", `"a" is defined twice`},
 		{"no label", "checklists: [{name: a, items: [{id: x}]}]", "has no label"},
 		{"unknown key", "checklists: [{name: a, itemz: []}]", "itemz"},
+		{"unquoted comma", "checklists: [{name: a, items: [{id: x, label: {en: The API, CRM and email}}]}]", `"CRM and email" is not a language code`},
 	}
 	for _, tt := range tests {
 		_, err := ParseChecklists([]byte(tt.yaml), "team/checklists.yaml")
 		require.ErrorContains(t, err, tt.want, tt.name)
 		require.ErrorContains(t, err, "team/checklists.yaml", tt.name)
+	}
+}
+
+// TestEveryTextInBothLanguages: the built-in policy and checklists speak
+// English and Spanish everywhere.
+func TestEveryTextInBothLanguages(t *testing.T) {
+	t.Parallel()
+	both := func(what string, tx Text, optional bool) {
+		if optional && len(tx) == 0 {
+			return
+		}
+		require.NotEmpty(t, tx["en"], "%s in English", what)
+		require.NotEmpty(t, tx["es"], "%s in Spanish", what)
+	}
+	for _, l := range loadChecklists(t).Lists {
+		both(l.Name+" title", l.Title, false)
+		both(l.Name+" description", l.Description, false)
+		for _, it := range l.Items {
+			both(l.Name+"/"+it.ID, it.Label, false)
+			both(l.Name+"/"+it.ID+" hint", it.Hint, true)
+		}
+	}
+	p := loadPolicy(t)
+	for _, tr := range p.Tiers {
+		both(tr.ID, tr.Name, false)
+		both(tr.ID+" scope", tr.Scope, false)
+		both(tr.ID+" criteria", tr.EscalationCriteria, false)
+	}
+	for _, s := range p.Severities {
+		both(s.ID, s.Label, false)
+	}
+	for _, l := range p.SupportLevels {
+		both("level name", l.Name, false)
+		both("level responsibilities", l.Responsibilities, false)
+	}
+	for id, ch := range p.Channels {
+		both("channel "+id, ch, false)
+	}
+	for _, c := range p.Triggers {
+		both(c.Class, c.Label, false)
+		for _, it := range c.Items {
+			both(it.ID, it.Label, false)
+		}
 	}
 }

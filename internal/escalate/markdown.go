@@ -46,7 +46,7 @@ func (r *Report) Markdown() string {
 	}
 	row(msg(lang, "rep.notify"), strings.Join(chans, ", "))
 	trigger := a.TriggerLabel
-	if items := r.triggerItemLabels(); len(items) > 0 {
+	if items := r.TriggerLabels(); len(items) > 0 {
 		trigger += ": " + strings.Join(items, ", ")
 	}
 	row(msg(lang, "rep.trigger"), trigger)
@@ -164,8 +164,9 @@ func (r *Report) Markdown() string {
 	return r.scrubText(b.String())
 }
 
-// triggerItemLabels are the labels of the trigger items that apply.
-func (r *Report) triggerItemLabels() []string {
+// TriggerLabels are the labels of the escalation triggers that apply
+// ("API failures affecting business"), in the report's language.
+func (r *Report) TriggerLabels() []string {
 	var out []string
 	for _, id := range r.Assessment.TriggerItems {
 		if id != "general_question" && r.policy != nil {
@@ -290,8 +291,11 @@ func writeChecklistItems(b *strings.Builder, f Filled, lang string) {
 	}
 	done, total := f.Counts()
 	status := msg(lang, "cl.incomplete", done, total)
-	if f.Complete() {
-		status = msg(lang, "cl.complete", done, total)
+	switch {
+	case f.Complete() && done == total:
+		status = msg(lang, "cl.complete", total)
+	case f.Complete():
+		status = msg(lang, "cl.optional", done, total)
 	}
 	fmt.Fprintf(b, "\n%s\n", status)
 }

@@ -41,6 +41,26 @@ func (t Text) In(lang string) string {
 	return ""
 }
 
+// UnmarshalYAML reads a mapping of language codes to texts. Anything else
+// is an error: in a flow mapping ({en: a, b, es: c}) an unquoted comma
+// silently splits a text, and this catches it.
+func (t *Text) UnmarshalYAML(n *yaml.Node) error {
+	var m map[string]string
+	if err := n.Decode(&m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		if len(k) != 2 || strings.ToLower(k) != k {
+			return fmt.Errorf("line %d: %q is not a language code (en, es); quote texts that hold a comma", n.Line, k)
+		}
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("line %d: the %s text is empty", n.Line, k)
+		}
+	}
+	*t = m
+	return nil
+}
+
 // Duration is a time.Duration written as "15m" or "4h" in YAML and JSON.
 type Duration time.Duration
 

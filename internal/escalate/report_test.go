@@ -128,7 +128,7 @@ func TestReportSections(t *testing.T) {
 		"`api-invalid-key` The API rejects the key (401 Invalid API Key) (high)",
 		"- **Expected:** The email copy is generated.",
 		"- [x] Include relevant logs and screenshots",
-		"Complete: 7 of 7 done.",
+		"Complete: all 7 done.",
 		"redis_url: redis://:•••@cache.internal:6379/0",
 	} {
 		require.Contains(t, md, want)

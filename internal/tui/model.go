@@ -14,7 +14,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"pitstop/internal/tui/article"
+	"pitstop/internal/tui/checklist"
 	"pitstop/internal/tui/common"
+	"pitstop/internal/tui/escalate"
 	"pitstop/internal/tui/home"
 	tuimonitor "pitstop/internal/tui/monitor"
 	"pitstop/internal/tui/outcome"
@@ -22,7 +24,6 @@ import (
 	"pitstop/internal/tui/run"
 	"pitstop/internal/tui/search"
 	"pitstop/internal/tui/settings"
-	"pitstop/internal/tui/soon"
 	"pitstop/internal/tui/symptoms"
 )
 
@@ -76,11 +77,10 @@ func (m *Model) open(msg common.NavigateMsg) common.Screen {
 		return search.New(c)
 	case common.ScreenMonitor:
 		return tuimonitor.New(c)
-	case common.ScreenChecklist, common.ScreenEscalate:
-		// The seam for the screens built in their own packages
-		// (internal/tui/checklist, escalate): replace this case
-		// with one `case common.ScreenX: return x.New(c)` each.
-		return soon.New(c, msg.To)
+	case common.ScreenChecklist:
+		return checklist.New(c)
+	case common.ScreenEscalate:
+		return escalate.New(c)
 	}
 	return home.New(c)
 }

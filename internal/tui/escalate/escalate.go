@@ -1,0 +1,498 @@
+// Package escalate is the wizard's escalation step: four questions (business
+// impact, data loss, everyone affected, security), then the severity, the
+// support tier, the response and resolution targets and the escalation
+// checklist, and the report, saved with mode 0600 or copied through the
+// terminal (OSC 52). When no check ran in this session, it runs every
+// configured one first, so the report carries fresh evidence.
+package escalate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+
+	"pitstop/internal/check"
+	"pitstop/internal/escalate"
+	"pitstop/internal/kb"
+	"pitstop/internal/tui/common"
+)
+
+// phase is where the step is.
+type phase int
+
+const (
+	phaseAsk      phase = iota // the questions
+	phaseChecking              // running the checks first
+	phaseBuilding              // building the report
+	phaseResult                // verdict, checklist and actions
+)
+
+func (p phase) String() string { return [...]string{"ask", "checking", "building", "result"}[p] }
+
+// checksMsg brings the results of the checks run for the report.
+type checksMsg struct {
+	from    *Model
+	results []check.Result
+}
+
+// reportMsg brings the built report and its Markdown.
+type reportMsg struct {
+	from     *Model
+	report   *escalate.Report
+	markdown string
+	err      error
+}
+
+// savedMsg says where the report was saved, or why it was not.
+type savedMsg struct {
+	path string
+	err  error
+}
+
+// KeyMap holds the keys of the result view.
+type KeyMap struct {
+	Save, Copy, Edit key.Binding
+}
+
+// DefaultKeyMap returns the keys with help in the interface language.
+func DefaultKeyMap(c *common.Common) KeyMap {
+	return KeyMap{
+		Save: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", c.T("key.save"))),
+		Copy: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", c.T("key.copy"))),
+		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", c.T("key.edit"))),
+	}
+}
+
+// Model is the escalation step.
+type Model struct {
+	com  *common.Common
+	keys KeyMap
+
+	phase   phase
+	form    *huh.Form
+	answers escalate.Answers
+	// expected and actual are typed in the form.
+	expected, actual string
+
+	report   *escalate.Report
+	markdown string
+	saved    string
+	err      error
+	checking int // how many checks are running
+
+	offset        int // first line of the result view shown
+	width, height int
+	// dir is where reports are saved ("" is the working directory).
+	dir string
+}
+
+// New returns the step on its questions.
+func New(com *common.Common) *Model {
+	m := &Model{com: com, keys: DefaultKeyMap(com), answers: escalate.Answers{Impact: escalate.ImpactMedium}}
+	m.buildForm()
+	return m
+}
+
+// buildForm makes the questions, prefilled with the current answers.
+func (m *Model) buildForm() {
+	c := m.com
+	yesNo := func(title, desc string, v *bool) *huh.Confirm {
+		return huh.NewConfirm().Title(title).Description(desc).
+			Affirmative(c.T("esc.yes")).Negative(c.T("esc.no")).Value(v)
+	}
+	m.form = huh.NewForm(
+		huh.NewGroup(
+			huh.NewSelect[string]().Title(c.T("esc.q.impact")).
+				Options(
+					huh.NewOption(c.T("esc.impact.low"), escalate.ImpactLow),
+					huh.NewOption(c.T("esc.impact.medium"), escalate.ImpactMedium),
+					huh.NewOption(c.T("esc.impact.high"), escalate.ImpactHigh),
+				).Value(&m.answers.Impact),
+			yesNo(c.T("esc.q.dataloss"), c.T("esc.q.dataloss.desc"), &m.answers.DataLoss),
+			yesNo(c.T("esc.q.allusers"), c.T("esc.q.allusers.desc"), &m.answers.AllAffected),
+			yesNo(c.T("esc.q.security"), c.T("esc.q.security.desc"), &m.answers.Security),
+		),
+		huh.NewGroup(
+			huh.NewInput().Title(c.T("esc.q.expected")).Placeholder(c.T("esc.q.placeholder")).Value(&m.expected),
+			huh.NewInput().Title(c.T("esc.q.actual")).Placeholder(c.T("esc.q.placeholder")).Value(&m.actual),
+		),
+	).WithShowHelp(false).WithTheme(c.HuhTheme()).WithKeyMap(huh.NewDefaultKeyMap())
+	m.resizeForm()
+}
+
+// Init focuses the first question.
+func (m *Model) Init() tea.Cmd { return m.form.Init() }
+
+// SetSize sets the drawing area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.resizeForm()
+	m.offset = min(m.offset, m.maxOffset())
+}
+
+func (m *Model) resizeForm() {
+	if m.width == 0 || m.form == nil {
+		return
+	}
+	m.form = m.form.WithWidth(max(30, min(m.width-2, 100))).WithHeight(max(6, m.height-3))
+}
+
+// Title names the step.
+func (m *Model) Title() string { return m.com.T("esc.title") }
+
+// Step is 0: escalating comes after the guided flow.
+func (m *Model) Step() int { return 0 }
+
+// Capturing is true while a text question has the focus.
+func (m *Model) Capturing() bool {
+	if m.phase != phaseAsk {
+		return false
+	}
+	_, ok := m.form.GetFocusedField().(*huh.Input)
+	return ok
+}
+
+// SaveDir sets where reports are saved (the working directory by default).
+func (m *Model) SaveDir(dir string) { m.dir = dir }
+
+// Phase returns where the step is (for tests).
+func (m *Model) Phase() string { return m.phase.String() }
+
+// Report returns the report built, or nil (for tests).
+func (m *Model) Report() *escalate.Report { return m.report }
+
+// ShortHelp lists the help bar keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.com.Keys
+	if m.phase == phaseResult {
+		return []key.Binding{m.keys.Save, m.keys.Copy, m.keys.Edit, k.Down, k.Back}
+	}
+	return []key.Binding{k.Continue, k.NextField, k.PrevField, k.Back}
+}
+
+// FullHelp lists every key.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.com.Keys
+	return [][]key.Binding{
+		{k.Continue, k.NextField, k.PrevField},
+		{m.keys.Save, m.keys.Copy, m.keys.Edit},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Back},
+	}
+}
+
+// Update asks, then runs checks and builds the report in commands, then
+// handles save, copy and scrolling.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case common.ThemeChangedMsg:
+		m.form = m.form.WithTheme(m.com.HuhTheme())
+		return m, nil
+	case checksMsg:
+		if msg.from != m {
+			return m, nil
+		}
+		s := m.com.Session
+		s.Results, s.Runs = msg.results, s.Runs+1
+		m.phase = phaseBuilding
+		return m, m.buildReport()
+	case reportMsg:
+		if msg.from != m {
+			return m, nil
+		}
+		m.phase, m.offset = phaseResult, 0
+		m.report, m.markdown, m.err = msg.report, msg.markdown, msg.err
+		if msg.err != nil {
+			return m, common.Status(m.com.T("esc.err", msg.err.Error()), true)
+		}
+		return m, nil
+	case savedMsg:
+		if msg.err != nil {
+			return m, common.Status(m.com.T("esc.save.err", msg.err.Error()), true)
+		}
+		m.saved = msg.path
+		return m, common.Status(m.com.T("esc.saved", msg.path), false)
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.com.Keys.Back) {
+			return m, common.Back
+		}
+		if m.phase == phaseResult {
+			return m, m.resultKey(msg)
+		}
+	}
+	if m.phase != phaseAsk {
+		return m, nil
+	}
+	fm, cmd := m.form.Update(msg)
+	if f, ok := fm.(*huh.Form); ok {
+		m.form = f
+	}
+	if m.form.State == huh.StateCompleted {
+		return m, tea.Batch(cmd, m.answered())
+	}
+	return m, cmd
+}
+
+// answered starts what follows the questions: the checks when none ran
+// in this session, then the report.
+func (m *Model) answered() tea.Cmd {
+	s := m.com.Session
+	if len(s.Results) > 0 {
+		m.phase = phaseBuilding
+		return m.buildReport()
+	}
+	p := s.Profile
+	if p == nil {
+		p = common.CloneProfile(m.com.Profile)
+		s.Profile = p
+	}
+	checks := m.com.Checks(p, p.ConfiguredCategories())
+	if len(checks) == 0 {
+		m.phase = phaseBuilding
+		return m.buildReport()
+	}
+	m.phase, m.checking = phaseChecking, len(checks)
+	runner := &check.Runner{Timeout: m.com.Timeout, Scrub: m.com.Scrubber.Scrub, Now: m.com.Now}
+	ctx, from := m.com.Ctx, m
+	return func() tea.Msg { return checksMsg{from: from, results: runner.Run(ctx, checks)} }
+}
+
+// buildReport assembles the report in a command: environment, matching
+// and rendering stay out of Update.
+func (m *Model) buildReport() tea.Cmd {
+	c, s := m.com, m.com.Session
+	profile := s.Profile
+	if profile == nil {
+		profile = c.Profile
+	}
+	in := escalate.ReportInput{
+		Policy:       c.Policy,
+		Checklists:   c.Checklists,
+		Lang:         c.Lang,
+		Now:          c.Now(),
+		Profile:      profile,
+		ConfigPath:   c.Config.Path,
+		Results:      s.Results,
+		ArticlesRead: s.Read,
+		Answers:      m.answers,
+		ErrorText:    s.Pasted,
+		Symptoms:     s.Symptoms,
+		Expected:     m.expected,
+		Actual:       m.actual,
+		Scrub:        c.Scrub,
+	}
+	if c.KB != nil {
+		in.Articles = c.KB
+	}
+	base, pasted, symptoms, version, lang, from := c.KB, s.Pasted, s.Symptoms, c.Version, c.Lang, m
+	return func() tea.Msg {
+		in.Env = escalate.CollectEnvironment(os.Getenv, version, lang)
+		in.Matched = topMatch(base, pasted, symptoms)
+		if in.Policy == nil {
+			return reportMsg{from: from, err: fmt.Errorf("no escalation policy is loaded")}
+		}
+		rep, err := escalate.BuildReport(in)
+		if err != nil {
+			return reportMsg{from: from, err: err}
+		}
+		return reportMsg{from: from, report: rep, markdown: rep.Markdown()}
+	}
+}
+
+// topMatch returns the article the pasted error or the picked symptoms
+// point to clearly (a pattern or a symptom, not a few shared words).
+func topMatch(base *kb.Base, text string, symptoms []string) []*kb.Article {
+	if base == nil || strings.TrimSpace(text) == "" && len(symptoms) == 0 {
+		return nil
+	}
+	const clear = 30 // one pattern hit; a picked symptom weighs more
+	matches := base.Match(kb.Evidence{Text: text, Symptoms: symptoms})
+	if len(matches) == 0 || matches[0].Score < clear {
+		return nil
+	}
+	return []*kb.Article{matches[0].Article}
+}
+
+// resultKey handles the keys of the result view.
+func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.com.Keys
+	page := max(1, m.height-2)
+	switch {
+	case key.Matches(msg, m.keys.Save):
+		if m.report == nil {
+			return nil
+		}
+		return m.save()
+	case key.Matches(msg, m.keys.Copy):
+		if m.report == nil {
+			return nil
+		}
+		return tea.Batch(tea.SetClipboard(m.markdown), common.Status(m.com.T("esc.copied"), false))
+	case key.Matches(msg, m.keys.Edit):
+		m.phase = phaseAsk
+		m.buildForm()
+		return m.form.Init()
+	case key.Matches(msg, k.Up):
+		m.offset = max(0, m.offset-1)
+	case key.Matches(msg, k.Down):
+		m.offset = min(m.maxOffset(), m.offset+1)
+	case key.Matches(msg, k.PageUp):
+		m.offset = max(0, m.offset-page)
+	case key.Matches(msg, k.PageDown):
+		m.offset = min(m.maxOffset(), m.offset+page)
+	case key.Matches(msg, k.Top):
+		m.offset = 0
+	case key.Matches(msg, k.Bottom):
+		m.offset = m.maxOffset()
+	}
+	return nil
+}
+
+// save writes the report next to where Pitstop runs, atomically, mode 0600.
+func (m *Model) save() tea.Cmd {
+	name := "pitstop-report-" + m.com.Now().Format("20060102-150405") + ".md"
+	dir, data := m.dir, []byte(m.markdown)
+	return func() tea.Msg {
+		path := filepath.Join(dir, name)
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		if err := escalate.WriteFile(path, data); err != nil {
+			return savedMsg{err: err}
+		}
+		return savedMsg{path: path}
+	}
+}
+
+// View draws the questions, the progress, or the verdict.
+func (m *Model) View() string {
+	c, st := m.com, m.com.Styles
+	switch m.phase {
+	case phaseAsk:
+		intro := " " + st.Title.Render(c.T("esc.title")) + "\n" +
+			" " + st.Muted.Render(common.Truncate(c.T("esc.intro"), m.width-2)) + "\n\n"
+		return intro + common.Indent(m.form.View(), 1)
+	case phaseChecking:
+		return " " + st.Running.Render("…") + " " + st.Paragraph.Render(common.Wrap(c.T("esc.running", m.checking), m.width-4)) + "\n"
+	case phaseBuilding:
+		return " " + st.Running.Render("…") + " " + st.Paragraph.Render(c.T("esc.building")) + "\n"
+	}
+	if m.report == nil {
+		return " " + st.ErrorText.Render(common.Wrap(c.T("esc.err", fmt.Sprint(m.err)), m.width-2)) + "\n"
+	}
+	lines := m.resultLines()
+	end := min(len(lines), m.offset+m.height)
+	shown := lines[min(m.offset, end):end]
+	bar := c.Scrollbar(m.offset, m.height, len(lines))
+	out := make([]string, len(shown))
+	for i, l := range shown {
+		out[i] = common.Truncate(l, m.width-2)
+		if len(lines) > m.height {
+			pad := max(0, m.width-1-lipgloss.Width(out[i]))
+			out[i] += strings.Repeat(" ", pad) + bar[i]
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// maxOffset is how far the result view scrolls.
+func (m *Model) maxOffset() int {
+	if m.phase != phaseResult || m.report == nil {
+		return 0
+	}
+	return max(0, len(m.resultLines())-m.height)
+}
+
+// resultLines lays out the verdict, the reasons, the checklist and the
+// actions, one entry per screen line.
+func (m *Model) resultLines() []string {
+	c, st := m.com, m.com.Styles
+	a := m.report.Assessment
+	w := max(20, m.width-4)
+	var lines []string
+	add := func(s ...string) { lines = append(lines, s...) }
+	wrapped := func(indent int, style func(...string) string, text string) {
+		for _, l := range strings.Split(common.Wrap(text, w-indent+1), "\n") {
+			add(strings.Repeat(" ", indent) + style(l))
+		}
+	}
+	sev := st.Severity(a.Severity)
+	add(" "+st.Title.Render(common.Truncate(c.T("esc.heading", a.SeverityLabel, a.TierName), w)), "")
+
+	labels := []string{c.T("esc.severity"), c.T("esc.tier"), c.T("esc.level"), c.T("esc.response"), c.T("esc.resolution"), c.T("esc.channels"), c.T("esc.trigger")}
+	lw := 0
+	for _, l := range labels {
+		lw = max(lw, len([]rune(l)))
+	}
+	row := func(label, value string) {
+		pad := strings.Repeat(" ", lw-len([]rune(label)))
+		first := true
+		for _, l := range strings.Split(common.Wrap(value, max(10, w-lw-2)), "\n") {
+			if first {
+				add(" " + st.Subtitle.Render(label) + pad + "  " + st.Paragraph.Render(l))
+				first = false
+				continue
+			}
+			add(" " + strings.Repeat(" ", lw+2) + st.Paragraph.Render(l))
+		}
+	}
+	row(labels[0], sev.Render(a.SeverityLabel))
+	row(labels[1], a.TierName)
+	if a.SupportLevelName != "" {
+		row(labels[2], a.SupportLevelName)
+	}
+	resp := c.T("esc.within", escalate.FormatDuration(time.Duration(a.Response)))
+	if len(a.ChannelResponse) > 0 {
+		var cs []string
+		for _, ct := range a.ChannelResponse {
+			cs = append(cs, ct.Label+" "+escalate.FormatDuration(time.Duration(ct.Response)))
+		}
+		resp += " (" + strings.Join(cs, " · ") + ")"
+	}
+	row(labels[3], resp)
+	row(labels[4], c.T("esc.within", escalate.FormatDuration(time.Duration(a.Resolution))))
+	var chans []string
+	for _, id := range a.Channels {
+		chans = append(chans, c.Policy.ChannelName(id, c.Lang))
+	}
+	row(labels[5], strings.Join(chans, ", "))
+	trigger := a.TriggerLabel
+	if items := m.report.TriggerLabels(); len(items) > 0 {
+		trigger += ": " + strings.Join(items, ", ")
+	}
+	row(labels[6], trigger)
+	add("")
+
+	add(" " + st.Subtitle.Render(c.T("esc.why")))
+	wrapped(3, st.Paragraph.Render, a.Justification)
+	add("")
+
+	if cl := m.report.Checklist; cl != nil {
+		done, total := cl.Counts()
+		add(" " + st.Subtitle.Render(c.T("esc.ticket", done, total)))
+		for _, it := range cl.Items {
+			box := st.Unchecked.Render("[ ]")
+			label := st.Item.Render(it.Label)
+			if it.State == escalate.Done || it.State == escalate.NotApplicable {
+				box = st.Checked.Render("[x]")
+			}
+			line := "   " + box + " " + label
+			if it.Note != "" {
+				line += st.Muted.Render(" — " + it.Note)
+			}
+			add(line)
+		}
+		add("")
+	}
+	if m.saved != "" {
+		add(" " + st.Pass.Render(c.T("esc.savedat", m.saved)))
+	}
+	wrapped(1, st.Accent.Render, c.T("esc.actions"))
+	return lines
+}
