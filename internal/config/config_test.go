@@ -416,15 +416,3 @@ func TestErrorFormatting(t *testing.T) {
 	require.Equal(t, "a.yaml: bad", (&Error{File: "a.yaml", Msg: "bad"}).Error())
 	require.Equal(t, "bad", (&Error{Msg: "bad"}).Error())
 }
-
-func FuzzParse(f *testing.F) {
-	f.Add([]byte("profiles:\n  prod:\n    api: {provider: openai}\n"))
-	f.Add([]byte("profiles:\n  p:\n    smtp: {host: x, port: 1}\n"))
-	f.Add([]byte("{{{"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := Parse("fuzz.yaml", data)
-		if err == nil && cfg == nil {
-			t.Fatal("nil config without error")
-		}
-	})
-}

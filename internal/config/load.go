@@ -261,6 +261,7 @@ func yamlError(file string, err error) error {
 		for _, m := range te.Errors {
 			errs = append(errs, lineMessage(file, m))
 		}
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 		return errs
 	}
 	var ce *Error

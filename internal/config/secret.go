@@ -112,6 +112,9 @@ func NewScrubber(secrets ...Secret) *Scrubber {
 		add(url.QueryEscape(v), m)
 		add(url.PathEscape(v), m)
 		add(base64.StdEncoding.EncodeToString([]byte(v)), m)
+		for _, core := range base64Cores(v) {
+			add(core, m)
+		}
 		if enc, err := json.Marshal(v); err == nil {
 			add(strings.Trim(string(enc), `"`), m)
 		}
@@ -124,6 +127,24 @@ func NewScrubber(secrets ...Secret) *Scrubber {
 	}
 	sc.repl = strings.NewReplacer(sc.pairs...)
 	return sc
+}
+
+// base64Cores returns, for each of the three alignments a secret can have
+// inside a longer base64 text (an echoed "AUTH PLAIN" blob or Basic
+// authorization holds "user\x00password" or "user:password"), the base64
+// characters that depend on the secret alone. Short cores are left out: they
+// would match ordinary text.
+func base64Cores(v string) []string {
+	var out []string
+	for k := range 3 {
+		enc := base64.StdEncoding.EncodeToString(append(make([]byte, k), v...))
+		start := (8*k + 5) / 6      // first character made of the secret's bits only
+		end := 8 * (k + len(v)) / 6 // characters after it hold padding bits
+		if end-start >= 12 {
+			out = append(out, enc[start:end])
+		}
+	}
+	return out
 }
 
 // Scrub returns text with every secret value replaced by its masked form.

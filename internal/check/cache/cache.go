@@ -96,6 +96,14 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	if dl, ok := ctx.Deadline(); ok {
 		opt.DialTimeout = max(time.Until(dl), time.Millisecond)
 	}
+	dial := redis.NewDialer(opt)
+	opt.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &boundedConn{Conn: c, left: maxReplyBytes}, nil
+	}
 	client := redis.NewClient(opt)
 	defer client.Close()
 
@@ -197,6 +205,8 @@ func connectProblem(err error, addr string, useTLS bool) check.Result {
 		return check.Failf("Nothing is listening at %s: Redis is down, or the host or port in cache.redis_url is wrong.", addr)
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		return check.Failf("The host name in cache.redis_url (%s) does not exist.", dnsErr.Name)
+	case errors.Is(err, errTooMuch):
+		return check.Errorf("Could not test: whatever answers at %s sent more than %d KiB without finishing a reply, which Redis never does for PING or INFO. Check the host and port in cache.redis_url.", addr, maxReplyBytes>>10)
 	case errors.As(err, &dnsErr):
 		return check.Errorf("Could not test: the name server did not answer the lookup of %s.", dnsErr.Name)
 	case errors.As(err, &unknownCA) || errors.As(err, &hostErr) || errors.As(err, &verify):
@@ -313,4 +323,30 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// maxReplyBytes bounds what the check reads from the server in all: PING
+// and INFO answers are a few KiB, and a server that sends without end (or
+// claims a reply of gigabytes) must not fill the memory.
+const maxReplyBytes = 1 << 20
+
+// errTooMuch is what a read past maxReplyBytes returns.
+var errTooMuch = errors.New("the server sent more than Pitstop reads from Redis")
+
+// boundedConn fails reads once left bytes have been read.
+type boundedConn struct {
+	net.Conn
+	left int64
+}
+
+func (c *boundedConn) Read(b []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errTooMuch
+	}
+	if int64(len(b)) > c.left {
+		b = b[:c.left]
+	}
+	n, err := c.Conn.Read(b)
+	c.left -= int64(n)
+	return n, err
 }

@@ -27,10 +27,10 @@ type deadlineConn struct {
 // maxServerBytes bounds what a whole conversation reads from the server: a
 // real one sends a few KiB, and one that sends without end (a greeting of
 // endless continuation lines) must not fill the memory.
-const maxServerBytes = 1 << 20
+const maxServerBytes = 256 << 10
 
 // errTooMuch is what a read past maxServerBytes returns.
-var errTooMuch = errors.New("the server sent more than 1 MiB, far more than any SMTP conversation needs")
+var errTooMuch = errors.New("the server sent more than 256 KiB, far more than any SMTP conversation needs")
 
 // Read implements net.Conn within maxServerBytes.
 func (c *deadlineConn) Read(b []byte) (int, error) {

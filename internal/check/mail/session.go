@@ -392,6 +392,10 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 			Explain(artTLSMismatch)
 		s.results[phaseTLS] = &tlsRes
 		return tail(check.Warnf("Reached %s, but it speaks TLS from the first byte while smtp.security is %s; see the TLS check.", where, s.set.security).Explain(artTLSMismatch))
+	case errors.Is(err, errTooMuch):
+		s.dead = true
+		return tail(check.Failf("%s sent more than %d KiB without finishing its reply, so Pitstop stopped reading: it does not behave like a mail server. Check smtp.host and smtp.port.", where, maxServerBytes>>10).
+			Explain(artConnection))
 	case !hasGreet && s.tr.pending() != "":
 		s.dead = true
 		return tail(notSMTP(where, s.tr.pending()))

@@ -1,0 +1,287 @@
+// Package quality holds the tests that cut across the product: every check
+// family against hostile servers, one secret canary through every output,
+// and every screen at every size.
+package quality
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/check"
+	"pitstop/internal/check/api"
+	"pitstop/internal/check/cache"
+	"pitstop/internal/check/crm"
+	"pitstop/internal/check/domain"
+	"pitstop/internal/check/mail"
+	"pitstop/internal/config"
+	"pitstop/internal/demo"
+)
+
+// hostileTimeout is each check's timeout against a hostile server.
+const hostileTimeout = 1500 * time.Millisecond
+
+// slack is how far past its timeout a check may return (the issue's bound).
+const slack = 500 * time.Millisecond
+
+// family is one network check family, pointed at a hostile server.
+type family struct {
+	name      string
+	dialect   demo.Dialect
+	checks    func(*config.Profile) []check.Check
+	configure func(p *config.Profile, srv *demo.HostileServer, caFile string)
+	// network are the checks that talk to the server.
+	network []string
+	// tls says whether the family's client meets WrongHostCert's
+	// certificate (and so must name it).
+	tls bool
+	// beforeTLS are checks done before the certificate is seen (the SMTP
+	// greeting precedes STARTTLS): they may pass against WrongHostCert.
+	beforeTLS []string
+}
+
+var families = []family{
+	{
+		name: "api", dialect: demo.DialectHTTP, checks: api.Checks, tls: true,
+		configure: func(p *config.Profile, srv *demo.HostileServer, caFile string) {
+			p.API = config.APIConfig{Provider: "openai", BaseURL: srv.URL + "/v1", Key: config.NewSecret("sk-hostile-0123456789abcdef0123", "file"),
+				Endpoints: []string{srv.URL + "/v1"}, CAFile: caFile}
+		},
+		network: []string{"api.reachability", "api.auth", "api.ratelimit", "api.clock", "api.endpoints"},
+	},
+	{
+		name: "crm", dialect: demo.DialectHTTP, checks: crm.Checks, tls: true,
+		configure: func(p *config.Profile, srv *demo.HostileServer, _ string) {
+			p.CRM = config.CRMConfig{Provider: "hubspot", BaseURL: srv.URL, Token: config.NewSecret("pat-na1-hostile-0123456789", "file"),
+				Object: "contacts", FieldMapping: map[string]string{"email": "email"}}
+		},
+		network: []string{"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping"},
+	},
+	{
+		name: "smtp", dialect: demo.DialectSMTP, checks: mail.Checks, tls: true,
+		configure: func(p *config.Profile, srv *demo.HostileServer, caFile string) {
+			p.SMTP = config.SMTPConfig{Host: srv.Host, Port: srv.Port, Security: "starttls", Username: "mailer@pitstop-hostile.test",
+				Password: config.NewSecret("hostile-smtp-password-0123", "file"), From: "news@pitstop-hostile.test",
+				TestRecipient: "inbox@pitstop-hostile.test", CAFile: caFile}
+		},
+		network:   []string{"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send"},
+		beforeTLS: []string{"smtp.connect"},
+	},
+	{
+		name: "domain", dialect: demo.DialectDNS, checks: domain.Checks,
+		configure: func(p *config.Profile, srv *demo.HostileServer, _ string) {
+			p.Domain = config.DomainConfig{Name: "pitstop-hostile.test", DKIMSelectors: []string{"s1"}, DNSServer: srv.Addr,
+				DNSBL: []string{"bl.pitstop-hostile.test"}}
+		},
+		network: []string{"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl"},
+	},
+	{
+		name: "cache", dialect: demo.DialectRESP, checks: cache.Checks, tls: true,
+		configure: func(p *config.Profile, srv *demo.HostileServer, _ string) {
+			scheme := "redis"
+			if srv.Hostility == demo.WrongHostCert {
+				scheme = "rediss"
+			}
+			p.Cache.RedisURL = scheme + "://:hostile-redis-password@" + srv.Addr + "/0"
+		},
+		network: []string{"cache.redis"},
+	},
+}
+
+// timedRun is one check's own return time, measured around its Run (the
+// runner gives up on a check at its timeout; this sees whether the check
+// itself honours its context).
+type timedRun struct {
+	mu    sync.Mutex
+	took  map[string]time.Duration
+	start map[string]time.Time
+	wg    sync.WaitGroup
+}
+
+func (tr *timedRun) wrap(checks []check.Check) []check.Check {
+	tr.took, tr.start = map[string]time.Duration{}, map[string]time.Time{}
+	out := slices.Clone(checks)
+	for i := range out {
+		c := out[i]
+		run := c.Run
+		out[i].Run = func(ctx context.Context) check.Result {
+			tr.wg.Add(1)
+			defer tr.wg.Done()
+			t0 := time.Now()
+			tr.mu.Lock()
+			tr.start[c.ID] = t0
+			tr.mu.Unlock()
+			defer func() {
+				tr.mu.Lock()
+				tr.took[c.ID] = time.Since(t0)
+				tr.mu.Unlock()
+			}()
+			return run(ctx)
+		}
+	}
+	return out
+}
+
+// wait gives checks still running at most slack more, then reports the
+// ones that have not returned.
+func (tr *timedRun) wait() (stuck []string) {
+	done := make(chan struct{})
+	go func() { tr.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(slack):
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for id := range tr.start {
+		if _, ok := tr.took[id]; !ok {
+			stuck = append(stuck, id)
+		}
+	}
+	return stuck
+}
+
+// runHostile runs a family's checks against srv the way `pitstop check`
+// does (the runner, its timeout, its scrubber).
+func runHostile(t *testing.T, fam family, srv *demo.HostileServer) ([]check.Result, *timedRun) {
+	t.Helper()
+	caFile := ""
+	if srv.CA != nil {
+		var err error
+		caFile, err = srv.CA.WriteFile(t.TempDir(), "hostile-ca.pem")
+		require.NoError(t, err)
+	}
+	p := &config.Profile{Name: "hostile"}
+	fam.configure(p, srv, caFile)
+	sc := config.NewScrubber(p.Secrets()...)
+	tr := &timedRun{}
+	r := &check.Runner{Timeout: hostileTimeout, Scrub: sc.Scrub}
+	results := r.Run(context.Background(), tr.wrap(fam.checks(p)))
+	return results, tr
+}
+
+// TestHostileServers runs every network check family against every hostile
+// server: each check returns within its timeout plus half a second, with
+// Error or Fail and a reason (or a skip that names the step that failed
+// first), and nothing panics.
+func TestHostileServers(t *testing.T) {
+	t.Parallel()
+	for _, fam := range families {
+		for _, h := range demo.Hostilities {
+			if !fam.dialect.Applies(h) {
+				continue
+			}
+			t.Run(fam.name+"/"+h.String(), func(t *testing.T) {
+				t.Parallel()
+				srv, err := demo.StartHostile(fam.dialect, h)
+				require.NoError(t, err)
+				defer srv.Close()
+
+				results, tr := runHostile(t, fam, srv)
+				stuck := tr.wait()
+				require.Empty(t, stuck, "checks that ignored their context and never returned")
+				byID := map[string]check.Result{}
+				for _, res := range results {
+					byID[res.ID] = res
+					require.NotContains(t, res.Summary, "internal error", "%s panicked: %s", res.ID, strings.Join(res.Details, "\n"))
+				}
+				for _, id := range fam.network {
+					res, ok := byID[id]
+					require.True(t, ok, "%s did not run", id)
+					took := tr.took[id]
+					require.LessOrEqual(t, took, hostileTimeout+slack, "%s took %s", id, took)
+					require.NotEmpty(t, strings.TrimSpace(res.Summary), "%s gave no reason", id)
+					switch {
+					case res.Status == check.Error, res.Status == check.Fail:
+					case h == demo.WrongHostCert && slices.Contains(fam.beforeTLS, id):
+					case res.Status == check.Skip:
+						require.True(t, slices.ContainsFunc(res.Details, func(d string) bool { return strings.HasPrefix(d, "requires ") }) ||
+							strings.Contains(res.Summary, "earlier step") || strings.Contains(res.Summary, "did not succeed"),
+							"%s skipped without naming the step that failed first: %s", id, res.Summary)
+					default:
+						require.Failf(t, "a hostile server passed", "%s ended %s: %s\n%s", id, res.Status, res.Summary, strings.Join(res.Details, "\n"))
+					}
+				}
+				if h == demo.WrongHostCert && fam.tls {
+					all := strings.ToLower(everything(results))
+					require.Contains(t, all, "certificate", "the reason names the certificate")
+				}
+			})
+		}
+	}
+}
+
+// TestHostileMemoryBounded runs each family against the servers that send
+// without end (an endless body, a header of megabytes) and samples the heap
+// while the checks run: it must stay within a few MiB of where it started.
+// It runs alone (not in parallel) so the numbers are this test's own.
+func TestHostileMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("samples the heap for several seconds")
+	}
+	const limit = 8 << 20
+	for _, fam := range families {
+		for _, h := range []demo.Hostility{demo.EndlessBody, demo.HugeHeader} {
+			if !fam.dialect.Applies(h) {
+				continue
+			}
+			t.Run(fam.name+"/"+h.String(), func(t *testing.T) {
+				srv, err := demo.StartHostile(fam.dialect, h)
+				require.NoError(t, err)
+				defer srv.Close()
+				runtime.GC()
+				var base runtime.MemStats
+				runtime.ReadMemStats(&base)
+				peak := base.HeapAlloc
+				stop := make(chan struct{})
+				sampled := make(chan struct{})
+				go func() {
+					defer close(sampled)
+					var m runtime.MemStats
+					for {
+						select {
+						case <-stop:
+							return
+						case <-time.After(5 * time.Millisecond):
+						}
+						runtime.ReadMemStats(&m)
+						peak = max(peak, m.HeapAlloc)
+					}
+				}()
+				_, tr := runHostile(t, fam, srv)
+				tr.wait()
+				close(stop)
+				<-sampled
+				growth := int64(peak) - int64(base.HeapAlloc)
+				t.Logf("%s/%s: peak heap growth %.1f MiB while the server sent %.1f MiB", fam.name, h, float64(growth)/(1<<20), float64(srv.Sent())/(1<<20))
+				require.Less(t, growth, int64(limit), "heap grew by %.1f MiB", float64(growth)/(1<<20))
+			})
+		}
+	}
+}
+
+// everything joins every string of the results.
+func everything(results []check.Result) string {
+	var b strings.Builder
+	for _, r := range results {
+		fmt.Fprintf(&b, "%s %s: %s\n%s\n", r.ID, r.Status, r.Summary, strings.Join(r.Details, "\n"))
+	}
+	return b.String()
+}
+
+// writeFile writes a file for a test and returns its path.
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
+	return path
+}
