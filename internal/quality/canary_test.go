@@ -1,0 +1,261 @@
+package quality
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/check"
+	"pitstop/internal/check/suite"
+	"pitstop/internal/config"
+	"pitstop/internal/demo"
+)
+
+// Planted canaries: one unique value per secret field, shaped like the
+// real thing, with characters that URL and base64 encodings change.
+const (
+	canaryAPIKey   = "sk-proj-QUALITYcanaryAPI0123456789abcdefXYZ"
+	canaryCRMToken = "pat-na1-QUALITYcanaryCRM-0123-4567-89ab-cdef"
+	canarySMTPPass = "QUALITY canary+SMTP/pass=0123456789&x"
+	canaryRedisPW  = "QUALITYcanaryREDIS0123456789abcdef"
+)
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// pitstopBinary builds cmd/pitstop once for the tests that run the product
+// as a person does.
+func pitstopBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "pitstop-quality-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "pitstop")
+		out, err := exec.Command("go", "build", "-o", binPath, "pitstop/cmd/pitstop").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	require.NoError(t, binErr)
+	return binPath
+}
+
+// forms are the ways a secret can leak: as is, URL- and JSON-encoded,
+// base64 (whole, or inside a longer base64 text at any alignment), and the
+// middle of it (a masked form shows only a short prefix and the last four).
+func forms(secret string) []string {
+	out := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
+		base64.StdEncoding.EncodeToString([]byte(secret)), base64.URLEncoding.EncodeToString([]byte(secret))}
+	if b, err := json.Marshal(secret); err == nil {
+		out = append(out, strings.Trim(string(b), `"`))
+	}
+	for k := range 3 {
+		enc := base64.StdEncoding.EncodeToString(append(make([]byte, k), secret...))
+		start, end := (8*k+5)/6, 8*(k+len(secret))/6
+		out = append(out, enc[start:end])
+	}
+	if len(secret) >= 20 {
+		out = append(out, secret[8:len(secret)-4])
+	}
+	return out
+}
+
+// leaks returns the first form of a secret found in text.
+func leaks(text string, secrets []string) (form string, at int, found bool) {
+	for _, s := range secrets {
+		for _, f := range forms(s) {
+			if i := strings.Index(text, f); i >= 0 {
+				return f, i, true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// requireNoCanary fails when any form of any secret is in text.
+func requireNoCanary(t *testing.T, where, text string, secrets []string) {
+	t.Helper()
+	for _, s := range secrets {
+		for _, f := range forms(s) {
+			if i := strings.Index(text, f); i >= 0 {
+				lo, hi := max(0, i-120), min(len(text), i+len(f)+40)
+				t.Errorf("%s shows a secret (as %q):\n…%s…", where, f, text[lo:hi])
+			}
+		}
+	}
+}
+
+// canarySetup is a sandbox with its config and the secrets it holds.
+type canarySetup struct {
+	sb      *demo.Sandbox
+	config  string
+	profile *config.Profile
+	secrets []string
+}
+
+// setups are the two ways secrets meet the product: the sandbox's own random
+// secrets, which its services accept (transcripts, logins, sent mail), and
+// planted canaries, which they reject (providers echo rejected keys back).
+var setups = []struct {
+	name  string
+	plant bool
+}{{"accepted", false}, {"rejected", true}}
+
+func startCanarySandbox(t *testing.T, plant bool) canarySetup {
+	t.Helper()
+	sb, err := demo.StartSandbox("healthy", demo.SandboxOptions{Dir: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sb.Close() })
+	cs := canarySetup{sb: sb, config: sb.ConfigPath, profile: sb.Profile}
+	if plant {
+		p := *sb.Profile
+		p.API.Key = config.NewSecret(canaryAPIKey, "file")
+		p.CRM.Token = config.NewSecret(canaryCRMToken, "file")
+		p.SMTP.Password = config.NewSecret(canarySMTPPass, "file")
+		u, err := url.Parse(p.Cache.RedisURL)
+		require.NoError(t, err)
+		u.User = url.UserPassword("", canaryRedisPW)
+		p.Cache.RedisURL = u.String()
+		cs.config = filepath.Join(t.TempDir(), "planted.yaml")
+		require.NoError(t, demo.WriteConfig(cs.config, &p))
+		cs.profile = &p
+	}
+	for _, s := range cs.profile.Secrets() {
+		require.True(t, s.IsSet())
+		cs.secrets = append(cs.secrets, s.Reveal())
+	}
+	require.Len(t, cs.secrets, 4, "api key, crm token, smtp password, redis password")
+	// The detector itself: the config file holds every secret in clear.
+	text, err := os.ReadFile(cs.config)
+	require.NoError(t, err)
+	for _, s := range cs.secrets {
+		_, _, found := leaks(string(text), []string{s})
+		require.True(t, found, "the canary detector finds a secret in the config file")
+	}
+	return cs
+}
+
+// TestSecretCanaryChecks runs every check against the sandbox through the
+// runner, as `pitstop check` and the wizard do, and looks for the secrets
+// in every string of every result.
+func TestSecretCanaryChecks(t *testing.T) {
+	t.Parallel()
+	for _, setup := range setups {
+		t.Run(setup.name, func(t *testing.T) {
+			t.Parallel()
+			cs := startCanarySandbox(t, setup.plant)
+			cfg, err := config.Load(cs.config)
+			require.NoError(t, err)
+			p, err := cfg.Profile("")
+			require.NoError(t, err)
+			r := &check.Runner{Timeout: 10 * time.Second, Scrub: cfg.Scrubber().Scrub}
+			results := r.Run(context.Background(), suite.For(p, nil))
+			require.NotEmpty(t, results)
+			cats := map[string]bool{}
+			for _, res := range results {
+				cats[res.Category] = true
+			}
+			for _, c := range []string{"api", "crm", "smtp", "domain", "content", "cache"} {
+				require.True(t, cats[c], "the %s checks ran", c)
+			}
+			requireNoCanary(t, "the check results", everything(results), cs.secrets)
+			b, err := json.Marshal(results)
+			require.NoError(t, err)
+			requireNoCanary(t, "the results as JSON", string(b), cs.secrets)
+		})
+	}
+}
+
+// TestSecretCanaryCommands runs the product's binary the way a person and
+// CI do: every `pitstop check` format, `pitstop report` in both formats
+// (to standard output and to a file), `pitstop diagnose` on an error that
+// holds the key, a short `pitstop monitor`, all with --debug into one
+// activity log; no output, file or log line shows a secret.
+func TestSecretCanaryCommands(t *testing.T) {
+	t.Parallel()
+	bin := pitstopBinary(t)
+	for _, setup := range setups {
+		t.Run(setup.name, func(t *testing.T) {
+			t.Parallel()
+			cs := startCanarySandbox(t, setup.plant)
+			dir := t.TempDir()
+			logFile := filepath.Join(dir, "activity.log")
+			reportFile := filepath.Join(dir, "report.json")
+			apiKey := cs.secrets[0]
+			pasted := "Error: 401 Incorrect API key provided: " + apiKey + " (invalid_api_key)\nAuthorization: Bearer " + apiKey
+			runs := [][]string{
+				{"check", "--format", "text"},
+				{"check", "--format", "text", "--verbose"},
+				{"check", "--format", "json"},
+				{"check", "--format", "junit"},
+				{"check", "--format", "markdown", "--strict"},
+				{"report", "--format", "markdown", "--out", "-", "--error", pasted, "--step", "login with " + cs.secrets[2],
+					"--expected", "works", "--actual", "rejects " + cs.secrets[1], "--impact", "high"},
+				{"report", "--format", "json", "--out", reportFile, "--error", pasted},
+				{"diagnose", pasted},
+				{"diagnose", "--format", "json", pasted},
+				{"monitor", "--duration", "1500ms", "--interval", "500ms", "--format", "json"},
+			}
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			for _, args := range runs {
+				wg.Go(func() {
+					full := append([]string{"--config", cs.config, "--log-file", logFile, "--debug", "--timeout", "10s"}, args...)
+					ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+					defer cancel()
+					cmd := exec.CommandContext(ctx, bin, full...)
+					cmd.Dir = dir
+					cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir, "PITSTOP_CONFIG=")
+					var stdout, stderr bytes.Buffer
+					cmd.Stdout, cmd.Stderr = &stdout, &stderr
+					err := cmd.Run()
+					name := args[0]
+					if i := slices.Index(args, "--format"); i >= 0 {
+						name += " --format " + args[i+1]
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if ee, ok := err.(*exec.ExitError); ok {
+						// 0 all pass, 1 a check failed: both are answers.
+						require.LessOrEqual(t, ee.ExitCode(), 1, "pitstop %s: %s", name, stderr.String())
+					} else {
+						require.NoError(t, err, "pitstop %s", name)
+					}
+					require.NotEmpty(t, stdout.String()+stderr.String(), "pitstop %s said nothing", name)
+					t.Logf("pitstop %s: exit %v, %d bytes out, %d bytes err", name, err, stdout.Len(), stderr.Len())
+					requireNoCanary(t, "pitstop "+name+" (stdout)", stdout.String(), cs.secrets)
+					requireNoCanary(t, "pitstop "+name+" (stderr)", stderr.String(), cs.secrets)
+				})
+			}
+			wg.Wait()
+			report, err := os.ReadFile(reportFile)
+			require.NoError(t, err)
+			require.True(t, json.Valid(report))
+			requireNoCanary(t, "the report file", string(report), cs.secrets)
+			log, err := os.ReadFile(logFile)
+			require.NoError(t, err)
+			require.Contains(t, string(log), `"level":"DEBUG"`, "--debug logs the details")
+			t.Logf("report file %d bytes, activity log %d bytes", len(report), len(log))
+			requireNoCanary(t, "the activity log", string(log), cs.secrets)
+		})
+	}
+}
