@@ -12,7 +12,7 @@ import (
 	"pitstop/knowledge"
 )
 
-func loadChecklists(t *testing.T) *Checklists {
+func loadChecklists(t testing.TB) *Checklists {
 	t.Helper()
 	c, err := LoadChecklists(knowledge.FS, "")
 	require.NoError(t, err)

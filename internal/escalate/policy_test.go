@@ -11,7 +11,7 @@ import (
 	"pitstop/knowledge"
 )
 
-func loadPolicy(t *testing.T) *Policy {
+func loadPolicy(t testing.TB) *Policy {
 	t.Helper()
 	p, err := LoadPolicy(knowledge.FS, "")
 	require.NoError(t, err)

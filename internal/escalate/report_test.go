@@ -20,7 +20,7 @@ import (
 // canary is a secret that must never appear in a report.
 const canary = "sk-canary-REPORT-7f3e9a1b2c4d5e6f"
 
-func testReportInput(t *testing.T, lang string) ReportInput {
+func testReportInput(t testing.TB, lang string) ReportInput {
 	t.Helper()
 	p := &config.Profile{Name: "production"}
 	p.API = config.APIConfig{Provider: "copycar", BaseURL: "https://api.copycarai.com/v2", Key: config.NewSecret(canary, "env:COPYCAR_API_KEY")}
@@ -75,8 +75,8 @@ func testReportInput(t *testing.T, lang string) ReportInput {
 	}
 }
 
-func loadPolicyT(t *testing.T) *Policy         { return loadPolicy(t) }
-func loadChecklistsT(t *testing.T) *Checklists { return loadChecklists(t) }
+func loadPolicyT(t testing.TB) *Policy         { return loadPolicy(t) }
+func loadChecklistsT(t testing.TB) *Checklists { return loadChecklists(t) }
 
 func TestReportGolden(t *testing.T) {
 	t.Parallel()

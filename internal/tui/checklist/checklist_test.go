@@ -195,3 +195,17 @@ func flatten(cmd tea.Cmd) []tea.Msg {
 	}
 	return []tea.Msg{msg}
 }
+
+// BenchmarkTick is one tick on the prelaunch list at 120x40: Update plus
+// the whole frame.
+func BenchmarkTick(b *testing.B) {
+	c := tuitest.Common(b, "en")
+	d := tuitest.NewDriver(b, tui.New(c), 120, 40)
+	d.Press("3", "G")
+	m := d.Model
+	b.ReportAllocs()
+	for b.Loop() {
+		m, _ = m.Update(tuitest.Key("space"))
+		_ = m.View()
+	}
+}

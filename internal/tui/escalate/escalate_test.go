@@ -261,3 +261,22 @@ func TestKeysAndCapture(t *testing.T) {
 	_, onHome := d.Model.(*tui.Model).Screen().(*tuiescalate.Model)
 	require.False(t, onHome, "esc leaves the step")
 }
+
+// BenchmarkResultKeystroke is one scroll key on the verdict at 120x40:
+// Update plus the whole frame.
+func BenchmarkResultKeystroke(b *testing.B) {
+	c := tuitest.Common(b, "en")
+	tuitest.Finish(c, []string{"api", "smtp", "domain"})
+	d := tuitest.NewDriver(b, tui.New(c), 120, 40)
+	d.Press("6")
+	answer(d, "down", [3]bool{}, "", "")
+	m := d.Model
+	keys := []tea.KeyPressMsg{tuitest.Key("down"), tuitest.Key("up")}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m, _ = m.Update(keys[i%2])
+		_ = m.View()
+		i++
+	}
+}
