@@ -344,7 +344,10 @@ func TestProgramQuitsOnQ(t *testing.T) {
 	p := NewProgram(f.com, Options{})
 	p.screen = f.m
 	f.run(t, 2)
-	_, cmd := p.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	_, cmd := p.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
+	require.Nil(t, cmd)
+	require.Equal(t, "light", f.com.Theme, "t cycles the theme")
+	_, cmd = p.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	require.Equal(t, tea.Quit(), cmd())
 	require.Equal(t, 4, p.Summary().Stats.Total)
 }

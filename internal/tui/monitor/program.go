@@ -20,6 +20,7 @@ type Program struct {
 	screen *Model
 	help   help.Model
 	quit   key.Binding
+	theme  key.Binding
 
 	width, height int
 	summary       *monitor.Summary
@@ -28,7 +29,8 @@ type Program struct {
 // NewProgram returns the standalone monitor.
 func NewProgram(com *common.Common, o Options) *Program {
 	p := &Program{com: com, screen: NewWith(com, o), help: help.New(),
-		quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", text(com.Lang, "key.quit")))}
+		quit:  key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", text(com.Lang, "key.quit"))),
+		theme: com.Keys.Theme}
 	p.styleHelp()
 	return p
 }
@@ -74,6 +76,11 @@ func (p *Program) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if key.Matches(msg, p.quit) {
 			return p.end()
+		}
+		if key.Matches(msg, p.theme) {
+			p.com.ApplyTheme(p.com.NextTheme())
+			p.styleHelp()
+			return p, nil
 		}
 	case common.BackMsg:
 		return p.end()
@@ -126,7 +133,7 @@ func (p *Program) render() string {
 	if gap >= 1 {
 		header = left + strings.Repeat(" ", gap) + right
 	}
-	bindings := append(p.screen.ShortHelp(), p.quit)
+	bindings := append(p.screen.ShortHelp(), p.theme, p.quit)
 	return header + "\n\n" + common.Lines(p.screen.View(), max(0, p.height-3)) + "\n" +
 		" " + p.help.ShortHelpView(bindings)
 }
