@@ -5,6 +5,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ type Model struct {
 	keys  KeyMap
 	help  help.Model
 	stack []common.Screen
+	ids   []common.ScreenID // the kind of each screen of the stack
 
 	width, height int
 	showHelp      bool
@@ -45,6 +47,7 @@ type Model struct {
 func New(com *common.Common) *Model {
 	m := &Model{com: com, keys: DefaultKeyMap(com), help: help.New()}
 	m.stack = []common.Screen{home.New(com)}
+	m.ids = []common.ScreenID{common.ScreenHome}
 	m.styleHelp()
 	return m
 }
@@ -111,22 +114,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case common.NavigateMsg:
 		scr := m.open(msg)
-		if msg.Replace && len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
+		switch {
+		case msg.Rewind && slices.Contains(m.ids[1:], msg.To):
+			i := len(m.ids) - 1 - slices.Index(reversed(m.ids), msg.To)
+			m.truncate(i)
+		case msg.Replace && len(m.stack) > 1:
+			m.truncate(len(m.stack) - 1)
 		}
 		m.stack = append(m.stack, scr)
+		m.ids = append(m.ids, msg.To)
 		m.resize()
 		return m, scr.Init()
 
 	case common.BackMsg:
 		if len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
+			m.truncate(len(m.stack) - 1)
 		}
 		m.resize()
 		return m, nil
 
 	case common.HomeMsg:
-		m.stack = m.stack[:1]
+		m.truncate(1)
 		m.resize()
 		return m, m.top().Init()
 
@@ -149,6 +157,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.com.StoreRendered(msg)
 	}
 	return m.updateTop(msg)
+}
+
+// truncate keeps the first n screens.
+func (m *Model) truncate(n int) {
+	m.stack, m.ids = m.stack[:n], m.ids[:n]
+}
+
+func reversed(ids []common.ScreenID) []common.ScreenID {
+	out := slices.Clone(ids)
+	slices.Reverse(out)
+	return out
 }
 
 func (m *Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -248,7 +267,7 @@ func (m *Model) render() string {
 	var b strings.Builder
 	b.WriteString(m.header(scr))
 	b.WriteString("\n\n")
-	b.WriteString(common.Lines(body, m.com.Height))
+	b.WriteString(common.Clip(common.Lines(body, m.com.Height), m.width))
 	b.WriteString("\n")
 	b.WriteString(m.statusLine())
 	b.WriteString("\n")
@@ -260,7 +279,9 @@ func (m *Model) tooSmall() string {
 	st := m.com.Styles
 	msg := st.Title.Render(m.com.T("app.toosmall.title")) + "\n\n" +
 		st.Paragraph.Render(common.Wrap(m.com.T("app.toosmall.body", common.MinWidth, common.MinHeight, m.width, m.height), max(10, m.width-4)))
-	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg)
+	// A tiny window gets what fits of the message, never more lines or
+	// wider lines than it has.
+	return common.Clip(common.Lines(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, msg), m.height), m.width)
 }
 
 // header is one line: brand, where you are, the step, the profile.
@@ -356,7 +377,7 @@ func (m *Model) fullHelp() string {
 	groups := append(append([][]key.Binding(nil), m.top().FullHelp()...), m.keys.FullHelp())
 	h := m.help
 	h.ShowAll = true
-	return st.Title.Render(m.com.T("help.title")) + "\n\n" + h.FullHelpView(groups) + "\n\n" +
+	return " " + st.Title.Render(m.com.T("help.title")) + "\n\n" + common.Indent(h.FullHelpView(groups), 1) + "\n\n " +
 		st.Muted.Render(m.com.T("help.close"))
 }
 

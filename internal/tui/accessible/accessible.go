@@ -283,7 +283,7 @@ func (s *session) checkAndRead() (again bool, err error) {
 		next := 0
 		if err := s.form(huh.NewSelect[int]().Title(s.t("outcome.notfixed.title")).Options(
 			huh.NewOption(s.t("outcome.rerun"), 0),
-			huh.NewOption(s.t("outcome.escalate")+" — "+s.t("soon.cmd.escalate"), 1),
+			huh.NewOption(s.t("outcome.escalate"), 1),
 			huh.NewOption(s.t("outcome.restart"), 2),
 			huh.NewOption(s.t("key.quit"), 3),
 		).Value(&next)); err != nil {

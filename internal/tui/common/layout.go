@@ -47,6 +47,32 @@ func (c *Common) StatusStyle(s check.Status) lipgloss.Style {
 // StatusWord returns the translated name of a status ("passed", "could not test").
 func (c *Common) StatusWord(s check.Status) string { return c.T("status." + s.String()) }
 
+// Count says how many results had a status: "1 warning", "3 warnings",
+// "2 could not test".
+func (c *Common) Count(s check.Status, n int) string {
+	form := "n"
+	if n == 1 {
+		form = "1"
+	}
+	return c.T("count."+s.String()+"."+form, n)
+}
+
+// Counts joins the non-zero counts of a summary, worst news last.
+func (c *Common) Counts(sum check.Summary, style func(check.Status, string) string) []string {
+	var parts []string
+	add := func(n int, s check.Status) {
+		if n > 0 {
+			parts = append(parts, style(s, c.Count(s, n)))
+		}
+	}
+	add(sum.Pass, check.Pass)
+	add(sum.Warn, check.Warn)
+	add(sum.Fail, check.Fail)
+	add(sum.Error, check.Error)
+	add(sum.Skip, check.Skip)
+	return parts
+}
+
 // FamilyName returns the translated name of a check category ("Email (SMTP)").
 func (c *Common) FamilyName(category string) string { return c.T("family." + category) }
 
@@ -128,6 +154,18 @@ func Lines(s string, height int) string {
 	}
 	for len(lines) < height {
 		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Clip cuts every line of s to width cells: the last guard against a line
+// that would wrap and push the frame out of the window.
+func Clip(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "…")
+		}
 	}
 	return strings.Join(lines, "\n")
 }

@@ -60,8 +60,13 @@ type NavigateMsg struct {
 	// Mode is the run mode (ScreenRun).
 	Mode RunMode
 	// Replace drops the current screen instead of keeping it under the new
-	// one (a re-run replaces the finished run).
+	// one.
 	Replace bool
+	// Rewind closes every screen down to the last one of the same kind
+	// (that one too) before opening: running the checks again from the
+	// results or the last step returns to step 4, so esc then goes back
+	// to the settings, not to stale results.
+	Rewind bool
 }
 
 // BackMsg asks the root to close the current screen.

@@ -117,7 +117,9 @@ func (m *Model) View() string {
 	for _, e := range entries {
 		labelW = max(labelW, lipgloss.Width(c.T("home."+e.id)))
 	}
-	compact := m.height < 20 // 80x24 and smaller: one line per entry
+	conf := m.configured()
+	// One line per entry when two would not leave room for the settings.
+	compact := 2+2*len(entries)+1+lipgloss.Height(conf) > m.height
 	for i, e := range entries {
 		label := c.T("home." + e.id)
 		desc := c.T("home." + e.id + ".desc")
@@ -139,7 +141,7 @@ func (m *Model) View() string {
 		b.WriteString("      " + ds.Render(common.Truncate(desc, w-7)) + "\n")
 	}
 	b.WriteString("\n")
-	b.WriteString(m.configured())
+	b.WriteString(conf)
 	return b.String()
 }
 

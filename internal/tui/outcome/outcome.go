@@ -34,7 +34,7 @@ type choice struct {
 
 var notFixedChoices = []choice{
 	{id: "escalate", open: common.NavigateMsg{To: common.ScreenEscalate}},
-	{id: "rerun", open: common.NavigateMsg{To: common.ScreenRun, Mode: common.RunGuided, Replace: true}},
+	{id: "rerun", open: common.NavigateMsg{To: common.ScreenRun, Mode: common.RunGuided, Rewind: true}},
 	{id: "another", back: true},
 	{id: "restart", home: true},
 }

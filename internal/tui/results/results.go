@@ -196,12 +196,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case key.Matches(km, k.Fixed):
 		return m, common.Navigate(common.NavigateMsg{To: common.ScreenOutcome})
 	case key.Matches(km, k.Rerun):
-		// Close the results, then replace the finished run with a new one.
 		mode := common.RunGuided
 		if m.Step() == 0 {
 			mode = common.RunEverything
 		}
-		return m, tea.Sequence(common.Back, common.Navigate(common.NavigateMsg{To: common.ScreenRun, Mode: mode, Replace: true}))
+		return m, common.Navigate(common.NavigateMsg{To: common.ScreenRun, Mode: mode, Rewind: true})
 	case key.Matches(km, k.Expand), key.Matches(km, k.Open):
 		if m.cursor < 0 || m.cursor >= len(m.items) {
 			return m, nil
@@ -318,7 +317,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 	dur := st.Duration.Render(fmt.Sprintf("%6s", common.FormatDuration(r.Duration)))
 	word := c.StatusWord(r.Status)
 	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, m.statusWidth()-lipgloss.Width(word)))
-	titleW := max(12, min(30, w/4))
+	titleW := max(12, min(32, w/3))
 	title := common.Truncate(r.Title, titleW)
 	title += strings.Repeat(" ", titleW-lipgloss.Width(title))
 	left := " " + marker + c.Icon(r.Status) + " " + ts.Render(title) + " "
@@ -452,7 +451,7 @@ func (m *Model) View() string {
 	if s.Cancelled {
 		head += " " + c.T("results.cancelled")
 	}
-	b.WriteString(" " + style.Render(head) + "\n")
+	b.WriteString(" " + style.Render(common.Truncate(head, m.width-2)) + "\n")
 	b.WriteString(" " + st.Muted.Render(common.Truncate(m.counts(sum), m.width-2)) + "\n")
 
 	lines, _ := m.lines()
@@ -471,17 +470,7 @@ func (m *Model) View() string {
 
 func (m *Model) counts(sum check.Summary) string {
 	c := m.com
-	var parts []string
-	add := func(n int, s check.Status) {
-		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, c.StatusWord(s)))
-		}
-	}
-	add(sum.Pass, check.Pass)
-	add(sum.Warn, check.Warn)
-	add(sum.Fail, check.Fail)
-	add(sum.Error, check.Error)
-	add(sum.Skip, check.Skip)
+	parts := c.Counts(sum, func(_ check.Status, s string) string { return s })
 	took := c.Session.Finished.Sub(c.Session.Started)
 	return strings.Join(parts, " · ") + "  ·  " + c.T("results.took", common.FormatDuration(took))
 }

@@ -168,6 +168,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.active {
 		return []key.Binding{k.Cancel}
 	}
+	if len(m.rows) > m.listHeight() {
+		return []key.Binding{k.Continue, k.Move, k.Rerun, k.Back}
+	}
 	return []key.Binding{k.Continue, k.Rerun, k.Back}
 }
 
@@ -217,6 +220,21 @@ func (m *Model) apply(ev check.Event) {
 	case check.Finished:
 		r.state, r.result = finished, ev.Result
 	}
+	m.follow()
+}
+
+// follow scrolls so the first check still running (or waiting) is on
+// screen while the run goes on.
+func (m *Model) follow() {
+	for i, r := range m.rows {
+		if r.state != finished {
+			h := m.listHeight()
+			if i < m.start || i >= m.start+h {
+				m.start = max(0, min(i-h/2, len(m.rows)-h))
+			}
+			return
+		}
+	}
 }
 
 func (m *Model) finish(msg doneMsg) tea.Cmd {
@@ -252,7 +270,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	case len(m.rows) > 0 && key.Matches(msg, k.Continue):
 		return m, common.Navigate(common.NavigateMsg{To: common.ScreenResults})
 	case key.Matches(msg, k.Rerun):
-		return m, common.Navigate(common.NavigateMsg{To: common.ScreenRun, Mode: m.mode, Replace: true})
+		return m, common.Navigate(common.NavigateMsg{To: common.ScreenRun, Mode: m.mode, Rewind: true})
 	case key.Matches(msg, k.Down):
 		m.start = min(m.start+1, max(0, len(m.rows)-m.listHeight()))
 	case key.Matches(msg, k.Up):
@@ -261,8 +279,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	return m, nil
 }
 
-// listHeight is the rows left for checks under the progress lines.
-func (m *Model) listHeight() int { return max(3, m.height-5) }
+// listHeight is the rows left for checks under the progress lines and
+// the summary.
+func (m *Model) listHeight() int { return max(3, m.height-6) }
 
 // View draws the progress and a row per check.
 func (m *Model) View() string {
@@ -306,7 +325,12 @@ func (m *Model) View() string {
 		b.WriteString(m.rowView(r) + "\n")
 	}
 	if !m.active {
-		b.WriteString("\n " + m.summary())
+		sum, next := m.summary()
+		if lipgloss.Width(sum)+lipgloss.Width(next)+3 <= m.width {
+			b.WriteString("\n " + sum + "  " + next)
+		} else {
+			b.WriteString("\n " + common.Truncate(sum, m.width-2) + "\n " + next)
+		}
 	}
 	return b.String()
 }
@@ -326,8 +350,11 @@ func (m *Model) rowView(r *row) string {
 		status = c.StatusStyle(r.result.Status).Render(c.StatusWord(r.result.Status))
 		dur = common.FormatDuration(r.result.Duration)
 	}
-	statusW, durW := 16, 6
-	titleW := max(12, min(34, m.width/3))
+	statusW, durW := 1, 6
+	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
+		statusW = max(statusW, lipgloss.Width(c.StatusWord(st))+2)
+	}
+	titleW := max(12, min(40, m.width*2/5))
 	title := common.Truncate(r.check.Title, titleW)
 	title += strings.Repeat(" ", titleW-lipgloss.Width(title))
 	left := "  " + icon + " " + st.Bold.Render(title)
@@ -336,32 +363,24 @@ func (m *Model) rowView(r *row) string {
 	mid := ""
 	if r.state == finished && r.result.Summary != "" {
 		room := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 3
-		if room > 10 {
+		if room >= 20 { // a shorter summary says nothing; the results show it whole
 			mid = "  " + st.Muted.Render(common.Truncate(r.result.Summary, room))
 		}
 	}
 	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
+	if mid == "" {
+		gap = 1 // a narrow table: status next to its title
+	}
 	return left + mid + strings.Repeat(" ", gap) + right
 }
 
 // summary counts the outcomes and says what to do next.
-func (m *Model) summary() string {
+func (m *Model) summary() (counts, next string) {
 	c, st := m.com, m.com.Styles
 	var res []check.Result
 	for _, r := range m.rows {
 		res = append(res, r.result)
 	}
-	sum := check.Summarize(res)
-	var parts []string
-	add := func(n int, status check.Status) {
-		if n > 0 {
-			parts = append(parts, c.StatusStyle(status).Render(fmt.Sprintf("%d %s", n, c.StatusWord(status))))
-		}
-	}
-	add(sum.Pass, check.Pass)
-	add(sum.Warn, check.Warn)
-	add(sum.Fail, check.Fail)
-	add(sum.Error, check.Error)
-	add(sum.Skip, check.Skip)
-	return strings.Join(parts, st.Muted.Render(" · ")) + "  " + st.Accent.Render(c.T("run.next"))
+	parts := c.Counts(check.Summarize(res), func(s check.Status, text string) string { return c.StatusStyle(s).Render(text) })
+	return strings.Join(parts, st.Muted.Render(" · ")), st.Accent.Render(c.T("run.next"))
 }

@@ -68,7 +68,7 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.input.Focus(), m.preview()) 
 // SetSize sets the drawing area.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.input.SetWidth(max(10, min(60, w-10)))
+	m.input.SetWidth(max(10, min(60, w-24)))
 }
 
 // Title names the screen.
@@ -83,13 +83,15 @@ func (m *Model) Capturing() bool { return true }
 // ShortHelp lists the help bar keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.com.Keys
-	up := key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", m.com.T("key.up")))
-	down := key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", m.com.T("key.down")))
-	return []key.Binding{up, down, k.Open, k.Back}
+	return []key.Binding{k.Move, k.Open, k.Back}
 }
 
-// FullHelp lists every key.
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+// FullHelp lists every key. Letters type into the query, so only arrows
+// (and ctrl+n/ctrl+p) move.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.com.Keys
+	return [][]key.Binding{{k.Move, k.Open, k.Back}}
+}
 
 // Update types the query, moves in the hits and opens one.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {

@@ -87,7 +87,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.paste.SetWidth(max(20, min(w-4, 110)))
-	m.paste.SetHeight(max(3, min(h/2-2, 12)))
+	m.paste.SetHeight(max(3, min(h/3, 8)))
 	m.scroll()
 }
 
@@ -153,6 +153,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if m.phase != phasePaste {
 			m.enterPaste()
 		}
+		// Mask secrets before the text area wraps them: a key split over
+		// two lines would escape the screen's scrubber.
+		msg.Content = m.com.Scrub(msg.Content)
 		var cmd tea.Cmd
 		m.paste, cmd = m.paste.Update(msg)
 		return m, tea.Batch(cmd, m.match())
@@ -288,7 +291,10 @@ func (m *Model) updatePaste(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	var cmd tea.Cmd
 	before := m.paste.Value()
 	m.paste, cmd = m.paste.Update(msg)
-	if m.paste.Value() != before {
+	if v := m.paste.Value(); v != before {
+		if clean := m.com.Scrub(v); clean != v {
+			m.paste.SetValue(clean)
+		}
 		return m, tea.Batch(cmd, m.match())
 	}
 	return m, cmd

@@ -7,6 +7,7 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -328,8 +329,17 @@ func (d *Driver) deliver(msg tea.Msg, depth int) {
 func (d *Driver) run(cmd tea.Cmd) { d.runDepth(cmd, 0) }
 
 func (d *Driver) runDepth(cmd tea.Cmd, depth int) {
-	if cmd == nil {
+	if cmd == nil || isTimer(cmd) {
 		return
 	}
 	d.deliver(cmd(), depth)
+}
+
+// isTimer spots commands that only wait (cursor blinking, tea.Tick): a
+// test does not sit through them.
+func isTimer(cmd tea.Cmd) bool {
+	name := runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
+	return strings.HasPrefix(name, "charm.land/bubbles/v2/cursor.") ||
+		strings.HasPrefix(name, "charm.land/bubbletea/v2.Tick.") ||
+		strings.HasPrefix(name, "charm.land/bubbletea/v2.Every.")
 }

@@ -1,0 +1,186 @@
+package tui_test
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/tui"
+	"pitstop/internal/tui/common"
+	"pitstop/internal/tui/tuitest"
+)
+
+// displayPath stands in for the temporary config path on screen, so golden
+// files do not change from run to run.
+const displayPath = "/home/you/.config/pitstop/config.yaml"
+
+// newDriver starts the wizard at w×h in lang with the test fixtures.
+func newDriver(t *testing.T, lang string, w, h int) (*tuitest.Driver, *common.Common) {
+	t.Helper()
+	c := tuitest.Common(t, lang)
+	c.ConfigPath = displayPath
+	return tuitest.NewDriver(t, tui.New(c), w, h), c
+}
+
+func screen(d *tuitest.Driver) common.Screen { return d.Model.(*tui.Model).Screen() }
+
+// toStep presses enter until the guided flow reaches step (the settings
+// form takes one enter per field).
+func toStep(t *testing.T, d *tuitest.Driver, step int) {
+	t.Helper()
+	for i := 0; i < 30 && screen(d).Step() != step; i++ {
+		d.Press("enter")
+	}
+	require.Equal(t, step, screen(d).Step(), "stuck at %s", d.View())
+}
+
+// emailSymptoms walks to step 2 on "Email delivery" with two symptoms ticked.
+func emailSymptoms(d *tuitest.Driver) {
+	d.Press("1", "down", "down", "down", "enter", "space", "down", "space")
+}
+
+// screens are the ways to every screen of the guided flow, from Home. The
+// checklist, escalation and monitor screens test their own views.
+var screens = []struct {
+	name string
+	walk func(t *testing.T, d *tuitest.Driver)
+}{
+	{"home", func(*testing.T, *tuitest.Driver) {}},
+	{"help", func(_ *testing.T, d *tuitest.Driver) { d.Press("?") }},
+	{"problem", func(_ *testing.T, d *tuitest.Driver) { d.Press("1") }},
+	{"symptoms", func(_ *testing.T, d *tuitest.Driver) { emailSymptoms(d) }},
+	{"paste", func(_ *testing.T, d *tuitest.Driver) {
+		d.Press("1", "p").Send(tea.PasteMsg{Content: "SMTP error: 535 5.7.8 Error: authentication failed: " + tuitest.CanaryPassword})
+	}},
+	{"settings", func(_ *testing.T, d *tuitest.Driver) { emailSymptoms(d); d.Press("enter") }},
+	{"run", func(t *testing.T, d *tuitest.Driver) { emailSymptoms(d); toStep(t, d, common.StepChecks) }},
+	{"results", func(t *testing.T, d *tuitest.Driver) { emailSymptoms(d); toStep(t, d, common.StepResults) }},
+	{"results-details", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Press("enter")
+	}},
+	{"article", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "smtp-auth-failed"})
+	}},
+	{"article-contents", func(t *testing.T, d *tuitest.Driver) {
+		d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "smtp-auth-failed"}).Press("c", "down", "down")
+	}},
+	{"article-search", func(t *testing.T, d *tuitest.Driver) {
+		d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "smtp-auth-failed"}).Press("/", "535", "enter", "n")
+	}},
+	{"outcome", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Press("d")
+	}},
+	{"outcome-fixed", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "smtp-auth-failed"})
+		d.Press("d", "y")
+	}},
+	{"outcome-not-fixed", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Press("d", "n")
+	}},
+	{"health-check", func(_ *testing.T, d *tuitest.Driver) { d.Press("2") }},
+	{"search", func(_ *testing.T, d *tuitest.Driver) { d.Press("/", "spf") }},
+}
+
+var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+
+// TestGolden draws every screen at 80x24 and 120x40 and compares it with
+// testdata (go test ./internal/tui -update refreshes them). Every frame
+// fills the window exactly and holds no secret.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	for _, size := range sizes {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%dx%d/%s", size.w, size.h, sc.name), func(t *testing.T) {
+				t.Parallel()
+				d, _ := newDriver(t, "en", size.w, size.h)
+				sc.walk(t, d)
+				view := d.View()
+				requireFrame(t, view, size.w, size.h)
+				golden.RequireEqual(t, view)
+			})
+		}
+	}
+}
+
+// TestGoldenSpanish draws the main screens in Spanish: every interface
+// string comes from the catalogue.
+func TestGoldenSpanish(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"home", "problem", "symptoms", "settings", "results-details", "outcome-not-fixed", "search"} {
+		for _, sc := range screens {
+			if sc.name != name {
+				continue
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				d, _ := newDriver(t, "es", 80, 24)
+				sc.walk(t, d)
+				view := d.View()
+				requireFrame(t, view, 80, 24)
+				golden.RequireEqual(t, view)
+			})
+		}
+	}
+}
+
+// requireFrame checks a frame fits the window, line by line, and shows no
+// secret.
+func requireFrame(t *testing.T, view string, w, h int) {
+	t.Helper()
+	tuitest.NoSecrets(t, view)
+	lines := strings.Split(view, "\n")
+	require.Len(t, lines, h, "the frame fills the window's height")
+	for i, l := range lines {
+		require.LessOrEqual(t, lipgloss.Width(l), w, "line %d is wider than the window: %q", i+1, l)
+	}
+}
+
+// TestEverySizeFits draws every screen from 60x15 to 250x60: nothing is
+// wider than the window, and below 60x15 the wizard asks for more room.
+func TestEverySizeFits(t *testing.T) {
+	t.Parallel()
+	for _, size := range []struct{ w, h int }{{60, 15}, {72, 20}, {100, 30}, {160, 48}, {250, 60}} {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%dx%d/%s", size.w, size.h, sc.name), func(t *testing.T) {
+				t.Parallel()
+				d, _ := newDriver(t, "en", size.w, size.h)
+				sc.walk(t, d)
+				requireFrame(t, d.View(), size.w, size.h)
+			})
+		}
+	}
+	t.Run("too small", func(t *testing.T) {
+		t.Parallel()
+		d, _ := newDriver(t, "en", 80, 24)
+		d.Send(tea.WindowSizeMsg{Width: 59, Height: 20})
+		require.Contains(t, d.View(), "Make the window bigger")
+		require.Contains(t, d.View(), "59×20")
+		d.Send(tea.WindowSizeMsg{Width: 80, Height: 14})
+		require.Contains(t, d.View(), "Make the window bigger")
+		d.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		require.Contains(t, d.View(), "What do you want to do?")
+	})
+}
+
+func TestMain(m *testing.M) {
+	// The check runner logs every bad result; tests need not read them.
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	os.Exit(m.Run())
+}
