@@ -68,9 +68,15 @@ const (
 type Alert struct {
 	Kind     AlertKind `json:"kind"`
 	Severity Severity  `json:"severity"`
-	Message  string    `json:"message"` // one plain sentence
+	Message  string    `json:"message"` // one plain sentence (English)
 	Since    time.Time `json:"since"`   // when it was first raised
 	Active   bool      `json:"active"`  // still crossed at the latest evaluation
+	// Value crossed Limit: milliseconds for HIGH_RESPONSE_TIME, a share
+	// (0..1) for the rates, requests a minute for LOW_THROUGHPUT, failures
+	// in a row for ENDPOINT_DOWN. Screens use them to say it in their language.
+	Value    float64 `json:"value"`
+	Limit    float64 `json:"limit"`
+	Endpoint string  `json:"endpoint,omitempty"` // for ENDPOINT_DOWN
 }
 
 // Evaluate returns the alerts the stats raise against the thresholds.
@@ -81,25 +87,33 @@ func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
 		return nil
 	}
 	var out []Alert
-	add := func(k AlertKind, sev Severity, format string, a ...any) {
-		out = append(out, Alert{Kind: k, Severity: sev, Message: fmt.Sprintf(format, a...), Since: now, Active: true})
+	add := func(k AlertKind, sev Severity, value, limit float64, format string, a ...any) *Alert {
+		out = append(out, Alert{Kind: k, Severity: sev, Message: fmt.Sprintf(format, a...), Since: now, Active: true,
+			Value: value, Limit: limit})
+		return &out[len(out)-1]
 	}
 	if st.Mean > t.ResponseTime {
-		add(HighResponseTime, Warning, "Answers are slow: %s on average, above the %s limit.", ms(st.Mean), ms(t.ResponseTime))
+		add(HighResponseTime, Warning, msf(st.Mean), msf(t.ResponseTime),
+			"Answers are slow: %s on average, above the %s limit.", ms(st.Mean), ms(t.ResponseTime))
 	}
 	if st.ErrorRate > t.ErrorRate {
-		add(HighErrorRate, Critical, "The API is failing: %s of requests got no good answer (limit %s).", pct(st.ErrorRate), pct(t.ErrorRate))
+		add(HighErrorRate, Critical, st.ErrorRate, t.ErrorRate,
+			"The API is failing: %s of requests got no good answer (limit %s).", pct(st.ErrorRate), pct(t.ErrorRate))
 	}
 	if st.SuccessRate < t.SuccessRate {
-		add(LowSuccessRate, Warning, "Only %s of requests succeeded (expected at least %s).", pct(st.SuccessRate), pct(t.SuccessRate))
+		add(LowSuccessRate, Warning, st.SuccessRate, t.SuccessRate,
+			"Only %s of requests succeeded (expected at least %s).", pct(st.SuccessRate), pct(t.SuccessRate))
 	}
 	if t.Throughput > 0 && planned >= t.Throughput && st.Elapsed >= time.Minute && st.Throughput < t.Throughput {
-		add(LowThroughput, Warning, "Only %.0f successful requests a minute (expected at least %.0f).", st.Throughput, t.Throughput)
+		add(LowThroughput, Warning, st.Throughput, t.Throughput,
+			"Only %.0f successful requests a minute (expected at least %.0f).", st.Throughput, t.Throughput)
 	}
 	if t.DownAfter > 0 {
 		for _, e := range st.Endpoints {
 			if e.ConsecutiveFailures >= t.DownAfter {
-				add(EndpointDown, Critical, "%s failed its last %d checks in a row.", e.Endpoint, e.ConsecutiveFailures)
+				a := add(EndpointDown, Critical, float64(e.ConsecutiveFailures), float64(t.DownAfter),
+					"%s failed its last %d checks in a row.", e.Endpoint, e.ConsecutiveFailures)
+				a.Endpoint = e.Endpoint
 			}
 		}
 	}
@@ -130,6 +144,7 @@ func (a *Alerts) Update(current []Alert) []Alert {
 		seen[al.Kind] = true
 		if old, ok := a.byKind[al.Kind]; ok {
 			old.Active, old.Message, old.Severity = true, al.Message, al.Severity
+			old.Value, old.Limit, old.Endpoint = al.Value, al.Limit, al.Endpoint
 			continue
 		}
 		cp := al
@@ -153,6 +168,8 @@ func (a *Alerts) All() []Alert {
 	}
 	return out
 }
+
+func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%d ms", d.Milliseconds())

@@ -207,6 +207,15 @@ func TestEvaluate(t *testing.T) {
 				kinds = append(kinds, a.Kind)
 				require.NotEmpty(t, a.Message)
 				require.True(t, a.Active)
+				require.NotZero(t, a.Limit)
+				if a.Kind == EndpointDown {
+					require.Equal(t, "b", a.Endpoint)
+					require.InDelta(t, 3.0, a.Value, 1e-9)
+				}
+				if a.Kind == HighResponseTime {
+					require.InDelta(t, 5001.0, a.Value, 1e-9)
+					require.InDelta(t, 5000.0, a.Limit, 1e-9)
+				}
 			}
 			require.Equal(t, tc.want, kinds)
 		})

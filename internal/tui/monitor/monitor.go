@@ -290,7 +290,8 @@ func (m *Model) mail(fresh []monitor.Alert) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// View draws the figures.
+// View draws the figures. When they do not fit the height, alerts keep one
+// line each and endpoint errors are left out, so every alert stays visible.
 func (m *Model) View() string {
 	st := m.com.Styles
 	w := max(20, m.width)
@@ -299,24 +300,37 @@ func (m *Model) View() string {
 			st.Paragraph.Render(common.Wrap(m.com.Scrub(m.err), w-2))
 	}
 	stats := m.mon.Stats()
+	out := m.render(stats, w, false)
+	if m.height > 0 && strings.Count(out, "\n")+1 > m.height {
+		out = m.render(stats, w, true)
+	}
+	return out
+}
+
+func (m *Model) render(stats monitor.Stats, w int, compact bool) string {
+	st := m.com.Styles
+	gap := "\n\n" // compact drops the blank lines between sections
+	if compact {
+		gap = "\n"
+	}
 	var b strings.Builder
-	b.WriteString(m.headline(stats, w) + "\n\n")
+	b.WriteString(m.headline(stats, w) + gap)
 	b.WriteString(m.sparkline(w) + "\n")
-	b.WriteString(m.figures(stats, w) + "\n\n")
+	b.WriteString(m.figures(stats, w) + gap)
 	b.WriteString(" " + st.Subtitle.Render(m.t("endpoints")) + "\n")
 	for _, e := range stats.Endpoints {
-		b.WriteString(m.endpointLine(e, w) + "\n")
+		b.WriteString(m.endpointLine(e, w, compact) + "\n")
 	}
 	if len(stats.Endpoints) == 0 {
 		b.WriteString("   " + st.Muted.Render(m.t("waiting")) + "\n")
 	}
-	b.WriteString("\n " + st.Subtitle.Render(m.t("alerts")) + "\n")
+	b.WriteString(gap[1:] + " " + st.Subtitle.Render(m.t("alerts")) + "\n")
 	alerts := m.mon.Alerts()
 	if len(alerts) == 0 {
 		b.WriteString("   " + st.Pass.Render("✓ ") + st.Muted.Render(m.t("noalerts", thresholdsLine(m.mon.Thresholds))) + "\n")
 	}
 	for _, a := range alerts {
-		b.WriteString(m.alertLine(a, w) + "\n")
+		b.WriteString(m.alertLine(a, w, compact) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -414,7 +428,7 @@ func (m *Model) figures(st monitor.Stats, w int) string {
 // endpointLine is one row: icon, address, recent latencies, last status,
 // last latency, successes of total, and down/failing. Columns after the
 // address have fixed widths so rows line up.
-func (m *Model) endpointLine(e monitor.EndpointStats, w int) string {
+func (m *Model) endpointLine(e monitor.EndpointStats, w int, compact bool) string {
 	s := m.com.Styles
 	icon, note := s.Pass.Render("✓"), ""
 	switch {
@@ -427,7 +441,10 @@ func (m *Model) endpointLine(e monitor.EndpointStats, w int) string {
 	if e.LastStatus == 0 {
 		status = m.t("noanswer")
 	}
-	right := fmt.Sprintf(" %9s %8s %7s", status, fmtDur(e.LastLatency), fmt.Sprintf("%d/%d", e.Successes, e.Total))
+	right := fmt.Sprintf(" %9s %8s", status, fmtDur(e.LastLatency))
+	if w >= 70 {
+		right += fmt.Sprintf(" %7s", fmt.Sprintf("%d/%d", e.Successes, e.Total))
+	}
 	if w >= 76 {
 		spark := fmt.Sprintf("%-8s", Sparkline(m.mon.Metrics().RecentLatenciesOf(e.Endpoint, 8), 8))
 		right = " " + s.Accent.Render(spark) + right
@@ -437,13 +454,30 @@ func (m *Model) endpointLine(e monitor.EndpointStats, w int) string {
 	nameW := max(10, w-lipgloss.Width(right)-6)
 	name := common.Truncate(e.Endpoint, nameW)
 	line := "   " + icon + " " + name + strings.Repeat(" ", max(1, nameW-lipgloss.Width(name))) + right
-	if e.LastError != "" && !e.Healthy() && w > 40 {
+	if e.LastError != "" && !e.Healthy() && w > 40 && !compact {
 		line += "\n     " + s.Muted.Render(common.Truncate(e.LastError, w-6))
 	}
 	return line
 }
 
-func (m *Model) alertLine(a monitor.Alert, w int) string {
+// alertMessage says what crossed which limit, in the interface language.
+func (m *Model) alertMessage(a monitor.Alert) string {
+	switch a.Kind {
+	case monitor.HighResponseTime:
+		return m.t("alert."+string(a.Kind), fmtMS(a.Value), fmtMS(a.Limit))
+	case monitor.HighErrorRate, monitor.LowSuccessRate:
+		return m.t("alert."+string(a.Kind), pct(a.Value), pct(a.Limit))
+	case monitor.LowThroughput:
+		return m.t("alert."+string(a.Kind), a.Value, a.Limit)
+	case monitor.EndpointDown:
+		return m.t("alert."+string(a.Kind), a.Endpoint, a.Value)
+	}
+	return a.Message
+}
+
+// alertLine is the alert's kind and severity, then (unless compact) what
+// it means on a line of its own.
+func (m *Model) alertLine(a monitor.Alert, w int, compact bool) string {
 	s := m.com.Styles
 	sev := s.Warn.Render("! " + string(a.Severity))
 	if a.Severity == monitor.Critical {
@@ -461,7 +495,10 @@ func (m *Model) alertLine(a monitor.Alert, w int) string {
 		}
 	}
 	out := common.Truncate(line, w)
-	out += "\n     " + s.Paragraph.Render(common.Truncate(a.Message, w-6))
+	if compact {
+		return out
+	}
+	out += "\n     " + s.Paragraph.Render(common.Truncate(m.alertMessage(a), w-6))
 	if errText := m.mailed[a.Kind]; errText != "" {
 		out += "\n     " + s.Muted.Render(common.Truncate(errText, w-6))
 	}

@@ -253,6 +253,8 @@ func TestSpanishStrings(t *testing.T) {
 	require.Contains(t, v, "monitoreando")
 	require.Contains(t, v, "Latencia")
 	require.Contains(t, v, "Alertas")
+	require.Contains(t, v, "La API está fallando: el 50.0% de las solicitudes")
+	require.Contains(t, v, "Solo el 50.0% de las solicitudes tuvo éxito")
 	for k := range texts["en"] {
 		require.Contains(t, texts["es"], k, "missing Spanish text")
 	}
@@ -282,7 +284,7 @@ func TestSparkline(t *testing.T) {
 
 func TestGoldenViews(t *testing.T) {
 	t.Parallel()
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 15}, {80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, "en", time.Minute, nil)

@@ -35,6 +35,12 @@ var texts = map[string]map[string]string{
 		"key.reset":  "start over",
 		"key.back":   "back",
 		"key.quit":   "quit",
+
+		"alert.HIGH_RESPONSE_TIME": "Answers are slow: %s on average, above the %s limit.",
+		"alert.HIGH_ERROR_RATE":    "The API is failing: %s of requests got no good answer (limit %s).",
+		"alert.LOW_SUCCESS_RATE":   "Only %s of requests succeeded (expected at least %s).",
+		"alert.LOW_THROUGHPUT":     "Only %.0f successful requests a minute (expected at least %.0f).",
+		"alert.ENDPOINT_DOWN":      "%s failed its last %.0f checks in a row.",
 	},
 	"es": {
 		"title":      "Monitor",
@@ -67,6 +73,12 @@ var texts = map[string]map[string]string{
 		"key.reset":  "empezar de nuevo",
 		"key.back":   "volver",
 		"key.quit":   "salir",
+
+		"alert.HIGH_RESPONSE_TIME": "Las respuestas son lentas: %s de media, por encima del límite de %s.",
+		"alert.HIGH_ERROR_RATE":    "La API está fallando: el %s de las solicitudes no tuvo una respuesta válida (límite %s).",
+		"alert.LOW_SUCCESS_RATE":   "Solo el %s de las solicitudes tuvo éxito (se esperaba al menos %s).",
+		"alert.LOW_THROUGHPUT":     "Solo %.0f solicitudes con éxito por minuto (se esperaban al menos %.0f).",
+		"alert.ENDPOINT_DOWN":      "%s falló sus últimas %.0f pruebas seguidas.",
 	},
 }
 
