@@ -71,7 +71,7 @@ func runDemo(ctx context.Context, app *App, o demoOptions) error {
 	if !o.Serve && !(isTerminal(app.Stdout) && isTerminal(app.Stdin)) {
 		return usageErrf("the demo opens the wizard, which needs a terminal. Without one, start only the services:\n"+
 			"  pitstop demo --serve --scenario %s\n"+
-			"It prints the path of a config; use it with `pitstop --config PATH check` (or monitor, report) and stop it with Ctrl-C.", o.Scenario)
+			"It prints the path of a config; use it with `pitstop --config PATH check` (or monitor, report) and stop it with Ctrl-C", o.Scenario)
 	}
 	if app.Opts.ConfigPath != "" || app.Opts.Profile != "" {
 		slog.Info("demo ignores --config and --profile: it uses its own sandbox config")
