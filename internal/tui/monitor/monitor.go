@@ -68,6 +68,9 @@ type Model struct {
 	probing bool // a round is in flight
 	left    bool // esc was pressed: schedule nothing more
 	mailed  map[monitor.AlertKind]string
+	// after schedules a message; tea.Tick, replaced in tests so that no
+	// test waits for a real timer.
+	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 	width, height int
 }
@@ -107,7 +110,7 @@ func New(com *common.Common) *Model { return NewWith(com, Options{}) }
 // NewWith returns the screen with a given monitor, duration and mailer.
 func NewWith(com *common.Common, o Options) *Model {
 	m := &Model{com: com, mon: o.Monitor, mailer: o.Mailer, duration: o.Duration, keys: DefaultKeyMap(com),
-		mailed: map[monitor.AlertKind]string{}}
+		mailed: map[monitor.AlertKind]string{}, after: tea.Tick}
 	if m.mon == nil {
 		mon, err := monitor.ForProfile(com.Profile, monitor.ProfileOptions{
 			Interval: DefaultInterval, Timeout: min(com.Timeout, DefaultInterval), Now: com.Now, Scrub: com.Scrub,
@@ -136,7 +139,7 @@ func (m *Model) clock() tea.Cmd {
 	if m.mon.Interval <= time.Second {
 		return nil
 	}
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{owner: m} })
+	return m.after(time.Second, func(time.Time) tea.Msg { return clockMsg{owner: m} })
 }
 
 // State returns where the monitor is (for tests).
@@ -176,7 +179,7 @@ func (m *Model) round() tea.Cmd {
 
 func (m *Model) tick() tea.Cmd {
 	gen := m.gen
-	return tea.Tick(m.mon.Interval, func(time.Time) tea.Msg { return tickMsg{owner: m, gen: gen} })
+	return m.after(m.mon.Interval, func(time.Time) tea.Msg { return tickMsg{owner: m, gen: gen} })
 }
 
 // Update handles rounds, ticks, mail results and keys.

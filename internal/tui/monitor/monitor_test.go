@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/config"
+	"pitstop/internal/demo"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
 )
@@ -81,6 +82,7 @@ func newFixture(t *testing.T, lang string, duration time.Duration, mailer *monit
 		},
 	})
 	f.m = NewWith(f.com, Options{Monitor: mon, Duration: duration, Mailer: mailer})
+	f.m.after = scheduled
 	return f
 }
 
@@ -179,7 +181,7 @@ func TestClockTicksWhileRunning(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "en", 0, nil)
 	_, cmd := f.m.Update(clockMsg{owner: f.m})
-	require.NotNil(t, cmd, "re-armed")
+	require.Equal(t, scheduledMsg{time.Second}, cmd(), "re-armed every second")
 	_, cmd = f.m.Update(clockMsg{owner: &Model{}})
 	require.Nil(t, cmd, "another screen's clock")
 }
@@ -205,31 +207,31 @@ func TestFinishesAfterDuration(t *testing.T) {
 	require.Contains(t, view(f.m, 80, 24), "finished")
 }
 
-// collect runs the commands of a batch that return at once (never a tick).
+// scheduledMsg stands for a timer the screen set: tests never wait for one.
+type scheduledMsg struct{ d time.Duration }
+
+func scheduled(d time.Duration, _ func(time.Time) tea.Msg) tea.Cmd {
+	return func() tea.Msg { return scheduledMsg{d} }
+}
+
+// collect runs a command and the commands of its batches and returns the
+// messages, timers left out.
 func collect(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
 		var out []tea.Msg
-		for _, c := range b {
-			if c == nil {
-				continue
-			}
-			// Ticks block until their time: tell them apart by running
-			// each with a short deadline.
-			ch := make(chan tea.Msg, 1)
-			go func() { ch <- c() }()
-			select {
-			case m := <-ch:
-				out = append(out, collect(func() tea.Msg { return m })...)
-			case <-time.After(100 * time.Millisecond):
-			}
+		for _, c := range msg {
+			out = append(out, collect(c)...)
 		}
 		return out
+	case scheduledMsg:
+		return nil
+	default:
+		return []tea.Msg{msg}
 	}
-	return []tea.Msg{msg}
 }
 
 func TestBrokenWithoutAPI(t *testing.T) {
@@ -374,4 +376,45 @@ func BenchmarkRoundUpdateView(b *testing.B) {
 		m.Update(roundMsg{owner: m, gen: m.gen, samples: samples})
 		_ = m.View()
 	}
+}
+
+// TestAlertsEmailedOnceFromTheScreen: each new alert kind is mailed once
+// through the sandbox SMTP server and the screen says so.
+func TestAlertsEmailedOnceFromTheScreen(t *testing.T) {
+	t.Parallel()
+	srv, err := demo.StartSMTP(demo.SMTPOptions{})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Close() })
+	p := &config.Profile{}
+	require.NoError(t, srv.Configure(p))
+	mailer, err := monitor.NewMailer(p.SMTP, "oncall@example.com")
+	require.NoError(t, err)
+
+	f := newFixture(t, "en", 0, mailer)
+	require.NotNil(t, f.m.Init())
+	cmd := f.m.round()
+	for i := range 4 {
+		next := f.step(t, cmd)
+
+		for _, msg := range collect(next) {
+			if mm, ok := msg.(mailMsg); ok {
+				require.NoError(t, mm.err)
+				f.m.Update(mm)
+			}
+		}
+
+		if i < 3 {
+			_, cmd = f.m.Update(tickMsg{owner: f.m, gen: f.m.gen})
+		}
+	}
+	kinds := map[string]int{}
+	for _, msg := range srv.Messages() {
+		for _, line := range strings.Split(string(msg.Data), "\r\n") {
+			if k, ok := strings.CutPrefix(line, "Subject: Pitstop alert: "); ok {
+				kinds[k]++
+			}
+		}
+	}
+	require.Equal(t, map[string]int{"HIGH_ERROR_RATE": 1, "LOW_SUCCESS_RATE": 1, "ENDPOINT_DOWN": 1}, kinds)
+	require.Contains(t, view(f.m, 100, 40), "emailed")
 }
