@@ -76,11 +76,6 @@ func SaveProfile(path, profile string, settings []Setting, opts SaveOptions) (Sa
 		if len(path) < 2 {
 			return rep, fmt.Errorf("save settings: %q is not a setting name like api.key", s.Key)
 		}
-		parent := prof
-		for _, k := range path[:len(path)-1] {
-			parent = ensureMapping(parent, k)
-		}
-		leaf := path[len(path)-1]
 		node, ok, err := valueNode(s.Value, opts)
 		if err != nil {
 			return rep, fmt.Errorf("save settings: %s: %w", s.Key, err)
@@ -89,7 +84,11 @@ func SaveProfile(path, profile string, settings []Setting, opts SaveOptions) (Sa
 			rep.Skipped = append(rep.Skipped, s.Key)
 			continue
 		}
-		setNode(parent, leaf, node)
+		parent := prof
+		for _, k := range path[:len(path)-1] {
+			parent = ensureMapping(parent, k)
+		}
+		setNode(parent, path[len(path)-1], node)
 		rep.Written = append(rep.Written, s.Key)
 	}
 

@@ -320,16 +320,23 @@ func (s *session) runChecks() error {
 	done := make(chan []check.Result, 1)
 	sess.Started = c.Now()
 	go func() { done <- runner.Run(c.Ctx, checks) }()
+	say := func(ev check.Event) {
+		if ev.Kind == check.Finished {
+			r := ev.Result
+			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), r.Title, r.Summary, common.FormatDuration(r.Duration))
+		}
+	}
 	var results []check.Result
 	for results == nil {
 		select {
 		case ev := <-events:
-			if ev.Kind == check.Finished {
-				r := ev.Result
-				s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), r.Title, r.Summary, common.FormatDuration(r.Duration))
-			}
+			say(ev)
 		case results = <-done:
 		}
+	}
+	// Every event is sent before Run returns: read out the last ones.
+	for len(events) > 0 {
+		say(<-events)
 	}
 	sess.Finished = c.Now()
 	sess.Results = results

@@ -360,16 +360,17 @@ func (m *Model) rowView(r *row) string {
 	left := "  " + icon + " " + st.Bold.Render(title)
 	right := " " + status + strings.Repeat(" ", max(0, statusW-lipgloss.Width(status))) +
 		st.Duration.Render(fmt.Sprintf("%*s", durW, dur))
+	// With room for a useful summary the status sits at the right edge;
+	// without, next to the title, the same on every row.
+	room := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 3
+	wide := room >= 20 // a shorter summary says nothing; the results show it whole
 	mid := ""
-	if r.state == finished && r.result.Summary != "" {
-		room := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 3
-		if room >= 20 { // a shorter summary says nothing; the results show it whole
-			mid = "  " + st.Muted.Render(common.Truncate(r.result.Summary, room))
-		}
+	if wide && r.state == finished && r.result.Summary != "" {
+		mid = "  " + st.Muted.Render(common.Truncate(r.result.Summary, room))
 	}
-	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
-	if mid == "" {
-		gap = 1 // a narrow table: status next to its title
+	gap := 1
+	if wide {
+		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
 	}
 	return left + mid + strings.Repeat(" ", gap) + right
 }

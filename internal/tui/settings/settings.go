@@ -346,7 +346,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.com.Session.Saved = msg.report.Path
 		note := m.com.T("settings.saved", msg.report.Path)
 		if len(msg.report.Skipped) > 0 {
-			note += " " + m.com.T("settings.saved.skipped", strings.Join(msg.report.Skipped, ", "))
+			// First, so a long path cut at the window's edge does not hide it.
+			note = m.com.T("settings.saved.skipped", strings.Join(msg.report.Skipped, ", ")) + " " + note
 		}
 		return m, common.Status(note, false)
 	case tea.KeyPressMsg:
@@ -373,6 +374,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 func (m *Model) finish() tea.Cmd {
 	c := m.com
 	p := c.Session.Profile
+	// Into the file the settings came from, only what changed; anywhere
+	// else (no file yet, settings from the environment), all of them.
+	full := c.Config.Path == "" || c.Config.Path != c.ConfigPath
 	var changed []config.Setting
 	for _, f := range m.fields {
 		if f.kind == kindSecret {
@@ -389,7 +393,7 @@ func (m *Model) finish() tea.Cmd {
 		}
 		v := strings.TrimSpace(f.value)
 		setValue(p, f.key, v)
-		if v != f.orig {
+		if v != f.orig || (full && v != "") {
 			changed = append(changed, config.Setting{Key: f.key, Value: settingValue(f, v)})
 		}
 	}

@@ -328,6 +328,12 @@ func (d *Driver) deliver(msg tea.Msg, depth int) {
 
 func (d *Driver) run(cmd tea.Cmd) { d.runDepth(cmd, 0) }
 
+// Run runs a command the test held back, and everything that follows it.
+func (d *Driver) Run(cmd tea.Cmd) *Driver {
+	d.run(cmd)
+	return d
+}
+
 func (d *Driver) runDepth(cmd tea.Cmd, depth int) {
 	if cmd == nil || isTimer(cmd) {
 		return

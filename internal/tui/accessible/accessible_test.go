@@ -1,0 +1,97 @@
+package accessible
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/tui/tuitest"
+)
+
+// TestWalksTheGuidedFlow answers the prompts as a screen reader user would
+// type them: Email delivery, one symptom, read the first article, continue,
+// yes it is fixed.
+func TestWalksTheGuidedFlow(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		lang  string
+		input string
+		want  []string
+	}{
+		{"en", "4\n1\n0\n1\n6\ny\n", []string{
+			"Step 1 of 6: What is wrong?",
+			"4. Email delivery",
+			"Step 2 of 6: What you see",
+			"Step 3 of 6: Settings",
+			"SMTP password: pw-…8293 (from the config file)",
+			"Step 4 of 6: Checks",
+			"failed: Mail login — The mail server refused the user name and password.",
+			"Step 5 of 6: Results",
+			"-> AUTH PLAIN ••••••",
+			"What to read:",
+			"## What you see",
+			"Step 6 of 6: Did this fix it?",
+			"Good. Here is what happened.",
+			"You read:",
+		}},
+		{"es", "9\n535 5.7.8 Error: authentication failed\n6\nn\n4\n", []string{
+			"Paso 1 de 6: ¿Qué pasa?",
+			"9. Mejor pego el mensaje de error",
+			"Lo más probable: El servidor rechaza el inicio de sesión SMTP",
+			"Paso 4 de 6: Pruebas",
+			"falló: Mail login",
+			"¿Y ahora?",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			t.Parallel()
+			c := tuitest.Common(t, tt.lang)
+			var out bytes.Buffer
+			require.NoError(t, Run(context.Background(), c, strings.NewReader(tt.input), &out))
+			text := out.String()
+			for _, w := range tt.want {
+				require.Contains(t, text, w)
+			}
+			require.NotContains(t, text, "\x1b[", "no escape sequences: plain text for screen readers")
+			tuitest.NoSecrets(t, text)
+		})
+	}
+}
+
+// TestEndOfInputEndsQuietly: closing the input at any prompt ends the
+// session without an error or a loop.
+func TestEndOfInputEndsQuietly(t *testing.T) {
+	t.Parallel()
+	for _, input := range []string{"", "4\n", "4\n1\n", "4\n1\n0\n", "4\n1\n0\n1\n"} {
+		c := tuitest.Common(t, "en")
+		var out bytes.Buffer
+		require.NoError(t, Run(context.Background(), c, strings.NewReader(input), &out), "input %q", input)
+		require.Contains(t, out.String(), "Step 1 of 6")
+	}
+}
+
+// TestTypedSecretIsAskedAndMasked: a missing API key is asked for (read as
+// a line when the input is not a terminal) and never printed.
+func TestTypedSecretIsAskedAndMasked(t *testing.T) {
+	t.Parallel()
+	c := tuitest.Common(t, "en")
+	c.Profile.API.Key = tuitest.Common(t, "en").Profile.CRM.Token // an empty secret
+	const typed = "sk-typed-9a8b7c6d5e4f3a2b1c0d9e8f"
+	var out bytes.Buffer
+	require.NoError(t, Run(context.Background(), c, strings.NewReader("1\n1\n0\n"+typed+"\n"), &out))
+	text := out.String()
+	require.Contains(t, text, "API key (typing is hidden; empty to skip)")
+	require.NotContains(t, text, typed)
+	require.Equal(t, typed, c.Session.Profile.API.Key.Reveal())
+}
+
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.DiscardHandler)) // the runner logs bad results
+	os.Exit(m.Run())
+}
