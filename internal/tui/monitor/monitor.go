@@ -8,6 +8,7 @@ package monitor
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -287,7 +288,13 @@ func (m *Model) mail(fresh []monitor.Alert) tea.Cmd {
 		cmds = append(cmds, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
-			return mailMsg{kind: a.Kind, err: mailer.Send(ctx, a)}
+			err := mailer.Send(ctx, a)
+			if err != nil {
+				slog.Error("alert email failed", "kind", string(a.Kind), "error", err.Error())
+			} else {
+				slog.Info("alert email sent", "kind", string(a.Kind))
+			}
+			return mailMsg{kind: a.Kind, err: err}
 		})
 	}
 	return tea.Batch(cmds...)
