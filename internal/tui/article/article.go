@@ -1,5 +1,5 @@
 // Package article shows one knowledge article: Markdown rendered by glamour
-// (in a command, cached) in a scrolling viewport, `/` to search inside, a
+// (in a command, cached) in a scrolling pane, `/` to search inside, a
 // table of contents and the related articles to follow.
 package article
 
@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -48,7 +47,9 @@ type Model struct {
 	com     *common.Common
 	id      string
 	art     *kb.Article
-	vp      viewport.Model
+	lines   []string // the rendered article, one entry per screen line
+	offset  int      // first line shown
+	scroll  scrollKeys
 	width   int
 	height  int
 	textW   int // the width the article is rendered at
@@ -72,8 +73,7 @@ type Model struct {
 func New(com *common.Common, id string) *Model {
 	m := &Model{com: com, id: id}
 	m.art, _ = com.KB.Get(id)
-	m.vp = viewport.New()
-	m.vp.KeyMap = viewport.KeyMap{
+	m.scroll = scrollKeys{
 		PageDown:     key.NewBinding(key.WithKeys("pgdown", "space")),
 		PageUp:       key.NewBinding(key.WithKeys("pgup", "b")),
 		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d")),
@@ -81,7 +81,6 @@ func New(com *common.Common, id string) *Model {
 		Down:         key.NewBinding(key.WithKeys("down", "j")),
 		Up:           key.NewBinding(key.WithKeys("up", "k")),
 	}
-	m.vp.LeftGutterFunc = m.gutter
 	m.input = textinput.New()
 	m.input.Prompt = "/ "
 	m.input.CharLimit = 80
@@ -140,10 +139,9 @@ func (m *Model) load() tea.Cmd {
 
 func (m *Model) setContent(s string) {
 	m.loading, m.err = false, nil
-	y := m.vp.YOffset()
 	m.content = s
-	m.vp.SetContent(s)
-	m.vp.SetYOffset(y)
+	m.lines = strings.Split(s, "\n")
+	m.setOffset(m.offset)
 	m.plain = strings.Split(ansi.Strip(s), "\n")
 	// Find each heading's line, in order.
 	from := 0
@@ -176,8 +174,6 @@ func (m *Model) SetSize(w, h int) {
 		tw = w - m.sidebarWidth() - 3
 	}
 	tw = min(tw, maxTextWidth)
-	m.vp.SetWidth(tw + 2)
-	m.vp.SetHeight(max(3, h-3))
 	m.input.SetWidth(max(10, min(40, w-20)))
 	if tw != m.textW {
 		m.textW = tw
@@ -318,13 +314,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	case key.Matches(msg, k.Fixed):
 		return m, common.Navigate(common.NavigateMsg{To: common.ScreenOutcome})
 	case key.Matches(msg, k.Top):
-		m.vp.GotoTop()
+		m.setOffset(0)
 	case key.Matches(msg, k.Bottom):
-		m.vp.GotoBottom()
+		m.setOffset(len(m.lines))
 	default:
-		var cmd tea.Cmd
-		m.vp, cmd = m.vp.Update(msg)
-		return m, cmd
+		m.scrollBy(msg)
 	}
 	return m, nil
 }
@@ -345,7 +339,7 @@ func (m *Model) handlePanel(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 			return m, common.Navigate(common.NavigateMsg{To: common.ScreenArticle, Article: e.id})
 		}
 		if e.line >= 0 {
-			m.vp.SetYOffset(e.line)
+			m.setOffset(e.line)
 		}
 	}
 	return m, nil
@@ -371,16 +365,71 @@ func (m *Model) jump(i int) {
 		return
 	}
 	m.current = (i%len(m.matches) + len(m.matches)) % len(m.matches)
-	m.vp.SetYOffset(max(0, m.matches[m.current]-2))
+	m.setOffset(m.matches[m.current] - 2)
+}
+
+// scrollKeys move the text.
+type scrollKeys struct {
+	PageDown, PageUp, HalfPageDown, HalfPageUp, Down, Up key.Binding
+}
+
+// pageHeight is the lines of text on screen.
+func (m *Model) pageHeight() int { return max(3, m.height-3) }
+
+// setOffset scrolls to line y, kept within the text.
+func (m *Model) setOffset(y int) {
+	m.offset = max(0, min(y, len(m.lines)-m.pageHeight()))
+}
+
+// scrollBy moves the text for a scrolling key.
+func (m *Model) scrollBy(msg tea.KeyPressMsg) {
+	h := m.pageHeight()
+	switch {
+	case key.Matches(msg, m.scroll.Down):
+		m.setOffset(m.offset + 1)
+	case key.Matches(msg, m.scroll.Up):
+		m.setOffset(m.offset - 1)
+	case key.Matches(msg, m.scroll.PageDown):
+		m.setOffset(m.offset + h)
+	case key.Matches(msg, m.scroll.PageUp):
+		m.setOffset(m.offset - h)
+	case key.Matches(msg, m.scroll.HalfPageDown):
+		m.setOffset(m.offset + h/2)
+	case key.Matches(msg, m.scroll.HalfPageUp):
+		m.setOffset(m.offset - h/2)
+	}
+}
+
+// percent is how far down the text is scrolled.
+func (m *Model) percent() int {
+	bottom := len(m.lines) - m.pageHeight()
+	if bottom <= 0 {
+		return 100
+	}
+	return m.offset * 100 / bottom
+}
+
+// text draws the visible lines with the search gutter, each cut or padded
+// to width.
+func (m *Model) text(width int) string {
+	var b strings.Builder
+	end := min(len(m.lines), m.offset+m.pageHeight())
+	for i := m.offset; i < end; i++ {
+		b.WriteString(common.Fit(m.gutter(i)+m.lines[i], width))
+		if i < end-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }
 
 // gutter marks matching lines: ▶ the current match, ▌ the others.
-func (m *Model) gutter(g viewport.GutterContext) string {
-	if g.Soft || len(m.matches) == 0 {
+func (m *Model) gutter(line int) string {
+	if len(m.matches) == 0 {
 		return "  "
 	}
 	for j, l := range m.matches {
-		if l == g.Index {
+		if l == line {
 			if j == m.current {
 				return m.com.Styles.MatchLine.Render("▶ ")
 			}
@@ -409,14 +458,11 @@ func (m *Model) View() string {
 	case m.panelOpen && !m.sidebar():
 		body = m.panel(m.width - 2)
 	default:
-		body = m.vp.View()
+		body = m.text(m.textW + 2)
 	}
 	if m.sidebar() {
-		bodyLines := common.Lines(body, max(3, m.height-3))
-		side := m.panel(m.sidebarWidth())
-		body = lipgloss.JoinHorizontal(lipgloss.Top,
-			lipgloss.NewStyle().Width(m.width-m.sidebarWidth()-1).Render(bodyLines),
-			common.Lines(side, max(3, m.height-3)))
+		h := m.pageHeight()
+		body = common.Beside(common.Block(body, m.width-m.sidebarWidth()-1, h), common.Lines(m.panel(m.sidebarWidth()), h))
 	}
 	return head + "\n\n" + common.Lines(body, max(3, m.height-3)) + "\n" + m.footer()
 }
@@ -460,7 +506,7 @@ func (m *Model) footer() string {
 		}
 		return " " + m.input.View() + "  " + count
 	}
-	pos := st.Faint.Render(c.T("article.position", int(m.vp.ScrollPercent()*100)))
+	pos := st.Faint.Render(c.T("article.position", m.percent()))
 	if m.query != "" {
 		if len(m.matches) == 0 {
 			return " " + pos + "  " + st.Warn.Render(c.T("article.nomatch", m.query))

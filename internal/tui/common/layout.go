@@ -158,6 +158,59 @@ func Lines(s string, height int) string {
 	return strings.Join(lines, "\n")
 }
 
+// Fit cuts or pads one line to exactly width cells.
+func Fit(line string, width int) string {
+	w := ansi.StringWidth(line)
+	switch {
+	case w > width:
+		return ansi.Truncate(line, width, "…")
+	case w < width:
+		return line + strings.Repeat(" ", width-w)
+	}
+	return line
+}
+
+// Block cuts or pads s to exactly width×height cells, line by line: a
+// cheap way to give a pane its size (lipgloss's Width wraps, which costs
+// far more than a keystroke may).
+func Block(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, height)
+	for i := range out {
+		l := ""
+		if i < len(lines) {
+			l = lines[i]
+		}
+		out[i] = Fit(l, width)
+	}
+	return strings.Join(out, "\n")
+}
+
+// Beside puts blocks side by side, line by line. Each block but the last
+// must already have the same width on every line (see Block).
+func Beside(blocks ...string) string {
+	cols := make([][]string, len(blocks))
+	h := 0
+	for i, b := range blocks {
+		cols[i] = strings.Split(b, "\n")
+		h = max(h, len(cols[i]))
+	}
+	var out strings.Builder
+	for y := range h {
+		for i, col := range cols {
+			if y < len(col) {
+				out.WriteString(col[y])
+			} else if i < len(cols)-1 && len(col) > 0 {
+				out.WriteString(strings.Repeat(" ", ansi.StringWidth(col[0])))
+			}
+		}
+		if y < h-1 {
+			out.WriteByte('\n')
+		}
+	}
+	return out.String()
+}
+
 // Clip cuts every line of s to width cells: the last guard against a line
 // that would wrap and push the frame out of the window.
 func Clip(s string, width int) string {

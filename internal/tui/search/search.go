@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
@@ -195,9 +194,7 @@ func (m *Model) View() string {
 	prev := m.previewView()
 	var body string
 	if m.wide() {
-		body = lipgloss.JoinHorizontal(lipgloss.Top,
-			lipgloss.NewStyle().Width(m.listWidth()).Render(common.Lines(list, m.height-2)),
-			prev)
+		body = common.Beside(common.Block(list, m.listWidth(), m.height-2), prev)
 	} else {
 		body = common.Lines(list, m.listHeight()*2) + "\n" + prev
 	}
@@ -245,7 +242,5 @@ func (m *Model) previewView() string {
 	if !ok {
 		text = st.Muted.Render(c.T("article.loading"))
 	}
-	box := st.Box.Width(w + 4)
-	inner := common.Lines(strings.TrimLeft(text, "\n"), max(1, h-2))
-	return box.Render(inner)
+	return st.Box.Render(common.Block(strings.TrimLeft(text, "\n"), w, max(1, h-2)))
 }
