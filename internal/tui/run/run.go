@@ -177,7 +177,10 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists every key.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.com.Keys
-	return [][]key.Binding{{k.Cancel, k.Continue, k.Rerun, k.Back}, {k.Up, k.Down}}
+	if m.active {
+		return [][]key.Binding{{k.Cancel}}
+	}
+	return [][]key.Binding{{k.Continue, k.Rerun, k.Back}, {k.Up, k.Down}}
 }
 
 // Update follows the run and handles esc, enter and r.
