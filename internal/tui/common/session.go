@@ -103,9 +103,11 @@ func (s *Session) MarkRead(id string) {
 }
 
 // FamiliesFor returns the check families to run for a problem and the
-// articles matched so far: the problem's own families plus the family of
-// every check the top articles name, in config.Categories order. With
-// neither (an error pasted that matches nothing), every configured family.
+// articles matched so far, in config.Categories order: the problem's own
+// families; the family of every check the best article names; and those of
+// the next two articles when the profile has settings for them (a CRM the
+// user does not have is not worth asking about). With none of these (an
+// error pasted that matches nothing), every configured family.
 func FamiliesFor(p Problem, matches []kb.Match, profile *config.Profile) []string {
 	want := map[string]bool{}
 	for _, f := range p.Families {
@@ -117,7 +119,9 @@ func FamiliesFor(p Problem, matches []kb.Match, profile *config.Profile) []strin
 		}
 		for _, id := range m.Article.Checks {
 			fam, _, _ := strings.Cut(id, ".")
-			want[fam] = true
+			if i == 0 || profile == nil || profile.Configured(fam) {
+				want[fam] = true
+			}
 		}
 	}
 	if len(want) == 0 && profile != nil {
