@@ -347,9 +347,9 @@ func (s *session) runChecks() error {
 	sum := check.Summarize(results)
 	switch {
 	case sum.Fail > 0 || sum.Error > 0:
-		s.line(s.t("results.problems", sum.Fail+sum.Error))
+		s.line(c.Plural("results.problems", sum.Fail+sum.Error))
 	case sum.Warn > 0:
-		s.line(s.t("results.warnings", sum.Warn))
+		s.line(c.Plural("results.warnings", sum.Warn))
 	default:
 		s.line(s.t("results.allgood"))
 	}

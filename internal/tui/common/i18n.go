@@ -267,8 +267,10 @@ var catalogue = map[string][2]string{
 	// Step 5: results.
 	"results.title":         {"Results", "Resultados"},
 	"results.allgood":       {"Everything Pitstop can test works.", "Todo lo que Pitstop puede probar funciona."},
-	"results.problems":      {"Pitstop found %d problem(s). Each one points to an article below.", "Pitstop encontró %d problema(s). Cada uno apunta a un artículo más abajo."},
-	"results.warnings":      {"It works, with %d warning(s) worth a look.", "Funciona, con %d aviso(s) que vale la pena revisar."},
+	"results.problems.1":    {"Pitstop found %d problem. It points to an article below.", "Pitstop encontró %d problema. Apunta a un artículo más abajo."},
+	"results.problems.n":    {"Pitstop found %d problems. Each one points to an article below.", "Pitstop encontró %d problemas. Cada uno apunta a un artículo más abajo."},
+	"results.warnings.1":    {"It works, with %d warning worth a look.", "Funciona, con %d aviso que vale la pena revisar."},
+	"results.warnings.n":    {"It works, with %d warnings worth a look.", "Funciona, con %d avisos que vale la pena revisar."},
 	"results.none":          {"No checks ran.", "No se ejecutó ninguna prueba."},
 	"results.cancelled":     {"(stopped before the end)", "(detenido antes de terminar)"},
 	"results.took":          {"took %s", "tardó %s"},

@@ -57,6 +57,14 @@ func (c *Common) Count(s check.Status, n int) string {
 	return c.T("count."+s.String()+"."+form, n)
 }
 
+// Plural returns the catalogue string key.1 or key.n for n, formatted with n.
+func (c *Common) Plural(key string, n int) string {
+	if n == 1 {
+		return c.T(key+".1", n)
+	}
+	return c.T(key+".n", n)
+}
+
 // Counts joins the non-zero counts of a summary, worst news last.
 func (c *Common) Counts(sum check.Summary, style func(check.Status, string) string) []string {
 	var parts []string
