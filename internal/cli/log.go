@@ -27,8 +27,9 @@ func defaultLogPath() string {
 	return filepath.Join(dir, "pitstop", "pitstop.log")
 }
 
-// setupLog opens the activity log and makes it slog's default. A log that
-// cannot be opened is not fatal: Pitstop says so once and goes on.
+// setupLog opens the activity log and makes it slog's default. A default
+// log that cannot be opened is not fatal: Pitstop goes on without one (and
+// says so with --debug); a --log-file that cannot be opened is a usage error.
 func (a *App) setupLog() error {
 	path := a.Opts.LogFile
 	if path == "" {
@@ -41,6 +42,9 @@ func (a *App) setupLog() error {
 	if err != nil {
 		if a.Opts.LogFile != "" {
 			return usageErrf("cannot open the log file %s: %v", path, err)
+		}
+		if a.Opts.Debug {
+			fmt.Fprintf(a.Stderr, "pitstop: no activity log this time: %v\n", err)
 		}
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -201,6 +202,11 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			code = ExitInternal
 		}
 	}()
+	// Until the activity log is open (and when it cannot be), log records go
+	// nowhere: slog's standard logger would print them on the user's stderr.
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	defer slog.SetDefault(prev)
 	defer app.closeLog()
 	root := NewRoot(app)
 	root.SetArgs(args)
@@ -214,20 +220,58 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			if errors.As(err, &ee) && ee.Err == nil {
 				return
 			}
+			err = app.Scrubber().ScrubError(err)
+			// fang hands its handler a color writer, so its own "plain
+			// text when stderr is not a terminal" test never fires: CI logs
+			// and pipes would get the boxed, 120-column layout.
+			if !isTerminal(app.Stderr) {
+				writePlainError(app.Stderr, err, commandPath(root, args))
+				return
+			}
 			// fang title-cases the first word of an error, which turns a
 			// config path into "/Home/Me/.Config/..." and --timeout into
 			// --Timeout: keep the message as written.
 			styles.ErrorText = styles.ErrorText.UnsetTransform()
-			fang.DefaultErrorHandler(w, styles, app.Scrubber().ScrubError(err))
+			fang.DefaultErrorHandler(w, styles, err)
 		}),
 	)
 	code = exitCode(err)
-	name := root.Name()
-	if c, _, ferr := root.Find(args); ferr == nil {
-		name = c.CommandPath()
-	}
-	logExit(name, err, code)
+	logExit(commandPath(root, args), err, code)
 	return code
+}
+
+// commandPath is "pitstop check" for the command args name ("pitstop" when
+// they name none).
+func commandPath(root *cobra.Command, args []string) string {
+	if c, _, err := root.Find(args); err == nil {
+		return c.CommandPath()
+	}
+	return root.Name()
+}
+
+// writePlainError writes err for a log or a pipe: "pitstop: " and the
+// message, with a pointer to --help when the command line itself was wrong.
+func writePlainError(w io.Writer, err error, cmdPath string) {
+	msg := strings.TrimRight(err.Error(), " \n")
+	if !strings.ContainsAny(msg[max(len(msg)-1, 0):], ".?!") {
+		msg += "."
+	}
+	fmt.Fprintf(w, "pitstop: %s\n", msg)
+	if isCommandLineError(err) {
+		fmt.Fprintf(w, "Run `%s --help` for its usage.\n", cmdPath)
+	}
+}
+
+// isCommandLineError reports whether cobra rejected the flags or arguments
+// (cobra has no error type for these; fang tests the same prefixes).
+func isCommandLineError(err error) bool {
+	s := err.Error()
+	for _, prefix := range []string{"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "unknown command", "invalid argument", "accepts ", "requires at least "} {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func version(v string) string {
