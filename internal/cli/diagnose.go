@@ -12,9 +12,14 @@ import (
 	"pitstop/internal/kb"
 )
 
-// maxPaste is how much of stdin diagnose reads: a whole log is more than
-// enough, and matching looks at its head and tail.
-const maxPaste = 1 << 20
+// Bounds of what diagnose reads from stdin. Matching looks at the head and
+// the tail of a paste (errors sit at the end of a log), so a long log is
+// read through and only its first and last pasteKeep bytes are kept;
+// reading stops at maxPasteRead so an endless stream cannot hang diagnose.
+const (
+	pasteKeep    = 512 << 10
+	maxPasteRead = 256 << 20
+)
 
 func newDiagnoseCmd(app *App) *cobra.Command {
 	var format string
@@ -44,6 +49,10 @@ It runs no checks and needs no settings.`,
 			if err != nil {
 				return err
 			}
+			// A pasted log may hold the real key or password: mask the
+			// loaded secrets in the reasons that quote it, when there are
+			// settings to load (diagnose works without them too).
+			app.loadSecretsQuietly()
 			matches := base.Match(kb.Evidence{Text: text})
 			if len(matches) > limit {
 				matches = matches[:limit]
@@ -70,11 +79,10 @@ func diagnoseInput(app *App, args []string) (string, error) {
 		if f, ok := app.Stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
 			return "", usageErrf(`give the error message: pitstop diagnose "the error text", or pipe it in`)
 		}
-		data, err := io.ReadAll(io.LimitReader(app.Stdin, maxPaste))
-		if err != nil {
-			return "", fmt.Errorf("read the error text from stdin: %w", err)
+		var err error
+		if text, err = readHeadTail(app.Stdin, pasteKeep, maxPasteRead); err != nil {
+			return "", &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not read the error text from stdin: %w", err)}
 		}
-		text = string(data)
 	}
 	if strings.TrimSpace(text) == "" {
 		return "", usageErrf(`the error text is empty: pitstop diagnose "the error text", or pipe it in`)
@@ -130,4 +138,37 @@ func scrubAll(app *App, list []string) []string {
 		out[i] = app.Scrubber().Scrub(s)
 	}
 	return out
+}
+
+// readHeadTail reads r up to limit bytes and returns its first keep bytes
+// and its last keep bytes (the whole text when it is shorter than 2*keep).
+func readHeadTail(r io.Reader, keep, limit int) (string, error) {
+	r = io.LimitReader(r, int64(limit))
+	head := make([]byte, 0, keep)
+	buf := make([]byte, 64<<10)
+	var tail []byte // the latest bytes after head, at most 2*keep before trimming
+	dropped := false
+	for {
+		n, err := r.Read(buf)
+		chunk := buf[:n]
+		if room := keep - len(head); room > 0 {
+			take := min(room, len(chunk))
+			head = append(head, chunk[:take]...)
+			chunk = chunk[take:]
+		}
+		tail = append(tail, chunk...)
+		if len(tail) > 2*keep {
+			tail, dropped = append(tail[:0], tail[len(tail)-keep:]...), true
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if dropped || len(tail) > keep {
+		return string(head) + "\n" + string(tail[len(tail)-min(keep, len(tail)):]), nil
+	}
+	return string(head) + string(tail), nil
 }

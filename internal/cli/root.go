@@ -108,6 +108,18 @@ func (a *App) LoadProfile() (*config.Config, *config.Profile, error) {
 	return cfg, p, nil
 }
 
+// loadSecretsQuietly arms the scrubber with the config's secrets for the
+// commands that do not need settings (diagnose): a config that is missing
+// or broken is not their problem, so errors are ignored.
+func (a *App) loadSecretsQuietly() {
+	if a.Scrubber() != nil {
+		return
+	}
+	if cfg, err := config.Load(a.Opts.ConfigPath); err == nil {
+		a.scrubber.Store(cfg.Scrubber())
+	}
+}
+
 // Scrubber returns the scrubber for the loaded config (nil before loading).
 func (a *App) Scrubber() *config.Scrubber { return a.scrubber.Load() }
 
