@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -103,6 +106,11 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 			return usageErr(err)
 		}
 	}
+	if o.Out != "" && o.Out != "-" {
+		if err := checkOutPath(o.Out); err != nil {
+			return err
+		}
+	}
 	cfg, p, err := app.LoadProfile()
 	if err != nil {
 		return err
@@ -173,8 +181,28 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not save the report: %w; try another place with --out", err)}
 	}
 	a := rep.Assessment
-	fmt.Fprintf(app.Stderr, "Report written to %s (mode 0600): severity %s, %s, first answer within %s.\n",
-		path, a.SeverityLabel, a.TierName, escalate.FormatDuration(time.Duration(a.Response)))
+	fmt.Fprintln(app.Stderr, app.localize(
+		fmt.Sprintf("Report written to %s (mode 0600).\nSeverity %s, %s: first answer within %s.", path, a.SeverityLabel, a.TierName, escalate.FormatDuration(time.Duration(a.Response))),
+		fmt.Sprintf("Informe guardado en %s (modo 0600).\nSeveridad %s, %s: primera respuesta en menos de %s.", path, a.SeverityLabel, a.TierName, escalate.FormatDuration(time.Duration(a.Response)))))
+	return nil
+}
+
+// checkOutPath says, before any check runs, why a report could not be saved
+// at path: a folder that does not exist, or a folder given as the file.
+func checkOutPath(path string) error {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return usageErrf("--out %s is a folder; give a file name, for example --out %s", path, filepath.Join(path, "ticket.md"))
+	}
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usageErrf("--out %s: the folder %s does not exist; create it first or choose another place", path, dir)
+	case err != nil:
+		return usageErrf("--out %s: cannot use the folder %s: %v", path, dir, err)
+	case !info.IsDir():
+		return usageErrf("--out %s: %s is a file, not a folder", path, dir)
+	}
 	return nil
 }
 

@@ -149,10 +149,29 @@ func TestReportUsageErrors(t *testing.T) {
 	}
 }
 
-func TestReportCannotWrite(t *testing.T) {
+// TestReportOutCheckedFirst: a place the report cannot go is a usage error
+// said in plain words before any check runs (no temporary file names).
+func TestReportOutCheckedFirst(t *testing.T) {
 	t.Parallel()
 	_, cfg := escalationEnv(t, demo.APIOptions{}, "")
-	code, _, stderr := runPitstop(t, "", "--config", cfg, "report", "--only", "api", "--out", filepath.Join(t.TempDir(), "no", "such", "dir", "r.md"))
-	require.Equal(t, ExitInternal, code)
-	require.Contains(t, plainErr(stderr), "could not save the report")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	tests := []struct {
+		name, out, want string
+	}{
+		{"missing folder", filepath.Join(dir, "no", "such", "r.md"), "does not exist; create it first"},
+		{"a folder", dir, "is a folder; give a file name"},
+		{"under a file", filepath.Join(file, "r.md"), "is a file, not a folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runPitstop(t, "", "--config", cfg, "report", "--only", "api", "--out", tt.out)
+			require.Equal(t, ExitUsage, code)
+			require.Empty(t, stdout)
+			require.Contains(t, plainErr(stderr), tt.want)
+			require.NotContains(t, stderr, ".tmp")
+		})
+	}
 }
