@@ -72,9 +72,12 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	_, p, err := app.LoadProfile()
+	cfg, p, err := app.LoadProfile()
 	if err != nil {
 		return err
+	}
+	if len(categories) == 0 && len(p.ConfiguredCategories()) == 0 && cfg.Path == "" {
+		return noSettingsError()
 	}
 	if len(categories) == 0 && len(p.ConfiguredCategories()) == 0 {
 		return usageErrf("profile %q configures nothing to check; add an api, crm, smtp, domain, content or cache section (or name categories with --only)", p.Name)

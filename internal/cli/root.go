@@ -165,6 +165,7 @@ fixed here, writes the escalation report.`,
 		newReportCmd(app),
 		newMonitorCmd(app),
 		newDemoCmd(app),
+		newConfigCmd(app),
 	)
 	return root
 }

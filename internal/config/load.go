@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -90,17 +91,39 @@ func Load(path string) (*Config, error) {
 			return FromEnv(), nil
 		}
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &Error{File: path, Msg: "no such file; create it (see `pitstop --help` for an example) or drop --config"}
+			return nil, &Error{File: path, Msg: "no such file; start one with `pitstop config --example > " + path + "`, or check the path"}
 		}
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", err)}
+		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
+			return nil, &Error{File: path, Msg: "this is a folder; give the path of the settings file (for example " + filepath.Join(path, "config.yaml") + ")"}
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read it: %v", err)}
 	}
 	return Parse(path, data)
 }
 
 // FromEnv returns a config with one profile, "default", whose secrets come
-// from the usual environment variables.
+// from the usual environment variables. The provider of the API and of the
+// CRM is the one whose variable is set (COPYCAR_API_KEY, then OPENAI_API_KEY,
+// then ANTHROPIC_API_KEY; HUBSPOT_TOKEN, then SALESFORCE_TOKEN, then
+// PIPEDRIVE_API_TOKEN), so a key in the environment is enough to run checks.
 func FromEnv() *Config {
 	p := &Profile{Name: "default"}
+	for _, provider := range []string{"copycar", "openai", "anthropic"} {
+		if fromEnv(apiKeyEnv[provider]).IsSet() {
+			p.API.Provider = provider
+			break
+		}
+	}
+	for _, provider := range []string{"hubspot", "salesforce", "pipedrive"} {
+		if fromEnv(crmTokenEnv[provider]).IsSet() {
+			p.CRM.Provider = provider
+			break
+		}
+	}
 	p.applyDefaults()
 	return &Config{DefaultProfile: "default", Profiles: map[string]*Profile{"default": p}}
 }
@@ -109,7 +132,7 @@ func FromEnv() *Config {
 func Parse(name string, data []byte) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(name, err)
+		return nil, syntaxError(yamlError(name, err), data)
 	}
 	cfg := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -273,10 +296,97 @@ func yamlError(file string, err error) error {
 }
 
 var (
-	lineRe    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	unknownRe = regexp.MustCompile(`^field (\S+) not found in type config\.(\w+)$`)
-	typeRe    = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+	lineRe     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownRe  = regexp.MustCompile(`^field (\S+) not found in type config\.(\w+)$`)
+	typeRe     = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+	kindTypeRe = regexp.MustCompile(`^cannot unmarshal !!(seq|map) into (.+)$`)
 )
+
+// syntaxError puts a YAML syntax error in plain words and, for indentation
+// mistakes, moves it to the line that is out of line (the parser names the
+// line where the enclosing section starts).
+func syntaxError(err error, data []byte) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	lineHas := func(n int, sub string) bool { return n >= 1 && n <= len(lines) && strings.Contains(lines[n-1], sub) }
+	switch {
+	case strings.Contains(e.Msg, "did not find expected key"), strings.Contains(e.Msg, "mapping values are not allowed"):
+		if n := misindented(lines); n > 0 {
+			e.Line = n
+			e.Msg = "this line is not lined up with the lines above it: the keys of one section start in the same column (YAML counts every space)"
+		} else if strings.Contains(e.Msg, "mapping values") {
+			e.Msg = "YAML found a \": \" it did not expect: put quotes around a value that contains \": \", and check that the line above ends its key with \":\""
+		} else {
+			e.Msg = "YAML lost track of the sections here: check the indentation, and that every [ and { is closed"
+		}
+	case strings.Contains(e.Msg, "found character that cannot start any token"):
+		if lineHas(e.Line, "\t") {
+			e.Msg = "this line has a tab: YAML indents with spaces only"
+		} else {
+			e.Msg = "a value starts with a character YAML reserves (such as @ or `): put the value in quotes"
+		}
+	case strings.Contains(e.Msg, "found unexpected end of stream"):
+		e.Msg = "the file ends inside an unfinished value: check that every quote, [ and { opened on this line is closed"
+	case strings.Contains(e.Msg, "did not find expected ',' or"):
+		// The parser names the line of the enclosing key; the bracket is
+		// on that line or a later one.
+		for n := max(e.Line, 1); n <= len(lines); n++ {
+			if lineHas(n, "{") || lineHas(n, "[") {
+				e.Line = n
+				break
+			}
+		}
+		e.Msg = "a { ... } or [ ... ] that starts here is not closed, or holds a value with , : { } or ${...} that needs quotes"
+	}
+	return e
+}
+
+// misindented returns the first line (1-based) whose indentation no
+// enclosing section uses: deeper than the line above when that line opens
+// no section, or back out to a column no open section started at. 0 when
+// every line is in line.
+func misindented(lines []string) int {
+	stack := []int{0}
+	opens := false // the line above ends in "key:" or is a "- " list item
+	block := -1    // inside a | or > block scalar: lines deeper than this are text
+	for i, line := range lines {
+		trimmed := strings.TrimLeft(line, " ")
+		if strings.TrimSpace(trimmed) == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		ind := len(line) - len(trimmed)
+		if block >= 0 && ind > block {
+			continue
+		}
+		block = -1
+		switch top := stack[len(stack)-1]; {
+		case ind > top && !opens:
+			return i + 1
+		case ind > top:
+			stack = append(stack, ind)
+		case ind < top:
+			for len(stack) > 1 && stack[len(stack)-1] > ind {
+				stack = stack[:len(stack)-1]
+			}
+			if stack[len(stack)-1] != ind {
+				return i + 1
+			}
+		}
+		content := trimmed
+		if j := strings.Index(content, " #"); j >= 0 {
+			content = content[:j]
+		}
+		content = strings.TrimSpace(content)
+		opens = strings.HasSuffix(content, ":") || strings.HasPrefix(content, "- ")
+		if strings.HasSuffix(content, "|") || strings.HasSuffix(content, ">") || strings.HasSuffix(content, "|-") || strings.HasSuffix(content, ">-") {
+			block = ind
+		}
+	}
+	return 0
+}
 
 func lineMessage(file, m string) *Error {
 	e := &Error{File: file, Msg: m}
@@ -288,6 +398,9 @@ func lineMessage(file, m string) *Error {
 		e.Msg = fmt.Sprintf("unknown key %q; expected one of: %s", sm[1], strings.Join(knownKeys(sm[2]), ", "))
 	} else if sm := typeRe.FindStringSubmatch(e.Msg); sm != nil {
 		e.Msg = fmt.Sprintf("%q is not valid here: expected %s", sm[2], plainType(sm[3]))
+	} else if sm := kindTypeRe.FindStringSubmatch(e.Msg); sm != nil {
+		found := map[string]string{"seq": "a list", "map": "a section (key: value lines)"}[sm[1]]
+		e.Msg = fmt.Sprintf("%s is not valid here: expected %s", found, plainType(sm[2]))
 	}
 	return e
 }
@@ -303,7 +416,7 @@ func plainType(goType string) string {
 	case goType == "string":
 		return "a text value"
 	}
-	return "a section (key: value lines), not " + goType
+	return "a section (key: value lines)"
 }
 
 var configTypes = map[string]reflect.Type{

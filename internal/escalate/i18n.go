@@ -52,7 +52,7 @@ var messages = map[string]map[string]string{
 		// checklists
 		"cl.ticked":            "ticked by you",
 		"cl.no_checks":         "At least one service is configured and checked",
-		"cl.no_checks_hint":    "Nothing is configured in this profile, so no check ran; see `pitstop --help` for the settings file.",
+		"cl.no_checks_hint":    "Nothing is configured in this profile, so no check ran; `pitstop config` says where the settings come from, and `pitstop config --example` shows a settings file.",
 		"cl.checks_run":        "%d checks ran",
 		"cl.error_pasted":      "the error you pasted is in the report",
 		"cl.error_from_checks": "%d failing checks carry their error details",
@@ -179,7 +179,7 @@ var messages = map[string]map[string]string{
 		"resp.tier":                  "el tiempo de respuesta de %s",
 		"cl.ticked":                  "marcado por ti",
 		"cl.no_checks":               "Al menos un servicio está configurado y comprobado",
-		"cl.no_checks_hint":          "Este perfil no tiene nada configurado, así que no se ejecutó ninguna comprobación; consulta `pitstop --help` para el archivo de configuración.",
+		"cl.no_checks_hint":          "Este perfil no tiene nada configurado, así que no se ejecutó ninguna comprobación; `pitstop config` dice de dónde sale la configuración, y `pitstop config --example` muestra un archivo de ejemplo.",
 		"cl.checks_run":              "se ejecutaron %d comprobaciones",
 		"cl.error_pasted":            "el error que pegaste está en el informe",
 		"cl.error_from_checks":       "%d comprobaciones fallidas incluyen los detalles del error",

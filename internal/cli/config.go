@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"pitstop/internal/config"
+)
+
+// exampleConfig is what `pitstop config --example` prints: every setting,
+// commented, secrets taken from the environment.
+const exampleConfig = `# Pitstop settings. Save as ~/.config/pitstop/config.yaml (or point
+# --config or $PITSTOP_CONFIG at it), keep only the sections you use, and run
+# pitstop check. ${VAR} is read from the environment; secrets (key, token,
+# password) may also be left out and taken from the environment alone.
+default_profile: production
+profiles:
+  production:
+    api:
+      provider: copycar          # copycar | openai | anthropic | custom
+      base_url: https://api.copycarai.com/v2
+      key: ${COPYCAR_API_KEY}
+      endpoints: []              # extra base URLs behind a load balancer, each probed
+      ca_file: ""                # extra CA bundle (corporate proxy)
+    crm:
+      provider: hubspot          # hubspot | salesforce | pipedrive
+      base_url: https://api.hubapi.com
+      token: ${HUBSPOT_TOKEN}
+      object: contacts           # hubspot: contacts; salesforce: Contact; pipedrive: person
+      field_mapping: {email: email, company: company, personalization_score: pz_score}
+    smtp:
+      host: smtp.example.com
+      port: 587
+      security: starttls         # starttls | tls | none
+      username: mailer@example.com
+      password: ${SMTP_PASSWORD}
+      from: news@example.com
+      test_recipient: ""         # empty: no message is sent
+    domain:
+      name: example.com
+      dkim_selectors: [s1]
+      dns_server: ""             # host:port; empty = system resolver
+      dnsbl: [zen.spamhaus.org]
+    content:
+      max_tokens: 4000
+      prompt_file: ""            # a prompt to validate
+      email_file: ""             # an .eml or text email to score for spam
+      spamd: ""                  # host:port of a SpamAssassin spamd; empty = built-in rules
+    cache:
+      redis_url: ""              # redis://host:6379/0, checked when set
+  staging:
+    api:
+      provider: openai
+      key: ${OPENAI_API_KEY}
+`
+
+func newConfigCmd(app *App) *cobra.Command {
+	var example bool
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Where the settings come from, or an example file",
+		Long: `Config says which settings file Pitstop reads (--config, else $PITSTOP_CONFIG,
+else $XDG_CONFIG_HOME/pitstop/config.yaml), its profiles, what each one
+configures and where each secret comes from (masked).
+
+--example prints a commented settings file to start from.`,
+		Example: `  pitstop config
+  pitstop config --example > ~/.config/pitstop/config.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if example {
+				_, err := fmt.Fprint(app.Stdout, exampleConfig)
+				return err
+			}
+			return showConfig(app)
+		},
+	}
+	cmd.Flags().BoolVar(&example, "example", false, "print a commented example settings file")
+	return cmd
+}
+
+// showConfig prints where the settings come from and what they configure.
+func showConfig(app *App) error {
+	cfg, err := config.Load(app.Opts.ConfigPath)
+	if err != nil {
+		return usageErr(err)
+	}
+	app.scrubber.Store(cfg.Scrubber())
+	w := app.Stdout
+	if cfg.Path != "" {
+		fmt.Fprintf(w, "%s %s\n", app.localize("Settings file:", "Archivo de configuración:"), cfg.Path)
+	} else {
+		where := config.DefaultPath()
+		fmt.Fprintln(w, app.localize(
+			fmt.Sprintf("No settings file (looked for %s); settings come from the environment alone.", where),
+			fmt.Sprintf("No hay archivo de configuración (se buscó %s); la configuración sale solo del entorno.", where)))
+		fmt.Fprintln(w, app.localize(
+			"Start one with: pitstop config --example > "+where,
+			"Crea uno con: pitstop config --example > "+where))
+	}
+	for _, name := range cfg.ProfileNames() {
+		p := cfg.Profiles[name]
+		label := name
+		if def, err := cfg.Profile(""); err == nil && def == p {
+			label += app.localize(" (default)", " (predeterminado)")
+		}
+		fmt.Fprintf(w, "\n%s %s\n", app.localize("Profile", "Perfil"), label)
+		cats := p.ConfiguredCategories()
+		if len(cats) == 0 {
+			fmt.Fprintf(w, "  %s\n", app.localize("configures nothing to check", "no configura nada que comprobar"))
+		} else {
+			fmt.Fprintf(w, "  %s %s\n", app.localize("checks:", "comprueba:"), strings.Join(cats, ", "))
+		}
+		for _, s := range []struct {
+			name    string
+			used    bool
+			secret  config.Secret
+			envVars []string
+		}{
+			{"api.key", p.Configured("api"), p.API.Key, config.APIKeyEnvNames(p.API.Provider)},
+			{"crm.token", p.Configured("crm"), p.CRM.Token, config.CRMTokenEnvNames(p.CRM.Provider)},
+			{"smtp.password", p.Configured("smtp"), p.SMTP.Password, []string{"SMTP_PASSWORD"}},
+		} {
+			if !s.used {
+				continue
+			}
+			fmt.Fprintf(w, "  %s: %s\n", s.name, secretOrigin(app, s.secret, s.envVars))
+		}
+	}
+	return nil
+}
+
+// secretOrigin is a secret masked with where it came from, or what would set it.
+func secretOrigin(app *App, s config.Secret, envVars []string) string {
+	src := s.Source()
+	switch {
+	case s.IsSet() && strings.HasPrefix(src, "env:"):
+		return s.Masked() + app.localize(" (from ", " (de ") + strings.TrimPrefix(src, "env:") + ")"
+	case s.IsSet():
+		return s.Masked() + app.localize(" (in the file)", " (en el archivo)")
+	case strings.HasPrefix(src, "env:"):
+		return app.localize("not set: ", "sin valor: ") + strings.TrimPrefix(src, "env:") + app.localize(" is empty or not set", " está vacía o no existe")
+	case len(envVars) > 0:
+		return app.localize("not set (in the file, or in ", "sin valor (en el archivo, o en ") + strings.Join(envVars, app.localize(" or ", " o ")) + ")"
+	}
+	return app.localize("not set", "sin valor")
+}
+
+// noSettingsError is the usage error for a run with nothing to check and
+// no settings file: where the file was looked for and how to start one.
+func noSettingsError() error {
+	where := config.DefaultPath()
+	return usageErrf("no settings found: there is no %s, and no API key or CRM token in the environment.\n"+
+		"Enter them in the wizard (run `pitstop`), or start a file with `pitstop config --example > %s`", where, where)
+}
