@@ -38,7 +38,7 @@ func newCheckCmd(app *App) *cobra.Command {
 	var o checkOptions
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Run the checks without the wizard (for scripts and CI)",
+		Short: "Run every check, no wizard (for scripts and CI)",
 		Long: `Check runs every check of the configured categories (or of --only) in parallel,
 each under --timeout, and prints what it found: grouped by category, one plain
 sentence per check, how long each took and the knowledge articles to read.
@@ -56,10 +56,10 @@ Secrets never appear in the output, whatever the format.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Only, "only", "", "check only these categories: "+strings.Join(config.Categories, ","))
+	f.StringVar(&o.Only, "only", "", "only these categories ("+strings.Join(config.Categories, ",")+")")
 	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(checkFormats, ", "))
 	f.BoolVar(&o.Strict, "strict", false, "warnings fail too")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "text: show the evidence (status codes, headers, timings) under each check")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "text: show the evidence under each check (codes, timings)")
 	return cmd
 }
 

@@ -27,14 +27,15 @@ func newChecklistCmd(app *App) *cobra.Command {
 	var o checklistOptions
 	cmd := &cobra.Command{
 		Use:   "checklist [NAME]",
-		Short: "Checklists: prelaunch, before-support, escalation, prevention",
+		Short: "Prelaunch, support and escalation checklists",
 		Long: `Checklist shows one of Pitstop's checklists; without NAME it lists them.
 
-  prelaunch        every configured check, plus what Pitstop cannot see for itself
-                   (monitoring, backups, DMARC policy, rate-limit headroom, alert recipients)
-  before-support   what to try before you open a ticket
-  escalation       what the ticket needs (` + "`pitstop report`" + ` fills it in for you)
-  prevention       habits that keep the next incident small
+  prelaunch       every configured check, plus what Pitstop cannot see
+                  for itself (monitoring, backups, DMARC policy,
+                  rate-limit headroom, alert recipients)
+  before-support  what to try before you open a ticket
+  escalation      what the ticket needs (` + "`pitstop report`" + ` fills it in)
+  prevention      habits that keep the next incident small
 
 On a terminal you tick the items Pitstop cannot settle from a list (space toggles,
 enter confirms). Elsewhere, or with --format, the list is printed as Markdown or
@@ -62,9 +63,9 @@ checklists.yaml in the directory given to --kb.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Format, "format", "", "markdown or json (default: interactive on a terminal, markdown otherwise)")
-	f.StringArrayVar(&o.Done, "done", nil, "tick an item by id (repeatable); ids are shown next to open items")
-	f.StringVar(&o.Only, "only", "", "prelaunch: check only these categories (api,crm,smtp,domain,content,cache)")
+	f.StringVar(&o.Format, "format", "", "markdown or json (default: ticking on a terminal, else markdown)")
+	f.StringArrayVar(&o.Done, "done", nil, "tick an item by id (repeatable); ids show next to open items")
+	f.StringVar(&o.Only, "only", "", "prelaunch: check only these categories (api,crm,smtp,...)")
 	return cmd
 }
 

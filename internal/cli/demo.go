@@ -25,7 +25,7 @@ func newDemoCmd(app *App) *cobra.Command {
 	o := demoOptions{Scenario: demo.DefaultScenario}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Try Pitstop on built-in sandbox services with known faults",
+		Short: "Try Pitstop on a sandbox with known faults",
 		Long: `Demo starts sandbox services on this computer (an AI API and a replica, a CRM,
 an SMTP server, a DNS server and a Redis cache, all on loopback addresses),
 writes a temporary config that points at them and opens the wizard on it. Each
@@ -37,7 +37,7 @@ The default scenario, mixed, has one fault per area. --list shows them all.
 --serve only starts the services, prints the config path and waits for Ctrl-C,
 so other commands can use it:
 
-  pitstop demo --serve --scenario bad-key      # prints /tmp/pitstop-sandbox-…/config.yaml
+  pitstop demo --serve --scenario bad-key    # prints the config path
   pitstop --config /tmp/pitstop-sandbox-…/config.yaml check`,
 		Example: `  pitstop demo                                 # the wizard on the mixed scenario
   pitstop demo --scenario smtp-no-starttls     # one fault
@@ -47,9 +47,9 @@ so other commands can use it:
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Scenario, "scenario", o.Scenario, "fault scenario: "+strings.Join(demo.ScenarioNames(), ", "))
+	f.StringVar(&o.Scenario, "scenario", o.Scenario, "fault scenario (--list shows them)")
 	f.BoolVar(&o.List, "list", false, "list the scenarios and exit")
-	f.BoolVar(&o.Serve, "serve", false, "only start the services, print the config path and wait for Ctrl-C")
+	f.BoolVar(&o.Serve, "serve", false, "only start the services; print the config path, wait for Ctrl-C")
 	f.StringVar(&o.Format, "format", "text", "output of --list and --serve: text or json")
 	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return demo.ScenarioNames(), cobra.ShellCompDirectiveNoFileComp

@@ -26,7 +26,7 @@ func newDiagnoseCmd(app *App) *cobra.Command {
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "diagnose [TEXT]",
-		Short: "Match an error message to the articles that explain it",
+		Short: "Find the articles that explain an error message",
 		Long: `Diagnose reads an error message (the arguments, or stdin when there are none)
 and lists the knowledge articles that explain it, best first, with the reasons
 each one matched: an error code or message it recognises, or words in common.

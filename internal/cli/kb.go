@@ -23,7 +23,7 @@ func newKBCmd(app *App) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "kb",
-		Short: "Browse the knowledge base: list, search, show and lint articles",
+		Short: "Knowledge base: list, search, show, lint",
 		Long: `The knowledge base explains each problem Pitstop knows: what you see, why it
 happens, how to fix it now, how to prevent it and when to escalate. Articles
 come in English and Spanish (--lang); --kb DIR adds your own or replaces ours
@@ -56,7 +56,7 @@ by id (DIR/en/*.md and DIR/es/*.md, or flat *.md files).`,
 		},
 		&cobra.Command{
 			Use:   "lint [DIR]",
-			Short: "Check articles for mistakes (the built-in ones, or a knowledge tree in DIR)",
+			Short: "Check articles for mistakes (ours, or those in DIR)",
 			Long: `Lint checks every article: required fields, valid category and severity, unique
 ids, known check ids, related articles that exist, patterns that compile, the
 required sections, and that each article exists in English and Spanish.

@@ -42,7 +42,7 @@ func newMonitorCmd(app *App) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "monitor",
-		Short: "Probe the API repeatedly: latency, success and error rate, alerts",
+		Short: "Watch the API: latency, error rate, alerts",
 		Long: `Monitor probes your API (and each of api.endpoints) every --interval for --duration
 with the same key check ` + "`pitstop check`" + ` uses, and shows latency (p50, p95, max),
 success and error rates, throughput per minute and each endpoint's health.
@@ -65,12 +65,12 @@ line, then one summary line. The exit code is 1 when an alert was raised.`,
 	f := cmd.Flags()
 	f.DurationVar(&o.Duration, "duration", o.Duration, "how long to monitor (0 = until Ctrl-C)")
 	f.DurationVar(&o.Interval, "interval", o.Interval, "time between probes")
-	f.StringVar(&o.AlertEmail, "alert-email", "", "email each kind of alert once to this address through the profile's smtp settings")
+	f.StringVar(&o.AlertEmail, "alert-email", "", "email each kind of alert once (via the smtp settings)")
 	f.DurationVar(&o.MaxLatency, "max-latency", o.MaxLatency, "alert when the average response time is above this")
 	f.Float64Var(&o.MaxErrorRate, "max-error-rate", o.MaxErrorRate, "alert when more than this percent of probes fail")
-	f.Float64Var(&o.MinSuccessRate, "min-success-rate", o.MinSuccessRate, "alert when fewer than this percent of probes succeed")
-	f.Float64Var(&o.MinThroughput, "min-throughput", o.MinThroughput, "alert when fewer successful requests a minute than this (0 = off)")
-	f.StringVar(&o.Format, "format", "", "live or json (default: live on a terminal, json otherwise)")
+	f.Float64Var(&o.MinSuccessRate, "min-success-rate", o.MinSuccessRate, "alert below this percent of successful probes")
+	f.Float64Var(&o.MinThroughput, "min-throughput", o.MinThroughput, "alert below this many successes a minute (0: off)")
+	f.StringVar(&o.Format, "format", "", "live or json (default: live on a terminal, else json)")
 	return cmd
 }
 

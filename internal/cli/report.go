@@ -44,7 +44,7 @@ func newReportCmd(app *App) *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "Run the checks, assess severity and write the escalation report",
+		Short: "Run the checks, write the escalation report",
 		Long: `Report runs every configured check (or those of --only), works out the severity,
 support tier, response and resolution targets from the escalation policy, and writes
 a report a support engineer can act on: summary, severity and targets, business
@@ -69,19 +69,19 @@ Exit code 0 means the report was written, whatever the checks found.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Out, "out", "", "where to write the report; - for standard output (default pitstop-report-<time>.md)")
+	f.StringVar(&o.Out, "out", "", "file to write, - for stdout (default: pitstop-report-TIME.md)")
 	f.StringVar(&o.Format, "format", "markdown", "markdown or json")
-	f.StringVar(&o.Only, "only", "", "check only these categories: api,crm,smtp,domain,content,cache")
+	f.StringVar(&o.Only, "only", "", "only these categories (api,crm,smtp,domain,content,cache)")
 	f.StringVar(&o.Error, "error", "", "the error message you see, as text")
-	f.StringVar(&o.ErrorFile, "error-file", "", "read the error message from this file (- for standard input)")
-	f.StringArrayVar(&o.Steps, "step", nil, "a step to reproduce the problem (repeat for each step, in order)")
+	f.StringVar(&o.ErrorFile, "error-file", "", "read the error message from this file (- for stdin)")
+	f.StringArrayVar(&o.Steps, "step", nil, "a step to reproduce the problem (repeat, in order)")
 	f.StringVar(&o.Impact, "impact", "", "business impact: low, medium or high")
 	f.BoolVar(&o.DataLoss, "data-loss", false, "data is being lost")
 	f.BoolVar(&o.AllUsers, "all-users", false, "everyone is affected, or the system is down")
 	f.BoolVar(&o.Security, "security", false, "there is a security or compliance concern")
 	f.StringVar(&o.Expected, "expected", "", "what should happen")
 	f.StringVar(&o.Actual, "actual", "", "what happens instead")
-	f.StringArrayVar(&o.Done, "done", nil, "tick an escalation checklist item by id (repeatable), e.g. --done logs")
+	f.StringArrayVar(&o.Done, "done", nil, "tick an escalation checklist item by id (repeatable)")
 	return cmd
 }
 

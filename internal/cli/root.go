@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"charm.land/fang/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/config"
@@ -145,16 +146,16 @@ fixed here, writes the escalation report.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app) },
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&app.Opts.ConfigPath, "config", "", "config file (default $PITSTOP_CONFIG, else $XDG_CONFIG_HOME/pitstop/config.yaml)")
-	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: the file's default_profile)")
+	f.StringVar(&app.Opts.ConfigPath, "config", "", "settings file (see `pitstop config`)")
+	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: default_profile)")
 	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: en or es")
-	f.StringVar(&app.Opts.KBDir, "kb", "", "extra knowledge directory: adds or replaces articles by id")
-	f.StringVar(&app.Opts.Theme, "theme", "", "theme: dark, light or high-contrast (default: follows the terminal)")
+	f.StringVar(&app.Opts.KBDir, "kb", "", "your articles: add to or replace ours by id")
+	f.StringVar(&app.Opts.Theme, "theme", "", "dark, light or high-contrast (default: auto)")
 	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "time limit for each check")
 	f.BoolVar(&app.Opts.NoColor, "no-color", false, "no colors in the output")
-	f.StringVar(&app.Opts.LogFile, "log-file", "", "activity log (default $XDG_STATE_HOME/pitstop/pitstop.log)")
+	f.StringVar(&app.Opts.LogFile, "log-file", "", "activity log (default: $XDG_STATE_HOME/pitstop)")
 	f.BoolVar(&app.Opts.Debug, "debug", false, "log debug details (secrets stay masked)")
-	root.Flags().BoolVar(&app.Opts.Accessible, "accessible", false, "plain prompts for screen readers (automatic when TERM=dumb)")
+	root.Flags().BoolVar(&app.Opts.Accessible, "accessible", false, "prompts for screen readers (on when TERM=dumb)")
 
 	root.AddCommand(
 		newTUICmd(app),
@@ -167,7 +168,67 @@ fixed here, writes the escalation report.`,
 		newDemoCmd(app),
 		newConfigCmd(app),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Short = "Shell completions: bash, zsh, fish, powershell"
+		}
+	}
+	reflowHelp(root)
 	return root
+}
+
+// reflowHelp rewraps each plain paragraph of every command's long help to
+// helpWidth columns at spaces only, so an 80-column terminal gets neither
+// ragged half-lines (fang keeps the source's line breaks and wraps again)
+// nor a flag cut at its hyphens. Paragraphs with indented lines (lists,
+// commands) stay as written.
+func reflowHelp(c *cobra.Command) {
+	c.Long = reflow(c.Long)
+	for _, sub := range c.Commands() {
+		reflowHelp(sub)
+	}
+}
+
+func reflow(text string) string {
+	paras := strings.Split(text, "\n\n")
+	for i, p := range paras {
+		lines := strings.Split(p, "\n")
+		indented := false
+		for _, l := range lines {
+			if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") {
+				indented = true
+			}
+		}
+		if !indented {
+			paras[i] = wrapWords(strings.Fields(p), helpWidth)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// helpWidth fits fang's help (two columns of margin each side) in 80 columns.
+const helpWidth = 76
+
+// wrapWords joins words into lines of at most width columns.
+func wrapWords(words []string, width int) string {
+	var b strings.Builder
+	col := 0
+	for _, w := range words {
+		n := ansi.StringWidth(w)
+		switch {
+		case col == 0:
+		case col+1+n > width:
+			b.WriteByte('\n')
+			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += n
+	}
+	return b.String()
 }
 
 func defaultLang() string {

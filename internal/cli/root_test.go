@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 )
 
@@ -32,6 +36,36 @@ func TestErrorsArePlainWithoutTerminal(t *testing.T) {
 			require.Equal(t, ExitUsage, code)
 			require.Empty(t, stdout)
 			require.Equal(t, tt.want, stderr)
+		})
+	}
+}
+
+// TestHelpFitsEightyColumns: every command's --help reads on an 80-column
+// terminal, with no line cut in the middle of a flag.
+func TestHelpFitsEightyColumns(t *testing.T) {
+	t.Parallel()
+	var paths [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		paths = append(paths, path)
+		for _, sub := range c.Commands() {
+			if !sub.Hidden && sub.Name() != "help" {
+				walk(sub, append(slices.Clone(path), sub.Name()))
+			}
+		}
+	}
+	walk(NewRoot(&App{}), nil)
+	require.Greater(t, len(paths), 10)
+	for _, path := range paths {
+		t.Run(strings.Join(append([]string{"pitstop"}, path...), " "), func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runKB(t, "", append(path, "--help")...)
+			require.Equal(t, ExitOK, code, stderr)
+			for _, line := range strings.Split(ansi.Strip(stdout), "\n") {
+				line = strings.TrimRight(line, " ")
+				require.LessOrEqual(t, ansi.StringWidth(line), 80, "%q", line)
+				require.False(t, strings.HasSuffix(line, " --") || strings.HasSuffix(line, " -"), "a flag cut at its hyphen: %q", line)
+			}
 		})
 	}
 }

@@ -21,7 +21,7 @@ import (
 func newTUICmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tui",
-		Short: "The interactive wizard (the same as running pitstop with no command)",
+		Short: "The guided wizard (same as plain pitstop)",
 		Long: `The guided wizard: pick what you see or paste the error, check the settings,
 run the checks, read what they mean, and escalate when it is still broken.
 With --accessible (automatic when TERM=dumb or when input or output is not a
