@@ -88,9 +88,13 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 		return err
 	}
 	run := newCheckRun(p.Name, results, time.Since(start), o.Strict)
-	if run.Assessment, err = app.checkAssessment(results); err != nil {
+	run.Lang = app.Opts.Lang
+	full, err := app.checkAssessment(results)
+	if err != nil {
 		return err
 	}
+	run.Assessment = assessment{Severity: full.Severity, Tier: full.Tier}
+	run.SeverityLabel, run.TierName = full.SeverityLabel, full.TierName
 	slog.Info("check run", "profile", p.Name, "checks", len(results), "pass", run.Summary.Pass, "warn", run.Summary.Warn,
 		"fail", run.Summary.Fail, "skip", run.Summary.Skip, "error", run.Summary.Error, "ms", run.Elapsed.Milliseconds())
 
@@ -149,6 +153,12 @@ type checkRun struct {
 	Assessment assessment
 	Elapsed    time.Duration
 	Strict     bool
+	// Lang is the language of the text and Markdown outputs ("" is English;
+	// JSON and JUnit are for machines and stay as they are).
+	Lang string
+	// SeverityLabel and TierName name the assessment for people, in Lang
+	// ("" before the policy was applied: the ids are shown instead).
+	SeverityLabel, TierName string
 }
 
 func newCheckRun(profile string, results []check.Result, elapsed time.Duration, strict bool) *checkRun {

@@ -15,21 +15,35 @@ import (
 	"pitstop/internal/probe"
 )
 
-// categoryTitles name the categories in output headings.
-var categoryTitles = map[string]string{
-	"api":     "AI API",
-	"crm":     "CRM",
-	"smtp":    "Email sending (SMTP)",
-	"domain":  "Sender domain",
-	"content": "Content",
-	"cache":   "Cache",
+// categoryTitles name the categories in output headings: {English, Spanish}.
+var categoryTitles = map[string][2]string{
+	"api":     {"AI API", "API de IA"},
+	"crm":     {"CRM", "CRM"},
+	"smtp":    {"Email sending (SMTP)", "Envío de correo (SMTP)"},
+	"domain":  {"Sender domain", "Dominio remitente"},
+	"content": {"Content", "Contenido"},
+	"cache":   {"Cache", "Caché"},
 }
 
-func categoryTitle(c string) string {
-	if t, ok := categoryTitles[c]; ok {
-		return t
+func categoryTitle(c string) string { return categoryTitleIn(c, "en") }
+
+func categoryTitleIn(c, lang string) string {
+	t, ok := categoryTitles[c]
+	switch {
+	case !ok:
+		return c
+	case lang == "es":
+		return t[1]
 	}
-	return c
+	return t[0]
+}
+
+// tr picks the run's language: English, or Spanish with --lang es.
+func (r *checkRun) tr(en, es string) string {
+	if r.Lang == "es" {
+		return es
+	}
+	return en
 }
 
 // statusIcons are the one-character marks of each status.
@@ -49,7 +63,17 @@ func statusIcon(s check.Status) string {
 }
 
 // statusWord is the status in words, "could not test" for Error.
-func statusWord(s check.Status) string {
+func statusWord(s check.Status) string { return statusWordIn(s, "en") }
+
+// statusWordsES are the statuses in Spanish.
+var statusWordsES = map[check.Status]string{
+	check.Pass: "bien", check.Warn: "aviso", check.Fail: "falla", check.Skip: "omitida", check.Error: "no se pudo probar",
+}
+
+func statusWordIn(s check.Status, lang string) string {
+	if w, ok := statusWordsES[s]; ok && lang == "es" {
+		return w
+	}
 	if s == check.Error {
 		return "could not test"
 	}
@@ -91,6 +115,12 @@ func (r *checkRun) countsLine() string {
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	}
+	if r.Lang == "es" {
+		return fmt.Sprintf("%s en %s: %s, %s, %s, %s, %s.",
+			plural(len(r.Results), "comprobación", "comprobaciones"), probe.FormatDuration(r.Elapsed),
+			plural(s.Pass, "pasó", "pasaron"), plural(s.Warn, "aviso", "avisos"), plural(s.Fail, "falló", "fallaron"),
+			plural(s.Skip, "omitida", "omitidas"), plural(s.Error, "no se pudo probar", "no se pudieron probar"))
+	}
 	return fmt.Sprintf("%s in %s: %d passed, %s, %d failed, %d skipped, %d could not test.",
 		plural(len(r.Results), "check", "checks"), probe.FormatDuration(r.Elapsed),
 		s.Pass, plural(s.Warn, "warning", "warnings"), s.Fail, s.Skip, s.Error)
@@ -100,13 +130,14 @@ func (r *checkRun) countsLine() string {
 func (r *checkRun) verdict() string {
 	switch {
 	case r.Summary.OK(r.Strict) && r.Summary.Warn > 0:
-		return "Passed, with warnings worth a look."
+		return r.tr("Passed, with warnings worth a look.", "Pasa, con avisos que conviene mirar.")
 	case r.Summary.OK(r.Strict):
-		return "All clear."
+		return r.tr("All clear.", "Todo en orden.")
 	case r.Strict && r.Summary.Fail == 0 && r.Summary.Error == 0:
-		return "Not passing: --strict counts warnings as failures."
+		return r.tr("Not passing: --strict counts warnings as failures.", "No pasa: --strict cuenta los avisos como fallos.")
 	}
-	return "Not passing: fix the failed checks first; the articles named under each explain how."
+	return r.tr("Not passing: fix the failed checks first; the articles named under each explain how.",
+		"No pasa: arregla primero las comprobaciones que fallaron; los artículos indicados en cada una explican cómo.")
 }
 
 // textStyles color the text output. Colors are the 16 basic ANSI ones so
@@ -154,32 +185,52 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 		return out.String()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Pitstop check · profile %s\n", r.Profile)
+	fmt.Fprintf(&b, "Pitstop check · %s %s\n", r.tr("profile", "perfil"), r.Profile)
 	for _, g := range r.groups() {
-		fmt.Fprintf(&b, "\n%s\n", st.heading.Render(categoryTitle(g.Category)))
+		fmt.Fprintf(&b, "\n%s\n", st.heading.Render(categoryTitleIn(g.Category, r.Lang)))
 		for _, res := range g.Results {
 			icon := st.status[res.Status].Render(statusIcon(res.Status))
 			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, probe.FormatDuration(res.Duration)))
 			fmt.Fprintf(&b, "  %s %s  %s\n", icon, res.Title, meta)
-			b.WriteString(indent("    ", xmlSafe(res.Summary)))
+			b.WriteString(indent("    ", xmlSafe(r.shortSummary(res))))
 			if verbose {
 				for _, d := range res.Details {
 					b.WriteString(indent("      ", xmlSafe(d), st.muted))
 				}
 			}
 			if res.Status.Bad() && len(res.Articles) > 0 {
-				b.WriteString(indent("    ", "read: "+strings.Join(res.Articles, ", "), st.muted))
+				b.WriteString(indent("    ", r.tr("read: ", "lee: ")+strings.Join(res.Articles, ", "), st.muted))
 			}
 		}
 	}
 	b.WriteString("\n")
 	b.WriteString(indent("", r.verdict()))
 	if !r.Summary.OK(r.Strict) || r.Summary.Warn > 0 {
-		b.WriteString(indent("", "Read an article with `pitstop kb show ID`; for a ticket, `pitstop report --out ticket.md`.", st.muted))
+		b.WriteString(indent("", r.tr("Read an article with `pitstop kb show ID`; for a ticket, `pitstop report --out ticket.md`.",
+			"Lee un artículo con `pitstop kb show ID`; para un ticket, `pitstop report --out ticket.md`."), st.muted))
 	}
 	b.WriteString(indent("", r.countsLine()))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// shortSummary is the summary the text output shows: a check skipped
+// because another did not pass names that check instead of repeating its
+// whole sentence, which is printed once already (JSON and the other formats
+// keep the runner's full summary).
+func (r *checkRun) shortSummary(res check.Result) string {
+	if res.Status != check.Skip {
+		return res.Summary
+	}
+	rest, ok := strings.CutPrefix(res.Summary, "Not run because ")
+	if !ok {
+		return res.Summary
+	}
+	id, _, ok := strings.Cut(rest, " did not pass: ")
+	if !ok || !slices.ContainsFunc(r.Results, func(o check.Result) bool { return o.ID == id }) {
+		return res.Summary
+	}
+	return r.tr("Not run: it needs "+id+", which did not pass.", "No se ejecutó: necesita "+id+", que no pasó.")
 }
 
 // seconds renders a duration as seconds with millisecond precision.

@@ -170,10 +170,14 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Pitstop check: %s\n\n", mdCell(r.Profile))
 	fmt.Fprintf(&b, "%s %s\n\n", r.verdict(), r.countsLine())
-	fmt.Fprintf(&b, "Severity: **%s** · support: **%s**\n", r.Assessment.Severity, r.Assessment.Tier)
+	severity, tier := r.Assessment.Severity, r.Assessment.Tier
+	if r.SeverityLabel != "" && r.TierName != "" {
+		severity, tier = r.SeverityLabel, r.TierName
+	}
+	fmt.Fprintf(&b, "%s: **%s** · %s: **%s**\n", r.tr("Severity", "Severidad"), severity, r.tr("support", "soporte"), tier)
 	for _, g := range r.groups() {
-		fmt.Fprintf(&b, "\n## %s\n\n", categoryTitle(g.Category))
-		b.WriteString("| Status | Check | Result | Time | Read |\n")
+		fmt.Fprintf(&b, "\n## %s\n\n", categoryTitleIn(g.Category, r.Lang))
+		b.WriteString(r.tr("| Status | Check | Result | Time | Read |\n", "| Estado | Comprobación | Resultado | Tiempo | Leer |\n"))
 		b.WriteString("|---|---|---|---:|---|\n")
 		for _, res := range g.Results {
 			var arts []string
@@ -181,7 +185,7 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 				arts = append(arts, "`"+a+"`")
 			}
 			fmt.Fprintf(&b, "| %s %s | %s (`%s`) | %s | %s | %s |\n",
-				statusIcon(res.Status), statusWord(res.Status), mdCell(res.Title), res.ID,
+				statusIcon(res.Status), statusWordIn(res.Status, r.Lang), mdCell(res.Title), res.ID,
 				mdCell(res.Summary), probe.FormatDuration(res.Duration), strings.Join(arts, " "))
 		}
 	}
@@ -192,7 +196,7 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 		}
 	}
 	if len(withDetails) > 0 {
-		b.WriteString("\n## Evidence\n")
+		b.WriteString(r.tr("\n## Evidence\n", "\n## Evidencia\n"))
 		for _, res := range withDetails {
 			fmt.Fprintf(&b, "\n<details><summary>%s %s: %s</summary>\n\n```text\n", statusIcon(res.Status), res.ID, mdCell(res.Title))
 			for _, d := range res.Details {

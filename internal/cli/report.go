@@ -245,27 +245,32 @@ func (a *App) loadEscalation() (*escalate.Policy, *escalate.Checklists, error) {
 // policy (the built-in one, or --kb's) applied to the results, weighing the
 // severities of the articles they name — the same verdict `pitstop report`
 // explains at length.
-func (a *App) checkAssessment(results []check.Result) (assessment, error) {
+func (a *App) checkAssessment(results []check.Result) (escalate.Assessment, error) {
 	policy, err := escalate.LoadPolicy(knowledge.FS, a.Opts.KBDir)
 	if err != nil {
-		return assessment{}, usageErr(err)
+		return escalate.Assessment{}, usageErr(err)
 	}
 	base, err := a.Knowledge()
 	if err != nil {
-		return assessment{}, err
+		return escalate.Assessment{}, err
 	}
-	return assessmentOf(policy, base, results), nil
+	return assessWith(policy, base, results, a.Opts.Lang), nil
 }
 
 // assessmentOf applies policy to results; base (may be nil) gives the
 // articles' severities.
 func assessmentOf(policy *escalate.Policy, base *kb.Base, results []check.Result) assessment {
+	a := assessWith(policy, base, results, "en")
+	return assessment{Severity: a.Severity, Tier: a.Tier}
+}
+
+// assessWith is the whole assessment, its labels in lang.
+func assessWith(policy *escalate.Policy, base *kb.Base, results []check.Result, lang string) escalate.Assessment {
 	in := escalate.Input{Results: results}
 	if base != nil {
 		in.Articles = base
 	}
-	a := policy.Assess(in, "en")
-	return assessment{Severity: a.Severity, Tier: a.Tier}
+	return policy.Assess(in, lang)
 }
 
 // matchError returns the article the pasted error points to, when a pattern
