@@ -123,7 +123,7 @@ func writeDiagnoseText(app *App, matches []kb.Match) {
 	for i, m := range matches {
 		a := m.Article
 		fmt.Fprintf(w, "%d. %s  %s\n", i+1, a.ID, a.Title)
-		fmt.Fprintf(w, "   %s · %s %s · %s %.0f\n", a.Category, app.localize("severity", "gravedad"), a.Severity, app.localize("score", "puntuación"), m.Score)
+		fmt.Fprintf(w, "   %s · %s %s · %s %.0f\n", app.articleWord(a.Category), app.localize("severity", "gravedad"), app.articleWord(a.Severity), app.localize("score", "puntuación"), m.Score)
 		for _, r := range scrubAll(app, m.Reasons) {
 			fmt.Fprintf(w, "   - %s\n", r)
 		}

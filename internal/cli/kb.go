@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/check"
@@ -122,12 +123,64 @@ func kbList(app *App, format string) error {
 		}
 		return writeIndentedJSON(app.Stdout, out)
 	}
-	tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCATEGORY\tSEVERITY\tTITLE")
+	var rows strings.Builder
+	tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, app.localize("ID\tCATEGORY\tSEVERITY\tTITLE", "ID\tCATEGORÍA\tGRAVEDAD\tTÍTULO"))
 	for _, a := range articles {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Category, a.Severity, a.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, app.articleWord(a.Category), app.articleWord(a.Severity), a.Title)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	table := rows.String()
+	width := ttyWidth(app.Stdout)
+	if width <= 0 || widest(table) <= width {
+		_, err = io.WriteString(app.Stdout, table)
+		return err
+	}
+	// The table does not fit this terminal: one article per two lines, the
+	// title wrapped under its id, rather than rows the terminal breaks.
+	var b strings.Builder
+	for _, a := range articles {
+		fmt.Fprintf(&b, "%s  %s · %s\n", a.ID, app.articleWord(a.Category), app.articleWord(a.Severity))
+		b.WriteString(hangingWrap("    ", a.Title, width))
+	}
+	_, err = io.WriteString(app.Stdout, b.String())
+	return err
+}
+
+// widest is the width of the widest line of text.
+func widest(text string) int {
+	w := 0
+	for _, l := range strings.Split(text, "\n") {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
+}
+
+// hangingWrap writes text after pad, wrapped to width, each line after pad.
+func hangingWrap(pad, text string, width int) string {
+	if width > len(pad)+20 {
+		text = ansi.Wrap(text, width-len(pad), "")
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(text, "\n") {
+		b.WriteString(pad + l + "\n")
+	}
+	return b.String()
+}
+
+// fitLines cuts each line to width columns with an ellipsis (width 0: as
+// is, for pipes and files).
+func fitLines(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "…")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func kbSearch(app *App, query, format string) error {
@@ -154,6 +207,7 @@ func kbSearch(app *App, query, format string) error {
 		return writeIndentedJSON(app.Stdout, out)
 	}
 	w := app.Stdout
+	width := ttyWidth(app.Stdout)
 	if len(hits) == 0 {
 		fmt.Fprintf(w, "%s\n", app.localize(
 			fmt.Sprintf("No article matches %q. Try other words, or `pitstop kb list`.", query),
@@ -161,9 +215,10 @@ func kbSearch(app *App, query, format string) error {
 		return nil
 	}
 	for _, h := range hits {
-		fmt.Fprintf(w, "%s  %s\n", h.Article.ID, h.Article.Title)
+		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("    ", h.Article.ID+"  "+h.Article.Title, width), "    "))
 		if h.Snippet != "" && h.Snippet != h.Article.Title {
-			fmt.Fprintf(w, "    %s\n", h.Snippet)
+			// The snippet is a taste of the text: one line, cut to fit.
+			fmt.Fprintln(w, fitLines("    "+h.Snippet, width))
 		}
 	}
 	fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("Read one:", "Lee uno:"), hits[0].Article.ID)
@@ -185,11 +240,11 @@ func kbShow(app *App, id, format string) error {
 	}
 	a, ok := base.Get(id)
 	if !ok {
-		msg := fmt.Sprintf("there is no article %q", id)
+		msg := app.localize(fmt.Sprintf("there is no article %q", id), fmt.Sprintf("no hay ningún artículo %q", id))
 		if near := base.Closest(id, 3); len(near) > 0 {
-			msg += "; did you mean " + strings.Join(near, ", ") + "?"
+			msg += app.localize("; did you mean ", "; ¿quisiste decir ") + strings.Join(near, ", ") + "?"
 		}
-		return usageErrf("%s (`pitstop kb list` shows them all)", msg)
+		return usageErrf("%s %s", msg, app.localize("(`pitstop kb list` shows them all)", "(`pitstop kb list` los muestra todos)"))
 	}
 	if format == "json" {
 		return writeIndentedJSON(app.Stdout, struct {
@@ -230,7 +285,7 @@ func orEmpty(s []string) []string {
 func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", a.Title)
-	facts := fmt.Sprintf("`%s` · %s · %s", a.ID, a.Category, app.localize("severity ", "gravedad ")+a.Severity)
+	facts := fmt.Sprintf("`%s` · %s · %s", a.ID, app.articleWord(a.Category), app.localize("severity ", "gravedad ")+app.articleWord(a.Severity))
 	if len(a.Checks) > 0 {
 		facts += " · " + app.localize("checks: ", "comprobaciones: ") + strings.Join(a.Checks, ", ")
 	}
@@ -290,6 +345,22 @@ func kbLint(app *App, dir, format string) error {
 		return &ExitError{Code: ExitFailed}
 	}
 	return nil
+}
+
+// articleWordsES name article severities and categories in Spanish, for
+// the text outputs (JSON keeps the ids).
+var articleWordsES = map[string]string{
+	"critical": "crítica", "high": "alta", "medium": "media", "low": "baja",
+	"performance": "rendimiento", "content": "contenido", "email": "correo", "workflow": "flujos de trabajo",
+	"security": "seguridad", "data": "datos", "operations": "operaciones", "support": "soporte",
+}
+
+// articleWord is an article's severity or category as the reader's word.
+func (a *App) articleWord(id string) string {
+	if w, ok := articleWordsES[id]; ok && a.Opts.Lang == "es" {
+		return w
+	}
+	return id
 }
 
 // localize picks the English or Spanish text by --lang.

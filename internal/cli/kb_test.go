@@ -200,8 +200,9 @@ func TestKBOverlay(t *testing.T) {
 	code, stdout, stderr := runKB(t, "", "--kb", dir, "kb", "show", "api-rate-limit")
 	require.Equal(t, ExitOK, code, stderr)
 	require.True(t, strings.HasPrefix(stdout, "# Overlay api-rate-limit"), stdout)
-	require.Equal(t, 1, strings.Count(stderr, "skipped an article"), stderr)
-	require.Contains(t, stderr, filepath.Join(dir, "en", "broken.md")+":3:")
+	require.Equal(t, 1, strings.Count(stderr, "1 article file(s) have mistakes and were left out"), stderr)
+	require.Contains(t, stderr, "`pitstop kb lint "+dir+"`")
+	require.Contains(t, stderr, "\n  "+filepath.Join(dir, "en", "broken.md")+":3:")
 
 	code, stdout, _ = runKB(t, "", "--kb", dir, "kb", "list")
 	require.Equal(t, ExitOK, code)
@@ -288,4 +289,35 @@ func TestDiagnoseUsageErrors(t *testing.T) {
 		code, _, stderr := runKB(t, "", args...)
 		require.Equal(t, ExitUsage, code, "%v: %s", args, stderr)
 	}
+}
+
+// TestKBTextInSpanish: with --lang es the words Pitstop adds around the
+// articles are Spanish too (the JSON keeps the ids).
+func TestKBTextInSpanish(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runKB(t, "", "--lang", "es", "kb", "list")
+	require.Equal(t, ExitOK, code, stderr)
+	require.True(t, strings.HasPrefix(stdout, "ID"), stdout)
+	require.Contains(t, strings.SplitN(stdout, "\n", 2)[0], "GRAVEDAD")
+	require.Regexp(t, `(?m)^api-invalid-key +api +alta +`, stdout)
+
+	code, stdout, _ = runKB(t, "", "--lang", "es", "kb", "show", "smtp-auth-failed")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, stdout, "· correo · gravedad alta")
+
+	code, stdout, _ = runKB(t, "", "--lang", "es", "diagnose", "535 5.7.8 Error: authentication failed")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, stdout, "   correo · gravedad alta · puntuación")
+
+	code, _, stderr = runKB(t, "", "--lang", "es", "kb", "show", "smtp-auth-faile")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, stderr, `no hay ningún artículo "smtp-auth-faile"; ¿quisiste decir smtp-auth-failed?`)
+}
+
+func TestHangingWrap(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "    short\n", hangingWrap("    ", "short", 80))
+	require.Equal(t, "    aaaa bbbb cccc dddd eeee\n    ffff gggg\n", hangingWrap("    ", "aaaa bbbb cccc dddd eeee ffff gggg", 30))
+	require.Equal(t, "    a b\n", hangingWrap("    ", "a b", 0), "no width: no wrapping")
+	require.Equal(t, 12, widest("abc\nabcdefghijkl\n"))
 }

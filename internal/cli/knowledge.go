@@ -27,14 +27,34 @@ func (a *App) Knowledge() (*kb.Base, error) {
 		return a.knowledge.base, nil
 	}
 	base, warnings, err := kb.Load(knowledge.FS, a.Opts.KBDir, a.Opts.Lang)
-	for _, w := range warnings {
-		fmt.Fprintf(a.Stderr, "pitstop: skipped an article: %s\n", w)
-	}
+	a.reportSkippedArticles(warnings)
 	if err != nil {
 		return nil, usageErr(err)
 	}
 	a.knowledge.base = base
 	return base, nil
+}
+
+// reportSkippedArticles says once, on stderr, which articles were left out
+// and why: one line for the count, then each problem as file:line.
+func (a *App) reportSkippedArticles(warnings []kb.Warning) {
+	if len(warnings) == 0 {
+		return
+	}
+	files := map[string]bool{}
+	for _, w := range warnings {
+		files[w.File] = true
+	}
+	dir := a.Opts.KBDir
+	if dir == "" {
+		dir = "DIR"
+	}
+	fmt.Fprintln(a.Stderr, a.localize(
+		fmt.Sprintf("pitstop: %d article file(s) have mistakes and were left out (`pitstop kb lint %s` checks them all):", len(files), dir),
+		fmt.Sprintf("pitstop: %d archivo(s) de artículos tienen errores y se omitieron (`pitstop kb lint %s` los revisa todos):", len(files), dir)))
+	for _, w := range warnings {
+		fmt.Fprintf(a.Stderr, "  %s\n", w)
+	}
 }
 
 // colorTerminal reports whether w is a terminal that should get colors
