@@ -149,7 +149,7 @@ func listChecklists(app *App, lists *escalate.Checklists, format string) error {
 	for _, e := range out {
 		fmt.Fprintf(app.Stdout, "%-*s  %s\n", width, e.Name, e.Title)
 	}
-	fmt.Fprintln(app.Stdout, "\nShow one with `pitstop checklist NAME`.")
+	fmt.Fprintln(app.Stdout, "\n"+app.localize("Show one with `pitstop checklist NAME`.", "Muestra una con `pitstop checklist NOMBRE`."))
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -281,28 +282,61 @@ func logPerformance(sum monitor.Summary, t monitor.Thresholds) {
 	slog.Info("monitor finished", "probes", st.Total, "alerts", len(sum.Alerts), "elapsed_s", st.Elapsed.Seconds())
 }
 
-// printMonitorSummary writes the end of a live run as plain text.
-func printMonitorSummary(w io.Writer, sum monitor.Summary) {
-	st := sum.Stats
-	fmt.Fprintf(w, "Monitored for %s: %d probes, %.1f%% succeeded, %.1f%% failed.\n",
-		st.Elapsed.Round(time.Second), st.Total, st.SuccessRate*100, st.ErrorRate*100)
-	fmt.Fprintf(w, "Latency: p50 %d ms, p95 %d ms, max %d ms. Throughput %.1f successful requests a minute.\n",
-		st.P50.Milliseconds(), st.P95.Milliseconds(), st.Max.Milliseconds(), st.Throughput)
-	for _, e := range st.Endpoints {
-		state := "healthy"
-		if !e.Healthy() {
-			state = "NOT healthy"
+// printMonitorSummary writes the end of a live run as plain text in lang,
+// wrapped to width (0: no wrapping).
+func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width int) {
+	tr := func(en, es string) string {
+		if lang == "es" {
+			return es
 		}
-		fmt.Fprintf(w, "  %s: %s (%d/%d ok)\n", e.Endpoint, state, e.Successes, e.Total)
+		return en
+	}
+	var b strings.Builder
+	line := func(pad, text string) { b.WriteString(hangingWrap(pad, text, width)) }
+	st := sum.Stats
+	line("", fmt.Sprintf(tr("Monitored for %s: %d probes, %.1f%% succeeded, %.1f%% failed.",
+		"Monitoreado durante %s: %d pruebas, %.1f%% con éxito, %.1f%% fallidas."),
+		st.Elapsed.Round(time.Second), st.Total, st.SuccessRate*100, st.ErrorRate*100))
+	line("", fmt.Sprintf(tr("Latency: p50 %d ms, p95 %d ms, max %d ms.", "Latencia: p50 %d ms, p95 %d ms, máx %d ms."),
+		st.P50.Milliseconds(), st.P95.Milliseconds(), st.Max.Milliseconds()))
+	line("", fmt.Sprintf(tr("Throughput: %.1f successful requests a minute.", "Rendimiento: %.1f solicitudes con éxito por minuto."), st.Throughput))
+	for _, e := range st.Endpoints {
+		state := tr("healthy", "bien")
+		if !e.Healthy() {
+			state = tr("NOT healthy", "CON PROBLEMAS")
+		}
+		line("  ", fmt.Sprintf(tr("%s: %s (%d/%d ok)", "%s: %s (%d/%d bien)"), e.Endpoint, state, e.Successes, e.Total))
 	}
 	if len(sum.Alerts) == 0 {
-		fmt.Fprintln(w, "No alerts.")
-		return
+		line("", tr("No alerts.", "Sin alertas."))
+	} else {
+		line("", fmt.Sprintf(tr("%d alert(s):", "%d alerta(s):"), len(sum.Alerts)))
+		for _, a := range sum.Alerts {
+			line("  ", fmt.Sprintf("%s %s: %s", a.Severity, a.Kind, alertMessage(a, lang)))
+		}
 	}
-	fmt.Fprintf(w, "%d alert(s):\n", len(sum.Alerts))
-	for _, a := range sum.Alerts {
-		fmt.Fprintf(w, "  %s %s: %s\n", a.Severity, a.Kind, a.Message)
+	_, _ = io.WriteString(w, b.String())
+}
+
+// alertMessage is the alert's sentence in lang (the monitor writes English).
+func alertMessage(a monitor.Alert, lang string) string {
+	if lang != "es" {
+		return a.Message
 	}
+	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", v*100) }
+	switch a.Kind {
+	case monitor.HighResponseTime:
+		return fmt.Sprintf("Las respuestas son lentas: %.0f ms de media, por encima del límite de %.0f ms.", a.Value, a.Limit)
+	case monitor.HighErrorRate:
+		return fmt.Sprintf("La API está fallando: el %s de las solicitudes no tuvo una respuesta válida (límite %s).", pct(a.Value), pct(a.Limit))
+	case monitor.LowSuccessRate:
+		return fmt.Sprintf("Solo el %s de las solicitudes tuvo éxito (se esperaba al menos %s).", pct(a.Value), pct(a.Limit))
+	case monitor.LowThroughput:
+		return fmt.Sprintf("Solo %.0f solicitudes con éxito por minuto (se esperaban al menos %.0f).", a.Value, a.Limit)
+	case monitor.EndpointDown:
+		return fmt.Sprintf("%s falló sus últimas %.0f pruebas seguidas.", a.Endpoint, a.Value)
+	}
+	return a.Message
 }
 
 // runMonitorLive draws the live screen until the duration is over or the
@@ -325,6 +359,6 @@ func runMonitorLive(ctx context.Context, app *App, mon *monitor.Monitor, mailer 
 	for _, a := range sum.Alerts {
 		logAlert(a)
 	}
-	printMonitorSummary(app.Stdout, sum)
+	printMonitorSummary(app.Stdout, sum, app.Opts.Lang, ttyWidth(app.Stdout))
 	return sum, nil
 }

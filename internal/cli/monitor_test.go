@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -10,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/demo"
+	"pitstop/internal/monitor"
 )
 
 func startSandbox(t *testing.T, scenario string) *demo.Sandbox {
@@ -214,4 +217,30 @@ func TestActivityLogHasEveryAPICall(t *testing.T) {
 	last := lines[len(lines)-1]
 	require.Equal(t, "command finished", last["msg"])
 	require.Equal(t, "pitstop check", last["command"])
+}
+
+// TestMonitorSummaryText: the summary after the live screen fits the
+// terminal and speaks the --lang language, alerts included.
+func TestMonitorSummaryText(t *testing.T) {
+	t.Parallel()
+	sum := monitor.Summary{
+		Stats: monitor.Stats{Elapsed: 10 * time.Second, Total: 20, SuccessRate: 0.5, ErrorRate: 0.5, P50: 4 * time.Millisecond,
+			P95: 6 * time.Millisecond, Max: 9 * time.Millisecond, Throughput: 60,
+			Endpoints: []monitor.EndpointStats{{Endpoint: "https://api.example.test/v2", Total: 10, Successes: 5, LastOutcome: monitor.Success}}},
+		Alerts: []monitor.Alert{{Kind: monitor.HighErrorRate, Severity: monitor.Critical, Value: 0.5, Limit: 0.05,
+			Message: "The API is failing: 50.0% of requests got no good answer (limit 5.0%)."}},
+	}
+	var en, es bytes.Buffer
+	printMonitorSummary(&en, sum, "en", 80)
+	printMonitorSummary(&es, sum, "es", 80)
+	require.Contains(t, en.String(), "Monitored for 10s: 20 probes, 50.0% succeeded, 50.0% failed.\n")
+	require.Contains(t, en.String(), "Throughput: 60.0 successful requests a minute.\n")
+	require.Contains(t, en.String(), "https://api.example.test/v2: healthy (5/10 ok)")
+	require.Contains(t, es.String(), "Monitoreado durante 10s: 20 pruebas")
+	require.Contains(t, es.String(), "La API está fallando: el 50.0% de las solicitudes")
+	for _, out := range []string{en.String(), es.String()} {
+		for _, line := range strings.Split(out, "\n") {
+			require.LessOrEqual(t, ansi.StringWidth(line), 80, line)
+		}
+	}
 }
