@@ -457,11 +457,12 @@ func (t Timings) Lines() []string { return []string{t.Line(), t.Bar(40)} }
 
 // FormatDuration prints 0ms, 12ms, 1.25s, 2m3s: short and human.
 func FormatDuration(d time.Duration) string {
+	// Compare after rounding, so 999.6 ms reads "1.00s", not "1000ms".
 	switch {
-	case d < time.Second:
+	case d.Round(time.Millisecond) < time.Second:
 		return fmt.Sprintf("%dms", d.Round(time.Millisecond).Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.2fs", d.Seconds())
+	case d.Round(10*time.Millisecond) < time.Minute:
+		return fmt.Sprintf("%.2fs", d.Round(10*time.Millisecond).Seconds())
 	}
 	return d.Round(time.Second).String()
 }

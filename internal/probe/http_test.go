@@ -459,6 +459,9 @@ func TestTimingsRendering(t *testing.T) {
 
 	require.Equal(t, "1.50s", FormatDuration(1500*time.Millisecond))
 	require.Equal(t, "2m3s", FormatDuration(123*time.Second))
+	require.Equal(t, "999ms", FormatDuration(999*time.Millisecond+400*time.Microsecond))
+	require.Equal(t, "1.00s", FormatDuration(999*time.Millisecond+600*time.Microsecond))
+	require.Equal(t, "1m0s", FormatDuration(59*time.Second+996*time.Millisecond))
 }
 
 func BenchmarkDoLoopback(b *testing.B) {
