@@ -86,6 +86,9 @@ type Colors struct {
 // and background give the same styles. dark says whether the terminal
 // background is dark (for the few colors a palette leaves to the terminal).
 func NewStyles(p Palette, dark bool) *Styles {
+	if p.HighContrast && !dark {
+		p = onLight(p)
+	}
 	pick := func(c, fallback color.Color) color.Color {
 		if c == nil {
 			return fallback
@@ -195,4 +198,17 @@ func (s *Styles) Severity(sev string) lipgloss.Style {
 		return s.Medium
 	}
 	return s.Low
+}
+
+// onLight turns a high-contrast palette, made of bright colors for a dark
+// background, into deep ones for a light background: a projector or a
+// shared screen with a white terminal would otherwise show yellow and white
+// text on white.
+func onLight(p Palette) Palette {
+	c := lipgloss.Color
+	p.Primary, p.Secondary, p.Info, p.Highlight = c("#0000AF"), c("#5F005F"), c("#00005F"), c("#0000AF")
+	p.OK, p.Warn, p.Fail, p.Error = c("#005F00"), c("#875F00"), c("#AF0000"), c("#87005F")
+	p.Text, p.Muted, p.Skip, p.Border, p.Subtle = c("#000000"), c("#000000"), c("#000000"), c("#000000"), c("#262626")
+	p.Dark = false
+	return p
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
@@ -252,6 +253,12 @@ func TestBackgroundColorPicksTheTheme(t *testing.T) {
 	c.ApplyTheme("high-contrast")
 	d.Send(tea.BackgroundColorMsg{Color: color.White})
 	require.Equal(t, "high-contrast", c.Theme, "--theme wins over the terminal")
+	// ...but high contrast learns the background: deep colors on white.
+	require.False(t, c.Dark)
+	require.Equal(t, lipgloss.Color("#000000"), c.Styles.Paragraph.GetForeground())
+	require.Equal(t, "ascii", c.MarkdownStyle())
+	d.Send(tea.BackgroundColorMsg{Color: color.Black})
+	require.Equal(t, lipgloss.Color("#FFFFFF"), c.Styles.Paragraph.GetForeground())
 }
 
 // TestArticleSearchAndContents searches inside an article and jumps with

@@ -107,7 +107,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, m.setTheme(name)
 		}
-		return m, nil
+		// A chosen theme stays, but high contrast needs to know the
+		// background: bright colors vanish on a light one.
+		return m, m.setTheme(m.com.Theme)
 
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
@@ -377,7 +379,22 @@ func (m *Model) fullHelp() string {
 	groups := append(append([][]key.Binding(nil), m.top().FullHelp()...), m.keys.FullHelp())
 	h := m.help
 	h.ShowAll = true
-	return " " + st.Title.Render(m.com.T("help.title")) + "\n\n" + common.Indent(h.FullHelpView(groups), 1) + "\n\n " +
+	h.SetWidth(0) // measure whole columns: the help's own cut would hide keys
+	// Columns that do not fit beside each other go on a row of their own,
+	// so every key shows at any width.
+	var rows []string
+	var row [][]key.Binding
+	for _, g := range groups {
+		if len(row) > 0 && lipgloss.Width(h.FullHelpView(append(row, g))) > m.width-2 {
+			rows = append(rows, h.FullHelpView(row))
+			row = nil
+		}
+		row = append(row, g)
+	}
+	if len(row) > 0 {
+		rows = append(rows, h.FullHelpView(row))
+	}
+	return " " + st.Title.Render(m.com.T("help.title")) + "\n\n" + common.Indent(strings.Join(rows, "\n\n"), 1) + "\n\n " +
 		st.Muted.Render(m.com.T("help.close"))
 }
 

@@ -129,7 +129,7 @@ func (m *Model) load() tea.Cmd {
 	if m.art == nil || m.textW <= 0 {
 		return nil
 	}
-	if s, ok := m.com.Markdown.Get(m.id, m.textW, m.com.Theme); ok {
+	if s, ok := m.com.Markdown.Get(m.id, m.textW, m.com.MarkdownStyle()); ok {
 		m.setContent(s)
 		return nil
 	}
@@ -235,7 +235,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.RenderedMsg:
-		if msg.ID != m.id || msg.Width != m.textW || msg.Theme != m.com.Theme {
+		if msg.ID != m.id || msg.Width != m.textW || msg.Theme != m.com.MarkdownStyle() {
 			return m, nil
 		}
 		if msg.Err != nil {

@@ -109,12 +109,50 @@ func Truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
-// Wrap wraps plain or styled text to width cells.
+// nbHyphen stands in for "-" while wrapping: ansi.Wrap breaks lines after
+// a hyphen, which splits addresses, host names and article ids
+// ("mailer@pitstop-" / "healthy.test") in two.
+const nbHyphen = "\u2011"
+
+// Wrap wraps plain or styled text to width cells, at spaces only; a word
+// longer than the width is cut.
 func Wrap(s string, width int) string {
 	if width <= 0 {
 		return s
 	}
-	return ansi.Wrap(s, width, "")
+	if !strings.Contains(s, "-") || strings.Contains(s, nbHyphen) {
+		return trimLineEnds(ansi.Wrap(s, width, ""))
+	}
+	out := ansi.Wrap(strings.ReplaceAll(s, "-", nbHyphen), width, "")
+	return trimLineEnds(strings.ReplaceAll(out, nbHyphen, "-"))
+}
+
+// trimLineEnds drops the space a wrap leaves at the end of a line.
+func trimLineEnds(s string) string {
+	if !strings.Contains(s, " \n") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// WrapMax wraps s to width cells and keeps at most maxLines lines, the
+// last one ending in an ellipsis when text was left out.
+func WrapMax(s string, width, maxLines int) []string {
+	lines := strings.Split(Wrap(s, width), "\n")
+	if maxLines <= 0 || len(lines) <= maxLines {
+		return lines
+	}
+	kept := lines[:maxLines]
+	last := strings.TrimRight(kept[maxLines-1], " ")
+	if ansi.StringWidth(last)+1 > width {
+		last = ansi.Truncate(last, width-1, "")
+	}
+	kept[maxLines-1] = last + "…"
+	return kept
 }
 
 // Window returns the range [start, end) of a list of total rows to show in

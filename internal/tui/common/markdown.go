@@ -52,14 +52,14 @@ type RenderedMsg struct {
 // width with the theme's glamour style. The caller stores the result in the
 // cache when the message arrives (see Common.StoreRendered).
 func (c *Common) RenderMarkdown(id, body string, width int) tea.Cmd {
-	themeName := c.Theme
+	themeName := c.MarkdownStyle()
 	scrub := c.Scrubber
 	return func() tea.Msg {
 		r, err := theme.Renderer(themeName, width)
 		if err != nil {
 			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: fmt.Errorf("render article %s: %w", id, err)}
 		}
-		out, err := r.Render(body)
+		out, err := r.Render(JoinListLines(body))
 		if err != nil {
 			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: fmt.Errorf("render article %s: %w", id, err)}
 		}
@@ -73,4 +73,66 @@ func (c *Common) StoreRendered(msg RenderedMsg) {
 	if msg.Err == nil {
 		c.Markdown.Put(msg.ID, msg.Width, msg.Theme, msg.Text)
 	}
+}
+
+// MarkdownStyle is the glamour style articles are drawn with: the theme's,
+// except high contrast on a light background, whose bright colors would
+// vanish there; that gets the colorless style in the terminal's own text
+// color.
+func (c *Common) MarkdownStyle() string {
+	if c.Theme == theme.HighContrast && !c.Dark {
+		return theme.ASCII
+	}
+	return c.Theme
+}
+
+// JoinListLines joins the lines a list item is wrapped over in the source
+// into one line. Glamour keeps those line breaks inside list items and
+// then wraps again at the screen width, which leaves ragged half-lines
+// ("still gets 401: open a" / "Tier 2 ticket..."). Code blocks, nested
+// items, tables and quotes are left as they are.
+func JoinListLines(md string) string {
+	lines := strings.Split(md, "\n")
+	out := make([]string, 0, len(lines))
+	inList, fence := false, ""
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if fence != "" {
+			out = append(out, l)
+			if strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+			continue
+		}
+		switch {
+		case strings.HasPrefix(t, "```"), strings.HasPrefix(t, "~~~"):
+			fence = t[:3]
+			inList = false
+		case t == "":
+			inList = false
+		case listMarker(t):
+			inList = true
+		case inList && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, ">") && !strings.HasPrefix(t, "#"):
+			// A continuation of the item above (indented or lazy).
+			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " ") + " " + t
+			continue
+		default:
+			inList = false
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// listMarker reports whether a trimmed line starts a list item: "- ",
+// "* ", "+ ", "1. " or "1) ".
+func listMarker(t string) bool {
+	if len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && t[1] == ' ' {
+		return true
+	}
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' '
 }

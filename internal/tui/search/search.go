@@ -154,7 +154,7 @@ func (m *Model) preview() tea.Cmd {
 	}
 	a := m.hits[m.cursor].Article
 	w := m.previewWidth()
-	if _, ok := m.com.Markdown.Get(a.ID, w, m.com.Theme); ok {
+	if _, ok := m.com.Markdown.Get(a.ID, w, m.com.MarkdownStyle()); ok {
 		return nil
 	}
 	return m.com.RenderMarkdown(a.ID, a.Body, w)
@@ -238,7 +238,7 @@ func (m *Model) previewView() string {
 		h = m.height - 3 - m.listHeight()*2
 	}
 	h = max(2, h)
-	text, ok := c.Markdown.Get(a.ID, w, c.Theme)
+	text, ok := c.Markdown.Get(a.ID, w, c.MarkdownStyle())
 	if !ok {
 		text = st.Muted.Render(c.T("article.loading"))
 	}
