@@ -77,9 +77,9 @@ type Result struct {
 	Articles []string      `json:"articles"` // knowledge articles that explain this outcome
 }
 
-// MarshalJSON adds duration_ms as DESIGN.md specifies.
+// MarshalJSON writes DESIGN.md's shape, keys in its order: id, category,
+// title, status, summary, details, duration_ms, articles (lists never null).
 func (r Result) MarshalJSON() ([]byte, error) {
-	type plain Result
 	details, articles := r.Details, r.Articles
 	if details == nil {
 		details = []string{}
@@ -87,12 +87,16 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	if articles == nil {
 		articles = []string{}
 	}
-	p := plain(r)
-	p.Details, p.Articles = details, articles
 	return json.Marshal(struct {
-		plain
-		DurationMS float64 `json:"duration_ms"`
-	}{p, float64(r.Duration.Microseconds()) / 1000})
+		ID         string   `json:"id"`
+		Category   string   `json:"category"`
+		Title      string   `json:"title"`
+		Status     Status   `json:"status"`
+		Summary    string   `json:"summary"`
+		Details    []string `json:"details"`
+		DurationMS float64  `json:"duration_ms"`
+		Articles   []string `json:"articles"`
+	}{r.ID, r.Category, r.Title, r.Status, r.Summary, details, float64(r.Duration.Microseconds()) / 1000, articles})
 }
 
 // Check is one test. Run must honour ctx (the runner sets the deadline) and
