@@ -34,18 +34,24 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## bench: Go benchmarks plus whole-process figures (see BENCHMARKS.md)
+## bench: Go benchmarks plus whole-process figures against peers (see BENCHMARKS.md)
+BENCH_OUT ?= bench-results
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	@mkdir -p $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | tee $(BENCH_OUT)/go.txt
+	BENCH_OUT=$(BENCH_OUT) GO=$(GO) bash scripts/bench.sh
 
 ## golden: refresh the golden views after an intended change
 golden:
 	$(GO) test ./internal/tui/... -update
 
+## fuzz: every fuzz target for FUZZTIME each (corpora in each package's testdata/fuzz)
+FUZZMINIMIZE ?= 5s
 fuzz:
 	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' | sort -u | sed 's/func //'); do \
 		pkg=$$(dirname $$(grep -rl --include='*_test.go' "^func $$spec(" . | head -1)); \
-		echo "== $$pkg $$spec"; $(GO) test -run '^$$' -fuzz "^$$spec$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		echo "== $$pkg $$spec"; \
+		$(GO) test -run '^$$' -fuzz "^$$spec$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg || exit 1; \
 	done
 
 clean:

@@ -16,12 +16,17 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
+	"pitstop/internal/tui"
+	"pitstop/internal/tui/common"
+	"pitstop/internal/tui/tuitest"
 )
 
 // Planted canaries: one unique value per secret field, shaped like the
@@ -256,6 +261,74 @@ func TestSecretCanaryCommands(t *testing.T) {
 			require.Contains(t, string(log), `"level":"DEBUG"`, "--debug logs the details")
 			t.Logf("report file %d bytes, activity log %d bytes", len(report), len(log))
 			requireNoCanary(t, "the activity log", string(log), cs.secrets)
+		})
+	}
+}
+
+// TestSecretCanaryScreens opens the wizard on the sandbox with real checks
+// and walks every screen: the whole health check run live, every result
+// opened, the settings form, articles, the escalation report, the
+// checklists, the monitor; no frame shows a secret, styled or plain.
+func TestSecretCanaryScreens(t *testing.T) {
+	t.Parallel()
+	for _, setup := range setups {
+		t.Run(setup.name, func(t *testing.T) {
+			t.Parallel()
+			cs := startCanarySandbox(t, setup.plant)
+			cfg, err := config.Load(cs.config)
+			require.NoError(t, err)
+			p, err := cfg.Profile("")
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			t.Cleanup(cancel)
+			newCommon := func() *common.Common {
+				c := common.New(common.Options{KB: tuitest.KB(t, "en"), Config: cfg, Profile: p,
+					ConfigPath: filepath.Join(t.TempDir(), "config.yaml"), Lang: "en", Theme: "dark",
+					Timeout: 10 * time.Second, Version: "test", Ctx: ctx, Sandbox: "healthy"})
+				c.Animate, c.StatusTTL = false, 0
+				return c
+			}
+			frames := 0
+			look := func(what string, d *tuitest.Driver) {
+				t.Helper()
+				frames++
+				raw := d.Model.View().Content
+				requireNoCanary(t, what+" (styled)", raw, cs.secrets)
+				requireNoCanary(t, what, ansi.Strip(raw), cs.secrets)
+			}
+
+			// The live health check: every check against the sandbox, then
+			// every result opened in turn.
+			c := newCommon()
+			d := tuitest.NewDriver(t, tui.New(c), 100, 40)
+			d.Press("2")
+			look("the health check", d)
+			require.NotEmpty(t, c.Session.Results, "the checks ran")
+			for i := range c.Session.Results {
+				d.Press("enter")
+				look(fmt.Sprintf("result %d opened", i+1), d)
+				d.Press("enter", "down")
+			}
+			results := c.Session.Results
+
+			// Every other screen, after a run like that one.
+			for _, wk := range walks {
+				c := newCommon()
+				if wk.finished {
+					s := c.Session
+					s.Profile = common.CloneProfile(c.Profile)
+					s.Categories = []string{"api", "crm", "smtp", "domain", "content", "cache"}
+					s.Results = slices.Clone(results)
+					s.Pasted = "401 Incorrect API key provided: " + cs.secrets[0] + "\n535 login failed for " + cs.secrets[2]
+					s.Matches = c.KB.Match(s.Evidence())
+				}
+				d := tuitest.NewDriver(t, tui.New(c), 100, 40)
+				wk.keys(d)
+				look("the "+wk.name+" screen", d)
+				d.Send(tea.WindowSizeMsg{Width: 60, Height: 15})
+				look("the "+wk.name+" screen at 60x15", d)
+			}
+			t.Logf("%d frames looked at", frames)
 		})
 	}
 }
