@@ -180,18 +180,27 @@ func isNilService(c interface{ Close() error }) bool {
 	return false
 }
 
-// Services lists what runs, one line each, for `pitstop demo --serve`.
+// Services lists what runs, one line each, the addresses in one column,
+// for `pitstop demo --serve`.
 func (sb *Sandbox) Services() []string {
-	var out []string
-	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
-	add("AI API (%s)   %s", sb.API.Provider, sb.API.URL)
-	add("API replica      %s", sb.Endpoint.URL)
+	var names, addrs []string
+	add := func(name, addr string) { names, addrs = append(names, name), append(addrs, addr) }
+	add(fmt.Sprintf("AI API (%s)", sb.API.Provider), sb.API.URL)
+	add("API replica", sb.Endpoint.URL)
 	if sb.CRM != nil {
-		add("CRM (%s)  %s", sb.CRM.Provider, sb.CRM.URL)
+		add(fmt.Sprintf("CRM (%s)", sb.CRM.Provider), sb.CRM.URL)
 	}
-	add("SMTP             %s (%s)", sb.SMTP.Addr, sb.SMTP.Security())
-	add("DNS              %s (domain %s)", sb.DNS.Addr, sb.DNS.Domain())
-	add("Redis            %s", sb.Redis.Addr)
+	add("SMTP", fmt.Sprintf("%s (%s)", sb.SMTP.Addr, sb.SMTP.Security()))
+	add("DNS", fmt.Sprintf("%s (domain %s)", sb.DNS.Addr, sb.DNS.Domain()))
+	add("Redis", sb.Redis.Addr)
+	width := 0
+	for _, n := range names {
+		width = max(width, len(n))
+	}
+	out := make([]string, len(names))
+	for i := range names {
+		out[i] = fmt.Sprintf("%-*s  %s", width, names[i], addrs[i])
+	}
 	return out
 }
 

@@ -75,7 +75,14 @@ func TestSandboxStartsWritesConfigAndCleansUp(t *testing.T) {
 			require.Equal(t, sb.DNS.Addr, p.Domain.DNSServer)
 			require.Equal(t, sb.Redis.URL(), p.Cache.RedisURL)
 			require.ElementsMatch(t, config.Categories, p.ConfiguredCategories())
-			require.Len(t, sb.Services(), 6)
+			services := sb.Services()
+			require.Len(t, services, 6)
+			col := strings.Index(services[0], "https://")
+			require.Positive(t, col)
+			for _, line := range services {
+				require.Equal(t, "  ", line[col-2:col], "addresses in one column: %q", services)
+				require.NotEqual(t, byte(' '), line[col], "addresses in one column: %q", services)
+			}
 
 			require.NoError(t, sb.Close())
 			closed = true
