@@ -57,6 +57,10 @@ type transcript struct {
 	dataSent int       // message lines sent (shown as a count, not the text)
 	lastCmd  string
 	tlsBegun bool // STARTTLS accepted: the tap hears only TLS from now on
+	// dropReply hides the server's answer to the "*" go-smtp sends after an
+	// AUTH that already failed: the exchange was over, so the server
+	// answers "501 bad command", which reads like a second problem.
+	dropReply bool
 }
 
 func newTranscript(now func() time.Time) *transcript {
@@ -115,10 +119,21 @@ func (t *transcript) line(raw []byte) {
 	text := string(bytes.TrimRight(raw, "\r"))
 	at := t.now()
 	if t.speaker == Received {
-		t.lines = append(t.lines, Line{Dir: Received, Text: printable(text), At: at})
-		if !isReplyLine(text) || len(text) == 3 || text[3] == ' ' {
+		final := !isReplyLine(text) || len(text) == 3 || text[3] == ' '
+		if !t.dropReply {
+			t.lines = append(t.lines, Line{Dir: Received, Text: printable(text), At: at})
+		}
+		if final {
+			t.dropReply = false
 			t.endReply(text)
 		}
+		return
+	}
+	if text == "*" && !t.inAuth && t.lastCmd == "AUTH" {
+		// The cancel go-smtp sends after a failed login: not shown, nor
+		// the reply to it (see dropReply).
+		t.dropReply = true
+		t.speaker = Received
 		return
 	}
 	switch {
