@@ -79,6 +79,9 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	if len(categories) == 0 && len(p.ConfiguredCategories()) == 0 && cfg.Path == "" {
 		return noSettingsError()
 	}
+	if err := requireConfigured(p, categories); err != nil {
+		return err
+	}
 	if len(categories) == 0 && len(p.ConfiguredCategories()) == 0 {
 		return usageErrf("profile %q configures nothing to check; add an api, crm, smtp, domain, content or cache section (or name categories with --only)", p.Name)
 	}
@@ -89,6 +92,7 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	}
 	run := newCheckRun(p.Name, results, time.Since(start), o.Strict)
 	run.Lang = app.Opts.Lang
+	run.Interrupted = ctx.Err() != nil
 	full, err := app.checkAssessment(results)
 	if err != nil {
 		return err
@@ -126,7 +130,7 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	if _, err := w.Write([]byte(out)); err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not write the results: %w", err)}
 	}
-	if !run.Summary.OK(o.Strict) {
+	if !run.Summary.OK(o.Strict) || run.Interrupted {
 		return &ExitError{Code: ExitFailed}
 	}
 	return nil
@@ -159,6 +163,9 @@ type checkRun struct {
 	// SeverityLabel and TierName name the assessment for people, in Lang
 	// ("" before the policy was applied: the ids are shown instead).
 	SeverityLabel, TierName string
+	// Interrupted is set when Ctrl-C stopped the run: the results are
+	// incomplete and the run does not pass.
+	Interrupted bool
 }
 
 func newCheckRun(profile string, results []check.Result, elapsed time.Duration, strict bool) *checkRun {

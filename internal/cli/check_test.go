@@ -339,6 +339,12 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"nothing configured", []string{"--config", empty, "check"}, "configures nothing to check"},
 		{"bad timeout", []string{"--config", cfg, "--timeout", "0s", "check"}, "--timeout"},
 		{"arguments", []string{"--config", cfg, "check", "api"}, "unknown command"},
+		{"only a category the profile lacks", []string{"--config", cfg, "check", "--only", "api,smtp"},
+			`--only smtp: profile "ci" does not configure it (smtp.host)`},
+		{"report: only a category the profile lacks", []string{"--config", cfg, "report", "--only", "cache", "--out", "-"},
+			`--only cache: profile "ci" does not configure it (cache.redis_url)`},
+		{"prelaunch: only a category the profile lacks", []string{"--config", cfg, "checklist", "prelaunch", "--only", "crm,cache"},
+			`--only crm,cache: profile "ci" does not configure them`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -375,4 +381,38 @@ func TestCheckLogsEveryAPICall(t *testing.T) {
 	require.Contains(t, logText, `"latency_ms":`)
 	require.NotContains(t, logText, "Authorization")
 	requireNoCheckCanary(t, logText)
+}
+
+// TestCheckInterrupted: Ctrl-C during a run says the results are
+// incomplete and does not pass; report writes nothing.
+func TestCheckInterrupted(t *testing.T) {
+	t.Parallel()
+	cfg, _ := apiConfig(t, demo.APIOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	app := &App{Version: "test", Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
+	code := run(ctx, app, []string{"--log-file", filepath.Join(t.TempDir(), "log"), "--config", cfg, "check", "--only", "api"})
+	require.Equal(t, ExitFailed, code, errb.String())
+	require.Contains(t, out.String(), "Stopped before every check finished (interrupted): these results are incomplete.")
+
+	report := filepath.Join(t.TempDir(), "r.md")
+	out.Reset()
+	errb.Reset()
+	app = &App{Version: "test", Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
+	code = run(ctx, app, []string{"--log-file", filepath.Join(t.TempDir(), "log"), "--config", cfg, "report", "--only", "api", "--out", report})
+	require.Equal(t, ExitFailed, code)
+	require.Contains(t, errb.String(), "no report was written")
+	require.NoFileExists(t, report)
+}
+
+// TestCheckEverythingSkipped: a run that tested nothing does not say
+// "All clear".
+func TestCheckEverythingSkipped(t *testing.T) {
+	t.Parallel()
+	run := newCheckRun("p", []check.Result{{ID: "smtp.connect", Category: "smtp", Title: "SMTP", Status: check.Skip, Summary: "No SMTP server is configured."}}, 0, false)
+	var b bytes.Buffer
+	require.NoError(t, run.writeText(&b, newTextStyles(), false, 0))
+	require.Contains(t, plain(b.String()), "Nothing was tested: every check was skipped")
+	require.NotContains(t, plain(b.String()), "All clear")
 }

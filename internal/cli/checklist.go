@@ -94,6 +94,15 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 		return usageErr(err)
 	}
 	ev := escalate.Evidence{Done: o.Done}
+	if cl.IncludeChecks && len(categories) > 0 {
+		_, p, err := app.LoadProfile()
+		if err != nil {
+			return err
+		}
+		if err := requireConfigured(p, categories); err != nil {
+			return err
+		}
+	}
 	if cl.IncludeChecks {
 		if ev.Results, err = app.runChecks(ctx, categories, nil); err != nil {
 			return err

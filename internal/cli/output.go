@@ -128,7 +128,14 @@ func (r *checkRun) countsLine() string {
 
 // verdict is the run's outcome in words.
 func (r *checkRun) verdict() string {
+	s := r.Summary
 	switch {
+	case r.Interrupted:
+		return r.tr("Stopped before every check finished (interrupted): these results are incomplete.",
+			"Detenido antes de que terminaran todas las comprobaciones (interrumpido): estos resultados están incompletos.")
+	case len(r.Results) > 0 && s.Skip == len(r.Results):
+		return r.tr("Nothing was tested: every check was skipped (the reason is under each).",
+			"No se probó nada: se omitieron todas las comprobaciones (el motivo está debajo de cada una).")
 	case r.Summary.OK(r.Strict) && r.Summary.Warn > 0:
 		return r.tr("Passed, with warnings worth a look.", "Pasa, con avisos que conviene mirar.")
 	case r.Summary.OK(r.Strict):

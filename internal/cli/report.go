@@ -115,6 +115,9 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := requireConfigured(p, categories); err != nil {
+		return err
+	}
 	policy, lists, err := app.loadEscalation()
 	if err != nil {
 		return err
@@ -133,6 +136,9 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	results, err := app.runChecks(ctx, categories, nil)
 	if err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		return &ExitError{Code: ExitFailed, Err: errors.New("interrupted before the checks finished: no report was written")}
 	}
 	in := escalate.ReportInput{
 		Policy:     policy,

@@ -2,10 +2,44 @@ package cli
 
 import (
 	"context"
+	"strings"
 
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
+	"pitstop/internal/config"
 )
+
+// categorySettings names what configures each category, for messages.
+var categorySettings = map[string]string{
+	"api":     "api.provider, api.base_url or api.key",
+	"crm":     "crm.provider",
+	"smtp":    "smtp.host",
+	"domain":  "domain.name (or smtp.from)",
+	"content": "content.prompt_file, content.email_file or content.spamd",
+	"cache":   "cache.redis_url",
+}
+
+// requireConfigured is the usage error for --only naming a category the
+// profile does not configure: its checks would all be skipped and the run
+// would pass without testing anything.
+func requireConfigured(p *config.Profile, categories []string) error {
+	var missing, keys []string
+	for _, c := range categories {
+		if !p.Configured(c) {
+			missing = append(missing, c)
+			keys = append(keys, categorySettings[c])
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	it := "it"
+	if len(missing) > 1 {
+		it = "them"
+	}
+	return usageErrf("--only %s: profile %q does not configure %s (%s), so nothing there can be checked; add the settings, or leave %s out of --only",
+		strings.Join(missing, ","), p.Name, it, strings.Join(keys, "; "), it)
+}
 
 // runChecks runs the checks of the given categories (every configured one
 // when empty) against the loaded profile, each under --timeout, with every
