@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/check/suite"
@@ -122,7 +123,8 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 		}
 		fmt.Fprintln(app.Stdout, app.Scrubber().Scrub(string(b)))
 	} else {
-		fmt.Fprint(app.Stdout, app.Scrubber().Scrub(filled.Markdown(app.Opts.Lang)))
+		md := app.Scrubber().Scrub(filled.Markdown(app.Opts.Lang))
+		fmt.Fprint(app.Stdout, wrapMarkdownList(md, ttyWidth(app.Stdout)))
 	}
 	if cl.IncludeChecks && !filled.Complete() {
 		return &ExitError{Code: ExitFailed}
@@ -162,6 +164,29 @@ func listChecklists(app *App, lists *escalate.Checklists, format string) error {
 	return nil
 }
 
+// wrapMarkdownList wraps a checklist's Markdown to a terminal's width, each
+// item's continuation lines under its text (Markdown reads them as one
+// item). width 0 (a pipe or a file) leaves it as is.
+func wrapMarkdownList(md string, width int) string {
+	if width <= 0 {
+		return md
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSuffix(md, "\n"), "\n") {
+		if ansi.StringWidth(line) <= width {
+			b.WriteString(line + "\n")
+			continue
+		}
+		if strings.HasPrefix(line, "- [") && len(line) > 6 {
+			// "- [ ] " then the text, its later lines under the text.
+			b.WriteString(line[:6] + strings.TrimPrefix(hangingWrap("      ", line[6:], width), "      "))
+			continue
+		}
+		b.WriteString(hangingWrap("", line, width))
+	}
+	return b.String()
+}
+
 // tickInteractively lets the person toggle the manual items with a huh
 // multi-select; items Pitstop settled stay as they are.
 func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error {
@@ -174,6 +199,10 @@ func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error 
 		label := it.Label
 		if it.Required {
 			label += " *"
+		}
+		// huh breaks a label wider than the screen mid-word; cut it instead.
+		if w := ttyWidth(app.Stdout); w > 20 {
+			label = ansi.Truncate(label, w-8, "…")
 		}
 		done := it.State == escalate.Done
 		if done {

@@ -112,3 +112,10 @@ func TestChecklistUsageErrors(t *testing.T) {
 		require.Contains(t, plainErr(stderr), strings.ToLower(tt.want))
 	}
 }
+
+func TestWrapMarkdownList(t *testing.T) {
+	t.Parallel()
+	md := "# Title\n\n- [ ] aaaa bbbb cccc dddd eeee ffff gggg `id`\n- [x] short\n"
+	require.Equal(t, md, wrapMarkdownList(md, 0), "pipes and files get it as is")
+	require.Equal(t, "# Title\n\n- [ ] aaaa bbbb cccc dddd eeee\n      ffff gggg `id`\n- [x] short\n", wrapMarkdownList(md, 30))
+}
