@@ -120,12 +120,13 @@ func writeDiagnoseText(app *App, matches []kb.Match) {
 			"Ningún artículo coincide con este texto. Prueba `pitstop kb search PALABRAS`, o `pitstop check` para probar tu configuración."))
 		return
 	}
+	width := ttyWidth(w) // 0 for pipes: no wrapping
 	for i, m := range matches {
 		a := m.Article
-		fmt.Fprintf(w, "%d. %s  %s\n", i+1, a.ID, a.Title)
+		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("   ", fmt.Sprintf("%d. %s  %s", i+1, a.ID, a.Title), width), "   "))
 		fmt.Fprintf(w, "   %s · %s %s · %s %.0f\n", app.articleWord(a.Category), app.localize("severity", "gravedad"), app.articleWord(a.Severity), app.localize("score", "puntuación"), m.Score)
 		for _, r := range scrubAll(app, m.Reasons) {
-			fmt.Fprintf(w, "   - %s\n", r)
+			fmt.Fprint(w, "   - "+strings.TrimPrefix(hangingWrap("     ", r, width), "     "))
 		}
 	}
 	fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("Read the first:", "Lee el primero:"), matches[0].Article.ID)
