@@ -76,7 +76,7 @@ func TestGuidedFlowAgainstTheSandbox(t *testing.T) {
 	}
 	waitFor("see what it means", 30*time.Second)
 	press("enter")
-	waitFor("What to read", 5*time.Second)
+	waitFor("did it work?", 5*time.Second)
 	press("d")
 	waitFor("Try what the article says", 5*time.Second)
 	press("y")

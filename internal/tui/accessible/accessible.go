@@ -323,7 +323,7 @@ func (s *session) runChecks() error {
 	say := func(ev check.Event) {
 		if ev.Kind == check.Finished {
 			r := ev.Result
-			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), r.Title, r.Summary, common.FormatDuration(r.Duration))
+			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, common.FormatDuration(r.Duration))
 		}
 	}
 	var results []check.Result
@@ -363,7 +363,7 @@ func (s *session) runChecks() error {
 				s.sayf("%s:", c.FamilyName(cat))
 				first = false
 			}
-			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), r.Title, r.Summary)
+			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary)
 			if r.Status.Bad() {
 				for _, d := range r.Details {
 					s.sayf("    %s", d)
@@ -428,7 +428,17 @@ func (s *session) summary() {
 	sess := c.Session
 	s.line(s.t("outcome.fixed.title"))
 	sum := check.Summarize(sess.Results)
-	s.sayf("%s: %s", s.t("outcome.checks"), s.t("outcome.found", len(sess.Results), sum.Pass, sum.Warn+sum.Fail+sum.Error))
+	found := s.t("outcome.found", len(sess.Results), sum.Pass)
+	if bad := sum.Warn + sum.Fail + sum.Error; bad > 0 {
+		var titles []string
+		for _, r := range sess.Results {
+			if r.Status.Bad() {
+				titles = append(titles, fmt.Sprintf("%s (%s)", c.CheckTitle(r.ID, r.Title), c.StatusWord(r.Status)))
+			}
+		}
+		found += " " + c.Plural("outcome.attention", bad) + " " + strings.Join(titles, "; ") + "."
+	}
+	s.sayf("%s: %s", s.t("outcome.checks"), found)
 	var read []string
 	for _, id := range sess.Read {
 		if a, ok := c.KB.Get(id); ok {

@@ -44,7 +44,7 @@ func TestWalksTheGuidedFlow(t *testing.T) {
 			"9. Mejor pego el mensaje de error",
 			"Lo más probable: El servidor rechaza el inicio de sesión SMTP",
 			"Paso 4 de 6: Pruebas",
-			"falló: Mail login",
+			"falló: El inicio de sesión SMTP funciona",
 			"¿Y ahora?",
 		}},
 	}

@@ -448,7 +448,12 @@ func (m *Model) View() string {
 	a := m.art
 	sev := st.Severity(a.Severity).Render(c.T("severity." + a.Severity))
 	cat := st.Muted.Render(c.T("kbcat." + a.Category))
-	head := " " + st.Title.Render(common.Truncate(a.Title, m.width-lipgloss.Width(sev)-lipgloss.Width(cat)-8)) + "  " + sev + st.Muted.Render(" · ") + cat
+	// A title too long for one line takes the blank line under it too.
+	title := common.WrapMax(a.Title, m.width-lipgloss.Width(sev)-lipgloss.Width(cat)-8, 2)
+	head := " " + st.Title.Render(title[0]) + "  " + sev + st.Muted.Render(" · ") + cat + "\n"
+	if len(title) > 1 {
+		head += " " + st.Title.Render(title[1])
+	}
 	var body string
 	switch {
 	case m.err != nil:
@@ -464,7 +469,7 @@ func (m *Model) View() string {
 		h := m.pageHeight()
 		body = common.Beside(common.Block(body, m.width-m.sidebarWidth()-1, h), common.Lines(m.panel(m.sidebarWidth()), h))
 	}
-	return head + "\n\n" + common.Lines(body, max(3, m.height-3)) + "\n" + m.footer()
+	return head + "\n" + common.Lines(body, max(3, m.height-3)) + "\n" + m.footer()
 }
 
 // panel draws the contents and the related articles.

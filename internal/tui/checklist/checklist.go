@@ -153,11 +153,11 @@ func (m *Model) Filled() escalate.Filled { return m.filled }
 // ShortHelp lists the help bar keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.com.Keys
-	out := []key.Binding{k.Up, k.Down, k.Toggle, m.keys.Next}
+	out := []key.Binding{k.Move, k.Toggle, m.keys.Next, k.Back}
 	if l, ok := m.list(); ok && l.IncludeChecks {
 		out = append(out, m.keys.Recheck)
 	}
-	return append(out, k.Back)
+	return out
 }
 
 // FullHelp lists every key.
@@ -255,8 +255,9 @@ func (m *Model) View() string {
 		return b.String()
 	}
 	w := max(20, m.width-2)
+	desc, _ := c.Hint(m.filled.Description, m.width)
 	b.WriteString(" " + st.Title.Render(common.Truncate(m.filled.Title, w)) + "\n")
-	b.WriteString(" " + st.Muted.Render(common.Truncate(m.filled.Description, w)) + "\n\n")
+	b.WriteString(desc + "\n\n")
 	if m.running > 0 {
 		b.WriteString(" " + st.Running.Render("…") + " " + st.Paragraph.Render(c.T("clist.running", m.running)) + "\n")
 		return b.String()
@@ -274,24 +275,33 @@ func (m *Model) View() string {
 	}
 	b.WriteString("\n " + m.summary() + "\n")
 	if note := m.detail(); note != "" {
-		b.WriteString(" " + st.Muted.Render(common.Truncate(note, w)) + "\n")
+		for _, l := range common.WrapMax(note, w, 2) {
+			b.WriteString(" " + st.Muted.Render(l) + "\n")
+		}
 	}
 	return b.String()
 }
 
-// listRows is how many items fit: the tabs (2 lines), the heading (3), the
-// summary and the note (4 with blank lines) take the rest.
-func (m *Model) listRows() int { return max(3, m.height-9) }
+// listRows is how many items fit: the tabs (2 lines), the heading (title,
+// description, gap), the summary and the note (two lines) take the rest.
+func (m *Model) listRows() int {
+	_, descH := m.com.Hint(m.filled.Description, m.width)
+	return max(3, m.height-8-descH)
+}
 
 // tabs names every list, the current one highlighted.
 func (m *Model) tabs() string {
 	st := m.com.Styles
 	parts := make([]string, len(m.lists))
 	for i, l := range m.lists {
+		name := l.Name
+		if common.HasKey("clist.tab." + l.Name) {
+			name = m.com.T("clist.tab." + l.Name)
+		}
 		if i == m.current {
-			parts[i] = st.Selected.Render(" " + l.Name + " ")
+			parts[i] = st.Selected.Render(" " + name + " ")
 		} else {
-			parts[i] = st.Muted.Render(" " + l.Name + " ")
+			parts[i] = st.Muted.Render(" " + name + " ")
 		}
 	}
 	return common.Truncate(strings.Join(parts, st.Divider.Render("│")), max(10, m.width-2))
@@ -312,6 +322,9 @@ func (m *Model) row(it escalate.FilledItem, selected bool, width int) string {
 		box, tag = st.Fail.Render("[✗]"), st.Fail.Render(c.T("clist.failing"))
 	case escalate.NotApplicable:
 		box, tag = st.Skip.Render("[–]"), st.Skip.Render(c.T("clist.na"))
+		if !it.Manual { // a check that did not run: say so, as the run does
+			tag = st.Skip.Render(c.StatusWord(check.Skip))
+		}
 	default:
 		box = st.Unchecked.Render("[ ]")
 		if it.Required {
@@ -321,13 +334,30 @@ func (m *Model) row(it escalate.FilledItem, selected bool, width int) string {
 	if !it.Manual && tag == "" {
 		tag = st.Faint.Render(c.T("clist.check"))
 	}
-	tagW := lipgloss.Width(tag)
-	text := common.Truncate(it.Label, max(8, width-8-tagW))
+	text := common.Truncate(c.CheckTitle(it.ID, it.Label), m.labelRoom(it, width))
 	line := " " + cursor + box + " " + label.Render(text)
 	if tag != "" {
-		line += strings.Repeat(" ", max(1, width-lipgloss.Width(line)-tagW)) + tag
+		line += strings.Repeat(" ", max(1, width-lipgloss.Width(line)-lipgloss.Width(tag))) + tag
 	}
 	return line
+}
+
+// labelRoom is the width an item's label has on its row, beside the tag.
+func (m *Model) labelRoom(it escalate.FilledItem, width int) int {
+	tagW := 0
+	switch {
+	case it.State == escalate.Failing:
+		tagW = lipgloss.Width(m.com.T("clist.failing"))
+	case it.State == escalate.NotApplicable && it.Manual:
+		tagW = lipgloss.Width(m.com.T("clist.na"))
+	case it.State == escalate.NotApplicable:
+		tagW = lipgloss.Width(m.com.StatusWord(check.Skip))
+	case it.State != escalate.Done && it.Required:
+		tagW = lipgloss.Width(m.com.T("clist.required"))
+	case !it.Manual:
+		tagW = lipgloss.Width(m.com.T("clist.check"))
+	}
+	return max(8, width-8-tagW)
 }
 
 // summary says whether the list is complete, and what blocks it.
@@ -371,6 +401,9 @@ func (m *Model) detail() string {
 	}
 	it := m.filled.Items[m.cursor]
 	parts := []string{}
+	if label := m.com.CheckTitle(it.ID, it.Label); lipgloss.Width(label) > m.labelRoom(it, max(20, m.width-2)-2) {
+		parts = append(parts, label+":") // cut short on its row: here whole
+	}
 	if it.Note != "" {
 		parts = append(parts, it.Note)
 	}

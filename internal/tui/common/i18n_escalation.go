@@ -56,10 +56,15 @@ var escalationCatalogue = map[string][2]string{
 
 	// Checklist screen.
 	"clist.title": {"Checklists", "Listas de verificación"},
+	// Tab labels of the built-in lists (a list of --kb without one shows its name).
+	"clist.tab.prelaunch":      {"Pre-launch", "Lanzamiento"},
+	"clist.tab.before-support": {"Before support", "Antes de soporte"},
+	"clist.tab.escalation":     {"Escalation", "Escalamiento"},
+	"clist.tab.prevention":     {"Prevention", "Prevención"},
 	"clist.running": {"Running every configured check (%d)…",
 		"Ejecutando todas las comprobaciones configuradas (%d)…"},
 	"clist.complete": {"Complete: all %d done.", "Completa: los %d hechos."},
-	"clist.optional": {"%d of %d done; nothing required is left.", "%d de %d hechos; no queda nada obligatorio."},
+	"clist.optional": {"%d of %d done; the rest are optional.", "%d de %d hechos; el resto es opcional."},
 	"clist.done":     {"%d of %d done", "%d de %d hechos"},
 	"clist.failingN": {"%d failing", "%d fallan"},
 	"clist.openN":    {"%d required still open", "%d obligatorios pendientes"},

@@ -12,8 +12,9 @@ type KeyMap struct {
 	Yes, No, Open                           key.Binding
 	Help, Theme, Quit, ForceQuit            key.Binding
 	NewLine, NextField, PrevField           key.Binding
-	// Move stands for up and down in help bars.
-	Move key.Binding
+	// Move stands for up and down in help bars; Scroll is the same keys
+	// on a screen that scrolls text rather than moving a cursor.
+	Move, Scroll key.Binding
 }
 
 // NewKeyMap builds the key bindings with help text from the catalogue.
@@ -52,8 +53,10 @@ func NewKeyMap(c *Common) KeyMap {
 		NextField: b("key.nextfield", "tab"),
 		PrevField: b("key.prevfield", "shift+tab"),
 		Move:      b("key.move", "up", "down"),
+		Scroll:    b("key.scroll", "up", "down"),
 	}
 	k.Move.SetHelp("↑/↓", c.T("key.move"))
+	k.Scroll.SetHelp("↑/↓", c.T("key.scroll"))
 	k.Up.SetHelp("↑/k", c.T("key.up"))
 	k.Down.SetHelp("↓/j", c.T("key.down"))
 	k.PageDown.SetHelp("pgdn/space", c.T("key.pagedown"))

@@ -302,3 +302,14 @@ func Indent(s string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Hint renders a screen's one-sentence hint under its title: muted, indented
+// by one space, wrapped to at most two lines so a narrow window keeps the
+// whole sentence. It returns the text and how many lines it takes.
+func (c *Common) Hint(text string, width int) (string, int) {
+	lines := WrapMax(text, max(10, width-2), 2)
+	for i, l := range lines {
+		lines[i] = " " + c.Styles.Muted.Render(l)
+	}
+	return strings.Join(lines, "\n"), len(lines)
+}

@@ -104,7 +104,9 @@ func New(com *common.Common) *Model {
 func (m *Model) buildForm() {
 	c := m.com
 	yesNo := func(title, desc string, v *bool) *huh.Confirm {
-		return huh.NewConfirm().Title(title).Description(desc).
+		// Buttons at the left edge, under the question: centered, they
+		// wander from one question to the next.
+		return huh.NewConfirm().WithButtonAlignment(lipgloss.Left).Title(title).Description(desc).
 			Affirmative(c.T("esc.yes")).Negative(c.T("esc.no")).Value(v)
 	}
 	m.form = huh.NewForm(
@@ -141,7 +143,8 @@ func (m *Model) resizeForm() {
 	if m.width == 0 || m.form == nil {
 		return
 	}
-	m.form = m.form.WithWidth(max(30, min(m.width-2, 100))).WithHeight(max(6, m.height-3))
+	_, hintH := m.com.Hint(m.com.T("esc.intro"), m.width)
+	m.form = m.form.WithWidth(max(30, min(m.width-2, 100))).WithHeight(max(6, m.height-2-hintH))
 }
 
 // Title names the step.
@@ -172,9 +175,9 @@ func (m *Model) Report() *escalate.Report { return m.report }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.com.Keys
 	if m.phase == phaseResult {
-		return []key.Binding{m.keys.Save, m.keys.Copy, m.keys.Edit, k.Down, k.Back}
+		return []key.Binding{m.keys.Save, m.keys.Copy, m.keys.Edit, k.Scroll, k.Back}
 	}
-	return []key.Binding{k.Continue, k.NextField, k.PrevField, k.Back}
+	return []key.Binding{k.Continue, k.Back, k.NextField, k.PrevField}
 }
 
 // FullHelp lists every key.
@@ -216,7 +219,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Status(m.com.T("esc.save.err", msg.err.Error()), true)
 		}
+		atBottom := m.offset >= m.maxOffset()
 		m.saved = msg.path
+		if atBottom { // keep the last lines, now one further down, in view
+			m.offset = m.maxOffset()
+		}
 		return m, common.Status(m.com.T("esc.saved", msg.path), false)
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.com.Keys.Back) {
@@ -375,8 +382,8 @@ func (m *Model) View() string {
 	c, st := m.com, m.com.Styles
 	switch m.phase {
 	case phaseAsk:
-		intro := " " + st.Title.Render(c.T("esc.title")) + "\n" +
-			" " + st.Muted.Render(common.Truncate(c.T("esc.intro"), m.width-2)) + "\n\n"
+		hint, _ := c.Hint(c.T("esc.intro"), m.width)
+		intro := " " + st.Title.Render(c.T("esc.title")) + "\n" + hint + "\n\n"
 		return intro + common.Indent(m.form.View(), 1)
 	case phaseChecking:
 		return " " + st.Running.Render("…") + " " + st.Paragraph.Render(common.Wrap(c.T("esc.running", m.checking), m.width-4)) + "\n"
@@ -478,15 +485,23 @@ func (m *Model) resultLines() []string {
 		add(" " + st.Subtitle.Render(c.T("esc.ticket", done, total)))
 		for _, it := range cl.Items {
 			box := st.Unchecked.Render("[ ]")
-			label := st.Item.Render(it.Label)
+			label := st.Item
 			if it.State == escalate.Done || it.State == escalate.NotApplicable {
 				box = st.Checked.Render("[x]")
 			}
-			line := "   " + box + " " + label
-			if it.Note != "" {
-				line += st.Muted.Render(" — " + it.Note)
+			// Label and note wrap: cut short they would lose what they say.
+			if it.Note != "" && lipgloss.Width(it.Label+" — "+it.Note) <= w-6 {
+				add("   " + box + " " + label.Render(it.Label) + st.Muted.Render(" — "+it.Note))
+				continue
 			}
-			add(line)
+			labels := strings.Split(common.Wrap(it.Label, w-6), "\n")
+			add("   " + box + " " + label.Render(labels[0]))
+			for _, l := range labels[1:] {
+				add("       " + label.Render(l))
+			}
+			if it.Note != "" {
+				wrapped(7, st.Muted.Render, it.Note)
+			}
 		}
 		add("")
 	}

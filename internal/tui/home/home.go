@@ -105,7 +105,9 @@ func (m *Model) choose(i int) tea.Cmd {
 	return common.Navigate(e.open)
 }
 
-// View draws the menu and what is configured.
+// View draws the menu and what is configured. With room, each entry has
+// its description below it; in a short or narrow window only the selected
+// one does, so no description is cut.
 func (m *Model) View() string {
 	st := m.com.Styles
 	c := m.com
@@ -113,13 +115,20 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render(c.T("home.question")) + "\n\n")
 
-	labelW := 0
-	for _, e := range entries {
-		labelW = max(labelW, lipgloss.Width(c.T("home."+e.id)))
+	// Lines left under the title, the entries and the gap before the
+	// settings.
+	avail := m.height - 2 - len(entries) - 1
+	full := m.configured(0)
+	fullH := lipgloss.Height(full)
+	compact := w < 70 || avail < len(entries)+fullH
+	descLines := len(entries)
+	if compact {
+		descLines = min(1, max(0, avail-1)) // the profile line comes first
 	}
-	conf := m.configured()
-	// One line per entry when two would not leave room for the settings.
-	compact := 2+2*len(entries)+1+lipgloss.Height(conf) > m.height
+	conf := full
+	if compact && avail-descLines < fullH {
+		conf = m.configured(avail - descLines)
+	}
 	for i, e := range entries {
 		label := c.T("home." + e.id)
 		desc := c.T("home." + e.id + ".desc")
@@ -128,25 +137,20 @@ func (m *Model) View() string {
 		if i == m.cursor {
 			marker, ls, ds = st.Cursor.Render("▸ "), st.Selected, st.SelectedDesc
 		}
-		pad := strings.Repeat(" ", labelW-lipgloss.Width(label))
-		if compact || w < 70 {
-			line := " " + marker + st.Faint.Render(num) + " " + ls.Render(label) + pad
-			if rest := w - lipgloss.Width(line) - 3; rest > 12 {
-				line += "   " + ds.Render(common.Truncate(desc, rest))
-			}
-			b.WriteString(line + "\n")
-			continue
-		}
 		b.WriteString(" " + marker + st.Faint.Render(num) + " " + ls.Render(label) + "\n")
-		b.WriteString("      " + ds.Render(common.Truncate(desc, w-7)) + "\n")
+		if !compact || (i == m.cursor && descLines > 0) {
+			b.WriteString("      " + ds.Render(common.Truncate(desc, w-7)) + "\n")
+		}
 	}
 	b.WriteString("\n")
 	b.WriteString(conf)
 	return b.String()
 }
 
-// configured shows the profile and a line per area: what is set, what is not.
-func (m *Model) configured() string {
+// configured shows the profile and a line per area: what is set, what is
+// not. Given fewer than the lines that takes (maxLines > 0), the areas
+// share one line; 0 means as many lines as it needs.
+func (m *Model) configured(maxLines int) string {
 	c := m.com
 	st := c.Styles
 	p := c.Profile
@@ -156,7 +160,7 @@ func (m *Model) configured() string {
 		where = c.T("home.noconfig")
 	}
 	b.WriteString(" " + st.Subtitle.Render(c.T("home.configured", p.Name)) + " " + st.Muted.Render(common.Truncate(where, max(10, m.width-lipgloss.Width(c.T("home.configured", p.Name))-3))) + "\n")
-	var cells []string
+	var cells, short []string
 	for _, cat := range config.Categories {
 		icon := st.Pass.Render("✓")
 		detail := describe(p, cat)
@@ -165,6 +169,7 @@ func (m *Model) configured() string {
 			detail = c.T("home.notset")
 		}
 		cells = append(cells, icon+" "+st.Bold.Render(c.FamilyName(cat))+" "+st.Muted.Render(detail))
+		short = append(short, icon+" "+st.Bold.Render(c.FamilyName(cat)))
 	}
 	// Two columns when they fit, else one per line.
 	colW := 0
@@ -179,6 +184,12 @@ func (m *Model) configured() string {
 		cols = 3
 	}
 	rows := (len(cells) + cols - 1) / cols
+	if maxLines > 0 && 1+rows > maxLines {
+		if maxLines >= 2 {
+			b.WriteString(common.Truncate("   "+strings.Join(short, "   "), m.width))
+		}
+		return strings.TrimRight(b.String(), "\n")
+	}
 	for r := 0; r < rows; r++ {
 		line := "   "
 		for col := 0; col < cols; col++ {

@@ -337,7 +337,14 @@ func (m *Model) render(stats monitor.Stats, w int, compact bool) string {
 	b.WriteString(gap[1:] + " " + st.Subtitle.Render(m.t("alerts")) + "\n")
 	alerts := m.mon.Alerts()
 	if len(alerts) == 0 {
-		b.WriteString("   " + st.Pass.Render("✓ ") + st.Muted.Render(m.t("noalerts", thresholdsLine(m.mon.Thresholds))) + "\n")
+		// The limits say what each number is held to, in words.
+		for i, l := range common.WrapMax(m.t("noalerts", m.thresholdsLine(m.mon.Thresholds)), max(10, w-5), 2) {
+			mark := "  "
+			if i == 0 {
+				mark = st.Pass.Render("✓ ")
+			}
+			b.WriteString("   " + mark + st.Muted.Render(l) + "\n")
+		}
 	}
 	for _, a := range alerts {
 		b.WriteString(m.alertLine(a, w, compact) + "\n")
@@ -515,8 +522,9 @@ func (m *Model) alertLine(a monitor.Alert, w int, compact bool) string {
 	return out
 }
 
-func thresholdsLine(t monitor.Thresholds) string {
-	return fmt.Sprintf("≤ %s, ≤ %s, ≥ %s", fmtDur(t.ResponseTime), pct(t.ErrorRate), pct(t.SuccessRate))
+func (m *Model) thresholdsLine(t monitor.Thresholds) string {
+	return fmt.Sprintf("%s ≤ %s · %s ≤ %s · %s ≥ %s", strings.ToLower(m.t("latency")), fmtDur(t.ResponseTime),
+		strings.ToLower(m.t("errors")), pct(t.ErrorRate), strings.ToLower(m.t("success")), pct(t.SuccessRate))
 }
 
 func fmtDur(d time.Duration) string {

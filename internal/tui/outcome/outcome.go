@@ -35,7 +35,7 @@ type choice struct {
 var notFixedChoices = []choice{
 	{id: "escalate", open: common.NavigateMsg{To: common.ScreenEscalate}},
 	{id: "rerun", open: common.NavigateMsg{To: common.ScreenRun, Mode: common.RunGuided, Rewind: true}},
-	{id: "another", back: true},
+	{id: "another", open: common.NavigateMsg{To: common.ScreenResults, Rewind: true}},
 	{id: "restart", home: true},
 }
 
@@ -152,7 +152,8 @@ func (m *Model) View() string {
 	c, st := m.com, m.com.Styles
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render(c.T("outcome.question")) + "\n")
-	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("outcome.hint"), m.width-2)) + "\n\n")
+	hint, _ := c.Hint(c.T("outcome.hint"), m.width)
+	b.WriteString(hint + "\n\n")
 	for i, label := range []string{c.T("outcome.yes"), c.T("outcome.no")} {
 		marker, style := "  ", st.Item
 		if i == m.cursor {
@@ -178,12 +179,12 @@ func (m *Model) summary() string {
 	s := c.Session
 	w := m.width - 6
 	var b strings.Builder
-	line := func(label, value string) {
+	line := func(label, value string, maxLines int) {
 		if value == "" {
 			return
 		}
 		b.WriteString(" " + st.Subtitle.Render(label) + "\n")
-		for _, l := range strings.Split(common.Wrap(value, w), "\n") {
+		for _, l := range common.WrapMax(value, w, maxLines) {
 			b.WriteString("   " + st.Paragraph.Render(l) + "\n")
 		}
 	}
@@ -191,24 +192,24 @@ func (m *Model) summary() string {
 	switch {
 	case s.Pasted != "":
 		first, _, _ := strings.Cut(strings.TrimSpace(s.Pasted), "\n")
-		said = c.T("outcome.pasted", common.Truncate(first, w-12))
+		said = c.T("outcome.pasted", first)
 	case len(s.Symptoms) > 0:
 		said = c.ProblemName(s.Problem) + ": " + strings.Join(s.Symptoms, "; ")
 	}
-	line(c.T("outcome.said"), said)
+	line(c.T("outcome.said"), said, 2)
 	if len(s.Results) > 0 {
 		sum := check.Summarize(s.Results)
-		found := c.T("outcome.found", len(s.Results), sum.Pass, sum.Warn+sum.Fail+sum.Error)
+		found := c.T("outcome.found", len(s.Results), sum.Pass)
 		var bad []string
 		for _, r := range s.Results {
 			if r.Status.Bad() {
-				bad = append(bad, fmt.Sprintf("%s (%s)", r.Title, c.StatusWord(r.Status)))
+				bad = append(bad, fmt.Sprintf("%s (%s)", c.CheckTitle(r.ID, r.Title), c.StatusWord(r.Status)))
 			}
 		}
 		if len(bad) > 0 {
-			found += " " + strings.Join(bad, "; ") + "."
+			found += " " + c.Plural("outcome.attention", len(bad)) + " " + strings.Join(bad, "; ") + "."
 		}
-		line(c.T("outcome.checks"), found)
+		line(c.T("outcome.checks"), found, 0)
 	}
 	var read []string
 	for _, id := range s.Read {
@@ -216,9 +217,9 @@ func (m *Model) summary() string {
 			read = append(read, a.Title)
 		}
 	}
-	line(c.T("outcome.read"), strings.Join(read, "; "))
+	line(c.T("outcome.read"), strings.Join(read, "; "), 0)
 	if s.Saved != "" {
-		line(c.T("outcome.saved"), s.Saved)
+		line(c.T("outcome.saved"), s.Saved, 0)
 	}
 	return b.String()
 }
@@ -227,7 +228,8 @@ func (m *Model) viewNotFixed() string {
 	c, st := m.com, m.com.Styles
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render(c.T("outcome.notfixed.title")) + "\n")
-	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("outcome.notfixed.hint"), m.width-2)) + "\n\n")
+	hint, _ := c.Hint(c.T("outcome.notfixed.hint"), m.width)
+	b.WriteString(hint + "\n\n")
 	for i, ch := range notFixedChoices {
 		marker, style, ds := "  ", st.Item, st.ItemDesc
 		if i == m.cursor {

@@ -291,8 +291,12 @@ func (m *Model) itemLines(i int, it *item) []string {
 			read = " " + st.Faint.Render(c.T("results.read"))
 		}
 		room := w - 4 - lipgloss.Width(sev) - lipgloss.Width(read) - 3
-		line := " " + marker + ts.Render(common.Truncate(a.Title, room)) + "  " + sev + read
-		lines := []string{line}
+		// A long title goes on over a second line rather than lose its end.
+		title := common.WrapMax(a.Title, room, 2)
+		lines := []string{" " + marker + ts.Render(title[0]) + "  " + sev + read}
+		for _, l := range title[1:] {
+			lines = append(lines, "   "+ts.Render(l))
+		}
 		for j, r := range it.match.Reasons {
 			if j == 2 {
 				break
@@ -303,6 +307,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 	}
 	// A result row.
 	r := it.result
+	r.Title = c.CheckTitle(r.ID, r.Title)
 	ts := st.Bold
 	if selected {
 		ts = st.Selected
@@ -329,9 +334,25 @@ func (m *Model) itemLines(i int, it *item) []string {
 	}
 	gap := max(1, w-lipgloss.Width(left)-lipgloss.Width(summary)-lipgloss.Width(right))
 	lines := []string{left + summary + strings.Repeat(" ", gap) + right}
+	cutTitle := lipgloss.Width(r.Title) > titleW
+	if selected && !it.expanded && (cutTitle || room <= 8 || lipgloss.Width(r.Summary) > room) {
+		// The row under the cursor says its whole title and sentence
+		// below itself.
+		peek := r.Summary
+		if cutTitle {
+			peek = r.Title + ": " + peek
+		}
+		for _, l := range common.WrapMax(peek, w-8, 3) {
+			lines = append(lines, "       "+st.Paragraph.Render(l))
+		}
+	}
 	if it.expanded {
-		if room <= 8 || lipgloss.Width(r.Summary) > room {
-			for _, l := range strings.Split(common.Wrap(r.Summary, w-8), "\n") {
+		if cutTitle || room <= 8 || lipgloss.Width(r.Summary) > room {
+			full := r.Summary
+			if cutTitle {
+				full = r.Title + ": " + full
+			}
+			for _, l := range strings.Split(common.Wrap(full, w-8), "\n") {
 				lines = append(lines, "       "+st.Paragraph.Render(l))
 			}
 		}

@@ -250,6 +250,14 @@ func (m *Model) finish(msg doneMsg) tea.Cmd {
 			m.rows[i].state, m.rows[i].result = finished, res
 		}
 	}
+	// Scroll to the first problem: a long run ends scrolled to its last
+	// rows, and a failure above them would go unseen.
+	if i := m.firstBad(); i >= 0 {
+		h := m.listHeight()
+		if i < m.start || i >= m.start+h {
+			m.start = max(0, min(i, len(m.rows)-h))
+		}
+	}
 	now := m.com.Now()
 	m.took = now.Sub(m.started)
 	s := m.com.Session
@@ -257,6 +265,21 @@ func (m *Model) finish(msg doneMsg) tea.Cmd {
 	s.Finished, s.Cancelled = now, m.cancelled
 	s.Runs++
 	return nil
+}
+
+// firstBad is the index of the first failed or untested check, else the
+// first warning, else -1.
+func (m *Model) firstBad() int {
+	for _, want := range [][]check.Status{{check.Fail, check.Error}, {check.Warn}} {
+		for i, r := range m.rows {
+			for _, s := range want {
+				if r.state == finished && r.result.Status == s {
+					return i
+				}
+			}
+		}
+	}
+	return -1
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
@@ -324,8 +347,13 @@ func (m *Model) View() string {
 	listH := m.listHeight()
 	start := min(m.start, max(0, len(m.rows)-listH))
 	end := min(len(m.rows), start+listH)
-	for _, r := range m.rows[start:end] {
-		b.WriteString(m.rowView(r) + "\n")
+	bar := c.Scrollbar(start, end-start, len(m.rows))
+	for i, r := range m.rows[start:end] {
+		line := m.rowView(r)
+		if len(m.rows) > listH {
+			line += strings.Repeat(" ", max(0, m.width-1-lipgloss.Width(line))) + bar[i]
+		}
+		b.WriteString(line + "\n")
 	}
 	if !m.active {
 		sum, next := m.summary()
@@ -357,16 +385,20 @@ func (m *Model) rowView(r *row) string {
 	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
 		statusW = max(statusW, lipgloss.Width(c.StatusWord(st))+2)
 	}
-	titleW := max(12, min(40, m.width*2/5))
-	title := common.Truncate(r.check.Title, titleW)
-	title += strings.Repeat(" ", titleW-lipgloss.Width(title))
-	left := "  " + icon + " " + st.Bold.Render(title)
 	right := " " + status + strings.Repeat(" ", max(0, statusW-lipgloss.Width(status))) +
 		st.Duration.Render(fmt.Sprintf("%*s", durW, dur))
+	titleW := max(12, min(40, m.width*2/5))
 	// With room for a useful summary the status sits at the right edge;
-	// without, next to the title, the same on every row.
-	room := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 3
+	// without, the title takes the room, and the status follows it, the
+	// same on every row.
+	room := m.width - 4 - titleW - lipgloss.Width(right) - 3
 	wide := room >= 20 // a shorter summary says nothing; the results show it whole
+	if !wide {
+		titleW = max(12, min(m.longestTitle(), m.width-4-lipgloss.Width(right)-1))
+	}
+	title := common.Truncate(c.CheckTitle(r.check.ID, r.check.Title), titleW)
+	title += strings.Repeat(" ", titleW-lipgloss.Width(title))
+	left := "  " + icon + " " + st.Bold.Render(title)
 	mid := ""
 	if wide && r.state == finished && r.result.Summary != "" {
 		mid = "  " + st.Muted.Render(common.Truncate(r.result.Summary, room))
@@ -376,6 +408,15 @@ func (m *Model) rowView(r *row) string {
 		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
 	}
 	return left + mid + strings.Repeat(" ", gap) + right
+}
+
+// longestTitle is the width of the longest check title.
+func (m *Model) longestTitle() int {
+	w := 0
+	for _, r := range m.rows {
+		w = max(w, lipgloss.Width(m.com.CheckTitle(r.check.ID, r.check.Title)))
+	}
+	return w
 }
 
 // summary counts the outcomes and says what to do next.

@@ -18,6 +18,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"pitstop/internal/config"
 	"pitstop/internal/tui/common"
@@ -157,7 +158,7 @@ func (m *Model) build() {
 	path := c.ConfigPath
 	groups = append(groups,
 		huh.NewGroup(
-			huh.NewConfirm().
+			huh.NewConfirm().WithButtonAlignment(lipgloss.Left).
 				Title(c.T("settings.save")).
 				Description(c.T("settings.save.desc", path)).
 				Affirmative(c.T("settings.save.yes")).
@@ -165,7 +166,7 @@ func (m *Model) build() {
 				Value(&m.save),
 		).WithHideFunc(func() bool { return path == "" }),
 		huh.NewGroup(
-			huh.NewConfirm().
+			huh.NewConfirm().WithButtonAlignment(lipgloss.Left).
 				Title(c.T("settings.inline")).
 				DescriptionFunc(func() string { return c.T("settings.inline.desc", path, m.typedEnvHint()) }, &m.save).
 				Affirmative(c.T("settings.inline.yes")).
@@ -305,7 +306,8 @@ func (m *Model) resizeForm() {
 	if m.width == 0 {
 		return
 	}
-	m.form = m.form.WithWidth(max(30, min(m.width-2, 100))).WithHeight(max(6, m.height-3))
+	_, hintH := m.com.Hint(m.hint(), m.width)
+	m.form = m.form.WithWidth(max(30, min(m.width-2, 100))).WithHeight(max(6, m.height-2-hintH))
 }
 
 // Title names the step.
@@ -424,13 +426,18 @@ func settingValue(f *field, v string) any {
 // View draws what will be checked and the form.
 func (m *Model) View() string {
 	c, st := m.com, m.com.Styles
-	var names []string
-	for _, cat := range c.Session.Categories {
-		names = append(names, c.FamilyName(cat))
-	}
-	intro := " " + st.Title.Render(c.T("settings.question")) + "\n" +
-		" " + st.Muted.Render(common.Truncate(c.T("settings.hint", strings.Join(names, ", ")), m.width-2)) + "\n\n"
+	hint, _ := c.Hint(m.hint(), m.width)
+	intro := " " + st.Title.Render(c.T("settings.question")) + "\n" + hint + "\n\n"
 	return intro + common.Indent(m.form.View(), 1)
+}
+
+// hint says which areas the form covers and where the values come from.
+func (m *Model) hint() string {
+	var names []string
+	for _, cat := range m.com.Session.Categories {
+		names = append(names, m.com.FamilyName(cat))
+	}
+	return m.com.T("settings.hint", strings.Join(names, ", "))
 }
 
 // Fields returns the keys of the settings in the form (for tests).

@@ -262,9 +262,12 @@ func (m *Model) updateSymptoms(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	return m, nil
 }
 
-// listHeight is the rows left for the symptom list: the heading (3 lines),
-// the gap and the "likely" line.
-func (m *Model) listHeight() int { return max(3, m.height-5) }
+// listHeight is the rows left for the symptom list: the heading (title,
+// hint and a gap), the gap and the "likely" line.
+func (m *Model) listHeight() int {
+	_, hintH := m.com.Hint(m.com.T("symptoms.hint"), m.width)
+	return max(3, m.height-4-hintH)
+}
 
 // scroll keeps the cursor's row on screen.
 func (m *Model) scroll() {
@@ -356,37 +359,71 @@ func (m *Model) View() string {
 
 func (m *Model) viewProblem() string {
 	c, st := m.com, m.com.Styles
-	var b strings.Builder
-	b.WriteString(" " + st.Title.Render(c.T("problem.question")) + "\n")
-	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("problem.hint"), m.width-2)) + "\n\n")
-	labelW := 0
+	hint, hintH := c.Hint(c.T("problem.hint"), m.width)
+	labelW := lipgloss.Width(c.T("problem.paste"))
+	inline := true // every description fits beside its label
 	for _, p := range common.Problems {
 		labelW = max(labelW, lipgloss.Width(c.ProblemName(p)))
 	}
+	for _, p := range common.Problems {
+		if lipgloss.Width(c.T("problem."+p.ID+".desc")) > m.width-labelW-8 {
+			inline = false
+		}
+	}
+	if lipgloss.Width(c.T("problem.paste.desc")) > m.width-labelW-8 {
+		inline = false
+	}
+	var lines []string
+	cursorFirst, cursorLast := 0, 0
 	row := func(i int, label, desc string) {
 		marker, ls, ds := "  ", st.Item, st.ItemDesc
 		if i == m.problemCursor {
 			marker, ls, ds = st.Cursor.Render("▸ "), st.Selected, st.SelectedDesc
+			cursorFirst = len(lines)
 		}
-		line := " " + marker + ls.Render(label) + strings.Repeat(" ", max(0, labelW-lipgloss.Width(label)))
-		if rest := m.width - lipgloss.Width(line) - 3; rest > 12 && desc != "" {
-			line += "   " + ds.Render(common.Truncate(desc, rest))
+		line := " " + marker + ls.Render(label)
+		switch {
+		case inline:
+			line += strings.Repeat(" ", max(0, labelW-lipgloss.Width(label))) + "   " + ds.Render(desc)
+			lines = append(lines, line)
+		case i == m.problemCursor:
+			// Only the selected area's description, whole, under it.
+			lines = append(lines, line)
+			for _, l := range common.WrapMax(desc, m.width-7, 2) {
+				lines = append(lines, "     "+ds.Render(l))
+			}
+		default:
+			lines = append(lines, line)
 		}
-		b.WriteString(line + "\n")
+		if i == m.problemCursor {
+			cursorLast = len(lines) - 1
+		}
 	}
 	for i, p := range common.Problems {
 		row(i, c.ProblemName(p), c.T("problem."+p.ID+".desc"))
 	}
-	b.WriteString("\n")
+	lines = append(lines, "")
 	row(len(common.Problems), c.T("problem.paste"), c.T("problem.paste.desc"))
-	return b.String()
+
+	head := " " + st.Title.Render(c.T("problem.question")) + "\n" + hint + "\n\n"
+	room := m.height - 2 - hintH
+	if len(lines) > room && room > 0 {
+		// A short window: drop the hint, then scroll to the cursor.
+		head = " " + st.Title.Render(c.T("problem.question")) + "\n\n"
+		room = m.height - 2
+		start := max(0, min(cursorLast-room+1, len(lines)-room))
+		start = min(start, cursorFirst)
+		lines = lines[start:min(len(lines), start+room)]
+	}
+	return head + strings.Join(lines, "\n") + "\n"
 }
 
 func (m *Model) viewSymptoms() string {
 	c, st := m.com, m.com.Styles
 	var b strings.Builder
+	hint, _ := c.Hint(c.T("symptoms.hint"), m.width)
 	b.WriteString(" " + st.Title.Render(c.T("symptoms.question", c.ProblemName(m.problem))) + "\n")
-	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("symptoms.hint"), m.width-2)) + "\n\n")
+	b.WriteString(hint + "\n\n")
 	if len(m.symptoms) == 0 {
 		b.WriteString(" " + st.Paragraph.Render(common.Wrap(c.T("symptoms.none"), m.width-2)) + "\n")
 		return b.String()
@@ -421,8 +458,9 @@ func (m *Model) viewSymptoms() string {
 func (m *Model) viewPaste() string {
 	c, st := m.com, m.com.Styles
 	var b strings.Builder
+	hint, _ := c.Hint(c.T("paste.hint"), m.width)
 	b.WriteString(" " + st.Title.Render(c.T("paste.question")) + "\n")
-	b.WriteString(" " + st.Muted.Render(common.Truncate(c.T("paste.hint"), m.width-2)) + "\n\n")
+	b.WriteString(hint + "\n\n")
 	b.WriteString(common.Indent(m.paste.View(), 1) + "\n\n")
 	if strings.TrimSpace(m.paste.Value()) == "" {
 		return b.String()
