@@ -112,6 +112,10 @@ func writeDiagnoseJSON(app *App, matches []kb.Match) error {
 	return writeIndentedJSON(app.Stdout, out)
 }
 
+// wordsOnlyScore is the most an article scores on words in common alone
+// (kb's scoreWordsMax): any pattern or symptom hit scores more.
+const wordsOnlyScore = 20
+
 func writeDiagnoseText(app *App, matches []kb.Match) {
 	w := app.Stdout
 	if len(matches) == 0 {
@@ -121,6 +125,11 @@ func writeDiagnoseText(app *App, matches []kb.Match) {
 		return
 	}
 	width := ttyWidth(w) // 0 for pipes: no wrapping
+	if matches[0].Score <= wordsOnlyScore {
+		fmt.Fprint(w, hangingWrap("", app.localize(
+			"No error code or message Pitstop knows is in this text; these articles only share words with it:",
+			"Este texto no contiene ningún código ni mensaje de error que Pitstop conozca; estos artículos solo comparten palabras con él:"), width))
+	}
 	for i, m := range matches {
 		a := m.Article
 		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("   ", fmt.Sprintf("%d. %s  %s", i+1, a.ID, a.Title), width), "   "))

@@ -63,3 +63,16 @@ func TestDiagnoseMasksLoadedSecrets(t *testing.T) {
 	require.Equal(t, ExitOK, code, stderr)
 	require.Contains(t, stdout, "smtp-auth-failed")
 }
+
+// TestDiagnoseSaysWhenOnlyWordsMatched: a text with no known error code or
+// message is told so, rather than shown a weak match as an answer.
+func TestDiagnoseSaysWhenOnlyWordsMatched(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runKB(t, "", "diagnose", "my emails are going to spam")
+	require.Equal(t, ExitOK, code, stderr)
+	require.True(t, strings.HasPrefix(stdout, "No error code or message Pitstop knows is in this text"), stdout)
+
+	code, stdout, _ = runKB(t, "", "diagnose", "535 5.7.8 Error: authentication failed")
+	require.Equal(t, ExitOK, code)
+	require.True(t, strings.HasPrefix(stdout, "1. smtp-auth-failed"), stdout)
+}
