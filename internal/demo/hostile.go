@@ -128,18 +128,28 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 			return nil, err
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	var ln net.Listener
+	var err error
+	// DNS takes the same port for UDP: when it is taken, try another.
+	for range 20 {
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("hostile %s server: %w", d, err)
+		}
+		if d != DialectDNS || h == CloseImmediately {
+			break
+		}
+		if s.pc, err = net.ListenPacket("udp", ln.Addr().String()); err == nil {
+			break
+		}
+		_ = ln.Close()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("hostile %s server: %w", d, err)
 	}
 	s.ln = ln
 	s.Addr = ln.Addr().String()
 	s.Host, s.Port = "127.0.0.1", ln.Addr().(*net.TCPAddr).Port
-	if d == DialectDNS && h != CloseImmediately {
-		if s.pc, err = net.ListenPacket("udp", s.Addr); err != nil {
-			_ = ln.Close()
-			return nil, fmt.Errorf("hostile dns server: %w", err)
-		}
+	if s.pc != nil {
 		s.wg.Add(1)
 		go s.serveUDP()
 	}

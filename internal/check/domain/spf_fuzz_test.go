@@ -78,11 +78,19 @@ func chunks(s string, n int) []string {
 // for a datagram).
 func startFuzzDNS(tb testing.TB, z *fuzzZone) string {
 	tb.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
+	var pc net.PacketConn
+	var ln net.Listener
+	var err error
+	// The UDP port's TCP twin may be taken: try another pair.
+	for range 20 {
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			tb.Fatal(err)
+		}
+		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			break
+		}
+		_ = pc.Close()
 	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
 	if err != nil {
 		tb.Fatal(err)
 	}
