@@ -148,6 +148,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		Env:        escalate.CollectEnvironment(os.Getenv, version(app.Version), app.Opts.Lang),
 		Profile:    p,
 		ConfigPath: cfg.Path,
+		ConfigFlag: app.Opts.ConfigPath,
 		Results:    results,
 		Answers:    escalate.Answers{Impact: impact, DataLoss: o.DataLoss, AllAffected: o.AllUsers, Security: o.Security},
 		ErrorText:  errText,

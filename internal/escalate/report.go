@@ -242,6 +242,9 @@ type ReportInput struct {
 	Env        Environment
 	Profile    *config.Profile
 	ConfigPath string
+	// ConfigFlag is the --config the commands in the steps to reproduce
+	// need: "" when the settings are in the default place.
+	ConfigFlag string
 	Results    []check.Result
 	// Articles looks up articles by id (nil: ids only).
 	Articles ArticleLookup
@@ -334,7 +337,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 		}
 	}
 	userSteps := len(r.Steps) > 0
-	r.Steps = append(r.Steps, reproSteps(results, profile.Name, lang)...)
+	r.Steps = append(r.Steps, reproSteps(results, profile.Name, in.ConfigFlag, lang)...)
 
 	for _, res := range results {
 		r.Tried.Checks = append(r.Tried.Checks, fmt.Sprintf("%s (%s)", res.ID, res.Status))
@@ -386,8 +389,9 @@ func scrubResults(in []check.Result, scrub func(string) string) []check.Result {
 	return out
 }
 
-// reproSteps turns failing checks into commands the engineer can run.
-func reproSteps(results []check.Result, profile, lang string) []string {
+// reproSteps turns failing checks into commands the engineer can run,
+// with --config configFlag when the settings are not in the default place.
+func reproSteps(results []check.Result, profile, configFlag, lang string) []string {
 	var cats []string
 	failing := map[string][]string{}
 	for _, r := range results {
@@ -401,12 +405,25 @@ func reproSteps(results []check.Result, profile, lang string) []string {
 	var out []string
 	for _, c := range cats {
 		cmd := "pitstop check --only " + c
+		if configFlag != "" {
+			cmd += " --config " + shellQuote(configFlag)
+		}
 		if profile != "" {
 			cmd += " --profile " + profile
 		}
 		out = append(out, msg(lang, "rep.step_cmd", cmd, strings.Join(failing[c], ", ")))
 	}
 	return out
+}
+
+// shellQuote quotes a path for a shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '~' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // articlesRead lists matched, explaining and opened articles, once each.

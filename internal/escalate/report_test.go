@@ -224,3 +224,16 @@ func TestMessagesHaveBothLanguages(t *testing.T) {
 		require.Contains(t, messages["en"], key, "English message for %s", key)
 	}
 }
+
+// TestReproStepsNameTheSettingsFile: a report made with --config gives
+// commands that read the same file.
+func TestReproStepsNameTheSettingsFile(t *testing.T) {
+	t.Parallel()
+	results := []check.Result{{ID: "api.auth", Category: "api", Status: check.Fail}}
+	require.Equal(t, []string{"Run `pitstop check --only api --profile prod`; it shows api.auth failing."},
+		reproSteps(results, "prod", "", "en"))
+	require.Equal(t, []string{"Run `pitstop check --only api --config /etc/pitstop.yaml --profile prod`; it shows api.auth failing."},
+		reproSteps(results, "prod", "/etc/pitstop.yaml", "en"))
+	require.Equal(t, []string{"Run `pitstop check --only api --config '/tmp/my settings/p.yaml' --profile prod`; it shows api.auth failing."},
+		reproSteps(results, "prod", "/tmp/my settings/p.yaml", "en"))
+}
