@@ -8,6 +8,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/knowledge"
 )
 
 // fuzzKey is the API key of the fuzzed reports, planted in the texts a
@@ -25,6 +26,14 @@ func FuzzReport(f *testing.F) {
 	f.Add("", "", "", "", "", "", "", 0, false)
 	f.Add(strings.Repeat("x", 5000), "\n\n\n", "\t", "\r\n", "\x00", "\xff\xfe", "…", 3, true)
 	f.Add("~~~\n<script>alert(1)</script>\n~~~", "<!-- hide -->", "[link](javascript:x)", "**bold**", "`code`", "    indented", "# heading", 1, false)
+	policy, err := LoadPolicy(knowledge.FS, "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	lists, err := LoadChecklists(knowledge.FS, "")
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, errText, step, expected, actual, symptom, detail, summary string, status int, spanish bool) {
 		lang := "en"
 		if spanish {
@@ -42,7 +51,7 @@ func FuzzReport(f *testing.F) {
 			{ID: "api.reachability", Category: "api", Title: "API reachable", Status: check.Fail, Summary: oneSentence, Details: []string{detail}},
 		}
 		in := ReportInput{
-			Policy: loadPolicy(t), Checklists: loadChecklists(t), Lang: lang,
+			Policy: policy, Checklists: lists, Lang: lang,
 			Now: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC), Profile: p, ConfigPath: "/tmp/config.yaml",
 			Results: results, Articles: testArticles,
 			ErrorText: errText + "\nkey " + fuzzKey, Symptoms: []string{symptom}, Steps: []string{step, fuzzKey},
