@@ -13,6 +13,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/probe"
+	"pitstop/internal/tui/common"
 )
 
 // categoryTitles name the categories in output headings: {English, Spanish}.
@@ -36,6 +37,20 @@ func categoryTitleIn(c, lang string) string {
 		return t[1]
 	}
 	return t[0]
+}
+
+// title is a result's title in the run's language: the wizard's catalogue
+// names every known check in Spanish (CRM titles carry the provider's name).
+func (r *checkRun) title(res check.Result) string {
+	key := "check." + res.ID
+	if r.Lang != "es" || !common.HasKey(key) {
+		return res.Title
+	}
+	if strings.HasPrefix(res.ID, "crm.") {
+		provider, _, _ := strings.Cut(res.Title, " ")
+		return common.Translate(r.Lang, key, provider)
+	}
+	return common.Translate(r.Lang, key)
 }
 
 // tr picks the run's language: English, or Spanish with --lang es.
@@ -198,7 +213,7 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 		for _, res := range g.Results {
 			icon := st.status[res.Status].Render(statusIcon(res.Status))
 			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, probe.FormatDuration(res.Duration)))
-			fmt.Fprintf(&b, "  %s %s  %s\n", icon, res.Title, meta)
+			fmt.Fprintf(&b, "  %s %s  %s\n", icon, r.title(res), meta)
 			b.WriteString(indent("    ", xmlSafe(r.shortSummary(res))))
 			if verbose {
 				for _, d := range res.Details {

@@ -185,7 +185,7 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 				arts = append(arts, "`"+a+"`")
 			}
 			fmt.Fprintf(&b, "| %s %s | %s (`%s`) | %s | %s | %s |\n",
-				statusIcon(res.Status), statusWordIn(res.Status, r.Lang), mdCell(res.Title), res.ID,
+				statusIcon(res.Status), statusWordIn(res.Status, r.Lang), mdCell(r.title(res)), res.ID,
 				mdCell(res.Summary), probe.FormatDuration(res.Duration), strings.Join(arts, " "))
 		}
 	}
@@ -198,7 +198,7 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 	if len(withDetails) > 0 {
 		b.WriteString(r.tr("\n## Evidence\n", "\n## Evidencia\n"))
 		for _, res := range withDetails {
-			fmt.Fprintf(&b, "\n<details><summary>%s %s: %s</summary>\n\n```text\n", statusIcon(res.Status), res.ID, mdCell(res.Title))
+			fmt.Fprintf(&b, "\n<details><summary>%s %s: %s</summary>\n\n```text\n", statusIcon(res.Status), res.ID, mdCell(r.title(res)))
 			for _, d := range res.Details {
 				b.WriteString(xmlSafe(strings.ReplaceAll(d, "```", "'''")) + "\n")
 			}
