@@ -340,7 +340,8 @@ func writePlainError(w io.Writer, err error, cmdPath string) {
 // (cobra has no error type for these; fang tests the same prefixes).
 func isCommandLineError(err error) bool {
 	s := err.Error()
-	for _, prefix := range []string{"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "unknown command", "invalid argument", "accepts ", "requires at least "} {
+	for _, prefix := range []string{"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "unknown command",
+		"invalid argument", "accepts ", "requires at least ", "bad flag syntax", "required flag"} {
 		if strings.HasPrefix(s, prefix) {
 			return true
 		}
@@ -365,9 +366,10 @@ func exitCode(err error) int {
 	}
 	var ce *config.Error
 	var ces config.Errors
-	if errors.As(err, &ce) || errors.As(err, &ces) {
+	if errors.As(err, &ce) || errors.As(err, &ces) || isCommandLineError(err) {
 		return ExitUsage
 	}
-	// cobra's own flag and argument errors are usage errors.
-	return ExitUsage
+	// Pitstop's own mistakes are typed (ExitError, config errors); anything
+	// else is a failure to do the job, such as output that cannot be written.
+	return ExitInternal
 }

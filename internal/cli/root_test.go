@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/config"
 )
 
 // TestErrorsArePlainWithoutTerminal: when stderr is a pipe or a CI log, an
@@ -68,4 +74,24 @@ func TestHelpFitsEightyColumns(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failingWriter is output that cannot be written (a full disk, a closed pipe).
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestExitCodes: usage mistakes are 2, output Pitstop cannot write is 3.
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, ExitUsage, exitCode(errors.New(`unknown flag: --x`)))
+	require.Equal(t, ExitUsage, exitCode(errors.New(`invalid argument "x" for "--timeout" flag`)))
+	require.Equal(t, ExitUsage, exitCode(&config.Error{File: "c.yaml", Msg: "bad"}))
+	require.Equal(t, ExitInternal, exitCode(errors.New("write /dev/stdout: no space left on device")))
+
+	var errb bytes.Buffer
+	app := &App{Stdin: strings.NewReader(""), Stdout: failingWriter{}, Stderr: &errb}
+	code := run(context.Background(), app, []string{"--log-file", filepath.Join(t.TempDir(), "log"), "kb", "list", "--format", "json"})
+	require.Equal(t, ExitInternal, code, errb.String())
+	require.Contains(t, errb.String(), "no space left on device")
 }
