@@ -391,10 +391,10 @@ func (m *Model) rowView(r *row) string {
 	// With room for a useful summary the status sits at the right edge;
 	// without, the title takes the room, and the status follows it, the
 	// same on every row.
-	room := m.width - 4 - titleW - lipgloss.Width(right) - 3
-	wide := room >= 20 // a shorter summary says nothing; the results show it whole
+	room := m.width - 4 - titleW - lipgloss.Width(right) - 4 // gaps and the scrollbar
+	wide := room >= 20                                       // a shorter summary says nothing; the results show it whole
 	if !wide {
-		titleW = max(12, min(m.longestTitle(), m.width-4-lipgloss.Width(right)-1))
+		titleW = max(12, min(m.longestTitle(), m.width-4-lipgloss.Width(right)-2)) // the gap and the scrollbar
 	}
 	title := common.Truncate(c.CheckTitle(r.check.ID, r.check.Title), titleW)
 	title += strings.Repeat(" ", titleW-lipgloss.Width(title))

@@ -2,8 +2,11 @@ package run
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"charm.land/lipgloss/v2"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/stretchr/testify/require"
@@ -74,4 +77,49 @@ func TestStaleMessagesAreIgnored(t *testing.T) {
 	require.True(t, m.active, "a finished message of another run does not end this one")
 	_, _ = m.Update(eventMsg{run: other, ev: check.Event{Kind: check.Finished, Index: 2, Result: check.Failf("x")}})
 	require.Equal(t, running, m.rows[2].state)
+}
+
+// finished returns a run screen that has finished every stub check, in
+// lang, scrolled to its last rows as a run that followed its checks is.
+func finishedRun(t *testing.T, lang string, w, h int) *Model {
+	t.Helper()
+	c := tuitest.Common(t, lang)
+	c.Session.Categories = []string{"api", "crm", "smtp", "domain"}
+	m := New(c, common.RunGuided)
+	m.SetSize(w, h)
+	checks := tuitest.StubChecks(nil, c.Session.Categories)
+	m.rows = make([]*row, len(checks))
+	for i, ch := range checks {
+		m.rows[i] = &row{check: ch}
+	}
+	m.active, m.started = true, tuitest.Clock
+	m.start = max(0, len(m.rows)-m.listHeight())
+	res := tuitest.FixedResults(c, c.Session.Categories)
+	m.Update(doneMsg{run: m, results: res})
+	return m
+}
+
+// TestFinishedRunFitsAndShowsTheFirstProblem: at every width, in both
+// languages (Spanish titles are the longest), no row is wider than the
+// window and each keeps its time; the run ends scrolled to its first
+// failure, not to its last rows.
+func TestFinishedRunFitsAndShowsTheFirstProblem(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		for _, w := range []int{60, 80, 100, 120, 250} {
+			t.Run(fmt.Sprintf("%s-%d", lang, w), func(t *testing.T) {
+				t.Parallel()
+				m := finishedRun(t, lang, w, 11) // room for 5 of the 10 rows
+				view := tuitest.Plain(m.View())
+				for _, l := range strings.Split(view, "\n") {
+					require.LessOrEqual(t, lipgloss.Width(l), w, "%q", l)
+					require.NotContains(t, l, "m…", "a time was cut: %q", l)
+				}
+				const firstFailure = 2 // api.auth
+				require.LessOrEqual(t, m.start, firstFailure, "the first failure is on screen")
+				require.Greater(t, m.start+m.listHeight(), firstFailure, "the first failure is on screen")
+				require.Contains(t, view, "✗")
+			})
+		}
+	}
 }
