@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -19,8 +20,10 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/escalate"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
+	tuiescalate "pitstop/internal/tui/escalate"
 )
 
 // maxArticles is how many ranked articles are offered after the checks.
@@ -35,12 +38,25 @@ type session struct {
 	in  *lineReader
 	out io.Writer
 	tty *os.File // the terminal, for hidden secret input (nil when piped)
+	dir string   // where the report is saved ("" is the working directory)
+}
+
+// Options change where the accessible wizard keeps its files.
+type Options struct {
+	// SaveDir is where the escalation report is saved; "" is the working
+	// directory.
+	SaveDir string
 }
 
 // Run walks the guided flow with plain prompts on in and out. It returns
 // nil when the user finishes or input ends.
 func Run(ctx context.Context, com *common.Common, in io.Reader, out io.Writer) error {
-	s := &session{com: com, in: newLineReader(in), out: out}
+	return RunWith(ctx, com, in, out, Options{})
+}
+
+// RunWith is Run with options.
+func RunWith(ctx context.Context, com *common.Common, in io.Reader, out io.Writer, o Options) error {
+	s := &session{com: com, in: newLineReader(in), out: out, dir: o.SaveDir}
 	if f, ok := in.(*os.File); ok && xterm.IsTerminal(f.Fd()) {
 		s.tty = f
 	}
@@ -285,14 +301,13 @@ func (s *session) checkAndRead() (again bool, err error) {
 			huh.NewOption(s.t("outcome.rerun"), 0),
 			huh.NewOption(s.t("outcome.escalate"), 1),
 			huh.NewOption(s.t("outcome.restart"), 2),
-			huh.NewOption(s.t("key.quit"), 3),
+			huh.NewOption(s.t("acc.quit"), 3),
 		).Value(&next)); err != nil {
 			return false, err
 		}
 		switch next {
 		case 1:
-			s.line(s.t("acc.escalate"))
-			return false, nil
+			return false, s.escalate()
 		case 2:
 			s.line("")
 			return true, nil
@@ -301,6 +316,90 @@ func (s *session) checkAndRead() (again bool, err error) {
 		}
 		s.line("")
 	}
+}
+
+// escalate is the escalation step read aloud: the four questions and the
+// two optional sentences, then the severity, tier, targets, the reasons and
+// what the report holds, and the report saved with mode 0600 on request.
+func (s *session) escalate() error {
+	c := s.com
+	s.line("")
+	s.line(s.t("esc.title"))
+	s.line(s.t("esc.intro"))
+	ans := escalate.Answers{Impact: escalate.ImpactMedium}
+	yesNo := func(title, desc string, v *bool) error {
+		return s.form(huh.NewConfirm().Title(title).Description(desc).
+			Affirmative(s.t("esc.yes")).Negative(s.t("esc.no")).Value(v))
+	}
+	var expected, actual string
+	steps := []func() error{
+		func() error {
+			return s.form(huh.NewSelect[string]().Title(s.t("esc.q.impact")).Options(
+				huh.NewOption(s.t("esc.impact.low"), escalate.ImpactLow),
+				huh.NewOption(s.t("esc.impact.medium"), escalate.ImpactMedium),
+				huh.NewOption(s.t("esc.impact.high"), escalate.ImpactHigh),
+			).Value(&ans.Impact))
+		},
+		func() error { return yesNo(s.t("esc.q.dataloss"), s.t("esc.q.dataloss.desc"), &ans.DataLoss) },
+		func() error { return yesNo(s.t("esc.q.allusers"), s.t("esc.q.allusers.desc"), &ans.AllAffected) },
+		func() error { return yesNo(s.t("esc.q.security"), s.t("esc.q.security.desc"), &ans.Security) },
+		func() error { return s.form(huh.NewInput().Title(s.t("esc.q.expected")).Value(&expected)) },
+		func() error { return s.form(huh.NewInput().Title(s.t("esc.q.actual")).Value(&actual)) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	rep, err := tuiescalate.Prepare(c, ans, strings.TrimSpace(expected), strings.TrimSpace(actual)).Build()
+	if err != nil {
+		s.line(s.t("esc.err", err.Error()))
+		s.line(s.t("acc.escalate"))
+		return nil
+	}
+	a := rep.Assessment
+	s.line("")
+	s.line(s.t("esc.heading", a.SeverityLabel, a.TierName))
+	for _, f := range tuiescalate.Facts(c, rep) {
+		s.sayf("%s: %s", f.Label, f.Value)
+	}
+	s.sayf("%s: %s", s.t("esc.why"), a.Justification)
+	if cl := rep.Checklist; cl != nil {
+		done, total := cl.Counts()
+		s.line(s.t("esc.ticket", done, total) + ":")
+		for _, it := range cl.Items {
+			state := s.t("acc.todo")
+			if it.State == escalate.Done || it.State == escalate.NotApplicable {
+				state = s.t("acc.done")
+			}
+			line := "  " + state + ": " + it.Label
+			if it.Note != "" {
+				line += " — " + it.Note
+			}
+			s.line(line)
+		}
+	}
+	s.line("")
+	name := tuiescalate.ReportName(c.Now())
+	path, err := filepath.Abs(filepath.Join(s.dir, name))
+	if err != nil {
+		path = name
+	}
+	save := true
+	if err := s.form(huh.NewConfirm().Title(s.t("acc.save", path)).
+		Affirmative(s.t("esc.yes")).Negative(s.t("esc.no")).Value(&save)); err != nil {
+		return err
+	}
+	if !save {
+		s.line(s.t("acc.escalate"))
+		return nil
+	}
+	if err := escalate.WriteFile(path, []byte(rep.Markdown())); err != nil {
+		s.line(s.t("esc.save.err", err.Error()))
+		return nil
+	}
+	s.line(s.t("esc.saved", path))
+	return nil
 }
 
 // runChecks runs the checks and prints each outcome as it arrives.

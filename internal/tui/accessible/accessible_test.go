@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,6 +90,50 @@ func TestTypedSecretIsAskedAndMasked(t *testing.T) {
 	require.Contains(t, text, "API key (typing is hidden; empty to skip)")
 	require.NotContains(t, text, typed)
 	require.Equal(t, typed, c.Session.Profile.API.Key.Reveal())
+}
+
+// TestEscalatesAndSavesTheReport: "No, it still fails" then "Prepare an
+// escalation" asks the questions, reads out the severity, tier and what
+// the report holds, and saves the report with mode 0600, secrets masked.
+func TestEscalatesAndSavesTheReport(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		lang, input string
+		want        []string
+	}{
+		{"en", "4\n1\n0\n6\nn\n2\n3\nn\ny\nn\nMail goes out\nLogin fails\ny\n", []string{
+			"Escalation", "How much does this hurt the business?", "Escalate as", "Severity: ", "Tier: ",
+			"First answer: within", "Why: Severity is", "What the report holds", "done: ", "Report saved to",
+		}},
+		{"es", "4\n1\n0\n6\nn\n2\n\n\n\n\n\n\ny\n", []string{
+			"Escalamiento", "Escalar como", "Severidad: ", "Lo que incluye el informe", "Informe guardado en",
+		}},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			t.Parallel()
+			c := tuitest.Common(t, tt.lang)
+			dir := t.TempDir()
+			var out bytes.Buffer
+			require.NoError(t, RunWith(context.Background(), c, strings.NewReader(tt.input), &out, Options{SaveDir: dir}))
+			text := out.String()
+			for _, w := range tt.want {
+				require.Contains(t, text, w)
+			}
+			tuitest.NoSecrets(t, text)
+			files, err := filepath.Glob(filepath.Join(dir, "pitstop-report-*.md"))
+			require.NoError(t, err)
+			require.Len(t, files, 1, text)
+			info, err := os.Stat(files[0])
+			require.NoError(t, err)
+			require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+			data, err := os.ReadFile(files[0])
+			require.NoError(t, err)
+			tuitest.NoSecrets(t, string(data))
+			if tt.lang == "en" {
+				require.Contains(t, string(data), "Login fails")
+			}
+		})
+	}
 }
 
 func TestMain(m *testing.M) {

@@ -383,4 +383,8 @@ var catalogue = map[string][2]string{
 	"acc.read":          {"Read an article?", "¿Leer un artículo?"},
 	"acc.continue":      {"Continue", "Continuar"},
 	"acc.escalate":      {"To escalate, run: pitstop report --out ticket.md. It holds every check and what you tried.", "Para escalar, ejecuta: pitstop report --out ticket.md. Incluye cada prueba y lo que intentaste."},
+	"acc.quit":          {"Quit", "Salir"},
+	"acc.done":          {"done", "hecho"},
+	"acc.todo":          {"to do", "pendiente"},
+	"acc.save":          {"Save the report as %s? Only you can read the file.", "¿Guardar el informe como %s? Solo tú puedes leer el archivo."},
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -273,7 +274,31 @@ func (m *Model) answered() tea.Cmd {
 // buildReport assembles the report in a command: environment, matching
 // and rendering stay out of Update.
 func (m *Model) buildReport() tea.Cmd {
-	c, s := m.com, m.com.Session
+	pending, from := Prepare(m.com, m.answers, m.expected, m.actual), m
+	return func() tea.Msg {
+		rep, err := pending.Build()
+		if err != nil {
+			return reportMsg{from: from, err: err}
+		}
+		return reportMsg{from: from, report: rep, markdown: rep.Markdown()}
+	}
+}
+
+// Pending is a report whose inputs are taken from the session; Build does
+// the slow rest.
+type Pending struct {
+	in       escalate.ReportInput
+	base     *kb.Base
+	pasted   string
+	symptoms []string
+	version  string
+}
+
+// Prepare takes what the report needs from the session and the answers.
+// It reads the session, so it runs where the session may be read (Update,
+// or the accessible wizard's own loop).
+func Prepare(c *common.Common, answers escalate.Answers, expected, actual string) Pending {
+	s := c.Session
 	profile := s.Profile
 	if profile == nil {
 		profile = c.Profile
@@ -285,31 +310,36 @@ func (m *Model) buildReport() tea.Cmd {
 		Now:          c.Now(),
 		Profile:      profile,
 		ConfigPath:   c.Config.Path,
-		Results:      s.Results,
-		ArticlesRead: s.Read,
-		Answers:      m.answers,
+		Results:      slices.Clone(s.Results),
+		ArticlesRead: slices.Clone(s.Read),
+		Answers:      answers,
 		ErrorText:    s.Pasted,
-		Symptoms:     s.Symptoms,
-		Expected:     m.expected,
-		Actual:       m.actual,
+		Symptoms:     slices.Clone(s.Symptoms),
+		Expected:     expected,
+		Actual:       actual,
 		Scrub:        c.Scrub,
 	}
 	if c.KB != nil {
 		in.Articles = c.KB
 	}
-	base, pasted, symptoms, version, lang, from := c.KB, s.Pasted, s.Symptoms, c.Version, c.Lang, m
-	return func() tea.Msg {
-		in.Env = escalate.CollectEnvironment(os.Getenv, version, lang)
-		in.Matched = topMatch(base, pasted, symptoms)
-		if in.Policy == nil {
-			return reportMsg{from: from, err: fmt.Errorf("no escalation policy is loaded")}
-		}
-		rep, err := escalate.BuildReport(in)
-		if err != nil {
-			return reportMsg{from: from, err: err}
-		}
-		return reportMsg{from: from, report: rep, markdown: rep.Markdown()}
+	return Pending{in: in, base: c.KB, pasted: s.Pasted, symptoms: in.Symptoms, version: c.Version}
+}
+
+// Build collects the environment, matches the articles and builds the
+// report: work for a command, not for Update.
+func (p Pending) Build() (*escalate.Report, error) {
+	in := p.in
+	in.Env = escalate.CollectEnvironment(os.Getenv, p.version, in.Lang)
+	in.Matched = topMatch(p.base, p.pasted, p.symptoms)
+	if in.Policy == nil {
+		return nil, fmt.Errorf("no escalation policy is loaded")
 	}
+	return escalate.BuildReport(in)
+}
+
+// ReportName is the file name a report is saved under, from the time.
+func ReportName(now time.Time) string {
+	return "pitstop-report-" + now.Format("20060102-150405") + ".md"
 }
 
 // topMatch returns the article the pasted error or the picked symptoms
@@ -363,7 +393,7 @@ func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // save writes the report next to where Pitstop runs, atomically, mode 0600.
 func (m *Model) save() tea.Cmd {
-	name := "pitstop-report-" + m.com.Now().Format("20060102-150405") + ".md"
+	name := ReportName(m.com.Now())
 	dir, data := m.dir, []byte(m.markdown)
 	return func() tea.Msg {
 		path := filepath.Join(dir, name)
@@ -408,6 +438,41 @@ func (m *Model) View() string {
 	return strings.Join(out, "\n")
 }
 
+// Fact is one line of the verdict: a label and its value.
+type Fact struct{ Label, Value string }
+
+// Facts are the verdict's lines in order: severity, tier, support level,
+// first answer (per channel), resolution, who to notify and the escalation
+// class, in the interface language.
+func Facts(c *common.Common, r *escalate.Report) []Fact {
+	a := r.Assessment
+	out := []Fact{{c.T("esc.severity"), a.SeverityLabel}, {c.T("esc.tier"), a.TierName}}
+	if a.SupportLevelName != "" {
+		out = append(out, Fact{c.T("esc.level"), a.SupportLevelName})
+	}
+	resp := c.T("esc.within", escalate.FormatDuration(time.Duration(a.Response)))
+	if len(a.ChannelResponse) > 0 {
+		var cs []string
+		for _, ct := range a.ChannelResponse {
+			cs = append(cs, ct.Label+" "+escalate.FormatDuration(time.Duration(ct.Response)))
+		}
+		resp += " (" + strings.Join(cs, " · ") + ")"
+	}
+	var chans []string
+	for _, id := range a.Channels {
+		chans = append(chans, c.Policy.ChannelName(id, c.Lang))
+	}
+	trigger := a.TriggerLabel
+	if items := r.TriggerLabels(); len(items) > 0 {
+		trigger += ": " + strings.Join(items, ", ")
+	}
+	return append(out,
+		Fact{c.T("esc.response"), resp},
+		Fact{c.T("esc.resolution"), c.T("esc.within", escalate.FormatDuration(time.Duration(a.Resolution)))},
+		Fact{c.T("esc.channels"), strings.Join(chans, ", ")},
+		Fact{c.T("esc.trigger"), trigger})
+}
+
 // maxOffset is how far the result view scrolls.
 func (m *Model) maxOffset() int {
 	if m.phase != phaseResult || m.report == nil {
@@ -432,48 +497,25 @@ func (m *Model) resultLines() []string {
 	sev := st.Severity(a.Severity)
 	add(" "+st.Title.Render(common.Truncate(c.T("esc.heading", a.SeverityLabel, a.TierName), w)), "")
 
-	labels := []string{c.T("esc.severity"), c.T("esc.tier"), c.T("esc.level"), c.T("esc.response"), c.T("esc.resolution"), c.T("esc.channels"), c.T("esc.trigger")}
+	facts := Facts(c, m.report)
 	lw := 0
-	for _, l := range labels {
-		lw = max(lw, len([]rune(l)))
+	for _, f := range facts {
+		lw = max(lw, len([]rune(f.Label)))
 	}
-	row := func(label, value string) {
-		pad := strings.Repeat(" ", lw-len([]rune(label)))
-		first := true
-		for _, l := range strings.Split(common.Wrap(value, max(10, w-lw-2)), "\n") {
-			if first {
-				add(" " + st.Subtitle.Render(label) + pad + "  " + st.Paragraph.Render(l))
-				first = false
+	for i, f := range facts {
+		value := f.Value
+		if i == 0 { // the severity, in its color
+			value = sev.Render(value)
+		}
+		pad := strings.Repeat(" ", lw-len([]rune(f.Label)))
+		for j, l := range strings.Split(common.Wrap(value, max(10, w-lw-2)), "\n") {
+			if j == 0 {
+				add(" " + st.Subtitle.Render(f.Label) + pad + "  " + st.Paragraph.Render(l))
 				continue
 			}
 			add(" " + strings.Repeat(" ", lw+2) + st.Paragraph.Render(l))
 		}
 	}
-	row(labels[0], sev.Render(a.SeverityLabel))
-	row(labels[1], a.TierName)
-	if a.SupportLevelName != "" {
-		row(labels[2], a.SupportLevelName)
-	}
-	resp := c.T("esc.within", escalate.FormatDuration(time.Duration(a.Response)))
-	if len(a.ChannelResponse) > 0 {
-		var cs []string
-		for _, ct := range a.ChannelResponse {
-			cs = append(cs, ct.Label+" "+escalate.FormatDuration(time.Duration(ct.Response)))
-		}
-		resp += " (" + strings.Join(cs, " · ") + ")"
-	}
-	row(labels[3], resp)
-	row(labels[4], c.T("esc.within", escalate.FormatDuration(time.Duration(a.Resolution))))
-	var chans []string
-	for _, id := range a.Channels {
-		chans = append(chans, c.Policy.ChannelName(id, c.Lang))
-	}
-	row(labels[5], strings.Join(chans, ", "))
-	trigger := a.TriggerLabel
-	if items := m.report.TriggerLabels(); len(items) > 0 {
-		trigger += ": " + strings.Join(items, ", ")
-	}
-	row(labels[6], trigger)
 	add("")
 
 	add(" " + st.Subtitle.Render(c.T("esc.why")))
