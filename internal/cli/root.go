@@ -294,14 +294,25 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			if errors.As(err, &ee) && ee.Err == nil {
 				return
 			}
-			err = app.Scrubber().ScrubError(err)
 			// fang hands its handler a color writer, so its own "plain
 			// text when stderr is not a terminal" test never fires: CI logs
 			// and pipes would get the boxed, 120-column layout.
 			if !isTerminal(app.Stderr) {
-				writePlainError(app.Stderr, err, commandPath(root, args))
+				errs := []error{err}
+				var ces config.Errors
+				if errors.As(err, &ces) {
+					// Several configuration problems: one line each.
+					errs = errs[:0]
+					for _, e := range ces {
+						errs = append(errs, e)
+					}
+				}
+				for _, e := range errs {
+					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), commandPath(root, args))
+				}
 				return
 			}
+			err = app.Scrubber().ScrubError(err)
 			// fang title-cases the first word of an error, which turns a
 			// config path into "/Home/Me/.Config/..." and --timeout into
 			// --Timeout: keep the message as written.

@@ -32,6 +32,9 @@ func TestErrorsArePlainWithoutTerminal(t *testing.T) {
 			"pitstop: unknown flag: --bogus.\nRun `pitstop check --help` for its usage.\n"},
 		{"wrong argument count", []string{"kb", "show", "a", "b"},
 			"pitstop: accepts 1 arg(s), received 2.\nRun `pitstop kb show --help` for its usage.\n"},
+		{"several configuration problems", []string{"--config", "testdata/two-mistakes.yaml", "check"},
+			"pitstop: testdata/two-mistakes.yaml:3: api.provider is \"gemini\"; expected one of: copycar, openai, anthropic, custom.\n" +
+				"pitstop: testdata/two-mistakes.yaml:4: smtp.security is \"ssl\"; expected one of: starttls, tls, none.\n"},
 		{"message with its own question mark", []string{"kb", "show", "api-invalid-ke"},
 			"pitstop: there is no article \"api-invalid-ke\"; did you mean api-invalid-key? (`pitstop kb list` shows them all).\n"},
 	}

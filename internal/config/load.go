@@ -141,6 +141,9 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, untruncate(&root, yamlError(name, err))
 	}
 	cfg.Path = name
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Msg: "the file is empty; `pitstop config --example` prints one to start from"}
+	}
 	if len(cfg.Profiles) == 0 {
 		return nil, &Error{File: name, Line: 1, Msg: "no profiles: expected a `profiles:` map with at least one profile (for example `production:`)"}
 	}

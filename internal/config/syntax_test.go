@@ -111,3 +111,11 @@ func TestFromEnvPicksTheProviderWhoseKeyIsSet(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyFile(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{"", "\n  \n"} {
+		_, err := Parse("c.yaml", []byte(data))
+		require.EqualError(t, err, "c.yaml: the file is empty; `pitstop config --example` prints one to start from")
+	}
+}
