@@ -317,6 +317,12 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			// config path into "/Home/Me/.Config/..." and --timeout into
 			// --Timeout: keep the message as written.
 			styles.ErrorText = styles.ErrorText.UnsetTransform()
+			// fang sizes the message to stdout's width (120 when stdout is
+			// a pipe, as in `pitstop check --format json | jq`): size it to
+			// the terminal it is shown on.
+			if width := ttyWidth(app.Stderr); width > 20 {
+				styles.ErrorText = styles.ErrorText.Width(min(width, 120) - 4)
+			}
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
 	)
