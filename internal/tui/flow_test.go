@@ -113,6 +113,22 @@ func TestPastedErrorIsMatchedAndMasked(t *testing.T) {
 	require.Contains(t, c.Session.Categories, "smtp")
 }
 
+// TestPasteOnHomeStartsTheGuidedFlow: someone who pastes the error on the
+// first screen lands in "paste the error" with it, not in silence.
+func TestPasteOnHomeStartsTheGuidedFlow(t *testing.T) {
+	t.Parallel()
+	d, c := newDriver(t, "en", 80, 24)
+	d.Send(tea.PasteMsg{Content: "smtplib.SMTPAuthenticationError: (535, b'5.7.8 Error: authentication failed: " + tuitest.CanaryPassword + "')"})
+	require.Equal(t, common.StepSymptoms, screen(d).Step())
+	require.True(t, screen(d).Capturing())
+	view := d.View()
+	tuitest.NoSecrets(t, view)
+	require.Contains(t, view, "SMTP login rejected")
+	d.Press("enter")
+	require.Equal(t, common.StepSettings, screen(d).Step())
+	require.Contains(t, c.Session.Pasted, "SMTPAuthenticationError")
+}
+
 // TestTypedSecretIsUsedNotShownNotSaved types a new API key, asks to save
 // the settings but leaves the key out of the file.
 func TestTypedSecretIsUsedNotShownNotSaved(t *testing.T) {

@@ -68,6 +68,12 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // Update moves the cursor and opens entries.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if paste, ok := msg.(tea.PasteMsg); ok && strings.TrimSpace(paste.Content) != "" {
+		// An error pasted on the first screen: start the guided flow on
+		// "paste the error" with it.
+		m.com.Session.Reset()
+		return m, tea.Sequence(common.Navigate(entries[0].open), func() tea.Msg { return paste })
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return m, nil
