@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -311,6 +312,9 @@ func kbLint(app *App, dir, format string) error {
 	root := "knowledge"
 	if dir != "" {
 		info, err := os.Stat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return usageErrf("cannot lint %s: there is no such folder", dir)
+		}
 		if err != nil {
 			return usageErrf("cannot lint %s: %v", dir, err)
 		}

@@ -117,8 +117,11 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 // readOverlay reads dir/<lang>/*.md and then dir/*.md.
 func (l *loader) readOverlay(dir string) error {
 	info, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("knowledge directory %s (--kb): there is no such folder", dir)
+	}
 	if err != nil {
-		return fmt.Errorf("knowledge directory %s: %w", dir, err)
+		return fmt.Errorf("knowledge directory %s (--kb): %w", dir, err)
 	}
 	if !info.IsDir() {
 		return fmt.Errorf("knowledge directory %s is a file; give the directory that holds the articles", dir)
