@@ -496,12 +496,18 @@ func (m *Model) alertMessage(a monitor.Alert) string {
 // it means on a line of its own.
 func (m *Model) alertLine(a monitor.Alert, w int, compact bool) string {
 	s := m.com.Styles
-	sev := s.Warn.Render("! " + string(a.Severity))
+	icon, style := "!", s.Warn
 	if a.Severity == monitor.Critical {
-		sev = s.Fail.Render("✗ " + string(a.Severity))
+		icon, style = "✗", s.Fail
 	}
+	sev := style.Render(icon + " " + m.t("sev."+string(a.Severity)))
 	if !a.Active {
+		icon, style = "·", s.Muted
 		sev = s.Muted.Render("· " + m.t("cleared"))
+	}
+	if compact {
+		// One line: what is wrong in words, not the alert's code name.
+		return common.Truncate("   "+style.Render(icon)+" "+s.Paragraph.Render(m.alertMessage(a)), w)
 	}
 	line := "   " + sev + " " + s.Bold.Render(string(a.Kind))
 	if errText, ok := m.mailed[a.Kind]; ok {
@@ -512,9 +518,6 @@ func (m *Model) alertLine(a monitor.Alert, w int, compact bool) string {
 		}
 	}
 	out := common.Truncate(line, w)
-	if compact {
-		return out
-	}
 	out += "\n     " + s.Paragraph.Render(common.Truncate(m.alertMessage(a), w-6))
 	if errText := m.mailed[a.Kind]; errText != "" {
 		out += "\n     " + s.Muted.Render(common.Truncate(errText, w-6))
