@@ -86,7 +86,9 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 		return usageErrf("profile %q configures nothing to check; add an api, crm, smtp, domain, content or cache section (or name categories with --only)", p.Name)
 	}
 	start := time.Now()
-	results, err := app.runChecks(ctx, categories, nil)
+	progress, progressDone := app.progressLine()
+	results, err := app.runChecks(ctx, categories, progress)
+	progressDone()
 	if err != nil {
 		return err
 	}

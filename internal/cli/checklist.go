@@ -105,7 +105,10 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 		}
 	}
 	if cl.IncludeChecks {
-		if ev.Results, err = app.runChecks(ctx, categories, nil); err != nil {
+		progress, progressDone := app.progressLine()
+		ev.Results, err = app.runChecks(ctx, categories, progress)
+		progressDone()
+		if err != nil {
 			return err
 		}
 	}

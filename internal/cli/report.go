@@ -133,7 +133,9 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		return err
 	}
 
-	results, err := app.runChecks(ctx, categories, nil)
+	progress, progressDone := app.progressLine()
+	results, err := app.runChecks(ctx, categories, progress)
+	progressDone()
 	if err != nil {
 		return err
 	}

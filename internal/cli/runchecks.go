@@ -2,12 +2,50 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"slices"
 	"strings"
+	"sync"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
 )
+
+// progressLine shows, on stderr when it is a terminal, how far a run is
+// ("Checking… 12 of 22 done; waiting for smtp.auth"), so a slow check does
+// not look like a hang; done clears the line. Both are no-ops elsewhere.
+func (a *App) progressLine() (progress func(check.Event), done func()) {
+	if !isTerminal(a.Stderr) || os.Getenv("TERM") == "dumb" {
+		return nil, func() {}
+	}
+	var mu sync.Mutex
+	finished := 0
+	var running []string
+	progress = func(ev check.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		if ev.Kind == check.Started {
+			running = append(running, ev.ID)
+		} else {
+			finished++
+			running = slices.DeleteFunc(running, func(id string) bool { return id == ev.ID })
+		}
+		line := fmt.Sprintf(a.localize("Checking… %d of %d done", "Comprobando… %d de %d hechas"), finished, ev.Total)
+		if len(running) > 0 {
+			line += a.localize("; waiting for ", "; esperando a ") + strings.Join(running[:min(len(running), 3)], ", ")
+		}
+		fmt.Fprintf(a.Stderr, "\r\x1b[K%s", ansi.Truncate(line, max(ttyWidth(a.Stderr)-1, 20), "…"))
+	}
+	return progress, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(a.Stderr, "\r\x1b[K")
+	}
+}
 
 // categorySettings names what configures each category, for messages.
 var categorySettings = map[string]string{
