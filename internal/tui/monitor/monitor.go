@@ -518,7 +518,9 @@ func (m *Model) alertLine(a monitor.Alert, w int, compact bool) string {
 		}
 	}
 	out := common.Truncate(line, w)
-	out += "\n     " + s.Paragraph.Render(common.Truncate(m.alertMessage(a), w-6))
+	for _, l := range common.WrapMax(m.alertMessage(a), w-6, 2) {
+		out += "\n     " + s.Paragraph.Render(l)
+	}
 	if errText := m.mailed[a.Kind]; errText != "" {
 		out += "\n     " + s.Muted.Render(common.Truncate(errText, w-6))
 	}
