@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -67,7 +68,7 @@ configures and where each secret comes from (masked).
 
 --example prints a commented settings file to start from.`,
 		Example: `  pitstop config
-  pitstop config --example > ~/.config/pitstop/config.yaml`,
+  pitstop config --example > pitstop.yaml      # edit it, then --config pitstop.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if example {
@@ -97,8 +98,8 @@ func showConfig(app *App) error {
 			fmt.Sprintf("No settings file (looked for %s); settings come from the environment alone.", where),
 			fmt.Sprintf("No hay archivo de configuración (se buscó %s); la configuración sale solo del entorno.", where)))
 		fmt.Fprintln(w, app.localize(
-			"Start one with: pitstop config --example > "+where,
-			"Crea uno con: pitstop config --example > "+where))
+			"Start one with: mkdir -p "+shellQuote(filepath.Dir(where))+" && pitstop config --example > "+shellQuote(where),
+			"Crea uno con: mkdir -p "+shellQuote(filepath.Dir(where))+" && pitstop config --example > "+shellQuote(where)))
 	}
 	for _, name := range cfg.ProfileNames() {
 		p := cfg.Profiles[name]
@@ -148,10 +149,21 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 	return app.localize("not set", "sin valor")
 }
 
+// shellQuote quotes a path for a shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '~' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // noSettingsError is the usage error for a run with nothing to check and
 // no settings file: where the file was looked for and how to start one.
 func noSettingsError() error {
 	where := config.DefaultPath()
 	return usageErrf("no settings found: there is no %s, and no API key or CRM token in the environment.\n"+
-		"Enter them in the wizard (run `pitstop`), or start a file with `pitstop config --example > %s`", where, where)
+		"Enter them in the wizard (run `pitstop`), or start a file with `mkdir -p %s && pitstop config --example > %s`",
+		where, shellQuote(filepath.Dir(where)), shellQuote(where))
 }
