@@ -145,7 +145,7 @@ func TestTypedSecretIsUsedNotShownNotSaved(t *testing.T) {
 	view := d.View()
 	require.NotContains(t, view, typedKey)
 	require.Contains(t, view, "Settings saved to")
-	require.Contains(t, view, "Not written: api.key")
+	require.Contains(t, view, "Not written: API key")
 
 	key := c.Session.Profile.API.Key
 	require.Equal(t, typedKey, key.Reveal(), "the run uses the typed key")

@@ -266,12 +266,16 @@ func (m *Model) render() string {
 	} else {
 		body = scr.View()
 	}
+	// A note too long for its line (a saved file's path) takes a second
+	// line from the bottom of the screen while it shows.
+	status := m.statusLine()
+	bodyH := m.com.Height - (strings.Count(status, "\n"))
 	var b strings.Builder
 	b.WriteString(m.header(scr))
 	b.WriteString("\n\n")
-	b.WriteString(common.Clip(common.Lines(body, m.com.Height), m.width))
+	b.WriteString(common.Clip(common.Lines(body, bodyH), m.width))
 	b.WriteString("\n")
-	b.WriteString(m.statusLine())
+	b.WriteString(status)
 	b.WriteString("\n")
 	b.WriteString(m.helpBar(scr))
 	return b.String()
@@ -336,7 +340,11 @@ func (m *Model) statusLine() string {
 	if m.statusErr {
 		st = m.com.Styles.ErrorText
 	}
-	return common.Truncate(" "+st.Render(m.status), m.width)
+	lines := common.WrapMax(m.status, m.width-2, 2)
+	for i, l := range lines {
+		lines[i] = " " + st.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m *Model) helpBar(scr common.Screen) string {

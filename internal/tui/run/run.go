@@ -387,7 +387,7 @@ func (m *Model) rowView(r *row) string {
 	}
 	right := " " + status + strings.Repeat(" ", max(0, statusW-lipgloss.Width(status))) +
 		st.Duration.Render(fmt.Sprintf("%*s", durW, dur))
-	titleW := max(12, min(40, m.width*2/5))
+	titleW := max(12, min(m.longestTitle(), 40, m.width*2/5))
 	// With room for a useful summary the status sits at the right edge;
 	// without, the title takes the room, and the status follows it, the
 	// same on every row.

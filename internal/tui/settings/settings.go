@@ -349,7 +349,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		note := m.com.T("settings.saved", msg.report.Path)
 		if len(msg.report.Skipped) > 0 {
 			// First, so a long path cut at the window's edge does not hide it.
-			note = m.com.T("settings.saved.skipped", strings.Join(msg.report.Skipped, ", ")) + " " + note
+			var names []string
+			for _, k := range msg.report.Skipped {
+				if common.HasKey("field." + k) {
+					k = m.com.T("field." + k) // "API key", not "api.key"
+				}
+				names = append(names, k)
+			}
+			note = m.com.T("settings.saved.skipped", strings.Join(names, ", ")) + " " + note
 		}
 		return m, common.Status(note, false)
 	case tea.KeyPressMsg:
