@@ -115,7 +115,8 @@ func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) e
 	} else {
 		fmt.Fprintln(app.Stdout, sb.ConfigPath)
 		w := app.Stderr
-		fmt.Fprintf(w, "\nSandbox %q is running: %s\n\n", sb.Scenario.Name, sb.Scenario.Description)
+		width := ttyWidth(w)
+		fmt.Fprintf(w, "\n%s\n", hangingWrap("", fmt.Sprintf("Sandbox %q is running: %s", sb.Scenario.Name, sb.Scenario.Description), width))
 		for _, s := range sb.Services() {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
@@ -123,7 +124,7 @@ func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) e
 		fmt.Fprintf(w, "  pitstop --config %s check\n", sb.ConfigPath)
 		fmt.Fprintf(w, "  pitstop --config %s monitor --duration 30s\n", sb.ConfigPath)
 		fmt.Fprintf(w, "  pitstop --config %s\n", sb.ConfigPath)
-		fmt.Fprintf(w, "\nEvery secret in that config is a throwaway sandbox value. Press Ctrl-C to stop and remove it.\n")
+		fmt.Fprintf(w, "\n%s", hangingWrap("", "Every secret in that config is a throwaway sandbox value. Press Ctrl-C to stop and remove it.", width))
 	}
 	<-ctx.Done()
 	if format != "json" {
