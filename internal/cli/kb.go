@@ -162,7 +162,7 @@ func widest(text string) int {
 // hangingWrap writes text after pad, wrapped to width, each line after pad.
 func hangingWrap(pad, text string, width int) string {
 	if width > len(pad)+20 {
-		text = ansi.Wrap(text, width-len(pad), "")
+		text = wrapText(text, width-len(pad))
 	}
 	var b strings.Builder
 	for _, l := range strings.Split(text, "\n") {

@@ -195,7 +195,7 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 	// writes each line after pad, styled when a style is given.
 	indent := func(pad, text string, style ...lipgloss.Style) string {
 		if width > len(pad)+20 {
-			text = ansi.Wrap(text, width-len(pad), "")
+			text = wrapText(text, width-len(pad))
 		}
 		var out strings.Builder
 		for _, line := range strings.Split(text, "\n") {
@@ -213,7 +213,12 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 		for _, res := range g.Results {
 			icon := st.status[res.Status].Render(statusIcon(res.Status))
 			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, probe.FormatDuration(res.Duration)))
-			fmt.Fprintf(&b, "  %s %s  %s\n", icon, r.title(res), meta)
+			head := fmt.Sprintf("  %s %s  %s", icon, r.title(res), meta)
+			if width > 0 && ansi.StringWidth(head) > width {
+				// The id and time go under the title rather than past the edge.
+				head = fmt.Sprintf("  %s %s\n    %s", icon, r.title(res), meta)
+			}
+			b.WriteString(head + "\n")
 			b.WriteString(indent("    ", xmlSafe(r.shortSummary(res))))
 			if verbose {
 				for _, d := range res.Details {

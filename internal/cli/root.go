@@ -210,6 +210,20 @@ func reflow(text string) string {
 // helpWidth fits fang's help (two columns of margin each side) in 80 columns.
 const helpWidth = 76
 
+// wrapText wraps each line of text that is wider than width at spaces only:
+// never inside a flag (--only), a record (-all) or an id (api-rate-limit),
+// which ansi.Wrap would break at their hyphens. A word wider than width
+// stays whole. Lines that fit are kept as they are, spacing included.
+func wrapText(text string, width int) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = wrapWords(strings.Fields(l), width)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // wrapWords joins words into lines of at most width columns.
 func wrapWords(words []string, width int) string {
 	var b strings.Builder

@@ -98,3 +98,11 @@ func TestExitCodes(t *testing.T) {
 	require.Equal(t, ExitInternal, code, errb.String())
 	require.Contains(t, errb.String(), "no space left on device")
 }
+
+func TestWrapTextBreaksAtSpacesOnly(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "one valid SPF record, ending in\n-all, see --only domain",
+		wrapText("one valid SPF record, ending in -all, see --only domain", 32))
+	require.Equal(t, "kept   as   is\nhttps://a-very-long-url.example/with/no/space\nx",
+		wrapText("kept   as   is\nhttps://a-very-long-url.example/with/no/space x", 20))
+}
