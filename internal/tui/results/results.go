@@ -322,10 +322,10 @@ func (m *Model) itemLines(i int, it *item) []string {
 	dur := st.Duration.Render(fmt.Sprintf("%6s", common.FormatDuration(r.Duration)))
 	word := c.StatusWord(r.Status)
 	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, m.statusWidth()-lipgloss.Width(word)))
-	titleW := max(12, min(32, w/3))
+	titleW := max(12, min(m.longestTitle(), 44, w/3))
 	title := common.Truncate(r.Title, titleW)
 	title += strings.Repeat(" ", titleW-lipgloss.Width(title))
-	left := " " + marker + c.Icon(r.Status) + " " + ts.Render(title) + " "
+	left := " " + marker + c.Icon(r.Status) + " " + ts.Render(title) + "  "
 	right := " " + status + " " + dur + " " + st.Faint.Render(fold)
 	room := w - lipgloss.Width(left) - lipgloss.Width(right) - 1
 	summary := ""
@@ -359,6 +359,15 @@ func (m *Model) itemLines(i int, it *item) []string {
 		lines = append(lines, RenderDetails(c, r.Details, w-8, "       ")...)
 	}
 	return lines
+}
+
+// longestTitle is the width of the longest check title shown.
+func (m *Model) longestTitle() int {
+	w := 0
+	for _, r := range m.com.Session.Results {
+		w = max(w, lipgloss.Width(m.com.CheckTitle(r.ID, r.Title)))
+	}
+	return w
 }
 
 // statusWidth is the widest status word of the results shown.
