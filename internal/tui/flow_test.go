@@ -304,6 +304,28 @@ func TestArticleSearchAndContents(t *testing.T) {
 	require.Contains(t, d.View(), "SMTP login rejected")
 }
 
+// TestContentsScrollInASmallWindow: at 60x15 the contents panel cannot
+// show every entry; moving down brings the last related article into view.
+func TestContentsScrollInASmallWindow(t *testing.T) {
+	t.Parallel()
+	d, c := newDriver(t, "en", 60, 15)
+	d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "api-invalid-key"})
+	art, ok := c.KB.Get("api-invalid-key")
+	require.True(t, ok)
+	last, ok := c.KB.Get(art.Related[len(art.Related)-1])
+	require.True(t, ok)
+	d.Press("c")
+	require.NotContains(t, d.View(), last.Title[:20])
+	for range 20 {
+		d.Press("down")
+	}
+	view := d.View()
+	require.Contains(t, view, last.Title[:20])
+	requireFrame(t, view, 60, 15)
+	d.Press("enter")
+	require.Contains(t, c.Session.Read, last.ID)
+}
+
 // TestSearchIsLiveAndOpens types a query, sees the hits change, opens one.
 func TestSearchIsLiveAndOpens(t *testing.T) {
 	t.Parallel()

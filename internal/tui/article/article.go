@@ -461,44 +461,54 @@ func (m *Model) View() string {
 	case m.content == "":
 		body = " " + st.Muted.Render(c.T("article.loading"))
 	case m.panelOpen && !m.sidebar():
-		body = m.panel(m.width - 2)
+		body = m.panel(m.width-2, m.pageHeight())
 	default:
 		body = m.text(m.textW + 2)
 	}
 	if m.sidebar() {
 		h := m.pageHeight()
-		body = common.Beside(common.Block(body, m.width-m.sidebarWidth()-1, h), common.Lines(m.panel(m.sidebarWidth()), h))
+		body = common.Beside(common.Block(body, m.width-m.sidebarWidth()-1, h), common.Lines(m.panel(m.sidebarWidth(), h), h))
 	}
 	return head + "\n" + common.Lines(body, max(3, m.height-3)) + "\n" + m.footer()
 }
 
-// panel draws the contents and the related articles.
-func (m *Model) panel(width int) string {
+// panel draws the contents and the related articles in a box of width,
+// at most height lines tall: in a short window the list scrolls with the
+// cursor, so every related article can be reached.
+func (m *Model) panel(width, height int) string {
 	c, st := m.com, m.com.Styles
 	box := st.Box
 	if m.panelOpen {
 		box = st.FocusedBox
 	}
-	var b strings.Builder
-	b.WriteString(st.Subtitle.Render(c.T("article.contents")) + "\n")
+	lines := []string{st.Subtitle.Render(c.T("article.contents"))}
+	cursorLine := 0
 	related := false
 	inner := width - 4
 	for i, e := range m.entries {
 		if e.kind == entryRelated && !related {
 			related = true
-			b.WriteString("\n" + st.Subtitle.Render(c.T("article.related")) + "\n")
+			lines = append(lines, "", st.Subtitle.Render(c.T("article.related")))
 		}
 		marker, style := "  ", st.Item
 		if m.panelOpen && i == m.panelCursor {
 			marker, style = st.Cursor.Render("▸ "), st.Selected
+			cursorLine = len(lines)
 		}
 		text := e.text
 		if e.level == 3 {
 			text = "  " + text
 		}
-		b.WriteString(marker + style.Render(common.Truncate(text, inner-2)) + "\n")
+		lines = append(lines, marker+style.Render(common.Truncate(text, inner-2)))
 	}
-	return box.Width(width).Render(strings.TrimRight(b.String(), "\n"))
+	if room := height - 2; room > 0 && len(lines) > room { // the border takes two lines
+		start, end := common.Window(0, cursorLine, len(lines), room)
+		if cursorLine > 0 && start == cursorLine && start > 0 {
+			start, end = start-1, end-1 // keep the heading above the first entry
+		}
+		lines = lines[start:end]
+	}
+	return box.Width(width).Render(strings.Join(lines, "\n"))
 }
 
 // footer shows the search input, or where you are and the matches.
