@@ -326,6 +326,41 @@ func TestContentsScrollInASmallWindow(t *testing.T) {
 	require.Contains(t, c.Session.Read, last.ID)
 }
 
+// TestFirstRunSaysHowToBegin: with nothing configured, Home, the health
+// check and the monitor each say what to do next instead of a bare "not
+// set", and offer no keys that do nothing.
+func TestFirstRunSaysHowToBegin(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		c := tuitest.Common(t, lang)
+		c.Profile = &config.Profile{Name: "default"}
+		c.ConfigPath = displayPath
+		c.Checks = func(p *config.Profile, cats []string) []check.Check {
+			if len(cats) == 0 { // as the suite: no category, no check
+				return nil
+			}
+			return tuitest.StubChecks(p, cats)
+		}
+		d := tuitest.NewDriver(t, tui.New(c), 80, 24)
+		view := strings.Join(strings.Fields(d.View()), " ")
+		require.Contains(t, view, "pitstop demo")
+		requireFrame(t, d.View(), 80, 24)
+		d.Press("2")
+		view = strings.Join(strings.Fields(d.View()), " ")
+		require.Contains(t, view, "pitstop demo")
+		require.NotContains(t, view, "run again")
+		require.NotContains(t, view, "repetir")
+		d.Press("esc", "5")
+		view = strings.Join(strings.Fields(d.View()), " ")
+		require.Contains(t, view, "pitstop demo")
+		require.NotContains(t, view, "pause")
+		require.NotContains(t, view, "pausar")
+		if lang == "es" {
+			require.NotContains(t, view, "no API is configured")
+		}
+	}
+}
+
 // TestSearchIsLiveAndOpens types a query, sees the hits change, opens one.
 func TestSearchIsLiveAndOpens(t *testing.T) {
 	t.Parallel()

@@ -179,6 +179,8 @@ var catalogue = map[string][2]string{
 	"home.configured":      {"Profile %s", "Perfil %s"},
 	"home.noconfig":        {"(no config file: settings from the environment)", "(sin archivo de configuración: valores del entorno)"},
 	"home.notset":          {"not set", "sin configurar"},
+	"home.nothing": {"Nothing is set up yet: guided troubleshooting asks for what it needs. To look around first, run pitstop demo.",
+		"Todavía no hay nada configurado: el diagnóstico guiado pide lo que necesita. Para explorar antes, ejecuta pitstop demo."},
 
 	// Step 1: what is wrong?
 	"problem.title":            {"What is wrong?", "¿Qué pasa?"},
@@ -307,6 +309,8 @@ var catalogue = map[string][2]string{
 	"run.none.title": {"Nothing to check", "Nada que comprobar"},
 	"run.none": {"None of these areas has settings Pitstop can test. Press esc to go back and fill them in.",
 		"Ninguna de estas áreas tiene ajustes que Pitstop pueda probar. Pulsa esc para volver y completarlos."},
+	"run.none.everything": {"Nothing is set up in this profile yet. Guided troubleshooting (1 on the first screen) asks for the settings it needs; to look around first, run pitstop demo.",
+		"Este perfil todavía no tiene nada configurado. El diagnóstico guiado (1 en la primera pantalla) pide los ajustes que necesita; para explorar antes, ejecuta pitstop demo."},
 
 	// Step 5: results.
 	"results.title":         {"Results", "Resultados"},

@@ -190,6 +190,15 @@ func (m *Model) configured(maxLines int) string {
 		cols = 3
 	}
 	rows := (len(cells) + cols - 1) / cols
+	if len(p.ConfiguredCategories()) == 0 {
+		// A first run: say how to begin rather than only "not set".
+		nothing := common.WrapMax(c.T("home.nothing"), m.width-2, 2)
+		if maxLines == 0 || maxLines >= 1+len(nothing)+rows {
+			for _, l := range nothing {
+				b.WriteString(" " + st.Accent.Render(l) + "\n")
+			}
+		}
+	}
 	if maxLines > 0 && 1+rows > maxLines {
 		if maxLines >= 2 {
 			b.WriteString(common.Truncate("   "+strings.Join(short, "   "), m.width))

@@ -7,6 +7,7 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -64,6 +65,7 @@ type Model struct {
 
 	state   State
 	err     string
+	errv    error // why the screen is Broken
 	start   time.Time
 	gen     int  // invalidates ticks and rounds from before a pause or reset
 	probing bool // a round is in flight
@@ -117,7 +119,7 @@ func NewWith(com *common.Common, o Options) *Model {
 			Interval: DefaultInterval, Timeout: min(com.Timeout, DefaultInterval), Now: com.Now, Scrub: com.Scrub,
 		})
 		if err != nil {
-			m.state, m.err = Broken, err.Error()
+			m.state, m.err, m.errv = Broken, err.Error(), err
 			return m
 		}
 		m.mon = mon
@@ -163,6 +165,9 @@ func (m *Model) Capturing() bool { return false }
 
 // ShortHelp lists the keys of the help bar.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.state == Broken { // nothing runs: pausing means nothing
+		return []key.Binding{m.keys.Back}
+	}
 	return []key.Binding{m.keys.Pause, m.keys.Reset, m.keys.Back}
 }
 
@@ -306,8 +311,12 @@ func (m *Model) View() string {
 	st := m.com.Styles
 	w := max(20, m.width)
 	if m.state == Broken {
-		return " " + st.ErrorText.Render(m.t("broken")) + "\n\n " +
-			st.Paragraph.Render(common.Wrap(m.com.Scrub(m.err), w-2))
+		why := m.com.Scrub(m.err)
+		if errors.Is(m.errv, monitor.ErrNoAPI) {
+			why = m.t("noapi") // in the interface language
+		}
+		return " " + st.ErrorText.Render(m.t("broken")) + "\n\n" +
+			common.Indent(st.Paragraph.Render(common.Wrap(why, w-2)), 1)
 	}
 	stats := m.mon.Stats()
 	out := m.render(stats, w, false)

@@ -7,6 +7,7 @@ var texts = map[string]map[string]string{
 	"en": {
 		"title":        "Monitor",
 		"broken":       "Nothing to monitor",
+		"noapi":        "No AI API is set up in this profile. Set api.base_url (or api.provider) in your config file, or try the sandbox: pitstop demo.",
 		"running":      "monitoring",
 		"paused":       "paused",
 		"finished":     "finished",
@@ -47,6 +48,7 @@ var texts = map[string]map[string]string{
 	"es": {
 		"title":        "Monitor",
 		"broken":       "No hay nada que monitorear",
+		"noapi":        "Este perfil no tiene una API de IA configurada. Define api.base_url (o api.provider) en tu archivo de configuración, o prueba el sandbox: pitstop demo.",
 		"running":      "monitoreando",
 		"paused":       "en pausa",
 		"finished":     "terminado",

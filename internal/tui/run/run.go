@@ -168,6 +168,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.active {
 		return []key.Binding{k.Cancel}
 	}
+	if len(m.rows) == 0 { // nothing ran: nothing to see or run again
+		return []key.Binding{k.Back}
+	}
 	if len(m.rows) > m.listHeight() {
 		return []key.Binding{k.Continue, k.Move, k.Rerun, k.Back}
 	}
@@ -315,7 +318,11 @@ func (m *Model) View() string {
 	var b strings.Builder
 	if len(m.rows) == 0 {
 		b.WriteString(" " + st.Title.Render(c.T("run.none.title")) + "\n\n")
-		b.WriteString(common.Indent(st.Paragraph.Render(common.Wrap(c.T("run.none"), m.width-4)), 1))
+		none := c.T("run.none")
+		if m.mode == common.RunEverything {
+			none = c.T("run.none.everything")
+		}
+		b.WriteString(common.Indent(st.Paragraph.Render(common.Wrap(none, m.width-4)), 1))
 		return b.String()
 	}
 	done := 0
