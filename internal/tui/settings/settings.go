@@ -197,9 +197,13 @@ func (m *Model) input(f *field) huh.Field {
 		return huh.NewSelect[string]().Title(title).Description(c.T("field." + f.key + ".desc")).
 			Options(huh.NewOptions(opts...)...).Inline(true).Value(&f.value)
 	case kindSecret:
+		placeholder := c.T("settings.secret.placeholder")
+		if !f.secret.IsSet() { // nothing to keep: say what to do
+			placeholder = c.T("settings.secret.placeholder.unset")
+		}
 		return huh.NewInput().Title(title).Description(m.secretSource(f)).
 			EchoMode(huh.EchoModePassword).
-			Placeholder(c.T("settings.secret.placeholder")).
+			Placeholder(placeholder).
 			Value(&f.value)
 	}
 	in := huh.NewInput().Title(title).Description(c.T("field." + f.key + ".desc")).Value(&f.value).Validate(validator(c, f))
