@@ -361,6 +361,25 @@ func TestFirstRunSaysHowToBegin(t *testing.T) {
 	}
 }
 
+// TestKeyListShowsEveryKeyAtAnySize: `?` lists every key of the screen
+// and the global ones, even at 80 columns (columns side by side would not
+// fit) and at 60x15 (columns one under the other would not fit either).
+func TestKeyListShowsEveryKeyAtAnySize(t *testing.T) {
+	t.Parallel()
+	for _, size := range []struct{ w, h int }{{60, 15}, {80, 24}, {120, 40}} {
+		d, _ := newDriver(t, "en", size.w, size.h)
+		d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "api-invalid-key"})
+		d.Press("?")
+		view := d.View()
+		requireFrame(t, view, size.w, size.h)
+		require.NotContains(t, view, "…", "no key cut at %dx%d", size.w, size.h)
+		for _, want := range []string{"page down", "next match", "previous match", "contents", "back", "theme", "quit now"} {
+			require.Contains(t, view, want, "%dx%d", size.w, size.h)
+		}
+		require.NotContains(t, view, "did it work?", "d does nothing outside the guided flow")
+	}
+}
+
 // TestSearchIsLiveAndOpens types a query, sees the hits change, opens one.
 func TestSearchIsLiveAndOpens(t *testing.T) {
 	t.Parallel()

@@ -402,8 +402,44 @@ func (m *Model) fullHelp() string {
 	if len(row) > 0 {
 		rows = append(rows, h.FullHelpView(row))
 	}
-	return " " + st.Title.Render(m.com.T("help.title")) + "\n\n" + common.Indent(strings.Join(rows, "\n\n"), 1) + "\n\n " +
+	keys := strings.Join(rows, "\n\n")
+	if lipgloss.Height(keys)+4 > m.com.Height {
+		// A short window: every key in a flowing list rather than columns
+		// cut at the bottom.
+		keys = m.packHelp(groups)
+	}
+	return " " + st.Title.Render(m.com.T("help.title")) + "\n\n" + common.Indent(keys, 1) + "\n\n " +
 		st.Muted.Render(m.com.T("help.close"))
+}
+
+// packHelp lays every binding out as "key what" items, as many to a line
+// as fit the width.
+func (m *Model) packHelp(groups [][]key.Binding) string {
+	st := m.com.Styles
+	sep := st.HelpSep.Render(" • ")
+	var lines []string
+	line := ""
+	for _, g := range groups {
+		for _, b := range g {
+			if !b.Enabled() || b.Help().Key == "" {
+				continue
+			}
+			item := st.HelpKey.Render(b.Help().Key) + " " + st.HelpDesc.Render(b.Help().Desc)
+			switch {
+			case line == "":
+				line = item
+			case lipgloss.Width(line+sep+item) <= m.width-2:
+				line += sep + item
+			default:
+				lines = append(lines, line)
+				line = item
+			}
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Common returns the shared state (for tests and the CLI).

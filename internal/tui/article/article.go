@@ -224,10 +224,14 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists every key.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.com.Keys
+	last := []key.Binding{k.Contents, k.Open, k.Back}
+	if m.Step() > 0 {
+		last = []key.Binding{k.Contents, k.Open, k.Fixed, k.Back}
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Search, k.NextMatch, k.PrevMatch},
-		{k.Contents, k.Open, k.Fixed, k.Back},
+		last,
 	}
 }
 
@@ -311,7 +315,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 		if len(m.entries) > 0 {
 			m.panelOpen = true
 		}
-	case key.Matches(msg, k.Fixed):
+	case key.Matches(msg, k.Fixed) && m.Step() > 0: // only in the guided flow, as the help bar says
 		return m, common.Navigate(common.NavigateMsg{To: common.ScreenOutcome})
 	case key.Matches(msg, k.Top):
 		m.setOffset(0)
