@@ -325,8 +325,10 @@ func TestSecretCanaryScreens(t *testing.T) {
 				d := tuitest.NewDriver(t, tui.New(c), 100, 40)
 				wk.keys(d)
 				look("the "+wk.name+" screen", d)
-				d.Send(tea.WindowSizeMsg{Width: 60, Height: 15})
-				look("the "+wk.name+" screen at 60x15", d)
+				if !raceEnabled { // a narrow window cuts texts in other places
+					d.Send(tea.WindowSizeMsg{Width: 60, Height: 15})
+					look("the "+wk.name+" screen at 60x15", d)
+				}
 			}
 			t.Logf("%d frames looked at", frames)
 		})
