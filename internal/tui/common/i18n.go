@@ -90,6 +90,7 @@ var catalogue = map[string][2]string{
 	"key.yes":       {"yes", "sí"},
 	"key.no":        {"no", "no"},
 	"key.open":      {"open", "abrir"},
+	"key.jump":      {"open that entry", "abrir esa opción"},
 	"key.help":      {"all keys", "todas las teclas"},
 	"key.theme":     {"theme", "tema"},
 	"key.quit":      {"quit", "salir"},

@@ -63,7 +63,8 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists every key of Home.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.com.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Select, k.Search}}
+	digits := key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1–6", m.com.T("key.jump")))
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Select, digits, k.Search}}
 }
 
 // Update moves the cursor and opens entries.
