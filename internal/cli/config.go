@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/config"
+	"pitstop/internal/escalate"
 )
 
 // exampleConfig is what `pitstop config --example` prints: every setting,
@@ -98,8 +99,8 @@ func showConfig(app *App) error {
 			fmt.Sprintf("No settings file (looked for %s); settings come from the environment alone.", where),
 			fmt.Sprintf("No hay archivo de configuración (se buscó %s); la configuración sale solo del entorno.", where)))
 		fmt.Fprintln(w, app.localize(
-			"Start one with: mkdir -p "+shellQuote(filepath.Dir(where))+" && pitstop config --example > "+shellQuote(where),
-			"Crea uno con: mkdir -p "+shellQuote(filepath.Dir(where))+" && pitstop config --example > "+shellQuote(where)))
+			"Start one with: mkdir -p "+escalate.ShellQuote(filepath.Dir(where))+" && pitstop config --example > "+escalate.ShellQuote(where),
+			"Crea uno con: mkdir -p "+escalate.ShellQuote(filepath.Dir(where))+" && pitstop config --example > "+escalate.ShellQuote(where)))
 	}
 	for _, name := range cfg.ProfileNames() {
 		p := cfg.Profiles[name]
@@ -149,21 +150,11 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 	return app.localize("not set", "sin valor")
 }
 
-// shellQuote quotes a path for a shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '~' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // noSettingsError is the usage error for a run with nothing to check and
 // no settings file: where the file was looked for and how to start one.
 func noSettingsError() error {
 	where := config.DefaultPath()
 	return usageErrf("no settings found: there is no %s, and no API key or CRM token in the environment.\n"+
 		"Enter them in the wizard (run `pitstop`), or start a file with `mkdir -p %s && pitstop config --example > %s`",
-		where, shellQuote(filepath.Dir(where)), shellQuote(where))
+		where, escalate.ShellQuote(filepath.Dir(where)), escalate.ShellQuote(where))
 }

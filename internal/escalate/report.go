@@ -406,7 +406,7 @@ func reproSteps(results []check.Result, profile, configFlag, lang string) []stri
 	for _, c := range cats {
 		cmd := "pitstop check --only " + c
 		if configFlag != "" {
-			cmd += " --config " + shellQuote(configFlag)
+			cmd += " --config " + ShellQuote(configFlag)
 		}
 		if profile != "" {
 			cmd += " --profile " + profile
@@ -416,8 +416,9 @@ func reproSteps(results []check.Result, profile, configFlag, lang string) []stri
 	return out
 }
 
-// shellQuote quotes a path for a shell when it needs it.
-func shellQuote(s string) string {
+// ShellQuote quotes a path for a POSIX shell when it needs it: a path of
+// plain characters stays as it is, any other is single-quoted.
+func ShellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '~' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 	}) < 0 {

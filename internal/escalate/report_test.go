@@ -237,3 +237,17 @@ func TestReproStepsNameTheSettingsFile(t *testing.T) {
 	require.Equal(t, []string{"Run `pitstop check --only api --config '/tmp/my settings/p.yaml' --profile prod`; it shows api.auth failing."},
 		reproSteps(results, "prod", "/tmp/my settings/p.yaml", "en"))
 }
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"/home/ana/.config/pitstop/config.yaml", "/home/ana/.config/pitstop/config.yaml"},
+		{"~/pit-stop_1", "~/pit-stop_1"},
+		{"", "''"},
+		{"/tmp/my settings.yaml", "'/tmp/my settings.yaml'"},
+		{"it's", `'it'\''s'`},
+		{"$HOME/x", "'$HOME/x'"},
+	} {
+		require.Equal(t, tc.want, ShellQuote(tc.in), tc.in)
+	}
+}
