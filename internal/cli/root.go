@@ -155,7 +155,7 @@ fixed here, writes the escalation report.`,
 	f.BoolVar(&app.Opts.NoColor, "no-color", false, "no colors in the output")
 	f.StringVar(&app.Opts.LogFile, "log-file", "", "activity log (default: $XDG_STATE_HOME/pitstop)")
 	f.BoolVar(&app.Opts.Debug, "debug", false, "log debug details (secrets stay masked)")
-	root.Flags().BoolVar(&app.Opts.Accessible, "accessible", false, "prompts for screen readers (on when TERM=dumb)")
+	f.BoolVar(&app.Opts.Accessible, "accessible", false, "prompts for screen readers (on when TERM=dumb)")
 
 	root.AddCommand(
 		newTUICmd(app),

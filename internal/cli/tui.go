@@ -29,7 +29,6 @@ terminal) it asks plain numbered questions instead of drawing screens.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app) },
 	}
-	cmd.Flags().BoolVar(&app.Opts.Accessible, "accessible", false, "plain prompts for screen readers (automatic when TERM=dumb)")
 	return cmd
 }
 
