@@ -1,15 +1,9 @@
 package demo
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -139,9 +133,7 @@ type APIServer struct {
 	skew    time.Duration
 	delay   time.Duration
 	tempDir string
-	srv     *http.Server
-	closing chan struct{}
-	once    sync.Once
+	*httpSandbox
 
 	mu     sync.Mutex
 	faults map[string]bool
@@ -157,7 +149,7 @@ func StartAPI(opts APIOptions) (*APIServer, error) {
 		return nil, fmt.Errorf("unknown API provider %q; expected one of: %s", opts.Provider, strings.Join(APIProviders, ", "))
 	}
 	s := &APIServer{Provider: opts.Provider, key: opts.Key, skew: opts.Skew, delay: opts.Delay,
-		faults: map[string]bool{}, closing: make(chan struct{})}
+		faults: map[string]bool{}}
 	for _, f := range opts.Faults {
 		if !slices.Contains(APIFaults, f) {
 			return nil, fmt.Errorf("unknown API fault %q; expected some of: %s", f, strings.Join(APIFaults, ", "))
@@ -173,34 +165,21 @@ func StartAPI(opts APIOptions) (*APIServer, error) {
 	if s.delay == 0 {
 		s.delay = DefaultAPIDelay
 	}
-	addr := opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
+	var err error
+	if s.httpSandbox, err = newHTTPSandbox("api", opts.Addr, s.serve); err != nil {
+		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("api sandbox: %w", err)
-	}
-	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: log.New(io.Discard, "", 0)}
 	scheme := "http"
 	if s.usesTLS() {
 		scheme = "https"
 		if err := s.setupTLS(opts.CADir); err != nil {
-			ln.Close()
-			s.removeTemp()
+			_ = s.Close()
 			return nil, err
 		}
 	}
-	s.Origin = scheme + "://" + ln.Addr().String()
+	s.Origin = scheme + "://" + s.ln.Addr().String()
 	s.URL = s.Origin + map[string]string{APICopyCar: "/v2", APIOpenAI: "/v1", APICustom: "/v1"}[s.Provider]
-	go func() {
-		if s.srv.TLSConfig != nil {
-			_ = s.srv.ServeTLS(ln, "", "")
-		} else {
-			_ = s.srv.Serve(ln)
-		}
-	}()
+	s.start()
 	return s, nil
 }
 
@@ -247,9 +226,7 @@ func (s *APIServer) setupTLS(dir string) error {
 
 // apiKey returns a random key shaped like the provider's.
 func apiKey(provider string) string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	h := hex.EncodeToString(b)
+	h := randomHex(32)
 	switch provider {
 	case APIOpenAI:
 		return "sk-proj-" + h[:48]
@@ -314,23 +291,15 @@ func (s *APIServer) Configure(p *config.Profile) {
 // Close stops the server, ending hanging requests at once, and removes the
 // temporary CA file.
 func (s *APIServer) Close() error {
-	var err error
-	s.once.Do(func() {
-		close(s.closing)
-		err = s.srv.Close()
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		s.removeTemp()
-	})
-	return err
-}
-
-func (s *APIServer) removeTemp() {
+	err := s.close()
 	if s.tempDir != "" {
 		_ = os.RemoveAll(s.tempDir)
 	}
+	return err
 }
+
+// apiJSONType is the content type the AI APIs answer JSON with.
+const apiJSONType = "application/json"
 
 // apiFaultSet is a snapshot of the faults for one request.
 type apiFaultSet map[string]bool
@@ -346,7 +315,7 @@ func (s *APIServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.wait(r, 0)
 		return
 	case f[APIFaultGarbage]:
-		apiGarbage(w)
+		writeGarbage(w, "\x00\x00\x12\x04\x00garbage: this service does not speak HTTP \xff\xfe\r\n\r\n")
 		return
 	case f[APIFaultSlow]:
 		if !s.wait(r, s.delay) {
@@ -390,21 +359,21 @@ func (s *APIServer) wait(r *http.Request, d time.Duration) bool {
 // serveCopyCar follows the CopyCar seed guide: GET /v2/health (no key) and
 // GET /v2/verify with a Bearer key.
 func (s *APIServer) serveCopyCar(w http.ResponseWriter, r *http.Request, f apiFaultSet) {
-	reqID := "req_" + apiHex(12)
+	reqID := "req_" + randomHex(12)
 	w.Header().Set("X-Request-Id", reqID)
 	apiErr := func(status int, code, msg string) {
-		apiJSON(w, status, map[string]any{"error": map[string]any{"code": code, "message": msg, "request_id": reqID}})
+		writeJSON(w, status, apiJSONType, map[string]any{"error": map[string]any{"code": code, "message": msg, "request_id": reqID}})
 	}
 	switch strings.TrimSuffix(r.URL.Path, "/") {
 	case "/v2/health":
 		if f[APIFaultServerError] {
-			apiJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "version": "2.4.1",
+			writeJSON(w, http.StatusServiceUnavailable, apiJSONType, map[string]any{"status": "unavailable", "version": "2.4.1",
 				"checks": map[string]string{"database": "ok", "generation": "down"}})
 			return
 		}
 		s.ok(w, r, f, map[string]any{"status": "ok", "version": "2.4.1", "time": time.Now().UTC().Format(time.RFC3339)})
 	case "/v2/verify":
-		got := bearerKey(r)
+		got := authToken(r, "Bearer ")
 		switch {
 		case f[APIFaultServerError]:
 			apiErr(http.StatusInternalServerError, "internal_error", "An internal error occurred. Please retry; if it persists, contact support with the request id.")
@@ -428,7 +397,7 @@ func (s *APIServer) serveCopyCar(w http.ResponseWriter, r *http.Request, f apiFa
 				s.copycarLimits(w, 60, 59)
 			}
 			s.ok(w, r, f, map[string]any{"valid": true,
-				"key":     map[string]any{"id": "key_" + apiHex(6), "name": "Pitstop sandbox", "scopes": []string{"generate:write", "content:read"}},
+				"key":     map[string]any{"id": "key_" + randomHex(6), "name": "Pitstop sandbox", "scopes": []string{"generate:write", "content:read"}},
 				"account": map[string]any{"plan": "pro", "status": "active"}})
 		}
 	default:
@@ -444,16 +413,16 @@ func (s *APIServer) copycarLimits(w http.ResponseWriter, limit, remaining int) {
 
 // serveOpenAI follows OpenAI's documented GET /v1/models and error bodies.
 func (s *APIServer) serveOpenAI(w http.ResponseWriter, r *http.Request, f apiFaultSet) {
-	w.Header().Set("X-Request-Id", "req_"+apiHex(16))
+	w.Header().Set("X-Request-Id", "req_"+randomHex(16))
 	w.Header().Set("Openai-Processing-Ms", "12")
 	apiErr := func(status int, typ string, code any, msg string) {
-		apiJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": code}})
+		writeJSON(w, status, apiJSONType, map[string]any{"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": code}})
 	}
 	if strings.TrimSuffix(r.URL.Path, "/") != "/v1/models" {
 		apiErr(http.StatusNotFound, "invalid_request_error", "unknown_url", "Invalid URL ("+r.Method+" "+r.URL.Path+")")
 		return
 	}
-	got := bearerKey(r)
+	got := authToken(r, "Bearer ")
 	switch {
 	case f[APIFaultServerError]:
 		apiErr(http.StatusInternalServerError, "server_error", nil, "The server had an error while processing your request. Sorry about that!")
@@ -497,12 +466,12 @@ func (s *APIServer) openaiLimits(w http.ResponseWriter, limit, remaining int) {
 // serveAnthropic follows Anthropic's documented GET /v1/models, its
 // x-api-key and anthropic-version headers and its error bodies.
 func (s *APIServer) serveAnthropic(w http.ResponseWriter, r *http.Request, f apiFaultSet) {
-	reqID := "req_" + apiHex(12)
+	reqID := "req_" + randomHex(12)
 	w.Header().Set("Request-Id", reqID)
-	w.Header().Set("Cf-Ray", apiHex(8)+"-SJC")
+	w.Header().Set("Cf-Ray", randomHex(8)+"-SJC")
 	w.Header().Set("Anthropic-Organization-Id", "00000000-0000-4000-8000-000000000000")
 	apiErr := func(status int, typ, msg string) {
-		apiJSON(w, status, map[string]any{"type": "error", "error": map[string]any{"type": typ, "message": msg}, "request_id": reqID})
+		writeJSON(w, status, apiJSONType, map[string]any{"type": "error", "error": map[string]any{"type": typ, "message": msg}, "request_id": reqID})
 	}
 	if strings.TrimSuffix(r.URL.Path, "/") != "/v1/models" {
 		apiErr(http.StatusNotFound, "not_found_error", "Not Found")
@@ -555,7 +524,7 @@ func (s *APIServer) anthropicLimits(w http.ResponseWriter, limit, remaining int)
 // ok writes a 200 JSON answer, or an endless one with endless-body.
 func (s *APIServer) ok(w http.ResponseWriter, r *http.Request, f apiFaultSet, v any) {
 	if !f[APIFaultEndlessBody] {
-		apiJSON(w, http.StatusOK, v)
+		writeJSON(w, http.StatusOK, apiJSONType, v)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -574,41 +543,4 @@ func (s *APIServer) ok(w http.ResponseWriter, r *http.Request, f apiFaultSet, v 
 			return
 		}
 	}
-}
-
-// apiGarbage writes bytes that are not an HTTP response and hangs up.
-func apiGarbage(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		w.WriteHeader(http.StatusTeapot)
-		return
-	}
-	conn, buf, err := hj.Hijack()
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	_, _ = buf.WriteString("\x00\x00\x12\x04\x00garbage: this service does not speak HTTP \xff\xfe\r\n\r\n")
-	_ = buf.Flush()
-}
-
-func apiJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func apiHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// bearerKey returns the key of an "Authorization: Bearer ..." header.
-func bearerKey(r *http.Request) string {
-	a := r.Header.Get("Authorization")
-	if len(a) > 7 && strings.EqualFold(a[:7], "Bearer ") {
-		return strings.TrimSpace(a[7:])
-	}
-	return ""
 }

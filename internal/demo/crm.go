@@ -1,18 +1,12 @@
 package demo
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"pitstop/internal/config"
 )
@@ -101,12 +95,9 @@ type CRMServer struct {
 	// Provider is hubspot, salesforce or pipedrive.
 	Provider string
 
-	token   string
-	faults  map[string]bool
-	srv     *http.Server
-	ln      net.Listener
-	closing chan struct{}
-	once    sync.Once
+	token  string
+	faults map[string]bool
+	*httpSandbox
 
 	mu   sync.Mutex
 	seen []CRMRequest
@@ -117,7 +108,7 @@ func StartCRM(opts CRMOptions) (*CRMServer, error) {
 	if !slices.Contains(CRMProviders, opts.Provider) {
 		return nil, fmt.Errorf("unknown CRM provider %q; expected one of: %s", opts.Provider, strings.Join(CRMProviders, ", "))
 	}
-	s := &CRMServer{Provider: opts.Provider, token: opts.Token, faults: map[string]bool{}, closing: make(chan struct{})}
+	s := &CRMServer{Provider: opts.Provider, token: opts.Token, faults: map[string]bool{}}
 	for _, f := range opts.Faults {
 		if !slices.Contains(CRMFaults, f) {
 			return nil, fmt.Errorf("unknown CRM fault %q; expected some of: %s", f, strings.Join(CRMFaults, ", "))
@@ -130,29 +121,21 @@ func StartCRM(opts CRMOptions) (*CRMServer, error) {
 	if s.token == "" {
 		s.token = crmToken(opts.Provider)
 	}
-	addr := opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
+	var err error
+	if s.httpSandbox, err = newHTTPSandbox("crm", opts.Addr, s.serve); err != nil {
+		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("crm sandbox: %w", err)
-	}
-	s.ln = ln
-	s.URL = "http://" + ln.Addr().String()
+	s.URL = "http://" + s.ln.Addr().String()
 	if opts.Provider == CRMPipedrive {
 		s.URL += "/api"
 	}
-	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.srv.Serve(ln) }()
+	s.start()
 	return s, nil
 }
 
 // crmToken returns a random token shaped like the provider's.
 func crmToken(provider string) string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	h := hex.EncodeToString(b)
+	h := randomHex(24)
 	switch provider {
 	case CRMHubSpot:
 		return fmt.Sprintf("pat-na1-%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
@@ -219,20 +202,7 @@ func (s *CRMServer) mapping() map[string]string {
 }
 
 // Close stops the server, ending hanging requests at once.
-func (s *CRMServer) Close() error {
-	var err error
-	s.once.Do(func() {
-		err = s.srv.Close()
-		close(s.closing)
-		// Serve may not have taken the listener yet; close it here too so
-		// nothing is accepted after Close returns.
-		_ = s.ln.Close()
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-	})
-	return err
-}
+func (s *CRMServer) Close() error { return s.close() }
 
 func (s *CRMServer) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -253,7 +223,7 @@ func (s *CRMServer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	case s.faults[CRMFaultGarbage]:
-		crmGarbage(w)
+		writeGarbage(w, "\x15\x03\x01\x00\x02\x02\x50 this is not HTTP \xff\xfe\r\n\r\n")
 		return
 	case s.faults[CRMFaultHTML]:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -270,44 +240,15 @@ func (s *CRMServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// crmGarbage writes bytes that are not an HTTP response and hangs up.
-func crmGarbage(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		w.WriteHeader(http.StatusTeapot)
-		return
-	}
-	conn, buf, err := hj.Hijack()
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	_, _ = buf.WriteString("\x15\x03\x01\x00\x02\x02\x50 this is not HTTP \xff\xfe\r\n\r\n")
-	_ = buf.Flush()
-}
-
-// crmJSON writes v as JSON with a status.
-func crmJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+// crmJSONType is the content type the CRMs answer JSON with.
+const crmJSONType = "application/json;charset=utf-8"
 
 // crmRequestID returns a random id for correlation headers.
 func crmRequestID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	h := hex.EncodeToString(b)
+	h := randomHex(16)
 	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
 }
 
-// bearer returns the token of an "Authorization: Bearer ..." header.
-func bearer(r *http.Request) string {
-	a := r.Header.Get("Authorization")
-	for _, scheme := range []string{"Bearer ", "OAuth "} {
-		if len(a) > len(scheme) && strings.EqualFold(a[:len(scheme)], scheme) {
-			return strings.TrimSpace(a[len(scheme):])
-		}
-	}
-	return ""
-}
+// bearer returns the token of an "Authorization: Bearer ..." (or
+// Salesforce's "OAuth ...") header.
+func bearer(r *http.Request) string { return authToken(r, "Bearer ", "OAuth ") }

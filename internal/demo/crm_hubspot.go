@@ -87,7 +87,7 @@ func hubspotErr(w http.ResponseWriter, status int, category, message string, ext
 	for k, v := range extra {
 		body[k] = v
 	}
-	crmJSON(w, status, body)
+	writeJSON(w, status, crmJSONType, body)
 }
 
 func (s *CRMServer) hubspotRateHeaders(w http.ResponseWriter, exhausted bool) {
@@ -136,7 +136,7 @@ func (s *CRMServer) serveHubSpot(w http.ResponseWriter, r *http.Request, body []
 			hubspotErr(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+object, nil)
 			return
 		}
-		crmJSON(w, http.StatusOK, map[string]any{
+		writeJSON(w, http.StatusOK, crmJSONType, map[string]any{
 			"results": []any{map[string]any{
 				"id": "151", "archived": false, "createdAt": "2024-03-04T10:12:45.123Z", "updatedAt": "2024-06-01T08:00:00.000Z",
 				"properties": map[string]any{"email": "ada@example.com", "firstname": "Ada", "lastname": "Lovelace", "hs_object_id": "151"},
@@ -162,7 +162,7 @@ func (s *CRMServer) serveHubSpot(w http.ResponseWriter, r *http.Request, body []
 				})
 			return
 		}
-		crmJSON(w, http.StatusOK, map[string]any{"results": props})
+		writeJSON(w, http.StatusOK, crmJSONType, map[string]any{"results": props})
 	default:
 		hubspotErr(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found", nil)
 	}
@@ -202,5 +202,5 @@ func (s *CRMServer) hubspotTokenInfo(w http.ResponseWriter, body []byte) {
 	if s.faults[CRMFaultMissingScope] {
 		scopes = []string{"crm.objects.contacts.read", "crm.objects.companies.read"}
 	}
-	crmJSON(w, http.StatusOK, map[string]any{"userId": 4012345, "hubId": 24681357, "appId": 3012345, "scopes": scopes})
+	writeJSON(w, http.StatusOK, crmJSONType, map[string]any{"userId": 4012345, "hubId": 24681357, "appId": 3012345, "scopes": scopes})
 }

@@ -61,7 +61,7 @@ func (s *CRMServer) pipedrivePersonFields() []pipedriveField {
 }
 
 func pipedriveErr(w http.ResponseWriter, status int, message string) {
-	crmJSON(w, status, map[string]any{
+	writeJSON(w, status, crmJSONType, map[string]any{
 		"success": false, "error": message, "errorCode": status,
 		"error_info": "Please check developers.pipedrive.com for more information about Pipedrive API.",
 	})
@@ -100,7 +100,7 @@ func (s *CRMServer) servePipedrive(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.Method == http.MethodGet && path == "/v1/users/me":
-		crmJSON(w, http.StatusOK, map[string]any{"success": true, "data": map[string]any{
+		writeJSON(w, http.StatusOK, crmJSONType, map[string]any{"success": true, "data": map[string]any{
 			"id": 13053621, "name": "Grace Hopper", "email": "grace@example.com", "default_currency": "EUR",
 			"locale": "en_US", "lang": 1, "activated": true, "active_flag": true, "is_admin": 1, "role_id": 1,
 			"timezone_name": "Europe/Berlin", "is_you": true, "is_deleted": false,
@@ -124,7 +124,7 @@ func (s *CRMServer) servePipedrive(w http.ResponseWriter, r *http.Request) {
 		if end < len(fields) {
 			pagination["next_start"] = end
 		}
-		crmJSON(w, http.StatusOK, map[string]any{"success": true, "data": fields[start:end],
+		writeJSON(w, http.StatusOK, crmJSONType, map[string]any{"success": true, "data": fields[start:end],
 			"additional_data": map[string]any{"pagination": pagination}})
 	default:
 		pipedriveErr(w, http.StatusNotFound, "Unknown method .")

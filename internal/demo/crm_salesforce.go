@@ -94,7 +94,7 @@ func (s *CRMServer) salesforceObject(name string) (map[string]any, bool) {
 }
 
 func sfErr(w http.ResponseWriter, status int, code, message string) {
-	crmJSON(w, status, []map[string]string{{"message": message, "errorCode": code}})
+	writeJSON(w, status, crmJSONType, []map[string]string{{"message": message, "errorCode": code}})
 }
 
 func (s *CRMServer) serveSalesforce(w http.ResponseWriter, r *http.Request) {
@@ -104,7 +104,7 @@ func (s *CRMServer) serveSalesforce(w http.ResponseWriter, r *http.Request) {
 	}
 	path := r.URL.Path
 	if path == "/services/data/" || path == "/services/data" {
-		crmJSON(w, http.StatusOK, sfVersions)
+		writeJSON(w, http.StatusOK, crmJSONType, sfVersions)
 		return
 	}
 	m := sfVersioned.FindStringSubmatch(path)
@@ -137,11 +137,11 @@ func (s *CRMServer) serveSalesforce(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case rest == "":
 		base := "/services/data/v" + version
-		crmJSON(w, http.StatusOK, map[string]string{
+		writeJSON(w, http.StatusOK, crmJSONType, map[string]string{
 			"limits": base + "/limits", "sobjects": base + "/sobjects", "query": base + "/query", "search": base + "/search",
 		})
 	case rest == "/limits":
-		crmJSON(w, http.StatusOK, map[string]any{
+		writeJSON(w, http.StatusOK, crmJSONType, map[string]any{
 			"DailyApiRequests":                  map[string]int{"Max": sfDailyMax, "Remaining": sfDailyMax - used},
 			"DailyBulkApiBatches":               map[string]int{"Max": 15000, "Remaining": 15000},
 			"DataStorageMB":                     map[string]int{"Max": 5, "Remaining": 4},
@@ -154,7 +154,7 @@ func (s *CRMServer) serveSalesforce(w http.ResponseWriter, r *http.Request) {
 			sfErr(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 			return
 		}
-		crmJSON(w, http.StatusOK, obj)
+		writeJSON(w, http.StatusOK, crmJSONType, obj)
 	default:
 		sfErr(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 	}

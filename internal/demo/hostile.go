@@ -11,7 +11,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 )
 
@@ -100,16 +99,11 @@ type HostileServer struct {
 	// name mismatch rather than an unknown issuer.
 	CA *CA
 
-	ln       net.Listener
+	connServer
 	pc       net.PacketConn
 	tlsConf  *tls.Config
 	accepted atomic.Int64
 	sent     atomic.Int64
-	done     chan struct{}
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	conns    map[net.Conn]struct{}
-	once     sync.Once
 }
 
 // StartHostile starts a hostile server of the dialect on 127.0.0.1.
@@ -117,7 +111,7 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 	if !d.Applies(h) {
 		return nil, fmt.Errorf("hostile %s server: %s does not apply", d, h)
 	}
-	s := &HostileServer{Hostility: h, Dialect: d, done: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+	s := &HostileServer{Hostility: h, Dialect: d}
 	if h == WrongHostCert {
 		ca, err := NewCA()
 		if err != nil {
@@ -146,7 +140,7 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hostile %s server: %w", d, err)
 	}
-	s.ln = ln
+	s.connServer = newConnServer(ln)
 	s.Addr = ln.Addr().String()
 	s.Host, s.Port = "127.0.0.1", ln.Addr().(*net.TCPAddr).Port
 	if s.pc != nil {
@@ -159,8 +153,7 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 			s.URL = "https://" + s.Addr
 		}
 	}
-	s.wg.Add(1)
-	go s.accept()
+	s.serve(s.admit)
 	return s, nil
 }
 
@@ -172,60 +165,25 @@ func (s *HostileServer) Sent() int64 { return s.sent.Load() }
 
 // Close stops the server and ends every connection it holds.
 func (s *HostileServer) Close() error {
-	var err error
-	s.once.Do(func() {
-		close(s.done)
-		err = s.ln.Close()
+	return s.close(func() {
 		if s.pc != nil {
 			_ = s.pc.Close()
 		}
-		s.mu.Lock()
-		for c := range s.conns {
-			_ = c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
 	})
-	return err
 }
 
-func (s *HostileServer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
+// admit counts a new connection and either resets it at once
+// (close-immediately) or returns the dialect's server for it.
+func (s *HostileServer) admit(c net.Conn) func() {
+	s.accepted.Add(1)
+	if s.Hostility == CloseImmediately {
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // a reset, as a crashing service gives
 		}
-		s.accepted.Add(1)
-		if s.Hostility == CloseImmediately {
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // a reset, as a crashing service gives
-			}
-			_ = c.Close()
-			continue
-		}
-		s.mu.Lock()
-		select {
-		case <-s.done:
-			s.mu.Unlock()
-			_ = c.Close()
-			return
-		default:
-		}
-		s.conns[c] = struct{}{}
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer func() {
-				s.mu.Lock()
-				delete(s.conns, c)
-				s.mu.Unlock()
-				_ = c.Close()
-			}()
-			s.serve(&countingConn{Conn: c, n: &s.sent})
-		}()
+		_ = c.Close()
+		return nil
 	}
+	return func() { s.speak(&countingConn{Conn: c, n: &s.sent}) }
 }
 
 // hang holds the connection open, reading and dropping whatever comes,
@@ -284,7 +242,8 @@ func garbage(n int) []byte {
 	return bytes.ReplaceAll(bytes.ReplaceAll(b, []byte{'\n'}, []byte{'~'}), []byte{'\r'}, []byte{'~'})
 }
 
-func (s *HostileServer) serve(c net.Conn) {
+// speak serves one connection in the server's dialect.
+func (s *HostileServer) speak(c net.Conn) {
 	switch s.Dialect {
 	case DialectHTTP:
 		s.serveHTTP(c)

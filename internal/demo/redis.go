@@ -61,21 +61,16 @@ type RedisServer struct {
 	password  string
 	faults    map[string]bool
 	resp2Only bool
-	ln        net.Listener
-	closing   chan struct{}
-	once      sync.Once
-	wg        sync.WaitGroup
+	connServer
 
 	mu       sync.Mutex
-	conns    map[net.Conn]struct{}
 	commands []string
 	nextID   int
 }
 
 // StartRedis starts a sandbox Redis. Close it when done.
 func StartRedis(opts RedisOptions) (*RedisServer, error) {
-	s := &RedisServer{password: opts.Password, faults: map[string]bool{}, resp2Only: opts.RESP2Only,
-		closing: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+	s := &RedisServer{password: opts.Password, faults: map[string]bool{}, resp2Only: opts.RESP2Only}
 	for _, f := range opts.Faults {
 		if !slices.Contains(RedisFaults, f) {
 			return nil, fmt.Errorf("unknown Redis fault %q; expected some of: %s", f, strings.Join(RedisFaults, ", "))
@@ -87,17 +82,18 @@ func StartRedis(opts RedisOptions) (*RedisServer, error) {
 		_, _ = rand.Read(b)
 		s.password = "rds-" + hex.EncodeToString(b)
 	}
-	addr := opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := listenLoopback("redis", opts.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("redis sandbox: %w", err)
+		return nil, err
 	}
-	s.ln, s.Addr = ln, ln.Addr().String()
-	s.wg.Add(1)
-	go s.accept()
+	s.connServer, s.Addr = newConnServer(ln), ln.Addr().String()
+	s.serve(func(c net.Conn) func() {
+		s.mu.Lock()
+		s.nextID++
+		id := s.nextID
+		s.mu.Unlock()
+		return func() { s.session(c, id) }
+	})
 	return s, nil
 }
 
@@ -124,53 +120,7 @@ func (s *RedisServer) Commands() []string {
 }
 
 // Close stops the server and drops every connection.
-func (s *RedisServer) Close() error {
-	var err error
-	s.once.Do(func() {
-		close(s.closing)
-		err = s.ln.Close()
-		s.mu.Lock()
-		for c := range s.conns {
-			_ = c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
-	return err
-}
-
-func (s *RedisServer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		select {
-		case <-s.closing:
-			s.mu.Unlock()
-			_ = c.Close()
-			return
-		default:
-		}
-		s.conns[c] = struct{}{}
-		s.nextID++
-		id := s.nextID
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer func() {
-				s.mu.Lock()
-				delete(s.conns, c)
-				s.mu.Unlock()
-				_ = c.Close()
-			}()
-			s.session(c, id)
-		}()
-	}
-}
+func (s *RedisServer) Close() error { return s.close(nil) }
 
 // redisConn is one client's state.
 type redisConn struct {
@@ -203,7 +153,7 @@ func (s *RedisServer) session(c net.Conn, id int) {
 		s.mu.Unlock()
 		switch {
 		case s.faults[RedisFaultHang]:
-			<-s.closing
+			<-s.done
 			return
 		case s.faults[RedisFaultGarbage]:
 			_, _ = rc.w.WriteString("\x00\x15garbage, not RESP\xff\r\n")

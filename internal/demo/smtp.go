@@ -171,13 +171,9 @@ func StartSMTP(opts SMTPOptions) (*SMTPServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	addr := opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := listenLoopback("smtp", opts.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("smtp sandbox: %w", err)
+		return nil, err
 	}
 	s := &SMTPServer{
 		Addr:   ln.Addr().String(),
