@@ -192,16 +192,30 @@ type Symptom struct {
 }
 
 // Symptoms returns the distinct symptoms of a category's articles (all
-// categories when category is ""), in the order they first appear, each
-// with the ids of the articles that list it.
+// categories when category is ""), each with the ids of the articles that
+// list it. The list leads with each article's first symptom, worst severity
+// first, then each article's second symptom, and so on: the top of a long
+// list names every problem of the category once.
 func (b *Base) Symptoms(category string) []Symptom {
+	var arts []*Article
+	for _, a := range b.articles {
+		if category == "" || a.Category == category {
+			arts = append(arts, a)
+		}
+	}
+	slices.SortStableFunc(arts, func(x, y *Article) int {
+		return slices.Index(Severities, x.Severity) - slices.Index(Severities, y.Severity)
+	})
 	var out []Symptom
 	seen := map[string]int{}
-	for _, a := range b.articles {
-		if category != "" && a.Category != category {
-			continue
-		}
-		for _, s := range a.Symptoms {
+	for round := 0; ; round++ {
+		more := false
+		for _, a := range arts {
+			if round >= len(a.Symptoms) {
+				continue
+			}
+			more = true
+			s := a.Symptoms[round]
 			key := fold(strings.TrimSpace(s))
 			if i, ok := seen[key]; ok {
 				if !slices.Contains(out[i].Articles, a.ID) {
@@ -212,8 +226,10 @@ func (b *Base) Symptoms(category string) []Symptom {
 			seen[key] = len(out)
 			out = append(out, Symptom{Text: s, Articles: []string{a.ID}})
 		}
+		if !more {
+			return out
+		}
 	}
-	return out
 }
 
 // Closest returns up to n article ids that look most like id (for "did you

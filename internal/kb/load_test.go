@@ -235,3 +235,33 @@ func TestClosest(t *testing.T) {
 	}
 	require.Empty(t, b.Closest("completely-unrelated-words-here", 3))
 }
+
+// TestSymptomsLeadWithEveryArticle checks the top of a category's list names
+// each article once, worst severity first, so "Invalid API key" is not buried.
+func TestSymptomsLeadWithEveryArticle(t *testing.T) {
+	t.Parallel()
+	for _, lang := range Languages {
+		b, _, err := Load(knowledge.FS, "", lang)
+		require.NoError(t, err)
+		var arts []*Article
+		for _, a := range b.Articles() {
+			if a.Category == "api" {
+				arts = append(arts, a)
+			}
+		}
+		syms := b.Symptoms("api")
+		require.GreaterOrEqual(t, len(syms), len(arts))
+		firsts := map[string]bool{}
+		last := -1
+		for _, s := range syms[:len(arts)] {
+			a, ok := b.Get(s.Articles[0])
+			require.True(t, ok)
+			require.Equal(t, a.Symptoms[0], s.Text, "the lead symptoms are each article's first")
+			rank := slices.Index(Severities, a.Severity)
+			require.GreaterOrEqual(t, rank, last, "worst severity first")
+			last = rank
+			firsts[a.ID] = true
+		}
+		require.Len(t, firsts, len(arts))
+	}
+}
