@@ -138,6 +138,12 @@ func Errorf(format string, a ...any) Result {
 	return Result{Status: Error, Summary: fmt.Sprintf(format, a...)}
 }
 
+// Sentencef formats a sentence, or part of one, that ends up in a summary
+// (a finding kept for later, a pass message built in steps). It is
+// fmt.Sprintf; the name tells the catalogue test (knowledge/<lang>/checks.yaml)
+// that the format needs a translation, as with Passf and the others.
+func Sentencef(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
 // With returns r with details appended.
 func (r Result) With(details ...string) Result {
 	r.Details = append(r.Details, details...)

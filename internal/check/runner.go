@@ -50,6 +50,10 @@ type Runner struct {
 	Progress func(Event)
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Lang is the language of the summaries ("en" or empty: as the checks
+	// wrote them). Other languages translate each summary through
+	// CatalogueFor(Lang) before scrubbing; details stay as they are.
+	Lang string
 }
 
 // Run runs every check and returns their results in the order given. Checks
@@ -110,8 +114,12 @@ func (r *Runner) Run(ctx context.Context, checks []Check) []Result {
 
 func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now func() time.Time,
 	prereq func(string) (Result, bool), index, total int) Result {
+	cat := CatalogueFor(r.Lang)
 	fill := func(res Result) Result {
 		res.ID, res.Category, res.Title = c.ID, c.Category, c.Title
+		if cat != nil {
+			res = cat.Translate(res)
+		}
 		if len(res.Articles) == 0 && len(c.Articles) > 0 {
 			res.Articles = append([]string(nil), c.Articles...)
 		}

@@ -441,5 +441,5 @@ func daysWords(n int) string {
 	case 1:
 		return "tomorrow"
 	}
-	return fmt.Sprintf("in %d days", n)
+	return check.Sentencef("in %d days", n)
 }

@@ -40,7 +40,7 @@ type limit struct {
 func (l limit) low() bool { return l.limit > 0 && l.remaining*100 < l.limit*lowRemainingPct }
 
 func (l limit) words() string {
-	s := fmt.Sprintf("%d of %d %s left", l.remaining, l.limit, l.what)
+	s := check.Sentencef("%d of %d %s left", l.remaining, l.limit, l.what)
 	if l.reset != "" {
 		s += " (resets " + l.reset + ")"
 	}
@@ -243,7 +243,7 @@ func judgeClock(date string, local time.Time) check.Result {
 	if skew < 0 {
 		dir = "ahead of"
 	}
-	words := fmt.Sprintf("This computer's clock is %s %s the API's", clockWords(abs), dir)
+	words := check.Sentencef("This computer's clock is %s %s the API's", clockWords(abs), dir)
 	switch {
 	case abs > clockFailSkew:
 		return check.Failf("%s: signed requests and tokens will be refused. Turn on automatic time sync.", words).
@@ -263,9 +263,9 @@ func clockWords(d time.Duration) string {
 		if s == 1 {
 			return "1 second"
 		}
-		return fmt.Sprintf("%d seconds", s)
+		return check.Sentencef("%d seconds", s)
 	case d < 2*time.Hour:
-		return fmt.Sprintf("%d minutes", int(math.Round(d.Minutes())))
+		return check.Sentencef("%d minutes", int(math.Round(d.Minutes())))
 	}
-	return fmt.Sprintf("%.1f hours", d.Hours())
+	return check.Sentencef("%.1f hours", d.Hours())
 }

@@ -200,7 +200,7 @@ func prefixProblem(provider, key string) string {
 		}
 	case "copycar":
 		if other != "" {
-			return fmt.Sprintf("This looks like %s key, but the provider is copycar.", withArticle(providerName(other)))
+			return check.Sentencef("This looks like %s key, but the provider is copycar.", withArticle(providerName(other)))
 		}
 	}
 	return ""

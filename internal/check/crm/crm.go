@@ -348,9 +348,9 @@ func availabilityResult(name string, ex exchange, budgets []budget, notes ...str
 		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, fmtDur(ex.took)).
 			With(details...).Explain(artUnavailable)
 	}
-	summary := fmt.Sprintf("%s answers in %s", name, fmtDur(ex.took))
+	summary := check.Sentencef("%s answers in %s", name, fmtDur(ex.took))
 	if main := mainBudget(budgets); main != nil {
-		summary += fmt.Sprintf(", and %s of the %s is left", pct(main.fraction()), main.name)
+		summary += check.Sentencef(", and %s of the %s is left", pct(main.fraction()), main.name)
 	}
 	return check.Passf("%s.", summary).With(details...)
 }

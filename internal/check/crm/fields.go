@@ -104,7 +104,7 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	for _, src := range sources {
 		target := strings.TrimSpace(cfg.FieldMapping[src])
 		if target == "" {
-			missing = append(missing, fmt.Sprintf("%s is mapped to nothing (an empty name)", src))
+			missing = append(missing, check.Sentencef("%s is mapped to nothing (an empty name)", src))
 			continue
 		}
 		f, how, found := s.find(target)
@@ -119,7 +119,7 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		line += ")"
 		var problems []string
 		if how == "label" {
-			problems = append(problems, fmt.Sprintf("%s is the label of field %s; the API needs the key %s", target, f.name, f.name))
+			problems = append(problems, check.Sentencef("%s is the label of field %s; the API needs the key %s", target, f.name, f.name))
 		}
 		if msg := typeProblem(src, f); msg != "" {
 			problems = append(problems, msg)
@@ -129,7 +129,7 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 			if f.why != "" {
 				why = "it is read-only (" + f.why + ")"
 			}
-			problems = append(problems, fmt.Sprintf("%s cannot be written: %s, so updates to it will be rejected or ignored", displayName(f), why))
+			problems = append(problems, check.Sentencef("%s cannot be written: %s, so updates to it will be rejected or ignored", displayName(f), why))
 		}
 		if len(problems) == 0 {
 			ok = append(ok, "ok: "+line)
@@ -153,9 +153,9 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		if len(missing) > 1 {
 			verb = "do"
 		}
-		summary := fmt.Sprintf("%d of %d mapped fields %s not exist on %s: %s", len(missing), total, verb, where, missing[0])
+		summary := check.Sentencef("%d of %d mapped fields %s not exist on %s: %s", len(missing), total, verb, where, missing[0])
 		if len(missing) > 1 {
-			summary += fmt.Sprintf(" (and %d more)", len(missing)-1)
+			summary += check.Sentencef(" (and %d more)", len(missing)-1)
 		}
 		if !strings.HasSuffix(summary, "?") {
 			summary += "."
@@ -165,9 +165,9 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		}
 		return check.Failf("%s", summary).With(details...).Explain(artFieldMapping, artIntegration)
 	case len(warnings) > 0:
-		summary := fmt.Sprintf("All %d mapped fields exist on %s, but one needs attention: %s", total, where, warnings[0])
+		summary := check.Sentencef("All %d mapped fields exist on %s, but one needs attention: %s", total, where, warnings[0])
 		if len(warnings) > 1 {
-			summary = fmt.Sprintf("All %d mapped fields exist on %s, but %d need attention; first: %s", total, where, len(warnings), warnings[0])
+			summary = check.Sentencef("All %d mapped fields exist on %s, but %d need attention; first: %s", total, where, len(warnings), warnings[0])
 		}
 		return check.Warnf("%s.", summary).With(details...).Explain(artFieldMapping)
 	}
@@ -177,16 +177,16 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 // missingLine is "pz_score not found; did you mean personalization_score?".
 func missingLine(target string, sugg []field) string {
 	if len(sugg) == 0 {
-		return fmt.Sprintf("%s not found, and no field has a similar name", target)
+		return check.Sentencef("%s not found, and no field has a similar name", target)
 	}
 	names := make([]string, len(sugg))
 	for i, f := range sugg {
 		names[i] = displayName(f)
 	}
 	if len(names) == 1 {
-		return fmt.Sprintf("%s not found; did you mean %s?", target, names[0])
+		return check.Sentencef("%s not found; did you mean %s?", target, names[0])
 	}
-	return fmt.Sprintf("%s not found; did you mean %s? (or %s)", target, names[0], strings.Join(names[1:], ", "))
+	return check.Sentencef("%s not found; did you mean %s? (or %s)", target, names[0], strings.Join(names[1:], ", "))
 }
 
 // displayName is the API name, with the label when the name alone would not
@@ -247,12 +247,12 @@ func typeProblem(source string, f field) string {
 	name := displayName(f)
 	switch {
 	case want == kindNumber && (got == kindText || got == kindEmail):
-		return fmt.Sprintf("%s is a number, while %s is a %s field (%s): numbers would be stored as words, and sorting, filters and scoring rules would not treat them as numbers",
+		return check.Sentencef("%s is a number, while %s is a %s field (%s): numbers would be stored as words, and sorting, filters and scoring rules would not treat them as numbers",
 			source, name, got, f.rawType)
 	case want == kindDate && got == kindText:
-		return fmt.Sprintf("%s is a date, while %s is a %s field (%s): dates would be stored as words", source, name, got, f.rawType)
+		return check.Sentencef("%s is a date, while %s is a %s field (%s): dates would be stored as words", source, name, got, f.rawType)
 	}
-	return fmt.Sprintf("%s holds %s values, while %s is a %s field (%s): the CRM may reject them", source, article(want), name, got, f.rawType)
+	return check.Sentencef("%s holds %s values, while %s is a %s field (%s): the CRM may reject them", source, article(want), name, got, f.rawType)
 }
 
 func article(k kind) string {

@@ -86,7 +86,7 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 	if len(good) == 0 && len(f) == 0 {
 		f.add(check.Warn, []string{artDKIMInvalid}, "Pitstop found no DKIM key to check.")
 	}
-	return f.result(fmt.Sprintf("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...)
+	return f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...)
 }
 
 func pluralS(n int) string {
@@ -116,7 +116,7 @@ func (c *checker) lookupDKIM(ctx context.Context, sel string) dkimKey {
 	k.found = true
 	if len(k.records) > 1 {
 		k.status, k.detail = check.Fail, fmt.Sprintf("%d key records", len(k.records))
-		k.text = fmt.Sprintf("%s has %d DKIM records; there must be exactly one, or receivers fail the signature.", k.name, len(k.records))
+		k.text = check.Sentencef("%s has %d DKIM records; there must be exactly one, or receivers fail the signature.", k.name, len(k.records))
 		return k
 	}
 	judgeKey(&k, k.records[0])
@@ -165,7 +165,7 @@ func judgeKey(k *dkimKey, record string) {
 			return
 		case bits < 2048:
 			k.status = check.Warn
-			k.text = fmt.Sprintf("The DKIM key at %s is %d bits, which is considered weak; rotate to a 2048-bit key.", k.name, bits)
+			k.text = check.Sentencef("The DKIM key at %s is %d bits, which is considered weak; rotate to a 2048-bit key.", k.name, bits)
 		default:
 			k.status = check.Pass
 		}
@@ -183,14 +183,14 @@ func judgeKey(k *dkimKey, record string) {
 		k.detail += ", testing mode (t=y)"
 		if k.status == check.Pass {
 			k.status = check.Warn
-			k.text = fmt.Sprintf("The DKIM key at %s is in testing mode (t=y): receivers may ignore its signatures. Remove t=y once signing works.", k.name)
+			k.text = check.Sentencef("The DKIM key at %s is in testing mode (t=y): receivers may ignore its signatures. Remove t=y once signing works.", k.name)
 		}
 	}
 	if h := strings.ToLower(tags["h"]); h != "" && !strings.Contains(h, "sha256") {
 		k.detail += ", h=" + h
 		if k.status == check.Pass {
 			k.status = check.Warn
-			k.text = fmt.Sprintf("The DKIM record at %s allows only %s signatures; sha1 is obsolete, use sha256.", k.name, h)
+			k.text = check.Sentencef("The DKIM record at %s allows only %s signatures; sha1 is obsolete, use sha256.", k.name, h)
 		}
 	}
 }

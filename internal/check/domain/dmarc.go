@@ -91,7 +91,7 @@ func (c *checker) dmarc(ctx context.Context) check.Result {
 	if inherited {
 		where = " (inherited from " + at + ")"
 	}
-	return f.result(fmt.Sprintf("%s publishes DMARC p=%s%s with aggregate reports to %s.", c.name, policy, where, strings.Join(rec.ReportURIAggregate, ", ")), details...)
+	return f.result(check.Sentencef("%s publishes DMARC p=%s%s with aggregate reports to %s.", c.name, policy, where, strings.Join(rec.ReportURIAggregate, ", ")), details...)
 }
 
 func (c *checker) lookupDMARC(ctx context.Context, domain string) ([]string, error) {

@@ -127,9 +127,9 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 			checked = append(checked, t.show)
 		}
 	}
-	pass := fmt.Sprintf("No checked address (%s) is listed on %s.", strings.Join(checked, ", "), strings.Join(c.zones, ", "))
+	pass := check.Sentencef("No checked address (%s) is listed on %s.", strings.Join(checked, ", "), strings.Join(c.zones, ", "))
 	if len(checked) == 0 {
-		pass = fmt.Sprintf("%s is not listed on %s.", c.name, strings.Join(c.zones, ", "))
+		pass = check.Sentencef("%s is not listed on %s.", c.name, strings.Join(c.zones, ", "))
 	}
 	return f.result(pass, details...)
 }

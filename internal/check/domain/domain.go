@@ -209,9 +209,9 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	if strings.HasSuffix(word, "s") {
-		return fmt.Sprintf("%d %ses", n, word)
+		return check.Sentencef("%d %ses", n, word)
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return check.Sentencef("%d %ss", n, word)
 }
 
 func trimDot(s string) string { return strings.TrimSuffix(s, ".") }

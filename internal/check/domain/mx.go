@@ -64,7 +64,7 @@ func (c *checker) mx(ctx context.Context) check.Result {
 		}
 	}
 	if resolved == 0 {
-		f = append(findings{{status: check.Fail, text: fmt.Sprintf("None of the mail servers in %s's MX records has an address, so mail to the domain cannot be delivered.", c.name), articles: []string{artMXMissing}}}, f...)
+		f = append(findings{{status: check.Fail, text: check.Sentencef("None of the mail servers in %s's MX records has an address, so mail to the domain cannot be delivered.", c.name), articles: []string{artMXMissing}}}, f...)
 	}
-	return f.result(fmt.Sprintf("%s receives mail through %s.", c.name, strings.Join(names, ", ")), details...)
+	return f.result(check.Sentencef("%s receives mail through %s.", c.name, strings.Join(names, ", ")), details...)
 }

@@ -73,11 +73,11 @@ func (c *checker) spf(ctx context.Context) check.Result {
 	f = append(f, w.problems...)
 	if w.voids > spfMaxVoidLookups {
 		f = append(findings{{status: check.Fail, articles: []string{artSPFLookups, artSPFInvalid},
-			text: fmt.Sprintf("%s's SPF record has %d lookups that find nothing (void lookups); the limit is %d, so receivers may treat SPF as broken. Remove terms that point at names that no longer exist.", c.name, w.voids, spfMaxVoidLookups)}}, f...)
+			text: check.Sentencef("%s's SPF record has %d lookups that find nothing (void lookups); the limit is %d, so receivers may treat SPF as broken. Remove terms that point at names that no longer exist.", c.name, w.voids, spfMaxVoidLookups)}}, f...)
 	}
 	if w.lookups > spfMaxLookups {
 		f = append(findings{{status: check.Fail, articles: []string{artSPFLookups, artSPFInvalid},
-			text: fmt.Sprintf("%s's SPF record needs %d DNS lookups; the limit is %d, so receivers stop with a permanent error and SPF fails for every message. Remove unused include: terms or replace them with ip4:/ip6: ranges.", c.name, w.lookups, spfMaxLookups)}}, f...)
+			text: check.Sentencef("%s's SPF record needs %d DNS lookups; the limit is %d, so receivers stop with a permanent error and SPF fails for every message. Remove unused include: terms or replace them with ip4:/ip6: ranges.", c.name, w.lookups, spfMaxLookups)}}, f...)
 	}
 	switch top.all {
 	case "+":
@@ -93,7 +93,7 @@ func (c *checker) spf(ctx context.Context) check.Result {
 	details = append(details, fmt.Sprintf("DNS lookups: %d of %d allowed · void lookups: %d of %d allowed", w.lookups, spfMaxLookups, w.voids, spfMaxVoidLookups))
 
 	authorised := c.spfAuthorisation(ctx, &f, &details)
-	pass := fmt.Sprintf("%s has one valid SPF record (%s, ending in %sall)%s.", c.name, plural(w.lookups, "DNS lookup"), top.all, authorised)
+	pass := check.Sentencef("%s has one valid SPF record (%s, ending in %sall)%s.", c.name, plural(w.lookups, "DNS lookup"), top.all, authorised)
 	return f.result(pass, details...)
 }
 
@@ -134,7 +134,7 @@ func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]
 		f.add(check.Warn, []string{artSPFInvalid}, "SPF does not authorise your SMTP server %s at %s. If this server hands mail to another one for delivery (Gmail, Microsoft 365, SendGrid ...), make sure that provider's include: is in the record.", c.smtpHost, strings.Join(denied, ", "))
 		return ""
 	}
-	return fmt.Sprintf(" and authorises your SMTP server %s", c.smtpHost)
+	return check.Sentencef(" and authorises your SMTP server %s", c.smtpHost)
 }
 
 // hostAddrs resolves a host through the checker's resolver (IP literals as is).

@@ -705,7 +705,7 @@ func (s *session) tlsVerdict(lines []Line) check.Result {
 	}
 	exp := ""
 	if leaf != nil {
-		exp = fmt.Sprintf(" and the certificate for %s is valid until %s", s.set.host, leaf.NotAfter.Format("2006-01-02"))
+		exp = check.Sentencef(" and the certificate for %s is valid until %s", s.set.host, leaf.NotAfter.Format("2006-01-02"))
 	}
 	return check.Passf("The connection is encrypted (%s)%s.", tls.VersionName(st.Version), exp).With(details...)
 }
