@@ -2,6 +2,7 @@ package escalate
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -53,6 +54,11 @@ type Input struct {
 	Articles ArticleLookup
 	// Answers are the person's answers.
 	Answers Answers
+	// ErrorText is the error the person pasted ("" when none): with
+	// Symptoms it says what a matched article was matched from.
+	ErrorText string
+	// Symptoms are the symptoms the person picked.
+	Symptoms []string
 }
 
 // ChannelTarget is the support level's response time on one channel.
@@ -205,10 +211,46 @@ func severitySignals(in Input, lang string) []signal {
 	}
 	for _, a := range in.Matched {
 		if severityRank(a.Severity) >= 0 {
-			sigs = append(sigs, signal{strings.ToLower(a.Severity), msg(lang, "sev.matched", a.ID, sevWord(a.Severity, lang))})
+			sigs = append(sigs, signal{strings.ToLower(a.Severity), matchedReason(in, a, lang)})
 		}
 	}
 	return sigs
+}
+
+// matchedReason says what a matched article was matched from, in the words
+// of the evidence actually given: the pasted error, the symptoms picked
+// (quoted), both, or neither known.
+func matchedReason(in Input, a *kb.Article, lang string) string {
+	var picked []string
+	for _, s := range in.Symptoms {
+		s = strings.TrimSpace(s)
+		if s != "" && slices.ContainsFunc(a.Symptoms, func(as string) bool { return strings.EqualFold(strings.TrimSpace(as), s) }) {
+			picked = append(picked, "“"+s+"”")
+		}
+	}
+	pasted := strings.TrimSpace(in.ErrorText) != "" && (len(picked) == 0 || patternFound(a, in.ErrorText))
+	sev := sevWord(a.Severity, lang)
+	switch {
+	case pasted && len(picked) > 0:
+		return msg(lang, "sev.matched_both", a.ID, sev)
+	case pasted:
+		return msg(lang, "sev.matched_text", a.ID, sev)
+	case len(picked) == 1:
+		return msg(lang, "sev.matched_symptom", picked[0], a.ID, sev)
+	case len(picked) > 1:
+		return msg(lang, "sev.matched_symptoms", joinWords(lang, picked, "list.and"), a.ID, sev)
+	}
+	return msg(lang, "sev.matched", a.ID, sev)
+}
+
+// patternFound reports whether one of the article's patterns is in text.
+func patternFound(a *kb.Article, text string) bool {
+	for _, p := range a.Patterns {
+		if re, err := regexp.Compile(p); err == nil && re.MatchString(text) {
+			return true
+		}
+	}
+	return false
 }
 
 // sevWord is a severity as a plain word in lang.

@@ -238,3 +238,48 @@ func TestParseImpact(t *testing.T) {
 	_, err := ParseImpact("huge")
 	require.ErrorContains(t, err, "low, medium, high")
 }
+
+// TestMatchedReasonFollowsTheEvidence: the justification says an article
+// matched the pasted error only when an error was pasted, and names the
+// symptoms when the person picked them instead.
+func TestMatchedReasonFollowsTheEvidence(t *testing.T) {
+	t.Parallel()
+	p := loadPolicy(t)
+	key := &kb.Article{ID: "api-invalid-key", Title: "The API rejects the key", Category: "api", Severity: "high",
+		Symptoms: []string{"Invalid API key", "401 Unauthorized"}, Patterns: []string{`\b401\b`, `(?i)invalid.?api.?key`}}
+	tests := []struct {
+		name     string
+		in       Input
+		lang     string
+		want     string
+		notWant  string
+		wantLang string
+	}{
+		{name: "pasted only", in: Input{ErrorText: "HTTP 401: Invalid API key"}, lang: "en",
+			want: "the error you pasted matches article"},
+		{name: "one symptom only", in: Input{Symptoms: []string{"401 Unauthorized"}}, lang: "en",
+			want: "the symptom you picked (“401 Unauthorized”) matches article", notWant: "pasted"},
+		{name: "two symptoms only", in: Input{Symptoms: []string{"Invalid API key", "401 Unauthorized", "Slow responses"}}, lang: "en",
+			want: "the symptoms you picked (“Invalid API key” and “401 Unauthorized”) match article", notWant: "pasted"},
+		{name: "both", in: Input{ErrorText: "401 from the API", Symptoms: []string{"Invalid API key"}}, lang: "en",
+			want: "the error you pasted and the symptoms you picked match article"},
+		{name: "symptom picked, pasted text says nothing the article knows", in: Input{ErrorText: "it broke", Symptoms: []string{"Invalid API key"}}, lang: "en",
+			want: "the symptom you picked (“Invalid API key”) matches article", notWant: "pasted"},
+		{name: "neither known", lang: "en", want: "what you described matches article", notWant: "pasted"},
+		{name: "symptom, Spanish", in: Input{Symptoms: []string{"401 Unauthorized"}}, lang: "es",
+			want: "el síntoma que elegiste (“401 Unauthorized”) coincide con el artículo", notWant: "pegaste"},
+		{name: "pasted, Spanish", in: Input{ErrorText: "401"}, lang: "es", want: "el error que pegaste coincide con el artículo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := tt.in
+			in.Matched = []*kb.Article{key}
+			a := p.Assess(in, tt.lang)
+			require.Contains(t, a.Justification, tt.want)
+			if tt.notWant != "" {
+				require.NotContains(t, a.Justification, tt.notWant)
+			}
+		})
+	}
+}

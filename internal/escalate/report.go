@@ -328,7 +328,10 @@ func BuildReport(in ReportInput) (*Report, error) {
 		return nil, err
 	}
 	r.Config = cfg
-	r.Assessment = in.Policy.Assess(Input{Results: results, Matched: in.Matched, Articles: in.Articles, Answers: in.Answers}, lang)
+	r.Assessment = in.Policy.Assess(Input{
+		Results: results, Matched: in.Matched, Articles: in.Articles, Answers: in.Answers,
+		ErrorText: r.Error, Symptoms: r.Symptoms,
+	}, lang)
 	r.Title = msg(lang, "rep.title", profileName(profile, lang))
 
 	for _, s := range in.Steps {

@@ -251,3 +251,21 @@ func TestShellQuote(t *testing.T) {
 		require.Equal(t, tc.want, ShellQuote(tc.in), tc.in)
 	}
 }
+
+// TestReportFromSymptomsOnly: a person who only picked symptoms is not told
+// they pasted an error.
+func TestReportFromSymptomsOnly(t *testing.T) {
+	t.Parallel()
+	in := testReportInput(t, "en")
+	in.ErrorText = ""
+	in.Symptoms = []string{"401 Unauthorized"}
+	key := *in.Matched[0]
+	key.Symptoms = []string{"Invalid API key", "401 Unauthorized"}
+	in.Matched = []*kb.Article{&key}
+	r, err := BuildReport(in)
+	require.NoError(t, err)
+	md := r.Markdown()
+	require.Contains(t, md, "No error text was pasted.")
+	require.Contains(t, md, "the symptom you picked (“401 Unauthorized”) matches article")
+	require.NotContains(t, md, "the error you pasted")
+}
