@@ -89,6 +89,6 @@ func (a *App) runChecks(ctx context.Context, categories []string, progress func(
 	if err != nil {
 		return nil, err
 	}
-	runner := &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress}
+	runner := &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress, Lang: a.Opts.Lang}
 	return runner.Run(ctx, suite.For(p, categories)), nil
 }

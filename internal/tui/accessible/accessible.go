@@ -414,7 +414,7 @@ func (s *session) runChecks() error {
 	}
 	s.line(s.t("acc.running", len(checks)))
 	events := make(chan check.Event, 2*len(checks))
-	runner := &check.Runner{Timeout: c.Timeout, Scrub: c.Scrubber.Scrub, Now: c.Now,
+	runner := &check.Runner{Timeout: c.Timeout, Scrub: c.Scrubber.Scrub, Now: c.Now, Lang: c.Lang,
 		Progress: func(ev check.Event) { events <- ev }}
 	done := make(chan []check.Result, 1)
 	sess.Started = c.Now()

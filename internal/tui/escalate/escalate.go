@@ -266,7 +266,7 @@ func (m *Model) answered() tea.Cmd {
 		return m.buildReport()
 	}
 	m.phase, m.checking = phaseChecking, len(checks)
-	runner := &check.Runner{Timeout: m.com.Timeout, Scrub: m.com.Scrubber.Scrub, Now: m.com.Now}
+	runner := &check.Runner{Timeout: m.com.Timeout, Scrub: m.com.Scrubber.Scrub, Now: m.com.Now, Lang: m.com.Lang}
 	ctx, from := m.com.Ctx, m
 	return func() tea.Msg { return checksMsg{from: from, results: runner.Run(ctx, checks)} }
 }

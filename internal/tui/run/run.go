@@ -118,6 +118,7 @@ func (m *Model) Init() tea.Cmd {
 		Timeout: m.com.Timeout,
 		Scrub:   m.com.Scrubber.Scrub,
 		Now:     m.com.Now,
+		Lang:    m.com.Lang,
 	}
 	run, events, base, session := m, m.events, m.com.KB, m.com.Session
 	evidence := session.Evidence()
