@@ -2,14 +2,12 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,30 +15,13 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/demo"
+	"pitstop/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for a command writing while a test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // runCLI runs pitstop with args and buffers, logging to a file of its own.
 func runCLI(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut syncBuffer
+	var out, errOut testutil.SyncBuffer
 	app := &App{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader("")}
 	args = append([]string{"--log-file", filepath.Join(t.TempDir(), "pitstop.log")}, args...)
 	code = run(ctx, app, args)
@@ -171,7 +152,7 @@ func TestDemoUsageErrors(t *testing.T) {
 func TestDemoServe(t *testing.T) {
 	t.Parallel()
 	pr, pw := io.Pipe()
-	var errOut syncBuffer
+	var errOut testutil.SyncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	app := &App{Stdout: pw, Stderr: &errOut, Stdin: strings.NewReader("")}

@@ -16,6 +16,7 @@ import (
 
 	"pitstop/internal/demo"
 	"pitstop/internal/monitor"
+	"pitstop/internal/testutil"
 )
 
 func startSandbox(t *testing.T, scenario string) *demo.Sandbox {
@@ -164,7 +165,7 @@ func TestMonitorUsageErrors(t *testing.T) {
 func TestActivityLogHasEveryAPICall(t *testing.T) {
 	sb := startSandbox(t, "bad-key")
 	logPath := filepath.Join(t.TempDir(), "state", "pitstop.log")
-	var out, errOut syncBuffer
+	var out, errOut testutil.SyncBuffer
 	app := &App{Stdout: &out, Stderr: &errOut, Stdin: strings.NewReader("")}
 	code := run(context.Background(), app, []string{"--log-file", logPath, "--config", sb.ConfigPath,
 		"monitor", "--duration", "150ms", "--interval", "100ms"})

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -21,6 +20,7 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
 	"pitstop/internal/probe"
+	"pitstop/internal/testutil"
 )
 
 // statuses in check order: config, reachability, auth, ratelimit, clock, endpoints.
@@ -48,7 +48,7 @@ func run(t testing.TB, provider string, faults []string, timeout time.Duration, 
 	if edit != nil {
 		edit(p)
 	}
-	var logBuf syncBuffer
+	var logBuf testutil.SyncBuffer
 	f := newFamily(p, probe.Options{Logger: slog.New(slog.NewJSONHandler(&logBuf, nil)), RootCAs: emptyPool()})
 	r := &check.Runner{Timeout: timeout, Scrub: config.NewScrubber(p.API.Key).Scrub}
 	results := r.Run(context.Background(), f.checks())
@@ -57,23 +57,6 @@ func run(t testing.TB, provider string, faults []string, timeout time.Duration, 
 		byID[res.ID] = res
 	}
 	return byID, srv, logBuf.String()
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func requireStatuses(t *testing.T, byID map[string]check.Result, w want) {

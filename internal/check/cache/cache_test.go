@@ -1,12 +1,10 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,31 +13,15 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
+	"pitstop/internal/testutil"
 )
 
 const canary = "rds-c4n4ry-p4ssw0rd-0123456789"
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // runRedis runs cache.redis through the runner against a URL.
 func runRedis(t testing.TB, raw string, timeout time.Duration) (check.Result, string, time.Duration) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := check.Check{ID: IDRedis, Category: "cache", Title: "Redis cache",
 		Run: func(ctx context.Context) check.Result { return checkRedis(ctx, raw, logger) }}

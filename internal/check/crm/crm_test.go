@@ -1,12 +1,10 @@
 package crm
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
 	"pitstop/internal/probe"
+	"pitstop/internal/testutil"
 )
 
 const (
@@ -31,24 +30,6 @@ var canaries = map[string]string{
 	demo.CRMHubSpot:    "pat-na1-c4n4ry00-dead-beef-0000-c4n4ryc4n4ry",
 	demo.CRMSalesforce: "00D5g000004Sbx1!AQ0AQc4n4ryc4n4ryc4n4ryc4n4ryc4n4ry",
 	demo.CRMPipedrive:  "c4n4ryc4n4ryc4n4ryc4n4ryc4n4ryc4n4ry0000",
-}
-
-// syncBuffer is a log sink safe for the checks' goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 type run struct {
@@ -70,7 +51,7 @@ func runSandbox(t testing.TB, provider string, timeout time.Duration, faults ...
 
 func runProfile(t testing.TB, p *config.Profile, timeout time.Duration, srv *demo.CRMServer) run {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	client, err := probe.NewClient(probe.Options{Logger: logger})
 	require.NoError(t, err)
