@@ -59,32 +59,52 @@ func rooted(name string) string {
 
 // LookupTXT returns the TXT records of name, each record's strings joined.
 func (r *Resolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	return r.r.LookupTXT(ctx, rooted(name))
+	v, err := r.r.LookupTXT(ctx, rooted(name))
+	return v, r.named(err)
 }
 
 // LookupMX returns the MX records of name, sorted by preference.
 func (r *Resolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
-	return r.r.LookupMX(ctx, rooted(name))
+	v, err := r.r.LookupMX(ctx, rooted(name))
+	return v, r.named(err)
 }
 
 // LookupIPAddr returns the IPv4 and IPv6 addresses of host.
 func (r *Resolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
-	return r.r.LookupIPAddr(ctx, rooted(host))
+	v, err := r.r.LookupIPAddr(ctx, rooted(host))
+	return v, r.named(err)
 }
 
 // LookupNetIP returns the addresses of host for network "ip", "ip4" or "ip6".
 func (r *Resolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
-	return r.r.LookupNetIP(ctx, network, rooted(host))
+	v, err := r.r.LookupNetIP(ctx, network, rooted(host))
+	return v, r.named(err)
 }
 
 // LookupHost returns the addresses of host as strings.
 func (r *Resolver) LookupHost(ctx context.Context, host string) ([]string, error) {
-	return r.r.LookupHost(ctx, rooted(host))
+	v, err := r.r.LookupHost(ctx, rooted(host))
+	return v, r.named(err)
 }
 
 // LookupAddr returns the names that point at addr (PTR records).
 func (r *Resolver) LookupAddr(ctx context.Context, addr string) ([]string, error) {
-	return r.r.LookupAddr(ctx, addr)
+	v, err := r.r.LookupAddr(ctx, addr)
+	return v, r.named(err)
+}
+
+// named returns a lookup's error naming the server actually asked: with
+// domain.dns_server set, Go's resolver still reports the system's server
+// (say "on 10.255.255.53:53") because only Dial was replaced, and the
+// evidence would point the user at the wrong machine.
+func (r *Resolver) named(err error) error {
+	var de *net.DNSError
+	if r.server == "" || !errors.As(err, &de) || de.Server == r.server {
+		return err
+	}
+	named := *de // a copy: the original may be shared with the resolver
+	named.Server = r.server
+	return &named
 }
 
 // IsNotFound reports whether err says the name or record does not exist

@@ -87,3 +87,34 @@ func TestRooted(t *testing.T) {
 	require.Equal(t, "", rooted(""))
 	require.Equal(t, "the system resolver", NewResolver("").Describe())
 }
+
+// TestResolverErrorsNameTheConfiguredServer: Go's resolver with a custom Dial
+// reports the system's server in its errors; the evidence must name the one
+// actually asked.
+func TestResolverErrorsNameTheConfiguredServer(t *testing.T) {
+	t.Parallel()
+	for _, fault := range []string{"", demo.DNSFaultSilent} {
+		t.Run("fault="+fault, func(t *testing.T) {
+			t.Parallel()
+			srv, err := demo.StartDNS(demo.DNSOptions{Fault: fault})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = srv.Close() })
+			r := NewResolver(srv.Addr)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			lookups := map[string]func() error{
+				"txt":  func() error { _, err := r.LookupTXT(ctx, "_dmarc."+demo.BrokenDomain); return err },
+				"mx":   func() error { _, err := r.LookupMX(ctx, "nothing."+demo.BrokenDomain); return err },
+				"host": func() error { _, err := r.LookupHost(ctx, "9.9.9.9."+demo.BlocklistZone); return err },
+			}
+			for name, lookup := range lookups {
+				err := lookup()
+				require.Error(t, err, name)
+				var de *net.DNSError
+				require.True(t, errors.As(err, &de), "%s: %v", name, err)
+				require.Equal(t, srv.Addr, de.Server, name)
+				require.Contains(t, err.Error(), "on "+srv.Addr, name)
+			}
+		})
+	}
+}
