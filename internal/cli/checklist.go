@@ -64,7 +64,7 @@ checklists.yaml in the directory given to --kb.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Format, "format", "", "markdown or json (default: ticking on a terminal, else markdown)")
+	f.StringVar(&o.Format, "format", "", "markdown or json (default: markdown; ticking on a terminal)")
 	f.StringArrayVar(&o.Done, "done", nil, "tick an item by id (repeatable); ids show next to open items")
 	f.StringVar(&o.Only, "only", "", "prelaunch: check only these categories (api,crm,smtp,...)")
 	return cmd

@@ -49,7 +49,7 @@ so other commands can use it:
 	f := cmd.Flags()
 	f.StringVar(&o.Scenario, "scenario", o.Scenario, "fault scenario (--list shows them)")
 	f.BoolVar(&o.List, "list", false, "list the scenarios and exit")
-	f.BoolVar(&o.Serve, "serve", false, "only start the services; print the config path, wait for Ctrl-C")
+	f.BoolVar(&o.Serve, "serve", false, "serve only, no checks: print the config path, wait for Ctrl-C")
 	f.StringVar(&o.Format, "format", "text", "output of --list and --serve: text or json")
 	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return demo.ScenarioNames(), cobra.ShellCompDirectiveNoFileComp
