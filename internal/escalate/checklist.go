@@ -142,8 +142,10 @@ type Evidence struct {
 	Results []check.Result
 	// ErrorPasted: the person pasted the error they see.
 	ErrorPasted bool
-	// ArticlesRead are knowledge articles matched or opened.
+	// ArticlesRead are the knowledge articles the person opened.
 	ArticlesRead []string
+	// Suggested are articles Pitstop pointed to that were not opened.
+	Suggested []string
 	// ImpactGiven: the business impact questions were answered.
 	ImpactGiven bool
 	// ReproSteps: the person described steps to reproduce.
@@ -377,7 +379,11 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 		}
 	case EvTriedListed:
 		if len(ev.Results) > 0 || len(ev.ArticlesRead) > 0 {
-			return msg(lang, "cl.tried", len(ev.Results), len(ev.ArticlesRead)), true
+			parts := []string{msg(lang, "cl.tried_checks", len(ev.Results)), msg(lang, "cl.tried_read", len(ev.ArticlesRead))}
+			if n := len(ev.Suggested); n > 0 {
+				parts = append(parts, msg(lang, "cl.tried_suggested", n))
+			}
+			return strings.Join(parts, ", "), true
 		}
 	case EvConfigCollected:
 		if ev.ConfigCollected {
@@ -390,6 +396,9 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 	case EvArticlesRead:
 		if n := len(ev.ArticlesRead); n > 0 {
 			return msg(lang, "cl.articles", n), true
+		}
+		if n := len(ev.Suggested); n > 0 {
+			return msg(lang, "cl.articles_suggested", n), true
 		}
 	case EvDocumented:
 		if ev.ErrorPasted || ev.Symptoms || ev.ReproSteps || ev.ExpectedActual {

@@ -97,22 +97,11 @@ func (r *Report) Markdown() string {
 	} else {
 		w("- %s (%d): %s\n", msg(lang, "rep.checks_run"), len(r.Tried.Checks), strings.Join(r.Tried.Checks, ", "))
 	}
-	if len(r.Tried.Articles) == 0 {
-		w("- %s: %s\n\n", msg(lang, "rep.articles_read"), msg(lang, "rep.none"))
-	} else {
-		w("- %s:\n", msg(lang, "rep.articles_read"))
-		for _, art := range r.Tried.Articles {
-			switch {
-			case art.Title != "" && art.Severity != "":
-				w("  - `%s` %s (%s)\n", art.ID, art.Title, sevWord(art.Severity, lang))
-			case art.Title != "":
-				w("  - `%s` %s\n", art.ID, art.Title)
-			default:
-				w("  - `%s`\n", art.ID)
-			}
-		}
-		w("\n")
+	writeArticles(&b, msg(lang, "rep.articles_read"), r.Tried.Articles, lang)
+	if len(r.Tried.Suggested) > 0 {
+		writeArticles(&b, msg(lang, "rep.articles_suggested"), r.Tried.Suggested, lang)
 	}
+	w("\n")
 
 	w("## %s\n\n", msg(lang, "rep.h.checks"))
 	s := r.CheckSummary
@@ -162,6 +151,25 @@ func (r *Report) Markdown() string {
 		writeChecklistItems(&b, *r.Checklist, lang)
 	}
 	return r.scrubText(b.String())
+}
+
+// writeArticles writes one list of articles under "What was tried".
+func writeArticles(b *strings.Builder, label string, arts []ArticleInfo, lang string) {
+	if len(arts) == 0 {
+		fmt.Fprintf(b, "- %s: %s\n", label, msg(lang, "rep.none"))
+		return
+	}
+	fmt.Fprintf(b, "- %s:\n", label)
+	for _, art := range arts {
+		switch {
+		case art.Title != "" && art.Severity != "":
+			fmt.Fprintf(b, "  - `%s` %s (%s)\n", art.ID, art.Title, sevWord(art.Severity, lang))
+		case art.Title != "":
+			fmt.Fprintf(b, "  - `%s` %s\n", art.ID, art.Title)
+		default:
+			fmt.Fprintf(b, "  - `%s`\n", art.ID)
+		}
+	}
 }
 
 // TriggerLabels are the labels of the escalation triggers that apply

@@ -229,8 +229,12 @@ type ArticleInfo struct {
 
 // Tried is what was attempted before escalating.
 type Tried struct {
-	Checks   []string      `json:"checks"`   // "api.auth (fail)"
-	Articles []ArticleInfo `json:"articles"` // matched or read
+	Checks []string `json:"checks"` // "api.auth (fail)"
+	// Articles are the articles the person opened.
+	Articles []ArticleInfo `json:"articles"`
+	// Suggested are the articles Pitstop pointed to (matched to the
+	// error or symptoms, or explaining a check) that were not opened.
+	Suggested []ArticleInfo `json:"suggested"`
 }
 
 // ReportInput is everything a report is built from.
@@ -250,7 +254,9 @@ type ReportInput struct {
 	Articles ArticleLookup
 	// Matched are articles matched to the pasted error or picked symptoms.
 	Matched []*kb.Article
-	// ArticlesRead are more article ids the person opened.
+	// ArticlesRead are the ids of the articles the person opened (the
+	// wizard's session knows them); matched articles not opened are listed
+	// as suggested, not read.
 	ArticlesRead []string
 	Answers      Answers
 	ErrorText    string
@@ -345,11 +351,8 @@ func BuildReport(in ReportInput) (*Report, error) {
 	for _, res := range results {
 		r.Tried.Checks = append(r.Tried.Checks, fmt.Sprintf("%s (%s)", res.ID, res.Status))
 	}
-	r.Tried.Articles = articlesRead(in, results)
-	var readIDs []string
-	for _, a := range r.Tried.Articles {
-		readIDs = append(readIDs, a.ID)
-	}
+	r.Tried.Articles, r.Tried.Suggested = triedArticles(in, results)
+	readIDs, suggestedIDs := articleIDs(r.Tried.Articles), articleIDs(r.Tried.Suggested)
 	r.Summary = summarize(r, profileName(profile, lang), lang)
 
 	if in.Checklists != nil {
@@ -358,6 +361,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 				Results:         results,
 				ErrorPasted:     r.Error != "",
 				ArticlesRead:    readIDs,
+				Suggested:       suggestedIDs,
 				ImpactGiven:     in.Answers.Given(),
 				ReproSteps:      userSteps,
 				Symptoms:        len(r.Symptoms) > 0,
@@ -430,27 +434,36 @@ func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// articlesRead lists matched, explaining and opened articles, once each.
-func articlesRead(in ReportInput, results []check.Result) []ArticleInfo {
-	var ids []string
-	add := func(id string) {
-		if id != "" && !slices.Contains(ids, id) {
-			ids = append(ids, id)
+// triedArticles lists the articles the person opened, and apart from them
+// the ones Pitstop suggested (matched, or explaining a bad check) that were
+// not opened, once each.
+func triedArticles(in ReportInput, results []check.Result) (read, suggested []ArticleInfo) {
+	var readIDs, suggestedIDs []string
+	for _, id := range in.ArticlesRead {
+		if id != "" && !slices.Contains(readIDs, id) {
+			readIDs = append(readIDs, id)
+		}
+	}
+	suggest := func(id string) {
+		if id != "" && !slices.Contains(readIDs, id) && !slices.Contains(suggestedIDs, id) {
+			suggestedIDs = append(suggestedIDs, id)
 		}
 	}
 	for _, a := range in.Matched {
-		add(a.ID)
+		suggest(a.ID)
 	}
 	for _, r := range results {
 		if r.Status.Bad() {
 			for _, id := range r.Articles {
-				add(id)
+				suggest(id)
 			}
 		}
 	}
-	for _, id := range in.ArticlesRead {
-		add(id)
-	}
+	return articleInfos(in, readIDs), articleInfos(in, suggestedIDs)
+}
+
+// articleInfos looks up each article's title and severity.
+func articleInfos(in ReportInput, ids []string) []ArticleInfo {
 	out := make([]ArticleInfo, 0, len(ids))
 	for _, id := range ids {
 		info := ArticleInfo{ID: id}
@@ -467,6 +480,14 @@ func articlesRead(in ReportInput, results []check.Result) []ArticleInfo {
 			info.Title, info.Severity = a.Title, a.Severity
 		}
 		out = append(out, info)
+	}
+	return out
+}
+
+func articleIDs(infos []ArticleInfo) []string {
+	var out []string
+	for _, a := range infos {
+		out = append(out, a.ID)
 	}
 	return out
 }

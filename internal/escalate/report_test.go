@@ -65,13 +65,15 @@ func testReportInput(t testing.TB, lang string) ReportInput {
 		Results:    results,
 		Articles:   arts,
 		Matched:    []*kb.Article{arts["api-invalid-key"]},
-		Answers:    Answers{Impact: "high"},
-		ErrorText:  "CopyCar API error 401: Invalid API Key (key " + canary + ")\n  at sendCampaign (worker.js:88)",
-		Steps:      []string{"Open the campaign “Spring sale” and press Generate.", "Wait for the spinner to stop."},
-		Expected:   "The email copy is generated.",
-		Actual:     "Generation stops with “Invalid API Key”.",
-		Done:       []string{"logs"},
-		Scrub:      scrubber.Scrub,
+		// The person opened the matched article; the DMARC one is only suggested.
+		ArticlesRead: []string{"api-invalid-key"},
+		Answers:      Answers{Impact: "high"},
+		ErrorText:    "CopyCar API error 401: Invalid API Key (key " + canary + ")\n  at sendCampaign (worker.js:88)",
+		Steps:        []string{"Open the campaign “Spring sale” and press Generate.", "Wait for the spinner to stop."},
+		Expected:     "The email copy is generated.",
+		Actual:       "Generation stops with “Invalid API Key”.",
+		Done:         []string{"logs"},
+		Scrub:        scrubber.Scrub,
 	}
 }
 
@@ -268,4 +270,26 @@ func TestReportFromSymptomsOnly(t *testing.T) {
 	require.Contains(t, md, "No error text was pasted.")
 	require.Contains(t, md, "the symptom you picked (“401 Unauthorized”) matches article")
 	require.NotContains(t, md, "the error you pasted")
+}
+
+// TestReportSeparatesReadFromSuggested: an article is "read" only when the
+// person opened it; matched or explaining articles not opened are suggested.
+func TestReportSeparatesReadFromSuggested(t *testing.T) {
+	t.Parallel()
+	in := testReportInput(t, "en")
+	in.ArticlesRead = nil
+	r, err := BuildReport(in)
+	require.NoError(t, err)
+	require.Empty(t, r.Tried.Articles)
+	require.Equal(t, []string{"api-invalid-key", "domain-dmarc-missing"}, articleIDs(r.Tried.Suggested))
+	md := r.Markdown()
+	require.Contains(t, md, "- Articles read: none\n- Articles suggested, not opened:\n  - `api-invalid-key`")
+	require.Contains(t, md, "6 checks run, 0 articles read, 2 suggested but not opened")
+
+	in.ArticlesRead = []string{"domain-dmarc-missing", "crm-unavailable"}
+	r, err = BuildReport(in)
+	require.NoError(t, err)
+	require.Equal(t, []string{"domain-dmarc-missing", "crm-unavailable"}, articleIDs(r.Tried.Articles))
+	require.Equal(t, []string{"api-invalid-key"}, articleIDs(r.Tried.Suggested))
+	require.Contains(t, r.Markdown(), "6 checks run, 2 articles read, 1 suggested but not opened")
 }
