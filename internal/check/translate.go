@@ -33,7 +33,8 @@ type entry struct {
 	english string
 	re      *regexp.Regexp
 	target  []piece
-	weight  int // literal characters in the English format: more is more specific
+	weight  int    // literal characters in the English format: more is more specific
+	needle  string // the longest literal run: a text without it cannot match
 }
 
 // piece is a literal run of the target format or, when arg >= 0, the text
@@ -92,11 +93,14 @@ func newEntry(en, tr string) (entry, error) {
 	}
 	var re strings.Builder
 	re.WriteString(`^`)
-	weight, last := 0, 0
+	weight, last, needle := 0, 0, ""
 	for _, loc := range verbRe.FindAllStringIndex(en, -1) {
 		lit := en[last:loc[0]]
 		re.WriteString(regexp.QuoteMeta(lit))
 		weight += len(lit)
+		if len(lit) > len(needle) {
+			needle = lit
+		}
 		v := en[loc[0]:loc[1]]
 		switch {
 		case v == "%%":
@@ -113,8 +117,11 @@ func newEntry(en, tr string) (entry, error) {
 	}
 	re.WriteString(regexp.QuoteMeta(en[last:]))
 	weight += len(en) - last
+	if len(en)-last > len(needle) {
+		needle = en[last:]
+	}
 	re.WriteString(`$`)
-	e := entry{english: en, weight: weight}
+	e := entry{english: en, weight: weight, needle: needle}
 	var err error
 	if e.re, err = regexp.Compile(`(?s)` + re.String()); err != nil {
 		return entry{}, fmt.Errorf("%q: %w", en, err)
@@ -190,21 +197,51 @@ func (c *Catalogue) Has(format string) bool {
 }
 
 // Text translates one sentence or phrase; ok is false when no entry matches.
-func (c *Catalogue) Text(s string) (string, bool) { return c.text(s, 2) }
-
-func (c *Catalogue) text(s string, depth int) (string, bool) {
-	if c == nil || s == "" {
+// Of the entries that match, the one whose translation covers the most
+// English (its own words plus those of the arguments it translates in turn)
+// wins, so a sentence put together from several formats reads as a whole.
+func (c *Catalogue) Text(s string) (string, bool) {
+	if c == nil {
 		return s, false
 	}
+	out, covered := c.text(s, 4, map[memoKey]memoVal{})
+	return out, covered > 0
+}
+
+type memoKey struct {
+	s     string
+	depth int
+}
+
+type memoVal struct {
+	out     string
+	covered int
+}
+
+// text returns the best translation of s and how many English characters
+// the entries behind it cover (0: s is returned as it is).
+func (c *Catalogue) text(s string, depth int, memo map[memoKey]memoVal) (string, int) {
+	if s == "" || depth < 0 {
+		return s, 0
+	}
+	key := memoKey{s, depth}
+	if v, ok := memo[key]; ok {
+		return v.out, v.covered
+	}
+	best := memoVal{out: s}
 	for _, e := range c.entries {
 		if e.weight == 0 {
 			continue // "%s" alone says nothing: the text inside decides
+		}
+		if !strings.Contains(s, e.needle) {
+			continue
 		}
 		m := e.re.FindStringSubmatch(s)
 		if m == nil {
 			continue
 		}
 		args := m[1:]
+		covered := e.weight
 		var b strings.Builder
 		for _, p := range e.target {
 			if p.arg < 0 {
@@ -214,17 +251,16 @@ func (c *Catalogue) text(s string, depth int) (string, bool) {
 			if p.arg >= len(args) {
 				continue
 			}
-			a := args[p.arg]
-			if depth > 0 {
-				if t, ok := c.text(a, depth-1); ok {
-					a = t
-				}
-			}
-			b.WriteString(a)
+			t, n := c.text(args[p.arg], depth-1, memo)
+			covered += n
+			b.WriteString(t)
 		}
-		return b.String(), true
+		if covered > best.covered {
+			best = memoVal{out: b.String(), covered: covered}
+		}
 	}
-	return s, false
+	memo[key] = best
+	return best.out, best.covered
 }
 
 // Translate returns r with its summary in the catalogue's language, when an

@@ -278,3 +278,44 @@ func TestRunnerTranslatesSummaries(t *testing.T) {
 	require.True(t, strings.HasPrefix(en[0].Summary, "Nothing accepts connections at mail.****:587"))
 	require.Equal(t, "OK.", en[2].Summary)
 }
+
+// TestSpanishCatalogueSentences spot-checks whole summaries as the checks
+// build them, including the ones put together from several formats.
+func TestSpanishCatalogueSentences(t *testing.T) {
+	t.Parallel()
+	cat := check.CatalogueFor("es")
+	require.NotNil(t, cat)
+	require.Nil(t, check.CatalogueFor("en"))
+	for _, tc := range []struct{ in, want string }{
+		{"The SMTP server at 127.0.0.1 port 587 answered in 16 ms and offers login (PLAIN, LOGIN).",
+			"El servidor SMTP en 127.0.0.1 puerto 587 respondió en 16 ms y ofrece inicio de sesión (PLAIN, LOGIN)."},
+		{"The SMTP server at mx.example.com port 587 answered in 2.0 ms and offers STARTTLS and login (PLAIN).",
+			"El servidor SMTP en mx.example.com puerto 587 respondió en 2.0 ms y ofrece STARTTLS y inicio de sesión (PLAIN)."},
+		{"The SMTP server at mx.example.com port 25 answered in 3 ms.",
+			"El servidor SMTP en mx.example.com puerto 25 respondió en 3 ms."},
+		{"HubSpot answers in 12 ms, and 100% of the daily API budget is left.",
+			"HubSpot responde en 12 ms, y queda 100% del presupuesto diario de la API."},
+		{"2 of 4 mapped fields do not exist on HubSpot contacts: pz_score not found; did you mean personalization_score? (and 1 more).",
+			"2 de 4 campos asignados no existen en HubSpot contacts: no se encontró pz_score; ¿quisiste decir personalization_score? (y 1 más)."},
+		{"The key is set (from API_KEY) and looks like an OpenAI key.",
+			"La clave está configurada (de API_KEY) y parece una clave de OpenAI."},
+		{"Close to the rate limit: only 3 of 100 requests left (resets in 60s). Slow down or requests will start failing with 429.",
+			"Cerca del límite de uso: solo quedan 3 de 100 solicitudes (se renueva en 60s). Ve más despacio o las solicitudes empezarán a fallar con 429."},
+	} {
+		got, ok := cat.Text(tc.in)
+		require.True(t, ok, tc.in)
+		require.Equal(t, tc.want, got)
+	}
+}
+
+// BenchmarkCatalogueText measures translating one long summary built from
+// several formats (the worst case: every entry is tried at each level).
+func BenchmarkCatalogueText(b *testing.B) {
+	cat := check.CatalogueFor("es")
+	const s = "2 of 4 mapped fields do not exist on HubSpot contacts: pz_score not found; did you mean personalization_score? (and 1 more)."
+	for b.Loop() {
+		if _, ok := cat.Text(s); !ok {
+			b.Fatal("no translation")
+		}
+	}
+}

@@ -273,7 +273,7 @@ func (f *family) judgeAuth(resp *probe.Response, bodyErr error) check.Result {
 	reqID := firstRequestID(resp.Header)
 	withID := ""
 	if reqID != "" {
-		withID = " Request id: " + reqID + "."
+		withID = check.Sentencef(" Request id: %s.", reqID)
 	}
 	switch {
 	case code >= 200 && code < 300:

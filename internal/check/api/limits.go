@@ -40,11 +40,10 @@ type limit struct {
 func (l limit) low() bool { return l.limit > 0 && l.remaining*100 < l.limit*lowRemainingPct }
 
 func (l limit) words() string {
-	s := check.Sentencef("%d of %d %s left", l.remaining, l.limit, l.what)
 	if l.reset != "" {
-		s += " (resets " + l.reset + ")"
+		return check.Sentencef("%d of %d %s left (resets %s)", l.remaining, l.limit, l.what, l.reset)
 	}
-	return s
+	return check.Sentencef("%d of %d %s left", l.remaining, l.limit, l.what)
 }
 
 // readLimits finds every limit reported in the headers.
@@ -160,11 +159,11 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 	case code == http.StatusTooManyRequests:
 		wait := "wait a little"
 		if d, ok := retryAfter(resp.Header, now); ok {
-			wait = "retry after " + shortDuration(d)
+			wait = check.Sentencef("retry after %s", shortDuration(d))
 		} else {
 			for _, l := range readLimits(resp.Header, now) {
 				if l.remaining == 0 && l.reset != "" {
-					wait = "the limit resets " + l.reset
+					wait = check.Sentencef("the limit resets %s", l.reset)
 					break
 				}
 			}

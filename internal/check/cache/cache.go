@@ -144,10 +144,10 @@ func judge(addr string, ping time.Duration, info map[string]string, details []st
 	evicted, _ := strconv.ParseInt(info["evicted_keys"], 10, 64)
 	policy := orDefault(info["maxmemory_policy"], "unknown")
 	usedH := orDefault(info["used_memory_human"], strconv.FormatInt(used, 10))
-	limit, usage := "no limit (maxmemory 0)", usedH+" used, no memory limit"
+	limit, usage := "no limit (maxmemory 0)", check.Sentencef("%s used, no memory limit", usedH)
 	if maxmem > 0 {
 		limit = orDefault(info["maxmemory_human"], strconv.FormatInt(maxmem, 10))
-		usage = usedH + " used of " + limit
+		usage = check.Sentencef("%s used of %s", usedH, limit)
 	}
 	if v := info["redis_version"]; v != "" {
 		details = append(details, "redis_version: "+v)

@@ -248,7 +248,7 @@ func (s *session) connect(ctx context.Context) check.Result {
 	deadline := phaseDeadline(ctx, s.now())
 	dctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	where := fmt.Sprintf("%s port %d", set.host, set.port)
+	where := check.Sentencef("%s port %d", set.host, set.port)
 
 	t0 := s.now()
 	addrs, err := lookupHost(dctx, set.host)
@@ -468,12 +468,15 @@ func offers(ext map[string]string) string {
 		parts = append(parts, "STARTTLS")
 	}
 	if mechs, ok := ext["AUTH"]; ok {
-		parts = append(parts, "login ("+strings.Join(strings.Fields(mechs), ", ")+")")
+		parts = append(parts, check.Sentencef("login (%s)", strings.Join(strings.Fields(mechs), ", ")))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return " and offers " + strings.Join(parts, " and ")
+	if len(parts) == 2 {
+		return check.Sentencef(" and offers %s and %s", parts[0], parts[1])
+	}
+	return check.Sentencef(" and offers %s", parts[0])
 }
 
 func notSMTP(where, first string) check.Result {
