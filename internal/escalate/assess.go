@@ -198,15 +198,15 @@ func severitySignals(in Input, lang string) []signal {
 		}
 		switch {
 		case r.Status == check.Fail && worst != nil:
-			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.fail_article", r.ID, worst.ID, sevWord(worst.Severity, lang))})
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.fail_article", checkName(r), articleName(worst), sevWord(worst.Severity, lang))})
 		case r.Status == check.Fail:
-			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.fail", r.ID)})
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.fail", checkName(r))})
 		case worst != nil && severityRank(worst.Severity) > severityRank(SeverityMedium):
-			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", r.ID, msg(lang, "status."+r.Status.String()), worst.ID, sevWord(worst.Severity, lang))})
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", checkName(r), msg(lang, "status."+r.Status.String()), articleName(worst), sevWord(worst.Severity, lang))})
 		case worst != nil:
-			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", r.ID, msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", checkName(r), msg(lang, "status."+r.Status.String()))})
 		default:
-			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", r.ID, msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", checkName(r), msg(lang, "status."+r.Status.String()))})
 		}
 	}
 	for _, a := range in.Matched {
@@ -229,18 +229,35 @@ func matchedReason(in Input, a *kb.Article, lang string) string {
 		}
 	}
 	pasted := strings.TrimSpace(in.ErrorText) != "" && (len(picked) == 0 || patternFound(a, in.ErrorText))
-	sev := sevWord(a.Severity, lang)
+	sev, name := sevWord(a.Severity, lang), articleName(a)
 	switch {
 	case pasted && len(picked) > 0:
-		return msg(lang, "sev.matched_both", a.ID, sev)
+		return msg(lang, "sev.matched_both", name, sev)
 	case pasted:
-		return msg(lang, "sev.matched_text", a.ID, sev)
+		return msg(lang, "sev.matched_text", name, sev)
 	case len(picked) == 1:
-		return msg(lang, "sev.matched_symptom", picked[0], a.ID, sev)
+		return msg(lang, "sev.matched_symptom", picked[0], name, sev)
 	case len(picked) > 1:
-		return msg(lang, "sev.matched_symptoms", joinWords(lang, picked, "list.and"), a.ID, sev)
+		return msg(lang, "sev.matched_symptoms", joinWords(lang, picked, "list.and"), name, sev)
 	}
-	return msg(lang, "sev.matched", a.ID, sev)
+	return msg(lang, "sev.matched", name, sev)
+}
+
+// checkName is a check as a reader knows it: its title quoted, with its id
+// after it (“API key accepted” (api.auth)); the id alone when it has no title.
+func checkName(r check.Result) string {
+	if t := strings.TrimSpace(r.Title); t != "" && t != r.ID {
+		return "“" + t + "” (" + r.ID + ")"
+	}
+	return r.ID
+}
+
+// articleName is an article's title quoted, or its id when it has none.
+func articleName(a *kb.Article) string {
+	if t := strings.TrimSpace(a.Title); t != "" {
+		return "“" + t + "”"
+	}
+	return a.ID
 }
 
 // patternFound reports whether one of the article's patterns is in text.

@@ -30,6 +30,11 @@ func res(id, category string, st check.Status, arts ...string) check.Result {
 	return check.Result{ID: id, Category: category, Title: id, Status: st, Summary: "summary of " + id, Articles: arts}
 }
 
+func titled(r check.Result, title string) check.Result {
+	r.Title = title
+	return r
+}
+
 func TestAssess(t *testing.T) {
 	t.Parallel()
 	p := loadPolicy(t)
@@ -206,13 +211,14 @@ func TestJustificationReadsPlainly(t *testing.T) {
 	t.Parallel()
 	p := loadPolicy(t)
 	in := Input{
-		Results:  []check.Result{res("api.auth", "api", check.Fail, "api-invalid-key")},
+		Results:  []check.Result{titled(res("api.auth", "api", check.Fail, "api-invalid-key"), "API key accepted")},
 		Articles: testArticles,
 		Answers:  Answers{Impact: "high"},
 	}
 	en := p.Assess(in, "en")
-	require.Equal(t, "Severity is HIGH because you rated the business impact high and check api.auth failed, which article "+
-		"api-invalid-key rates high. That puts the case in Tier 4 — Emergency, because the business impact is high. "+
+	require.NotContains(t, en.Justification, "api-invalid-key", "articles are named by their titles")
+	require.Equal(t, "Severity is HIGH because you rated the business impact high and check “API key accepted” (api.auth) failed, "+
+		"a problem the article “The API rejects the key” rates high. That puts the case in Tier 4 — Emergency, because the business impact is high. "+
 		"The first answer is due within 1h (the Tier 4 — Emergency response time), and the tier aims to resolve it within 4h. "+
 		"Level 2: Advanced support handles it; notify by email or chat. "+
 		"Escalation class: Urgent escalation (API failures affecting business and User access problems).", en.Justification)
@@ -256,16 +262,16 @@ func TestMatchedReasonFollowsTheEvidence(t *testing.T) {
 		wantLang string
 	}{
 		{name: "pasted only", in: Input{ErrorText: "HTTP 401: Invalid API key"}, lang: "en",
-			want: "the error you pasted matches article"},
+			want: "the error you pasted matches the article"},
 		{name: "one symptom only", in: Input{Symptoms: []string{"401 Unauthorized"}}, lang: "en",
-			want: "the symptom you picked (“401 Unauthorized”) matches article", notWant: "pasted"},
+			want: "the symptom you picked (“401 Unauthorized”) matches the article", notWant: "pasted"},
 		{name: "two symptoms only", in: Input{Symptoms: []string{"Invalid API key", "401 Unauthorized", "Slow responses"}}, lang: "en",
-			want: "the symptoms you picked (“Invalid API key” and “401 Unauthorized”) match article", notWant: "pasted"},
+			want: "the symptoms you picked (“Invalid API key” and “401 Unauthorized”) match the article", notWant: "pasted"},
 		{name: "both", in: Input{ErrorText: "401 from the API", Symptoms: []string{"Invalid API key"}}, lang: "en",
-			want: "the error you pasted and the symptoms you picked match article"},
+			want: "the error you pasted and the symptoms you picked match the article"},
 		{name: "symptom picked, pasted text says nothing the article knows", in: Input{ErrorText: "it broke", Symptoms: []string{"Invalid API key"}}, lang: "en",
-			want: "the symptom you picked (“Invalid API key”) matches article", notWant: "pasted"},
-		{name: "neither known", lang: "en", want: "what you described matches article", notWant: "pasted"},
+			want: "the symptom you picked (“Invalid API key”) matches the article", notWant: "pasted"},
+		{name: "neither known", lang: "en", want: "what you described matches the article", notWant: "pasted"},
 		{name: "symptom, Spanish", in: Input{Symptoms: []string{"401 Unauthorized"}}, lang: "es",
 			want: "el síntoma que elegiste (“401 Unauthorized”) coincide con el artículo", notWant: "pegaste"},
 		{name: "pasted, Spanish", in: Input{ErrorText: "401"}, lang: "es", want: "el error que pegaste coincide con el artículo"},
@@ -279,6 +285,45 @@ func TestMatchedReasonFollowsTheEvidence(t *testing.T) {
 			require.Contains(t, a.Justification, tt.want)
 			if tt.notWant != "" {
 				require.NotContains(t, a.Justification, tt.notWant)
+			}
+		})
+	}
+}
+
+// TestReasonsNameTitles: checks and articles are named the way a reader
+// knows them, by title; a check's id follows in parentheses, and an id
+// stands in only when there is no title.
+func TestReasonsNameTitles(t *testing.T) {
+	t.Parallel()
+	p := loadPolicy(t)
+	arts := articles{
+		"crm-hubspot-missing-scopes": {ID: "crm-hubspot-missing-scopes", Title: "HubSpot token lacks scopes", Category: "crm", Severity: "high"},
+		"untitled":                   {ID: "untitled", Category: "crm", Severity: "medium"},
+	}
+	tests := []struct {
+		name string
+		r    check.Result
+		lang string
+		want string
+	}{
+		{"failed with article", titled(res("crm.permissions", "crm", check.Fail, "crm-hubspot-missing-scopes"), "CRM permissions"), "en",
+			"check “CRM permissions” (crm.permissions) failed, a problem the article “HubSpot token lacks scopes” rates high"},
+		{"failed with article, Spanish", titled(res("crm.permissions", "crm", check.Fail, "crm-hubspot-missing-scopes"), "Permisos del CRM"), "es",
+			"la comprobación “Permisos del CRM” (crm.permissions) falló, un problema que el artículo “HubSpot token lacks scopes” califica de severidad alta"},
+		{"warned with article", titled(res("crm.permissions", "crm", check.Warn, "crm-hubspot-missing-scopes"), "CRM permissions"), "en",
+			"check “CRM permissions” (crm.permissions) warned, a problem the article “HubSpot token lacks scopes” rates high"},
+		{"failed, no article", titled(res("crm.permissions", "crm", check.Fail), "CRM permissions"), "en",
+			"check “CRM permissions” (crm.permissions) failed"},
+		{"no titles at all", titled(res("crm.permissions", "crm", check.Fail, "untitled"), ""), "en",
+			"check crm.permissions failed, a problem the article untitled rates medium"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := p.Assess(Input{Results: []check.Result{tt.r}, Articles: arts}, tt.lang)
+			require.Contains(t, a.Justification, tt.want)
+			if tt.r.Title != "" {
+				require.NotContains(t, a.Justification, "crm-hubspot-missing-scopes")
 			}
 		})
 	}

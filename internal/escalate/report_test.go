@@ -268,7 +268,7 @@ func TestReportFromSymptomsOnly(t *testing.T) {
 	require.NoError(t, err)
 	md := r.Markdown()
 	require.Contains(t, md, "No error text was pasted.")
-	require.Contains(t, md, "the symptom you picked (“401 Unauthorized”) matches article")
+	require.Contains(t, md, "the symptom you picked (“401 Unauthorized”) matches the article")
 	require.NotContains(t, md, "the error you pasted")
 }
 
