@@ -356,64 +356,134 @@ func lookupAll(l ArticleLookup, ids []string) []*kb.Article {
 	return out
 }
 
+// Trigger item ids of the seed's escalation triggers that Pitstop settles.
+const (
+	trigSecurityBreach = "security_breach"
+	trigDataLoss       = "data_loss"
+	trigOutage         = "system_outage"
+	trigCompliance     = "compliance_violation"
+	trigAPIFailure     = "api_failure"
+	trigDataSync       = "data_sync"
+	trigPerformance    = "performance"
+	trigUserAccess     = "user_access"
+	trigGeneral        = "general_question"
+)
+
+// Which failures make which triggers. A check that failed or could not test
+// counts by its category and by the articles that explain it; a warning
+// counts only where it means things are slower or closer to failing; a
+// matched article counts by itself. An article listed in articleTriggers
+// counts as listed there (nothing when the list is empty), others by their
+// category.
+var (
+	failTriggers = map[string][]string{
+		"api": {trigAPIFailure},
+		"crm": {trigDataSync},
+	}
+	warnTriggers = map[string][]string{
+		"api.reachability": {trigPerformance}, // slow answers
+		"api.ratelimit":    {trigPerformance}, // close to the limit
+		"api.endpoints":    {trigPerformance}, // some endpoints down
+		"crm.availability": {trigPerformance}, // slow or throttled
+		"cache.redis":      {trigPerformance}, // evicting, nearly full
+	}
+	// warnByArticles are checks whose warnings count by their articles: the
+	// key check warns when the account is out of quota or throttled.
+	warnByArticles = []string{"api.auth"}
+	// credentialSuffixes: these checks failing with no article to say why
+	// mean credentials were refused.
+	credentialSuffixes = []string{".auth", ".permissions"}
+	articleTriggers    = map[string][]string{
+		"api-invalid-key":                  {trigAPIFailure, trigUserAccess},
+		"api-forbidden":                    {trigAPIFailure, trigUserAccess},
+		"api-quota-exhausted":              {trigAPIFailure}, // everything stopped, not slower
+		"crm-hubspot-auth":                 {trigDataSync, trigUserAccess},
+		"crm-hubspot-missing-scopes":       {trigDataSync, trigUserAccess},
+		"crm-pipedrive-auth":               {trigDataSync, trigUserAccess},
+		"crm-salesforce-invalid-session":   {trigDataSync, trigUserAccess},
+		"crm-salesforce-api-disabled":      {trigDataSync, trigUserAccess},
+		"smtp-auth-failed":                 {trigUserAccess},
+		"smtp-gmail-app-password":          {trigUserAccess},
+		"smtp-m365-auth-disabled":          {trigUserAccess},
+		"api-timeouts":                     {trigAPIFailure, trigPerformance},
+		"data-performance":                 {trigPerformance},
+		"workflow-performance":             {trigPerformance},
+		"workflow-data-flow":               {trigDataSync},
+		"ops-caching":                      {trigPerformance},
+		"perf-high-costs":                  {}, // a bill, not a slowdown
+		"security-authentication-problems": {trigUserAccess},
+		"security-data-protection":         {trigSecurityBreach},
+		"security-compliance":              {trigCompliance},
+	}
+	categoryTriggers = map[string][]string{
+		"api":         {trigAPIFailure},
+		"performance": {trigPerformance},
+		"crm":         {trigDataSync},
+		"data":        {trigDataSync},
+	}
+	triggerOrder = []string{
+		trigSecurityBreach, trigDataLoss, trigOutage, trigCompliance,
+		trigAPIFailure, trigDataSync, trigPerformance, trigUserAccess,
+	}
+)
+
+// articleTrigger returns the triggers an article stands for.
+func articleTrigger(a *kb.Article) []string {
+	if t, ok := articleTriggers[a.ID]; ok {
+		return t
+	}
+	return categoryTriggers[a.Category]
+}
+
 // triggerItems settles which of the seed's escalation triggers apply.
 func triggerItems(in Input) []string {
 	set := map[string]bool{}
+	add := func(items []string) {
+		for _, it := range items {
+			set[it] = true
+		}
+	}
 	ans := in.Answers
 	if ans.Security {
-		set["security_breach"], set["compliance_violation"] = true, true
+		add([]string{trigSecurityBreach, trigCompliance})
 	}
 	if ans.DataLoss {
-		set["data_loss"] = true
+		set[trigDataLoss] = true
 	}
 	if ans.AllAffected {
-		set["system_outage"] = true
+		set[trigOutage] = true
 	}
-	articleCats := func(cats ...string) func(a *kb.Article) bool {
-		return func(a *kb.Article) bool { return slices.Contains(cats, a.Category) }
-	}
-	isPerf, isData, isSecurity := articleCats("performance"), articleCats("data"), articleCats("security")
 	for _, r := range in.Results {
-		if !r.Status.Bad() {
-			continue
-		}
-		hard := r.Status == check.Fail || r.Status == check.Error
-		arts := lookupAll(in.Articles, r.Articles)
-		if hard && r.Category == "api" {
-			set["api_failure"] = true
-		}
-		if hard && r.Category == "crm" || slices.ContainsFunc(arts, isData) {
-			set["data_sync"] = true
-		}
-		if slices.ContainsFunc(arts, isPerf) || r.Status == check.Warn && (r.ID == "api.reachability" || r.ID == "api.ratelimit") {
-			set["performance"] = true
-		}
-		if r.Status == check.Fail && (strings.HasSuffix(r.ID, ".auth") || strings.HasSuffix(r.ID, ".permissions")) || hard && slices.ContainsFunc(arts, isSecurity) {
-			set["user_access"] = true
+		switch r.Status {
+		case check.Fail, check.Error:
+			add(failTriggers[r.Category])
+			arts := lookupAll(in.Articles, r.Articles)
+			for _, a := range arts {
+				add(articleTrigger(a))
+			}
+			if len(arts) == 0 && r.Status == check.Fail && slices.ContainsFunc(credentialSuffixes, func(s string) bool { return strings.HasSuffix(r.ID, s) }) {
+				set[trigUserAccess] = true
+			}
+		case check.Warn:
+			add(warnTriggers[r.ID])
+			if slices.Contains(warnByArticles, r.ID) {
+				for _, a := range lookupAll(in.Articles, r.Articles) {
+					add(articleTrigger(a))
+				}
+			}
 		}
 	}
 	for _, a := range in.Matched {
-		switch {
-		case isPerf(a):
-			set["performance"] = true
-		case isData(a):
-			set["data_sync"] = true
-		case isSecurity(a):
-			set["user_access"] = true
-		}
-	}
-	order := []string{
-		"security_breach", "data_loss", "system_outage", "compliance_violation",
-		"api_failure", "data_sync", "performance", "user_access",
+		add(articleTrigger(a))
 	}
 	var out []string
-	for _, id := range order {
+	for _, id := range triggerOrder {
 		if set[id] {
 			out = append(out, id)
 		}
 	}
 	if len(out) == 0 {
-		out = []string{"general_question"}
+		out = []string{trigGeneral}
 	}
 	return out
 }

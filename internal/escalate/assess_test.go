@@ -1,6 +1,7 @@
 package escalate
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -123,7 +124,7 @@ func TestAssess(t *testing.T) {
 			name:     "a warning never counts above medium",
 			in:       Input{Results: []check.Result{res("crm.availability", "crm", check.Warn, "crm-unavailable")}, Articles: testArticles},
 			severity: "medium", tier: "tier_1_basic", issues: []string{IssueGeneral}, trigger: TriggerUrgent,
-			items: []string{"general_question"}, response: 4 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
+			items: []string{"performance"}, response: 4 * time.Hour, resolution: 48 * time.Hour, level: 1, channels: []string{"email"},
 		},
 		{
 			name:     "could not test the api",
@@ -135,7 +136,7 @@ func TestAssess(t *testing.T) {
 			name:     "pasted error matches a critical security article",
 			in:       Input{Matched: []*kb.Article{testArticles["security-data-protection"]}},
 			severity: "critical", tier: "tier_4_emergency", issues: []string{IssueSecurity}, trigger: TriggerImmediate,
-			items: []string{"user_access"}, response: 15 * time.Minute, resolution: 4 * time.Hour, level: 3,
+			items: []string{"security_breach"}, response: 15 * time.Minute, resolution: 4 * time.Hour, level: 3,
 			channels: []string{"email", "sms", "phone"},
 		},
 		{
@@ -170,7 +171,7 @@ func TestAssess(t *testing.T) {
 				Answers:  Answers{AllAffected: true, DataLoss: true, Impact: "high"},
 			},
 			severity: "critical", tier: "tier_4_emergency", issues: []string{IssueDataLoss, IssueOutage, IssueAPI}, trigger: TriggerImmediate,
-			items: []string{"data_loss", "system_outage", "api_failure", "user_access"}, response: 15 * time.Minute, resolution: 4 * time.Hour,
+			items: []string{"data_loss", "system_outage", "api_failure"}, response: 15 * time.Minute, resolution: 4 * time.Hour,
 			level: 3, channels: []string{"email", "sms", "phone"},
 		},
 	}
@@ -325,6 +326,88 @@ func TestReasonsNameTitles(t *testing.T) {
 			if tt.r.Title != "" {
 				require.NotContains(t, a.Justification, "crm-hubspot-missing-scopes")
 			}
+		})
+	}
+}
+
+// TestTriggerItems maps each common failure to the seed's escalation
+// triggers, with the knowledge base's real article ids and categories.
+func TestTriggerItems(t *testing.T) {
+	t.Parallel()
+	kbase := articles{}
+	for _, a := range []kb.Article{
+		{ID: "api-invalid-key", Category: "api"}, {ID: "api-forbidden", Category: "api"},
+		{ID: "api-connection-failed", Category: "api"}, {ID: "api-timeouts", Category: "api"},
+		{ID: "api-tls-certificate", Category: "api"}, {ID: "api-provider-outage", Category: "api"},
+		{ID: "api-rate-limit", Category: "performance"}, {ID: "api-quota-exhausted", Category: "performance"},
+		{ID: "perf-slow-responses", Category: "performance"}, {ID: "perf-reliability", Category: "performance"},
+		{ID: "perf-high-costs", Category: "performance"}, {ID: "ops-health-check", Category: "operations"},
+		{ID: "ops-load-balancing", Category: "operations"}, {ID: "ops-caching", Category: "operations"},
+		{ID: "crm-hubspot-auth", Category: "crm"}, {ID: "smtp-connection-failed", Category: "email"}, {ID: "crm-unavailable", Category: "crm"},
+		{ID: "crm-rate-limit", Category: "crm"}, {ID: "crm-field-mapping", Category: "crm"},
+		{ID: "smtp-auth-failed", Category: "email"}, {ID: "domain-dmarc-missing", Category: "email"},
+		{ID: "content-generation-failed", Category: "content"},
+		{ID: "data-sync-problems", Category: "data"}, {ID: "security-authentication-problems", Category: "security"},
+		{ID: "security-data-protection", Category: "security"}, {ID: "security-compliance", Category: "security"},
+	} {
+		kbase[a.ID] = &a
+	}
+	r := func(id string, st check.Status, arts ...string) check.Result {
+		cat, _, _ := strings.Cut(id, ".")
+		return res(id, cat, st, arts...)
+	}
+	tests := []struct {
+		name    string
+		results []check.Result
+		matched []string
+		want    []string
+	}{
+		{"invalid api key", []check.Result{r("api.auth", check.Fail, "api-invalid-key")}, nil, []string{"api_failure", "user_access"}},
+		{"invalid api key, rate limit not checked", []check.Result{
+			r("api.auth", check.Fail, "api-invalid-key"), r("api.ratelimit", check.Skip, "api-rate-limit"),
+		}, nil, []string{"api_failure", "user_access"}},
+		{"key lacks permission", []check.Result{r("api.auth", check.Fail, "api-forbidden")}, nil, []string{"api_failure", "user_access"}},
+		{"api key pasted only", nil, []string{"api-invalid-key"}, []string{"api_failure", "user_access"}},
+		{"key refused, no knowledge base", []check.Result{r("api.auth", check.Fail)}, nil, []string{"api_failure", "user_access"}},
+		{"key accepted, out of quota", []check.Result{r("api.auth", check.Warn, "api-quota-exhausted")}, nil, []string{"api_failure"}},
+		{"key accepted, throttled", []check.Result{r("api.auth", check.Warn, "api-rate-limit")}, nil, []string{"performance"}},
+		{"api unreachable", []check.Result{r("api.reachability", check.Error, "api-connection-failed")}, nil, []string{"api_failure"}},
+		{"api bad certificate", []check.Result{r("api.reachability", check.Fail, "api-tls-certificate")}, nil, []string{"api_failure"}},
+		{"api slow", []check.Result{r("api.reachability", check.Warn, "perf-slow-responses", "api-timeouts")}, nil, []string{"performance"}},
+		{"api timing out", []check.Result{r("api.reachability", check.Error, "api-timeouts")}, nil, []string{"api_failure", "performance"}},
+		{"provider outage", []check.Result{r("api.auth", check.Fail, "api-provider-outage")}, nil, []string{"api_failure"}},
+		{"throttled", []check.Result{r("api.ratelimit", check.Fail, "api-rate-limit")}, nil, []string{"api_failure", "performance"}},
+		{"close to the limit", []check.Result{r("api.ratelimit", check.Warn, "api-rate-limit")}, nil, []string{"performance"}},
+		{"out of quota", []check.Result{r("api.ratelimit", check.Fail, "api-quota-exhausted", "api-rate-limit")}, nil, []string{"api_failure", "performance"}},
+		{"out of quota, pasted", nil, []string{"api-quota-exhausted"}, []string{"api_failure"}},
+		{"an endpoint down", []check.Result{r("api.endpoints", check.Warn, "ops-load-balancing", "perf-reliability")}, nil, []string{"performance"}},
+		{"crm token refused", []check.Result{r("crm.auth", check.Fail, "crm-hubspot-auth")}, nil, []string{"data_sync", "user_access"}},
+		{"crm down", []check.Result{r("crm.availability", check.Fail, "crm-unavailable")}, nil, []string{"data_sync"}},
+		{"crm slow", []check.Result{r("crm.availability", check.Warn, "crm-rate-limit")}, nil, []string{"performance"}},
+		{"crm field mapping warns", []check.Result{r("crm.field_mapping", check.Warn, "crm-field-mapping")}, nil, []string{"general_question"}},
+		{"crm field mapping wrong", []check.Result{r("crm.field_mapping", check.Fail, "crm-field-mapping")}, nil, []string{"data_sync"}},
+		{"smtp login refused", []check.Result{r("smtp.auth", check.Fail, "smtp-auth-failed")}, nil, []string{"user_access"}},
+		{"smtp server unreachable", []check.Result{r("smtp.connect", check.Fail, "smtp-connection-failed")}, nil, []string{"general_question"}},
+		{"dmarc only monitors", []check.Result{r("domain.dmarc", check.Warn, "domain-dmarc-missing")}, nil, []string{"general_question"}},
+		{"prompt costly", []check.Result{r("content.prompt", check.Warn, "perf-high-costs", "content-generation-failed")}, nil, []string{"general_question"}},
+		{"prompt too long", []check.Result{r("content.prompt", check.Fail, "content-generation-failed", "perf-high-costs")}, nil, []string{"general_question"}},
+		{"redis evicting", []check.Result{r("cache.redis", check.Warn, "ops-caching")}, nil, []string{"performance"}},
+		{"redis down", []check.Result{r("cache.redis", check.Fail, "ops-caching")}, nil, []string{"performance"}},
+		{"data does not sync, pasted", nil, []string{"data-sync-problems"}, []string{"data_sync"}},
+		{"login failures, picked", nil, []string{"security-authentication-problems"}, []string{"user_access"}},
+		{"data exposed, picked", nil, []string{"security-data-protection"}, []string{"security_breach"}},
+		{"compliance, picked", nil, []string{"security-compliance"}, []string{"compliance_violation"}},
+		{"slow responses, picked", nil, []string{"perf-slow-responses"}, []string{"performance"}},
+		{"costs, picked", nil, []string{"perf-high-costs"}, []string{"general_question"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := Input{Results: tt.results, Articles: kbase}
+			for _, id := range tt.matched {
+				in.Matched = append(in.Matched, kbase[id])
+			}
+			require.Equal(t, tt.want, triggerItems(in))
 		})
 	}
 }
