@@ -353,18 +353,18 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 	switch key {
 	case EvChecksRun:
 		if n := len(ev.Results); n > 0 {
-			return msg(lang, "cl.checks_run", n), true
+			return msgN(lang, "cl.checks_run", n, n), true
 		}
 	case EvErrorDetails:
 		if ev.ErrorPasted {
 			return msg(lang, "cl.error_pasted"), true
 		}
 		if bad > 0 && detailed > 0 {
-			return msg(lang, "cl.error_from_checks", bad), true
+			return msgN(lang, "cl.error_from_checks", bad, bad), true
 		}
 	case EvLogsCollected:
 		if detailed > 0 {
-			return msg(lang, "cl.logs", detailed), true
+			return msgN(lang, "cl.logs", detailed, detailed), true
 		}
 	case EvReproSteps:
 		if ev.ReproSteps {
@@ -379,9 +379,9 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 		}
 	case EvTriedListed:
 		if len(ev.Results) > 0 || len(ev.ArticlesRead) > 0 {
-			parts := []string{msg(lang, "cl.tried_checks", len(ev.Results)), msg(lang, "cl.tried_read", len(ev.ArticlesRead))}
+			parts := []string{msgN(lang, "cl.tried_checks", len(ev.Results), len(ev.Results)), msgN(lang, "cl.tried_read", len(ev.ArticlesRead), len(ev.ArticlesRead))}
 			if n := len(ev.Suggested); n > 0 {
-				parts = append(parts, msg(lang, "cl.tried_suggested", n))
+				parts = append(parts, msgN(lang, "cl.tried_suggested", n, n))
 			}
 			return strings.Join(parts, ", "), true
 		}
@@ -395,10 +395,10 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 		}
 	case EvArticlesRead:
 		if n := len(ev.ArticlesRead); n > 0 {
-			return msg(lang, "cl.articles", n), true
+			return msgN(lang, "cl.articles", n, n), true
 		}
 		if n := len(ev.Suggested); n > 0 {
-			return msg(lang, "cl.articles_suggested", n), true
+			return msgN(lang, "cl.articles_suggested", n, n), true
 		}
 	case EvDocumented:
 		if ev.ErrorPasted || ev.Symptoms || ev.ReproSteps || ev.ExpectedActual {

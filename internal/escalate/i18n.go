@@ -3,6 +3,8 @@ package escalate
 import (
 	"fmt"
 	"strings"
+
+	"pitstop/internal/check"
 )
 
 // messages holds every sentence the assessment, checklists and report write,
@@ -54,30 +56,41 @@ var messages = map[string]map[string]string{
 		"resp.severity":              "the %s severity rule",
 		"resp.tier":                  "the %s response time",
 		// checklists
-		"cl.ticked":             "ticked by you",
-		"cl.no_checks":          "At least one service is configured and checked",
-		"cl.no_checks_hint":     "Nothing is configured in this profile, so no check ran; `pitstop config` says where the settings come from, and `pitstop config --example` shows a settings file.",
-		"cl.checks_run":         "%d checks ran",
-		"cl.error_pasted":       "the error you pasted is in the report",
-		"cl.error_from_checks":  "%d failing checks carry their error details",
-		"cl.logs":               "details and transcripts of %d checks are in the report",
-		"cl.steps_given":        "your steps are in the report",
-		"cl.steps_from_checks":  "the failing checks reproduce it with one command",
-		"cl.impact":             "the impact questions were answered",
-		"cl.tried_checks":       "%d checks run",
-		"cl.tried_read":         "%d articles read",
-		"cl.tried_suggested":    "%d suggested but not opened",
-		"cl.config":             "the configuration is in the report, secrets masked",
-		"cl.expected_actual":    "both are in the report",
-		"cl.articles":           "%d articles read",
-		"cl.articles_suggested": "%d articles suggested",
-		"cl.documented":         "the report holds what you described",
-		"cl.failing":            "failing",
-		"cl.na":                 "not applicable",
-		"cl.required":           "(required)",
-		"cl.complete":           "Complete: all %d done.",
-		"cl.optional":           "%d of %d done; nothing required is left.",
-		"cl.incomplete":         "Not complete yet: %d of %d done.",
+		"cl.ticked":                 "ticked by you",
+		"cl.no_checks":              "At least one service is configured and checked",
+		"cl.no_checks_hint":         "Nothing is configured in this profile, so no check ran; `pitstop config` says where the settings come from, and `pitstop config --example` shows a settings file.",
+		"cl.checks_run":             "%d checks ran",
+		"cl.checks_run.one":         "%d check ran",
+		"cl.error_pasted":           "the error you pasted is in the report",
+		"cl.error_from_checks":      "%d failing checks carry their error details",
+		"cl.error_from_checks.one":  "%d failing check carries its error details",
+		"cl.logs":                   "details and transcripts of %d checks are in the report",
+		"cl.logs.one":               "details and transcripts of %d check are in the report",
+		"cl.steps_given":            "your steps are in the report",
+		"cl.steps_from_checks":      "the failing checks reproduce it with one command",
+		"cl.impact":                 "the impact questions were answered",
+		"cl.tried_checks":           "%d checks run",
+		"cl.tried_checks.one":       "%d check run",
+		"cl.tried_read":             "%d articles read",
+		"cl.tried_read.one":         "%d article read",
+		"cl.tried_suggested":        "%d suggested but not opened",
+		"cl.tried_suggested.one":    "%d suggested but not opened",
+		"cl.config":                 "the configuration is in the report, secrets masked",
+		"cl.expected_actual":        "both are in the report",
+		"cl.articles":               "%d articles read",
+		"cl.articles.one":           "%d article read",
+		"cl.articles_suggested":     "%d articles suggested",
+		"cl.articles_suggested.one": "%d article suggested",
+		"cl.documented":             "the report holds what you described",
+		"cl.failing":                "failing",
+		"cl.na":                     "not applicable",
+		"cl.required":               "(required)",
+		"cl.complete":               "Complete: all %d done.",
+		"cl.complete.one":           "Complete: the one item is done.",
+		"cl.optional":               "%d of %d done; nothing required is left.",
+		"cl.optional.one":           "%d of %d done; nothing required is left.",
+		"cl.incomplete":             "Not complete yet: %d of %d done.",
+		"cl.incomplete.one":         "Not complete yet: %d of %d done.",
 		// report
 		"rep.title":              "Escalation report: %s",
 		"rep.no_profile":         "(no profile)",
@@ -122,7 +135,18 @@ var messages = map[string]map[string]string{
 		"rep.articles_suggested": "Articles suggested, not opened",
 		"rep.none":               "none",
 		"rep.no_checks":          "No check ran: nothing is configured for this profile.",
-		"rep.check_counts":       "%d checks: %d passed, %d warned, %d failed, %d could not test, %d skipped.",
+		"rep.check_counts":       "%s: %s.",
+		"n.checks":               "%d checks",
+		"n.checks.one":           "%d check",
+		"n.pass":                 "%d passed",
+		"n.pass.one":             "%d passed",
+		"n.warn":                 "%d warned",
+		"n.fail":                 "%d failed",
+		"n.fail.one":             "%d failed",
+		"n.error":                "%d could not test",
+		"n.error.one":            "%d could not test",
+		"n.skip":                 "%d skipped",
+		"n.skip.one":             "%d skipped",
 		"rep.articles":           "Explained by",
 		"rep.os":                 "Operating system",
 		"rep.terminal":           "Terminal",
@@ -141,8 +165,9 @@ var messages = map[string]map[string]string{
 		"rep.src_unset":          "not set",
 		"rep.src_typed":          "typed in the wizard for this run",
 		"rep.sum_nochecks":       "Pitstop ran no checks on profile %s.",
-		"rep.sum_checks":         "Pitstop ran %d checks on profile %s: %d passed, %d warned, %d failed, %d could not test, %d skipped.",
+		"rep.sum_checks":         "Pitstop ran %s on profile %s: %s.",
 		"rep.sum_bad":            "Failing: %s.",
+		"rep.sum_bad.one":        "Failing: %s.",
 		"rep.sum_error":          "The person sees: “%s”.",
 		"rep.sum_verdict":        "Severity %s, %s; first answer due within %s.",
 	},
@@ -193,26 +218,37 @@ var messages = map[string]map[string]string{
 		"cl.no_checks":               "Al menos un servicio está configurado y comprobado",
 		"cl.no_checks_hint":          "Este perfil no tiene nada configurado, así que no se ejecutó ninguna comprobación; `pitstop config` dice de dónde sale la configuración, y `pitstop config --example` muestra un archivo de ejemplo.",
 		"cl.checks_run":              "se ejecutaron %d comprobaciones",
+		"cl.checks_run.one":          "se ejecutó %d comprobación",
 		"cl.error_pasted":            "el error que pegaste está en el informe",
 		"cl.error_from_checks":       "%d comprobaciones fallidas incluyen los detalles del error",
+		"cl.error_from_checks.one":   "%d comprobación fallida incluye los detalles del error",
 		"cl.logs":                    "los detalles y las transcripciones de %d comprobaciones están en el informe",
+		"cl.logs.one":                "los detalles y las transcripciones de %d comprobación están en el informe",
 		"cl.steps_given":             "tus pasos están en el informe",
 		"cl.steps_from_checks":       "las comprobaciones fallidas lo reproducen con un comando",
 		"cl.impact":                  "se respondieron las preguntas de impacto",
 		"cl.tried_checks":            "%d comprobaciones ejecutadas",
+		"cl.tried_checks.one":        "%d comprobación ejecutada",
 		"cl.tried_read":              "%d artículos leídos",
+		"cl.tried_read.one":          "%d artículo leído",
 		"cl.tried_suggested":         "%d sugeridos pero sin abrir",
+		"cl.tried_suggested.one":     "%d sugerido pero sin abrir",
 		"cl.config":                  "la configuración está en el informe, con los secretos ocultos",
 		"cl.expected_actual":         "ambos están en el informe",
 		"cl.articles":                "%d artículos leídos",
+		"cl.articles.one":            "%d artículo leído",
 		"cl.articles_suggested":      "%d artículos sugeridos",
+		"cl.articles_suggested.one":  "%d artículo sugerido",
 		"cl.documented":              "el informe recoge lo que describiste",
 		"cl.failing":                 "falla",
 		"cl.na":                      "no aplica",
 		"cl.required":                "(obligatorio)",
 		"cl.complete":                "Completa: los %d hechos.",
+		"cl.complete.one":            "Completa: el único punto está hecho.",
 		"cl.optional":                "%d de %d hechos; no queda nada obligatorio.",
+		"cl.optional.one":            "%d de %d hecho; no queda nada obligatorio.",
 		"cl.incomplete":              "Aún incompleta: %d de %d hechos.",
+		"cl.incomplete.one":          "Aún incompleta: %d de %d hecho.",
 		"rep.title":                  "Informe de escalamiento: %s",
 		"rep.no_profile":             "(sin perfil)",
 		"rep.generated":              "Generado el %s por Pitstop %s. Los secretos están ocultos; no hace falta borrar nada antes de enviarlo.",
@@ -256,7 +292,18 @@ var messages = map[string]map[string]string{
 		"rep.articles_suggested":     "Artículos sugeridos, sin abrir",
 		"rep.none":                   "ninguno",
 		"rep.no_checks":              "No se ejecutó ninguna comprobación: este perfil no tiene nada configurado.",
-		"rep.check_counts":           "%d comprobaciones: %d pasaron, %d con advertencia, %d fallaron, %d no pudieron probarse, %d omitidas.",
+		"rep.check_counts":           "%s: %s.",
+		"n.checks":                   "%d comprobaciones",
+		"n.checks.one":               "%d comprobación",
+		"n.pass":                     "%d pasaron",
+		"n.pass.one":                 "%d pasó",
+		"n.warn":                     "%d con advertencia",
+		"n.fail":                     "%d fallaron",
+		"n.fail.one":                 "%d falló",
+		"n.error":                    "%d no pudieron probarse",
+		"n.error.one":                "%d no pudo probarse",
+		"n.skip":                     "%d omitidas",
+		"n.skip.one":                 "%d omitida",
 		"rep.articles":               "Lo explica",
 		"rep.os":                     "Sistema operativo",
 		"rep.terminal":               "Terminal",
@@ -275,8 +322,9 @@ var messages = map[string]map[string]string{
 		"rep.src_unset":              "sin definir",
 		"rep.src_typed":              "escrito en el asistente para esta sesión",
 		"rep.sum_nochecks":           "Pitstop no ejecutó comprobaciones en el perfil %s.",
-		"rep.sum_checks":             "Pitstop ejecutó %d comprobaciones en el perfil %s: %d pasaron, %d con advertencia, %d fallaron, %d no pudieron probarse, %d omitidas.",
+		"rep.sum_checks":             "Pitstop ejecutó %s en el perfil %s: %s.",
 		"rep.sum_bad":                "Fallan: %s.",
+		"rep.sum_bad.one":            "Falla: %s.",
 		"rep.sum_error":              "La persona ve: “%s”.",
 		"rep.sum_verdict":            "Severidad %s, %s; la primera respuesta debe llegar en menos de %s.",
 	},
@@ -295,6 +343,29 @@ func msg(lang, key string, a ...any) string {
 		return s
 	}
 	return fmt.Sprintf(s, a...)
+}
+
+// msgN is msg for a count n: the key's ".one" form when n is 1 and lang has
+// one, so "1 comprobación" agrees in number. A language without a ".one"
+// form for a key uses the plain one.
+func msgN(lang, key string, n int, a ...any) string {
+	table, ok := messages[lang]
+	if !ok {
+		table = messages["en"]
+	}
+	if _, has := table[key+".one"]; n == 1 && has {
+		key += ".one"
+	}
+	return msg(lang, key, a...)
+}
+
+// statusCounts is "3 passed, 1 warned, 1 failed, 0 could not test, 1
+// skipped", each count agreeing with its word.
+func statusCounts(lang string, s check.Summary) string {
+	return strings.Join([]string{
+		msgN(lang, "n.pass", s.Pass, s.Pass), msgN(lang, "n.warn", s.Warn, s.Warn), msgN(lang, "n.fail", s.Fail, s.Fail),
+		msgN(lang, "n.error", s.Error, s.Error), msgN(lang, "n.skip", s.Skip, s.Skip),
+	}, ", ")
 }
 
 // joinWords joins items as prose: "a", "a and b", "a, b and c".

@@ -108,7 +108,7 @@ func (r *Report) Markdown() string {
 	if len(r.Results) == 0 {
 		w("%s\n\n", msg(lang, "rep.no_checks"))
 	} else {
-		w("%s\n\n", msg(lang, "rep.check_counts", len(r.Results), s.Pass, s.Warn, s.Fail, s.Error, s.Skip))
+		w("%s\n\n", msg(lang, "rep.check_counts", msgN(lang, "n.checks", len(r.Results), len(r.Results)), statusCounts(lang, s)))
 		for _, res := range r.Results {
 			writeResult(&b, res, lang)
 		}
@@ -298,12 +298,12 @@ func writeChecklistItems(b *strings.Builder, f Filled, lang string) {
 		fmt.Fprintf(b, "- %s %s\n", box, line)
 	}
 	done, total := f.Counts()
-	status := msg(lang, "cl.incomplete", done, total)
+	status := msgN(lang, "cl.incomplete", total, done, total)
 	switch {
 	case f.Complete() && done == total:
-		status = msg(lang, "cl.complete", total)
+		status = msgN(lang, "cl.complete", total, total)
 	case f.Complete():
-		status = msg(lang, "cl.optional", done, total)
+		status = msgN(lang, "cl.optional", total, done, total)
 	}
 	fmt.Fprintf(b, "\n%s\n", status)
 }

@@ -500,7 +500,7 @@ func summarize(r *Report, profile, lang string) string {
 	if total == 0 {
 		parts = append(parts, msg(lang, "rep.sum_nochecks", profile))
 	} else {
-		parts = append(parts, msg(lang, "rep.sum_checks", total, profile, s.Pass, s.Warn, s.Fail, s.Error, s.Skip))
+		parts = append(parts, msg(lang, "rep.sum_checks", msgN(lang, "n.checks", total, total), profile, statusCounts(lang, s)))
 	}
 	var bad []string
 	for _, res := range r.Results {
@@ -512,7 +512,7 @@ func summarize(r *Report, profile, lang string) string {
 		if len(bad) > 3 {
 			bad = append(bad[:3], msg(lang, "rep.more", len(bad)-3))
 		}
-		parts = append(parts, msg(lang, "rep.sum_bad", strings.Join(bad, "; ")))
+		parts = append(parts, msgN(lang, "rep.sum_bad", len(bad), strings.Join(bad, "; ")))
 	}
 	if r.Error != "" {
 		first, _, _ := strings.Cut(r.Error, "\n")

@@ -2,8 +2,10 @@ package escalate
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -292,4 +294,58 @@ func TestReportSeparatesReadFromSuggested(t *testing.T) {
 	require.Equal(t, []string{"domain-dmarc-missing", "crm-unavailable"}, articleIDs(r.Tried.Articles))
 	require.Equal(t, []string{"api-invalid-key"}, articleIDs(r.Tried.Suggested))
 	require.Contains(t, r.Markdown(), "6 checks run, 2 articles read, 1 suggested but not opened")
+}
+
+// TestCountsAgreeInNumber: a count of one reads in the singular in both
+// languages ("1 comprobación fallida", "1 artículo leído", "1 falló").
+func TestCountsAgreeInNumber(t *testing.T) {
+	t.Parallel()
+	wrong := regexp.MustCompile(`\b1 (checks|articles|failing checks|comprobaciones|artículos|sugeridos|fallaron|pasaron|omitidas|no pudieron)\b`)
+	for _, lang := range []string{"en", "es"} {
+		for _, n := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s_%d", lang, n), func(t *testing.T) {
+				t.Parallel()
+				in := testReportInput(t, lang)
+				in.ErrorText, in.Matched, in.Results = "", nil, nil
+				// n of each status, one explained failure, n-1 articles read.
+				for i := range n {
+					id := func(s string) string { return fmt.Sprintf("api.%s%d", s, i) }
+					in.Results = append(in.Results,
+						check.Result{ID: id("f"), Category: "api", Title: "F", Status: check.Fail, Summary: "Bad.", Details: []string{"x"}, Articles: []string{"api-invalid-key"}},
+						check.Result{ID: id("p"), Category: "api", Title: "P", Status: check.Pass, Summary: "Good."},
+						check.Result{ID: id("s"), Category: "api", Title: "S", Status: check.Skip, Summary: "Not run."})
+				}
+				in.ArticlesRead = []string{"domain-dmarc-missing", "crm-unavailable"}[:n-1]
+				r, err := BuildReport(in)
+				require.NoError(t, err)
+				md := r.Markdown()
+				require.Empty(t, wrong.FindAllString(md, -1), "a count of one in the plural")
+				switch {
+				case lang == "es" && n == 1:
+					require.Contains(t, md, "Pitstop ejecutó 3 comprobaciones en el perfil production: 1 pasó, 0 con advertencia, 1 falló, 0 no pudieron probarse, 1 omitida.")
+					require.Contains(t, md, "Falla: api.f0: Bad")
+					require.Contains(t, md, "1 comprobación fallida incluye los detalles del error")
+					require.Contains(t, md, "de 1 comprobación están en el informe")
+					require.Contains(t, md, "3 comprobaciones ejecutadas, 0 artículos leídos, 1 sugerido pero sin abrir")
+				case lang == "es":
+					require.Contains(t, md, "6 comprobaciones: 2 pasaron, 0 con advertencia, 2 fallaron, 0 no pudieron probarse, 2 omitidas.")
+					require.Contains(t, md, "Fallan: api.f0: Bad; api.f1: Bad")
+					require.Contains(t, md, "2 comprobaciones fallidas incluyen los detalles del error")
+					require.Contains(t, md, "6 comprobaciones ejecutadas, 1 artículo leído, 1 sugerido pero sin abrir")
+				case n == 1:
+					require.Contains(t, md, "3 checks: 1 passed, 0 warned, 1 failed, 0 could not test, 1 skipped.")
+					require.Contains(t, md, "1 failing check carries its error details")
+					require.Contains(t, md, "details and transcripts of 1 check are in the report")
+				default:
+					require.Contains(t, md, "2 failing checks carry their error details")
+					require.Contains(t, md, "6 checks run, 1 article read, 1 suggested but not opened")
+				}
+			})
+		}
+	}
+	require.Equal(t, "1 check", msgN("en", "n.checks", 1, 1))
+	require.Equal(t, "0 checks", msgN("en", "n.checks", 0, 0))
+	require.Equal(t, "1 artículo leído", msgN("es", "cl.tried_read", 1, 1))
+	require.Equal(t, "2 artículos leídos", msgN("es", "cl.tried_read", 2, 2))
+	require.Equal(t, "1 check", msgN("fr", "n.checks", 1, 1), "an unknown language falls back to English forms")
 }
