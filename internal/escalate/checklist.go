@@ -168,12 +168,13 @@ const (
 	Open          ItemState = iota // not done yet
 	Done                           // ticked, by Pitstop or the person
 	Failing                        // a check behind it failed
-	NotApplicable                  // a check that was skipped
+	NotApplicable                  // a check that was skipped: nothing to test
+	Blocked                        // a check not tested because one it needs failed
 )
 
-var itemStateNames = [...]string{"open", "done", "failing", "n/a"}
+var itemStateNames = [...]string{"open", "done", "failing", "n/a", "blocked"}
 
-// String returns "open", "done", "failing" or "n/a".
+// String returns "open", "done", "failing", "n/a" or "blocked".
 func (s ItemState) String() string {
 	if s >= 0 && int(s) < len(itemStateNames) {
 		return itemStateNames[s]
@@ -197,6 +198,9 @@ type FilledItem struct {
 	Manual bool `json:"manual"`
 	// Note says why the item stands where it does.
 	Note string `json:"note,omitempty"`
+	// BlockedBy is the id of the failed check that kept a Blocked item
+	// from being tested.
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 // Filled is a checklist with every item's state.
@@ -225,10 +229,11 @@ func (f Filled) MarshalJSON() ([]byte, error) {
 	}{p, done, total, f.Complete()})
 }
 
-// Complete reports whether nothing is failing and no required item is open.
+// Complete reports whether nothing is failing or blocked and no required
+// item is open.
 func (f Filled) Complete() bool {
 	for _, it := range f.Items {
-		if it.State == Failing || it.Required && it.State == Open {
+		if it.State == Failing || it.State == Blocked || it.Required && it.State == Open {
 			return false
 		}
 	}
@@ -249,7 +254,7 @@ func (f Filled) Counts() (done, total int) {
 func (f Filled) Blocking() []FilledItem {
 	var out []FilledItem
 	for _, it := range f.Items {
-		if it.State == Failing || it.Required && it.State == Open {
+		if it.State == Failing || it.State == Blocked || it.Required && it.State == Open {
 			out = append(out, it)
 		}
 	}
@@ -308,6 +313,10 @@ func (c Checklist) Fill(ev Evidence, lang string) Filled {
 				it.State = Done
 			case check.Skip:
 				it.State = NotApplicable
+				if b, ok := blockedBy(r, ev.Results); ok {
+					it.State, it.BlockedBy = Blocked, b.ID
+					it.Note = msg(lang, "cl.blocked."+b.Status.String(), checkName(b))
+				}
 			default:
 				it.State = Failing
 			}
@@ -325,6 +334,73 @@ func (c Checklist) Fill(ev Evidence, lang string) Filled {
 		f.Items = append(f.Items, it)
 	}
 	return f
+}
+
+// blockedBy returns the failed (or could-not-test) check that kept a skipped
+// check from being tested: the prerequisite the runner names ("requires
+// api.auth, which ended fail"), followed through prerequisites that were
+// skipped themselves, or a failed check the skip's summary points to ("see
+// api.auth"). A check skipped because nothing is configured has none.
+func blockedBy(r check.Result, results []check.Result) (check.Result, bool) {
+	find := func(id string) (check.Result, bool) {
+		for _, o := range results {
+			if o.ID == id && o.ID != r.ID {
+				return o, true
+			}
+		}
+		return check.Result{}, false
+	}
+	seen := map[string]bool{r.ID: true}
+	cur := r
+	for range len(results) {
+		var next string
+		for _, d := range cur.Details {
+			if rest, ok := strings.CutPrefix(d, "requires "); ok {
+				if id, _, ok := strings.Cut(rest, ", which ended "); ok {
+					next = id
+					break
+				}
+			}
+		}
+		pre, ok := find(next)
+		if next == "" || !ok || seen[next] {
+			break
+		}
+		switch pre.Status {
+		case check.Fail, check.Error:
+			return pre, true
+		case check.Skip:
+			seen[next], cur = true, pre
+			continue
+		}
+		break
+	}
+	for _, o := range results {
+		if (o.Status == check.Fail || o.Status == check.Error) && o.ID != r.ID && mentionsID(r.Summary, o.ID) {
+			return o, true
+		}
+	}
+	return check.Result{}, false
+}
+
+// mentionsID reports whether text names the check id as a whole word.
+func mentionsID(text, id string) bool {
+	word := func(b byte) bool {
+		return b == '.' || b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], id)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(id)
+		before := start == 0 || !word(text[start-1])
+		after := end == len(text) || !word(text[end]) || text[end] == '.' && (end+1 == len(text) || !word(text[end+1]))
+		if before && after {
+			return true
+		}
+		i = start + 1
+	}
 }
 
 // UnknownDone returns the ids in ev.Done that name no manual item of c, so a

@@ -290,3 +290,70 @@ func TestEveryTextInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestSkippedBehindAFailureIsNotTested: a check the runner skipped because
+// the check it needs failed reads as not tested, blocked by that check,
+// never as ticked "not applicable"; a check skipped because nothing is set
+// up stays not applicable.
+func TestSkippedBehindAFailureIsNotTested(t *testing.T) {
+	t.Parallel()
+	c := loadChecklists(t)
+	pre, _ := c.Get(ChecklistPrelaunch)
+	auth := check.Result{ID: "api.auth", Title: "API key accepted", Status: check.Fail, Summary: "The key was rejected."}
+	tests := []struct {
+		name      string
+		results   []check.Result
+		id        string
+		state     ItemState
+		blockedBy string
+		lang      string
+		line      string
+	}{
+		{"runner skip behind a failure", []check.Result{auth,
+			{ID: "api.clock", Title: "Clock", Status: check.Skip, Summary: "Not run because api.auth did not pass: The key was rejected.",
+				Details: []string{"requires api.auth, which ended fail"}}},
+			"api.clock", Blocked, "api.auth", "en",
+			"- [ ] Clock — not tested: blocked by “API key accepted” (api.auth), which failed"},
+		{"runner skip behind a skip behind a failure", []check.Result{auth,
+			{ID: "api.clock", Status: check.Skip, Details: []string{"requires api.auth, which ended fail"}},
+			{ID: "api.drift", Title: "Drift", Status: check.Skip, Details: []string{"requires api.clock, which ended skip"}}},
+			"api.drift", Blocked, "api.auth", "en", "- [ ] Drift — not tested: blocked by “API key accepted” (api.auth), which failed"},
+		{"check's own skip pointing at the failure, Spanish", []check.Result{auth,
+			{ID: "api.ratelimit", Title: "Límites", Status: check.Skip, Summary: "No se comprobó: la clave fue rechazada (HTTP 401), ver api.auth."}},
+			"api.ratelimit", Blocked, "api.auth", "es", "- [ ] Límites — sin probar: la bloquea “API key accepted” (api.auth), que falló"},
+		{"behind a check that could not test", []check.Result{{ID: "smtp.connect", Title: "Mail server", Status: check.Error},
+			{ID: "smtp.auth", Title: "Mail login", Status: check.Skip, Details: []string{"requires smtp.connect, which ended error"}}},
+			"smtp.auth", Blocked, "smtp.connect", "en", "- [ ] Mail login — not tested: blocked by “Mail server” (smtp.connect), which could not be tested"},
+		{"nothing configured", []check.Result{{ID: "smtp.auth", Title: "Mail login", Status: check.Skip, Summary: "Not run: no SMTP password is set."}},
+			"smtp.auth", NotApplicable, "", "en", "- [x] Mail login — not applicable — Not run: no SMTP password is set."},
+		{"behind a prerequisite that was not configured", []check.Result{
+			{ID: "smtp.connect", Title: "Mail server", Status: check.Skip, Summary: "No mail server is set."},
+			{ID: "smtp.auth", Title: "Mail login", Status: check.Skip, Summary: "No mail server is set.", Details: []string{"requires smtp.connect, which ended skip"}}},
+			"smtp.auth", NotApplicable, "", "en", "- [x] Mail login — not applicable — No mail server is set."},
+		{"a failed check whose id is only part of a longer one is no blocker", []check.Result{{ID: "api.auth", Status: check.Fail},
+			{ID: "api.authz", Title: "Z", Status: check.Skip, Summary: "Not run: see api.authority."}},
+			"api.authz", NotApplicable, "", "en", "- [x] Z — not applicable — Not run: see api.authority."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := pre.Fill(Evidence{Results: tt.results}, tt.lang)
+			i := indexOf(f, tt.id)
+			require.GreaterOrEqual(t, i, 0)
+			it := f.Items[i]
+			require.Equal(t, tt.state, it.State)
+			require.Equal(t, tt.blockedBy, it.BlockedBy)
+			require.Contains(t, f.Markdown(tt.lang), tt.line+"\n")
+			if tt.state == Blocked {
+				require.False(t, f.Complete())
+				require.Contains(t, f.Blocking(), it)
+				done, _ := f.Counts()
+				require.Zero(t, done, "a blocked check is not done")
+				b, err := json.Marshal(f)
+				require.NoError(t, err)
+				require.Contains(t, string(b), `"state":"blocked","auto":true,"manual":false,"note":`)
+				require.Contains(t, string(b), `"blocked_by":"`+tt.blockedBy+`"`)
+			}
+		})
+	}
+}
