@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -73,10 +74,16 @@ type Alert struct {
 	Active   bool      `json:"active"`  // still crossed at the latest evaluation
 	// Value crossed Limit: milliseconds for HIGH_RESPONSE_TIME, a share
 	// (0..1) for the rates, requests a minute for LOW_THROUGHPUT, failures
-	// in a row for ENDPOINT_DOWN. Screens use them to say it in their language.
-	Value    float64 `json:"value"`
-	Limit    float64 `json:"limit"`
-	Endpoint string  `json:"endpoint,omitempty"` // for ENDPOINT_DOWN
+	// in a row for ENDPOINT_DOWN (the fewest among the endpoints down, so
+	// it holds for each). Screens use them to say it in their language.
+	Value float64 `json:"value"`
+	Limit float64 `json:"limit"`
+	// Endpoint, for ENDPOINT_DOWN, names the endpoint that is down or, when
+	// several are, all of them separated by commas, so a screen that shows
+	// it names every one.
+	Endpoint string `json:"endpoint,omitempty"`
+	// Endpoints lists the endpoints down one by one (ENDPOINT_DOWN).
+	Endpoints []string `json:"endpoints,omitempty"`
 }
 
 // Evaluate returns the alerts the stats raise against the thresholds.
@@ -109,12 +116,31 @@ func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
 			"Only %.0f successful requests a minute (expected at least %.0f).", st.Throughput, t.Throughput)
 	}
 	if t.DownAfter > 0 {
+		var down []EndpointStats
 		for _, e := range st.Endpoints {
 			if e.ConsecutiveFailures >= t.DownAfter {
-				a := add(EndpointDown, Critical, float64(e.ConsecutiveFailures), float64(t.DownAfter),
-					"%s failed its last %d checks in a row.", e.Endpoint, e.ConsecutiveFailures)
-				a.Endpoint = e.Endpoint
+				down = append(down, e)
 			}
+		}
+		if len(down) > 0 {
+			// One alert for every endpoint down: it is emailed once per kind,
+			// so its text names them all.
+			fewest := down[0].ConsecutiveFailures
+			var names, each []string
+			for _, e := range down {
+				fewest = min(fewest, e.ConsecutiveFailures)
+				names = append(names, e.Endpoint)
+				each = append(each, fmt.Sprintf("%s (last %d checks failed in a row)", e.Endpoint, e.ConsecutiveFailures))
+			}
+			var a *Alert
+			if len(down) == 1 {
+				a = add(EndpointDown, Critical, float64(fewest), float64(t.DownAfter),
+					"%s failed its last %d checks in a row.", down[0].Endpoint, fewest)
+			} else {
+				a = add(EndpointDown, Critical, float64(fewest), float64(t.DownAfter),
+					"%d endpoints are down: %s.", len(down), strings.Join(each, ", "))
+			}
+			a.Endpoint, a.Endpoints = strings.Join(names, ", "), names
 		}
 	}
 	return out
@@ -138,13 +164,14 @@ func (a *Alerts) Update(current []Alert) []Alert {
 	var fresh []Alert
 	for _, al := range current {
 		if seen[al.Kind] {
-			// Several endpoints down: one alert of the kind, the first message.
+			// One alert of a kind per evaluation (Evaluate already folds
+			// every endpoint down into one); keep the first.
 			continue
 		}
 		seen[al.Kind] = true
 		if old, ok := a.byKind[al.Kind]; ok {
 			old.Active, old.Message, old.Severity = true, al.Message, al.Severity
-			old.Value, old.Limit, old.Endpoint = al.Value, al.Limit, al.Endpoint
+			old.Value, old.Limit, old.Endpoint, old.Endpoints = al.Value, al.Limit, al.Endpoint, al.Endpoints
 			continue
 		}
 		cp := al

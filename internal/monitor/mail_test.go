@@ -71,6 +71,35 @@ func TestAlertEmailSentOncePerKind(t *testing.T) {
 	}, subjects)
 }
 
+// TestEndpointDownEmailNamesEveryEndpoint: with two endpoints down, one
+// ENDPOINT_DOWN email goes out and it names both.
+func TestEndpointDownEmailNamesEveryEndpoint(t *testing.T) {
+	t.Parallel()
+	srv, smtpCfg := startSMTP(t, demo.SMTPOptions{})
+	mailer, err := NewMailer(smtpCfg, "oncall@example.com")
+	require.NoError(t, err)
+	m := New(Options{
+		Targets:  []Target{{Name: "https://eu.api.test/v2"}, {Name: "https://us.api.test/v2"}},
+		Interval: 5 * time.Millisecond,
+		Probe: func(ctx context.Context, tg Target) Sample {
+			return Sample{Status: 503, Latency: time.Millisecond}
+		},
+	})
+	ctx := context.Background()
+	for range 4 {
+		for _, a := range m.Record(m.Round(ctx)...) {
+			if a.Kind == EndpointDown {
+				require.NoError(t, mailer.Send(ctx, a))
+			}
+		}
+	}
+	msgs := srv.Messages()
+	require.Len(t, msgs, 1, "one email for the kind")
+	body := string(msgs[0].Data)
+	require.Contains(t, body, "Subject: Pitstop alert: ENDPOINT_DOWN")
+	require.Contains(t, body, "2 endpoints are down: https://eu.api.test/v2 (last 3 checks failed in a row), https://us.api.test/v2 (last 3 checks failed in a row).")
+}
+
 func TestAlertEmailSecurity(t *testing.T) {
 	t.Parallel()
 	alert := Alert{Kind: HighResponseTime, Severity: Warning, Message: "slow", Since: t0, Active: true}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -382,4 +383,59 @@ func TestJSONShapes(t *testing.T) {
 	ep := got["endpoints"].([]any)[0].(map[string]any)
 	require.Equal(t, false, ep["healthy"])
 	require.InDelta(t, 100.0, ep["last_latency_ms"], 1e-9)
+}
+
+// TestEndpointDownNamesEveryEndpoint: several endpoints down make one
+// ENDPOINT_DOWN alert whose text names each of them.
+func TestEndpointDownNamesEveryEndpoint(t *testing.T) {
+	t.Parallel()
+	st := Stats{Window: 9, Total: 9, SuccessRate: 1, Endpoints: []EndpointStats{
+		{Endpoint: "https://a.test", Total: 3, ConsecutiveFailures: 5, LastOutcome: Failed},
+		{Endpoint: "https://b.test", Total: 3, Successes: 3, LastOutcome: Success},
+		{Endpoint: "https://c.test", Total: 3, ConsecutiveFailures: 3, LastOutcome: Failed},
+	}}
+	tests := []struct {
+		name      string
+		endpoints []EndpointStats
+		message   string
+		endpoint  string
+		value     float64
+	}{
+		{"one down", st.Endpoints[:2], "https://a.test failed its last 5 checks in a row.", "https://a.test", 5},
+		{"two down", st.Endpoints,
+			"2 endpoints are down: https://a.test (last 5 checks failed in a row), https://c.test (last 3 checks failed in a row).",
+			"https://a.test, https://c.test", 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := st
+			s.Endpoints = tc.endpoints
+			var down []Alert
+			for _, a := range DefaultThresholds().Evaluate(s, 0, t0) {
+				if a.Kind == EndpointDown {
+					down = append(down, a)
+				}
+			}
+			require.Len(t, down, 1, "one alert of the kind")
+			require.Equal(t, tc.message, down[0].Message)
+			require.Equal(t, tc.endpoint, down[0].Endpoint)
+			require.Equal(t, strings.Split(tc.endpoint, ", "), down[0].Endpoints)
+			require.InDelta(t, tc.value, down[0].Value, 1e-9, "the fewest failures in a row: true of each endpoint named")
+		})
+	}
+
+	// A second endpoint going down later is no new alert (no second email),
+	// but the alert's text now names both.
+	book := NewAlerts()
+	first := DefaultThresholds().Evaluate(Stats{Window: 3, SuccessRate: 1, Endpoints: st.Endpoints[:2]}, 0, t0)
+	require.Len(t, book.Update(first), 1)
+	later := DefaultThresholds().Evaluate(Stats{Window: 3, SuccessRate: 1, Endpoints: st.Endpoints}, 0, t0.Add(time.Minute))
+	require.Empty(t, book.Update(later))
+	all := book.All()
+	require.Len(t, all, 1)
+	require.Contains(t, all[0].Message, "https://a.test")
+	require.Contains(t, all[0].Message, "https://c.test")
+	require.Equal(t, []string{"https://a.test", "https://c.test"}, all[0].Endpoints)
+	require.Equal(t, t0, all[0].Since)
 }
