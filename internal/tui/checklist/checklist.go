@@ -314,12 +314,25 @@ func (m *Model) row(it escalate.FilledItem, selected bool, width int) string {
 	if selected {
 		cursor, label = st.Cursor.Render("▸ "), st.Selected
 	}
-	var box, tag string
+	box, tag := m.mark(it)
+	text := common.Truncate(c.CheckTitle(it.ID, it.Label), m.labelRoom(it, width))
+	line := " " + cursor + box + " " + label.Render(text)
+	if tag != "" {
+		line += strings.Repeat(" ", max(1, width-lipgloss.Width(line)-lipgloss.Width(tag))) + tag
+	}
+	return line
+}
+
+// mark returns an item's box and its short tag, both styled.
+func (m *Model) mark(it escalate.FilledItem) (box, tag string) {
+	c, st := m.com, m.com.Styles
 	switch it.State {
 	case escalate.Done:
 		box = st.Checked.Render("[x]")
 	case escalate.Failing:
 		box, tag = st.Fail.Render("[✗]"), st.Fail.Render(c.T("clist.failing"))
+	case escalate.Blocked: // not tested because a check it needs failed
+		box, tag = st.Unchecked.Render("[ ]"), st.Warn.Render(c.T("clist.blocked"))
 	case escalate.NotApplicable:
 		box, tag = st.Skip.Render("[–]"), st.Skip.Render(c.T("clist.na"))
 		if !it.Manual { // a check that did not run: say so, as the run does
@@ -334,30 +347,13 @@ func (m *Model) row(it escalate.FilledItem, selected bool, width int) string {
 	if !it.Manual && tag == "" {
 		tag = st.Faint.Render(c.T("clist.check"))
 	}
-	text := common.Truncate(c.CheckTitle(it.ID, it.Label), m.labelRoom(it, width))
-	line := " " + cursor + box + " " + label.Render(text)
-	if tag != "" {
-		line += strings.Repeat(" ", max(1, width-lipgloss.Width(line)-lipgloss.Width(tag))) + tag
-	}
-	return line
+	return box, tag
 }
 
 // labelRoom is the width an item's label has on its row, beside the tag.
 func (m *Model) labelRoom(it escalate.FilledItem, width int) int {
-	tagW := 0
-	switch {
-	case it.State == escalate.Failing:
-		tagW = lipgloss.Width(m.com.T("clist.failing"))
-	case it.State == escalate.NotApplicable && it.Manual:
-		tagW = lipgloss.Width(m.com.T("clist.na"))
-	case it.State == escalate.NotApplicable:
-		tagW = lipgloss.Width(m.com.StatusWord(check.Skip))
-	case it.State != escalate.Done && it.Required:
-		tagW = lipgloss.Width(m.com.T("clist.required"))
-	case !it.Manual:
-		tagW = lipgloss.Width(m.com.T("clist.check"))
-	}
-	return max(8, width-8-tagW)
+	_, tag := m.mark(it)
+	return max(8, width-8-lipgloss.Width(tag))
 }
 
 // summary says whether the list is complete, and what blocks it.
