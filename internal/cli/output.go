@@ -13,7 +13,6 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/probe"
-	"pitstop/internal/tui/common"
 )
 
 // categoryTitles name the categories in output headings: {English, Spanish}.
@@ -39,18 +38,10 @@ func categoryTitleIn(c, lang string) string {
 	return t[0]
 }
 
-// title is a result's title in the run's language: the wizard's catalogue
-// names every known check in Spanish (CRM titles carry the provider's name).
+// title is a result's title in the run's language, from the check catalogue
+// (knowledge/<lang>/checks.yaml); English titles are the checks' own.
 func (r *checkRun) title(res check.Result) string {
-	key := "check." + res.ID
-	if r.Lang != "es" || !common.HasKey(key) {
-		return res.Title
-	}
-	if strings.HasPrefix(res.ID, "crm.") {
-		provider, _, _ := strings.Cut(res.Title, " ")
-		return common.Translate(r.Lang, key, provider)
-	}
-	return common.Translate(r.Lang, key)
+	return check.CatalogueFor(r.Lang).Title(res.ID, res.Title)
 }
 
 // tr picks the run's language: English, or Spanish with --lang es.

@@ -198,15 +198,15 @@ func severitySignals(in Input, lang string) []signal {
 		}
 		switch {
 		case r.Status == check.Fail && worst != nil:
-			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.fail_article", checkName(r), articleName(worst), sevWord(worst.Severity, lang))})
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.fail_article", checkName(r, lang), articleName(worst), sevWord(worst.Severity, lang))})
 		case r.Status == check.Fail:
-			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.fail", checkName(r))})
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.fail", checkName(r, lang))})
 		case worst != nil && severityRank(worst.Severity) > severityRank(SeverityMedium):
-			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", checkName(r), msg(lang, "status."+r.Status.String()), articleName(worst), sevWord(worst.Severity, lang))})
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", checkName(r, lang), msg(lang, "status."+r.Status.String()), articleName(worst), sevWord(worst.Severity, lang))})
 		case worst != nil:
-			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", checkName(r), msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", checkName(r, lang), msg(lang, "status."+r.Status.String()))})
 		default:
-			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", checkName(r), msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", checkName(r, lang), msg(lang, "status."+r.Status.String()))})
 		}
 	}
 	for _, a := range in.Matched {
@@ -243,13 +243,20 @@ func matchedReason(in Input, a *kb.Article, lang string) string {
 	return msg(lang, "sev.matched", name, sev)
 }
 
-// checkName is a check as a reader knows it: its title quoted, with its id
-// after it (“API key accepted” (api.auth)); the id alone when it has no title.
-func checkName(r check.Result) string {
-	if t := strings.TrimSpace(r.Title); t != "" && t != r.ID {
+// checkName is a check as a reader knows it: its title in lang quoted, with
+// its id after it (“API key accepted” (api.auth)); the id alone when it has
+// no title.
+func checkName(r check.Result, lang string) string {
+	if t := strings.TrimSpace(checkTitle(r, lang)); t != "" && t != r.ID {
 		return "“" + t + "” (" + r.ID + ")"
 	}
 	return r.ID
+}
+
+// checkTitle is a result's title in lang, from the check catalogue
+// (knowledge/<lang>/checks.yaml); the check's own title in English.
+func checkTitle(r check.Result, lang string) string {
+	return check.CatalogueFor(lang).Title(r.ID, r.Title)
 }
 
 // articleName is an article's title quoted, or its id when it has none.

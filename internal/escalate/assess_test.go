@@ -309,14 +309,16 @@ func TestReasonsNameTitles(t *testing.T) {
 	}{
 		{"failed with article", titled(res("crm.permissions", "crm", check.Fail, "crm-hubspot-missing-scopes"), "CRM permissions"), "en",
 			"check “CRM permissions” (crm.permissions) failed, a problem the article “HubSpot token lacks scopes” rates high"},
-		{"failed with article, Spanish", titled(res("crm.permissions", "crm", check.Fail, "crm-hubspot-missing-scopes"), "Permisos del CRM"), "es",
-			"la comprobación “Permisos del CRM” (crm.permissions) falló, un problema que el artículo “HubSpot token lacks scopes” califica de severidad alta"},
+		{"failed with article, Spanish", titled(res("crm.permissions", "crm", check.Fail, "crm-hubspot-missing-scopes"), "HubSpot permissions"), "es",
+			"la comprobación “Permisos de HubSpot” (crm.permissions) falló, un problema que el artículo “HubSpot token lacks scopes” califica de severidad alta"},
 		{"warned with article", titled(res("crm.permissions", "crm", check.Warn, "crm-hubspot-missing-scopes"), "CRM permissions"), "en",
 			"check “CRM permissions” (crm.permissions) warned, a problem the article “HubSpot token lacks scopes” rates high"},
 		{"failed, no article", titled(res("crm.permissions", "crm", check.Fail), "CRM permissions"), "en",
 			"check “CRM permissions” (crm.permissions) failed"},
 		{"no titles at all", titled(res("crm.permissions", "crm", check.Fail, "untitled"), ""), "en",
 			"check crm.permissions failed, a problem the article untitled rates medium"},
+		{"no titles at all, Spanish", titled(res("crm.permissions", "crm", check.Fail, "untitled"), ""), "es",
+			"la comprobación crm.permissions falló"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -304,7 +304,7 @@ func (c Checklist) Fill(ev Evidence, lang string) Filled {
 			})
 		}
 		for _, r := range ev.Results {
-			it := FilledItem{ID: r.ID, Label: r.Title, Required: true, Auto: true, Note: r.Summary}
+			it := FilledItem{ID: r.ID, Label: checkTitle(r, lang), Required: true, Auto: true, Note: r.Summary}
 			if it.Label == "" {
 				it.Label = r.ID
 			}
@@ -315,7 +315,7 @@ func (c Checklist) Fill(ev Evidence, lang string) Filled {
 				it.State = NotApplicable
 				if b, ok := blockedBy(r, ev.Results); ok {
 					it.State, it.BlockedBy = Blocked, b.ID
-					it.Note = msg(lang, "cl.blocked."+b.Status.String(), checkName(b))
+					it.Note = msg(lang, "cl.blocked."+b.Status.String(), checkName(b, lang))
 				}
 			default:
 				it.State = Failing

@@ -194,7 +194,7 @@ func (r *Report) channelLabel(id string) string {
 }
 
 func writeResult(b *strings.Builder, res check.Result, lang string) {
-	title := res.Title
+	title := checkTitle(res, lang)
 	if title == "" {
 		title = res.ID
 	}

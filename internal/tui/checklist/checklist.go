@@ -309,13 +309,13 @@ func (m *Model) tabs() string {
 
 // row draws one item: cursor, box, label and a short tag.
 func (m *Model) row(it escalate.FilledItem, selected bool, width int) string {
-	c, st := m.com, m.com.Styles
+	st := m.com.Styles
 	cursor, label := "  ", st.Item
 	if selected {
 		cursor, label = st.Cursor.Render("▸ "), st.Selected
 	}
 	box, tag := m.mark(it)
-	text := common.Truncate(c.CheckTitle(it.ID, it.Label), m.labelRoom(it, width))
+	text := common.Truncate(it.Label, m.labelRoom(it, width))
 	line := " " + cursor + box + " " + label.Render(text)
 	if tag != "" {
 		line += strings.Repeat(" ", max(1, width-lipgloss.Width(line)-lipgloss.Width(tag))) + tag
@@ -397,8 +397,8 @@ func (m *Model) detail() string {
 	}
 	it := m.filled.Items[m.cursor]
 	parts := []string{}
-	if label := m.com.CheckTitle(it.ID, it.Label); lipgloss.Width(label) > m.labelRoom(it, max(20, m.width-2)-2) {
-		parts = append(parts, label+":") // cut short on its row: here whole
+	if lipgloss.Width(it.Label) > m.labelRoom(it, max(20, m.width-2)-2) {
+		parts = append(parts, it.Label+":") // cut short on its row: here whole
 	}
 	if it.Note != "" {
 		parts = append(parts, it.Note)

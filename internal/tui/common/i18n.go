@@ -2,7 +2,8 @@ package common
 
 import (
 	"fmt"
-	"strings"
+
+	"pitstop/internal/check"
 )
 
 // T returns the interface string key in the session's language, formatted
@@ -26,19 +27,11 @@ func Translate(lang, key string, args ...any) string {
 	return s
 }
 
-// CheckTitle returns a check's title in the interface language. In English
-// it is the check's own title; in Spanish the catalogue's, when it knows
-// the check (the CRM ones name the provider, the first word of the title).
+// CheckTitle returns a check's title in the interface language: its own
+// (English) title, or the check catalogue's (knowledge/<lang>/checks.yaml)
+// when that names the check.
 func (c *Common) CheckTitle(id, title string) string {
-	key := "check." + id
-	if c.Lang == "en" || !HasKey(key) {
-		return title
-	}
-	if strings.HasPrefix(id, "crm.") {
-		provider, _, _ := strings.Cut(title, " ")
-		return c.T(key, provider)
-	}
-	return c.T(key)
+	return check.CatalogueFor(c.Lang).Title(id, title)
 }
 
 // HasKey reports whether the catalogue has key (for tests and callers that
@@ -121,31 +114,6 @@ var catalogue = map[string][2]string{
 	"family.domain":  {"Sender domain", "Dominio remitente"},
 	"family.content": {"Content", "Contenido"},
 	"family.cache":   {"Cache", "Caché"},
-
-	// Check titles by check ID, for --lang es: the checks name themselves in
-	// English. The CRM ones take the provider's name.
-	"check.api.config":        {"API settings", "Ajustes de la API"},
-	"check.api.reachability":  {"API reachable", "La API responde"},
-	"check.api.auth":          {"API key accepted", "Clave de API aceptada"},
-	"check.api.ratelimit":     {"Rate limits", "Límites de uso"},
-	"check.api.clock":         {"Clock in sync", "Reloj sincronizado"},
-	"check.api.endpoints":     {"Extra endpoints", "Endpoints adicionales"},
-	"check.crm.auth":          {"%s token accepted", "%s acepta el token"},
-	"check.crm.permissions":   {"%s permissions", "Permisos de %s"},
-	"check.crm.availability":  {"%s availability and API budget", "Disponibilidad y cuota de API de %s"},
-	"check.crm.field_mapping": {"%s field mapping", "Mapeo de campos de %s"},
-	"check.smtp.connect":      {"SMTP server answers", "El servidor SMTP responde"},
-	"check.smtp.tls":          {"SMTP connection is encrypted", "La conexión SMTP está cifrada"},
-	"check.smtp.auth":         {"SMTP login works", "El inicio de sesión SMTP funciona"},
-	"check.smtp.send":         {"SMTP server accepts a test message", "El servidor SMTP acepta un mensaje de prueba"},
-	"check.domain.mx":         {"Sender domain can receive replies (MX)", "El dominio remitente puede recibir respuestas (MX)"},
-	"check.domain.spf":        {"SPF record authorises your mail server", "El registro SPF autoriza tu servidor de correo"},
-	"check.domain.dkim":       {"DKIM signing keys are published", "Las claves de firma DKIM están publicadas"},
-	"check.domain.dmarc":      {"DMARC policy is published", "La política DMARC está publicada"},
-	"check.domain.dnsbl":      {"Sending addresses are not on blocklists", "Las direcciones de envío no están en listas de bloqueo"},
-	"check.content.prompt":    {"Prompt is valid and within the token limit", "El prompt es válido y cabe en el límite de tokens"},
-	"check.content.spam":      {"Email content is unlikely to be marked as spam", "Es poco probable que el correo se marque como spam"},
-	"check.cache.redis":       {"Redis cache", "Caché Redis"},
 
 	// Article categories and severities.
 	"kbcat.api":         {"API & keys", "API y claves"},
