@@ -318,7 +318,8 @@ func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width in
 	_, _ = io.WriteString(w, b.String())
 }
 
-// alertMessage is the alert's sentence in lang (the monitor writes English).
+// alertMessage is the alert's sentence in lang (the monitor writes English,
+// naming one endpoint down or counting several).
 func alertMessage(a monitor.Alert, lang string) string {
 	if lang != "es" {
 		return a.Message
@@ -334,6 +335,10 @@ func alertMessage(a monitor.Alert, lang string) string {
 	case monitor.LowThroughput:
 		return fmt.Sprintf("Solo %.0f solicitudes con éxito por minuto (se esperaban al menos %.0f).", a.Value, a.Limit)
 	case monitor.EndpointDown:
+		if len(a.Endpoints) > 1 {
+			return fmt.Sprintf("Hay %d endpoints caídos: %s; cada uno falló al menos sus últimas %.0f pruebas seguidas.",
+				len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
+		}
 		return fmt.Sprintf("%s falló sus últimas %.0f pruebas seguidas.", a.Endpoint, a.Value)
 	}
 	return a.Message

@@ -245,3 +245,38 @@ func TestMonitorSummaryText(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointDownAlertCountsEndpoints: one endpoint down reads in the
+// singular, several in one plural sentence naming each, in both languages
+// (English is the monitor's own sentence).
+func TestEndpointDownAlertCountsEndpoints(t *testing.T) {
+	t.Parallel()
+	const a, b = "https://api.example.test/v2", "https://replica.example.test/v2"
+	alert := func(failures ...int) monitor.Alert {
+		st := monitor.Stats{Window: 10, SuccessRate: 1}
+		for i, n := range failures {
+			st.Endpoints = append(st.Endpoints, monitor.EndpointStats{Endpoint: []string{a, b}[i], ConsecutiveFailures: n})
+		}
+		alerts := monitor.Thresholds{DownAfter: 3}.Evaluate(st, 0, time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
+		require.Len(t, alerts, 1)
+		require.Equal(t, monitor.EndpointDown, alerts[0].Kind)
+		return alerts[0]
+	}
+	tests := []struct {
+		name string
+		lang string
+		a    monitor.Alert
+		want string
+	}{
+		{"one, English", "en", alert(4), a + " failed its last 4 checks in a row."},
+		{"one, Spanish", "es", alert(4), a + " falló sus últimas 4 pruebas seguidas."},
+		{"two, English", "en", alert(5, 3), "2 endpoints are down: " + a + " (last 5 checks failed in a row), " + b + " (last 3 checks failed in a row)."},
+		{"two, Spanish", "es", alert(5, 3), "Hay 2 endpoints caídos: " + a + ", " + b + "; cada uno falló al menos sus últimas 3 pruebas seguidas."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, alertMessage(tt.a, tt.lang))
+		})
+	}
+}

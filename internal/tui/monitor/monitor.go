@@ -496,6 +496,10 @@ func (m *Model) alertMessage(a monitor.Alert) string {
 	case monitor.LowThroughput:
 		return m.t("alert."+string(a.Kind), a.Value, a.Limit)
 	case monitor.EndpointDown:
+		// One endpoint down, or several named in one sentence that counts them.
+		if len(a.Endpoints) > 1 {
+			return m.t("alert."+string(a.Kind)+".many", len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
+		}
 		return m.t("alert."+string(a.Kind), a.Endpoint, a.Value)
 	}
 	return a.Message

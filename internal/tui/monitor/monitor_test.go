@@ -418,3 +418,38 @@ func TestAlertsEmailedOnceFromTheScreen(t *testing.T) {
 	require.Equal(t, map[string]int{"HIGH_ERROR_RATE": 1, "LOW_SUCCESS_RATE": 1, "ENDPOINT_DOWN": 1}, kinds)
 	require.Contains(t, view(f.m, 100, 40), "emailed")
 }
+
+// TestEndpointDownAlertCountsEndpoints: one endpoint down reads in the
+// singular, several in one plural sentence naming each, in both languages.
+func TestEndpointDownAlertCountsEndpoints(t *testing.T) {
+	t.Parallel()
+	const a, b = "https://api.example.test/v2", "https://replica.example.test/v2"
+	alert := func(failures ...int) monitor.Alert {
+		st := monitor.Stats{Window: 10, SuccessRate: 1}
+		for i, n := range failures {
+			st.Endpoints = append(st.Endpoints, monitor.EndpointStats{Endpoint: []string{a, b}[i], ConsecutiveFailures: n})
+		}
+		alerts := monitor.Thresholds{DownAfter: 3}.Evaluate(st, 0, t0)
+		require.Len(t, alerts, 1)
+		require.Equal(t, monitor.EndpointDown, alerts[0].Kind)
+		return alerts[0]
+	}
+	tests := []struct {
+		name string
+		lang string
+		a    monitor.Alert
+		want string
+	}{
+		{"one, English", "en", alert(4), a + " failed its last 4 checks in a row."},
+		{"one, Spanish", "es", alert(4), a + " falló sus últimas 4 pruebas seguidas."},
+		{"two, English", "en", alert(5, 3), "2 endpoints are down: " + a + ", " + b + "; each failed at least its last 3 checks in a row."},
+		{"two, Spanish", "es", alert(5, 3), "Hay 2 endpoints caídos: " + a + ", " + b + "; cada uno falló al menos sus últimas 3 pruebas seguidas."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := New(common.New(common.Options{Profile: &config.Profile{Name: "empty"}, Lang: tt.lang, Theme: "dark"}))
+			require.Equal(t, tt.want, m.alertMessage(tt.a))
+		})
+	}
+}

@@ -44,6 +44,7 @@ var texts = map[string]map[string]string{
 		"alert.LOW_SUCCESS_RATE":   "Only %s of requests succeeded (expected at least %s).",
 		"alert.LOW_THROUGHPUT":     "Only %.0f successful requests a minute (expected at least %.0f).",
 		"alert.ENDPOINT_DOWN":      "%s failed its last %.0f checks in a row.",
+		"alert.ENDPOINT_DOWN.many": "%d endpoints are down: %s; each failed at least its last %.0f checks in a row.",
 	},
 	"es": {
 		"title":        "Monitor",
@@ -85,6 +86,7 @@ var texts = map[string]map[string]string{
 		"alert.LOW_SUCCESS_RATE":   "Solo el %s de las solicitudes tuvo éxito (se esperaba al menos %s).",
 		"alert.LOW_THROUGHPUT":     "Solo %.0f solicitudes con éxito por minuto (se esperaban al menos %.0f).",
 		"alert.ENDPOINT_DOWN":      "%s falló sus últimas %.0f pruebas seguidas.",
+		"alert.ENDPOINT_DOWN.many": "Hay %d endpoints caídos: %s; cada uno falló al menos sus últimas %.0f pruebas seguidas.",
 	},
 }
 
