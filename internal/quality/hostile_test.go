@@ -101,21 +101,20 @@ var families = []family{
 // runner gives up on a check at its timeout; this sees whether the check
 // itself honours its context).
 type timedRun struct {
-	mu    sync.Mutex
-	took  map[string]time.Duration
-	start map[string]time.Time
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	took    map[string]time.Duration
+	start   map[string]time.Time
+	changed chan struct{} // a check returned; wait looks again
 }
 
 func (tr *timedRun) wrap(checks []check.Check) []check.Check {
 	tr.took, tr.start = map[string]time.Duration{}, map[string]time.Time{}
+	tr.changed = make(chan struct{}, 1)
 	out := slices.Clone(checks)
 	for i := range out {
 		c := out[i]
 		run := c.Run
 		out[i].Run = func(ctx context.Context) check.Result {
-			tr.wg.Add(1)
-			defer tr.wg.Done()
 			t0 := time.Now()
 			tr.mu.Lock()
 			tr.start[c.ID] = t0
@@ -124,6 +123,10 @@ func (tr *timedRun) wrap(checks []check.Check) []check.Check {
 				tr.mu.Lock()
 				tr.took[c.ID] = time.Since(t0)
 				tr.mu.Unlock()
+				select {
+				case tr.changed <- struct{}{}:
+				default:
+				}
 			}()
 			return run(ctx)
 		}
@@ -132,22 +135,40 @@ func (tr *timedRun) wrap(checks []check.Check) []check.Check {
 }
 
 // wait gives checks still running at most slack more, then reports the
-// ones that have not returned.
-func (tr *timedRun) wait() (stuck []string) {
-	done := make(chan struct{})
-	go func() { tr.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(slack):
+// ones that have not returned. (A WaitGroup would race here: the runner may
+// give up on a check before its goroutine has even started.)
+func (tr *timedRun) wait() []string {
+	limit := time.After(slack)
+	for {
+		stuck := tr.running()
+		if len(stuck) == 0 {
+			return nil
+		}
+		select {
+		case <-tr.changed:
+		case <-limit:
+			return tr.running()
+		}
 	}
+}
+
+// tookFor is how long a check's own Run took (zero if it never returned).
+func (tr *timedRun) tookFor(id string) time.Duration {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.took[id]
+}
+
+// running lists the checks that started and have not returned.
+func (tr *timedRun) running() (ids []string) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	for id := range tr.start {
 		if _, ok := tr.took[id]; !ok {
-			stuck = append(stuck, id)
+			ids = append(ids, id)
 		}
 	}
-	return stuck
+	return ids
 }
 
 // runHostile runs a family's checks against srv the way `pitstop check`
@@ -197,7 +218,7 @@ func TestHostileServers(t *testing.T) {
 				for _, id := range fam.network {
 					res, ok := byID[id]
 					require.True(t, ok, "%s did not run", id)
-					took := tr.took[id]
+					took := tr.tookFor(id)
 					require.LessOrEqual(t, took, hostileTimeout+slack, "%s took %s", id, took)
 					require.NotEmpty(t, strings.TrimSpace(res.Summary), "%s gave no reason", id)
 					switch {
