@@ -144,6 +144,40 @@ HTTP response body: {"status":"error","message":"You have reached your secondly 
 	{"es", "es correos en spam", `Nuestros correos llegan a la carpeta de spam de los clientes`, "email-spam-score"},
 	{"es", "es reloj", `La hora del sistema no está sincronizada: la marca de tiempo de la petición es demasiado antigua`, "api-clock-skew"},
 	{"es", "es redis memoria", `Redis se quedó sin memoria y rechaza las escrituras`, "ops-caching"},
+	// Second batch.
+	{"", "go redis refused", `dial tcp 127.0.0.1:6379: connect: connection refused`, "ops-caching"},
+	{"", "redis loading", `LOADING Redis is loading the dataset in memory`, "ops-caching"},
+	{"", "openai 401 org", `openai.AuthenticationError: Error code: 401 - {'error': {'message': 'You must be a member of an organization to use the API. Please contact us through our help center at help.openai.com.', 'type': 'invalid_request_error', 'param': None, 'code': 'no_organization'}}`, "api-forbidden"},
+	{"", "openai 502 html", `openai.APIStatusError: Error code: 502 - <html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>`, "api-provider-outage"},
+	{"", "openai connection error", `openai.APIConnectionError: Connection error.`, "api-connection-failed"},
+	{"", "curl could not resolve", `curl: (6) Could not resolve host: api.copycarai.com`, "api-connection-failed"},
+	{"", "curl ssl expired", `curl: (60) SSL certificate problem: certificate has expired
+More details here: https://curl.se/docs/sslcerts.html`, "api-tls-certificate"},
+	{"", "curl self signed", `curl: (60) SSL certificate problem: self-signed certificate in certificate chain`, "api-tls-certificate"},
+	{"", "java pkix", `javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target`, "api-tls-certificate"},
+	{"", "curl timeout", `curl: (28) Operation timed out after 30001 milliseconds with 0 bytes received`, "api-timeouts"},
+	{"", "nginx 504", `<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1></center><hr><center>nginx</center></body></html>`, "api-provider-outage"},
+	{"", "python smtp refused", `ConnectionRefusedError: [Errno 111] Connection refused
+  File "/usr/lib/python3.11/smtplib.py", line 341, in connect
+    self.sock = self._get_socket(host, port, self.timeout)`, "smtp-connection-failed"},
+	{"", "go smtp timeout", `dial tcp 74.125.140.108:587: i/o timeout`, "smtp-connection-failed"},
+	{"", "smtp 554 spam", `554 5.7.1 The message from (<news@example.com>) with the subject of (Spring offer) matches a profile the Internet community may consider spam. Please revise your message before resending.`, "email-spam-score"},
+	{"", "gmail 550 5.7.1 likely unsolicited", `550-5.7.1 [203.0.113.5] Our system has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked. https://support.google.com/mail/?p=UnsolicitedMessageError - gsmtp`, "domain-reputation"},
+	{"", "outlook s3150 block", `550 5.7.1 Unfortunately, messages from [203.0.113.5] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.`, "domain-blocklisted"},
+	{"", "yahoo deferred", `421 4.7.0 [TSS04] Messages from 203.0.113.5 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes`, "domain-reputation"},
+	{"", "dkim fail header", `Authentication-Results: spf=pass smtp.mailfrom=example.com; dkim=fail (signature did not verify) header.d=example.com; dmarc=pass action=none`, "domain-dkim-invalid"},
+	{"", "salesforce invalid login", `simple_salesforce.exceptions.SalesforceAuthenticationFailed: INVALID_LOGIN: Invalid username, password, security token; or user locked out.`, "crm-salesforce-invalid-session"},
+	{"", "salesforce unable to lock", `[{"message":"unable to obtain exclusive access to this record or 1 records: 0035g00000XyZab","errorCode":"UNABLE_TO_LOCK_ROW","fields":[]}]`, "crm-sync-failures"},
+	{"", "hubspot 403 scopes", `HTTP 403 Forbidden from api.hubapi.com: {"status":"error","message":"This app hasn't been granted all required scopes to make this call.","category":"MISSING_SCOPES"}`, "crm-hubspot-missing-scopes"},
+	{"", "hubspot invalid email", `{"status":"error","message":"Property values were not valid: [{\"isValid\":false,\"message\":\"Email address bob@ is invalid\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]","category":"VALIDATION_ERROR"}`, "crm-field-mapping"},
+	{"", "python utf8 encode", `UnicodeEncodeError: 'latin-1' codec can't encode character '\u2019' in position 42: ordinal not in range(256)`, "data-format-errors"},
+	{"", "csv bad line", `pandas.errors.ParserError: Error tokenizing data. C error: Expected 12 fields in line 341, saw 13`, "data-format-errors"},
+	{"", "node heap", `FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory`, "data-performance"},
+	{"", "anthropic max tokens stop", `Warning: response truncated, stop_reason="max_tokens" (generated 4096 tokens)`, "content-generation-failed"},
+	{"", "openai content filter", `{"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy.","type":null,"param":"prompt","code":"content_filter","status":400}}`, "content-generation-failed"},
+	{"es", "es conexion rechazada smtp", `No se pudo conectar al servidor SMTP smtp.example.com:587: conexión rechazada`, "smtp-connection-failed"},
+	{"es", "es rebote buzon", `El mensaje no se pudo entregar: 550 5.1.1 el buzón del destinatario no existe`, "smtp-message-rejected"},
+	{"es", "es lista negra", `Nuestra IP aparece en una lista negra (Spamhaus) y los correos son rechazados`, "domain-blocklisted"},
 }
 
 func TestMatchUnseenErrors(t *testing.T) {
