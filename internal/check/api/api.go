@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -185,6 +186,13 @@ func (l *lazy) get(ctx context.Context, fn func(context.Context) (*probe.Respons
 		l.done = make(chan struct{})
 		go func() {
 			defer close(l.done)
+			defer func() {
+				// This goroutine is outside the runner's recover: a panic
+				// here would end the whole program, so it becomes an error.
+				if p := recover(); p != nil {
+					l.resp, l.err = nil, fmt.Errorf("internal error in the shared request: %v", p)
+				}
+			}()
 			rctx, cancel := reserve(ctx)
 			defer cancel()
 			l.resp, l.err = fn(rctx)

@@ -423,12 +423,16 @@ func TestSharedRequestRunsOnce(t *testing.T) {
 
 	// A waiter whose own context ends stops waiting.
 	var slow lazy
-	release := make(chan struct{})
+	release, started := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	go func() {
-		_, _ = slow.get(context.Background(), func(context.Context) (*probe.Response, error) { <-release; return nil, nil })
+		_, _ = slow.get(context.Background(), func(context.Context) (*probe.Response, error) {
+			close(started)
+			<-release
+			return nil, nil
+		})
 	}()
-	time.Sleep(5 * time.Millisecond)
+	<-started // the shared request is in flight; the next caller only waits
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := slow.get(ctx, nil)
@@ -505,4 +509,13 @@ func TestReserveLeavesTimeToExplain(t *testing.T) {
 	defer rcancel()
 	_, ok = r.Deadline()
 	require.False(t, ok)
+}
+
+// TestSharedRequestPanicIsAnError keeps a panic in the shared request's own
+// goroutine, which the runner's recover cannot see, from ending the program.
+func TestSharedRequestPanicIsAnError(t *testing.T) {
+	t.Parallel()
+	var l lazy
+	_, err := l.get(context.Background(), func(context.Context) (*probe.Response, error) { panic("boom") })
+	require.ErrorContains(t, err, "internal error")
 }
