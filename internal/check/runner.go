@@ -134,10 +134,12 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 	}
 	for _, id := range c.Requires {
 		pr, ok := prereq(id)
+		if ctx.Err() != nil {
+			// Cancelled while waiting: the prerequisite's own result (often
+			// "cancelled" too) is no reason to call this one skipped.
+			return fill(Errorf("Cancelled before it could run."))
+		}
 		if !ok {
-			if ctx.Err() != nil {
-				return fill(Errorf("Cancelled before it could run."))
-			}
 			continue
 		}
 		if pr.Status != Pass && pr.Status != Warn {
