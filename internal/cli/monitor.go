@@ -312,36 +312,10 @@ func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width in
 	} else {
 		line("", fmt.Sprintf(tr("%d alert(s):", "%d alerta(s):"), len(sum.Alerts)))
 		for _, a := range sum.Alerts {
-			line("  ", fmt.Sprintf("%s %s: %s", a.Severity, a.Kind, alertMessage(a, lang)))
+			line("  ", fmt.Sprintf("%s %s: %s", a.Severity, a.Kind, tuimonitor.AlertText(lang, a)))
 		}
 	}
 	_, _ = io.WriteString(w, b.String())
-}
-
-// alertMessage is the alert's sentence in lang (the monitor writes English,
-// naming one endpoint down or counting several).
-func alertMessage(a monitor.Alert, lang string) string {
-	if lang != "es" {
-		return a.Message
-	}
-	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", v*100) }
-	switch a.Kind {
-	case monitor.HighResponseTime:
-		return fmt.Sprintf("Las respuestas son lentas: %.0f ms de media, por encima del límite de %.0f ms.", a.Value, a.Limit)
-	case monitor.HighErrorRate:
-		return fmt.Sprintf("La API está fallando: el %s de las solicitudes no tuvo una respuesta válida (límite %s).", pct(a.Value), pct(a.Limit))
-	case monitor.LowSuccessRate:
-		return fmt.Sprintf("Solo el %s de las solicitudes tuvo éxito (se esperaba al menos %s).", pct(a.Value), pct(a.Limit))
-	case monitor.LowThroughput:
-		return fmt.Sprintf("Solo %.0f solicitudes con éxito por minuto (se esperaban al menos %.0f).", a.Value, a.Limit)
-	case monitor.EndpointDown:
-		if len(a.Endpoints) > 1 {
-			return fmt.Sprintf("Hay %d endpoints caídos: %s; cada uno falló al menos sus últimas %.0f pruebas seguidas.",
-				len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
-		}
-		return fmt.Sprintf("%s falló sus últimas %.0f pruebas seguidas.", a.Endpoint, a.Value)
-	}
-	return a.Message
 }
 
 // runMonitorLive draws the live screen until the duration is over or the

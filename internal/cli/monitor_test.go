@@ -17,6 +17,7 @@ import (
 	"pitstop/internal/demo"
 	"pitstop/internal/monitor"
 	"pitstop/internal/testutil"
+	tuimonitor "pitstop/internal/tui/monitor"
 )
 
 func startSandbox(t *testing.T, scenario string) *demo.Sandbox {
@@ -270,13 +271,13 @@ func TestEndpointDownAlertCountsEndpoints(t *testing.T) {
 	}{
 		{"one, English", "en", alert(4), a + " failed its last 4 checks in a row."},
 		{"one, Spanish", "es", alert(4), a + " falló sus últimas 4 pruebas seguidas."},
-		{"two, English", "en", alert(5, 3), "2 endpoints are down: " + a + " (last 5 checks failed in a row), " + b + " (last 3 checks failed in a row)."},
+		{"two, English", "en", alert(5, 3), "2 endpoints are down: " + a + ", " + b + "; each failed at least its last 3 checks in a row."},
 		{"two, Spanish", "es", alert(5, 3), "Hay 2 endpoints caídos: " + a + ", " + b + "; cada uno falló al menos sus últimas 3 pruebas seguidas."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tt.want, alertMessage(tt.a, tt.lang))
+			require.Equal(t, tt.want, tuimonitor.AlertText(tt.lang, tt.a))
 		})
 	}
 }

@@ -487,20 +487,25 @@ func (m *Model) endpointLine(e monitor.EndpointStats, w int, compact bool) strin
 }
 
 // alertMessage says what crossed which limit, in the interface language.
-func (m *Model) alertMessage(a monitor.Alert) string {
+func (m *Model) alertMessage(a monitor.Alert) string { return AlertText(m.com.Lang, a) }
+
+// AlertText is an alert as one plain sentence in the interface language.
+// The screen and the plain-text summary of `pitstop monitor` both use it.
+func AlertText(lang string, a monitor.Alert) string {
+	t := func(key string, args ...any) string { return fmt.Sprintf(text(lang, key), args...) }
 	switch a.Kind {
 	case monitor.HighResponseTime:
-		return m.t("alert."+string(a.Kind), fmtMS(a.Value), fmtMS(a.Limit))
+		return t("alert."+string(a.Kind), fmtMS(a.Value), fmtMS(a.Limit))
 	case monitor.HighErrorRate, monitor.LowSuccessRate:
-		return m.t("alert."+string(a.Kind), pct(a.Value), pct(a.Limit))
+		return t("alert."+string(a.Kind), pct(a.Value), pct(a.Limit))
 	case monitor.LowThroughput:
-		return m.t("alert."+string(a.Kind), a.Value, a.Limit)
+		return t("alert."+string(a.Kind), a.Value, a.Limit)
 	case monitor.EndpointDown:
 		// One endpoint down, or several named in one sentence that counts them.
 		if len(a.Endpoints) > 1 {
-			return m.t("alert."+string(a.Kind)+".many", len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
+			return t("alert."+string(a.Kind)+".many", len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
 		}
-		return m.t("alert."+string(a.Kind), a.Endpoint, a.Value)
+		return t("alert."+string(a.Kind), a.Endpoint, a.Value)
 	}
 	return a.Message
 }
