@@ -75,28 +75,36 @@ type Result struct {
 	Details  []string      `json:"details"` // evidence, secrets masked
 	Duration time.Duration `json:"-"`
 	Articles []string      `json:"articles"` // knowledge articles that explain this outcome
+	// Facts are the measured values behind the summary (DESIGN.md), named in
+	// snake_case: numbers, booleans and short strings, never a secret. The
+	// prose, the JSON, the exporter's metrics and the fixes all read them.
+	Facts map[string]any `json:"facts"`
 }
 
 // MarshalJSON writes DESIGN.md's shape, keys in its order: id, category,
 // title, status, summary, details, duration_ms, articles (lists never null).
 func (r Result) MarshalJSON() ([]byte, error) {
-	details, articles := r.Details, r.Articles
+	details, articles, facts := r.Details, r.Articles, r.Facts
 	if details == nil {
 		details = []string{}
 	}
 	if articles == nil {
 		articles = []string{}
 	}
+	if facts == nil {
+		facts = map[string]any{}
+	}
 	return json.Marshal(struct {
-		ID         string   `json:"id"`
-		Category   string   `json:"category"`
-		Title      string   `json:"title"`
-		Status     Status   `json:"status"`
-		Summary    string   `json:"summary"`
-		Details    []string `json:"details"`
-		DurationMS float64  `json:"duration_ms"`
-		Articles   []string `json:"articles"`
-	}{r.ID, r.Category, r.Title, r.Status, r.Summary, details, float64(r.Duration.Microseconds()) / 1000, articles})
+		ID         string         `json:"id"`
+		Category   string         `json:"category"`
+		Title      string         `json:"title"`
+		Status     Status         `json:"status"`
+		Summary    string         `json:"summary"`
+		Details    []string       `json:"details"`
+		DurationMS float64        `json:"duration_ms"`
+		Articles   []string       `json:"articles"`
+		Facts      map[string]any `json:"facts"`
+	}{r.ID, r.Category, r.Title, r.Status, r.Summary, details, float64(r.Duration.Microseconds()) / 1000, articles, facts})
 }
 
 // Check is one test. Run must honour ctx (the runner sets the deadline) and
@@ -148,6 +156,24 @@ func Sentencef(format string, a ...any) string { return fmt.Sprintf(format, a...
 func (r Result) With(details ...string) Result {
 	r.Details = append(r.Details, details...)
 	return r
+}
+
+// WithFact returns r with one measured value recorded under key (snake_case).
+// The map is copied, so results that share a base never share facts.
+func (r Result) WithFact(key string, value any) Result {
+	facts := make(map[string]any, len(r.Facts)+1)
+	for k, v := range r.Facts {
+		facts[k] = v
+	}
+	facts[key] = value
+	r.Facts = facts
+	return r
+}
+
+// Fact returns the value recorded under key, if any.
+func (r Result) Fact(key string) (any, bool) {
+	v, ok := r.Facts[key]
+	return v, ok
 }
 
 // Explain returns r with the knowledge articles that explain it appended.

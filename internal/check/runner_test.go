@@ -239,18 +239,19 @@ func TestRunnerNoChecks(t *testing.T) {
 
 func TestResultJSON(t *testing.T) {
 	t.Parallel()
-	r := Warnf("Only %d requests left.", 3).With("x-ratelimit-remaining-requests: 3").Explain("api-rate-limit")
+	r := Warnf("Only %d requests left.", 3).With("x-ratelimit-remaining-requests: 3").Explain("api-rate-limit").WithFact("remaining", 3)
 	r.ID, r.Category, r.Title, r.Duration = "api.ratelimit", "api", "Rate limits", 1500*time.Microsecond
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
 	require.JSONEq(t, `{"id":"api.ratelimit","category":"api","title":"Rate limits","status":"warn",
 		"summary":"Only 3 requests left.","details":["x-ratelimit-remaining-requests: 3"],
-		"duration_ms":1.5,"articles":["api-rate-limit"]}`, string(b))
+		"duration_ms":1.5,"articles":["api-rate-limit"],"facts":{"remaining":3}}`, string(b))
 
 	b, err = json.Marshal(Result{ID: "a", Status: Skip})
 	require.NoError(t, err)
 	require.Contains(t, string(b), `"details":[]`)
 	require.Contains(t, string(b), `"articles":[]`)
+	require.Contains(t, string(b), `"facts":{}`)
 
 	var back struct {
 		Status Status `json:"status"`

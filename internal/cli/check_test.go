@@ -118,10 +118,10 @@ func TestCheckJSONShape(t *testing.T) {
 	require.NoError(t, json.Unmarshal(doc["results"], &results))
 	require.Len(t, results, 6)
 	for _, r := range results {
-		for _, k := range []string{"id", "category", "title", "status", "summary", "details", "duration_ms", "articles"} {
+		for _, k := range []string{"id", "category", "title", "status", "summary", "details", "duration_ms", "articles", "facts"} {
 			require.Contains(t, r, k)
 		}
-		require.Len(t, r, 8)
+		require.Len(t, r, 9)
 	}
 	require.Equal(t, "could not test", statusWord(check.Error))
 	require.JSONEq(t, `{"pass":2,"warn":1,"fail":1,"skip":1,"error":1}`, string(doc["summary"]))
