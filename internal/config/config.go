@@ -123,7 +123,7 @@ func (p *Profile) Secrets() []Secret {
 	out := []Secret{p.API.Key, p.CRM.Token, p.SMTP.Password}
 	if u, err := url.Parse(p.Cache.RedisURL); err == nil && u.User != nil {
 		if pw, ok := u.User.Password(); ok && pw != "" {
-			out = append(out, Secret{value: pw, source: "cache.redis_url"})
+			out = append(out, NewPassword(pw, "cache.redis_url"))
 		}
 	}
 	return out

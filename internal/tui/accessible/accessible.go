@@ -203,7 +203,7 @@ func (s *session) askFamily(p *config.Profile, cat string) error {
 			return err
 		}
 		if v != "" {
-			*sec = config.NewSecret(v, config.SourceTyped)
+			*sec = sec.WithValue(v, config.SourceTyped)
 			c.AddSecret(*sec)
 		}
 		return nil

@@ -395,7 +395,7 @@ func (m *Model) finish() tea.Cmd {
 		if f.kind == kindSecret {
 			s := f.secret
 			if v := strings.TrimSpace(f.value); v != "" {
-				s = config.NewSecret(v, config.SourceTyped)
+				s = f.secret.WithValue(v, config.SourceTyped)
 				c.AddSecret(s)
 			}
 			setSecret(p, f.key, s)
