@@ -27,7 +27,7 @@ const edgeMask = "••••"
 // bidi overrides) and invalid UTF-8, replaces every secret in every encoding
 // the scrubber knows, and only then cuts the text to max runes (0: no cut),
 // masking any piece of a secret the cut or the server left at either edge.
-// The result is one line. A nil Scrubber still strips and cuts.
+// The result is one line, its runs of spaces made single. A nil Scrubber still strips and cuts.
 func (sc *Scrubber) Untrusted(text string, max int) string {
 	cut := false
 	if limit := 16*max + 1024; max > 0 && len(text) > limit {
@@ -37,6 +37,10 @@ func (sc *Scrubber) Untrusted(text string, max int) string {
 	}
 	s := StripControls(text)
 	s = sc.Scrub(s)
+	if strings.Contains(s, "  ") {
+		// One line reads best with single spaces (a pretty-printed body).
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	s = sc.maskRuns(s)
 	if max > 0 && utf8.RuneCountInString(s) > max {
 		r := []rune(s)

@@ -128,7 +128,7 @@ func TestStripControls(t *testing.T) {
 		{"\x1b[2J\x1b[Hcleared", "cleared"},
 		{"red \x1b[31mALERT\x1b[0m", "red ALERT"},
 		{"bell\x07 nul\x00 del\x7f", "bell nul del"},
-		{"line1\nline2\r\n\tx", "line1 line2  x"},
+		{"line1\nline2\r\nx", "line1 line2 x"},
 		{"admin\u202eexe.txt", "adminexe.txt"},
 		{"iso\u2066late\u2069", "isolate"},
 		{"c1 \u009b31mcsi", "c1 csi"},

@@ -73,6 +73,7 @@ type family struct {
 	caFile   string
 	opts     probe.Options
 	api      config.APIConfig
+	door     *config.Scrubber // outside text enters results through it
 
 	clientOnce sync.Once
 	client     *probe.Client
@@ -99,6 +100,7 @@ func newFamily(p *config.Profile, opts probe.Options) *family {
 		caFile:   p.API.CAFile,
 		opts:     opts,
 		api:      p.API,
+		door:     config.NewScrubber(p.Secrets()...),
 	}
 }
 

@@ -126,7 +126,7 @@ func TestBadKeyEchoedByTheProviderIsScrubbed(t *testing.T) {
 	byID, srv, _ := run(t, demo.APIOpenAI, []string{demo.APIFaultBadKey}, 5*time.Second, nil)
 	auth := byID[IDAuth]
 	joined := strings.Join(auth.Details, "\n")
-	require.Contains(t, joined, "Incorrect API key provided: sk-…", "the echo is there, masked")
+	require.Contains(t, joined, "Incorrect API key provided: sk-proj-…", "the echo is there, masked")
 	require.NotContains(t, joined, srv.Key())
 	require.Contains(t, joined, "request id: req_")
 	require.Contains(t, auth.Articles, "api-invalid-key")
@@ -392,7 +392,7 @@ func TestJudgeClock(t *testing.T) {
 		{"yesterday", S, "not a valid date"},
 	}
 	for _, tt := range tests {
-		r := judgeClock(tt.date, local)
+		r := judgeClock(nil, tt.date, local)
 		require.Equal(t, tt.status, r.Status, tt.date+": "+r.Summary)
 		require.Contains(t, r.Summary, tt.words)
 		require.Contains(t, r.Articles, "api-clock-skew")

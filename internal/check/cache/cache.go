@@ -68,11 +68,11 @@ func checkRedis(ctx context.Context, raw string, log *slog.Logger) check.Result 
 		return check.Skipf("No cache is set up: cache.redis_url is not set.")
 	}
 	masked, password := maskURL(raw)
-	scrub := config.NewScrubber(config.NewSecret(password, "cache.redis_url")).Scrub
-	r := redisResult(ctx, raw, masked)
-	r.Summary = scrub(r.Summary)
+	door := config.NewScrubber(config.NewPassword(password, "cache.redis_url"))
+	r := redisResult(ctx, door, raw, masked)
+	r.Summary = door.Untrusted(r.Summary, 0)
 	for i := range r.Details {
-		r.Details[i] = scrub(r.Details[i])
+		r.Details[i] = door.Untrusted(r.Details[i], 0)
 	}
 	if log != nil {
 		log.LogAttrs(ctx, slog.LevelDebug, "redis check", slog.String("url", masked), slog.String("status", r.Status.String()))
@@ -80,7 +80,7 @@ func checkRedis(ctx context.Context, raw string, log *slog.Logger) check.Result 
 	return r
 }
 
-func redisResult(ctx context.Context, raw, masked string) check.Result {
+func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string) check.Result {
 	opt, err := redis.ParseURL(raw)
 	if err != nil {
 		return check.Failf("cache.redis_url could not be read: %s. It should look like redis://:password@host:6379/0 (rediss:// for TLS).", parseProblem(err)).
@@ -110,13 +110,13 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	details := []string{"cache.redis_url: " + masked}
 	start := time.Now()
 	if err := client.Ping(ctx).Err(); err != nil {
-		return connectProblem(err, opt.Addr, opt.TLSConfig != nil).With(details...).
+		return connectProblem(door, err, opt.Addr, opt.TLSConfig != nil).With(details...).
 			With(fmt.Sprintf("first PING failed after %s: %s", fmtDur(time.Since(start)), err)).Explain(articleCaching)
 	}
 	first := time.Since(start)
 	start = time.Now()
 	if err := client.Ping(ctx).Err(); err != nil {
-		return connectProblem(err, opt.Addr, opt.TLSConfig != nil).With(details...).Explain(articleCaching)
+		return connectProblem(door, err, opt.Addr, opt.TLSConfig != nil).With(details...).Explain(articleCaching)
 	}
 	ping := time.Since(start)
 	details = append(details,
@@ -130,7 +130,7 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 			if section == "server" && isRedisErr(err) {
 				continue // some managed services hide INFO server
 			}
-			return infoProblem(err, section).With(details...).Explain(articleCaching)
+			return infoProblem(door, err, section).With(details...).Explain(articleCaching)
 		}
 		parseInfo(text, info)
 	}
@@ -178,8 +178,9 @@ func judge(addr string, ping time.Duration, info map[string]string, details []st
 }
 
 // connectProblem explains a failed connect, AUTH or PING.
-func connectProblem(err error, addr string, useTLS bool) check.Result {
-	msg := err.Error()
+// The error's text passes the door: a Redis error may quote what it was sent.
+func connectProblem(door *config.Scrubber, err error, addr string, useTLS bool) check.Result {
+	msg := door.UntrustedError(err, 300)
 	var dnsErr *net.DNSError
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
@@ -225,10 +226,10 @@ func connectProblem(err error, addr string, useTLS bool) check.Result {
 	return check.Errorf("Could not test: the connection to Redis at %s failed (%s).", addr, msg)
 }
 
-func infoProblem(err error, section string) check.Result {
-	r := connectProblem(err, "the server", false)
+func infoProblem(door *config.Scrubber, err error, section string) check.Result {
+	r := connectProblem(door, err, "the server", false)
 	if isRedisErr(err) {
-		return check.Errorf("Could not test: Redis refused INFO %s (%s), so Pitstop cannot tell whether keys are being evicted. Managed services sometimes disable INFO.", section, err)
+		return check.Errorf("Could not test: Redis refused INFO %s (%s), so Pitstop cannot tell whether keys are being evicted. Managed services sometimes disable INFO.", section, door.UntrustedError(err, 300))
 	}
 	return r
 }
@@ -302,7 +303,7 @@ func maskURL(raw string) (masked, password string) {
 	prefix := cp.Scheme + "://"
 	cred := user
 	if password != "" {
-		cred += ":" + config.Mask(password)
+		cred += ":••••" // a password shows none of its characters
 	}
 	return prefix + cred + "@" + strings.TrimPrefix(s, prefix), password
 }

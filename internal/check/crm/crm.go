@@ -89,8 +89,8 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		c, err := probe.NewClient(probe.Options{Logger: o.log})
 		o.client, clientErr = c, err
 	}
-	scrubber := config.NewScrubber(cfg.Token)
-	prov, skip := newProvider(cfg, o)
+	door := config.NewScrubber(p.Secrets()...)
+	prov, skip := newProvider(cfg, o, door)
 	if clientErr != nil && prov != nil {
 		skip = func(context.Context, string) (check.Result, bool) {
 			return check.Errorf("Could not test: Pitstop could not load the trusted certificates (%v).", clientErr), true
@@ -101,10 +101,10 @@ func newChecks(p *config.Profile, o options) []check.Check {
 			Run: func(ctx context.Context) check.Result {
 				if skip != nil {
 					if r, skipped := skip(ctx, id); skipped {
-						return scrubResult(r, scrubber.Scrub)
+						return scrubResult(r, door)
 					}
 				}
-				return scrubResult(run(ctx), scrubber.Scrub)
+				return scrubResult(run(ctx), door)
 			}}
 	}
 	var fm func(context.Context) check.Result
@@ -141,7 +141,7 @@ func withDefaults(c config.CRMConfig) config.CRMConfig {
 
 // newProvider builds the provider, or says why each check must be skipped.
 // The skip function returns false for a check that should run anyway.
-func newProvider(cfg config.CRMConfig, o options) (provider, func(ctx context.Context, id string) (check.Result, bool)) {
+func newProvider(cfg config.CRMConfig, o options, door *config.Scrubber) (provider, func(ctx context.Context, id string) (check.Result, bool)) {
 	switch {
 	case cfg.Provider == "":
 		return nil, func(context.Context, string) (check.Result, bool) {
@@ -156,7 +156,7 @@ func newProvider(cfg config.CRMConfig, o options) (provider, func(ctx context.Co
 			return check.Skipf("crm.base_url is not set; for Salesforce it is your instance URL, like https://yourcompany.my.salesforce.com."), true
 		}
 	}
-	ep := &endpoint{base: cfg.BaseURL, client: o.client}
+	ep := &endpoint{base: cfg.BaseURL, client: o.client, door: door}
 	var prov provider
 	switch cfg.Provider {
 	case "hubspot":
@@ -183,13 +183,15 @@ func newProvider(cfg config.CRMConfig, o options) (provider, func(ctx context.Co
 	return prov, nil
 }
 
-// scrubResult masks the token in every string of a result, in case a CRM
-// echoed it back in an error message.
-func scrubResult(r check.Result, scrub func(string) string) check.Result {
-	r.Summary = scrub(r.Summary)
+// scrubResult passes every string of a result through the door once more:
+// the providers quote what the CRM said (messages, names, labels) in many
+// places, and the door masks a token echoed in any of them and strips
+// control sequences. Text cut earlier went through the door before its cut.
+func scrubResult(r check.Result, door *config.Scrubber) check.Result {
+	r.Summary = door.Untrusted(r.Summary, 0)
 	r.Details = append([]string(nil), r.Details...)
 	for i := range r.Details {
-		r.Details[i] = scrub(r.Details[i])
+		r.Details[i] = door.Untrusted(r.Details[i], 0)
 	}
 	return r
 }

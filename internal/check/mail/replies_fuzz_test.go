@@ -179,7 +179,7 @@ func FuzzTranscript(f *testing.F) {
 			_ = e.done()
 		}
 		if h, ok := lastHello(ex); ok {
-			_ = describeExtensions(parseEHLO(h.reply))
+			_ = describeExtensions(nil, parseEHLO(h.reply))
 		}
 		_ = transcriptLines(lines)
 		_ = tr.pending()

@@ -183,10 +183,10 @@ func TestExplainSend(t *testing.T) {
 
 func TestAsReply(t *testing.T) {
 	t.Parallel()
-	r, ok := asReply(&smtp.SMTPError{Code: 534, EnhancedCode: smtp.EnhancedCode{5, 7, 9}, Message: "line one\n line two"})
+	r, ok := asReply(nil, &smtp.SMTPError{Code: 534, EnhancedCode: smtp.EnhancedCode{5, 7, 9}, Message: "line one\n line two"})
 	require.True(t, ok)
-	require.Equal(t, "534 5.7.9 line one /  line two", r.String())
-	_, ok = asReply(errors.New("plain"))
+	require.Equal(t, "534 5.7.9 line one / line two", r.String())
+	_, ok = asReply(nil, errors.New("plain"))
 	require.False(t, ok)
 }
 
@@ -194,8 +194,8 @@ func TestParseEHLOAndDescribe(t *testing.T) {
 	t.Parallel()
 	ext := parseEHLO([]string{"250-mail.example.com", "250-PIPELINING", "250-SIZE 52428800", "250-AUTH PLAIN LOGIN XOAUTH2", "250 STARTTLS"})
 	require.Equal(t, "PLAIN LOGIN XOAUTH2", ext["AUTH"])
-	require.Equal(t, "STARTTLS, AUTH PLAIN LOGIN XOAUTH2, SIZE 52428800 (messages up to 50 MB), PIPELINING", describeExtensions(ext))
-	require.Equal(t, "(none)", describeExtensions(nil))
+	require.Equal(t, "STARTTLS, AUTH PLAIN LOGIN XOAUTH2, SIZE 52428800 (messages up to 50 MB), PIPELINING", describeExtensions(nil, ext))
+	require.Equal(t, "(none)", describeExtensions(nil, nil))
 }
 
 func TestFmtDur(t *testing.T) {
