@@ -292,7 +292,7 @@ func TestCheckCanaryInEveryFormat(t *testing.T) {
 			requireNoCheckCanary(t, stdout, stderr, logText)
 			if format != "text" {
 				// The echo is kept as evidence, masked.
-				require.Contains(t, stdout, "Incorrect API key provided: sk-…RY42")
+				require.Contains(t, stdout, "Incorrect API key provided: sk-proj-…RY42")
 			}
 		})
 	}

@@ -30,7 +30,7 @@ func TestConfigShowsSourcesMasked(t *testing.T) {
 	code, stdout, stderr := runKB(t, "", "--config", path, "config")
 	require.Equal(t, ExitOK, code, stderr)
 	require.Contains(t, stdout, "Settings file: "+path)
-	require.Contains(t, stdout, "Profile prod (default)\n  checks: api\n  api.key: sk-…RY42 (in the file)")
+	require.Contains(t, stdout, "Profile prod (default)\n  checks: api\n  api.key: sk-proj-…RY42 (in the file)")
 	require.Contains(t, stdout, "Profile empty\n  configures nothing to check")
 	require.NotContains(t, stdout+stderr, key)
 

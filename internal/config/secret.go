@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,7 +97,7 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(s.Masked()) }
 // nothing about its value. Longest first.
 var publicPrefixes = []string{
 	"sk-ant-admin01-", "sk-ant-api03-", "sk-svcacct-", "sk-admin-", "sk-proj-", "sk-ant-",
-	"pat-na1-", "pat-eu1-", "pat-na2-", "pat-ap1-", "pat-", "sk_live_", "sk_test_", "cc_live_", "cc_test_", "sk-",
+	"pat-na1-", "pat-eu1-", "pat-na2-", "pat-ap1-", "pat-", "ccai_live_", "ccai_test_", "sk-",
 }
 
 // PublicPrefix returns the provider-defined prefix a key starts with, or "".
@@ -176,6 +177,9 @@ func NewScrubber(secrets ...Secret) *Scrubber {
 			continue
 		}
 		m := s.Masked()
+		if s.password {
+			m = edgeMask // in running text "(set)" would read as part of it
+		}
 		for _, form := range encodings(v) {
 			add(form, m)
 		}
@@ -234,6 +238,14 @@ func encodings(v string) []string {
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 		out = append(out, enc.EncodeToString([]byte(v)), strings.TrimRight(enc.EncodeToString([]byte(v)), "="))
 		out = append(out, base64Cores(enc, v)...)
+	}
+	// Each form quoted once more: a JSON body that carries an escaped echo
+	// (a \u form becomes \\u), a %q of a JSON string.
+	for _, f := range slices.Clone(out) {
+		if enc, err := json.Marshal(f); err == nil {
+			out = append(out, unquoted(string(enc)))
+		}
+		out = append(out, unquoted(strconv.Quote(f)))
 	}
 	return out
 }

@@ -420,7 +420,8 @@ func TestSecretCanaryHostileEchoes(t *testing.T) {
 			if pad == 80 && p.API.Provider == "openai" {
 				// The servers did echo: the masked forms are there.
 				require.Contains(t, text, "sk-proj-…fXYZ", "the API's echo, masked")
-				require.Contains(t, text, "•••• (set)", "the SMTP and Redis echoes, masked")
+				require.Contains(t, text, "failed: "+strings.Repeat("x", pad)+"•••• quoted", "the SMTP echo, masked")
+				require.Contains(t, text, "pair: "+strings.Repeat("x", pad)+"•••• quoted", "the Redis echo, masked")
 			}
 		}
 		require.NoError(t, h.Close())
