@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"pitstop/internal/safefile"
 	"reflect"
 	"regexp"
 	"sort"
@@ -85,7 +86,7 @@ func Load(path string) (*Config, error) {
 	if !explicit {
 		path = DefaultPath()
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, "the settings file", safefile.MaxSettings)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
 			return FromEnv(), nil
@@ -95,6 +96,11 @@ func Load(path string) (*Config, error) {
 		}
 		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
 			return nil, &Error{File: path, Msg: "this is a folder; give the path of the settings file (for example " + filepath.Join(path, "config.yaml") + ")"}
+		}
+		var se *safefile.Error
+		if errors.As(err, &se) && se.Err == nil {
+			// A FIFO, a device or a file far too large for settings.
+			return nil, &Error{File: path, Msg: "cannot be used as the settings file: it " + se.Problem}
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

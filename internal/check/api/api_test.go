@@ -278,7 +278,7 @@ func TestConfigFindings(t *testing.T) {
 		{"short", "copycar", "https://api.copycarai.com/v2", config.NewSecret("abc123def", "file"), "", W, "unusually short"},
 		{"copycar without v2", "copycar", "https://api.copycarai.com", config.NewSecret("ccai_live_"+strings.Repeat("f", 40), "file"), "", W, "should end in /v2"},
 		{"anthropic with v1", "anthropic", "https://api.anthropic.com/v1", config.NewSecret("sk-ant-api03-"+strings.Repeat("z", 40), "file"), "", W, "no version"},
-		{"plain http", "custom", "http://llm.internal.example/v1", config.NewSecret("sk-"+strings.Repeat("z", 40), "file"), "", W, "unencrypted"},
+		{"plain http", "custom", "http://llm.internal.example/v1", config.NewSecret("sk-"+strings.Repeat("z", 40), "file"), "", F, "plain http://"},
 		{"bad ca file", "custom", "https://llm.example/v1", config.NewSecret("sk-"+strings.Repeat("z", 40), "file"), junkCA, F, "CA file cannot be used"},
 		{"fail beats warn", "copycar", "https://api.copycarai.com", config.Secret{}, "", F, "No key configured"},
 	}

@@ -80,7 +80,7 @@ func (f *family) networkResult(err error, couldNot string) check.Result {
 		res = check.Errorf("%s: %s", couldNot, lowerFirst(f.door.Untrusted(pe.Error(), 0))).Explain(artTimeouts, artConnection)
 	case probe.KindCancelled:
 		res = check.Errorf("Cancelled before the API answered.")
-	case probe.KindDNS, probe.KindRefused, probe.KindUnreachable, probe.KindProxy, probe.KindClosed, probe.KindBadURL:
+	case probe.KindDNS, probe.KindRefused, probe.KindUnreachable, probe.KindProxy, probe.KindClosed, probe.KindBadURL, probe.KindInsecure:
 		res = check.Failf("%s", f.door.Untrusted(pe.Error(), 0)).Explain(artConnection)
 	default:
 		res = check.Errorf("%s: %s", couldNot, lowerFirst(f.door.Untrusted(pe.Error(), 0))).Explain(artConnection)

@@ -25,6 +25,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/probe"
 )
 
 // IDRedis is the check's ID.
@@ -70,6 +71,14 @@ func checkRedis(ctx context.Context, raw string, log *slog.Logger) check.Result 
 	masked, password := maskURL(raw)
 	door := config.NewScrubber(config.NewPassword(password, "cache.redis_url"))
 	r := redisResult(ctx, door, raw, masked)
+	if w := transportWarnings(raw, password); len(w) > 0 {
+		if r.Status == check.Pass {
+			// The connection worked, but not safely: that is the finding.
+			r = check.Warnf("%s", w[0]).With(w[1:]...).With(r.Summary).With(r.Details...).Explain(articleCaching)
+		} else {
+			r = r.With(w...)
+		}
+	}
 	r.Summary = door.Untrusted(r.Summary, 0)
 	for i := range r.Details {
 		r.Details[i] = door.Untrusted(r.Details[i], 0)
@@ -85,6 +94,14 @@ func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string)
 	if err != nil {
 		return check.Failf("cache.redis_url could not be read: %s. It should look like redis://:password@host:6379/0 (rediss:// for TLS).", parseProblem(err)).
 			With("cache.redis_url: " + masked).Explain(articleCaching)
+	}
+	if opt.TLSConfig != nil {
+		// rediss://: the one trust decision every client makes.
+		// rediss:// has no ca_file, so loading cannot fail.
+		if trust, err := probe.LoadTrust("", ""); err == nil {
+			opt.TLSConfig.RootCAs = trust.Roots
+		}
+		opt.TLSConfig.MinVersion = tls.VersionTLS12
 	}
 	opt.ContextTimeoutEnabled = true
 	opt.MaxRetries = -1
@@ -274,6 +291,25 @@ func parseInfo(text string, m map[string]string) {
 			m[k] = v
 		}
 	}
+}
+
+// transportWarnings says what in the URL exposes the password or the
+// connection: certificate checks turned off, or a password sent in clear
+// to another machine.
+func transportWarnings(raw, password string) []string {
+	opt, err := redis.ParseURL(raw)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	if opt.TLSConfig != nil && opt.TLSConfig.InsecureSkipVerify {
+		out = append(out, check.Sentencef("cache.redis_url turns certificate checks off (skip_verify=true): anyone between Pitstop and Redis could pose as it and read the password. Remove skip_verify and trust the server's certificate instead."))
+	}
+	host, _, _ := net.SplitHostPort(opt.Addr)
+	if opt.TLSConfig == nil && password != "" && !probe.IsLoopback(host) {
+		out = append(out, check.Sentencef("cache.redis_url sends the password over plain redis:// to %s: anyone on the network path could read it. Use rediss:// (TLS).", host))
+	}
+	return out
 }
 
 // maskURL returns the URL with its password replaced by bullets, and the

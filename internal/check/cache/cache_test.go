@@ -209,3 +209,28 @@ func TestProfileScrubberMasksRedisPassword(t *testing.T) {
 	out := cfg.Scrubber().Scrub("dial redis://:" + canary + "@h:6379/0 failed")
 	require.NotContains(t, out, canary)
 }
+
+// TestTransportWarnings: certificate checks turned off, and a password in
+// clear to another machine, are said; loopback and TLS are not.
+func TestTransportWarnings(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"rediss://:pw-123456@cache.example.com:6380/0?skip_verify=true": "skip_verify=true",
+		"redis://:pw-123456@cache.example.com:6379/0":                   "over plain redis:// to cache.example.com",
+		"redis://:pw-123456@10.1.2.3:6379/0":                            "over plain redis:// to 10.1.2.3",
+		"redis://:pw-123456@127.0.0.1:6379/0":                           "",
+		"redis://:pw-123456@localhost:6379/0":                           "",
+		"rediss://:pw-123456@cache.example.com:6380/0":                  "",
+		"redis://cache.example.com:6379/0":                              "",
+	} {
+		_, password := maskURL(raw)
+		w := transportWarnings(raw, password)
+		if want == "" {
+			require.Empty(t, w, raw)
+			continue
+		}
+		require.Len(t, w, 1, raw)
+		require.Contains(t, w[0], want, raw)
+		require.NotContains(t, w[0], "pw-123456")
+	}
+}

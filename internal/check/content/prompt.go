@@ -51,7 +51,7 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	if maxTokens <= 0 {
 		maxTokens = defaultMaxTokens
 	}
-	data, truncated, err := readFile(path)
+	data, truncated, err := readFile("content.prompt_file", path)
 	if err != nil {
 		return fileError("content.prompt_file", path, err)
 	}

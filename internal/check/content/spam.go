@@ -376,7 +376,7 @@ func checkSpam(ctx context.Context, path, spamd string) check.Result {
 	if path == "" {
 		return check.Skipf("No email to score: set content.email_file to a sample message (.eml or text).")
 	}
-	raw, truncated, err := readFile(path)
+	raw, truncated, err := readFile("content.email_file", path)
 	if err != nil {
 		return fileError("content.email_file", path, err)
 	}

@@ -272,6 +272,8 @@ func transportResult(name string, ex exchange, availability bool) check.Result {
 		r = check.Failf("Pitstop could not reach %s: %s. Check crm.base_url and the network.", name, why)
 	case kind == errTLS:
 		r = check.Failf("Pitstop could not open a secure connection to %s: %s.", name, why)
+	case kind == errInsecure:
+		r = check.Failf("Pitstop did not send the token to %s: crm.base_url uses plain http://, so anyone on the network path could read it. Use https://.", name)
 	default:
 		r = check.Errorf("Could not test: Pitstop could not get an answer from %s: %s.", name, why)
 	}

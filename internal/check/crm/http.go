@@ -164,6 +164,7 @@ const (
 	errDNS              // the resolver itself failed
 	errTLS              // the certificate is not trusted
 	errProtocol         // the answer was not HTTP, or the connection was cut
+	errInsecure         // the token would have gone over plain http:// to another host; nothing was sent
 )
 
 // classify explains a transport error in plain words.
@@ -175,6 +176,7 @@ func classify(err error) (errKind, string) {
 			probe.KindRefused: errRefused, probe.KindUnreachable: errRefused,
 			probe.KindDNS: errNotFound, probe.KindDNSFailure: errDNS, probe.KindTLS: errTLS,
 			probe.KindProtocol: errProtocol, probe.KindClosed: errProtocol, probe.KindBody: errProtocol,
+			probe.KindInsecure: errInsecure,
 		}[perr.Kind]
 		return k, strings.TrimSuffix(perr.Error(), ".")
 	}

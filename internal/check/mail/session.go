@@ -22,6 +22,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/probe"
 )
 
 const (
@@ -609,21 +610,12 @@ func (s *session) rootPool() (*x509.CertPool, error) {
 	if s.roots != nil {
 		return s.roots, nil
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
+	trust, err := probe.LoadTrust(s.set.caFile, "smtp.ca_file")
+	if err != nil {
+		return nil, err
 	}
-	if s.set.caFile != "" {
-		pem, err := os.ReadFile(s.set.caFile)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read smtp.ca_file: %w", err)
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("smtp.ca_file %s holds no PEM certificate", s.set.caFile)
-		}
-	}
-	s.roots = pool
-	return pool, nil
+	s.roots = trust.Roots
+	return trust.Roots, nil
 }
 
 func (s *session) startTLS(ctx context.Context) check.Result {
