@@ -160,8 +160,7 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				resc <- Errorf("Pitstop hit an internal error while running this check: %v", p).
-					With(firstLines(string(debug.Stack()), 8)...)
+				resc <- PanicResult(p, string(debug.Stack()))
 			}
 		}()
 		resc <- c.Run(cctx)

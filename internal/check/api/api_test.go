@@ -401,7 +401,7 @@ func TestJudgeClock(t *testing.T) {
 
 func TestSharedRequestRunsOnce(t *testing.T) {
 	t.Parallel()
-	var l lazy
+	var l shared
 	var calls int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -422,7 +422,7 @@ func TestSharedRequestRunsOnce(t *testing.T) {
 	require.Equal(t, 1, calls)
 
 	// A waiter whose own context ends stops waiting.
-	var slow lazy
+	var slow shared
 	release, started := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	go func() {
@@ -494,28 +494,11 @@ func BenchmarkAPIChecksLoopback(b *testing.B) {
 // emptyPool keeps the tests from trusting the machine's roots.
 func emptyPool() *x509.CertPool { return x509.NewCertPool() }
 
-func TestReserveLeavesTimeToExplain(t *testing.T) {
-	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	parent, _ := ctx.Deadline()
-	r, rcancel := reserve(ctx)
-	defer rcancel()
-	child, ok := r.Deadline()
-	require.True(t, ok)
-	require.Equal(t, 100*time.Millisecond, parent.Sub(child))
-
-	r, rcancel = reserve(context.Background())
-	defer rcancel()
-	_, ok = r.Deadline()
-	require.False(t, ok)
-}
-
 // TestSharedRequestPanicIsAnError keeps a panic in the shared request's own
 // goroutine, which the runner's recover cannot see, from ending the program.
 func TestSharedRequestPanicIsAnError(t *testing.T) {
 	t.Parallel()
-	var l lazy
+	var l shared
 	_, err := l.get(context.Background(), func(context.Context) (*probe.Response, error) { panic("boom") })
 	require.ErrorContains(t, err, "internal error")
 }

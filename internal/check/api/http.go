@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -51,6 +52,9 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 	res = res.With(resp.Timings.Lines()...)
 	res = res.With(resp.TLS.Lines()...)
 	res = res.With(connectionLines(resp.RemoteAddr, resp.Proxy)...)
+	if c, err := f.getClient(); err == nil {
+		res = res.With(c.TrustFindings()...) // an unusable SSL_CERT_FILE, said without blocking
+	}
 	if id := requestID(f.door, resp.Header); id != "" {
 		res = res.With(id)
 	}
@@ -363,38 +367,55 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 	if err != nil {
 		return check.Errorf("Could not test the endpoints: %s", sentence(f.door.UntrustedError(err, 300))).Explain(artTLS)
 	}
-	pctx, cancel := reserve(ctx)
+	// One goroutine per endpoint, started the safe way (check.Go) under the
+	// one cancellation rule (check.WorkContext); the check stops waiting
+	// when its own context ends.
+	pctx, cancel := check.WorkContext(ctx)
 	defer cancel()
+	var mu sync.Mutex // guards lines and healthy: a cancelled check reads them while probes still run
 	lines := make([]string, len(eps))
 	healthy := make([]bool, len(eps))
-	var wg sync.WaitGroup
+	done := make([]<-chan error, len(eps))
 	for i, ep := range eps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		done[i] = check.Go(func() {
 			base := strings.TrimRight(ep, "/")
 			shown := probe.SafeURL(base)
 			resp, err := c.Do(pctx, probe.Request{URL: healthURL(f.provider, base), Header: http.Header{"Accept": {"application/json"}}})
+			var line string
+			ok := false
 			switch {
 			case err != nil && (resp == nil || !isBodyError(err)):
-				lines[i] = fmt.Sprintf("✗ %s: %s", shown, f.door.UntrustedError(err, 300))
+				line = fmt.Sprintf("✗ %s: %s", shown, f.door.UntrustedError(err, 300))
 			case resp.Truncated:
-				lines[i] = fmt.Sprintf("✗ %s: %s, but the answer did not end (more than %d KiB)", shown, f.door.Untrusted(resp.Status, 80), probe.MaxBody>>10)
+				line = fmt.Sprintf("✗ %s: %s, but the answer did not end (more than %d KiB)", shown, f.door.Untrusted(resp.Status, 80), probe.MaxBody>>10)
 			case resp.StatusCode >= 500:
-				lines[i] = fmt.Sprintf("✗ %s: %s in %s", shown, f.door.Untrusted(resp.Status, 80), probe.FormatDuration(resp.Timings.Total))
+				line = fmt.Sprintf("✗ %s: %s in %s", shown, f.door.Untrusted(resp.Status, 80), probe.FormatDuration(resp.Timings.Total))
 				if id := firstRequestID(f.door, resp.Header); id != "" {
-					lines[i] += " (request id " + id + ")"
+					line += " (request id " + id + ")"
 				}
 			default:
-				healthy[i] = true
-				lines[i] = fmt.Sprintf("✓ %s: %s in %s", shown, f.door.Untrusted(resp.Status, 80), probe.FormatDuration(resp.Timings.Total))
+				ok = true
+				line = fmt.Sprintf("✓ %s: %s in %s", shown, f.door.Untrusted(resp.Status, 80), probe.FormatDuration(resp.Timings.Total))
 			}
-		}()
+			mu.Lock()
+			lines[i], healthy[i] = line, ok
+			mu.Unlock()
+		})
 	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return check.Errorf("Cancelled before every endpoint answered.").With(lines...)
+	for _, d := range done {
+		select {
+		case err := <-d:
+			if r, ok := check.ResultOf(err); ok {
+				return r
+			}
+		case <-ctx.Done():
+			mu.Lock()
+			defer mu.Unlock()
+			return check.Errorf("Cancelled before every endpoint answered.").With(slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return l == "" })...)
+		}
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	var down []string
 	n := 0
 	for i, ok := range healthy {

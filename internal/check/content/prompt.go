@@ -75,15 +75,20 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 		n   int
 		err error
 	}
-	done := make(chan counted, 1)
-	go func() {
-		n, err := CountTokens(text)
-		done <- counted{n, err}
-	}()
 	var c counted
+	done := check.Go(func() {
+		n, err := CountTokens(text)
+		c = counted{n, err}
+	})
 	select {
-	case c = <-done:
+	case err := <-done:
+		if r, ok := check.ResultOf(err); ok {
+			return r
+		}
 	case <-ctx.Done():
+		if r, ok := check.ResultOf(ctx.Err()); ok {
+			return r // cancelled, not timed out
+		}
 		return check.Errorf("Could not test: counting tokens did not finish in time.")
 	}
 	if c.err != nil {

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"pitstop/internal/check"
@@ -196,66 +195,21 @@ func scrubResult(r check.Result, door *config.Scrubber) check.Result {
 	return r
 }
 
-// shared runs one function for every check of a run that needs its answer:
-// callers that arrive while it runs wait for it, and the answer is reused
-// for sharedTTL. A caller whose context ends stops waiting at once.
-type shared[T any] struct {
-	mu   sync.Mutex
-	call *sharedCall[T]
-	now  func() time.Time
-}
+// shared runs one request for every check of a run that needs its answer
+// (check.Memo: one cancellation rule, panics recovered), reused for
+// sharedTTL.
+type shared[T any] struct{ memo check.Memo[T] }
 
-type sharedCall[T any] struct {
-	done chan struct{}
-	val  T
-	at   time.Time
-}
+func (s *shared[T]) setClock(now func() time.Time) { s.memo.TTL, s.memo.Now = sharedTTL, now }
 
 func (s *shared[T]) get(ctx context.Context, fn func(context.Context) T) (T, error) {
-	s.mu.Lock()
-	c := s.call
-	if c == nil || (isClosed(c.done) && s.now().Sub(c.at) > sharedTTL) {
-		c = &sharedCall[T]{done: make(chan struct{})}
-		s.call = c
-		// The work outlives the first caller's cancellation (another check
-		// may be waiting for it) but not its deadline.
-		rctx := context.WithoutCancel(ctx)
-		var cancel context.CancelFunc
-		if dl, ok := ctx.Deadline(); ok {
-			rctx, cancel = context.WithDeadline(rctx, dl)
-		} else {
-			rctx, cancel = context.WithTimeout(rctx, check.DefaultTimeout)
-		}
-		go func() {
-			defer cancel()
-			c.val = fn(rctx)
-			c.at = s.now()
-			close(c.done)
-		}()
-	}
-	s.mu.Unlock()
-	select {
-	case <-c.done:
-		return c.val, nil
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
-}
-
-func isClosed(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
+	return s.memo.Get(ctx, fn)
 }
 
 // cancelled is the result of a check whose context ended while it waited.
 func cancelled(err error) check.Result {
-	if err == context.Canceled {
-		return check.Errorf("Cancelled.")
+	if r, ok := check.ResultOf(err); ok {
+		return r // a panic in the shared request, or the run's cancellation
 	}
 	return check.Errorf("Could not test: the CRM did not answer in time (the timeout). It may be down, or a firewall may be dropping the connection.").
 		Explain(artUnavailable)

@@ -925,8 +925,7 @@ func (s *session) startProbe(ctx context.Context, addr string, deadline time.Tim
 	wait := time.Until(deadline) / 4
 	wait = max(min(wait, 1500*time.Millisecond), 100*time.Millisecond)
 	tr, conn, host := s.tr, s.conn, s.set.host
-	go func() {
-		defer close(p.done)
+	finished := check.Go(func() {
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
@@ -951,6 +950,10 @@ func (s *session) startProbe(ctx context.Context, addr string, deadline time.Tim
 			p.speaks.Store(true)
 			conn.abort()
 		}
+	})
+	go func() {
+		<-finished // a panic in the sniff is only a sniff that found nothing
+		close(p.done)
 	}()
 	return p
 }
