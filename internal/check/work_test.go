@@ -88,7 +88,10 @@ func TestMemoRunsOnceAndHonoursEachCallersContext(t *testing.T) {
 	var clock sync.Mutex
 	tm := check.Memo[int]{TTL: time.Minute, Now: func() time.Time { clock.Lock(); defer clock.Unlock(); return now }}
 	n := 0
-	get := func() int { v, _ := tm.Get(context.Background(), func(context.Context) int { n++; return n }); return v }
+	get := func() int {
+		v, _ := tm.Get(context.Background(), func(context.Context) int { n++; return n })
+		return v
+	}
 	require.Equal(t, 1, get())
 	require.Equal(t, 1, get())
 	clock.Lock()
