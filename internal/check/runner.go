@@ -136,6 +136,10 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 		}
 		return res
 	}
+	if ctx.Err() != nil {
+		// Interrupted before this check's turn: it does not start.
+		return fill(Errorf("Cancelled before it could run."))
+	}
 	for _, id := range c.Requires {
 		pr, ok := prereq(id)
 		if ctx.Err() != nil {

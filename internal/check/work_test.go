@@ -117,3 +117,28 @@ func TestWorkContext(t *testing.T) {
 	_, ok = w.Deadline()
 	require.True(t, ok, "never unbounded")
 }
+
+// TestNoCheckStartsAfterCancel: once the run is cancelled (Ctrl-C), no check
+// starts; each reads "Cancelled before it could run".
+func TestNoCheckStartsAfterCancel(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var started atomic.Int32
+	var ran atomic.Int32
+	checks := []check.Check{
+		{ID: "a.one", Run: func(context.Context) check.Result { ran.Add(1); return check.Passf("ok") }},
+		{ID: "a.two", Requires: []string{"a.one"}, Run: func(context.Context) check.Result { ran.Add(1); return check.Passf("ok") }},
+	}
+	r := &check.Runner{Progress: func(ev check.Event) {
+		if ev.Kind == check.Started {
+			started.Add(1)
+		}
+	}}
+	for _, res := range r.Run(ctx, checks) {
+		require.Equal(t, check.Error, res.Status)
+		require.Equal(t, "Cancelled before it could run.", res.Summary)
+	}
+	require.Zero(t, started.Load())
+	require.Zero(t, ran.Load())
+}

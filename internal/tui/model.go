@@ -180,7 +180,8 @@ func (m *Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.ForceQuit) {
-		return m, tea.Quit
+		// Ctrl-C is an interrupt, not a quit: the program ends with 130.
+		return m, tea.Interrupt
 	}
 	if m.showHelp {
 		// Any key closes the key list; q still quits.
