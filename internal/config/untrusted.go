@@ -189,6 +189,16 @@ func StripControls(s string) string {
 	return b.String()
 }
 
+// StripControlsLines is StripControls for text whose line breaks matter (an
+// error pasted with its stack trace): each line is stripped, the breaks kept.
+func StripControlsLines(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i := range lines {
+		lines[i] = StripControls(lines[i])
+	}
+	return strings.Join(lines, "\n")
+}
+
 // skipEscape returns the index just past the escape sequence starting at i
 // (ESC or a C1 introducer).
 func skipEscape(s string, i int) int {
