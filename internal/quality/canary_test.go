@@ -295,6 +295,13 @@ func TestSecretCanaryScreens(t *testing.T) {
 				raw := d.Model.View().Content
 				requireNoCanary(t, what+" (styled)", raw, cs.secrets)
 				requireNoCanary(t, what, ansi.Strip(raw), cs.secrets)
+				// The frame as the screens drew it, before the root's last
+				// scrub: that scrub is a second wall, not the only one.
+				if m, ok := d.Model.(interface{ Unscrubbed() string }); ok {
+					requireNoCanary(t, what+" (before the root's scrub)", ansi.Strip(m.Unscrubbed()), cs.secrets)
+				} else {
+					t.Fatal("the wizard's root model no longer exposes Unscrubbed")
+				}
 			}
 
 			// The live health check: every check against the sandbox, then

@@ -253,6 +253,11 @@ func (m *Model) View() tea.View {
 	return v
 }
 
+// Unscrubbed is the frame before the root's last scrub: what the screens
+// themselves drew. Tests look at it to prove each screen keeps secrets out
+// on its own, the root's scrub being only the last wall.
+func (m *Model) Unscrubbed() string { return m.render() }
+
 func (m *Model) render() string {
 	if m.width == 0 || m.height == 0 {
 		return ""
