@@ -170,6 +170,11 @@ func Parse(name string, data []byte) (*Config, error) {
 			e.Line = findLine(&root, append([]string{"profiles", pname}, e.path...)...)
 			errs = append(errs, &e.Error)
 		}
+		if p.SMTP.Port == 0 && nodeAt(&root, "profiles", pname, "smtp", "port") != nil {
+			// Written as 0 (or null): not "the default", a mistake to say.
+			errs = append(errs, &Error{File: name, Line: findLine(&root, "profiles", pname, "smtp", "port"),
+				Msg: "smtp.port is 0; expected a port between 1 and 65535 (usually 587, 465 or 25), or leave it out for the usual port of smtp.security"})
+		}
 		p.applyDefaults()
 	}
 	if cfg.DefaultProfile != "" && cfg.Profiles[cfg.DefaultProfile] == nil {
@@ -455,6 +460,21 @@ func knownKeys(typeName string) []string {
 }
 
 // findLine returns the line of the deepest node along path that exists.
+// nodeAt returns the value at path in the document's mappings, or nil.
+func nodeAt(root *yaml.Node, path ...string) *yaml.Node {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		n = lookup(n, key)
+	}
+	return n
+}
+
 func findLine(root *yaml.Node, path ...string) int {
 	n := root
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {

@@ -159,3 +159,29 @@ func BenchmarkUntrusted(b *testing.B) {
 		sc.Untrusted(text, 300)
 	}
 }
+
+// TestPortZeroIsAMistake: "port: 0" no longer turns silently into 587.
+func TestPortZeroIsAMistake(t *testing.T) {
+	t.Parallel()
+	_, err := Parse("t.yaml", []byte("profiles:\n  p:\n    smtp:\n      host: mail.example.com\n      port: 0\n"))
+	require.ErrorContains(t, err, "smtp.port is 0")
+	require.ErrorContains(t, err, "t.yaml:5")
+	cfg, err := Parse("t.yaml", []byte("profiles:\n  p:\n    smtp:\n      host: mail.example.com\n"))
+	require.NoError(t, err)
+	require.Equal(t, 587, cfg.Profiles["p"].SMTP.Port, "left out: the usual port")
+}
+
+// TestZonedIPv6Hosts: a link-local address with its zone is a host.
+func TestZonedIPv6Hosts(t *testing.T) {
+	t.Parallel()
+	for _, y := range []string{
+		"profiles:\n  p:\n    smtp: {host: 'fe80::1%eth0'}\n",
+		"profiles:\n  p:\n    smtp: {host: '::1'}\n",
+		"profiles:\n  p:\n    api: {provider: custom, base_url: 'https://[fe80::1%25eth0]:8443/v1'}\n",
+	} {
+		_, err := Parse("t.yaml", []byte(y))
+		require.NoError(t, err, y)
+	}
+	_, err := Parse("t.yaml", []byte("profiles:\n  p:\n    smtp: {host: 'mail.example.com:587'}\n"))
+	require.ErrorContains(t, err, "should be a host name only")
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -86,7 +87,8 @@ func (p *Profile) validate() []pathError {
 		errs = append(errs, perr(fmt.Sprintf("smtp.port is %d; expected a port between 1 and 65535 (usually 587, 465 or 25)", p.SMTP.Port), "smtp", "port"))
 	}
 	oneOf(p.SMTP.Security, SMTPSecurity, "smtp", "security")
-	if p.SMTP.Host != "" && strings.ContainsAny(p.SMTP.Host, "/: ") && net.ParseIP(p.SMTP.Host) == nil {
+	if _, ipErr := netip.ParseAddr(p.SMTP.Host); p.SMTP.Host != "" && strings.ContainsAny(p.SMTP.Host, "/: ") && ipErr != nil {
+		// An IP address is fine, IPv6 with a zone too (fe80::1%eth0).
 		errs = append(errs, perr(fmt.Sprintf("smtp.host %q should be a host name only (no scheme, port or path); put the port in smtp.port", p.SMTP.Host), "smtp", "host"))
 	}
 	if p.Domain.DNSServer != "" {

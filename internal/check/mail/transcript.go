@@ -62,6 +62,9 @@ type transcript struct {
 	// AUTH that already failed: the exchange was over, so the server
 	// answers "501 bad command", which reads like a second problem.
 	dropReply bool
+	// inferring is true while bytes come without a known direction (the
+	// debug writer, after STARTTLS).
+	inferring bool
 	// door is what every line of the server's, and every decoded prompt,
 	// passes before it is stored: a nil door still strips and cuts.
 	door *config.Scrubber
@@ -93,6 +96,7 @@ func (t *transcript) tap(dir Direction, b []byte) {
 // feed splits b into lines. dir is Sent or Received, or 0 to follow the
 // dialogue.
 func (t *transcript) feed(dir Direction, b []byte) {
+	t.inferring = dir == 0
 	if dir != 0 && len(t.partial) > 0 && dir != t.speaker {
 		t.line(t.partial)
 		t.partial = t.partial[:0]
@@ -122,6 +126,17 @@ func (t *transcript) feed(dir Direction, b []byte) {
 func (t *transcript) line(raw []byte) {
 	text := string(bytes.TrimRight(raw, "\r"))
 	at := t.now()
+	if t.inferring && t.inAuth {
+		// Inside AUTH the shape says who speaks: the client sends one
+		// base64 token (or "*"), which never looks like "334 ...". A
+		// server that pipelines its prompts would otherwise turn the
+		// dialogue around and show a credential as a server line.
+		if isReplyLine(text) {
+			t.speaker = Received
+		} else {
+			t.speaker = Sent
+		}
+	}
 	if t.speaker == Received {
 		final := !isReplyLine(text) || len(text) == 3 || text[3] == ' '
 		if !t.dropReply {

@@ -35,6 +35,22 @@ func TestTranscriptMasksAuth(t *testing.T) {
 			absent: []string{"AG1lAHNlY3JldA=="},
 		},
 		{
+			name: "LOGIN with both prompts pipelined, direction inferred",
+			feed: func(tr *transcript) {
+				for _, chunk := range []string{
+					"220 hi\r\n", "AUTH LOGIN\r\n", "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n", "bWU=\r\n",
+					"c2VjcmV0\r\n", "535 5.7.8 no\r\n",
+				} {
+					_, _ = tr.Write([]byte(chunk))
+				}
+			},
+			want: strings.Join([]string{
+				"<- 220 hi", "-> AUTH LOGIN", "<- 334 VXNlcm5hbWU6 (Username:)", "<- 334 UGFzc3dvcmQ6 (Password:)",
+				"-> ******** (credentials hidden)", "-> ******** (credentials hidden)", "<- 535 5.7.8 no",
+			}, "\n"),
+			absent: []string{"bWU=", "c2VjcmV0"},
+		},
+		{
 			name: "LOGIN step by step, direction inferred",
 			feed: func(tr *transcript) {
 				for _, chunk := range []string{
