@@ -58,6 +58,8 @@ func TestRedisSandbox(t *testing.T) {
 		{"healthy RESP3", nil, false, check.Pass, "not evicting keys (1.20M used, no memory limit)"},
 		{"healthy RESP2 server", nil, true, check.Pass, "answered PING"},
 		{"bad password", []string{demo.RedisFaultBadPassword}, false, check.Fail, "WRONGPASS"},
+		{"one slow PING among quick ones", []string{demo.RedisFaultSlowOnce}, false, check.Pass, "not evicting keys"},
+		{"every PING slow", []string{demo.RedisFaultSlow}, false, check.Warn, "slowly"},
 		{"bad password RESP2", []string{demo.RedisFaultBadPassword}, true, check.Fail, "WRONGPASS"},
 		{"no password", []string{demo.RedisFaultNoPassword}, false, check.Fail, "needs a password"},
 		{"evicting", []string{demo.RedisFaultEvicting}, false, check.Warn, "evicting keys: 18342"},
