@@ -30,7 +30,10 @@ func newDiagnoseCmd(app *App) *cobra.Command {
 		Long: `Diagnose reads an error message (the arguments, or stdin when there are none)
 and lists the knowledge articles that explain it, best first, with the reasons
 each one matched: an error code or message it recognises, or words in common.
-It runs no checks and needs no settings.`,
+A match on words alone is only a guess, and is shown as one (JSON: "confidence":
+"weak"; "strong" when an error code or message was recognised). Logs pasted with
+escaped line breaks (\n in JSON or Python strings) or wrapped lines are read as
+the messages they hold. It runs no checks and needs no settings.`,
 		Example: `  pitstop diagnose "535 5.7.8 Error: authentication failed"
   pbpaste | pitstop diagnose
   pitstop diagnose --format json < error.txt`,

@@ -286,7 +286,7 @@ func orEmpty(s []string) []string {
 }
 
 // articleMarkdown is the whole article as one Markdown document: title,
-// a line of facts, the body and the related articles.
+// a line of facts, the body, the related articles and the sources.
 func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", a.Title)
@@ -295,7 +295,8 @@ func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 		facts += " · " + app.localize("checks: ", "comprobaciones: ") + strings.Join(a.Checks, ", ")
 	}
 	fmt.Fprintf(&b, "*%s*\n\n", facts)
-	b.WriteString(strings.TrimSpace(a.Body))
+	written := a.Written()
+	b.WriteString(strings.TrimSpace(written))
 	b.WriteString("\n")
 	if len(a.Related) > 0 {
 		fmt.Fprintf(&b, "\n## %s\n\n", app.localize("Related articles", "Artículos relacionados"))
@@ -304,6 +305,10 @@ func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 				fmt.Fprintf(&b, "- `%s`: %s\n", r.ID, r.Title)
 			}
 		}
+	}
+	// The sources close the article (the knowledge base wrote that section).
+	if sources := strings.TrimSpace(a.Body[len(written):]); sources != "" {
+		b.WriteString("\n" + sources + "\n")
 	}
 	return b.String()
 }

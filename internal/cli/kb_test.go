@@ -105,6 +105,7 @@ func TestKBShow(t *testing.T) {
 		"## Sources", "Checked against these pages on 2026-", "- <https://platform.openai.com/docs/guides/rate-limits>"} {
 		require.Contains(t, stdout, h)
 	}
+	require.Less(t, strings.Index(stdout, "## Related articles"), strings.Index(stdout, "## Sources"), "the sources close the article")
 
 	code, stdout, _ = runKB(t, "", "--lang", "es", "kb", "show", "api-rate-limit")
 	require.Equal(t, ExitOK, code)
