@@ -151,13 +151,16 @@ type hit struct {
 func (m *matcher) patterns(text string) {
 	idx := m.b.index()
 	flat, at := flattenSpace(text)
+	reflowed := flat != text
 	var hits []hit
 	for _, n := range idx.candidates(fold(flat)) {
 		p := idx.pats[n]
 		if loc := p.re.FindStringIndex(text); loc != nil {
 			hits = append(hits, hit{p.article, loc[0], loc[1]})
-		} else if loc := p.re.FindStringIndex(flat); loc != nil {
-			hits = append(hits, hit{p.article, at[loc[0]], at[loc[1]]})
+		} else if reflowed {
+			if loc := p.re.FindStringIndex(flat); loc != nil {
+				hits = append(hits, hit{p.article, at[loc[0]], at[loc[1]]})
+			}
 		}
 	}
 	// When one article's hit lies inside another article's longer hit, the

@@ -95,8 +95,12 @@ func replyCode(l string) (code, rest string, cont bool) {
 
 // flattenSpace returns s with every run of white space (line breaks
 // included) made one space, and for each byte offset of the result (and
-// its end) the offset in s it came from.
+// its end) the offset in s it came from; nil offsets when s is already flat
+// and comes back unchanged.
 func flattenSpace(s string) (string, []int) {
+	if !needsFlattening(s) {
+		return s, nil // already flat: offsets are the same
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	at := make([]int, 0, len(s)+1)
@@ -121,4 +125,25 @@ func flattenSpace(s string) (string, []int) {
 	}
 	at = append(at, len(s))
 	return b.String(), at
+}
+
+// needsFlattening reports whether s has white space other than single
+// spaces between words.
+func needsFlattening(s string) bool {
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return true
+			}
+			prevSpace = true
+		case c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c >= 0x80:
+			return true // line breaks, tabs, and non-ASCII spaces
+		default:
+			prevSpace = false
+		}
+	}
+	return false
 }

@@ -39,6 +39,10 @@ func TestFlattenSpaceMapsBack(t *testing.T) {
 	i := len("535 5.7.139 ")
 	require.Equal(t, "Authentication", in[at[i]:at[i+len("Authentication")]])
 	require.Equal(t, len(in), at[len(flat)])
+
+	same, at := flattenSpace("already flat: one space, no breaks")
+	require.Equal(t, "already flat: one space, no breaks", same)
+	require.Nil(t, at)
 }
 
 // Patterns match a message however the paste broke or escaped it.
