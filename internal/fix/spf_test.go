@@ -24,7 +24,9 @@ func newZone() *zoneResolver {
 	return &zoneResolver{txt: map[string][]string{}, mx: map[string][]*net.MX{}, addr: map[string][]net.IPAddr{}}
 }
 
-func notFound(name string) error { return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true} }
+func notFound(name string) error {
+	return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
 
 func key(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) }
 
