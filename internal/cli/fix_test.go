@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/demo"
 	"pitstop/internal/fix"
+	"pitstop/internal/testutil"
 )
 
 // fixJSON is `pitstop fix --format json` as the tests read it.
@@ -147,5 +150,47 @@ func TestFixScenarios(t *testing.T) {
 			}
 			require.Contains(t, ids, tc.next, out)
 		})
+	}
+}
+
+func TestFixAsksBeforeEachChange(t *testing.T) {
+	t.Parallel()
+	f := &fix.Fix{Title: "Use the encryption the mail server speaks", Kind: fix.KindConfig,
+		Changes: []fix.Change{{File: "/etc/pitstop.yaml", Key: "smtp.security", From: "starttls", To: "tls"}}}
+	for answer, want := range map[string]bool{"y\n": true, "yes\n": true, "sí\n": true, "n\n": false, "\n": false, "": false} {
+		var out testutil.SyncBuffer
+		app := &App{Stdin: strings.NewReader(answer), Stdout: &out, Stderr: &out}
+		ok, err := app.confirmChange(context.Background(), f)
+		require.NoError(t, err)
+		require.Equal(t, want, ok, "answer %q", answer)
+		require.Contains(t, out.String(), "- smtp.security: starttls\n")
+		require.Contains(t, out.String(), "+ smtp.security: tls\n")
+	}
+
+	// Ctrl-C while the question waits is an interruption (130), not a "no".
+	r, w := io.Pipe()
+	defer w.Close()
+	var out testutil.SyncBuffer
+	app := &App{Stdin: r, Stdout: &out, Stderr: &out}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := app.confirmChange(ctx, f)
+	var ee *ExitError
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, exitInterrupted, ee.Code)
+}
+
+func TestFixUsageErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "pitstop.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("profiles:\n  p:\n    domain:\n      name: example.test\n"), 0o600))
+	for _, args := range [][]string{
+		{"--config", cfg, "fix", "--yes"},
+		{"--config", cfg, "fix", "--apply"}, // standard input is not a terminal
+		{"--config", cfg, "fix", "--format", "xml"},
+	} {
+		code, _, errOut := runCLI(t, context.Background(), args...)
+		require.Equal(t, ExitUsage, code, "%v: %s", args, errOut)
 	}
 }
