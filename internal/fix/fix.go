@@ -125,6 +125,18 @@ func Propose(ctx context.Context, in *Input) []Fix {
 			add(b(ctx, in, r))
 		}
 	}
+	// Say whether each record to publish is live yet: a record already on
+	// the name servers but not in the resolver's cache needs only time.
+	for i, f := range out {
+		if f.Kind != KindDNS {
+			continue
+		}
+		for _, rec := range f.Records {
+			if st := CheckPublished(ctx, in.Profile.Domain.DNSServer, rec.Name, rec.Value); st.State != Unknown {
+				out[i].Steps = append([]string{st.Sentence()}, out[i].Steps...)
+			}
+		}
+	}
 	return out
 }
 
