@@ -16,6 +16,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
+	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
 	"pitstop/internal/probe"
 )
@@ -36,7 +37,7 @@ func newFixCmd(app *App) *cobra.Command {
 	var o fixOptions
 	cmd := &cobra.Command{
 		Use:   "fix",
-		Short: "Fixes for what fails: setting changes, DNS records, manual steps",
+		Short: "Fix what fails: settings, DNS, manual steps",
 		Long: `Fix runs the checks and proposes a fix wherever one is certain: a setting change
 Pitstop can make in your settings file, the exact DNS records to publish, or the
 steps to take at a provider. A setting change is proposed only after the checks
@@ -114,14 +115,7 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 	if ctx.Err() != nil {
 		return &ExitError{Code: exitInterrupted, Err: errors.New("interrupted: nothing was changed")}
 	}
-	in := &fix.Input{
-		Profile: p, ConfigPath: cfg.Path, Results: results,
-		Resolver: probe.NewResolver(p.Domain.DNSServer), Lang: app.Opts.Lang,
-		Run: func(ctx context.Context, cand *config.Profile, ids []string) []check.Result {
-			return app.checkRunner(nil).Run(ctx, suite.Select(suite.For(cand, categoriesOf(ids)), ids))
-		},
-	}
-	fixes := fix.Propose(ctx, in)
+	fixes := app.proposeFixes(ctx, cfg.Path, p, results)
 	if ctx.Err() != nil {
 		return &ExitError{Code: exitInterrupted, Err: errors.New("interrupted: nothing was changed")}
 	}
@@ -180,6 +174,40 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 		return &ExitError{Code: ExitFailed}
 	}
 	return nil
+}
+
+// proposeFixes proposes the fixes for a run's results; setting changes are
+// confirmed by running their checks with the changed settings in memory.
+func (a *App) proposeFixes(ctx context.Context, configPath string, p *config.Profile, results []check.Result) []fix.Fix {
+	return fix.Propose(ctx, &fix.Input{
+		Profile: p, ConfigPath: configPath, Results: results,
+		Resolver: probe.NewResolver(p.Domain.DNSServer), Lang: a.Opts.Lang,
+		Run: func(ctx context.Context, cand *config.Profile, ids []string) []check.Result {
+			return a.checkRunner(nil).Run(ctx, suite.Select(suite.For(cand, categoriesOf(ids)), ids))
+		},
+	})
+}
+
+// fixInfos is how the escalation report lists fixes.
+func fixInfos(fixes []fix.Fix, verified []fix.Verified) []escalate.FixInfo {
+	var out []escalate.FixInfo
+	for _, f := range fixes {
+		state := "proposed"
+		if f.Applied {
+			state = "applied"
+			ok := len(f.Affects) > 0
+			for _, id := range f.Affects {
+				if !slices.ContainsFunc(verified, func(v fix.Verified) bool { return v.ID == id && v.After == check.Pass.String() }) {
+					ok = false
+				}
+			}
+			if ok {
+				state = "verified"
+			}
+		}
+		out = append(out, escalate.FixInfo{ID: f.ID, Check: f.Check, Kind: string(f.Kind), Title: f.Title, State: state})
+	}
+	return out
 }
 
 // checkRunner is the runner every command uses: --timeout, the scrubber,
