@@ -165,7 +165,7 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 			return &ExitError{Code: ExitInternal, Err: err}
 		}
 	} else {
-		writeFixText(&buf, p.Name, results, fixes, verified, o.Apply)
+		writeFixText(&buf, app.localize, p.Name, results, fixes, verified, o.Apply)
 	}
 	if _, err := io.WriteString(app.Stdout, app.Scrubber().Scrub(buf.String())); err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not write the fixes: %w", err)}
@@ -234,7 +234,7 @@ func (a *App) confirmChange(ctx context.Context, f *fix.Fix) (bool, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s\n", f.Title)
 	writeDiff(&b, f, "  ")
-	b.WriteString("Apply this change? [y/N] ")
+	b.WriteString(a.localize("Apply this change? [y/N] ", "¿Aplicar este cambio? [s/N] "))
 	if _, err := io.WriteString(a.Stdout, a.Scrubber().Scrub(b.String())); err != nil {
 		return false, err
 	}
@@ -300,8 +300,8 @@ func writeDiff(w io.Writer, f *fix.Fix, indent string) {
 }
 
 // writeFixText is the text output of `pitstop fix`.
-func writeFixText(w io.Writer, profile string, results []check.Result, fixes []fix.Fix, verified []fix.Verified, applying bool) {
-	fmt.Fprintf(w, "Fixes for profile %s\n", profile)
+func writeFixText(w io.Writer, tr func(en, es string) string, profile string, results []check.Result, fixes []fix.Fix, verified []fix.Verified, applying bool) {
+	fmt.Fprintf(w, tr("Fixes for profile %s\n", "Arreglos para el perfil %s\n"), profile)
 	if len(fixes) == 0 {
 		bad := 0
 		for _, r := range results {
@@ -310,9 +310,10 @@ func writeFixText(w io.Writer, profile string, results []check.Result, fixes []f
 			}
 		}
 		if bad == 0 {
-			fmt.Fprintln(w, "\nNothing to fix: every check passed.")
+			fmt.Fprintln(w, tr("\nNothing to fix: every check passed.", "\nNada que arreglar: todas las comprobaciones pasaron."))
 		} else {
-			fmt.Fprintf(w, "\nNo certain fix for the %d checks that need attention; `pitstop check -v` lists them with the articles to read.\n", bad)
+			fmt.Fprintf(w, tr("\nNo certain fix for what needs attention (%d checks); `pitstop check -v` lists them with the articles to read.\n",
+				"\nNo hay un arreglo seguro para lo que necesita atención (%d comprobaciones); `pitstop check -v` las enumera con los artículos que leer.\n"), bad)
 		}
 		return
 	}
@@ -320,9 +321,9 @@ func writeFixText(w io.Writer, profile string, results []check.Result, fixes []f
 		kind  fix.Kind
 		title string
 	}{
-		{fix.KindConfig, "Setting changes Pitstop can make"},
-		{fix.KindDNS, "DNS records to publish"},
-		{fix.KindManual, "Steps to take yourself"},
+		{fix.KindConfig, tr("Setting changes Pitstop can make", "Cambios de ajustes que Pitstop puede hacer")},
+		{fix.KindDNS, tr("DNS records to publish", "Registros DNS que publicar")},
+		{fix.KindManual, tr("Steps to take yourself", "Pasos que dar tú")},
 	}
 	for _, g := range groups {
 		var these []fix.Fix
@@ -344,22 +345,23 @@ func writeFixText(w io.Writer, profile string, results []check.Result, fixes []f
 			fmt.Fprintf(w, "    %s\n", f.Summary)
 			writeDiff(w, &f, "    ")
 			for _, r := range f.Records {
-				fmt.Fprintf(w, "    Zone file:\n      %s\n", r.ZoneLine())
-				fmt.Fprintf(w, "    In your DNS provider's console: host %s · type %s · TTL %d\n      value: %s\n", r.Host(), r.Type, r.TTL, r.Value)
+				fmt.Fprintf(w, tr("    Zone file:\n      %s\n", "    Archivo de zona:\n      %s\n"), r.ZoneLine())
+				fmt.Fprintf(w, tr("    In your DNS provider's console: host %s · type %s · TTL %d\n      value: %s\n",
+					"    En la consola de tu proveedor DNS: host %s · tipo %s · TTL %d\n      valor: %s\n"), r.Host(), r.Type, r.TTL, r.Value)
 				if r.Replaces != "" {
-					fmt.Fprintf(w, "      replaces: %s\n", r.Replaces)
+					fmt.Fprintf(w, tr("      replaces: %s\n", "      sustituye a: %s\n"), r.Replaces)
 				}
 			}
 			for _, s := range f.Steps {
 				fmt.Fprintf(w, "    - %s\n", s)
 			}
 			if f.Kind == fix.KindConfig && !f.Applied && !applying {
-				fmt.Fprintln(w, "    Apply with: pitstop fix --apply")
+				fmt.Fprintln(w, tr("    Apply with: pitstop fix --apply", "    Aplícalo con: pitstop fix --apply"))
 			}
 		}
 	}
 	if len(verified) > 0 {
-		fmt.Fprintln(w, "\nChecked again after the changes")
+		fmt.Fprintln(w, tr("\nChecked again after the changes", "\nComprobado de nuevo tras los cambios"))
 		for _, v := range verified {
 			fmt.Fprintf(w, "  %-20s %s → %s\n", v.ID, v.Before, v.After)
 		}

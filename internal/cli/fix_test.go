@@ -194,3 +194,19 @@ func TestFixUsageErrors(t *testing.T) {
 		require.Equal(t, ExitUsage, code, "%v: %s", args, errOut)
 	}
 }
+
+func TestFixSpeaksSpanish(t *testing.T) {
+	t.Parallel()
+	sb, err := demo.StartSandbox("dmarc-missing", demo.SandboxOptions{Dir: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { sb.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "--lang", "es", "fix")
+	require.Equal(t, 1, code, errOut)
+	for _, want := range []string{"Arreglos para el perfil", "Registros DNS que publicar", "Publica un registro DMARC",
+		"Aún no publicado", "Archivo de zona:", "Semana 1: publica p=none"} {
+		require.Contains(t, out, want)
+	}
+	require.NotContains(t, out, "Publish a DMARC record")
+}

@@ -51,31 +51,31 @@ func spfFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 		if value == "" {
 			return nil
 		}
-		fx.Title = "Publish an SPF record"
-		notes = append(notes, fmt.Sprintf("The record authorises the SMTP server %s; add the include: your other sending services document (a newsletter tool, a CRM that sends mail).", in.Profile.SMTP.Host))
+		fx.Title = say("Publish an SPF record")
+		notes = append(notes, say("The record authorises the SMTP server %s; add the include: your other sending services document (a newsletter tool, a CRM that sends mail).", in.Profile.SMTP.Host))
 	case 1:
 		rec.Replaces = records[0]
 		value = records[0]
-		fx.Title = "Correct the SPF record"
+		fx.Title = say("Correct the SPF record")
 	default:
 		rec.Replaces = strings.Join(records, " | ")
 		value = mergeSPF(records)
-		fx.Title = "Merge the SPF records into one"
-		notes = append(notes, fmt.Sprintf("Delete the %d SPF records and publish this one in their place: receivers treat more than one as a permanent error.", len(records)))
+		fx.Title = say("Merge the SPF records into one")
+		notes = append(notes, say("Delete the %d SPF records and publish this one in their place: receivers treat more than one as a permanent error.", len(records)))
 	}
 	if all := spfAll(value); all == "+" || all == "?" {
 		value = replaceAll(value, "~")
-		notes = append(notes, fmt.Sprintf("The record ended in %sall, which does not protect the domain; it now ends in ~all (soft fail). Once your DMARC reports show only your own servers, make it -all.", all))
+		notes = append(notes, say("The record ended in %sall, which does not protect the domain; it now ends in ~all (soft fail). Once your DMARC reports show only your own servers, make it -all.", all))
 	}
 	flat, err := FlattenSPF(ctx, in.Resolver, name, value)
 	switch {
 	case err == nil && flat.Before > SPFLookupLimit:
 		value = flat.Record
-		fx.Title = "Flatten the SPF record to fit 10 lookups"
+		fx.Title = say("Flatten the SPF record to fit 10 lookups")
 		notes = append(notes,
-			fmt.Sprintf("The record needed %d DNS lookups; this one needs %d and authorises exactly the same addresses today. Kept as includes: %s; written out as address ranges: %s.",
+			say("The record needed %d DNS lookups; this one needs %d and authorises exactly the same addresses today. Kept as includes: %s; written out as address ranges: %s.",
 				flat.Before, flat.Lookups, listOrNone(flat.Kept), listOrNone(flat.Inlined)),
-			"A flattened record must be refreshed when a provider changes its addresses: run `pitstop fix` again after such an announcement, and whenever domain.spf warns; Pitstop reads the include tree again each time and proposes the record anew.")
+			say("A flattened record must be refreshed when a provider changes its addresses: run `pitstop fix` again after such an announcement, and whenever domain.spf warns; Pitstop reads the include tree again each time and proposes the record anew."))
 	case err != nil && !errors.Is(err, ErrNotCertain):
 		return nil
 	case err != nil && len(records) == 1 && value == records[0]:
@@ -85,18 +85,18 @@ func spfFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 		return nil
 	}
 	if len(value) > 450 {
-		notes = append(notes, fmt.Sprintf("The record is %d characters long: some DNS consoles need it split into strings of 255 characters (the zone-file line below does it).", len(value)))
+		notes = append(notes, say("The record is %d characters long: some DNS consoles need it split into strings of 255 characters (the zone-file line below does it).", len(value)))
 	}
 	rec.Value = value
 	fx.Records = []Record{rec}
-	fx.Summary = fmt.Sprintf("Publish this TXT record at %s.", name)
-	fx.Steps = append(notes, "After publishing, run `pitstop check --only domain` (or `pitstop fix` again): it reads the record back from your DNS.")
+	fx.Summary = say("Publish this TXT record at %s.", name)
+	fx.Steps = append(notes, say("After publishing, run `pitstop check --only domain` (or `pitstop fix` again): it reads the record back from your DNS."))
 	return []Fix{fx}
 }
 
 func listOrNone(items []string) string {
 	if len(items) == 0 {
-		return "none"
+		return say("none")
 	}
 	return strings.Join(items, ", ")
 }
@@ -203,20 +203,20 @@ func dmarcFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 		}
 	}
 	ramp := []string{
-		"Week 1: publish p=none and read the aggregate reports (rua) for two to four weeks: they list every server sending as your domain.",
-		"Then: authorise the legitimate senders you find (SPF include, DKIM keys) and move to p=quarantine; watch the reports for a few more weeks.",
-		"Finally: p=reject, once the reports show only your own servers passing.",
+		say("Week 1: publish p=none and read the aggregate reports (rua) for two to four weeks: they list every server sending as your domain."),
+		say("Then: authorise the legitimate senders you find (SPF include, DKIM keys) and move to p=quarantine; watch the reports for a few more weeks."),
+		say("Finally: p=reject, once the reports show only your own servers passing."),
 	}
 	switch len(records) {
 	case 0:
 		value := fmt.Sprintf("v=DMARC1; p=none; rua=mailto:dmarc-reports@%s", name)
 		return []Fix{{
 			ID: "dmarc-record", Check: "domain.dmarc", Kind: KindDNS,
-			Title:   "Publish a DMARC record",
-			Summary: fmt.Sprintf("Publish this TXT record at %s; start with p=none, which changes no delivery and sends you reports.", at),
+			Title:   say("Publish a DMARC record"),
+			Summary: say("Publish this TXT record at %s; start with p=none, which changes no delivery and sends you reports.", at),
 			Records: []Record{{Name: at, Type: "TXT", Value: value, Zone: name, TTL: DefaultTTL}},
 			Steps: append([]string{
-				fmt.Sprintf("Create the mailbox dmarc-reports@%s (or point rua= at a DMARC report service's address) before publishing: reports arrive daily.", name),
+				say("Create the mailbox dmarc-reports@%s (or point rua= at a DMARC report service's address) before publishing: reports arrive daily.", name),
 			}, ramp...),
 		}}
 	case 1:
@@ -227,8 +227,8 @@ func dmarcFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 		next := strings.Replace(records[0], "p="+tags["p"], "p=quarantine", 1)
 		return []Fix{{
 			ID: "dmarc-ramp", Check: "domain.dmarc", Kind: KindManual,
-			Title:   "Decide when to move DMARC from p=none to p=quarantine",
-			Summary: "p=none only reports: mail that fakes your domain is still delivered. The next step is a decision for you, once the reports show every legitimate sender passing.",
+			Title:   say("Decide when to move DMARC from p=none to p=quarantine"),
+			Summary: say("p=none only reports: mail that fakes your domain is still delivered. The next step is a decision for you, once the reports show every legitimate sender passing."),
 			Records: []Record{{Name: at, Type: "TXT", Value: next, Replaces: records[0], Zone: name, TTL: DefaultTTL}},
 			Steps:   ramp[1:],
 		}}

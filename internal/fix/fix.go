@@ -137,6 +137,7 @@ func Propose(ctx context.Context, in *Input) []Fix {
 			}
 		}
 	}
+	translate(in.Lang, out)
 	return out
 }
 

@@ -2,7 +2,6 @@ package fix
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"strings"
 
@@ -27,19 +26,19 @@ func clockSkew(_ context.Context, _ *Input, r check.Result) []Fix {
 	if !ok || skew == 0 {
 		return nil
 	}
-	dir := "ahead of"
+	dir := say("ahead of")
 	if skew < 0 {
-		dir = "behind"
+		dir = say("behind")
 	}
 	return []Fix{{
 		ID: "clock-sync", Check: r.ID, Kind: KindManual,
-		Title:   "Set this machine's clock from the network",
-		Summary: fmt.Sprintf("This machine's clock is %d s %s the API server's; signed requests and tokens are refused when clocks disagree.", int(math.Abs(float64(skew))), dir),
+		Title:   say("Set this machine's clock from the network"),
+		Summary: say("This machine's clock is %d s %s the API server's; signed requests and tokens are refused when clocks disagree.", int(math.Abs(float64(skew))), dir),
 		Steps: []string{
-			"Linux (systemd): sudo timedatectl set-ntp true, then timedatectl status shows \"System clock synchronized: yes\" (with chrony: sudo chronyc makestep).",
-			"macOS: System Settings → General → Date & Time → Set time and date automatically; or sudo sntp -sS time.apple.com.",
-			"Windows (administrator prompt): w32tm /config /syncfromflags:manual /manualpeerlist:time.windows.com /update, then w32tm /resync.",
-			"In a container or VM the host's clock counts: fix it there.",
+			say("Linux (systemd): sudo timedatectl set-ntp true, then timedatectl status shows \"System clock synchronized: yes\" (with chrony: sudo chronyc makestep)."),
+			say("macOS: System Settings → General → Date & Time → Set time and date automatically; or sudo sntp -sS time.apple.com."),
+			say("Windows (administrator prompt): w32tm /config /syncfromflags:manual /manualpeerlist:time.windows.com /update, then w32tm /resync."),
+			say("In a container or VM the host's clock counts: fix it there."),
 		},
 	}}
 }
@@ -56,12 +55,12 @@ func hubspotScopes(_ context.Context, in *Input, r check.Result) []Fix {
 	}
 	return []Fix{{
 		ID: "hubspot-scopes", Check: r.ID, Kind: KindManual,
-		Title:   "Add the missing scopes to the HubSpot app",
-		Summary: fmt.Sprintf("The token lacks these scopes: %s.", scopes),
+		Title:   say("Add the missing scopes to the HubSpot app"),
+		Summary: say("The token lacks these scopes: %s.", scopes),
 		Steps: []string{
-			"In HubSpot: Settings → Integrations → Private Apps (or Development → Legacy apps) → your app → Scopes.",
-			fmt.Sprintf("Tick: %s. Save (Commit changes).", scopes),
-			"HubSpot may issue a new token when scopes change: copy it into crm.token (or the variable it comes from), then run pitstop check --only crm.",
+			say("In HubSpot: Settings → Integrations → Private Apps (or Development → Legacy apps) → your app → Scopes."),
+			say("Tick: %s. Save (Commit changes).", scopes),
+			say("HubSpot may issue a new token when scopes change: copy it into crm.token (or the variable it comes from), then run pitstop check --only crm."),
 		},
 		Affects: []string{"crm.permissions", "crm.auth"},
 	}}
@@ -75,12 +74,12 @@ func salesforceAPIEnabled(_ context.Context, in *Input, r check.Result) []Fix {
 	}
 	return []Fix{{
 		ID: "salesforce-api-enabled", Check: r.ID, Kind: KindManual,
-		Title:   "Give the integration user the \"API Enabled\" permission",
-		Summary: "Salesforce refuses API calls for this user or org (API_DISABLED_FOR_ORG).",
+		Title:   say("Give the integration user the \"API Enabled\" permission"),
+		Summary: say("Salesforce refuses API calls for this user or org (API_DISABLED_FOR_ORG)."),
 		Steps: []string{
-			"Setup → Users → Permission Sets → New (or open the integration user's permission set) → System Permissions → Edit → tick \"API Enabled\" → Save.",
-			"Assign the permission set to the user the token belongs to (Manage Assignments → Add Assignment).",
-			"If the org's edition has no API access (Professional Edition without the API add-on), the permission is not offered: ask your Salesforce account executive.",
+			say("Setup → Users → Permission Sets → New (or open the integration user's permission set) → System Permissions → Edit → tick \"API Enabled\" → Save."),
+			say("Assign the permission set to the user the token belongs to (Manage Assignments → Add Assignment)."),
+			say("If the org's edition has no API access (Professional Edition without the API add-on), the permission is not offered: ask your Salesforce account executive."),
 		},
 		Affects: []string{"crm.auth", "crm.permissions"},
 	}}
@@ -93,12 +92,12 @@ func gmailAppPassword(_ context.Context, _ *Input, r check.Result) []Fix {
 	}
 	return []Fix{{
 		ID: "gmail-app-password", Check: r.ID, Kind: KindManual,
-		Title:   "Use a Google app password for SMTP",
-		Summary: "Gmail refuses the account password for SMTP when 2-Step Verification is on: it needs an app password.",
+		Title:   say("Use a Google app password for SMTP"),
+		Summary: say("Gmail refuses the account password for SMTP when 2-Step Verification is on: it needs an app password."),
 		Steps: []string{
-			"Sign in at https://myaccount.google.com/apppasswords with the sending account (2-Step Verification must be on).",
-			"Create an app password (name it Pitstop or after your platform); Google shows 16 characters once.",
-			"Put it in smtp.password (or SMTP_PASSWORD) without the spaces Google shows between groups, then run pitstop check --only smtp.",
+			say("Sign in at https://myaccount.google.com/apppasswords with the sending account (2-Step Verification must be on)."),
+			say("Create an app password (name it Pitstop or after your platform); Google shows 16 characters once."),
+			say("Put it in smtp.password (or SMTP_PASSWORD) without the spaces Google shows between groups, then run pitstop check --only smtp."),
 		},
 	}}
 }
@@ -115,14 +114,14 @@ func m365SMTPAuth(_ context.Context, in *Input, r check.Result) []Fix {
 	}
 	return []Fix{{
 		ID: "m365-smtp-auth", Check: r.ID, Kind: KindManual,
-		Title:   "Allow SMTP AUTH for the mailbox in Microsoft 365",
-		Summary: "Microsoft 365 has SMTP AUTH turned off for this mailbox or the whole tenant.",
+		Title:   say("Allow SMTP AUTH for the mailbox in Microsoft 365"),
+		Summary: say("Microsoft 365 has SMTP AUTH turned off for this mailbox or the whole tenant."),
 		Steps: []string{
-			fmt.Sprintf("Microsoft 365 admin center → Users → Active users → %s → Mail → Manage email apps → tick Authenticated SMTP → Save changes.", user),
-			fmt.Sprintf("Or in Exchange Online PowerShell: Set-CASMailbox -Identity %s -SmtpClientAuthenticationDisabled $false", user),
-			"If the tenant turns it off for everyone, check Get-TransportConfig | Format-List SmtpClientAuthenticationDisabled; the per-mailbox setting above overrides it.",
-			"Security defaults also block SMTP AUTH; Microsoft is retiring Basic authentication for SMTP AUTH, so plan a move to OAuth or to a sending service.",
-			"Changes can take up to an hour to apply; then run pitstop check --only smtp.",
+			say("Microsoft 365 admin center → Users → Active users → %s → Mail → Manage email apps → tick Authenticated SMTP → Save changes.", user),
+			say("Or in Exchange Online PowerShell: Set-CASMailbox -Identity %s -SmtpClientAuthenticationDisabled $false", user),
+			say("If the tenant turns it off for everyone, check Get-TransportConfig | Format-List SmtpClientAuthenticationDisabled; the per-mailbox setting above overrides it."),
+			say("Security defaults also block SMTP AUTH; Microsoft is retiring Basic authentication for SMTP AUTH, so plan a move to OAuth or to a sending service."),
+			say("Changes can take up to an hour to apply; then run pitstop check --only smtp."),
 		},
 	}}
 }
@@ -143,8 +142,8 @@ func crmRedirect(ctx context.Context, in *Input, r check.Result) []Fix {
 	if !confirm(ctx, in, cand, "crm.auth") {
 		return nil
 	}
-	return []Fix{configFix(in, "crm-base-url", r.ID, "Use the address the CRM redirects to",
-		fmt.Sprintf("The CRM answered with a redirect to %s; Pitstop does not follow redirects with your token, so crm.base_url should name that host.", to),
+	return []Fix{configFix(in, "crm-base-url", r.ID, say("Use the address the CRM redirects to"),
+		say("The CRM answered with a redirect to %s; Pitstop does not follow redirects with your token, so crm.base_url should name that host.", to),
 		Change{Key: "crm.base_url", From: in.Profile.CRM.BaseURL, To: to, value: to},
 		"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping")}
 }

@@ -39,13 +39,13 @@ type PublishState struct {
 func (s PublishState) Sentence() string {
 	switch s.State {
 	case Published:
-		return "Published: the domain's name servers and your resolver both serve this record."
+		return say("Published: the domain's name servers and your resolver both serve this record.")
 	case Propagating:
-		return fmt.Sprintf("Published, but your resolver still serves the old record for up to %d s; checks see the new one after that.", int(s.Wait.Seconds()))
+		return say("Published, but your resolver still serves the old record for up to %d s; checks see the new one after that.", int(s.Wait.Seconds()))
 	case NotPublished:
-		return "Not published yet: the domain's name servers do not serve this record."
+		return say("Not published yet: the domain's name servers do not serve this record.")
 	}
-	return "Could not ask the domain's name servers whether this record is published."
+	return say("Could not ask the domain's name servers whether this record is published.")
 }
 
 // dnsExchange sends one query; it is a variable so tests can count queries.

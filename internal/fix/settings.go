@@ -68,17 +68,17 @@ type secretSetting struct {
 var secretSettings = map[string]secretSetting{
 	"api.key": {
 		get: func(p *config.Profile) config.Secret { return p.API.Key },
-		set: func(p *config.Profile, s config.Secret) { p.API.Key = s }, label: "API key",
+		set: func(p *config.Profile, s config.Secret) { p.API.Key = s }, label: say("API key"),
 		affects: []string{"api.config", "api.auth", "api.ratelimit"},
 	},
 	"crm.token": {
 		get: func(p *config.Profile) config.Secret { return p.CRM.Token },
-		set: func(p *config.Profile, s config.Secret) { p.CRM.Token = s }, label: "CRM token",
+		set: func(p *config.Profile, s config.Secret) { p.CRM.Token = s }, label: say("CRM token"),
 		affects: []string{"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping"},
 	},
 	"smtp.password": {
 		get: func(p *config.Profile) config.Secret { return p.SMTP.Password },
-		set: func(p *config.Profile, s config.Secret) { p.SMTP.Password = s }, label: "SMTP password",
+		set: func(p *config.Profile, s config.Secret) { p.SMTP.Password = s }, label: say("SMTP password"),
 		affects: []string{"smtp.auth"},
 	},
 }
@@ -101,11 +101,11 @@ func secretWhitespace(key string) builder {
 		if env, ok := strings.CutPrefix(src, "env:"); ok {
 			return []Fix{{
 				ID: id, Check: r.ID, Kind: KindManual, Affects: set.affects,
-				Title:   fmt.Sprintf("Remove the %s around the %s in $%s", what, set.label, env),
-				Summary: fmt.Sprintf("The %s comes from the environment variable %s, which has %s around it; Pitstop never writes a secret from the environment into the settings file.", set.label, env, what),
+				Title:   say("Remove the %s around the %s in $%s", what, set.label, env),
+				Summary: say("The %s comes from the environment variable %s, which has %s around it; Pitstop never writes a secret from the environment into the settings file.", set.label, env, what),
 				Steps: []string{
-					fmt.Sprintf("Set %s again without the %s, where it is defined (a .env file, the shell profile, the CI or container settings).", env, what),
-					"A common cause: `echo $KEY > file` or a copied line adds a newline; use printf '%s' or trim the value.",
+					say("Set %s again without the %s, where it is defined (a .env file, the shell profile, the CI or container settings).", env, what),
+					say("A common cause: `echo $KEY > file` or a copied line adds a newline; use printf '%%s' or trim the value."),
 				},
 			}}
 		}
@@ -113,9 +113,9 @@ func secretWhitespace(key string) builder {
 			return nil
 		}
 		return []Fix{configFix(in, id, r.ID,
-			fmt.Sprintf("Trim the %s around the %s", what, set.label),
-			fmt.Sprintf("The %s in the settings file has %s around it; every request with it fails.", set.label, what),
-			Change{Key: key, From: s.Masked() + " (with " + what + ")", To: s.Masked() + " (trimmed)", value: trimmed, secret: true},
+			say("Trim the %s around the %s", what, set.label),
+			say("The %s in the settings file has %s around it; every request with it fails.", set.label, what),
+			Change{Key: key, From: say("%s (with %s)", s.Masked(), what), To: say("%s (trimmed)", s.Masked()), value: trimmed, secret: true},
 			set.affects...)}
 	}
 }
@@ -125,11 +125,11 @@ func whitespaceKind(raw string) string {
 	edges := raw[:len(raw)-len(strings.TrimLeft(raw, " \t\r\n"))] + raw[len(strings.TrimRight(raw, " \t\r\n")):]
 	switch {
 	case strings.ContainsAny(edges, "\r\n"):
-		return "line break"
+		return say("line break")
 	case strings.Contains(edges, "\t"):
-		return "tab"
+		return say("tab")
 	}
-	return "spaces"
+	return say("spaces")
 }
 
 // apiVersions are the version paths the providers' base URLs end in.
@@ -169,8 +169,8 @@ func apiVersionPath(ctx context.Context, in *Input, r check.Result) []Fix {
 	if !confirm(ctx, in, cand, "api.reachability", "api.auth") {
 		return nil
 	}
-	return []Fix{configFix(in, "api-base-url", r.ID, "Correct the API address's version path",
-		fmt.Sprintf("The API answers at %s; api.base_url is %s.", to, p.API.BaseURL),
+	return []Fix{configFix(in, "api-base-url", r.ID, say("Correct the API address's version path"),
+		say("The API answers at %s; api.base_url is %s.", to, p.API.BaseURL),
 		Change{Key: "api.base_url", From: p.API.BaseURL, To: to, value: to},
 		"api.config", "api.reachability", "api.auth", "api.ratelimit", "api.clock")}
 }
@@ -213,8 +213,8 @@ func smtpSecurity(ctx context.Context, in *Input, r check.Result) []Fix {
 			continue
 		}
 		fx := Fix{ID: "smtp-security", Check: "smtp.tls", Kind: KindConfig,
-			Title:   "Use the encryption the mail server speaks",
-			Summary: fmt.Sprintf("%s:%d speaks %s; the settings say %s on port %d.", p.SMTP.Host, port, securityWords(m[0]), p.SMTP.Security, p.SMTP.Port),
+			Title:   say("Use the encryption the mail server speaks"),
+			Summary: say("%s:%d speaks %s; the settings say %s on port %d.", p.SMTP.Host, port, securityWords(m[0]), p.SMTP.Security, p.SMTP.Port),
 			Affects: []string{"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send"}}
 		if m[0] != p.SMTP.Security {
 			fx.Changes = append(fx.Changes, Change{File: in.ConfigPath, Key: "smtp.security", From: p.SMTP.Security, To: m[0], value: m[0]})
@@ -229,9 +229,9 @@ func smtpSecurity(ctx context.Context, in *Input, r check.Result) []Fix {
 
 func securityWords(sec string) string {
 	if sec == "tls" {
-		return "TLS from the first byte (security: tls)"
+		return say("TLS from the first byte (security: tls)")
 	}
-	return "plain text upgraded with STARTTLS (security: starttls)"
+	return say("plain text upgraded with STARTTLS (security: starttls)")
 }
 
 // fieldMapping renames a mapped CRM field that does not exist to the one
@@ -251,8 +251,8 @@ func fieldMapping(ctx context.Context, in *Input, r check.Result) []Fix {
 		cand := clone(p)
 		cand.CRM.FieldMapping[source] = to
 		out = append(out, configFix(in, "crm-field-"+source, r.ID,
-			fmt.Sprintf("Map %s to the CRM field %s", source, to),
-			fmt.Sprintf("%s does not exist in the CRM; %s is the one close field that can hold its values.", p.CRM.FieldMapping[source], to),
+			say("Map %s to the CRM field %s", source, to),
+			say("%s does not exist in the CRM; %s is the one close field that can hold its values.", p.CRM.FieldMapping[source], to),
 			Change{Key: "crm.field_mapping." + source, From: p.CRM.FieldMapping[source], To: to, value: to},
 			"crm.field_mapping"))
 	}
@@ -276,8 +276,8 @@ func dkimSelectors(ctx context.Context, in *Input, r check.Result) []Fix {
 	if !confirm(ctx, in, cand, "domain.dkim") {
 		return nil
 	}
-	return []Fix{configFix(in, "dkim-selectors", r.ID, "Name the DKIM selectors Pitstop found",
-		fmt.Sprintf("Keys are published under %s; with them named, domain.dkim checks exactly those instead of guessing.", strings.Join(sels, ", ")),
+	return []Fix{configFix(in, "dkim-selectors", r.ID, say("Name the DKIM selectors Pitstop found"),
+		say("Keys are published under %s; with them named, domain.dkim checks exactly those instead of guessing.", strings.Join(sels, ", ")),
 		Change{Key: "domain.dkim_selectors", From: "[]", To: "[" + strings.Join(sels, ", ") + "]", value: sels})}
 }
 
