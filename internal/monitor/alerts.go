@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"fmt"
+	"pitstop/internal/human"
 	"strings"
 	"time"
 )
@@ -101,7 +102,7 @@ func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
 	}
 	if st.Mean > t.ResponseTime {
 		add(HighResponseTime, Warning, msf(st.Mean), msf(t.ResponseTime),
-			"Answers are slow: %s on average, above the %s limit.", ms(st.Mean), ms(t.ResponseTime))
+			"Answers are slow: %s on average, above the %s limit.", human.Duration(st.Mean), human.Duration(t.ResponseTime))
 	}
 	if st.ErrorRate > t.ErrorRate {
 		add(HighErrorRate, Critical, st.ErrorRate, t.ErrorRate,
@@ -197,10 +198,6 @@ func (a *Alerts) All() []Alert {
 }
 
 func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func ms(d time.Duration) string {
-	return fmt.Sprintf("%d ms", d.Milliseconds())
-}
 
 func pct(f float64) string {
 	return fmt.Sprintf("%.1f%%", f*100)

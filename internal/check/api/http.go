@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"pitstop/internal/check"
+	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
 
@@ -20,7 +21,7 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 	if err != nil && (resp == nil || !isBodyError(err)) {
 		return networkResult(err, "Could not test whether the API is reachable")
 	}
-	res := check.Passf("The API answered in %s.", probe.FormatDuration(resp.Timings.Total)).Explain(artHealthCheck)
+	res := check.Passf("The API answered in %s.", human.Duration(resp.Timings.Total)).Explain(artHealthCheck)
 	switch {
 	case resp.Truncated:
 		// An answer that does not end leaves a real client waiting forever.
@@ -42,7 +43,7 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 			res = check.Warnf("The API is reachable, but its certificate expires %s: once it does, every request will fail.", daysWords(resp.TLS.DaysLeft)).
 				Explain(artTLS)
 		case resp.Timings.Total > slowThreshold:
-			res = check.Warnf("The API is reachable but slow: it took %s to answer a request that should take well under a second.", probe.FormatDuration(resp.Timings.Total)).
+			res = check.Warnf("The API is reachable but slow: it took %s to answer a request that should take well under a second.", human.Duration(resp.Timings.Total)).
 				Explain(artSlow, artTimeouts)
 		}
 	}
@@ -119,7 +120,7 @@ func lowerFirst(s string) string {
 }
 
 func responseLine(resp *probe.Response) string {
-	return fmt.Sprintf("%s %s → %s (%s) in %s", resp.Method, resp.URL, resp.Status, resp.Proto, probe.FormatDuration(resp.Timings.Total))
+	return fmt.Sprintf("%s %s → %s (%s) in %s", resp.Method, resp.URL, resp.Status, resp.Proto, human.Duration(resp.Timings.Total))
 }
 
 func connectionLines(addr, proxy string) []string {
@@ -395,13 +396,13 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 			case resp.Truncated:
 				lines[i] = fmt.Sprintf("✗ %s: %s, but the answer did not end (more than %d KiB)", shown, resp.Status, probe.MaxBody>>10)
 			case resp.StatusCode >= 500:
-				lines[i] = fmt.Sprintf("✗ %s: %s in %s", shown, resp.Status, probe.FormatDuration(resp.Timings.Total))
+				lines[i] = fmt.Sprintf("✗ %s: %s in %s", shown, resp.Status, human.Duration(resp.Timings.Total))
 				if id := firstRequestID(resp.Header); id != "" {
 					lines[i] += " (request id " + id + ")"
 				}
 			default:
 				healthy[i] = true
-				lines[i] = fmt.Sprintf("✓ %s: %s in %s", shown, resp.Status, probe.FormatDuration(resp.Timings.Total))
+				lines[i] = fmt.Sprintf("✓ %s: %s in %s", shown, resp.Status, human.Duration(resp.Timings.Total))
 			}
 		}()
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pitstop/internal/check"
+	"pitstop/internal/human"
 )
 
 // limitHeaders names one limit's headers in each provider's convention.
@@ -82,16 +83,16 @@ func resetWords(v string, now time.Time) string {
 		return ""
 	}
 	if d, err := time.ParseDuration(v); err == nil {
-		return "in " + shortDuration(d)
+		return "in " + human.Duration(d)
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return "in " + shortDuration(t.Sub(now))
+		return "in " + human.Duration(t.Sub(now))
 	}
 	if n, err := strconv.ParseFloat(v, 64); err == nil {
 		if n > 1e9 { // Unix time
-			return "in " + shortDuration(time.Unix(int64(n), 0).Sub(now))
+			return "in " + human.Duration(time.Unix(int64(n), 0).Sub(now))
 		}
-		return "in " + shortDuration(time.Duration(n*float64(time.Second)))
+		return "in " + human.Duration(time.Duration(n*float64(time.Second)))
 	}
 	return ""
 }
@@ -109,21 +110,6 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return max(0, t.Sub(now)), true
 	}
 	return 0, false
-}
-
-func shortDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < 2*time.Minute:
-		return fmt.Sprintf("%ds", int(math.Round(d.Seconds())))
-	case d < 2*time.Hour:
-		return fmt.Sprintf("%d min", int(math.Round(d.Minutes())))
-	}
-	return fmt.Sprintf("%.1f h", d.Hours())
 }
 
 // limitDetails lists the rate-limit headers as evidence.
@@ -159,7 +145,7 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 	case code == http.StatusTooManyRequests:
 		wait := "wait a little"
 		if d, ok := retryAfter(resp.Header, now); ok {
-			wait = check.Sentencef("retry after %s", shortDuration(d))
+			wait = check.Sentencef("retry after %s", human.Duration(d))
 		} else {
 			for _, l := range readLimits(resp.Header, now) {
 				if l.remaining == 0 && l.reset != "" {

@@ -25,6 +25,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 )
 
 // IDRedis is the check's ID.
@@ -111,7 +112,7 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	start := time.Now()
 	if err := client.Ping(ctx).Err(); err != nil {
 		return connectProblem(err, opt.Addr, opt.TLSConfig != nil).With(details...).
-			With(fmt.Sprintf("first PING failed after %s: %s", fmtDur(time.Since(start)), err)).Explain(articleCaching)
+			With(fmt.Sprintf("first PING failed after %s: %s", human.Duration(time.Since(start)), err)).Explain(articleCaching)
 	}
 	first := time.Since(start)
 	start = time.Now()
@@ -120,8 +121,8 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	}
 	ping := time.Since(start)
 	details = append(details,
-		fmt.Sprintf("connect, authenticate and first PING: %s", fmtDur(first)),
-		fmt.Sprintf("PING round trip: %s", fmtDur(ping)))
+		fmt.Sprintf("connect, authenticate and first PING: %s", human.Duration(first)),
+		fmt.Sprintf("PING round trip: %s", human.Duration(ping)))
 
 	info := map[string]string{}
 	for _, section := range []string{"server", "memory", "stats"} {
@@ -170,11 +171,11 @@ func judge(addr string, ping time.Duration, info map[string]string, details []st
 		return check.Warnf("Redis is almost full (%s of %s) and set to refuse new data when full (noeviction): writes will soon fail with OOM errors. Raise maxmemory, or choose an eviction policy such as allkeys-lru for a cache.",
 			usedH, limit).With(details...).Explain(articleCaching)
 	case ping > slowPing:
-		return check.Warnf("Redis answers, but slowly: PING took %s. A cache this far away adds delay to every lookup.", fmtDur(ping)).
+		return check.Warnf("Redis answers, but slowly: PING took %s. A cache this far away adds delay to every lookup.", human.Duration(ping)).
 			With(details...).Explain(articleCaching)
 	}
 	return check.Passf("Redis at %s accepted the connection, answered PING in %s and is not evicting keys (%s).",
-		addr, fmtDur(ping), usage).With(details...)
+		addr, human.Duration(ping), usage).With(details...)
 }
 
 // connectProblem explains a failed connect, AUTH or PING.
@@ -312,17 +313,6 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// fmtDur prints "0.21 ms", "12 ms", "1.2 s".
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 // maxReplyBytes bounds what the check reads from the server in all: PING

@@ -17,6 +17,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
 
@@ -341,14 +342,14 @@ func availabilityResult(name string, ex exchange, budgets []budget, notes ...str
 	low := lowestBudget(budgets)
 	if low != nil && low.fraction() < lowBudget {
 		return check.Warnf("%s answers (in %s), but only %s of the %s is left (%d of %d). When it runs out, syncs stop until it resets.",
-			name, fmtDur(ex.took), pct(low.fraction()), low.name, low.remaining, low.limit).
+			name, human.Duration(ex.took), pct(low.fraction()), low.name, low.remaining, low.limit).
 			With(details...).Explain(artRateLimit)
 	}
 	if ex.took > slowLatency {
-		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, fmtDur(ex.took)).
+		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, human.Duration(ex.took)).
 			With(details...).Explain(artUnavailable)
 	}
-	summary := check.Sentencef("%s answers in %s", name, fmtDur(ex.took))
+	summary := check.Sentencef("%s answers in %s", name, human.Duration(ex.took))
 	if main := mainBudget(budgets); main != nil {
 		summary += check.Sentencef(", and %s of the %s is left", pct(main.fraction()), main.name)
 	}

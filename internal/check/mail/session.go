@@ -22,6 +22,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 )
 
 const (
@@ -329,7 +330,7 @@ func resolveFailure(host string, err error, budget time.Duration) check.Result {
 		return check.Failf("The mail server name %q does not exist in DNS. Check smtp.host for a typo.", host).
 			With("DNS: " + de.Error()).Explain(artConnection)
 	case isTimeout(err):
-		return check.Errorf("Could not test: looking up %q got no answer within %s. The DNS resolver may be down.", host, fmtDur(budget)).
+		return check.Errorf("Could not test: looking up %q got no answer within %s. The DNS resolver may be down.", host, human.Duration(budget)).
 			With("DNS: " + err.Error()).Explain(artConnection)
 	}
 	return check.Errorf("Could not test: looking up %q failed: %v.", host, err).Explain(artConnection)
@@ -348,7 +349,7 @@ func dialFailure(where string, port int, err error, budget time.Duration) check.
 		if port == 25 {
 			hint = " Many internet and cloud providers block outgoing port 25; use the submission port 587."
 		}
-		return check.Errorf("Could not test: %s did not answer within %s. A firewall may be silently dropping the connection.%s", where, fmtDur(budget), hint).
+		return check.Errorf("Could not test: %s did not answer within %s. A firewall may be silently dropping the connection.%s", where, human.Duration(budget), hint).
 			With(evidence).Explain(artConnection)
 	}
 	return check.Errorf("Could not connect to %s: %v.", where, err).With(evidence).Explain(artConnection)
@@ -409,7 +410,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 		if s.set.port == 465 {
 			arts = []string{artTLSMismatch, artConnection}
 		}
-		return tail(check.Errorf("Could not test: %s accepted the connection but sent no greeting within %s. %s", where, fmtDur(budget), hint).Explain(arts...))
+		return tail(check.Errorf("Could not test: %s accepted the connection but sent no greeting within %s. %s", where, human.Duration(budget), hint).Explain(arts...))
 	case !hasGreet:
 		s.dead = true
 		return tail(check.Failf("%s accepted the connection and closed it without a greeting: it may be refusing this network address, or it is not a mail server.", where).
@@ -431,7 +432,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 		}
 		s.dead = true
 		if isTimeout(err) {
-			return tail(check.Errorf("Could not test: %s greeted but did not answer EHLO within %s.", where, fmtDur(budget)).Explain(artConnection))
+			return tail(check.Errorf("Could not test: %s greeted but did not answer EHLO within %s.", where, human.Duration(budget)).Explain(artConnection))
 		}
 		return tail(check.Failf("%s greeted, then closed the connection at EHLO.", where).With("Error: " + errText(err)).Explain(artConnection))
 	case !strings.HasPrefix(hello.reply[len(hello.reply)-1], "250"):
@@ -453,10 +454,10 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 	took := greet.at.Sub(connected)
 	var res check.Result
 	if took >= slowGreeting {
-		res = check.Warnf("The SMTP server at %s answered, but took %s to greet. Sending apps often give up after a few seconds; the server may be overloaded or delaying on purpose.", where, fmtDur(took)).
+		res = check.Warnf("The SMTP server at %s answered, but took %s to greet. Sending apps often give up after a few seconds; the server may be overloaded or delaying on purpose.", where, human.Duration(took)).
 			Explain(artConnection, artLimits)
 	} else {
-		res = check.Passf("The SMTP server at %s answered in %s%s.", where, fmtDur(s.now().Sub(connected)), offers(s.ext))
+		res = check.Passf("The SMTP server at %s answered in %s%s.", where, human.Duration(s.now().Sub(connected)), offers(s.ext))
 	}
 	return tail(res)
 }
@@ -536,7 +537,7 @@ func (s *session) startTLSRefused(err error, ex []exchange, lines []Line) check.
 func (s *session) implicitTLSFailure(err error, where string, budget time.Duration, details []string) check.Result {
 	s.dead = true
 	if isTimeout(err) {
-		return check.Errorf("Could not test: %s accepted the connection but did not answer the TLS handshake within %s.", where, fmtDur(budget)).
+		return check.Errorf("Could not test: %s accepted the connection but did not answer the TLS handshake within %s.", where, human.Duration(budget)).
 			With(details...).With("Error: " + errText(err)).Explain(artConnection)
 	}
 	var rh tls.RecordHeaderError
@@ -821,7 +822,7 @@ func (s *session) auth(ctx context.Context) check.Result {
 			return check.Warnf("Logged in as %s (%s), but the password travelled unencrypted because smtp.security is none.", set.username, mech).
 				With(details...).Explain(artNoStartTLS)
 		}
-		return check.Passf("Logged in as %s (%s) in %s.", set.username, mech, fmtDur(took)).With(details...)
+		return check.Passf("Logged in as %s (%s) in %s.", set.username, mech, human.Duration(took)).With(details...)
 	}
 	s.dead = true
 	if r, ok := asReply(err); ok {
@@ -909,7 +910,7 @@ func (s *session) send(ctx context.Context) check.Result {
 	if resp != nil && resp.StatusText != "" {
 		queued = " (" + printable(resp.StatusText) + ")"
 	}
-	return check.Passf("The server accepted a test message from %s to %s%s in %s. Look for it in that inbox, and in its spam folder.", set.from, set.to, queued, fmtDur(s.now().Sub(t0))).
+	return check.Passf("The server accepted a test message from %s to %s%s in %s. Look for it in that inbox, and in its spam folder.", set.from, set.to, queued, human.Duration(s.now().Sub(t0))).
 		With(fmt.Sprintf("Message: %d bytes, subject %q", len(msg), testSubject)).With(details...)
 }
 
@@ -978,22 +979,9 @@ func errText(err error) string {
 	return printable(err.Error())
 }
 
-// fmtDur formats a duration for people: 340 µs, 12 ms, 1.2 s.
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
 // timings collects the time each step took, for one evidence line.
 type timings []string
 
-func (t *timings) add(step string, d time.Duration) { *t = append(*t, step+" "+fmtDur(d)) }
+func (t *timings) add(step string, d time.Duration) { *t = append(*t, step+" "+human.Duration(d)) }
 
 func (t timings) String() string { return "Timing: " + strings.Join(t, " · ") }

@@ -21,6 +21,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/human"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 	tuiescalate "pitstop/internal/tui/escalate"
@@ -422,7 +423,7 @@ func (s *session) runChecks() error {
 	say := func(ev check.Event) {
 		if ev.Kind == check.Finished {
 			r := ev.Result
-			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, common.FormatDuration(r.Duration))
+			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, human.Duration(r.Duration))
 		}
 	}
 	var results []check.Result
