@@ -170,6 +170,20 @@ func (r Result) WithFact(key string, value any) Result {
 	return r
 }
 
+// WithFacts returns r with every measured value of facts recorded (see
+// WithFact); a key already there takes the new value.
+func (r Result) WithFacts(facts map[string]any) Result {
+	merged := make(map[string]any, len(r.Facts)+len(facts))
+	for k, v := range r.Facts {
+		merged[k] = v
+	}
+	for k, v := range facts {
+		merged[k] = v
+	}
+	r.Facts = merged
+	return r
+}
+
 // Fact returns the value recorded under key, if any.
 func (r Result) Fact(key string) (any, bool) {
 	v, ok := r.Facts[key]

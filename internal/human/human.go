@@ -46,6 +46,21 @@ func twoUnits(d, big time.Duration, bigName string, small time.Duration, smallNa
 	return fmt.Sprintf("%d %s %d %s", n, bigName, rest, smallName)
 }
 
+// Bytes prints a size in binary units, one decimal past a KiB: "512 B",
+// "1.5 KiB", "12.0 MiB", "3.2 GiB".
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+}
+
 // Millis is d in milliseconds to the microsecond: the unit of every latency
 // fact (latency_ms) and of duration_ms in JSON.
 func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -39,3 +39,10 @@ func TestLatencyReadsTheFact(t *testing.T) {
 		require.Equal(t, Duration(d), Latency(Millis(d)), "%v", d)
 	}
 }
+
+func TestBytes(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int64]string{0: "0 B", 512: "512 B", 1536: "1.5 KiB", 12 << 20: "12.0 MiB", 3435973837: "3.2 GiB"} {
+		require.Equal(t, want, Bytes(n), "%d", n)
+	}
+}

@@ -138,44 +138,54 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	return judge(opt.Addr, ping, info, details)
 }
 
-// judge turns the numbers into a result.
+// judge turns the numbers into a result. The facts are the numbers as
+// read; the prose prints the facts.
 func judge(addr string, ping time.Duration, info map[string]string, details []string) check.Result {
 	used, _ := strconv.ParseInt(info["used_memory"], 10, 64)
 	maxmem, _ := strconv.ParseInt(info["maxmemory"], 10, 64)
 	evicted, _ := strconv.ParseInt(info["evicted_keys"], 10, 64)
+	hits, _ := strconv.ParseInt(info["keyspace_hits"], 10, 64)
+	misses, _ := strconv.ParseInt(info["keyspace_misses"], 10, 64)
 	policy := orDefault(info["maxmemory_policy"], "unknown")
-	usedH := orDefault(info["used_memory_human"], strconv.FormatInt(used, 10))
+	facts := map[string]any{"used_memory_bytes": used, "maxmemory_bytes": maxmem, "evicted_keys": evicted,
+		"maxmemory_policy": policy, "latency_ms": human.Millis(ping), "keyspace_hits": hits, "keyspace_misses": misses}
+	if v := info["redis_version"]; v != "" {
+		facts["redis_version"] = v
+	}
+	usedH := human.Bytes(facts["used_memory_bytes"].(int64))
 	limit, usage := "no limit (maxmemory 0)", check.Sentencef("%s used, no memory limit", usedH)
 	if maxmem > 0 {
-		limit = orDefault(info["maxmemory_human"], strconv.FormatInt(maxmem, 10))
+		limit = human.Bytes(facts["maxmemory_bytes"].(int64))
 		usage = check.Sentencef("%s used of %s", usedH, limit)
 	}
 	if v := info["redis_version"]; v != "" {
 		details = append(details, "redis_version: "+v)
 	}
 	details = append(details,
-		"used_memory_human: "+usedH,
+		fmt.Sprintf("used_memory: %d (%s)", used, usedH),
 		"maxmemory: "+limit,
 		"maxmemory_policy: "+policy,
 		fmt.Sprintf("evicted_keys: %d", evicted))
-	hits, _ := strconv.ParseInt(info["keyspace_hits"], 10, 64)
-	misses, _ := strconv.ParseInt(info["keyspace_misses"], 10, 64)
 	if hits+misses > 0 {
 		details = append(details, fmt.Sprintf("hit rate: %.0f%% (keyspace_hits %d, keyspace_misses %d)", 100*float64(hits)/float64(hits+misses), hits, misses))
 	}
+	ping = time.Duration(facts["latency_ms"].(float64) * float64(time.Millisecond))
+	var res check.Result
 	switch {
 	case evicted > 0:
-		return check.Warnf("Redis is evicting keys: %d were thrown out to make room (limit %s, policy %s), so cached results disappear early and the work is done again. Give Redis more memory (maxmemory) or cache less, with shorter expiry times.",
-			evicted, limit, policy).With(details...).Explain(articleCaching)
+		res = check.Warnf("Redis is evicting keys: %d were thrown out to make room (limit %s, policy %s), so cached results disappear early and the work is done again. Give Redis more memory (maxmemory) or cache less, with shorter expiry times.",
+			facts["evicted_keys"], limit, policy).With(details...).Explain(articleCaching)
 	case maxmem > 0 && float64(used) >= nearlyFull*float64(maxmem) && policy == "noeviction":
-		return check.Warnf("Redis is almost full (%s of %s) and set to refuse new data when full (noeviction): writes will soon fail with OOM errors. Raise maxmemory, or choose an eviction policy such as allkeys-lru for a cache.",
+		res = check.Warnf("Redis is almost full (%s of %s) and set to refuse new data when full (noeviction): writes will soon fail with OOM errors. Raise maxmemory, or choose an eviction policy such as allkeys-lru for a cache.",
 			usedH, limit).With(details...).Explain(articleCaching)
 	case ping > slowPing:
-		return check.Warnf("Redis answers, but slowly: PING took %s. A cache this far away adds delay to every lookup.", human.Duration(ping)).
+		res = check.Warnf("Redis answers, but slowly: PING took %s. A cache this far away adds delay to every lookup.", human.Duration(ping)).
 			With(details...).Explain(articleCaching)
+	default:
+		res = check.Passf("Redis at %s accepted the connection, answered PING in %s and is not evicting keys (%s).",
+			addr, human.Duration(ping), usage).With(details...)
 	}
-	return check.Passf("Redis at %s accepted the connection, answered PING in %s and is not evicting keys (%s).",
-		addr, human.Duration(ping), usage).With(details...)
+	return res.WithFacts(facts)
 }
 
 // connectProblem explains a failed connect, AUTH or PING.

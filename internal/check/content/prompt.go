@@ -65,10 +65,10 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	switch {
 	case trimmed == "":
 		return check.Failf("The prompt in %s is empty: an empty prompt is rejected, so no content is generated.", path).
-			Explain(artGenerationFailed)
+			Explain(artGenerationFailed).WithFact("characters", 0)
 	case chars < minPromptChars:
 		return check.Failf("The prompt is only %d characters; prompts under %d characters are rejected as too short. Say what to write, for whom and in what tone.", chars, minPromptChars).
-			With(fmt.Sprintf("Prompt: %q", trimmed)).Explain(artGenerationFailed)
+			With(fmt.Sprintf("Prompt: %q", trimmed)).Explain(artGenerationFailed).WithFact("characters", chars)
 	}
 
 	type counted struct {
@@ -90,11 +90,13 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 		return check.Errorf("Could not test: the tokenizer failed to load: %v.", c.err)
 	}
 	words := len(strings.Fields(text))
-	seed := float64(words) * 1.3
+	// The prose reads the facts, so the numbers in JSON are the ones shown.
+	facts := map[string]any{"tokens": c.n, "max_tokens": maxTokens, "characters": chars, "words": words}
+	tokens := facts["tokens"].(int)
 	details := []string{
 		fmt.Sprintf("File: %s", path),
-		fmt.Sprintf("Characters: %d · words: %d · tokens: %d (%s tokenizer)", chars, words, c.n, tokenEncoding),
-		fmt.Sprintf("The seed's estimate (words × 1.3): %.0f tokens; the real count is %d", seed, c.n),
+		fmt.Sprintf("Characters: %d · words: %d · tokens: %d (%s tokenizer)", chars, words, tokens, tokenEncoding),
+		fmt.Sprintf("A rule of thumb (words × 1.3) would guess %.0f tokens; the tokenizer counts %d", float64(words)*1.3, tokens),
 		fmt.Sprintf("Limit: %d tokens (content.max_tokens)", maxTokens),
 	}
 	if !utf8.Valid(data) {
@@ -103,14 +105,14 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	if strings.Contains(text, "{{") && strings.Contains(text, "}}") {
 		details = append(details, "The prompt contains {{placeholders}}: the token count grows once they are filled in.")
 	}
-	pct := float64(c.n) * 100 / float64(maxTokens)
+	pct := float64(tokens) * 100 / float64(maxTokens)
 	switch {
-	case c.n > maxTokens:
-		return check.Failf("The prompt is %d tokens, over the limit of %d (content.max_tokens): the API will reject or cut it. Shorten it, or move fixed instructions into a reusable system prompt.", c.n, maxTokens).
-			With(details...).Explain(artGenerationFailed, artHighCosts)
+	case tokens > maxTokens:
+		return check.Failf("The prompt is %d tokens, over the limit of %d (content.max_tokens): the API will reject or cut it. Shorten it, or move fixed instructions into a reusable system prompt.", tokens, maxTokens).
+			With(details...).Explain(artGenerationFailed, artHighCosts).WithFacts(facts)
 	case pct >= 80:
-		return check.Warnf("The prompt is %d tokens, %.0f%% of the %d-token limit: little room is left for the data filled in per contact, and every send pays for those tokens.", c.n, pct, maxTokens).
-			With(details...).Explain(artHighCosts, artGenerationFailed)
+		return check.Warnf("The prompt is %d tokens, %.0f%% of the %d-token limit: little room is left for the data filled in per contact, and every send pays for those tokens.", tokens, pct, maxTokens).
+			With(details...).Explain(artHighCosts, artGenerationFailed).WithFacts(facts)
 	}
-	return check.Passf("The prompt is %d tokens (%d characters), within the limit of %d.", c.n, chars, maxTokens).With(details...)
+	return check.Passf("The prompt is %d tokens (%d characters), within the limit of %d.", tokens, chars, maxTokens).With(details...).WithFacts(facts)
 }

@@ -147,6 +147,7 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	details = append(details, s.notes...)
 	details = append(details, s.evidence...)
 	total := len(sources)
+	facts := map[string]any{"fields_mapped": total, "fields_missing": len(missing), "field_problems": len(warnings), "object_fields": len(s.fields)}
 	switch {
 	case len(missing) > 0:
 		verb := "does"
@@ -163,15 +164,15 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		if s.missingNote != "" {
 			summary += " " + s.missingNote
 		}
-		return check.Failf("%s", summary).With(details...).Explain(artFieldMapping, artIntegration)
+		return check.Failf("%s", summary).With(details...).Explain(artFieldMapping, artIntegration).WithFacts(facts)
 	case len(warnings) > 0:
 		summary := check.Sentencef("All %d mapped fields exist on %s, but one needs attention: %s", total, where, warnings[0])
 		if len(warnings) > 1 {
 			summary = check.Sentencef("All %d mapped fields exist on %s, but %d need attention; first: %s", total, where, len(warnings), warnings[0])
 		}
-		return check.Warnf("%s.", summary).With(details...).Explain(artFieldMapping)
+		return check.Warnf("%s.", summary).With(details...).Explain(artFieldMapping).WithFacts(facts)
 	}
-	return check.Passf("All %d mapped fields exist on %s and can hold their values.", total, where).With(details...)
+	return check.Passf("All %d mapped fields exist on %s and can hold their values.", total, where).With(details...).WithFacts(facts)
 }
 
 // missingLine is "pz_score not found; did you mean personalization_score?".

@@ -164,6 +164,16 @@ const (
 	errProtocol         // the answer was not HTTP, or the connection was cut
 )
 
+var errKindNames = [...]string{"other", "timeout", "refused", "dns", "dns-failure", "tls", "protocol"}
+
+// String names the kind for the failure fact ("refused").
+func (k errKind) String() string {
+	if k >= 0 && int(k) < len(errKindNames) {
+		return errKindNames[k]
+	}
+	return "other"
+}
+
 // classify explains a transport error in plain words.
 func classify(err error) (errKind, string) {
 	var perr *probe.Error
