@@ -40,7 +40,7 @@ func Targets(p *config.Profile) []Target {
 			continue
 		}
 		seen[u] = true
-		out = append(out, Target{Name: probe.SafeURL(u), URL: u})
+		out = append(out, Target{Name: config.RedactURL(u), URL: u})
 	}
 	return out
 }

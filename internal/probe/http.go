@@ -17,6 +17,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
+	"pitstop/internal/config"
 	"pitstop/internal/human"
 	"strings"
 	"sync"
@@ -117,10 +118,10 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, &Error{Kind: KindBadURL, URL: SafeURL(r.URL), Err: errors.New("not an http(s) URL"),
-			msg: fmt.Sprintf("%q is not a usable http(s) address.", SafeURL(r.URL))}
+		return nil, &Error{Kind: KindBadURL, URL: config.RedactURL(r.URL), Err: errors.New("not an http(s) URL"),
+			msg: fmt.Sprintf("%q is not a usable http(s) address.", config.RedactURL(r.URL))}
 	}
-	safe := SafeURL(r.URL)
+	safe := config.RedactURL(r.URL)
 	host := hostOnly(u.Host)
 
 	tr := &tracer{}
@@ -134,7 +135,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			p, err := proxyFn(req)
 			if p != nil {
 				tr.mu.Lock()
-				tr.proxy = SafeURL(p.String())
+				tr.proxy = config.RedactURL(p.String())
 				tr.mu.Unlock()
 			}
 			return p, err
@@ -222,19 +223,6 @@ func (c *Client) log(ctx context.Context, method, safeURL string, status int, la
 		attrs = append(attrs, slog.String("error", err.Kind.String()))
 	}
 	l.LogAttrs(ctx, slog.LevelInfo, "http request", attrs...)
-}
-
-// SafeURL returns raw without user info, query or fragment: a form that can
-// be shown and logged. Unparseable input becomes "(invalid URL)".
-func SafeURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	u.User = nil
-	u.RawQuery, u.ForceQuery = "", false
-	u.Fragment, u.RawFragment = "", ""
-	return u.String()
 }
 
 // Phase is how far a request got.

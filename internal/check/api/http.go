@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"pitstop/internal/check"
+	"pitstop/internal/config"
 	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
@@ -34,7 +35,7 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 			Explain(artOutage, artHealthCheck)
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		res = check.Warnf("The API address redirects elsewhere (HTTP %d): put the final address in api.base_url.", facts["status_code"]).
-			Explain(artConnection).With("redirects to: " + probe.SafeURL(resp.Header.Get("Location")))
+			Explain(artConnection).With("redirects to: " + config.RedactURL(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusNotFound:
 		res = check.Warnf("A server answered, but %s does not exist there: api.base_url is probably wrong.", resp.URL).
 			Explain(artConnection, artHealthCheck)
@@ -348,7 +349,7 @@ func (f *family) judgeAuth(resp *probe.Response, bodyErr error) check.Result {
 			Explain(artConnection)
 	case code >= 300 && code < 400:
 		return check.Errorf("Could not test the key: the API redirects elsewhere (HTTP %d); put the final address in api.base_url.", code).
-			Explain(artConnection).With("redirects to: " + probe.SafeURL(resp.Header.Get("Location")))
+			Explain(artConnection).With("redirects to: " + config.RedactURL(resp.Header.Get("Location")))
 	case code == http.StatusBadRequest:
 		return check.Errorf("Could not test the key: the API refused the request as malformed (400).").Explain(artInvalidKey)
 	}
@@ -429,7 +430,7 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 		go func() {
 			defer wg.Done()
 			base := strings.TrimRight(ep, "/")
-			shown := probe.SafeURL(base)
+			shown := config.RedactURL(base)
 			resp, err := c.Do(pctx, probe.Request{URL: healthURL(f.provider, base), Header: http.Header{"Accept": {"application/json"}}})
 			switch {
 			case err != nil && (resp == nil || !isBodyError(err)):
@@ -457,7 +458,7 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 		if ok {
 			n++
 		} else {
-			down = append(down, probe.SafeURL(eps[i]))
+			down = append(down, config.RedactURL(eps[i]))
 		}
 	}
 	var res check.Result

@@ -82,7 +82,7 @@ func (f *family) runConfig(context.Context) check.Result {
 
 	details := []string{
 		"provider: " + f.provider,
-		"base_url: " + probe.SafeURL(f.base),
+		"base_url: " + config.RedactURL(f.base),
 		"key: " + keyDescription(f.key),
 	}
 	if f.caFile != "" {

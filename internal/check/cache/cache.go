@@ -286,8 +286,8 @@ func parseInfo(text string, m map[string]string) {
 	}
 }
 
-// maskURL returns the URL with its password replaced by bullets, and the
-// password itself (for the scrubber). An unreadable URL is never echoed.
+// maskURL returns the URL as config.RedactURL shows it, and the password
+// itself (for the scrubber). An unreadable URL is never echoed.
 func maskURL(raw string) (masked, password string) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -302,20 +302,10 @@ func maskURL(raw string) (masked, password string) {
 		}
 		return "(not a valid URL)", password
 	}
-	if u.User == nil {
-		return u.String(), ""
+	if u.User != nil {
+		password, _ = u.User.Password()
 	}
-	password, _ = u.User.Password()
-	user := u.User.Username()
-	cp := *u
-	cp.User = nil
-	s := cp.String()
-	prefix := cp.Scheme + "://"
-	cred := user
-	if password != "" {
-		cred += ":" + config.Mask(password)
-	}
-	return prefix + cred + "@" + strings.TrimPrefix(s, prefix), password
+	return config.RedactURL(strings.TrimSpace(raw)), password
 }
 
 func orDefault(s, def string) string {

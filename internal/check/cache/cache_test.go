@@ -97,7 +97,7 @@ func TestRedisDetails(t *testing.T) {
 	for _, want := range []string{"used_memory: 104651776 (99.8 MiB)", "maxmemory: 100.0 MiB", "maxmemory_policy: allkeys-lru", "evicted_keys: 18342", "PING round trip", "redis_version: 7.2.4"} {
 		require.Contains(t, all, want)
 	}
-	require.Contains(t, all, "redis://:rds-…6789@")
+	require.Contains(t, all, "redis://•••@")
 	used, _ := r.Fact("used_memory_bytes")
 	require.Equal(t, int64(104651776), used)
 	evicted, _ := r.Fact("evicted_keys")
@@ -171,10 +171,10 @@ func TestRedisNotConfigured(t *testing.T) {
 func TestMaskURL(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ in, masked, password string }{
-		{"redis://:" + canary + "@cache.internal:6379/0", "redis://:rds-…6789@cache.internal:6379/0", canary},
-		{"rediss://app:" + canary + "@cache.internal:6380", "rediss://app:rds-…6789@cache.internal:6380", canary},
+		{"redis://:" + canary + "@cache.internal:6379/0", "redis://•••@cache.internal:6379/0", canary},
+		{"rediss://app:" + canary + "@cache.internal:6380", "rediss://•••@cache.internal:6380", canary},
 		{"redis://cache.internal:6379/1", "redis://cache.internal:6379/1", ""},
-		{"redis://:short@h:1/0", "redis://:••••••@h:1/0", "short"},
+		{"redis://:short@h:1/0", "redis://•••@h:1/0", "short"},
 		{"redis://:" + canary + "@bad host:6379", "(not a valid URL)", canary},
 	}
 	for _, c := range cases {

@@ -237,7 +237,7 @@ func (s *session) askFamily(p *config.Profile, cat string) error {
 		s.sayf("  %s: %s", s.t("field.content.prompt_file"), orNone(s, p.Content.PromptFile))
 		s.sayf("  %s: %s", s.t("field.content.email_file"), orNone(s, p.Content.EmailFile))
 	case "cache":
-		s.sayf("  %s: %s", s.t("field.cache.redis_url"), orNone(s, redact(p.Cache.RedisURL)))
+		s.sayf("  %s: %s", s.t("field.cache.redis_url"), orNone(s, config.RedactURL(p.Cache.RedisURL)))
 	}
 	return nil
 }
@@ -247,16 +247,6 @@ func orNone(s *session, v string) string {
 		return s.t("home.notset")
 	}
 	return v
-}
-
-// redact drops a password from a redis:// URL.
-func redact(u string) string {
-	if at := strings.LastIndexByte(u, '@'); at >= 0 {
-		if i := strings.Index(u, "://"); i >= 0 && i < at {
-			return u[:i+3] + "…" + u[at:]
-		}
-	}
-	return u
 }
 
 // readSecret reads a secret without echo on a terminal, else a plain line.
