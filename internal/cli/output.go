@@ -25,8 +25,6 @@ var categoryTitles = map[string][2]string{
 	"cache":   {"Cache", "Caché"},
 }
 
-func categoryTitle(c string) string { return categoryTitleIn(c, "en") }
-
 func categoryTitleIn(c, lang string) string {
 	t, ok := categoryTitles[c]
 	switch {

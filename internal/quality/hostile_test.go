@@ -6,8 +6,6 @@ package quality
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -297,12 +295,4 @@ func everything(results []check.Result) string {
 		fmt.Fprintf(&b, "%s %s: %s\n%s\n", r.ID, r.Status, r.Summary, strings.Join(r.Details, "\n"))
 	}
 	return b.String()
-}
-
-// writeFile writes a file for a test and returns its path.
-func writeFile(t *testing.T, dir, name, text string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
-	return path
 }

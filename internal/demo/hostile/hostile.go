@@ -105,11 +105,10 @@ type HostileServer struct {
 	// name mismatch rather than an unknown issuer.
 	CA *demo.CA
 
-	conns    *connserver.Server
-	pc       net.PacketConn
-	tlsConf  *tls.Config
-	accepted atomic.Int64
-	sent     atomic.Int64
+	conns   *connserver.Server
+	pc      net.PacketConn
+	tlsConf *tls.Config
+	sent    atomic.Int64
 }
 
 // StartHostile starts a hostile server of the dialect on 127.0.0.1.
@@ -162,9 +161,6 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 	return s, nil
 }
 
-// Accepted counts the TCP connections accepted so far.
-func (s *HostileServer) Accepted() int64 { return s.accepted.Load() }
-
 // Sent counts the bytes written so far (an endless body's progress).
 func (s *HostileServer) Sent() int64 { return s.sent.Load() }
 
@@ -177,10 +173,9 @@ func (s *HostileServer) Close() error {
 	})
 }
 
-// admit counts a new connection and either resets it at once
+// admit either resets a new connection at once
 // (close-immediately) or returns the dialect's server for it.
 func (s *HostileServer) admit(c net.Conn) func() {
-	s.accepted.Add(1)
 	if s.Hostility == CloseImmediately {
 		if tc, ok := c.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0) // a reset, as a crashing service gives
