@@ -28,7 +28,7 @@ type factsJSON struct {
 	} `json:"results"`
 }
 
-// factRule is one fact DESIGN.md requires: which check carries it, on which
+// factRule is one fact docs/ARCHITECTURE.md lists: which check carries it, on which
 // statuses it must be there (the ones where the check measured it), and how
 // the English summary states it, if it does.
 type factRule struct {
@@ -128,7 +128,7 @@ var factRules = []factRule{
 
 // TestFactsAgreeWithProse runs `pitstop check --format json` against every
 // sandbox scenario, in English and in Spanish: every check that measured
-// something carries the facts DESIGN.md lists, each agrees with the English
+// something carries the facts docs/ARCHITECTURE.md lists, each agrees with the English
 // summary, and the Spanish run carries the same facts (translation touches
 // the prose only). Facts are numbers, booleans and short strings.
 func TestFactsAgreeWithProse(t *testing.T) {

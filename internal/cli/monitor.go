@@ -253,7 +253,7 @@ func logAlert(a monitor.Alert) {
 }
 
 // logPerformance writes the run's figures to the activity log, each with its
-// threshold and OK or WARNING (the seed's log_performance).
+// threshold and OK or WARNING, so the log alone tells a good run from a bad one.
 func logPerformance(sum monitor.Summary, t monitor.Thresholds) {
 	st := sum.Stats
 	status := func(bad bool) string {

@@ -12,7 +12,7 @@ import (
 	"pitstop/internal/human"
 )
 
-// writeJSON writes DESIGN.md's shape: {"profile", "results", "summary",
+// writeJSON writes the documented shape (docs/ARCHITECTURE.md): {"profile", "results", "summary",
 // "assessment"}, statuses in lower case, durations in milliseconds.
 func (r *checkRun) writeJSON(w io.Writer) error {
 	results := r.Results

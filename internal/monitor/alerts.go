@@ -7,8 +7,7 @@ import (
 	"time"
 )
 
-// Thresholds decide when figures raise an alert. The defaults are the seed's
-// CopyCarAlertSystem values.
+// Thresholds decide when figures raise an alert.
 type Thresholds struct {
 	// ResponseTime: the mean latency over the window above this alerts.
 	ResponseTime time.Duration
@@ -24,8 +23,9 @@ type Thresholds struct {
 	DownAfter int
 }
 
-// DefaultThresholds returns the seed's thresholds: 5000 ms, 5% errors, 95%
-// success, 100 requests per minute; an endpoint is down after 3 failures in a row.
+// DefaultThresholds returns starting thresholds, to tune per team: 5000 ms,
+// 5% errors, 95% success, 100 requests per minute; an endpoint is down after
+// 3 failures in a row.
 func DefaultThresholds() Thresholds {
 	return Thresholds{ResponseTime: 5 * time.Second, ErrorRate: 0.05, SuccessRate: 0.95, Throughput: 100, DownAfter: 3}
 }
@@ -48,7 +48,7 @@ func (t Thresholds) Validate() error {
 // AlertKind names an alert; each kind is emailed at most once per run.
 type AlertKind string
 
-// The alert kinds. The first three are the seed's.
+// The alert kinds, named as alerting tools expect (upper case).
 const (
 	HighResponseTime AlertKind = "HIGH_RESPONSE_TIME"
 	HighErrorRate    AlertKind = "HIGH_ERROR_RATE"
@@ -57,7 +57,7 @@ const (
 	EndpointDown     AlertKind = "ENDPOINT_DOWN"
 )
 
-// Severity of an alert, as the seed grades them.
+// Severity of an alert.
 type Severity string
 
 // The severities.

@@ -408,8 +408,8 @@ func printable(b []byte, n int) string {
 	}, s)
 }
 
-// runEndpoints is api.endpoints: each extra base URL probed like
-// reachability, the seed's load-balancer view.
+// runEndpoints is api.endpoints: each extra base URL behind a load balancer
+// probed like reachability, as the balancer's own health check would.
 func (f *family) runEndpoints(ctx context.Context) check.Result {
 	eps := f.api.Endpoints
 	if len(eps) == 0 {

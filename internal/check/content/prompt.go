@@ -14,11 +14,11 @@ import (
 )
 
 // tokenEncoding is the tokenizer used to count: OpenAI's o200k_base (GPT-4o
-// and later). Other models count somewhat differently; the seed's own
-// estimate is shown beside it.
+// and later). Other models count somewhat differently; the words × 1.3 rule
+// of thumb is shown beside it.
 const tokenEncoding = "o200k_base"
 
-// minPromptChars is the seed's minimum prompt length.
+// minPromptChars is the shortest prompt that is not rejected as too short.
 const minPromptChars = 10
 
 // defaultMaxTokens applies when content.max_tokens is not set.
@@ -43,7 +43,8 @@ func CountTokens(text string) (int, error) {
 	return len(enc.EncodeOrdinary(text)), nil
 }
 
-// checkPrompt applies the seed's prompt validation with a real tokenizer.
+// checkPrompt validates a prompt (not empty, not too short, within the
+// token limit), counting with a real tokenizer.
 func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	if path == "" {
 		return check.Skipf("No prompt to check: set content.prompt_file to a prompt your workflow sends.")
