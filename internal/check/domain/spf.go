@@ -70,7 +70,8 @@ func (c *checker) spf(ctx context.Context) check.Result {
 	top := w.walk(c.name, records[0], 0)
 	// The facts are counted over the whole tree, past the limit: a record
 	// that needs 18 lookups says 18, not "more than 10".
-	facts := map[string]any{"spf_records": 1, "dns_lookups": w.lookups, "void_lookups": w.voids, "all_qualifier": top.all}
+	facts := map[string]any{"spf_records": 1, "dns_lookups": w.lookups, "void_lookups": w.voids, "all_qualifier": top.all,
+		"tree_complete": !w.cut}
 	lookups, voids := facts["dns_lookups"].(int), facts["void_lookups"].(int)
 
 	var f findings
@@ -170,6 +171,7 @@ type spfWalk struct {
 	lookups  int
 	voids    int
 	walked   int
+	cut      bool // a part of a runaway tree was not followed: the counts are lower bounds
 	lines    []string
 	problems findings
 }
@@ -288,6 +290,7 @@ func (w *spfWalk) include(from, label, target string, depth int) spfRecord {
 		return spfRecord{}
 	case depth >= spfMaxDepth || w.walked >= spfWalkLimit:
 		w.line(depth, "[%d] %s (not followed: tree too large)", n, label)
+		w.cut = true
 		return spfRecord{}
 	}
 	w.walked++
@@ -329,6 +332,7 @@ func (w *spfWalk) addressTerm(kind, term, target string, depth int) {
 	}
 	if n > spfMaxQueries {
 		w.line(depth, "[%d] %s (not looked up: far past the limit)", n, term)
+		w.cut = true
 		return
 	}
 	var found int
