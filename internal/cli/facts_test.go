@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -126,70 +124,54 @@ var factRules = []factRule{
 	}},
 }
 
-// TestFactsAgreeWithProse runs `pitstop check --format json` against every
-// sandbox scenario, in English and in Spanish: every check that measured
-// something carries the facts docs/ARCHITECTURE.md lists, each agrees with the English
-// summary, and the Spanish run carries the same facts (translation touches
-// the prose only). Facts are numbers, booleans and short strings.
-func TestFactsAgreeWithProse(t *testing.T) {
-	t.Parallel()
-	for _, sc := range demo.Scenarios() {
-		t.Run(sc.Name, func(t *testing.T) {
-			t.Parallel()
-			sb, err := demo.StartSandbox(sc.Name, demo.SandboxOptions{Dir: t.TempDir()})
-			require.NoError(t, err)
-			t.Cleanup(func() { sb.Close() })
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			run := func(lang string) factsJSON {
-				_, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "--lang", lang, "check", "--format", "json")
-				var res factsJSON
-				require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout: %s\nstderr: %s", out, errOut)
-				return res
+// requireFacts holds one scenario's English and Spanish runs of `pitstop
+// check --format json` to the facts contract: every check that measured
+// something carries the facts docs/ARCHITECTURE.md lists, each agrees with
+// the English summary, and the Spanish run carries the same facts
+// (translation touches the prose only). Facts are numbers, booleans and
+// short strings.
+func requireFacts(t *testing.T, sb *demo.Sandbox, en, es factsJSON) {
+	t.Helper()
+	byID := map[string]int{}
+	for i, r := range en.Results {
+		byID[r.ID] = i
+		require.NotNil(t, r.Facts, r.ID)
+		for k, v := range r.Facts {
+			require.Regexp(t, `^[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)?$`, k, "%s: fact names are snake_case", r.ID)
+			switch v := v.(type) {
+			case float64, bool:
+			case string:
+				require.LessOrEqual(t, len(v), 64, "%s.%s is a short string", r.ID, k)
+			default:
+				require.Failf(t, "not a number, boolean or string", "%s.%s = %#v", r.ID, k, v)
 			}
-			en, es := run("en"), run("es")
-			byID := map[string]int{}
-			for i, r := range en.Results {
-				byID[r.ID] = i
-				require.NotNil(t, r.Facts, r.ID)
-				for k, v := range r.Facts {
-					require.Regexp(t, `^[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)?$`, k, "%s: fact names are snake_case", r.ID)
-					switch v := v.(type) {
-					case float64, bool:
-					case string:
-						require.LessOrEqual(t, len(v), 64, "%s.%s is a short string", r.ID, k)
-					default:
-						require.Failf(t, "not a number, boolean or string", "%s.%s = %#v", r.ID, k, v)
-					}
-				}
-			}
-			for _, rule := range factRules {
-				i, ok := byID[rule.check]
-				require.True(t, ok, "%s did not run", rule.check)
-				r := en.Results[i]
-				if !contains(rule.when, r.Status) {
-					continue
-				}
-				v, ok := r.Facts[rule.fact]
-				require.True(t, ok, "%s (%s: %s) has no %s fact; it has %v", r.ID, r.Status, r.Summary, rule.fact, r.Facts)
-				if n, isNum := v.(float64); isNum && rule.agrees != nil {
-					rule.agrees(t, r.Summary, n, r.Facts)
-				}
-				if s, isStr := v.(string); isStr {
-					require.Contains(t, r.Summary, s, "%s.%s", r.ID, rule.fact)
-				}
-			}
-			if sc.Name == "spf-too-many-lookups" {
-				spf := en.Results[byID["domain.spf"]]
-				require.Equal(t, float64(demo.SPFLookupsCount), spf.Facts["dns_lookups"], spf.Summary)
-				require.Contains(t, spf.Summary, fmt.Sprintf("needs %d DNS lookups", demo.SPFLookupsCount))
-			}
-			require.Len(t, es.Results, len(en.Results))
-			for _, r := range es.Results {
-				want := en.Results[byID[r.ID]].Facts
-				require.Equal(t, stable(want), stable(r.Facts), "%s: the Spanish run's facts differ", r.ID)
-			}
-		})
+		}
+	}
+	for _, rule := range factRules {
+		i, ok := byID[rule.check]
+		require.True(t, ok, "%s did not run", rule.check)
+		r := en.Results[i]
+		if !contains(rule.when, r.Status) {
+			continue
+		}
+		v, ok := r.Facts[rule.fact]
+		require.True(t, ok, "%s (%s: %s) has no %s fact; it has %v", r.ID, r.Status, r.Summary, rule.fact, r.Facts)
+		if n, isNum := v.(float64); isNum && rule.agrees != nil {
+			rule.agrees(t, r.Summary, n, r.Facts)
+		}
+		if s, isStr := v.(string); isStr {
+			require.Contains(t, r.Summary, s, "%s.%s", r.ID, rule.fact)
+		}
+	}
+	if sb.Scenario.Name == "spf-too-many-lookups" {
+		spf := en.Results[byID["domain.spf"]]
+		require.Equal(t, float64(demo.SPFLookupsCount), spf.Facts["dns_lookups"], spf.Summary)
+		require.Contains(t, spf.Summary, fmt.Sprintf("needs %d DNS lookups", demo.SPFLookupsCount))
+	}
+	require.Len(t, es.Results, len(en.Results))
+	for _, r := range es.Results {
+		want := en.Results[byID[r.ID]].Facts
+		require.Equal(t, stable(want), stable(r.Facts), "%s: the Spanish run's facts differ", r.ID)
 	}
 }
 
