@@ -219,7 +219,7 @@ func (s Summary) OK(strict bool) bool {
 // KnownIDs are the stable check IDs (DESIGN.md). Knowledge lint accepts only these.
 var KnownIDs = []string{
 	"api.config", "api.reachability", "api.auth", "api.ratelimit", "api.clock", "api.endpoints",
-	"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping",
+	"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping", "crm.data_quality",
 	"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send",
 	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl",
 	"content.prompt", "content.spam",
