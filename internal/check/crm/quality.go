@@ -192,7 +192,7 @@ func sampleRecords(ctx context.Context, p provider, fields []sampleField, n int,
 			case pg.ex.err != nil || pg.ex.status >= 500:
 				stop(check.Sentencef("%s stopped answering", name), true)
 			default:
-				stop(check.Sentencef("%s answered %d %s", name, pg.ex.status, http.StatusText(pg.ex.status)), true)
+				stop(check.Sentencef("%s answered %d %s to the next page", name, pg.ex.status, http.StatusText(pg.ex.status)), true)
 			}
 			break
 		}
@@ -267,11 +267,6 @@ func ratio(part, whole int) float64 {
 
 // qualityResult judges a sample and says what it means for the emails.
 func qualityResult(name, object string, t *tally, sm sampling, left, notes []string) check.Result {
-	noun := check.Sentencef("records")
-	switch strings.ToLower(object) {
-	case "contacts", "contact", "person", "persons", "people", "lead", "leads":
-		noun = check.Sentencef("contacts")
-	}
 	n := t.n
 	tail := ""
 	if sm.stop != "" {
@@ -304,28 +299,28 @@ func qualityResult(name, object string, t *tally, sm sampling, left, notes []str
 	}
 	worstFill := ratio(t.per[worst].filled, n)
 	invalid, dups := ratio(t.invalid.n, t.addresses), ratio(t.dups.n, t.addresses)
-	gap := gapClause(t, worst, noun)
+	gap := gapClause(t, worst)
 
 	var r check.Result
 	switch {
 	case complete < minComplete:
-		r = check.Failf("Only %s of the %d %s sampled have every mapped field filled in, below the 70%% that personalisation needs; %s.%s",
-			pct(complete), n, noun, gap, tail)
+		r = check.Failf("Only %s of the %d contacts sampled have every mapped field filled in, below the 70%% that personalisation needs; %s.%s",
+			pct(complete), n, gap, tail)
 	case invalid > maxInvalid:
-		r = check.Failf("%d of the %d email addresses sampled (%s) are not valid: those %s cannot be emailed, and the bounces hurt your sender reputation.%s",
-			t.invalid.n, t.addresses, pct(invalid), noun, tail)
+		r = check.Failf("%d of the %d email addresses sampled (%s) are not valid: those contacts cannot be emailed, and the bounces hurt your sender reputation.%s",
+			t.invalid.n, t.addresses, pct(invalid), tail)
 	case worstFill < minFill:
-		r = check.Warnf("Most %s sampled are complete, but %s.%s", noun, gap, tail)
+		r = check.Warnf("Most contacts sampled are complete, but %s.%s", gap, tail)
 	case dups > maxDuplicates:
-		r = check.Warnf("%d of the %d %s sampled share an email address with one sampled before them (%s of the addresses): those people may get the same email twice.%s",
-			t.dups.n, n, noun, pct(dups), tail)
+		r = check.Warnf("%d of the %d contacts sampled share an email address with one sampled before them (%s of the addresses): those people may get the same email twice.%s",
+			t.dups.n, n, pct(dups), tail)
 	case sm.failed:
-		r = check.Warnf("The %d %s sampled look ready for personalisation, but the sample is incomplete.%s", n, noun, tail)
+		r = check.Warnf("The %d contacts sampled look ready for personalisation, but the sample is incomplete.%s", n, tail)
 	case t.email < 0:
-		r = check.Passf("The %d %s sampled are ready for personalisation: %s have every mapped field filled in.%s", n, noun, pct(complete), tail)
+		r = check.Passf("The %d contacts sampled are ready for personalisation: %s have every mapped field filled in.%s", n, pct(complete), tail)
 	default:
-		r = check.Passf("The %d %s sampled are ready for personalisation: %s have every mapped field filled in, with %d invalid and %d duplicate email addresses.%s",
-			n, noun, pct(complete), t.invalid.n, t.dups.n, tail)
+		r = check.Passf("The %d contacts sampled are ready for personalisation: %s have every mapped field filled in, with %d invalid and %d duplicate email addresses.%s",
+			n, pct(complete), t.invalid.n, t.dups.n, tail)
 	}
 	r = r.With(details...)
 	if r.Status != check.Pass {
@@ -345,7 +340,7 @@ func qualityResult(name, object string, t *tally, sm sampling, left, notes []str
 // gapClause says in plain words what the emptiest field means for the
 // emails: "a third of your contacts have no First Name: those emails will
 // open with a generic greeting".
-func gapClause(t *tally, worst int, noun string) string {
+func gapClause(t *tally, worst int) string {
 	f := t.fields[worst]
 	missing := t.n - t.per[worst].filled
 	if ratio(t.per[worst].filled, t.n) >= minFill {
@@ -374,32 +369,33 @@ func gapClause(t *tally, worst int, noun string) string {
 	if label == "" {
 		label = f.name
 	}
-	return check.Sentencef("%s of your %s have no %s: %s", shareWords(missing, t.n), noun, label, what)
+	return check.Sentencef("%s have no %s: %s", shareWords(missing, t.n), label, what)
 }
 
-// shareWords says a share the way people do: "a third", "half", "12%".
+// shareWords says a share of the contacts the way people do: "a third of
+// your contacts", "half of your contacts", "12% of your contacts".
 func shareWords(part, whole int) string {
 	r := ratio(part, whole)
 	near := func(x float64) bool { return math.Abs(r-x) <= min(0.02, x/10) }
 	switch {
 	case part == whole:
-		return check.Sentencef("all")
+		return check.Sentencef("all of your contacts")
 	case near(3.0 / 4):
-		return check.Sentencef("three quarters")
+		return check.Sentencef("three quarters of your contacts")
 	case near(2.0 / 3):
-		return check.Sentencef("two thirds")
+		return check.Sentencef("two thirds of your contacts")
 	case near(1.0 / 2):
-		return check.Sentencef("half")
+		return check.Sentencef("half of your contacts")
 	case near(1.0 / 3):
-		return check.Sentencef("a third")
+		return check.Sentencef("a third of your contacts")
 	case near(1.0 / 4):
-		return check.Sentencef("a quarter")
+		return check.Sentencef("a quarter of your contacts")
 	case near(1.0 / 5):
-		return check.Sentencef("a fifth")
+		return check.Sentencef("a fifth of your contacts")
 	case near(1.0 / 10):
-		return check.Sentencef("one in ten")
+		return check.Sentencef("one in ten of your contacts")
 	}
-	return pct(r)
+	return check.Sentencef("%s of your contacts", pct(r))
 }
 
 // sampleLines are the evidence of a sample: what was read, each field's

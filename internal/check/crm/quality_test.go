@@ -316,6 +316,6 @@ func TestShareWords(t *testing.T) {
 		part, whole int
 		want        string
 	}{{167, 500, "a third"}, {250, 500, "half"}, {500, 500, "all"}, {3, 4, "three quarters"}, {60, 500, "12%"}, {50, 500, "one in ten"}, {1, 500, "under 1%"}} {
-		require.Equal(t, c.want, shareWords(c.part, c.whole))
+		require.Equal(t, c.want+" of your contacts", shareWords(c.part, c.whole))
 	}
 }
