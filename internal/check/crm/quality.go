@@ -71,7 +71,7 @@ func dataQuality(ctx context.Context, p provider, cfg config.CRMConfig) check.Re
 	if r, unsupported := p.cannotList(); unsupported {
 		return r
 	}
-	t := newTally(fields)
+	t := newTally(fields, n)
 	sm, failed := sampleRecords(ctx, p, fields, n, t)
 	if failed != nil {
 		return *failed

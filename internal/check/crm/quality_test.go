@@ -277,7 +277,7 @@ func TestValidAddress(t *testing.T) {
 
 func TestValueReading(t *testing.T) {
 	t.Parallel()
-	tl := newTally(nil)
+	tl := newTally(nil, 0)
 	for raw, want := range map[string]string{
 		`"  Ada "`: "Ada", `null`: "", ``: "", `42`: "42", `true`: "true", `"Jos\u00e9"`: "José",
 		`[{"value":"x@example.com","primary":false},{"value":"y@example.com","primary":true}]`: "y@example.com",

@@ -113,9 +113,10 @@ type tally struct {
 	pick []pipedriveValue
 }
 
-func newTally(fields []sampleField) *tally {
+// newTally starts counting a sample of about n records.
+func newTally(fields []sampleField, n int) *tally {
 	t := &tally{fields: fields, email: -1, per: make([]fieldTally, len(fields)),
-		seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}}
+		seed: maphash.MakeSeed(), seen: make(map[uint64]struct{}, n)}
 	for i, f := range fields {
 		if f.role == roleEmail {
 			t.email = i
@@ -216,14 +217,14 @@ type pipedriveValue struct {
 // its first non-empty one; an object with a "value" (a Pipedrive link to an
 // organization or owner) is that value.
 func (t *tally) text(raw json.RawMessage) ([]byte, bool) {
-	raw = bytes.TrimSpace(raw)
+	raw = trim(raw)
 	if len(raw) == 0 {
 		return nil, true
 	}
 	switch c := raw[0]; {
 	case c == '"':
 		if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 {
-			return bytes.TrimSpace(raw[1 : len(raw)-1]), true
+			return trim(raw[1 : len(raw)-1]), true
 		}
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
@@ -271,6 +272,15 @@ func (t *tally) text(raw json.RawMessage) ([]byte, bool) {
 		return t.text(obj.Value)
 	}
 	return nil, false
+}
+
+// trim is bytes.TrimSpace with a fast way out for the usual value that
+// needs none.
+func trim(b []byte) []byte {
+	if len(b) == 0 || (b[0] > ' ' && b[0] < utf8.RuneSelf && b[len(b)-1] > ' ' && b[len(b)-1] < utf8.RuneSelf) {
+		return b
+	}
+	return bytes.TrimSpace(b)
 }
 
 // validAddress judges a trimmed, lower-cased address: one @, a local part
