@@ -296,6 +296,8 @@ var catalogue = map[string][2]string{
 	"results.articles.hint": {"ranked by what Pitstop saw", "ordenado según lo que vio Pitstop"},
 	"results.noarticles":    {"No article matches what Pitstop saw.", "Ningún artículo coincide con lo que vio Pitstop."},
 	"results.read":          {"(read)", "(leído)"},
+	"results.fill":          {"Filled in, per mapped field", "Completos, por campo asignado"},
+	"results.fill.complete": {"every mapped field", "todos los campos asignados"},
 
 	// Article.
 	"article.title":              {"Article", "Artículo"},
