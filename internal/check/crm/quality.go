@@ -14,6 +14,14 @@ import (
 	"pitstop/internal/config"
 )
 
+// Knowledge articles crm.data_quality's results point to.
+const (
+	artPersonalization = "content-low-personalization"
+	artDuplicates      = "crm-duplicate-records"
+	artReputation      = "domain-reputation"
+	artDeliveryFailed  = "email-delivery-failed"
+)
+
 // Thresholds of crm.data_quality (the guides' personalisation threshold is
 // 70% complete records).
 const (
@@ -305,17 +313,17 @@ func qualityResult(name, object string, t *tally, sm sampling, left, notes []str
 	switch {
 	case complete < minComplete:
 		r = check.Failf("Only %s of the %d contacts sampled have every mapped field filled in, below the 70%% that personalisation needs; %s.%s",
-			pct(complete), n, gap, tail)
+			pct(complete), n, gap, tail).Explain(artPersonalization, artFieldMapping)
 	case invalid > maxInvalid:
 		r = check.Failf("%d of the %d email addresses sampled (%s) are not valid: those contacts cannot be emailed, and the bounces hurt your sender reputation.%s",
-			t.invalid.n, t.addresses, pct(invalid), tail)
+			t.invalid.n, t.addresses, pct(invalid), tail).Explain(artReputation, artDeliveryFailed)
 	case worstFill < minFill:
-		r = check.Warnf("Most contacts sampled are complete, but %s.%s", gap, tail)
+		r = check.Warnf("Most contacts sampled are complete, but %s.%s", gap, tail).Explain(artPersonalization, artFieldMapping)
 	case dups > maxDuplicates:
 		r = check.Warnf("%d of the %d contacts sampled share an email address with one sampled before them (%s of the addresses): those people may get the same email twice.%s",
-			t.dups.n, n, pct(dups), tail)
+			t.dups.n, n, pct(dups), tail).Explain(artDuplicates)
 	case sm.failed:
-		r = check.Warnf("The %d contacts sampled look ready for personalisation, but the sample is incomplete.%s", n, tail)
+		r = check.Warnf("The %d contacts sampled look ready for personalisation, but the sample is incomplete.%s", n, tail).Explain(artUnavailable)
 	case t.email < 0:
 		r = check.Passf("The %d contacts sampled are ready for personalisation: %s have every mapped field filled in.%s", n, pct(complete), tail)
 	default:
@@ -323,9 +331,6 @@ func qualityResult(name, object string, t *tally, sm sampling, left, notes []str
 			n, pct(complete), t.invalid.n, t.dups.n, tail)
 	}
 	r = r.With(details...)
-	if r.Status != check.Pass {
-		r = r.Explain(artFieldMapping, artIntegration)
-	}
 	r = r.WithFact("records_sampled", n).WithFact("records_requested", sm.requested).WithFact("list_calls", sm.calls).
 		WithFact("complete_ratio", complete)
 	if t.email >= 0 {

@@ -319,3 +319,42 @@ func TestShareWords(t *testing.T) {
 		require.Equal(t, c.want+" of your contacts", shareWords(c.part, c.whole))
 	}
 }
+
+func TestDataQualitySpeaksPlainly(t *testing.T) {
+	t.Parallel()
+	// Dirty records, pages of 100, the third page answers 503: 200 records,
+	// 114 complete, 67 without a first name.
+	r, _ := sampleRun(t, demo.CRMHubSpot, 100, nil, demo.CRMFaultDirtyData, demo.CRMFaultFailHalfway)
+	require.Equal(t, check.Fail, r.Status)
+	require.Equal(t, "Only 57% of the 200 contacts sampled have every mapped field filled in, below the 70% that personalisation needs; "+
+		"a third of your contacts have no First Name: those emails will open with a generic greeting. "+
+		"Sampled 200 of the requested 500: HubSpot stopped answering.", r.Summary)
+	require.Equal(t, []string{"content-low-personalization", "crm-field-mapping"}, r.Articles)
+	es, ok := check.CatalogueFor("es").Text(r.Summary)
+	require.True(t, ok)
+	require.Equal(t, "Solo 57% de los 200 contactos de la muestra tienen todos los campos asignados completos, por debajo del 70% que necesita la personalización; "+
+		"un tercio de tus contactos no tienen First Name: esos correos empezarán con un saludo genérico. "+
+		"Muestra de 200 de los 500 pedidos: HubSpot dejó de responder.", es)
+}
+
+func TestRoleOf(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		source string
+		f      field
+		want   role
+	}{
+		{"email", field{name: "email", kind: kindText}, roleEmail},
+		{"address", field{name: "Email", kind: kindEmail}, roleEmail},
+		{"opted_out", field{name: "HasOptedOutOfEmail", label: "Email Opt Out", kind: kindBool}, roleOther},
+		{"street", field{name: "MailingStreet", label: "Mailing Street", kind: kindText}, roleOther},
+		{"first_name", field{name: "firstname", label: "First Name"}, roleName},
+		{"name", field{name: "name", label: "Name"}, roleName},
+		{"phone", field{name: "Phone", rawType: "phone"}, rolePhone},
+		{"mobile", field{name: "mobilephone", rawType: "string/text"}, rolePhone},
+		{"company", field{name: "company", label: "Company Name"}, roleCompany},
+		{"personalization_score", field{name: "pz", label: "Score", kind: kindNumber}, roleOther},
+	} {
+		require.Equal(t, c.want, roleOf(c.source, c.f), "%s → %s", c.source, c.f.name)
+	}
+}

@@ -449,7 +449,7 @@ func roleOf(source string, f field) role {
 		return false
 	}
 	switch {
-	case f.kind == kindEmail || has("email", "mail") && !has("optout", "opted", "bounce", "unsubscribe"):
+	case f.kind == kindEmail || has("email") && !has("optout", "opted", "bounce", "unsubscribe"):
 		return roleEmail
 	case strings.Contains(strings.ToLower(f.rawType), "phone") || has("phone", "mobile"):
 		return rolePhone
