@@ -206,7 +206,7 @@ func sampleRecords(ctx context.Context, p provider, fields []sampleField, n int,
 		}
 		if pg.bad != "" {
 			if t.n == 0 {
-				r := check.Errorf("Could not test: %s.", pg.bad).With(pg.ex.line()).Explain(artIntegration)
+				r := check.Errorf("Could not test: no record could be read, because %s.", pg.bad).With(pg.ex.line()).Explain(artIntegration)
 				return sm, &r
 			}
 			stop(pg.bad, true)
@@ -290,10 +290,10 @@ func qualityResult(name, object string, t *tally, sm sampling, left, notes []str
 	details = append(details, "record values were counted in memory and dropped; only record IDs are shown")
 	if n == 0 {
 		if sm.stop != "" && sm.failed {
-			return check.Errorf("Could not test: %s.", sm.stop).With(details...).Explain(artUnavailable)
+			return check.Errorf("Could not test: no record could be read, because %s.", sm.stop).With(details...).Explain(artUnavailable)
 		}
 		if sm.stop != "" {
-			return check.Skipf("Not sampled: %s.", sm.stop).With(details...).Explain(artRateLimit)
+			return check.Skipf("No record was sampled, because %s.", sm.stop).With(details...).Explain(artRateLimit)
 		}
 		return check.Skipf("%s has no %s yet, so there is nothing to measure.", name, object).With(details...)
 	}
