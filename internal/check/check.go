@@ -221,7 +221,7 @@ var KnownIDs = []string{
 	"api.config", "api.reachability", "api.auth", "api.ratelimit", "api.clock", "api.endpoints",
 	"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping", "crm.data_quality",
 	"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send",
-	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl",
-	"content.prompt", "content.spam",
+	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl", "domain.bimi", "domain.ptr",
+	"content.prompt", "content.spam", "content.headers",
 	"cache.redis",
 }

@@ -68,7 +68,7 @@ type loader struct {
 
 func (l *loader) warn(ps []Problem) {
 	for _, p := range ps {
-		l.warnings = append(l.warnings, Warning(p))
+		l.warnings = append(l.warnings, Warning{File: p.File, Line: p.Line, Msg: p.Msg})
 	}
 }
 
@@ -151,11 +151,45 @@ func newBase(lang string, byID map[string]*parsed) *Base {
 	b := &Base{lang: lang, byID: make(map[string]int, len(ids))}
 	for i, id := range ids {
 		p := byID[id]
+		addSources(p.art)
 		b.articles = append(b.articles, p.art)
 		b.patterns = append(b.patterns, p.patterns)
 		b.byID[id] = i
 	}
 	return b
+}
+
+// sourcesHeading and sourcesChecked are the words of the section that ends
+// every article, in each language.
+var (
+	sourcesHeading = map[string]string{"en": "## Sources", "es": "## Fuentes"}
+	sourcesChecked = map[string]string{
+		"en": "Checked against these pages on %s.",
+		"es": "Comprobado con estas páginas el %s.",
+	}
+)
+
+// addSources ends the article's Body with its sources, so that every screen
+// that renders the article shows where its facts come from.
+func addSources(a *Article) {
+	if len(a.Sources) == 0 || a.written > 0 {
+		return
+	}
+	lang := a.Lang
+	if _, ok := sourcesHeading[lang]; !ok {
+		lang = "en"
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimRight(a.Body, "\n"))
+	a.written = b.Len()
+	b.WriteString("\n\n" + sourcesHeading[lang] + "\n\n")
+	if a.Reviewed != "" {
+		fmt.Fprintf(&b, sourcesChecked[lang]+"\n\n", a.Reviewed)
+	}
+	for _, s := range a.Sources {
+		b.WriteString("- <" + s + ">\n")
+	}
+	a.Body = b.String()
 }
 
 // Lang is the language of the loaded articles.
