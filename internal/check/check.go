@@ -224,4 +224,5 @@ var KnownIDs = []string{
 	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl",
 	"content.prompt", "content.spam",
 	"cache.redis",
+	"content.headers", "domain.bimi", "domain.ptr",
 }
