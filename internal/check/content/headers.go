@@ -315,7 +315,7 @@ func (h *headerCheck) checkAlignment(ctx context.Context, from string, sigs []dk
 	spfOK = env != "" && domain.Aligned(from, env, pol.StrictSPF())
 	envText := env
 	if env == "" {
-		envText = check.Sentencef("not set (%s is empty)", envSource)
+		envText = check.Sentencef("not set (smtp.from is empty and the message has no Return-Path)")
 		*details = append(*details, "Envelope sender: not set (smtp.from, or a Return-Path header)")
 	} else {
 		*details = append(*details, fmt.Sprintf("Envelope sender domain (%s): %s", envSource, env))

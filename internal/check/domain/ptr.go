@@ -140,11 +140,13 @@ func (c *bulkChecker) ptr(ctx context.Context) check.Result {
 		}
 		match := ""
 		var seen []string
+		var lookupErr error
 		for _, n := range names {
 			n = trimDot(n)
 			fwd, ferr := c.res.LookupNetIP(ctx, "ip", n)
 			if ferr != nil && !probe.IsNotFound(ferr) {
 				seen = append(seen, n+" → lookup failed")
+				lookupErr = ferr
 				continue
 			}
 			var ips []string
@@ -162,6 +164,10 @@ func (c *bulkChecker) ptr(ctx context.Context) check.Result {
 		details = append(details, fmt.Sprintf("PTR %s → %s", a, strings.Join(seen, "; ")))
 		if match != "" {
 			confirmed = append(confirmed, fmt.Sprintf("%s ↔ %s", a, match))
+			continue
+		}
+		if lookupErr != nil {
+			f.add(check.Error, nil, "Could not test: looking up the address of %s, which the reverse DNS of %s names, failed (%s).", trimDot(names[0]), a, dnsWords(lookupErr))
 			continue
 		}
 		f.add(check.Fail, []string{artPTRMismatch, artBulkSender}, "The reverse DNS of %s names %s, which does not resolve back to %s: receivers treat the server as unidentified (forward-confirmed reverse DNS fails). Make the PTR name's A or AAAA record point at %s, or change the PTR record.", a, trimDot(names[0]), a, a)
