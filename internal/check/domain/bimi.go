@@ -68,7 +68,8 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 	}
 
 	var f findings
-	var passNotes []string
+	var cert string // the mark certificate, for the pass summary
+	logoBytes := 0
 	logoOK := false
 	judged := false
 	client, cerr := probe.NewClient(probe.Options{CAFile: c.caFile, MaxBody: fetchLimit})
@@ -114,14 +115,12 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 				}
 				f.add(p.status, []string{artBIMI}, "The BIMI logo is not valid SVG Tiny PS: %s.", p.text)
 			}
-			if logoOK {
-				passNotes = append(passNotes, check.Sentencef("a valid SVG Tiny PS logo (%d bytes)", len(resp.Body)))
-			}
+			logoBytes = len(resp.Body)
 		}
 	}
 
 	if certURL != "" {
-		c.bimiCert(ctx, client, certURL, &f, &details, &passNotes)
+		cert = c.bimiCert(ctx, client, certURL, &f, &details)
 	} else {
 		details = append(details, "No a= certificate: Yahoo shows the logo without one; Gmail and Apple Mail show it only with a Verified Mark or Common Mark Certificate.")
 	}
@@ -140,37 +139,42 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 		details = append(details, fmt.Sprintf("DMARC at _dmarc.%s: p=%s, pct=%d: the logo may show", pol.At, pol.Policy(), pol.Percent()))
 	}
 
-	res := f.result(check.Sentencef("%s publishes BIMI with %s, and its DMARC policy lets mailbox providers show it.", c.name, strings.Join(passNotes, " and ")), details...)
+	pass := check.Sentencef("%s publishes BIMI with a valid SVG Tiny PS logo (%d bytes), and its DMARC policy lets mailbox providers show it.", c.name, logoBytes)
+	if cert != "" {
+		pass = check.Sentencef("%s publishes BIMI with a valid SVG Tiny PS logo (%d bytes) and %s, and its DMARC policy lets mailbox providers show it.", c.name, logoBytes, cert)
+	}
+	res := f.result(pass, details...)
 	if judged {
 		res = res.WithFact("logo_ok", logoOK)
 	}
 	return res
 }
 
-// bimiCert fetches and reads the a= mark certificate.
-func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certURL string, f *findings, details, passNotes *[]string) {
+// bimiCert fetches and reads the a= mark certificate; it returns the
+// certificate in words when it is sound.
+func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certURL string, f *findings, details *[]string) string {
 	if !isHTTPS(certURL) {
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate URL %s is not an https:// address; mailbox providers fetch it only over HTTPS.", probe.SafeURL(certURL))
-		return
+		return ""
 	}
 	resp, ferr := client.Do(ctx, probe.Request{URL: certURL})
 	problem, couldNot := fetchProblem(resp, ferr)
 	switch {
 	case couldNot:
 		f.add(check.Error, []string{artBIMI}, "Could not test the BIMI certificate: %s", problem)
-		return
+		return ""
 	case problem != "":
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate (a=) could not be fetched, so Gmail and Apple Mail will not show the logo: %s", problem)
-		return
+		return ""
 	case resp.Truncated:
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is larger than %d KiB; a mark certificate chain is a few KiB.", resp.URL, fetchLimit>>10)
-		return
+		return ""
 	}
 	mc, err := readMarkCert(resp.Body)
 	if err != nil {
 		*details = append(*details, fmt.Sprintf("Certificate %s: %s, %d bytes, %s", resp.URL, resp.Status, len(resp.Body), err))
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a PEM certificate (%s), so Gmail and Apple Mail will not show the logo.", resp.URL, err.Error())
-		return
+		return ""
 	}
 	now := time.Now()
 	*details = append(*details, mc.describe(now))
@@ -182,8 +186,9 @@ func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certUR
 	case !mc.covers(c.name):
 		f.add(check.Warn, []string{artBIMI}, "The BIMI %s does not name %s among its domains, so mailbox providers will not use it for this domain.", mc.kind, c.name)
 	default:
-		*passNotes = append(*passNotes, check.Sentencef("a %s valid until %s", mc.kind, mc.leaf.NotAfter.UTC().Format("2006-01-02")))
+		return check.Sentencef("a %s valid until %s", mc.kind, mc.leaf.NotAfter.UTC().Format("2006-01-02"))
 	}
+	return ""
 }
 
 func (c *bulkChecker) bimiRecords(ctx context.Context, name string) ([]string, error) {

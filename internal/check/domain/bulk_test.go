@@ -80,7 +80,7 @@ func TestBIMI(t *testing.T) {
 		detail   string
 	}{
 		{name: "valid with VMC", domain: demo.HealthyDomain, status: P, logoOK: ptrTo(true), summary: "Verified Mark Certificate valid until", detail: `mark type "Registered Mark"`},
-		{name: "valid without certificate", domain: demo.BIMIDomain, selector: "nocert", status: P, logoOK: ptrTo(true), summary: "a valid SVG Tiny PS logo", detail: "No a= certificate"},
+		{name: "valid without certificate", domain: demo.BIMIDomain, selector: "nocert", status: P, logoOK: ptrTo(true), summary: "a valid SVG Tiny PS logo (277 bytes), and its DMARC policy", detail: "No a= certificate"},
 		{name: "script", domain: demo.BIMIDomain, selector: "script", status: F, logoOK: ptrTo(false), summary: "event handler (onclick=)", detail: "contains a script"},
 		{name: "wrong profile", domain: demo.BIMIDomain, selector: "profile", status: F, logoOK: ptrTo(false), summary: `baseProfile="tiny"`},
 		{name: "external reference", domain: demo.BIMIDomain, selector: "external", status: F, logoOK: ptrTo(false), summary: "https://cdn.pitstop.test/logo.png"},
