@@ -135,6 +135,14 @@ func (h *headerCheck) run(ctx context.Context) check.Result {
 	if err != nil {
 		return fileError("content.email_file", h.path, err)
 	}
+	// A copy saved from a mailbox file may start with a byte-order mark or
+	// the mbox "From sender date" line, neither of which is a header.
+	raw = bytes.TrimPrefix(raw, []byte("\uFEFF"))
+	if bytes.HasPrefix(raw, []byte("From ")) {
+		if _, rest, ok := bytes.Cut(raw, []byte("\n")); ok {
+			raw = rest
+		}
+	}
 	msg, perr := mail.ReadMessage(bytes.NewReader(raw))
 	if perr != nil {
 		first, _, _ := bytes.Cut(raw, []byte("\n"))

@@ -85,6 +85,8 @@ func TestHeaders(t *testing.T) {
 			facts: facts{true, true, true}, detail: `Subject: "Le café du mois☕"`},
 		{name: "8-bit headers", file: "eight-bit.eml", envelope: own, status: check.Pass,
 			facts: facts{true, true, true}, detail: `Subject: "Café ☕ del mes"`},
+		{name: "saved from a mailbox file", file: "mbox-line.eml", envelope: own, status: check.Pass,
+			facts: facts{true, true, true}},
 		{name: "plain text", file: "not-an-email.txt", envelope: own, status: check.Skip,
 			facts: facts{}, summary: "holds text without mail headers"},
 		{name: "broken header block", file: "broken-headers.eml", envelope: own, status: check.Fail,

@@ -98,7 +98,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 			judged = true
 		default:
 			judged = true
-			details = append(details, fmt.Sprintf("Logo %s: %s, %s, %d bytes", resp.URL, resp.Status, contentType(resp), len(resp.Body)))
+			details = append(details, fmt.Sprintf("Logo %s: %s, %s, %d bytes", resp.URL, cut(resp.Status, 80), contentType(resp), len(resp.Body)))
 			if len(resp.Body) > logoLimit || resp.Truncated {
 				size := fmt.Sprintf("%d KiB", len(resp.Body)>>10)
 				if resp.Truncated {
@@ -172,7 +172,7 @@ func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certUR
 	}
 	mc, err := readMarkCert(resp.Body)
 	if err != nil {
-		*details = append(*details, fmt.Sprintf("Certificate %s: %s, %d bytes, %s", resp.URL, resp.Status, len(resp.Body), err))
+		*details = append(*details, fmt.Sprintf("Certificate %s: %s, %d bytes, %s", resp.URL, cut(resp.Status, 80), len(resp.Body), err))
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a PEM certificate (%s), so Gmail and Apple Mail will not show the logo.", resp.URL, err.Error())
 		return ""
 	}
@@ -217,7 +217,7 @@ func fetchProblem(resp *probe.Response, err error) (string, bool) {
 		return err.Error(), true
 	}
 	if resp.StatusCode != 200 {
-		return check.Sentencef("%s answered %s", resp.URL, resp.Status), false
+		return check.Sentencef("%s answered %s", resp.URL, cut(resp.Status, 80)), false
 	}
 	return "", false
 }

@@ -80,6 +80,8 @@ func TestBIMI(t *testing.T) {
 		detail   string
 	}{
 		{name: "valid with VMC", domain: demo.HealthyDomain, status: P, logoOK: ptrTo(true), summary: "Verified Mark Certificate valid until", detail: `mark type "Registered Mark"`},
+		{name: "inherited from the organisational domain", domain: "news." + demo.BIMIDomain, status: P, logoOK: ptrTo(true),
+			summary: "news.pitstop-bimi.test publishes BIMI", detail: "default._bimi.news.pitstop-bimi.test: no BIMI record"},
 		{name: "valid without certificate", domain: demo.BIMIDomain, selector: "nocert", status: P, logoOK: ptrTo(true), summary: "a valid SVG Tiny PS logo (277 bytes), and its DMARC policy", detail: "No a= certificate"},
 		{name: "script", domain: demo.BIMIDomain, selector: "script", status: F, logoOK: ptrTo(false), summary: "event handler (onclick=)", detail: "contains a script"},
 		{name: "wrong profile", domain: demo.BIMIDomain, selector: "profile", status: F, logoOK: ptrTo(false), summary: `baseProfile="tiny"`},

@@ -52,7 +52,7 @@ func checkSVG(data []byte) []svgProblem {
 			break
 		}
 		if err != nil {
-			add(check.Fail, check.Sentencef("the logo is not well-formed XML (%s)", err.Error()))
+			add(check.Fail, check.Sentencef("the logo is not well-formed XML (%s)", cut(err.Error(), 120)))
 			break
 		}
 		switch t := tok.(type) {
@@ -171,8 +171,16 @@ func externalCSS(css string) bool {
 	}
 }
 
-// cut shortens s to at most n runes, marking the cut.
+// cut shortens s to at most n runes, marking the cut. Outside text is made
+// printable first (valid UTF-8, control characters replaced), so the cut
+// never splits an escape.
 func cut(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return '·'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 	r := []rune(s)
 	if len(r) <= n {
 		return s
