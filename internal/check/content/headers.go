@@ -67,6 +67,7 @@ var (
 	messageIDRe  = regexp.MustCompile(`^<[^<>@\s]+@[^<>@\s]+>$`)
 	headerLineRe = regexp.MustCompile(`^[!-9;-~]+:`)
 	unsubWordsRe = regexp.MustCompile(`(?i)unsubscribe|opt[ -]?out|darse de baja|darte de baja|cancelar (la |tu )?suscripci`)
+	bracketedRe  = regexp.MustCompile(`<([^<>]*)>`)
 )
 
 // dkimSig is what content.headers reads from one DKIM-Signature header. The
@@ -367,7 +368,7 @@ func checkUnsubscribe(hdr mail.Header, raw []byte, sigs []dkimSig, f *headerFind
 	}
 	var httpsURI, mailtoURI string
 	var shown []string
-	for _, m := range regexp.MustCompile(`<([^<>]*)>`).FindAllStringSubmatch(lu[0], 8) {
+	for _, m := range bracketedRe.FindAllStringSubmatch(lu[0], 8) {
 		uri := strings.TrimSpace(m[1])
 		u, err := url.Parse(uri)
 		if err != nil {
