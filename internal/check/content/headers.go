@@ -136,6 +136,12 @@ func (h *headerCheck) run(ctx context.Context) check.Result {
 	if err != nil {
 		return fileError("content.email_file", h.path, err)
 	}
+	return h.judge(ctx, raw, truncated)
+}
+
+// judge checks a message's headers; truncated says the file was cut at
+// maxFileSize.
+func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) check.Result {
 	// A copy saved from a mailbox file may start with a byte-order mark or
 	// the mbox "From sender date" line, neither of which is a header.
 	raw = bytes.TrimPrefix(raw, []byte("\uFEFF"))

@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
+	"pitstop/internal/probe"
 )
 
 // runHeaders runs content.headers on a sample from testdata/headers with the
@@ -153,4 +155,26 @@ func TestHeadersSpanish(t *testing.T) {
 	p.Domain.DNSServer = srv.Addr
 	res := (&check.Runner{Timeout: 10 * time.Second, Lang: "es"}).Run(context.Background(), HeaderChecks(p))
 	require.True(t, strings.HasPrefix(res[0].Summary, "Ni DKIM ni SPF están alineados con el dominio del From pitstop-healthy.test"), res[0].Summary)
+}
+
+// FuzzHeaders: any bytes give a result with a summary, never a panic. DNS
+// goes to a closed port, so alignment is could-not-test and fast.
+func FuzzHeaders(f *testing.F) {
+	entries, err := os.ReadDir(filepath.Join("testdata", "headers"))
+	require.NoError(f, err)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("testdata", "headers", e.Name()))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	h := &headerCheck{envelope: "news@pitstop-healthy.test", res: probe.NewResolver("127.0.0.1:1")}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		res := h.judge(ctx, raw, false)
+		require.NotEmpty(t, res.Summary)
+		for _, d := range res.Details {
+			require.NotContains(t, d, "\x1b")
+		}
+	})
 }

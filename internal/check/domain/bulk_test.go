@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"context"
 	"net/netip"
 	"testing"
@@ -325,4 +326,22 @@ func join(lines []string) string {
 		out += l + "\n"
 	}
 	return out
+}
+
+// FuzzCheckSVG: any bytes give a list of problems, never a panic; text that
+// is not an SVG always fails.
+func FuzzCheckSVG(f *testing.F) {
+	f.Add([]byte(`<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps" viewBox="0 0 1 1"><title>x</title></svg>`))
+	f.Add([]byte(`<svg><script>alert(1)</script></svg>`))
+	f.Add([]byte(`<!DOCTYPE svg [<!ENTITY a "b">]><svg>&a;</svg>`))
+	f.Add([]byte("\xff\xfe<\x00s\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		problems := checkSVG(data)
+		if !bytes.Contains(data, []byte("svg")) {
+			require.NotEmpty(t, problems)
+		}
+		for _, p := range problems {
+			require.NotEmpty(t, p.text)
+		}
+	})
 }
