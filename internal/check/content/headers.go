@@ -167,9 +167,12 @@ func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) che
 		details = append(details, fmt.Sprintf("Only the first %d MB were read.", maxFileSize>>20))
 	}
 
-	fromDomain := h.checkFrom(hdr, &f, &details)
-	h.checkDate(hdr, &f, &details)
-	h.checkMessageID(hdr, &f, &details)
+	// Format findings come after alignment and unsubscribe ones, so among
+	// equally bad findings the summary names what costs bulk senders most.
+	var format headerFindings
+	fromDomain := h.checkFrom(hdr, &format, &details)
+	h.checkDate(hdr, &format, &details)
+	h.checkMessageID(hdr, &format, &details)
 	details = append(details, "Subject: "+subject(hdr))
 
 	sigs := dkimSignatures(hdr, &details)
@@ -181,6 +184,7 @@ func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) che
 	}
 	oneClick := checkUnsubscribe(hdr, raw, sigs, &f, &details)
 
+	f = append(f, format...)
 	var dkimDomains []string
 	for _, s := range sigs {
 		dkimDomains = append(dkimDomains, s.domain)

@@ -119,6 +119,10 @@ func (c *bulkChecker) ptr(ctx context.Context) check.Result {
 			kinds = append(kinds, kind)
 		}
 	}
+	if len(public) == 0 && len(addrs) == 1 && addrs[0].Unmap().String() == host {
+		return check.Skipf("The SMTP host %s is a %s address, which receivers never see, so its reverse DNS does not matter. The public address your mail leaves from needs a PTR record; whoever runs that server sets it.", host, kinds[0]).
+			With(details...)
+	}
 	if len(public) == 0 {
 		return check.Skipf("%s has only %s addresses (%s), which receivers never see, so their reverse DNS does not matter. The public address your mail leaves from needs a PTR record; whoever runs that server sets it.", host, strings.Join(kinds, ", "), joinAddrs(addrs)).
 			With(details...)
