@@ -388,7 +388,7 @@ func checkUnsubscribe(hdr mail.Header, raw []byte, sigs []dkimSig, f *headerFind
 		case "https":
 			if httpsURI == "" && u.Host != "" {
 				httpsURI = uri
-				shown = append(shown, "<"+probe.SafeURL(uri)+">")
+				shown = append(shown, "<"+config.RedactURL(uri)+">")
 			}
 		case "mailto":
 			if mailtoURI == "" {

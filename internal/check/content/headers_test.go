@@ -49,7 +49,7 @@ func TestHeaders(t *testing.T) {
 	}{
 		{name: "aligned with one-click", file: "aligned-one-click.eml", envelope: own, status: check.Pass,
 			facts:   facts{true, true, true},
-			summary: "DKIM (d=pitstop-healthy.test) and SPF (pitstop-healthy.test) both align", detail: "List-Unsubscribe: <https://pitstop-healthy.test/unsubscribe>, <mailto:unsubscribe@pitstop-healthy.test>"},
+			summary: "DKIM (d=pitstop-healthy.test) and SPF (pitstop-healthy.test) both align", detail: "List-Unsubscribe: <https://pitstop-healthy.test/unsubscribe?u=•••>, <mailto:unsubscribe@pitstop-healthy.test>"},
 		{name: "signed by the sending service, envelope too", file: "esp-signed.eml", envelope: "bounce@esp-mailer.test", status: check.Fail,
 			facts:   facts{true, false, false},
 			summary: "Neither DKIM nor SPF aligns with the From domain pitstop-healthy.test: DKIM signs for esp-mailer.test and the envelope sender's domain is esp-mailer.test", article: artAlignment},

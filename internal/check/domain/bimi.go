@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-msgauth/dmarc"
 
 	"pitstop/internal/check"
+	"pitstop/internal/config"
 	"pitstop/internal/probe"
 )
 
@@ -84,7 +85,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 		f.add(check.Fail, []string{artBIMI}, "The BIMI record at %s has no logo URL (l=).", at)
 		judged = true
 	case !isHTTPS(logoURL):
-		f.add(check.Fail, []string{artBIMI}, "The BIMI logo URL %s is not an https:// address; mailbox providers fetch logos only over HTTPS.", probe.SafeURL(logoURL))
+		f.add(check.Fail, []string{artBIMI}, "The BIMI logo URL %s is not an https:// address; mailbox providers fetch logos only over HTTPS.", config.RedactURL(logoURL))
 		judged = true
 	default:
 		lctx, cancel := shareOf(ctx, 2)
@@ -154,7 +155,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 // certificate in words when it is sound.
 func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certURL string, f *findings, details *[]string) string {
 	if !isHTTPS(certURL) {
-		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate URL %s is not an https:// address; mailbox providers fetch it only over HTTPS.", probe.SafeURL(certURL))
+		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate URL %s is not an https:// address; mailbox providers fetch it only over HTTPS.", config.RedactURL(certURL))
 		return ""
 	}
 	resp, ferr := client.Do(ctx, probe.Request{URL: certURL})
