@@ -190,7 +190,7 @@ func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) che
 		dkimDomains = append(dkimDomains, s.domain)
 	}
 	res := f.result(check.Sentencef("The headers meet the bulk-sender rules: From, Date and Message-ID are valid, DKIM (d=%s) and SPF (%s) both align with %s, and one-click unsubscribe is signed.", strings.Join(dkimDomains, ", "), envDomain, fromDomain), details)
-	res = res.WithFact("one_click_unsubscribe", oneClick)
+	res = res.WithFact("one_click_unsubscribe", oneClick).WithFact("dkim_signatures", len(sigs))
 	if alignmentKnown {
 		res = res.WithFact("dkim_aligned", dkimAligned).WithFact("spf_aligned", spfAligned)
 	}

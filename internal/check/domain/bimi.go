@@ -120,8 +120,9 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 		}
 	}
 
+	markKind := "none"
 	if certURL != "" {
-		cert = c.bimiCert(ctx, client, certURL, &f, &details)
+		cert, markKind = c.bimiCert(ctx, client, certURL, &f, &details)
 	} else {
 		details = append(details, "No a= certificate: Yahoo shows the logo without one; Gmail and Apple Mail show it only with a Verified Mark or Common Mark Certificate.")
 	}
@@ -144,41 +145,51 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 	if cert != "" {
 		pass = check.Sentencef("%s publishes BIMI with a valid SVG Tiny PS logo (%d bytes) and %s, and its DMARC policy lets mailbox providers show it.", c.name, logoBytes, cert)
 	}
-	res := f.result(pass, details...)
+	res := f.result(pass, details...).WithFact("mark_certificate", markKind)
 	if judged {
 		res = res.WithFact("logo_ok", logoOK)
+	}
+	if logoBytes > 0 {
+		res = res.WithFact("logo_bytes", logoBytes)
+	}
+	if derr == nil {
+		res = res.WithFact("dmarc_allows_logo", pol.Record != nil && pol.Policy() != dmarc.PolicyNone && pol.Percent() >= 100)
 	}
 	return res
 }
 
 // bimiCert fetches and reads the a= mark certificate; it returns the
-// certificate in words when it is sound.
-func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certURL string, f *findings, details *[]string) string {
+// certificate in words when it is sound, and its kind for the facts:
+// "verified", "common", "other" (a mark certificate of no stated type),
+// "not_mark", "unreadable" (not PEM), or "unknown" when it could not be
+// fetched.
+func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certURL string, f *findings, details *[]string) (string, string) {
 	if !isHTTPS(certURL) {
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate URL %s is not an https:// address; mailbox providers fetch it only over HTTPS.", config.RedactURL(certURL))
-		return ""
+		return "", "unknown"
 	}
 	resp, ferr := client.Do(ctx, probe.Request{URL: certURL})
 	problem, couldNot := fetchProblem(resp, ferr)
 	switch {
 	case couldNot:
 		f.add(check.Error, []string{artBIMI}, "Could not test the BIMI certificate: %s", problem)
-		return ""
+		return "", "unknown"
 	case problem != "":
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate (a=) could not be fetched, so Gmail and Apple Mail will not show the logo: %s", problem)
-		return ""
+		return "", "unknown"
 	case resp.Truncated:
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is larger than %d KiB; a mark certificate chain is a few KiB.", resp.URL, fetchLimit>>10)
-		return ""
+		return "", "unknown"
 	}
 	mc, err := readMarkCert(resp.Body)
 	if err != nil {
 		*details = append(*details, fmt.Sprintf("Certificate %s: %s, %d bytes, %s", resp.URL, cut(resp.Status, 80), len(resp.Body), err))
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a PEM certificate (%s), so Gmail and Apple Mail will not show the logo.", resp.URL, err.Error())
-		return ""
+		return "", "unreadable"
 	}
 	now := time.Now()
 	*details = append(*details, mc.describe(now))
+	kind := map[string]string{"Verified Mark Certificate": "verified", "Common Mark Certificate": "common", "mark certificate": "other", "": "not_mark"}[mc.kind]
 	switch {
 	case mc.kind == "":
 		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a mark certificate (it lacks the BIMI key purpose and logotype extension), so Gmail and Apple Mail will not show the logo. Get a Verified Mark Certificate (VMC) or Common Mark Certificate (CMC).", resp.URL)
@@ -187,9 +198,9 @@ func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certUR
 	case !mc.covers(c.name):
 		f.add(check.Warn, []string{artBIMI}, "The BIMI %s does not name %s among its domains, so mailbox providers will not use it for this domain.", mc.kind, c.name)
 	default:
-		return check.Sentencef("a %s valid until %s", mc.kind, mc.leaf.NotAfter.UTC().Format("2006-01-02"))
+		return check.Sentencef("a %s valid until %s", mc.kind, mc.leaf.NotAfter.UTC().Format("2006-01-02")), kind
 	}
-	return ""
+	return "", kind
 }
 
 func (c *bulkChecker) bimiRecords(ctx context.Context, name string) ([]string, error) {

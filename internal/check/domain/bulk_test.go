@@ -79,19 +79,20 @@ func TestBIMI(t *testing.T) {
 		logoOK   *bool // nil: no logo_ok fact
 		summary  string
 		detail   string
+		mark     string // the mark_certificate fact, when checked
 	}{
-		{name: "valid with VMC", domain: demo.HealthyDomain, status: P, logoOK: ptrTo(true), summary: "Verified Mark Certificate valid until", detail: `mark type "Registered Mark"`},
+		{name: "valid with VMC", domain: demo.HealthyDomain, status: P, logoOK: ptrTo(true), summary: "Verified Mark Certificate valid until", detail: `mark type "Registered Mark"`, mark: "verified"},
 		{name: "inherited from the organisational domain", domain: "news." + demo.BIMIDomain, status: P, logoOK: ptrTo(true),
 			summary: "news.pitstop-bimi.test publishes BIMI", detail: "default._bimi.news.pitstop-bimi.test: no BIMI record"},
-		{name: "valid without certificate", domain: demo.BIMIDomain, selector: "nocert", status: P, logoOK: ptrTo(true), summary: "a valid SVG Tiny PS logo (277 bytes), and its DMARC policy", detail: "No a= certificate"},
+		{name: "valid without certificate", domain: demo.BIMIDomain, selector: "nocert", status: P, logoOK: ptrTo(true), summary: "a valid SVG Tiny PS logo (277 bytes), and its DMARC policy", detail: "No a= certificate", mark: "none"},
 		{name: "script", domain: demo.BIMIDomain, selector: "script", status: F, logoOK: ptrTo(false), summary: "event handler (onclick=)", detail: "contains a script"},
 		{name: "wrong profile", domain: demo.BIMIDomain, selector: "profile", status: F, logoOK: ptrTo(false), summary: `baseProfile="tiny"`},
 		{name: "external reference", domain: demo.BIMIDomain, selector: "external", status: F, logoOK: ptrTo(false), summary: "https://cdn.pitstop.test/logo.png"},
 		{name: "50 MB logo", domain: demo.BIMIDomain, selector: "huge", status: F, logoOK: ptrTo(false), summary: "more than 64 KiB; mailbox providers accept logos up to 32 KiB"},
 		{name: "missing logo", domain: demo.BIMIDomain, selector: "missing", status: F, logoOK: ptrTo(false), summary: "404 Not Found"},
 		{name: "logo over http", domain: demo.BIMIDomain, selector: "http", status: F, logoOK: ptrTo(false), summary: "is not an https:// address"},
-		{name: "certificate without mark extension", domain: demo.BIMIDomain, selector: "plaincert", status: W, logoOK: ptrTo(true), summary: "not a mark certificate"},
-		{name: "certificate not PEM", domain: demo.BIMIDomain, selector: "notpem", status: W, logoOK: ptrTo(true), summary: "not a PEM certificate (no PEM certificate found)"},
+		{name: "certificate without mark extension", domain: demo.BIMIDomain, selector: "plaincert", status: W, logoOK: ptrTo(true), summary: "not a mark certificate", mark: "not_mark"},
+		{name: "certificate not PEM", domain: demo.BIMIDomain, selector: "notpem", status: W, logoOK: ptrTo(true), summary: "not a PEM certificate (no PEM certificate found)", mark: "unreadable"},
 		{name: "two records", domain: demo.BIMIDomain, selector: "twice", status: F, summary: "2 BIMI records"},
 		{name: "declined", domain: demo.BIMIDomain, selector: "declined", status: S, summary: "declines BIMI"},
 		{name: "no record", domain: demo.BIMIDomain, selector: "absent", status: S, summary: "publishes no BIMI record (absent._bimi.pitstop-bimi.test)"},
@@ -124,6 +125,9 @@ func TestBIMI(t *testing.T) {
 			}
 			if tc.status == W || tc.status == F {
 				require.Contains(t, res.Articles, artBIMI)
+			}
+			if tc.mark != "" {
+				require.Equal(t, tc.mark, res.Facts["mark_certificate"])
 			}
 		})
 	}
@@ -347,4 +351,24 @@ func FuzzCheckSVG(f *testing.F) {
 			require.NotEmpty(t, p.text)
 		}
 	})
+}
+
+// TestBulkFacts: the measured values behind domain.bimi and domain.ptr.
+func TestBulkFacts(t *testing.T) {
+	t.Parallel()
+	sb := startBulkSandbox(t)
+	res := runBulk(t, sb, "domain.bimi", 10*time.Second, nil, func(p *config.Profile) { p.Domain.Name = demo.LaxDomain })
+	require.Equal(t, false, res.Facts["dmarc_allows_logo"], res.Summary)
+	require.Equal(t, 277, res.Facts["logo_bytes"])
+	res = runBulk(t, sb, "domain.bimi", 10*time.Second, nil, nil)
+	require.Equal(t, true, res.Facts["dmarc_allows_logo"], res.Summary)
+
+	allPublic := func(netip.Addr) (bool, string) { return true, "" }
+	res = runBulk(t, sb, "domain.ptr", 5*time.Second, allPublic, func(p *config.Profile) { p.SMTP.Host = "smtp.pitstop-healthy.test" })
+	require.Equal(t, 1, res.Facts["public_addresses"])
+	require.Equal(t, 1, res.Facts["ptr_confirmed"])
+	res = runBulk(t, sb, "domain.ptr", 5*time.Second, allPublic, func(p *config.Profile) { p.SMTP.Host = "smtp-mismatch.pitstop-broken.test" })
+	require.Equal(t, 0, res.Facts["ptr_confirmed"], res.Summary)
+	res = runBulk(t, sb, "domain.ptr", 5*time.Second, nil, func(p *config.Profile) { p.SMTP.Host = "smtp.postmarkapp.com" })
+	require.Equal(t, "Postmark", res.Facts["sending_service"])
 }

@@ -85,7 +85,7 @@ func (c *bulkChecker) ptr(ctx context.Context) check.Result {
 	}
 	if service := sendingService(host); service != "" {
 		return check.Passf("%s belongs to %s: the servers that deliver your mail are %s's, and so is their reverse DNS (PTR). Nothing to do here.", host, service, service).
-			With("Sending service recognised from the host name " + host)
+			With("Sending service recognised from the host name "+host).WithFact("sending_service", service)
 	}
 	details := []string{c.resolverLine()}
 	var addrs []netip.Addr
@@ -176,7 +176,8 @@ func (c *bulkChecker) ptr(ctx context.Context) check.Result {
 		}
 		f.add(check.Fail, []string{artPTRMismatch, artBulkSender}, "The reverse DNS of %s names %s, which does not resolve back to %s: receivers treat the server as unidentified (forward-confirmed reverse DNS fails). Make the PTR name's A or AAAA record point at %s, or change the PTR record.", a, trimDot(names[0]), a, a)
 	}
-	return f.result(check.Sentencef("Every public address of %s has matching forward and reverse DNS: %s.", host, strings.Join(confirmed, ", ")), details...)
+	return f.result(check.Sentencef("Every public address of %s has matching forward and reverse DNS: %s.", host, strings.Join(confirmed, ", ")), details...).
+		WithFact("public_addresses", len(public)).WithFact("ptr_confirmed", len(confirmed))
 }
 
 func joinAddrs(addrs []netip.Addr) string {
