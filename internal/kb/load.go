@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // Base is the knowledge base in one language: read-only once loaded, safe
@@ -276,7 +278,7 @@ func (b *Base) Closest(id string, n int) []string {
 	var cands []cand
 	q := fold(id)
 	for _, a := range b.articles {
-		d := editDistance(q, a.ID)
+		d := levenshtein.ComputeDistance(q, a.ID)
 		if strings.Contains(a.ID, q) || strings.Contains(q, a.ID) {
 			d = min(d, 2)
 		}
@@ -293,25 +295,4 @@ func (b *Base) Closest(id string, n int) []string {
 		out = append(out, c.id)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
