@@ -103,6 +103,7 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	sort.Strings(sources)
 
 	var missing, warnings, ok []string
+	suggested := map[string]any{}
 	for _, src := range sources {
 		target := strings.TrimSpace(cfg.FieldMapping[src])
 		if target == "" {
@@ -111,7 +112,12 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		}
 		f, how, found := s.find(target)
 		if !found {
-			missing = append(missing, missingLine(target, suggest(target, s.fields, 3)))
+			sugg := suggest(target, s.fields, 3)
+			missing = append(missing, missingLine(target, sugg))
+			if len(sugg) == 1 && !sugg[0].readOnly && typeProblem(src, sugg[0]) == "" {
+				// One close field that can hold the values: a fix may map it.
+				suggested["suggested_field."+src] = sugg[0].name
+			}
 			continue
 		}
 		line := fmt.Sprintf("%s → %s (%s", src, f.name, f.rawType)
@@ -150,6 +156,9 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	details = append(details, s.evidence...)
 	total := len(sources)
 	facts := map[string]any{"fields_mapped": total, "fields_missing": len(missing), "field_problems": len(warnings), "object_fields": len(s.fields)}
+	for k, v := range suggested {
+		facts[k] = v
+	}
 	switch {
 	case len(missing) > 0:
 		verb := "does"

@@ -72,11 +72,13 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 			}
 		}
 	}
+	var foundSelectors []string
 	if guessing {
 		found := 0
 		for _, k := range keys {
 			if k.found {
 				found++
+				foundSelectors = append(foundSelectors, k.selector)
 			}
 		}
 		details = append(details, "No selector is configured (domain.dkim_selectors); Pitstop tried: "+strings.Join(commonSelectors, ", "))
@@ -87,8 +89,13 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 	if len(good) == 0 && len(f) == 0 {
 		f.add(check.Warn, []string{artDKIMInvalid}, "Pitstop found no DKIM key to check.")
 	}
+	facts := dkimFacts(keys)
+	if len(foundSelectors) > 0 {
+		// Found by guessing: a fix may name them in domain.dkim_selectors.
+		facts["selectors_found"] = strings.Join(foundSelectors, ",")
+	}
 	return f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
-		WithFacts(dkimFacts(keys))
+		WithFacts(facts)
 }
 
 // dkimFacts counts the selectors tried and the keys found, and gives the
