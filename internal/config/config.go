@@ -98,7 +98,12 @@ func (p *Profile) Configured(section string) bool {
 // The password inside cache.redis_url counts as one, so the scrubber masks
 // it wherever the URL or the password shows up.
 func (p *Profile) Secrets() []Secret {
-	out := []Secret{p.API.Key, p.CRM.Token, p.SMTP.Password}
+	var out []Secret
+	for _, f := range fields {
+		if f.Secret() {
+			out = append(out, f.SecretOf(p))
+		}
+	}
 	if u, err := url.Parse(p.Cache.RedisURL); err == nil && u.User != nil {
 		if pw, ok := u.User.Password(); ok && pw != "" {
 			out = append(out, Secret{value: pw, source: "cache.redis_url"})

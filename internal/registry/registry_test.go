@@ -28,6 +28,8 @@ func TestTableIsWhole(t *testing.T) {
 		complete(f.ID, f.Title)
 		complete(f.ID, f.About)
 		require.NotEmpty(t, f.Enabling(), "%s: no setting makes it run", f.ID)
+		require.NotNil(t, f.Describe, f.ID)
+		require.NotPanics(t, func() { f.Describe(&config.Profile{}) }, f.ID)
 		for _, key := range append(append([]string{}, f.Fields...), f.Reads...) {
 			_, ok := config.FieldByKey(key)
 			require.True(t, ok, "%s names %s, which config does not know", f.ID, key)

@@ -59,11 +59,14 @@ type Options struct {
 	Profile    *config.Profile
 	ConfigPath string
 	Lang       string
-	Sandbox    string
-	Timeout    time.Duration
-	Version    string
-	Now        func() time.Time
-	Ctx        context.Context
+	// Theme names the full-screen wizard's theme ("" follows the terminal
+	// background); the core itself draws nothing and ignores it.
+	Theme   string
+	Sandbox string
+	Timeout time.Duration
+	Version string
+	Now     func() time.Time
+	Ctx     context.Context
 	// Policy and Checklists: nil means the built-in ones.
 	Policy     *escalate.Policy
 	Checklists *escalate.Checklists

@@ -6,16 +6,12 @@
 package common
 
 import (
-	"context"
 	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"pitstop/internal/config"
-	"pitstop/internal/escalate"
-	"pitstop/internal/kb"
 	"pitstop/internal/theme"
 	"pitstop/internal/wizard"
 )
@@ -59,33 +55,14 @@ type Common struct {
 	Keys KeyMap
 }
 
-// Options configure New.
-type Options struct {
-	KB         *kb.Base
-	Config     *config.Config
-	Profile    *config.Profile
-	ConfigPath string
-	Lang       string
-	Theme      string // "" follows the terminal background
-	Sandbox    string
-	Timeout    time.Duration
-	Version    string
-	Now        func() time.Time
-	Ctx        context.Context
-	// Policy and Checklists: nil means the built-in ones.
-	Policy     *escalate.Policy
-	Checklists *escalate.Checklists
-}
+// Options configure New: the wizard core's, and Theme.
+type Options = wizard.Options
 
 // New builds the shared state. A missing config or profile gives an empty
 // one, so the wizard can still ask for every setting; built-in escalation
 // data that does not load is an error, not a silent nil.
 func New(o Options) (*Common, error) {
-	core, err := wizard.New(wizard.Options{
-		KB: o.KB, Config: o.Config, Profile: o.Profile, ConfigPath: o.ConfigPath, Lang: o.Lang,
-		Sandbox: o.Sandbox, Timeout: o.Timeout, Version: o.Version, Now: o.Now, Ctx: o.Ctx,
-		Policy: o.Policy, Checklists: o.Checklists,
-	})
+	core, err := wizard.New(o)
 	if err != nil {
 		return nil, err
 	}
