@@ -32,6 +32,10 @@ type monitorOptions struct {
 	MinSuccessRate float64 // percent
 	MinThroughput  float64 // per minute
 	Format         string  // "" (live on a terminal, json otherwise), live, json
+	// TestAlert sends one test alert email first; alone (no --duration
+	// given) it is all the command does.
+	TestAlert   bool
+	durationSet bool
 }
 
 func newMonitorCmd(app *App) *cobra.Command {
@@ -53,15 +57,20 @@ CopyCar guide: average response time 5000 ms, error rate 5%, success rate 95%,
 throughput 100 requests a minute — judged only when the schedule itself sends
 that many); an endpoint that fails 3 probes in a row is reported down. With
 --alert-email each kind of alert is emailed once per run through the smtp
-settings of your profile.
+settings of your profile; --test-alert sends one test alert now, to prove the
+address and the SMTP settings work (alone, it is all the command does).
 
 On a terminal you get a live screen (q quits). Otherwise each probe is one JSON
 line, then one summary line. The exit code is 1 when an alert was raised.`,
 		Example: `  pitstop monitor                              # one minute, a probe every 5 s
   pitstop monitor --duration 10m --interval 10s --alert-email oncall@example.com
-  pitstop monitor --duration 30s --format json | jq .`,
+  pitstop monitor --duration 30s --format json | jq .
+  pitstop monitor --alert-email oncall@example.com --test-alert`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runMonitor(cmd.Context(), app, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.durationSet = cmd.Flags().Changed("duration")
+			return runMonitor(cmd.Context(), app, o)
+		},
 	}
 	f := cmd.Flags()
 	f.DurationVar(&o.Duration, "duration", o.Duration, "how long to monitor (0 = until Ctrl-C)")
@@ -72,6 +81,7 @@ line, then one summary line. The exit code is 1 when an alert was raised.`,
 	f.Float64Var(&o.MinSuccessRate, "min-success-rate", o.MinSuccessRate, "alert below this percent of successful probes")
 	f.Float64Var(&o.MinThroughput, "min-throughput", o.MinThroughput, "alert below this many successes a minute (0: off)")
 	f.StringVar(&o.Format, "format", "", "live or json (default: live on a terminal, else json)")
+	f.BoolVar(&o.TestAlert, "test-alert", false, "send one test alert email now (needs --alert-email)")
 	return cmd
 }
 
@@ -92,6 +102,8 @@ func (o monitorOptions) validate() error {
 		return usageErrf("--duration must be zero (until Ctrl-C) or more (for example 1m)")
 	case o.Format != "" && o.Format != "live" && o.Format != "json":
 		return usageErrf("--format is %q; expected live or json", o.Format)
+	case o.TestAlert && o.AlertEmail == "":
+		return usageErrf("--test-alert needs --alert-email ADDR: the address to send it to")
 	}
 	if err := o.thresholds().Validate(); err != nil {
 		return usageErr(err)
@@ -121,6 +133,14 @@ func runMonitor(ctx context.Context, app *App, o monitorOptions) error {
 	if o.AlertEmail != "" {
 		if mailer, err = newAlertMailer(app, p, o.AlertEmail, mon); err != nil {
 			return usageErr(err)
+		}
+	}
+	if o.TestAlert {
+		if err := sendTestAlert(ctx, app, mailer, o.Format == "json" || (o.Format == "" && !isTerminal(app.Stdout))); err != nil {
+			return err
+		}
+		if !o.durationSet {
+			return nil
 		}
 	}
 	slog.Info("monitor started", "targets", len(mon.Targets), "interval", o.Interval.String(), "duration", o.Duration.String(),
@@ -229,6 +249,29 @@ func runMonitorJSON(ctx context.Context, app *App, mon *monitor.Monitor, mailer 
 	mails.Wait()
 	emit(monitorLine{Type: "summary", Summary: &sum})
 	return sum
+}
+
+// sendTestAlert emails one test alert and says so: a line on a terminal, an
+// alert_email JSON line otherwise. A test alert that cannot be sent is a
+// failure (exit 1) whose message says why.
+func sendTestAlert(ctx context.Context, app *App, m *monitor.Mailer, asJSON bool) error {
+	a := monitor.Alert{Kind: monitor.TestAlert, Severity: monitor.Warning, Since: time.Now(),
+		Message: "This is a test alert from Pitstop: alert emails reach this address through your SMTP settings."}
+	res := sendAlert(ctx, m, a)
+	if asJSON {
+		b, err := json.Marshal(monitorLine{Type: "alert_email", Email: res})
+		if err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+		fmt.Fprintln(app.Stdout, app.Scrubber().Scrub(string(b)))
+	} else if res.Sent {
+		fmt.Fprintf(app.Stdout, app.localize("Test alert sent to %s through %s:%d.\n", "Alerta de prueba enviada a %s a través de %s:%d.\n"),
+			res.To, m.SMTP.Host, m.SMTP.Port)
+	}
+	if !res.Sent {
+		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("%s", app.localize("the test alert could not be sent: ", "no se pudo enviar la alerta de prueba: ")+res.Error)}
+	}
+	return nil
 }
 
 // sendAlert emails one alert within a bounded time and says how it went.

@@ -54,6 +54,8 @@ const (
 	LowSuccessRate   AlertKind = "LOW_SUCCESS_RATE"
 	LowThroughput    AlertKind = "LOW_THROUGHPUT"
 	EndpointDown     AlertKind = "ENDPOINT_DOWN"
+	// TestAlert is sent on request (monitor --test-alert), never raised.
+	TestAlert AlertKind = "TEST"
 )
 
 // Severity of an alert, as the seed grades them.
