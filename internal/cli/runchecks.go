@@ -94,6 +94,11 @@ func (a *App) runChecks(ctx context.Context, categories []string, progress func(
 	if err != nil {
 		return nil, err
 	}
-	runner := &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress, Lang: a.Opts.Lang}
-	return runner.Run(ctx, suite.For(p, categories)), nil
+	return a.checkRunner(progress).Run(ctx, suite.For(p, categories)), nil
+}
+
+// checkRunner is the runner every command uses: --timeout, the scrubber,
+// the language.
+func (a *App) checkRunner(progress func(check.Event)) *check.Runner {
+	return &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress, Lang: a.Opts.Lang}
 }

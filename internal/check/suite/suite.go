@@ -45,3 +45,47 @@ func For(p *config.Profile, families []string) []check.Check {
 	}
 	return out
 }
+
+// ForIDs returns the checks with these IDs, plus everything they require,
+// built for p: what to run again after a change that affects them.
+func ForIDs(p *config.Profile, ids []string) []check.Check {
+	var families []string
+	for _, id := range ids {
+		if _, f, ok := registry.CheckByID(id); ok && !slices.Contains(families, f.ID) {
+			families = append(families, f.ID)
+		}
+	}
+	if len(families) == 0 {
+		return nil
+	}
+	return Select(For(p, families), ids)
+}
+
+// Select keeps the checks whose ID is in ids, plus everything they require.
+func Select(checks []check.Check, ids []string) []check.Check {
+	want := map[string]bool{}
+	var add func(id string)
+	add = func(id string) {
+		if want[id] {
+			return
+		}
+		want[id] = true
+		for _, c := range checks {
+			if c.ID == id {
+				for _, r := range c.Requires {
+					add(r)
+				}
+			}
+		}
+	}
+	for _, id := range ids {
+		add(id)
+	}
+	var out []check.Check
+	for _, c := range checks {
+		if want[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
