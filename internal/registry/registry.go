@@ -13,7 +13,6 @@ package registry
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -153,11 +152,10 @@ func CheckTitle(id, english, lang string) string {
 		return c.Title.In(lang)
 	}
 	prefix, suffix, _ := strings.Cut(en, "%s")
-	m := regexp.MustCompile("^" + regexp.QuoteMeta(prefix) + "(.*)" + regexp.QuoteMeta(suffix) + "$").FindStringSubmatch(english)
-	if m == nil {
+	if len(english) < len(prefix)+len(suffix) || !strings.HasPrefix(english, prefix) || !strings.HasSuffix(english, suffix) {
 		return english
 	}
-	return c.TitleIn(lang, m[1])
+	return c.TitleIn(lang, english[len(prefix):len(english)-len(suffix)])
 }
 
 // Configured returns the families the profile has settings for, in order.
