@@ -78,13 +78,13 @@ type Result struct {
 	Details  []string      `json:"details"` // evidence, secrets masked
 	Duration time.Duration `json:"-"`
 	Articles []string      `json:"articles"` // knowledge articles that explain this outcome
-	// Facts are the measured values behind the summary (DESIGN.md), named in
+	// Facts are the measured values behind the summary, named in
 	// snake_case: numbers, booleans and short strings, never a secret. The
 	// prose, the JSON, the exporter's metrics and the fixes all read them.
 	Facts map[string]any `json:"facts"`
 }
 
-// MarshalJSON writes DESIGN.md's shape, keys in its order: id, category,
+// MarshalJSON writes the documented shape (docs/ARCHITECTURE.md), keys in its order: id, category,
 // title, status, summary, details, duration_ms, articles (lists never null).
 func (r Result) MarshalJSON() ([]byte, error) {
 	details, articles, facts := r.Details, r.Articles, r.Facts
@@ -173,6 +173,20 @@ func (r Result) WithFact(key string, value any) Result {
 	return r
 }
 
+// WithFacts returns r with every measured value of facts recorded (see
+// WithFact); a key already there takes the new value.
+func (r Result) WithFacts(facts map[string]any) Result {
+	merged := make(map[string]any, len(r.Facts)+len(facts))
+	for k, v := range r.Facts {
+		merged[k] = v
+	}
+	for k, v := range facts {
+		merged[k] = v
+	}
+	r.Facts = merged
+	return r
+}
+
 // Fact returns the value recorded under key, if any.
 func (r Result) Fact(key string) (any, bool) {
 	v, ok := r.Facts[key]
@@ -219,7 +233,7 @@ func (s Summary) OK(strict bool) bool {
 	return s.Fail == 0 && s.Error == 0 && (!strict || s.Warn == 0)
 }
 
-// KnownIDs are the stable check IDs (DESIGN.md), from the family registry.
+// KnownIDs are the stable check IDs (docs/ARCHITECTURE.md), from the family registry.
 // Knowledge lint accepts only these.
 var KnownIDs = registry.KnownIDs()
 

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
 	tuimonitor "pitstop/internal/tui/monitor"
@@ -296,7 +297,7 @@ func logAlert(a monitor.Alert) {
 }
 
 // logPerformance writes the run's figures to the activity log, each with its
-// threshold and OK or WARNING (the seed's log_performance).
+// threshold and OK or WARNING, so the log alone tells a good run from a bad one.
 func logPerformance(sum monitor.Summary, t monitor.Thresholds) {
 	st := sum.Stats
 	status := func(bad bool) string {
@@ -339,9 +340,9 @@ func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width in
 	st := sum.Stats
 	line("", fmt.Sprintf(tr("Monitored for %s: %d probes, %.1f%% succeeded, %.1f%% failed.",
 		"Monitoreado durante %s: %d pruebas, %.1f%% con éxito, %.1f%% fallidas."),
-		st.Elapsed.Round(time.Second), st.Total, st.SuccessRate*100, st.ErrorRate*100))
-	line("", fmt.Sprintf(tr("Latency: p50 %d ms, p95 %d ms, max %d ms.", "Latencia: p50 %d ms, p95 %d ms, máx %d ms."),
-		st.P50.Milliseconds(), st.P95.Milliseconds(), st.Max.Milliseconds()))
+		human.Duration(st.Elapsed.Round(time.Second)), st.Total, st.SuccessRate*100, st.ErrorRate*100))
+	line("", fmt.Sprintf(tr("Latency: p50 %s, p95 %s, max %s.", "Latencia: p50 %s, p95 %s, máx %s."),
+		human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
 	line("", fmt.Sprintf(tr("Throughput: %.1f successful requests a minute.", "Rendimiento: %.1f solicitudes con éxito por minuto."), st.Throughput))
 	for _, e := range st.Endpoints {
 		state := tr("healthy", "bien")

@@ -235,10 +235,10 @@ func TestMonitorSummaryText(t *testing.T) {
 	var en, es bytes.Buffer
 	printMonitorSummary(&en, sum, "en", 80)
 	printMonitorSummary(&es, sum, "es", 80)
-	require.Contains(t, en.String(), "Monitored for 10s: 20 probes, 50.0% succeeded, 50.0% failed.\n")
+	require.Contains(t, en.String(), "Monitored for 10 s: 20 probes, 50.0% succeeded, 50.0% failed.\n")
 	require.Contains(t, en.String(), "Throughput: 60.0 successful requests a minute.\n")
 	require.Contains(t, en.String(), "https://api.example.test/v2: healthy (5/10 ok)")
-	require.Contains(t, es.String(), "Monitoreado durante 10s: 20 pruebas")
+	require.Contains(t, es.String(), "Monitoreado durante 10 s: 20 pruebas")
 	require.Contains(t, es.String(), "La API está fallando: el 50.0% de las solicitudes")
 	for _, out := range []string{en.String(), es.String()} {
 		for _, line := range strings.Split(out, "\n") {

@@ -26,7 +26,7 @@ import (
 	"pitstop/internal/theme"
 )
 
-// Exit codes (DESIGN.md).
+// Exit codes (docs/ARCHITECTURE.md).
 const (
 	ExitOK       = 0 // all checks pass
 	ExitFailed   = 1 // a check failed

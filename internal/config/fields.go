@@ -361,7 +361,7 @@ func httpURL(key, v string) *Invalid {
 		hint = t("No user, password or ?query in the address: secrets go in their own field.",
 			"Sin usuario, contraseña ni ?consulta en la dirección: los secretos van en su propio campo.")
 	}
-	return &Invalid{Key: key, File: fmt.Sprintf("%s %q %s", key, shownURL(v), msg), Hint: hint}
+	return &Invalid{Key: key, File: fmt.Sprintf("%s %q %s", key, RedactURL(v), msg), Hint: hint}
 }
 
 func hostOnly(key, v string) *Invalid {

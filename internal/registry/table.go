@@ -95,8 +95,8 @@ var families = []*Family{
 			{ID: "domain.dmarc", Title: t("DMARC policy is published", "La política DMARC está publicada"), Articles: []string{"domain-dmarc-missing"}},
 			{ID: "domain.dnsbl", Title: t("Sending addresses are not on blocklists", "Las direcciones de envío no están en listas de bloqueo"),
 				Articles: []string{"domain-blocklisted", "domain-reputation"}},
-			{ID: "domain.bimi", Title: t("BIMI brand logo is published and valid", "El logo de marca BIMI está publicado y es válido")},
-			{ID: "domain.ptr", Title: t("Sending server's reverse DNS (PTR) matches", "El DNS inverso (PTR) del servidor de envío coincide")},
+			{ID: "domain.bimi", Title: t("BIMI record and its logo are valid", "El registro BIMI y su logotipo son válidos")},
+			{ID: "domain.ptr", Title: t("Mail server's reverse DNS (PTR) matches", "El DNS inverso (PTR) del servidor de correo coincide")},
 		},
 	},
 	{
@@ -111,8 +111,7 @@ var families = []*Family{
 				Articles: []string{"content-generation-failed"}},
 			{ID: "content.spam", Title: t("Email content is unlikely to be marked as spam", "Es poco probable que el correo se marque como spam"),
 				Articles: []string{"email-spam-score"}},
-			{ID: "content.headers", Title: t("Bulk-sender headers: one-click unsubscribe and aligned DKIM or SPF",
-				"Cabeceras de envío masivo: baja en un clic y DKIM o SPF alineados")},
+			{ID: "content.headers", Title: t("Headers meet the bulk-sender requirements", "Las cabeceras cumplen los requisitos de envío masivo")},
 		},
 	},
 	{

@@ -21,6 +21,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/human"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 	"pitstop/internal/tui/common"
@@ -214,7 +215,7 @@ func (s *session) askField(p *config.Profile, f *config.Field) (wizard.Edit, err
 	}
 	e.Value = e.Orig
 	if e.Value != "" {
-		s.sayf("  %s: %s", title, s.com.Scrub(redact(e.Value)))
+		s.sayf("  %s: %s", title, s.com.Scrub(config.RedactURL(e.Value)))
 		return e, nil
 	}
 	if f.Kind == config.KindChoice {
@@ -224,16 +225,6 @@ func (s *session) askField(p *config.Profile, f *config.Field) (wizard.Edit, err
 	}
 	return e, s.form(huh.NewInput().Title("  " + title + ":").Description(f.Help.In(lang)).
 		Validate(wizard.Validator(f, lang)).Value(&e.Value))
-}
-
-// redact drops a password from a redis:// URL.
-func redact(u string) string {
-	if at := strings.LastIndexByte(u, '@'); at >= 0 {
-		if i := strings.Index(u, "://"); i >= 0 && i < at {
-			return u[:i+3] + "…" + u[at:]
-		}
-	}
-	return u
 }
 
 // readSecret reads a secret without echo on a terminal, else a plain line.
@@ -406,7 +397,7 @@ func (s *session) runChecks() error {
 	say := func(ev check.Event) {
 		if ev.Kind == check.Finished {
 			r := ev.Result
-			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, common.FormatDuration(r.Duration))
+			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, human.Duration(r.Duration))
 		}
 	}
 	var out *outcome
