@@ -46,8 +46,10 @@ type Field struct {
 	// Exactly one accessor is set, by kind.
 	text   func(*Profile) *string
 	number func(*Profile) *int
-	list   func(*Profile) *[]string
-	secret func(*Profile) *Secret
+	// optional is a number that may be left out (nil: the default applies).
+	optional func(*Profile) **int
+	list     func(*Profile) *[]string
+	secret   func(*Profile) *Secret
 	// rule checks one (non-empty) value; nil accepts anything.
 	rule func(key, v string) *Invalid
 	// env names the variables a secret is read from when the file has none.
@@ -79,6 +81,11 @@ func (f *Field) Get(p *Profile) string {
 			return strconv.Itoa(n)
 		}
 		return ""
+	case f.optional != nil:
+		if n := *f.optional(p); n != nil {
+			return strconv.Itoa(*n)
+		}
+		return ""
 	case f.list != nil:
 		return strings.Join(*f.list(p), ", ")
 	case f.secret != nil:
@@ -108,6 +115,12 @@ func (f *Field) Set(p *Profile, v string) error {
 	case f.number != nil:
 		n, _ := strconv.Atoi(v) // Validate accepted it
 		*f.number(p) = n
+	case f.optional != nil:
+		*f.optional(p) = nil
+		if v != "" {
+			n, _ := strconv.Atoi(v)
+			*f.optional(p) = &n
+		}
 	case f.list != nil:
 		*f.list(p) = splitList(v)
 	case f.secret != nil:
@@ -146,6 +159,11 @@ func (f *Field) Value(p *Profile) any {
 	switch {
 	case f.number != nil:
 		return *f.number(p)
+	case f.optional != nil:
+		if n := *f.optional(p); n != nil {
+			return *n
+		}
+		return nil
 	case f.list != nil:
 		return slices.Clone(*f.list(p))
 	case f.secret != nil:
@@ -202,6 +220,10 @@ func (f *Field) problems(p *Profile) []*Invalid {
 	case f.number != nil:
 		if n := *f.number(p); n != 0 {
 			values = []string{strconv.Itoa(n)}
+		}
+	case f.optional != nil:
+		if n := *f.optional(p); n != nil {
+			values = []string{strconv.Itoa(*n)}
 		}
 	case f.list != nil:
 		values = *f.list(p)
@@ -288,6 +310,11 @@ var fields = []*Field{
 	{Key: "crm.object", Kind: KindText,
 		Label: t("Object", "Objeto"), Help: t("hubspot: contacts · salesforce: Contact · pipedrive: person", "hubspot: contacts · salesforce: Contact · pipedrive: person"),
 		text: func(p *Profile) *string { return &p.CRM.Object }},
+	{Key: "crm.sample_size", Kind: KindNumber, rule: sampleSize,
+		Label: t("Records to sample", "Registros de muestra"),
+		Help: t(fmt.Sprintf("How many records crm.data_quality reads (default %d; 0 skips it).", DefaultCRMSampleSize),
+			fmt.Sprintf("Cuántos registros lee crm.data_quality (por defecto %d; 0 la omite).", DefaultCRMSampleSize)),
+		optional: func(p *Profile) **int { return &p.CRM.SampleSize }},
 	{Key: "crm.field_mapping", Kind: KindMap,
 		Label: t("Field mapping", "Mapeo de campos"), Help: t("Your names for the CRM's fields.", "Tus nombres para los campos del CRM.")},
 
@@ -392,6 +419,15 @@ func port(key, v string) *Invalid {
 	return &Invalid{Key: key,
 		File: fmt.Sprintf("%s is %s; expected a port between 1 and 65535 (usually 587, 465 or 25)", key, v),
 		Hint: t("Type a port between 1 and 65535 (usually 587, 465 or 25).", "Escribe un puerto entre 1 y 65535 (normalmente 587, 465 o 25).")}
+}
+
+func sampleSize(key, v string) *Invalid {
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= MaxCRMSampleSize {
+		return nil
+	}
+	return &Invalid{Key: key,
+		File: fmt.Sprintf("%s is %s; expected 0 (skip crm.data_quality) to %d records", key, v, MaxCRMSampleSize),
+		Hint: t(fmt.Sprintf("Type 0 (skip the check) to %d.", MaxCRMSampleSize), fmt.Sprintf("Escribe de 0 (omitir la prueba) a %d.", MaxCRMSampleSize))}
 }
 
 func notNegative(key, v string) *Invalid {

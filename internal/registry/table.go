@@ -49,14 +49,14 @@ var families = []*Family{
 		Title:    t("CRM", "CRM"),
 		About:    t("The CRM your contacts come from.", "El CRM del que vienen tus contactos."),
 		Fields:   []string{"crm.provider", "crm.base_url", "crm.token", "crm.object"},
-		Reads:    []string{"crm.field_mapping"},
+		Reads:    []string{"crm.field_mapping", "crm.sample_size"},
 		Issue:    issueIntegration, FailTriggers: []string{trigDataSync},
 		Checks: []Check{
 			{ID: "crm.auth", Title: t("%s token accepted", "%s acepta el token"), Credentials: true},
 			{ID: "crm.permissions", Title: t("%s permissions", "Permisos de %s"), Requires: []string{"crm.auth"}, Credentials: true},
 			{ID: "crm.availability", Title: t("%s availability and API budget", "Disponibilidad y cuota de API de %s"), WarnTriggers: slower},
 			{ID: "crm.field_mapping", Title: t("%s field mapping", "Mapeo de campos de %s"), Requires: []string{"crm.auth", "crm.permissions"}},
-			{ID: "crm.data_quality", Title: t("%s data quality", "Calidad de los datos de %s"), Requires: []string{"crm.auth"}},
+			{ID: "crm.data_quality", Title: t("%s data quality", "Calidad de los datos de %s"), Requires: []string{"crm.auth", "crm.permissions"}},
 		},
 	},
 	{
