@@ -47,6 +47,7 @@ profiles:
       dkim_selectors: [s1]
       dns_server: ""             # host:port; empty = system resolver
       dnsbl: [zen.spamhaus.org]
+      bimi_selector: default     # domain.bimi reads {selector}._bimi.{name}
     content:
       max_tokens: 4000
       prompt_file: ""            # a prompt to validate

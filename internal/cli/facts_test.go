@@ -113,6 +113,10 @@ var factRules = []factRule{
 	{"content.spam", "score", measured, func(t *testing.T, s string, v float64, _ map[string]any) {
 		require.Contains(t, s, fmt.Sprintf("%.1f", v))
 	}},
+	{"content.headers", "one_click_unsubscribe", measured, nil},
+	{"content.headers", "dkim_aligned", measured, nil},
+	{"content.headers", "spf_aligned", measured, nil},
+	{"domain.bimi", "logo_ok", measured, nil},
 	{"cache.redis", "used_memory_bytes", []check.Status{check.Pass, check.Warn}, func(t *testing.T, s string, v float64, _ map[string]any) {
 		if strings.Contains(s, " used") {
 			require.Contains(t, s, human.Bytes(int64(v))+" used")

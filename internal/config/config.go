@@ -85,6 +85,12 @@ type DomainConfig struct {
 	DKIMSelectors []string `yaml:"dkim_selectors,omitempty"`
 	DNSServer     string   `yaml:"dns_server,omitempty"`
 	DNSBL         []string `yaml:"dnsbl,omitempty"`
+	// BIMISelector names the BIMI record domain.bimi reads:
+	// {selector}._bimi.{name} ("default" when empty).
+	BIMISelector string `yaml:"bimi_selector,omitempty"`
+	// CAFile is an extra CA bundle trusted when the domain checks fetch over
+	// HTTPS (the BIMI logo and mark certificate); SSL_CERT_FILE works too.
+	CAFile string `yaml:"ca_file,omitempty"`
 }
 
 // ContentConfig describes the content checks.

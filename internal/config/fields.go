@@ -357,6 +357,13 @@ var fields = []*Field{
 		Label: t("Blocklists", "Listas de bloqueo"), Help: t("DNS blocklist zones to ask, comma separated.", "Zonas de listas de bloqueo DNS a consultar, separadas por comas."),
 		list: func(p *Profile) *[]string { return &p.Domain.DNSBL }},
 
+	{Key: "domain.bimi_selector", Kind: KindText,
+		Label: t("BIMI selector", "Selector BIMI"), Help: t("domain.bimi reads {selector}._bimi.{domain}; empty is default.", "domain.bimi lee {selector}._bimi.{dominio}; vacío es default."),
+		text: func(p *Profile) *string { return &p.Domain.BIMISelector }},
+	{Key: "domain.ca_file", Kind: KindText,
+		Label: t("CA bundle", "Paquete de CA"), Help: t("Extra certificates to trust when fetching the BIMI logo and certificate.", "Certificados adicionales de confianza al descargar el logo y el certificado BIMI."),
+		text: func(p *Profile) *string { return &p.Domain.CAFile }},
+
 	{Key: "content.max_tokens", Kind: KindNumber, rule: notNegative,
 		Label: t("Max tokens", "Máximo de tokens"), Help: t("The token budget your prompts must fit in.", "El presupuesto de tokens en el que deben caber tus prompts."),
 		number: func(p *Profile) *int { return &p.Content.MaxTokens }},

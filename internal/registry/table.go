@@ -87,7 +87,7 @@ var families = []*Family{
 		Fields:   []string{"domain.name", "domain.dkim_selectors", "domain.dns_server"},
 		// SPF, the blocklists and the reverse name are asked about the SMTP
 		// server; the domain defaults to the one of smtp.from.
-		Reads: []string{"domain.dnsbl", "smtp.host", "smtp.from"},
+		Reads: []string{"domain.dnsbl", "domain.bimi_selector", "domain.ca_file", "smtp.host", "smtp.from"},
 		Checks: []Check{
 			{ID: "domain.mx", Title: t("Sender domain can receive replies (MX)", "El dominio remitente puede recibir respuestas (MX)"), Articles: []string{"domain-mx-missing"}},
 			{ID: "domain.spf", Title: t("SPF record authorises your mail server", "El registro SPF autoriza tu servidor de correo"), Articles: []string{"domain-spf-invalid"}},
@@ -95,8 +95,8 @@ var families = []*Family{
 			{ID: "domain.dmarc", Title: t("DMARC policy is published", "La política DMARC está publicada"), Articles: []string{"domain-dmarc-missing"}},
 			{ID: "domain.dnsbl", Title: t("Sending addresses are not on blocklists", "Las direcciones de envío no están en listas de bloqueo"),
 				Articles: []string{"domain-blocklisted", "domain-reputation"}},
-			{ID: "domain.bimi", Title: t("BIMI record and its logo are valid", "El registro BIMI y su logotipo son válidos")},
-			{ID: "domain.ptr", Title: t("Mail server's reverse DNS (PTR) matches", "El DNS inverso (PTR) del servidor de correo coincide")},
+			{ID: "domain.bimi", Title: t("Brand logo (BIMI) is published and valid", "El logotipo de marca (BIMI) está publicado y es válido"), Articles: []string{"domain-bimi"}},
+			{ID: "domain.ptr", Title: t("Sending server has matching reverse DNS (PTR)", "El servidor de envío tiene DNS inverso coherente (PTR)"), Articles: []string{"domain-ptr-mismatch"}},
 		},
 	},
 	{
@@ -105,13 +105,13 @@ var families = []*Family{
 		Title:    t("Content", "Contenido"),
 		About:    t("Files with a prompt or an email to test.", "Archivos con un prompt o un correo para probar."),
 		Fields:   []string{"content.prompt_file", "content.email_file", "content.max_tokens"},
-		Reads:    []string{"content.spamd"},
+		Reads:    []string{"content.spamd", "smtp.from", "domain.dns_server"},
 		Checks: []Check{
 			{ID: "content.prompt", Title: t("Prompt is valid and within the token limit", "El prompt es válido y cabe en el límite de tokens"),
 				Articles: []string{"content-generation-failed"}},
 			{ID: "content.spam", Title: t("Email content is unlikely to be marked as spam", "Es poco probable que el correo se marque como spam"),
 				Articles: []string{"email-spam-score"}},
-			{ID: "content.headers", Title: t("Headers meet the bulk-sender requirements", "Las cabeceras cumplen los requisitos de envío masivo")},
+			{ID: "content.headers", Title: t("Email headers meet the bulk-sender rules", "Los encabezados del correo cumplen las reglas de envío masivo"), Articles: []string{"email-bulk-sender-requirements"}},
 		},
 	},
 	{
