@@ -67,7 +67,7 @@ Exit codes: 0 nothing left to fix (or every change applied and verified),
 	return cmd
 }
 
-// fixReport is the JSON of `pitstop fix` (DESIGN.md).
+// fixReport is the JSON of `pitstop fix` (docs/ARCHITECTURE.md).
 type fixReport struct {
 	Profile  string         `json:"profile"`
 	Fixes    []fix.Fix      `json:"fixes"`

@@ -18,7 +18,7 @@ import (
 // Kind says who carries a fix out.
 type Kind string
 
-// The kinds of fix (DESIGN.md).
+// The kinds of fix (docs/ARCHITECTURE.md).
 const (
 	KindConfig Kind = "config" // a setting change Pitstop may apply, with consent
 	KindDNS    Kind = "dns"    // records for the user to publish at their DNS provider

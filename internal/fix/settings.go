@@ -226,7 +226,7 @@ func securityWords(sec string) string {
 // suggested_field.<source> facts).
 func fieldMapping(ctx context.Context, in *Input, r check.Result) []Fix {
 	p := in.Profile
-	if r.Status != check.Fail || in.ConfigPath == "" {
+	if !bad(r) || in.ConfigPath == "" {
 		return nil
 	}
 	var out []Fix
@@ -235,8 +235,6 @@ func fieldMapping(ctx context.Context, in *Input, r check.Result) []Fix {
 		if to == "" {
 			continue
 		}
-		cand := clone(p)
-		cand.CRM.FieldMapping[source] = to
 		out = append(out, configFix(in, "crm-field-"+source, r.ID,
 			say("Map %s to the CRM field %s", source, to),
 			say("%s does not exist in the CRM; %s is the one close field that can hold its values.", p.CRM.FieldMapping[source], to),
