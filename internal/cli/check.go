@@ -56,7 +56,7 @@ Secrets never appear in the output, whatever the format.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Only, "only", "", "only these categories ("+strings.Join(registry.IDs(), ",")+")")
+	f.StringVar(&o.Only, "only", "", onlyHelp())
 	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(checkFormats, ", "))
 	f.BoolVar(&o.Strict, "strict", false, "warnings fail too")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "text: show the evidence under each check (codes, timings)")

@@ -60,7 +60,7 @@ Exit codes: 0 nothing left to fix (or every change applied and verified),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFix(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Only, "only", "", "only these categories ("+strings.Join(registry.IDs(), ",")+")")
+	f.StringVar(&o.Only, "only", "", onlyHelp())
 	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(fixFormats, ", "))
 	f.BoolVar(&o.Apply, "apply", false, "apply the setting changes, then check again")
 	f.BoolVar(&o.Yes, "yes", false, "with --apply: no questions")
