@@ -11,37 +11,16 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
-	"pitstop/internal/config"
-	"pitstop/internal/probe"
+	"pitstop/internal/human"
+	"pitstop/internal/registry"
 )
 
-// categoryTitles name the categories in output headings: {English, Spanish}.
-var categoryTitles = map[string][2]string{
-	"api":     {"AI API", "API de IA"},
-	"crm":     {"CRM", "CRM"},
-	"smtp":    {"Email sending (SMTP)", "Envío de correo (SMTP)"},
-	"domain":  {"Sender domain", "Dominio remitente"},
-	"content": {"Content", "Contenido"},
-	"cache":   {"Cache", "Caché"},
-}
+// categoryTitleIn names a family in output headings, from the registry.
+func categoryTitleIn(c, lang string) string { return registry.FamilyTitle(c, lang) }
 
-func categoryTitle(c string) string { return categoryTitleIn(c, "en") }
-
-func categoryTitleIn(c, lang string) string {
-	t, ok := categoryTitles[c]
-	switch {
-	case !ok:
-		return c
-	case lang == "es":
-		return t[1]
-	}
-	return t[0]
-}
-
-// title is a result's title in the run's language, from the check catalogue
-// (knowledge/<lang>/checks.yaml); English titles are the checks' own.
+// title is a result's title in the run's language, from the registry.
 func (r *checkRun) title(res check.Result) string {
-	return check.CatalogueFor(r.Lang).Title(res.ID, res.Title)
+	return registry.CheckTitle(res.ID, res.Title, r.Lang)
 }
 
 // tr picks the run's language: English, or Spanish with --lang es.
@@ -98,13 +77,13 @@ func (r *checkRun) groups() []categoryGroup {
 	by := map[string][]check.Result{}
 	var extra []string
 	for _, res := range r.Results {
-		if _, ok := by[res.Category]; !ok && !slices.Contains(config.Categories, res.Category) {
+		if _, ok := by[res.Category]; !ok && !slices.Contains(registry.IDs(), res.Category) {
 			extra = append(extra, res.Category)
 		}
 		by[res.Category] = append(by[res.Category], res)
 	}
 	var out []categoryGroup
-	for _, c := range append(slices.Clone(config.Categories), extra...) {
+	for _, c := range append(registry.IDs(), extra...) {
 		if len(by[c]) > 0 {
 			out = append(out, categoryGroup{c, by[c]})
 		}
@@ -123,12 +102,12 @@ func (r *checkRun) countsLine() string {
 	}
 	if r.Lang == "es" {
 		return fmt.Sprintf("%s en %s: %s, %s, %s, %s, %s.",
-			plural(len(r.Results), "comprobación", "comprobaciones"), probe.FormatDuration(r.Elapsed),
+			plural(len(r.Results), "comprobación", "comprobaciones"), human.Duration(r.Elapsed),
 			plural(s.Pass, "pasó", "pasaron"), plural(s.Warn, "aviso", "avisos"), plural(s.Fail, "falló", "fallaron"),
 			plural(s.Skip, "omitida", "omitidas"), plural(s.Error, "no se pudo probar", "no se pudieron probar"))
 	}
 	return fmt.Sprintf("%s in %s: %d passed, %s, %d failed, %d skipped, %d could not test.",
-		plural(len(r.Results), "check", "checks"), probe.FormatDuration(r.Elapsed),
+		plural(len(r.Results), "check", "checks"), human.Duration(r.Elapsed),
 		s.Pass, plural(s.Warn, "warning", "warnings"), s.Fail, s.Skip, s.Error)
 }
 
@@ -203,7 +182,7 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 		fmt.Fprintf(&b, "\n%s\n", st.heading.Render(categoryTitleIn(g.Category, r.Lang)))
 		for _, res := range g.Results {
 			icon := st.status[res.Status].Render(statusIcon(res.Status))
-			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, probe.FormatDuration(res.Duration)))
+			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, human.Duration(res.Duration)))
 			head := fmt.Sprintf("  %s %s  %s", icon, r.title(res), meta)
 			if width > 0 && ansi.StringWidth(head) > width {
 				// The id and time go under the title rather than past the edge.

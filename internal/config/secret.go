@@ -42,6 +42,12 @@ func (s Secret) WithValue(value, source string) Secret {
 	return Secret{value: value, source: source, password: s.password}
 }
 
+// withKindOf returns s as a password when old is one.
+func (s Secret) withKindOf(old Secret) Secret {
+	s.password = s.password || old.password
+	return s
+}
+
 // IsPassword reports whether the secret is a password rather than a key.
 func (s Secret) IsPassword() bool { return s.password }
 

@@ -1,12 +1,8 @@
 package config
 
 import (
-	"fmt"
-	"net"
-	"net/netip"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -52,87 +48,25 @@ func APIKeyEnvNames(provider string) []string { return apiKeyEnv[provider] }
 // CRMTokenEnvNames returns the environment variables read for the CRM token.
 func CRMTokenEnvNames(provider string) []string { return crmTokenEnv[provider] }
 
+// validate checks every setting by its field's rule, then the rules that
+// tie settings together.
 func (p *Profile) validate() []pathError {
 	var errs []pathError
-	oneOf := func(v string, allowed []string, path ...string) {
-		if v != "" && !slices.Contains(allowed, v) {
-			errs = append(errs, perr(fmt.Sprintf("%s is %q; expected one of: %s", strings.Join(path, "."), v, strings.Join(allowed, ", ")), path...))
+	for _, f := range fields {
+		for _, bad := range f.problems(p) {
+			errs = append(errs, perr(bad.File, strings.Split(f.Key, ".")...))
 		}
-	}
-	httpURL := func(v string, path ...string) {
-		if v == "" {
-			return
-		}
-		if msg := checkHTTPURL(v); msg != "" {
-			errs = append(errs, perr(fmt.Sprintf("%s %q %s", strings.Join(path, "."), shownURL(v), msg), path...))
-		}
-	}
-	oneOf(p.API.Provider, APIProviders, "api", "provider")
-	httpURL(p.API.BaseURL, "api", "base_url")
-	for _, e := range p.API.Endpoints {
-		httpURL(e, "api", "endpoints")
 	}
 	if p.API.Provider == "custom" && p.API.BaseURL == "" {
 		errs = append(errs, perr("api.provider is custom, so api.base_url is required", "api", "provider"))
 	}
-	oneOf(p.CRM.Provider, CRMProviders, "crm", "provider")
-	httpURL(p.CRM.BaseURL, "crm", "base_url")
 	if p.CRM.Provider == "salesforce" && p.CRM.BaseURL == "" {
 		errs = append(errs, perr("crm.provider is salesforce, so crm.base_url must be your instance URL (https://yourcompany.my.salesforce.com)", "crm", "provider"))
 	}
 	if p.CRM.BaseURL != "" && p.CRM.Provider == "" {
 		errs = append(errs, perr("crm.base_url is set but crm.provider is not; expected one of: "+strings.Join(CRMProviders, ", "), "crm", "base_url"))
 	}
-	if p.SMTP.Port < 0 || p.SMTP.Port > 65535 {
-		errs = append(errs, perr(fmt.Sprintf("smtp.port is %d; expected a port between 1 and 65535 (usually 587, 465 or 25)", p.SMTP.Port), "smtp", "port"))
-	}
-	oneOf(p.SMTP.Security, SMTPSecurity, "smtp", "security")
-	if _, ipErr := netip.ParseAddr(p.SMTP.Host); p.SMTP.Host != "" && strings.ContainsAny(p.SMTP.Host, "/: ") && ipErr != nil {
-		// An IP address is fine, IPv6 with a zone too (fe80::1%eth0).
-		errs = append(errs, perr(fmt.Sprintf("smtp.host %q should be a host name only (no scheme, port or path); put the port in smtp.port", p.SMTP.Host), "smtp", "host"))
-	}
-	if p.Domain.DNSServer != "" {
-		if _, port, err := net.SplitHostPort(p.Domain.DNSServer); err != nil || port == "" {
-			errs = append(errs, perr(fmt.Sprintf("domain.dns_server %q should be host:port, for example 1.1.1.1:53", p.Domain.DNSServer), "domain", "dns_server"))
-		}
-	}
-	if p.Content.Spamd != "" {
-		if _, _, err := net.SplitHostPort(p.Content.Spamd); err != nil {
-			errs = append(errs, perr(fmt.Sprintf("content.spamd %q should be host:port, for example 127.0.0.1:783", p.Content.Spamd), "content", "spamd"))
-		}
-	}
-	if p.Content.MaxTokens < 0 {
-		errs = append(errs, perr("content.max_tokens must be zero or more", "content", "max_tokens"))
-	}
-	if p.Cache.RedisURL != "" {
-		u, err := url.Parse(p.Cache.RedisURL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") || (u.Host == "" && u.Scheme != "unix") {
-			errs = append(errs, perr("cache.redis_url should look like redis://host:6379/0 (or rediss:// for TLS)", "cache", "redis_url"))
-		}
-	}
 	return errs
-}
-
-// shownURL is a URL as an error message may quote it: a password or token
-// written into it (user:secret@, ?key=secret) is replaced by bullets.
-func shownURL(v string) string {
-	u, err := url.Parse(v)
-	if err != nil {
-		if at := strings.LastIndexByte(v, '@'); at >= 0 {
-			if i := strings.Index(v, "://"); i >= 0 && i+3 <= at {
-				return v[:i+3] + "•••" + v[at:]
-			}
-			return "•••" + v[at:]
-		}
-		return v
-	}
-	if u.User != nil {
-		u.User = url.User("•••")
-	}
-	if u.RawQuery != "" {
-		u.RawQuery = "•••"
-	}
-	return u.String()
 }
 
 // checkHTTPURL returns "" for a usable http(s) URL, else what is wrong with it.

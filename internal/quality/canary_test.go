@@ -24,9 +24,11 @@ import (
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
+	"pitstop/internal/demo/hostile"
 	"pitstop/internal/tui"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
+	"pitstop/internal/wizard"
 )
 
 // Planted canaries: one unique value per secret field, shaped like the
@@ -282,9 +284,9 @@ func TestSecretCanaryScreens(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			t.Cleanup(cancel)
 			newCommon := func() *common.Common {
-				c := common.New(common.Options{KB: tuitest.KB(t, "en"), Config: cfg, Profile: p,
+				c := common.Must(common.New(common.Options{KB: tuitest.KB(t, "en"), Config: cfg, Profile: p,
 					ConfigPath: filepath.Join(t.TempDir(), "config.yaml"), Lang: "en", Theme: "dark",
-					Timeout: 10 * time.Second, Version: "test", Ctx: ctx, Sandbox: "healthy"})
+					Timeout: 10 * time.Second, Version: "test", Ctx: ctx, Sandbox: "healthy"}))
 				c.Animate, c.StatusTTL = false, 0
 				return c
 			}
@@ -323,7 +325,7 @@ func TestSecretCanaryScreens(t *testing.T) {
 				c := newCommon()
 				if wk.finished {
 					s := c.Session
-					s.Profile = common.CloneProfile(c.Profile)
+					s.Profile = wizard.CloneProfile(c.Profile)
 					s.Categories = []string{"api", "crm", "smtp", "domain", "content", "cache"}
 					s.Results = slices.Clone(results)
 					s.Pasted = "401 Incorrect API key provided: " + cs.secrets[0] + "\n535 login failed for " + cs.secrets[2]
@@ -390,11 +392,11 @@ func TestSecretCanaryHostileEchoes(t *testing.T) {
 	keys := []string{canaryAPIKey, canaryCRMToken}
 	passwords := []string{canarySMTPPass, canaryRedisPW}
 	for _, pad := range echoPads() {
-		h, err := demo.StartEcho(demo.DialectHTTP, pad)
+		h, err := hostile.StartEcho(hostile.DialectHTTP, pad)
 		require.NoError(t, err)
-		sm, err := demo.StartEcho(demo.DialectSMTP, pad)
+		sm, err := hostile.StartEcho(hostile.DialectSMTP, pad)
 		require.NoError(t, err)
-		rd, err := demo.StartEcho(demo.DialectRESP, pad)
+		rd, err := hostile.StartEcho(hostile.DialectRESP, pad)
 		require.NoError(t, err)
 		host, port, _ := strings.Cut(sm.Addr(), ":")
 		portN := 0

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
 
@@ -49,9 +50,9 @@ func (e exchange) ok() bool { return e.err == nil && e.status >= 200 && e.status
 // line is the one-line evidence for the exchange: "GET /path: 401 Unauthorized (12 ms)".
 func (e exchange) line() string {
 	if e.err != nil {
-		return fmt.Sprintf("%s %s: no answer after %s (%s)", e.method, e.path, fmtDur(e.took), e.door.Untrusted(rawErr(e.err), 300))
+		return fmt.Sprintf("%s %s: no answer after %s (%s)", e.method, e.path, human.Duration(e.took), e.door.Untrusted(rawErr(e.err), 300))
 	}
-	return fmt.Sprintf("%s %s: %d %s (%s)", e.method, e.path, e.status, http.StatusText(e.status), fmtDur(e.took))
+	return fmt.Sprintf("%s %s: %d %s (%s)", e.method, e.path, e.status, http.StatusText(e.status), human.Duration(e.took))
 }
 
 // evidenceHeaders are the answer headers worth showing: request ids for a
@@ -167,6 +168,16 @@ const (
 	errInsecure         // the token would have gone over plain http:// to another host; nothing was sent
 )
 
+var errKindNames = [...]string{"other", "timeout", "refused", "dns", "dns-failure", "tls", "protocol"}
+
+// String names the kind for the failure fact ("refused").
+func (k errKind) String() string {
+	if k >= 0 && int(k) < len(errKindNames) {
+		return errKindNames[k]
+	}
+	return "other"
+}
+
 // classify explains a transport error in plain words.
 func classify(err error) (errKind, string) {
 	var perr *probe.Error
@@ -221,17 +232,4 @@ func rawErr(err error) string {
 		err = ue.Err
 	}
 	return err.Error()
-}
-
-// fmtDur prints a duration the way people read it: "85 ms", "1.2 s".
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
 }
