@@ -167,6 +167,7 @@ fixed here, writes the escalation report.`,
 		newMonitorCmd(app),
 		newDemoCmd(app),
 		newConfigCmd(app),
+		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
