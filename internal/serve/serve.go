@@ -284,14 +284,20 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 	if r, ok := s.cache.get(key, s.opts.Now()); ok {
 		return r, fromCache, nil
 	}
-	started := false
+	// how is written by the function only when this caller's one runs
+	// (singleflight runs the first caller's), before the result is sent.
+	how := fromShared
 	ch := s.group.DoChan(key, func() (any, error) {
-		started = true
+		how = fromRun
 		// A probe may have filled the cache between our look and now.
 		if r, ok := s.cache.get(key, s.opts.Now()); ok {
+			how = fromCache
 			return r, nil
 		}
-		runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
+		// The run stops a moment before the probe must answer, so the
+		// answer (with what did not finish) is written in time.
+		runBudget := budget - min(budget/20, 100*time.Millisecond)
+		runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runBudget)
 		defer cancel()
 		s.metrics.waiting.Inc()
 		select {
@@ -304,7 +310,7 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 				req.name, s.opts.Concurrency, budget.Round(time.Millisecond))}
 		}
 		defer func() { <-s.slots }()
-		r := s.runChecks(runCtx, req, budget)
+		r := s.runChecks(runCtx, req, runBudget)
 		s.cache.put(key, r, s.opts.Now())
 		return r, nil
 	})
@@ -313,11 +319,7 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 		if res.Err != nil {
 			return nil, fromRun, res.Err
 		}
-		o := fromShared
-		if started {
-			o = fromRun
-		}
-		return res.Val.(*run), o, nil
+		return res.Val.(*run), how, nil
 	case <-ctx.Done():
 		return nil, fromShared, &probeError{http.StatusServiceUnavailable, fmt.Sprintf(
 			"profile %q: its checks were still running when this probe's time ran out; the run goes on and the next probe gets its results", req.name)}
