@@ -32,7 +32,7 @@ func newServeCmd(app *App) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Prometheus exporter: every profile's checks as metrics",
+		Short: "Prometheus exporter: checks as metrics",
 		Long: `Serve answers Prometheus's scrapes with the results of Pitstop's checks, the way
 blackbox_exporter does: Prometheus names the profile to probe
 (GET /probe?profile=NAME, optionally &only=api,crm), and gets
@@ -63,8 +63,8 @@ dashboard and a systemd unit.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Listen, "listen", o.Listen, "address to listen on (host:port)")
-	f.DurationVar(&o.CacheTTL, "cache-ttl", o.CacheTTL, "reuse a profile's results this long (0: run at every probe)")
-	f.StringVar(&o.WebConfig, "web-config", "", "TLS and basic auth, in the Prometheus exporter-toolkit format")
+	f.DurationVar(&o.CacheTTL, "cache-ttl", o.CacheTTL, "reuse results this long (0: never)")
+	f.StringVar(&o.WebConfig, "web-config", "", "web config file (exporter-toolkit): TLS, basic auth")
 	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "profiles probed at once, at most")
 	f.DurationVar(&o.TimeoutOffset, "timeout-offset", o.TimeoutOffset, "taken off Prometheus's scrape timeout")
 	return cmd
