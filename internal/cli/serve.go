@@ -44,7 +44,7 @@ Providers are never hammered: a profile's results are reused for --cache-ttl,
 probes of one profile that arrive together share one run, at most
 --concurrency profiles are probed at once, and a probe stops in time for
 Prometheus's scrape timeout (minus --timeout-offset). The exporter never sends
-mail (smtp.send is left out).
+mail: smtp.test_recipient is ignored and smtp.send reports skip.
 
 SIGHUP reads the settings file again; when the new file does not load, the
 settings loaded before stay in service, the log says why and

@@ -36,3 +36,21 @@ func BenchmarkCachedProbe(b *testing.B) {
 	b.StopTimer()
 	require.EqualValues(b, 1, testutil.ToFloat64(s.metrics.runs), "the benchmark must measure the cache, not runs")
 }
+
+// BenchmarkUncachedProbe is a probe that runs every check of the sandbox's
+// whole profile (--cache-ttl 0): what one run costs this machine, the
+// sandbox's side included, for the README's capacity figures.
+func BenchmarkUncachedProbe(b *testing.B) {
+	sb := startSandbox(b, "healthy")
+	s, err := New(Options{SettingsPath: sb.ConfigPath})
+	require.NoError(b, err)
+	h := s.Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/probe?profile="+demo.SandboxProfile, nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}

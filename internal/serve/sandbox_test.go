@@ -74,6 +74,8 @@ func TestSandboxConcurrentScrapesCostOneRunPerTTL(t *testing.T) {
 	clk.Advance(11 * time.Second)
 	scrape(50)
 	require.Equal(t, 3*perRun, providerRequests(sb), "after the TTL again: one run")
+	require.NotEmpty(t, sb.Profile.SMTP.TestRecipient)
+	require.Empty(t, sb.SMTP.Messages(), "the exporter never mails test_recipient")
 }
 
 // TestSandboxProbeKeepsSecretsOut: the real checks against the sandbox,
