@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -21,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/config"
+	"pitstop/internal/theme"
 )
 
 // Exit codes (DESIGN.md).
@@ -167,6 +169,7 @@ fixed here, writes the escalation report.`,
 		newMonitorCmd(app),
 		newDemoCmd(app),
 		newConfigCmd(app),
+		newFixCmd(app),
 		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
@@ -262,10 +265,8 @@ func (a *App) validateGlobal() error {
 	if a.Opts.Lang != "en" && a.Opts.Lang != "es" {
 		return usageErrf("--lang is %q; expected en or es", a.Opts.Lang)
 	}
-	switch a.Opts.Theme {
-	case "", "dark", "light", "high-contrast":
-	default:
-		return usageErrf("--theme is %q; expected dark, light or high-contrast", a.Opts.Theme)
+	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
+		return usageErrf("--theme is %q; expected one of: %s", a.Opts.Theme, strings.Join(theme.Names(), ", "))
 	}
 	if a.Opts.Timeout <= 0 {
 		return usageErrf("--timeout must be more than zero (for example 10s)")

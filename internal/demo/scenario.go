@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"strings"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 )
@@ -202,6 +204,36 @@ var scenarios = []Scenario{
 		Expect: expectHealthy(map[string]check.Status{
 			"api.reachability": check.Warn, "api.auth": check.Fail, "api.ratelimit": check.Skip,
 			"api.endpoints": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "smtp-wrong-security",
+		Description: "smtp.security says starttls, but the port speaks TLS from the first byte (465 style).",
+		API:         apiFaults(), CRM: hubspot(), SMTP: SMTPOptions{ImplicitTLS: true}, DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.SMTP.Security = "starttls" },
+		Expect: expectHealthy(map[string]check.Status{
+			"smtp.connect": check.Warn, "smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "api-missing-version",
+		Description: "api.base_url lacks CopyCar's /v2, so every request hits a missing route (404).",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.API.BaseURL = strings.TrimSuffix(p.API.BaseURL, "/v2") },
+		Expect: expectHealthy(map[string]check.Status{
+			"api.config": check.Warn, "api.reachability": check.Warn, "api.auth": check.Error,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "key-with-newline",
+		Description: "The API key in the settings file ends in a line break, pasted along with the key.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.API.Key = config.NewSecret(p.API.Key.Reveal()+"\n", "file") },
+		Expect: expectHealthy(map[string]check.Status{
+			"api.config": check.Fail, "api.auth": check.Skip, "api.ratelimit": check.Skip,
 		}),
 		ExitCode: 1,
 	},

@@ -101,6 +101,12 @@ func (r *Report) Markdown() string {
 	if len(r.Tried.Suggested) > 0 {
 		writeArticles(&b, msg(lang, "rep.articles_suggested"), r.Tried.Suggested, lang)
 	}
+	if len(r.Tried.Fixes) > 0 {
+		w("- %s (%d):\n", msg(lang, "rep.fixes"), len(r.Tried.Fixes))
+		for _, f := range r.Tried.Fixes {
+			w("  - %s (%s, %s): %s\n", f.Title, f.Check, msg(lang, "rep.fix_kind."+f.Kind), msg(lang, "rep.fix_state."+f.State))
+		}
+	}
 	w("\n")
 
 	w("## %s\n\n", msg(lang, "rep.h.checks"))

@@ -235,6 +235,18 @@ type Tried struct {
 	// Suggested are the articles Pitstop pointed to (matched to the
 	// error or symptoms, or explaining a check) that were not opened.
 	Suggested []ArticleInfo `json:"suggested"`
+	// Fixes are the fixes Pitstop proposed, and what became of them.
+	Fixes []FixInfo `json:"fixes"`
+}
+
+// FixInfo is one fix in the report: proposed, applied (a setting changed)
+// or verified (applied, and the checks it affects passed again).
+type FixInfo struct {
+	ID    string `json:"id"`
+	Check string `json:"check"`
+	Kind  string `json:"kind"` // config | dns | manual
+	Title string `json:"title"`
+	State string `json:"state"` // proposed | applied | verified
 }
 
 // ReportInput is everything a report is built from.
@@ -267,6 +279,8 @@ type ReportInput struct {
 	Actual   string
 	// Done are escalation checklist items the person ticked.
 	Done []string
+	// Fixes are the fixes proposed in this session, and what became of them.
+	Fixes []FixInfo
 	// Scrub masks every loaded secret's value in every string of the report.
 	Scrub func(string) string
 }
@@ -352,6 +366,11 @@ func BuildReport(in ReportInput) (*Report, error) {
 		r.Tried.Checks = append(r.Tried.Checks, fmt.Sprintf("%s (%s)", res.ID, res.Status))
 	}
 	r.Tried.Articles, r.Tried.Suggested = triedArticles(in, results)
+	r.Tried.Fixes = []FixInfo{}
+	for _, f := range in.Fixes {
+		f.Title = scrub(f.Title)
+		r.Tried.Fixes = append(r.Tried.Fixes, f)
+	}
 	readIDs, suggestedIDs := articleIDs(r.Tried.Articles), articleIDs(r.Tried.Suggested)
 	r.Summary = summarize(r, profileName(profile, lang), lang)
 

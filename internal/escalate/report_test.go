@@ -75,7 +75,11 @@ func testReportInput(t testing.TB, lang string) ReportInput {
 		Expected:     "The email copy is generated.",
 		Actual:       "Generation stops with “Invalid API Key”.",
 		Done:         []string{"logs"},
-		Scrub:        scrubber.Scrub,
+		Fixes: []FixInfo{
+			{ID: "dmarc-record", Check: "domain.dmarc", Kind: "dns", Title: "Publish a DMARC record", State: "proposed"},
+			{ID: "trim-api-key", Check: "api.config", Kind: "config", Title: "Trim the key " + canary, State: "verified"},
+		},
+		Scrub: scrubber.Scrub,
 	}
 }
 

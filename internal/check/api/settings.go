@@ -216,15 +216,15 @@ func baseURLProblem(provider, base string) string {
 	switch provider {
 	case "copycar":
 		if !strings.HasSuffix(path, "/v2") {
-			return "CopyCar's api.base_url should end in /v2 (https://api.copycarai.com/v2)."
+			return check.Sentencef("CopyCar's api.base_url should end in /v2 (https://api.copycarai.com/v2).")
 		}
 	case "openai":
 		if !strings.HasSuffix(path, "/v1") {
-			return "OpenAI's api.base_url should end in /v1 (https://api.openai.com/v1)."
+			return check.Sentencef("OpenAI's api.base_url should end in /v1 (https://api.openai.com/v1).")
 		}
 	case "anthropic":
 		if strings.HasSuffix(path, "/v1") {
-			return "Anthropic's api.base_url should have no version (https://api.anthropic.com): Pitstop adds /v1 itself."
+			return check.Sentencef("Anthropic's api.base_url should have no version (https://api.anthropic.com): Pitstop adds /v1 itself.")
 		}
 	}
 	return ""
