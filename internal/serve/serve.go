@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -240,8 +241,8 @@ func (s *Server) budget(r *http.Request) (time.Duration, *probeError) {
 	if v == "" {
 		return DefaultProbeBudget, nil
 	}
-	var secs float64
-	if _, err := fmt.Sscanf(v, "%g", &secs); err != nil || secs <= 0 || secs > 86400 {
+	secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || secs <= 0 || secs > 86400 {
 		return 0, &probeError{http.StatusBadRequest, fmt.Sprintf("X-Prometheus-Scrape-Timeout-Seconds is %q; expected a number of seconds", v)}
 	}
 	total := time.Duration(secs * float64(time.Second))
@@ -292,8 +293,11 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 		}
 		// The run stops a moment before the probe must answer, so the
 		// answer (with what did not finish) is written in time.
-		runBudget := budget - min(budget/20, 100*time.Millisecond)
-		runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runBudget)
+		deadline, ok := ctx.Deadline()
+		if !ok {
+			deadline = time.Now().Add(budget)
+		}
+		runCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(-min(budget/20, 100*time.Millisecond)))
 		defer cancel()
 		s.metrics.waiting.Inc()
 		select {
@@ -306,7 +310,7 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 				req.name, s.opts.Concurrency, budget.Round(time.Millisecond))}
 		}
 		defer func() { <-s.slots }()
-		r := s.runChecks(runCtx, req, runBudget)
+		r := s.runChecks(runCtx, req)
 		s.cache.put(key, r, s.opts.Now())
 		return r, nil
 	})
@@ -322,15 +326,19 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 	}
 }
 
-// runChecks runs the profile's checks under budget. Each check keeps
-// --timeout unless the budget is shorter; checks the budget cuts short end
+// runChecks runs the profile's checks until ctx's deadline. Each check keeps
+// --timeout unless less time is left; checks the deadline cuts short end
 // as Error (could not test), never as Fail.
-func (s *Server) runChecks(ctx context.Context, req request, budget time.Duration) *run {
+func (s *Server) runChecks(ctx context.Context, req request) *run {
 	s.metrics.inFlight.Inc()
 	defer s.metrics.inFlight.Dec()
 	checks := s.opts.Checks(lookOnly(req.profile), req.categories)
 	st := s.Settings()
-	runner := &check.Runner{Timeout: min(s.opts.CheckTimeout, budget), Scrub: st.Scrub}
+	budget := s.opts.CheckTimeout
+	if d, ok := ctx.Deadline(); ok {
+		budget = min(budget, time.Until(d).Round(time.Millisecond))
+	}
+	runner := &check.Runner{Timeout: budget, Scrub: st.Scrub}
 	start := time.Now()
 	results := runner.Run(ctx, checks)
 	elapsed := time.Since(start)
