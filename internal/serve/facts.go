@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -28,11 +29,16 @@ type FactMetric struct {
 	// Values, for a string fact, are the values that may be exported; any
 	// other value is left out (a label never carries free text).
 	Values []string
+	// Skip leaves the fact out: another gauge says the same better.
+	Skip bool
 }
 
-// FactMetrics is the one table from facts to metrics. Every gauge also has
-// a "check" label, so one quantity measured by two checks (a certificate's
-// expiry) keeps one name.
+// FactMetrics is the one table from facts to metrics: the facts DESIGN.md
+// names, under names chosen for them. A row with no Check matches the key in
+// every check. Every gauge also has a "check" label, so one quantity
+// measured by two checks (a certificate's expiry) keeps one name. A numeric
+// fact without a row still becomes a gauge, named from its category and key
+// (see derivedMetric).
 var FactMetrics = []FactMetric{
 	{Check: "api.reachability", Fact: "latency_ms", Name: "pitstop_api_latency_seconds", Scale: 0.001,
 		Help: "How long the AI API took to answer the reachability probe, in seconds."},
@@ -46,9 +52,16 @@ var FactMetrics = []FactMetric{
 		Help: "When the server's TLS certificate expires, as a Unix timestamp."},
 	{Check: "smtp.tls", Fact: "cert_expiry_unix", Name: "pitstop_tls_cert_expiry_timestamp_seconds",
 		Help: "When the server's TLS certificate expires, as a Unix timestamp."},
-	{Check: "smtp.tls", Fact: "tls_version", Name: "pitstop_smtp_tls_version_info", Label: "version",
-		Values: []string{"TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "1.0", "1.1", "1.2", "1.3", "SSLv3"},
-		Help:   "The TLS version the mail server negotiated (1 for the version seen)."},
+	{Fact: "cert_days_left", Skip: true}, // pitstop_tls_cert_expiry_timestamp_seconds says it
+	{Fact: "tls_version", Name: "pitstop_tls_version_info", Label: "version",
+		Values: []string{"TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3", "SSLv3"},
+		Help:   "The TLS version the server negotiated (1 for the version seen)."},
+	{Check: "api.config", Fact: "provider", Name: "pitstop_api_provider_info", Label: "provider",
+		Values: []string{"copycar", "openai", "anthropic", "custom"},
+		Help:   "The AI API provider the profile uses (1 for the provider set)."},
+	{Check: "cache.redis", Fact: "maxmemory_policy", Name: "pitstop_redis_maxmemory_policy_info", Label: "policy",
+		Values: []string{"noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"},
+		Help:   "Redis's maxmemory-policy (1 for the policy set); noeviction makes writes fail when memory is full."},
 	{Check: "domain.spf", Fact: "dns_lookups", Name: "pitstop_spf_dns_lookups",
 		Help: "DNS lookups the sender domain's SPF record needs, over its whole include tree (receivers allow 10)."},
 	{Check: "domain.spf", Fact: "void_lookups", Name: "pitstop_spf_void_lookups",
@@ -88,10 +101,6 @@ var FactMetrics = []FactMetric{
 		Help: "Share of sampled CRM records with the field filled (0 to 1), per mapped CRM field."},
 }
 
-// otherFactName is the gauge for a numeric fact the table does not name
-// yet: it is still exported, under its check and key.
-const otherFactName = "pitstop_check_fact"
-
 // maxPrefixLabels bounds the series one prefix fact may add to a probe.
 const maxPrefixLabels = 100
 
@@ -101,18 +110,65 @@ var labelValueRe = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
 
 // factSample is one fact turned into a sample of a gauge.
 type factSample struct {
-	metric *FactMetric // nil for otherFactName
+	metric *FactMetric
 	check  string
 	label  string // the prefix label's or the string fact's value
-	fact   string // the key, for otherFactName
 	value  float64
+}
+
+var (
+	factKeyRe = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+	// notBaseUnits are name parts Prometheus's linter rejects (it wants
+	// seconds, bytes ... and no prefixes); a derived name with one is left out.
+	notBaseUnits = regexp.MustCompile(`(^|_)(minutes|hours|days|weeks|bits|kelvins|fahrenheit|inches|yards|miles|calories|pounds|ounces|` +
+		`(pico|nano|micro|milli|centi|deci|deca|hecto|kilo|kibi|mega|mebi|giga|gibi|tera|tebi|peta|pebi)(seconds|bytes|meters|grams|joules|volts|amperes))(_|$)`)
+	reservedNames = map[string]bool{}
+	derivedMu     sync.Mutex
+	derived       = map[string]*FactMetric{}
+)
+
+func init() {
+	for _, m := range FactMetrics {
+		reservedNames[m.Name] = true
+	}
+}
+
+// derivedMetric names a numeric fact the table has no row for after what
+// it is: pitstop_<category>_<key>, with milliseconds turned into seconds
+// (latency_ms → pitstop_crm_latency_seconds) and Unix times into
+// timestamps. Keys that are not snake_case, names that would clash with a
+// named metric, and units Prometheus does not use are left out.
+func derivedMetric(category, key string) *FactMetric {
+	if !factKeyRe.MatchString(key) || !factKeyRe.MatchString(category) || strings.HasSuffix(key, "_total") {
+		return nil
+	}
+	base, scale := key, 0.0
+	switch {
+	case strings.HasSuffix(key, "_ms"):
+		base, scale = strings.TrimSuffix(key, "_ms")+"_seconds", 0.001
+	case strings.HasSuffix(key, "_unix"):
+		base = strings.TrimSuffix(key, "_unix") + "_timestamp_seconds"
+	}
+	name := "pitstop_" + category + "_" + base
+	if reservedNames[name] || probeMetricNames[name] || notBaseUnits.MatchString(base) {
+		return nil
+	}
+	derivedMu.Lock()
+	defer derivedMu.Unlock()
+	if m, ok := derived[name]; ok {
+		return m
+	}
+	m := &FactMetric{Fact: key, Name: name, Scale: scale,
+		Help: "The " + key + " fact the " + category + " checks measured (the facts of `pitstop check --format json`)."}
+	derived[name] = m
+	return m
 }
 
 // lookupFact finds the table row for a check's fact key.
 func lookupFact(checkID, key string) (*FactMetric, string) {
 	for i := range FactMetrics {
 		m := &FactMetrics[i]
-		if m.Check != checkID {
+		if m.Check != checkID && m.Check != "" {
 			continue
 		}
 		if strings.HasSuffix(m.Fact, ".") {
@@ -145,7 +201,7 @@ func factSamples(results []check.Result, scrub func(string) string) []factSample
 			v := r.Facts[k]
 			m, rest := lookupFact(r.ID, k)
 			if s, isString := v.(string); isString {
-				if m == nil || m.Label == "" || strings.HasSuffix(m.Fact, ".") {
+				if m == nil || m.Skip || m.Label == "" || strings.HasSuffix(m.Fact, ".") {
 					continue
 				}
 				if allowed(m.Values, s) && scrub(s) == s {
@@ -158,9 +214,11 @@ func factSamples(results []check.Result, scrub func(string) string) []factSample
 				continue
 			}
 			if m == nil {
-				if labelValueRe.MatchString(k) {
-					out = append(out, factSample{check: r.ID, fact: k, value: f})
+				if m = derivedMetric(r.Category, k); m == nil {
+					continue
 				}
+			}
+			if m.Skip {
 				continue
 			}
 			if m.Scale != 0 {
@@ -235,24 +293,26 @@ func number(v any) (float64, bool) {
 	return f, true
 }
 
-// registerFacts adds one gauge per metric name the samples use to reg.
+// registerFacts adds one gauge per metric name the samples use to reg. A
+// gauge the registry refuses (a clash no table row foresaw) is left out
+// rather than failing the probe.
 func registerFacts(reg *prometheus.Registry, samples []factSample) {
 	vecs := map[string]*prometheus.GaugeVec{}
 	for _, s := range samples {
-		name, help, labels := otherFactName, "A numeric fact a check measured, under its check id and key (no dedicated metric yet).", []string{"check", "fact"}
-		values := []string{s.check, s.fact}
-		if s.metric != nil {
-			name, help, labels, values = s.metric.Name, s.metric.Help, []string{"check"}, []string{s.check}
-			if s.metric.Label != "" {
-				labels, values = append(labels, s.metric.Label), append(values, s.label)
-			}
+		labels, values := []string{"check"}, []string{s.check}
+		if s.metric.Label != "" {
+			labels, values = append(labels, s.metric.Label), append(values, s.label)
 		}
-		vec, ok := vecs[name]
+		vec, ok := vecs[s.metric.Name]
 		if !ok {
-			vec = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
-			reg.MustRegister(vec)
-			vecs[name] = vec
+			vec = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: s.metric.Name, Help: s.metric.Help}, labels)
+			if err := reg.Register(vec); err != nil {
+				vec = nil
+			}
+			vecs[s.metric.Name] = vec
 		}
-		vec.WithLabelValues(values...).Set(s.value)
+		if vec != nil {
+			vec.WithLabelValues(values...).Set(s.value)
+		}
 	}
 }

@@ -454,6 +454,14 @@ func (s *Server) fail(w http.ResponseWriter, e *probeError) {
 	http.Error(w, msg, e.status)
 }
 
+// probeMetricNames are the names a probe's own metrics take; a fact's
+// derived name never does.
+var probeMetricNames = map[string]bool{
+	"pitstop_probe_success": true, "pitstop_probe_duration_seconds": true, "pitstop_probe_results_age_seconds": true,
+	"pitstop_probe_unfinished_checks": true, "pitstop_settings_valid": true, "pitstop_check_status": true,
+	"pitstop_check_duration_seconds": true,
+}
+
 // probeMetrics are one probe's metrics, in the probe's own registry.
 type probeMetrics struct {
 	reg           *prometheus.Registry
