@@ -195,3 +195,43 @@ func TestFactGaugesPassTheLinter(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, problems)
 }
+
+// TestEveryCheckFactPassesTheLinter feeds the fact keys the checks record
+// (each as a number, the worst case: nothing is left out for being text)
+// through the mapping and Prometheus's linter: whatever names come out are
+// valid, in base units, and register without a clash.
+func TestEveryCheckFactPassesTheLinter(t *testing.T) {
+	t.Parallel()
+	keys := map[string]string{
+		"api":     "body_truncated cert_days_left cert_expiry_unix cert_verified endpoints endpoints_healthy key_scopes key_set latency_ms limit models_visible problems remaining retry_after_seconds skew_seconds status_code",
+		"cache":   "evicted_keys keyspace_hits keyspace_misses latency_ms maxmemory_bytes used_memory_bytes",
+		"content": "characters max_tokens rules_hit score spamd_reachable threshold tokens words one_click_unsubscribe dkim_aligned spf_aligned",
+		"crm":     "budget_limit budget_remaining fields_mapped fields_missing latency_ms status_code user_active user_admin write_confirmed records_sampled duplicate_emails invalid_emails complete_ratio fill_ratio.Email",
+		"domain":  "addresses_checked dmarc_records dns_lookups key_bits keys_found listed mx_records mx_resolved null_mx pct queries queries_failed queries_refused selectors_checked smtp_host_authorised spf_records void_lookups logo_ok",
+		"smtp":    "auth_offered cert_days_left cert_expiry_unix cert_verified encrypted enhanced_code greeting_code greeting_ms latency_ms message_bytes port reply_code starttls_offered",
+	}
+	var results []check.Result
+	for cat, list := range keys {
+		facts := map[string]any{}
+		for _, k := range strings.Fields(list) {
+			facts[k] = 1
+		}
+		for _, id := range []string{cat + ".one", cat + ".two"} {
+			results = append(results, check.Result{ID: id, Category: cat, Facts: facts})
+		}
+	}
+	reg := prometheus.NewRegistry()
+	samples := factSamples(results, func(s string) string { return s })
+	require.Greater(t, len(samples), 100)
+	registerFacts(reg, samples)
+	problems, err := testutil.GatherAndLint(reg)
+	require.NoError(t, err)
+	require.Empty(t, problems)
+	mfs, err := reg.Gather()
+	require.NoError(t, err)
+	var series int
+	for _, mf := range mfs {
+		series += len(mf.GetMetric())
+	}
+	require.Equal(t, len(samples), series, "every sample registered")
+}
