@@ -136,8 +136,14 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 	if o.WebConfig != "" {
 		how = "TLS and auth as " + o.WebConfig + " says"
 	}
-	fmt.Fprintf(app.Stderr, "Serving %d profiles (%d whose settings do not load) on %s (%s); Ctrl-C stops.\n",
-		len(st.Config.Profiles), len(st.Broken), ln.Addr(), how)
+	served := fmt.Sprintf("%d profiles", len(st.Config.Profiles))
+	if len(st.Config.Profiles) == 1 {
+		served = "1 profile"
+	}
+	if len(st.Broken) > 0 {
+		served += fmt.Sprintf(" (and %d whose settings do not load: see the log or the page)", len(st.Broken))
+	}
+	fmt.Fprintf(app.Stderr, "Serving %s on %s (%s); Ctrl-C stops.\n", served, ln.Addr(), how)
 	if err := s.Serve(ctx, ln, o.WebConfig); err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("serve: %w", err)}
 	}

@@ -306,7 +306,7 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 		case <-runCtx.Done():
 			s.metrics.waiting.Dec()
 			return nil, &probeError{http.StatusServiceUnavailable, fmt.Sprintf(
-				"profile %q was not probed: %d profiles were being probed already (the limit) for the whole %s this probe could wait; try a longer scrape_timeout or spread the scrapes",
+				"profile %q was not probed: other profiles held every one of the %d run slots (--concurrency) for the whole %s this probe could wait; raise --concurrency, lengthen scrape_timeout or spread the scrapes",
 				req.name, s.opts.Concurrency, budget.Round(time.Millisecond))}
 		}
 		defer func() { <-s.slots }()

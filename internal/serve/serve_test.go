@@ -261,7 +261,7 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	}
 	code, body := get(t, ts.URL+"/probe?profile=beta", map[string]string{"X-Prometheus-Scrape-Timeout-Seconds": "0.3"})
 	require.Equal(t, http.StatusServiceUnavailable, code)
-	require.Contains(t, body, `profile "beta" was not probed: 1 profiles were being probed already`)
+	require.Contains(t, body, `profile "beta" was not probed: other profiles held every one of the 1 run slots (--concurrency)`)
 	require.EqualValues(t, 1, runs.Load())
 }
 
