@@ -117,3 +117,21 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	requireNoCheckCanary(t, stderr.String())
 }
+
+// TestServeSystemdUnitRunsThisCommandLine: the unit in deploy/ starts
+// pitstop with flags this build accepts.
+func TestServeSystemdUnitRunsThisCommandLine(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "systemd", "pitstop-serve.service"))
+	require.NoError(t, err)
+	text := strings.ReplaceAll(string(data), "\\\n", " ")
+	m := regexp.MustCompile(`(?m)^ExecStart=\S+pitstop (.*)$`).FindStringSubmatch(text)
+	require.NotNil(t, m, "ExecStart runs pitstop")
+	args := strings.Fields(m[1])
+	root := NewRoot(&App{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard})
+	cmd, rest, err := root.Find(args)
+	require.NoError(t, err)
+	require.Equal(t, "serve", cmd.Name())
+	require.NoError(t, cmd.ParseFlags(rest))
+	require.Empty(t, cmd.Flags().Args())
+}

@@ -52,6 +52,7 @@ func TestDeployRulesPassPromtool(t *testing.T) {
 	rules := filepath.Join(deployDir, "rules", "pitstop.rules.yml")
 	require.Contains(t, promtool(t, "", "check", "rules", rules), "SUCCESS")
 	require.Contains(t, promtool(t, "", "test", "rules", filepath.Join(deployDir, "rules", "pitstop.rules.test.yml")), "SUCCESS")
+	require.Contains(t, promtool(t, "", "check", "config", filepath.Join(deployDir, "prometheus.yml")), "SUCCESS")
 }
 
 // freePort returns a loopback port nothing listens on now.
