@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/spf13/cobra"
 
+	"pitstop/internal/config"
 	"pitstop/internal/serve"
 )
 
@@ -142,6 +143,9 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 	}
 	if len(st.Broken) > 0 {
 		served += fmt.Sprintf(" (and %d whose settings do not load: see the log or the page)", len(st.Broken))
+	}
+	if st.Config.Path == "" {
+		served += fmt.Sprintf(" (no settings file at %s: the environment's settings only)", config.DefaultPath())
 	}
 	fmt.Fprintf(app.Stderr, "Serving %s on %s (%s); Ctrl-C stops.\n", served, ln.Addr(), how)
 	if err := s.Serve(ctx, ln, o.WebConfig); err != nil {
