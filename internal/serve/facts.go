@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -122,16 +121,15 @@ var (
 	// seconds, bytes ... and no prefixes); a derived name with one is left out.
 	notBaseUnits = regexp.MustCompile(`(^|_)(minutes|hours|days|weeks|bits|kelvins|fahrenheit|inches|yards|miles|calories|pounds|ounces|` +
 		`(pico|nano|micro|milli|centi|deci|deca|hecto|kilo|kibi|mega|mebi|giga|gibi|tera|tebi|peta|pebi)(seconds|bytes|meters|grams|joules|volts|amperes))(_|$)`)
-	reservedNames = map[string]bool{}
-	derivedMu     sync.Mutex
-	derived       = map[string]*FactMetric{}
+	// reservedNames are the table's names: a derived name never takes one.
+	reservedNames = func() map[string]bool {
+		names := map[string]bool{}
+		for _, m := range FactMetrics {
+			names[m.Name] = true
+		}
+		return names
+	}()
 )
-
-func init() {
-	for _, m := range FactMetrics {
-		reservedNames[m.Name] = true
-	}
-}
 
 // derivedMetric names a numeric fact the table has no row for after what
 // it is: pitstop_<category>_<key>, with milliseconds turned into seconds
@@ -153,15 +151,8 @@ func derivedMetric(category, key string) *FactMetric {
 	if reservedNames[name] || probeMetricNames[name] || notBaseUnits.MatchString(base) {
 		return nil
 	}
-	derivedMu.Lock()
-	defer derivedMu.Unlock()
-	if m, ok := derived[name]; ok {
-		return m
-	}
-	m := &FactMetric{Fact: key, Name: name, Scale: scale,
+	return &FactMetric{Fact: key, Name: name, Scale: scale,
 		Help: "The " + key + " fact the " + category + " checks measured (the facts of `pitstop check --format json`)."}
-	derived[name] = m
-	return m
 }
 
 // lookupFact finds the table row for a check's fact key.
