@@ -40,9 +40,13 @@ type Scenario struct {
 const (
 	// NoDMARCDomain is healthy but publishes no DMARC record.
 	NoDMARCDomain = "pitstop-nodmarc.test"
-	// SPFLookupsDomain is healthy but its SPF record needs more than ten
-	// DNS lookups (a permanent error for receivers).
+	// SPFLookupsDomain is healthy but its SPF record's include tree needs
+	// SPFLookupsCount DNS lookups, more than the ten allowed (a permanent
+	// error for receivers).
 	SPFLookupsDomain = "pitstop-spf-lookups.test"
+	// SPFLookupsCount is how many DNS lookups SPFLookupsDomain's SPF record
+	// costs: 5 includes, a and mx at the top, then 11 more below.
+	SPFLookupsCount = 18
 )
 
 // scenarioZones add the single-fault domains to the sandbox DNS server.
@@ -67,10 +71,17 @@ eu.crm.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.0/26 -all"
 us.crm.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.64/26 -all"
 esp.pitstop-spf-lookups.test.         TXT "v=spf1 include:a.esp.pitstop-spf-lookups.test include:b.esp.pitstop-spf-lookups.test -all"
 a.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.0/25 -all"
-b.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.128/25 -all"
-helpdesk.pitstop-spf-lookups.test.    TXT "v=spf1 ip4:192.0.2.0/25 -all"
-billing.pitstop-spf-lookups.test.     TXT "v=spf1 ip4:192.0.2.128/25 -all"
-survey.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.128/25 -all"
+b.esp.pitstop-spf-lookups.test.       TXT "v=spf1 include:c.esp.pitstop-spf-lookups.test -all"
+c.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.128/25 -all"
+helpdesk.pitstop-spf-lookups.test.    TXT "v=spf1 include:eu.helpdesk.pitstop-spf-lookups.test include:us.helpdesk.pitstop-spf-lookups.test -all"
+eu.helpdesk.pitstop-spf-lookups.test. TXT "v=spf1 ip4:192.0.2.0/26 -all"
+us.helpdesk.pitstop-spf-lookups.test. TXT "v=spf1 ip4:192.0.2.64/26 -all"
+billing.pitstop-spf-lookups.test.     TXT "v=spf1 a:pay.billing.pitstop-spf-lookups.test include:eu.billing.pitstop-spf-lookups.test -all"
+pay.billing.pitstop-spf-lookups.test. A   192.0.2.129
+eu.billing.pitstop-spf-lookups.test.  TXT "v=spf1 ip4:192.0.2.128/26 -all"
+survey.pitstop-spf-lookups.test.      TXT "v=spf1 include:eu.survey.pitstop-spf-lookups.test include:us.survey.pitstop-spf-lookups.test -all"
+eu.survey.pitstop-spf-lookups.test.   TXT "v=spf1 ip4:198.51.100.128/26 -all"
+us.survey.pitstop-spf-lookups.test.   TXT "v=spf1 ip4:198.51.100.192/26 -all"
 pitstop-spf-lookups.test.             A   127.0.0.1
 s1._domainkey.pitstop-spf-lookups.test. TXT ` + dkimRSA2048 + `
 _dmarc.pitstop-spf-lookups.test.      TXT "v=DMARC1; p=reject; rua=mailto:dmarc@pitstop-spf-lookups.test"

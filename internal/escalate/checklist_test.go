@@ -19,9 +19,9 @@ func loadChecklists(t testing.TB) *Checklists {
 	return c
 }
 
-// TestSeedChecklists holds the seed's three lists word for word, and the
+// TestBuiltInChecklists holds the built-in lists word for word, and the
 // prelaunch list's manual items.
-func TestSeedChecklists(t *testing.T) {
+func TestBuiltInChecklists(t *testing.T) {
 	t.Parallel()
 	c := loadChecklists(t)
 	require.Equal(t, []string{"prelaunch", "before-support", "escalation", "prevention"}, c.Names())

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -85,38 +84,12 @@ func describeProxy(getenv func(string) string) []string {
 	for _, v := range proxyVars {
 		if s := getenv(v); s != "" {
 			if !strings.HasPrefix(strings.ToUpper(v), "NO_") {
-				s = RedactProxy(s)
+				s = config.RedactURL(s)
 			}
 			out = append(out, v+"="+s)
 		}
 	}
 	return out
-}
-
-// RedactProxy removes the user name and password from a proxy URL.
-func RedactProxy(raw string) string {
-	parse := raw
-	if !strings.Contains(raw, "://") {
-		parse = "http://" + raw
-	}
-	u, err := url.Parse(parse)
-	if err != nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "•••@" + raw[i+1:]
-		}
-		return raw
-	}
-	if u.User == nil {
-		return raw
-	}
-	u.User = nil
-	s := u.String()
-	scheme := u.Scheme + "://"
-	s = scheme + "•••@" + strings.TrimPrefix(s, scheme)
-	if !strings.Contains(raw, "://") {
-		s = strings.TrimPrefix(s, scheme)
-	}
-	return s
 }
 
 // SecretInfo describes one secret without its value.
@@ -193,17 +166,12 @@ func RedactConfig(p *config.Profile, path string) (ConfigInfo, error) {
 	return info, nil
 }
 
-// redactURLs masks the password of every URL setting (redis://:pw@host):
-// a credential written into a URL is not a Secret field, so the scrubber
-// may not know it.
+// redactURLs redacts every URL setting (redis://:pw@host, a base_url with
+// ?key=): a credential written into a URL is not a Secret field, so the
+// scrubber may not know it.
 func redactURLs(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "://") && strings.Contains(n.Value, "@") {
-		if u, err := url.Parse(n.Value); err == nil && u.User != nil {
-			if _, has := u.User.Password(); has {
-				u.User = url.UserPassword(u.User.Username(), "•••")
-				n.Value = strings.Replace(u.String(), "%E2%80%A2%E2%80%A2%E2%80%A2", "•••", 1)
-			}
-		}
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "://") {
+		n.Value = config.RedactURL(n.Value)
 	}
 	for _, c := range n.Content {
 		redactURLs(c)

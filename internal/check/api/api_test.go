@@ -79,7 +79,7 @@ func TestFaultsPerProvider(t *testing.T) {
 		{"", want{P, P, P, P, P, S}, map[string]string{IDAuth: "accepted the key", IDEndpoints: "No extra endpoints"}},
 		{demo.APIFaultBadKey, want{P, P, F, S, P, S}, map[string]string{IDAuth: "key was rejected (401)"}},
 		{demo.APIFaultForbidden, want{P, P, F, S, P, S}, map[string]string{IDAuth: "lacks permission"}},
-		{demo.APIFaultRateLimited, want{P, P, W, F, P, S}, map[string]string{IDRateLimit: "retry after 20s"}},
+		{demo.APIFaultRateLimited, want{P, P, W, F, P, S}, map[string]string{IDRateLimit: "retry after 20 s"}},
 		{demo.APIFaultQuotaExhausted, want{P, P, W, F, P, S}, map[string]string{IDRateLimit: "retrying will not help"}},
 		{demo.APIFaultLowRemaining, want{P, P, P, W, P, S}, map[string]string{IDRateLimit: "only 3 of 100 requests left"}},
 		{demo.APIFaultServerError, want{P, W, F, S, P, S}, map[string]string{IDAuth: "provider is failing", IDReachability: "reports a problem"}},
@@ -353,13 +353,13 @@ func TestReadLimits(t *testing.T) {
 	h.Set("ratelimit-reset", "30")
 	ls := readLimits(h, now)
 	require.Len(t, ls, 3)
-	require.Equal(t, "5 of 100 requests left (resets in 17s)", ls[0].words())
+	require.Equal(t, "5 of 100 requests left (resets in 17 s)", ls[0].words())
 	require.True(t, ls[0].low())
 	require.Equal(t, "79000 of 80000 tokens left (resets in 3 min)", ls[1].words())
 	require.False(t, ls[1].low())
-	require.Equal(t, "in 30s", ls[2].reset)
+	require.Equal(t, "in 30 s", ls[2].reset)
 
-	require.Equal(t, "in 60s", resetWords(fmt.Sprint(now.Add(time.Minute).Unix()), now))
+	require.Equal(t, "in 1 min", resetWords(fmt.Sprint(now.Add(time.Minute).Unix()), now))
 	require.Equal(t, "", resetWords("soon", now))
 
 	h = http.Header{}

@@ -17,6 +17,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
 
@@ -250,6 +251,18 @@ func isClosed(ch chan struct{}) bool {
 	}
 }
 
+// exchangeFacts are the measured values of one exchange: its status code
+// and how long it took, or, without an answer, what kind of failure it was.
+// Each result built from the exchange records them (every return of an auth
+// check does so through one deferred call).
+func exchangeFacts(ex exchange) map[string]any {
+	if ex.err != nil {
+		kind, _ := classify(ex.err)
+		return map[string]any{"failure": kind.String()}
+	}
+	return map[string]any{"status_code": ex.status, "latency_ms": human.Millis(ex.took)}
+}
+
 // cancelled is the result of a check whose context ended while it waited.
 func cancelled(err error) check.Result {
 	if err == context.Canceled {
@@ -273,7 +286,7 @@ func transportResult(name string, ex exchange, availability bool) check.Result {
 	default:
 		r = check.Errorf("Could not test: Pitstop could not get an answer from %s: %s.", name, why)
 	}
-	return r.With(ex.evidence()...).Explain(artUnavailable)
+	return r.With(ex.evidence()...).Explain(artUnavailable).WithFacts(exchangeFacts(ex))
 }
 
 // unexpected explains an HTTP answer a check has no specific reading for:
@@ -322,10 +335,10 @@ func availabilityResult(name string, ex exchange, budgets []budget, notes ...str
 		return transportResult(name, ex, true)
 	case ex.status >= 500:
 		return check.Failf("%s is having trouble: it answered %d %s. Syncs will fail until it recovers; its status page says more.", name, ex.status, http.StatusText(ex.status)).
-			With(ex.evidence()...).Explain(artUnavailable, artSyncFailures)
+			With(ex.evidence()...).Explain(artUnavailable, artSyncFailures).WithFacts(exchangeFacts(ex))
 	case ex.status == http.StatusTooManyRequests:
 		return check.Failf("%s is refusing requests right now because the API rate limit was reached (429). Syncs will fail until the limit resets.", name).
-			With(ex.evidence()...).With(budgetLines(budgets)...).Explain(artRateLimit, artSyncFailures)
+			With(ex.evidence()...).With(budgetLines(budgets)...).Explain(artRateLimit, artSyncFailures).WithFacts(exchangeFacts(ex))
 	case ex.status >= 300 && ex.status < 400:
 		return unexpected(name, ex)
 	case !ex.isJSON():
@@ -338,21 +351,28 @@ func availabilityResult(name string, ex exchange, budgets []budget, notes ...str
 	}
 	details = append(details, budgetLines(budgets)...)
 	details = append(details, notes...)
+	// The facts: the answer's time and the budget closest to running out;
+	// the prose prints them.
+	facts := exchangeFacts(ex)
+	latency := human.Latency(facts["latency_ms"].(float64))
 	low := lowestBudget(budgets)
+	if low != nil {
+		facts["budget_remaining"], facts["budget_limit"] = low.remaining, low.limit
+	}
 	if low != nil && low.fraction() < lowBudget {
 		return check.Warnf("%s answers (in %s), but only %s of the %s is left (%d of %d). When it runs out, syncs stop until it resets.",
-			name, fmtDur(ex.took), pct(low.fraction()), low.name, low.remaining, low.limit).
-			With(details...).Explain(artRateLimit)
+			name, latency, pct(low.fraction()), low.name, facts["budget_remaining"], facts["budget_limit"]).
+			With(details...).Explain(artRateLimit).WithFacts(facts)
 	}
 	if ex.took > slowLatency {
-		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, fmtDur(ex.took)).
-			With(details...).Explain(artUnavailable)
+		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, latency).
+			With(details...).Explain(artUnavailable).WithFacts(facts)
 	}
-	summary := check.Sentencef("%s answers in %s", name, fmtDur(ex.took))
+	summary := check.Sentencef("%s answers in %s", name, latency)
 	if main := mainBudget(budgets); main != nil {
 		summary += check.Sentencef(", and %s of the %s is left", pct(main.fraction()), main.name)
 	}
-	return check.Passf("%s.", summary).With(details...)
+	return check.Passf("%s.", summary).With(details...).WithFacts(facts)
 }
 
 // budget is one API allowance a CRM reports.
