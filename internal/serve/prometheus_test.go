@@ -190,8 +190,9 @@ func eventually(t *testing.T, base, q string) []promSample {
 // TestPrometheusScrapesTheSandbox runs a real Prometheus with
 // deploy/prometheus.yml's relabelling and deploy/rules against `pitstop
 // serve` on the sandbox, and reads the results back through Prometheus's
-// HTTP API: the profile label comes from relabelling, the check states and
-// the exporter's own figures arrive, the alert rules evaluate on them, and
+// HTTP API: the profile label comes from relabelling, the check states, a
+// real fact and the exporter's own figures arrive, the alert rules evaluate
+// on them, and
 // Prometheus's scrapes every 2 s cost the sandbox one run per TTL.
 func TestPrometheusScrapesTheSandbox(t *testing.T) {
 	tool(t, "prometheus")
@@ -230,9 +231,18 @@ func TestPrometheusScrapesTheSandbox(t *testing.T) {
 	eventually(t, prom, `pitstop_probes_total{result="failure"} > 0`)
 	eventually(t, prom, `go_goroutines{job="pitstop-exporter"}`)
 
+	// A real fact, measured by api.ratelimit against the sandbox (the mixed
+	// scenario leaves 3 of 100 requests), reaches Prometheus as a gauge.
+	remaining := eventually(t, prom, `pitstop_api_ratelimit_remaining{profile="sandbox",check="api.ratelimit"}`)
+	require.Equal(t, 3.0, remaining[0].float(t))
+	limit := eventually(t, prom, `pitstop_api_ratelimit_limit{profile="sandbox",check="api.ratelimit"}`)
+	require.Equal(t, 100.0, limit[0].float(t))
+
 	// The rules from deploy/ evaluate on what the exporter gives: a failing
-	// check is pending (its for: is 10 minutes).
+	// check and the nearly spent rate limit are pending (their for: is minutes).
 	pending := eventually(t, prom, `ALERTS{alertname="PitstopCheckFailing",profile="sandbox"}`)
+	require.Equal(t, "pending", pending[0].Metric["alertstate"])
+	pending = eventually(t, prom, `ALERTS{alertname="PitstopAPIRateLimitNearlySpent",profile="sandbox"}`)
 	require.Equal(t, "pending", pending[0].Metric["alertstate"])
 
 	// Prometheus scraped every 2 s; the providers saw one run per TTL.
