@@ -192,8 +192,7 @@ func eventually(t *testing.T, base, q string) []promSample {
 // serve` on the sandbox, and reads the results back through Prometheus's
 // HTTP API: the profile label comes from relabelling, the check states, a
 // real fact and the exporter's own figures arrive, the alert rules evaluate
-// on them, and
-// Prometheus's scrapes every 2 s cost the sandbox one run per TTL.
+// on them, and scrapes every 2 s cost the sandbox one run per TTL.
 func TestPrometheusScrapesTheSandbox(t *testing.T) {
 	tool(t, "prometheus")
 	sb := startSandbox(t, "mixed")
