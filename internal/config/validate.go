@@ -82,6 +82,9 @@ func (p *Profile) validate() []pathError {
 	if p.CRM.BaseURL != "" && p.CRM.Provider == "" {
 		errs = append(errs, perr("crm.base_url is set but crm.provider is not; expected one of: "+strings.Join(CRMProviders, ", "), "crm", "base_url"))
 	}
+	if n := p.CRM.Sample(); n < 0 || n > MaxCRMSampleSize {
+		errs = append(errs, perr(fmt.Sprintf("crm.sample_size is %d; expected 0 (skip crm.data_quality) to %d records", n, MaxCRMSampleSize), "crm", "sample_size"))
+	}
 	if p.SMTP.Port < 0 || p.SMTP.Port > 65535 {
 		errs = append(errs, perr(fmt.Sprintf("smtp.port is %d; expected a port between 1 and 65535 (usually 587, 465 or 25)", p.SMTP.Port), "smtp", "port"))
 	}

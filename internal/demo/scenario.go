@@ -104,7 +104,8 @@ func expectHealthy(overrides map[string]check.Status) map[string]check.Status {
 		"api.config": check.Pass, "api.reachability": check.Pass, "api.auth": check.Pass, "api.ratelimit": check.Pass,
 		"api.clock": check.Pass, "api.endpoints": check.Pass,
 		"crm.auth": check.Pass, "crm.permissions": check.Pass, "crm.availability": check.Pass, "crm.field_mapping": check.Pass,
-		"smtp.connect": check.Pass, "smtp.tls": check.Pass, "smtp.auth": check.Pass, "smtp.send": check.Pass,
+		"crm.data_quality": check.Pass,
+		"smtp.connect":     check.Pass, "smtp.tls": check.Pass, "smtp.auth": check.Pass, "smtp.send": check.Pass,
 		"domain.mx": check.Pass, "domain.spf": check.Pass, "domain.dkim": check.Pass, "domain.dmarc": check.Pass,
 		"domain.dnsbl":   check.Pass,
 		"content.prompt": check.Pass, "content.spam": check.Pass,
@@ -194,7 +195,7 @@ var scenarios = []Scenario{
 		Description: "The HubSpot token lacks a scope (403 MISSING_SCOPES): contacts can't be written.",
 		API:         apiFaults(), CRM: hubspot(CRMFaultMissingScope), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip,
+			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip, "crm.data_quality": check.Skip,
 		}),
 		ExitCode: 1,
 	},
@@ -204,6 +205,16 @@ var scenarios = []Scenario{
 		API:         apiFaults(), CRM: hubspot(CRMFaultFieldMissing), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"crm.field_mapping": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name: "crm-data-quality",
+		Description: "The HubSpot contacts are half-filled: a third have no first name, some addresses are invalid " +
+			"or duplicated, phone numbers are written four ways.",
+		API: apiFaults(), CRM: hubspot(CRMFaultDirtyData), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"crm.data_quality": check.Fail,
 		}),
 		ExitCode: 1,
 	},
@@ -234,7 +245,7 @@ var scenarios = []Scenario{
 		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Profile: func(p *config.Profile) { p.API.BaseURL = strings.TrimSuffix(p.API.BaseURL, "/v2") },
 		Expect: expectHealthy(map[string]check.Status{
-			"api.config": check.Warn, "api.reachability": check.Warn, "api.auth": check.Error,
+			"api.config": check.Warn, "api.reachability": check.Warn, "api.auth": check.Error, "api.ratelimit": check.Skip,
 		}),
 		ExitCode: 1,
 	},
@@ -258,7 +269,7 @@ var scenarios = []Scenario{
 		Email: spammyEmail,
 		Expect: expectHealthy(map[string]check.Status{
 			"api.ratelimit":   check.Warn,
-			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip,
+			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip, "crm.data_quality": check.Skip,
 			"smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
 			"domain.dmarc": check.Fail,
 			"content.spam": check.Fail,

@@ -196,6 +196,9 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 			Explain(artRateLimit)
 	case code >= 500:
 		res = check.Skipf("Not checked: the provider is failing (HTTP %d), see api.auth.", code).Explain(artOutage)
+	case code == http.StatusNotFound:
+		res = check.Skipf("Not checked: the key check's address does not exist (HTTP %d), so no limits came back; see api.auth.", code).
+			Explain(artConnection)
 	case resp.Truncated:
 		res = check.Skipf("Not checked: the answer to the key check did not end, so its limits cannot be trusted (see api.auth).").Explain(artConnection)
 	default:

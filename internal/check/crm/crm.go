@@ -1,7 +1,8 @@
 // Package crm holds the CRM checks: is the token accepted (crm.auth), what
 // may it do (crm.permissions), is the CRM answering and how much of its API
 // budget is left (crm.availability), and does every field_mapping target
-// exist on the object with a fitting type (crm.field_mapping). HubSpot,
+// exist on the object with a fitting type (crm.field_mapping), and what a
+// sample of the records holds for personalisation (crm.data_quality). HubSpot,
 // Salesforce and Pipedrive each live in their own file behind one small
 // interface.
 package crm
@@ -27,6 +28,7 @@ const (
 	IDPermissions  = "crm.permissions"
 	IDAvailability = "crm.availability"
 	IDFieldMapping = "crm.field_mapping"
+	IDDataQuality  = "crm.data_quality"
 )
 
 // Knowledge articles the results point to.
@@ -64,6 +66,19 @@ type provider interface {
 	// schema reads the object's fields. When it cannot, it returns the
 	// Result that says why.
 	schema(ctx context.Context) (*schema, *check.Result)
+
+	// What crm.data_quality needs: whether the object can be listed at
+	// all, the budgets the shared auth request reported, one page of
+	// records (asking, where the API allows it, only for the fields), the
+	// budgets an answer's headers report, the first page's cursor, the
+	// fewest records a healthy page holds, and notes for the evidence.
+	cannotList() (check.Result, bool)
+	startBudgets(ctx context.Context) ([]budget, error)
+	listPage(ctx context.Context, fields []sampleField, cursor string, want int) page
+	headerBudgets(hd http.Header) []budget
+	firstCursor() string
+	pageFloor() int
+	listNotes() []string
 }
 
 // options are what tests and benchmarks replace.
@@ -108,11 +123,12 @@ func newChecks(p *config.Profile, o options) []check.Check {
 				return scrubResult(run(ctx), scrubber.Scrub)
 			}}
 	}
-	var fm func(context.Context) check.Result
+	var fm, dq func(context.Context) check.Result
 	var auth, perm, avail func(context.Context) check.Result
 	if prov != nil {
 		auth, perm, avail = prov.auth, prov.permissions, prov.availability
 		fm = func(ctx context.Context) check.Result { return fieldMapping(ctx, prov, cfg) }
+		dq = func(ctx context.Context) check.Result { return dataQuality(ctx, prov, cfg) }
 	}
 	name := "CRM"
 	if prov != nil {
@@ -123,6 +139,7 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		mk(IDPermissions, name+" permissions", []string{IDAuth}, perm),
 		mk(IDAvailability, name+" availability and API budget", nil, avail),
 		mk(IDFieldMapping, name+" field mapping", []string{IDAuth, IDPermissions}, fm),
+		mk(IDDataQuality, name+" data quality", []string{IDAuth, IDPermissions}, dq),
 	}
 }
 
@@ -381,6 +398,9 @@ type budget struct {
 	limit     int64
 	remaining int64
 	source    string // where it was read: a header or an endpoint
+	// perSecond marks a per-second rate: it refills before a few pages
+	// could use it up, so crm.data_quality's share leaves it out.
+	perSecond bool
 }
 
 func (b budget) fraction() float64 {

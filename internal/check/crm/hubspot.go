@@ -292,7 +292,7 @@ func hubspotBudgets(hd http.Header) []budget {
 		l, ok1 := num(limitH)
 		r, ok2 := num(remH)
 		if ok1 && ok2 {
-			out = append(out, budget{name: name, limit: l, remaining: r, source: remH})
+			out = append(out, budget{name: name, limit: l, remaining: r, source: remH, perSecond: strings.Contains(limitH, "Secondly")})
 		}
 	}
 	pair("X-HubSpot-RateLimit-Daily", "X-HubSpot-RateLimit-Daily-Remaining", "daily API budget")

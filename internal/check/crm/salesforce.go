@@ -239,21 +239,11 @@ func (s *salesforce) availability(ctx context.Context) check.Result {
 		return availabilityResult(s.label(), a.versions, nil)
 	}
 	ex := *a.limits
-	budgets := sforceLimitInfo(ex.header)
+	budgets := limitsBudgets(ex)
 	var notes []string
 	code, msg := sfErrorCode(ex)
 	switch {
 	case ex.ok():
-		var limits struct {
-			Daily *struct {
-				Max       int64 `json:"Max"`
-				Remaining int64 `json:"Remaining"`
-			} `json:"DailyApiRequests"`
-		}
-		if ex.decode(&limits) == nil && limits.Daily != nil {
-			// The same allowance as Sforce-Limit-Info, read at the source.
-			budgets = []budget{{name: "daily API request limit", limit: limits.Daily.Max, remaining: limits.Daily.Remaining, source: "/limits DailyApiRequests"}}
-		}
 	case code == "REQUEST_LIMIT_EXCEEDED":
 		return check.Failf("Salesforce is refusing API calls: the org's daily API request limit is used up (REQUEST_LIMIT_EXCEEDED). Syncs stop until the 24-hour window frees requests.").
 			With(ex.evidence()...).With(errLine(code, msg)).With(budgetLines(budgets)...).Explain(artRateLimit, artSyncFailures)
@@ -267,6 +257,24 @@ func (s *salesforce) availability(ctx context.Context) check.Result {
 	r := availabilityResult(s.label(), ex, budgets, notes...)
 	r.Details = append([]string{a.versions.line()}, r.Details...)
 	return r
+}
+
+// limitsBudgets reads the daily API budget from an answer of /limits: the
+// body's DailyApiRequests, else the Sforce-Limit-Info header.
+func limitsBudgets(ex exchange) []budget {
+	if ex.ok() {
+		var limits struct {
+			Daily *struct {
+				Max       int64 `json:"Max"`
+				Remaining int64 `json:"Remaining"`
+			} `json:"DailyApiRequests"`
+		}
+		if ex.decode(&limits) == nil && limits.Daily != nil {
+			// The same allowance as Sforce-Limit-Info, read at the source.
+			return []budget{{name: "daily API request limit", limit: limits.Daily.Max, remaining: limits.Daily.Remaining, source: "/limits DailyApiRequests"}}
+		}
+	}
+	return sforceLimitInfo(ex.header)
 }
 
 // sforceLimitInfo reads "Sforce-Limit-Info: api-usage=25/15000".

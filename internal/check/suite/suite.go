@@ -62,3 +62,32 @@ func For(p *config.Profile, categories []string) []check.Check {
 	}
 	return out
 }
+
+// Select keeps the checks whose ID is in ids, plus everything they require.
+func Select(checks []check.Check, ids []string) []check.Check {
+	want := map[string]bool{}
+	var add func(id string)
+	add = func(id string) {
+		if want[id] {
+			return
+		}
+		want[id] = true
+		for _, c := range checks {
+			if c.ID == id {
+				for _, r := range c.Requires {
+					add(r)
+				}
+			}
+		}
+	}
+	for _, id := range ids {
+		add(id)
+	}
+	var out []check.Check
+	for _, c := range checks {
+		if want[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -357,6 +357,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 				lines = append(lines, "       "+st.Paragraph.Render(l))
 			}
 		}
+		lines = append(lines, fillTable(c, r, w-8, "       ")...)
 		lines = append(lines, RenderDetails(c, r.Details, w-8, "       ")...)
 	}
 	return lines
