@@ -195,3 +195,28 @@ func TestThousandProfilesInTurn(t *testing.T) {
 		len(template), elapsed.Round(time.Millisecond), float64(held)/(1<<20), memoryBound>>20)
 	require.Less(t, held, int64(memoryBound))
 }
+
+// TestSandboxCRMDataQualityWithoutPersonalData: the dirty CRM's data
+// quality reaches the probe as gauges (complete ratio under the alert's
+// 0.70, a fill ratio per mapped field), and no name, address or phone
+// number of its records is in the probe, the page or /metrics.
+func TestSandboxCRMDataQualityWithoutPersonalData(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "crm-data-quality")
+	personal := sb.CRM.PersonalData()
+	require.NotEmpty(t, personal)
+	_, ts := newTestServer(t, Options{SettingsPath: sb.ConfigPath})
+	code, probe := get(t, ts.URL+"/probe?profile="+demo.SandboxProfile+"&only=crm", nil)
+	require.Equal(t, http.StatusOK, code, probe)
+	require.Equal(t, 1.0, value(t, probe, `pitstop_check_status{category="crm",check="crm.data_quality",status="fail"}`))
+	require.Less(t, value(t, probe, `pitstop_crm_complete_ratio{check="crm.data_quality"}`), 0.70)
+	require.Positive(t, value(t, probe, `pitstop_crm_records_sampled{check="crm.data_quality"}`))
+	require.Contains(t, probe, `pitstop_crm_field_fill_ratio{check="crm.data_quality",field=`)
+	_, page := get(t, ts.URL+"/", nil)
+	_, metrics := get(t, ts.URL+"/metrics", nil)
+	for _, p := range personal {
+		for where, out := range map[string]string{"probe": probe, "page": page, "metrics": metrics} {
+			require.NotContains(t, out, p, "%s shows record data", where)
+		}
+	}
+}
