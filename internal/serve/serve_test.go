@@ -140,6 +140,7 @@ func TestProbeAnswersWithChecksAndFacts(t *testing.T) {
 	require.Equal(t, 1.0, value(t, body, `pitstop_check_status{category="smtp",check="smtp.probe",status="pass"}`))
 	require.Equal(t, 0.0, value(t, body, `pitstop_check_status{category="smtp",check="smtp.probe",status="fail"}`))
 	require.Contains(t, body, `pitstop_check_duration_seconds{check="api.probe"}`)
+	require.Equal(t, 42.0, value(t, body, `pitstop_api_remaining{check="api.probe"}`))
 	require.Equal(t, 1.0, value(t, body, "pitstop_settings_valid"))
 	require.NotContains(t, body, "profile=")
 	require.NotContains(t, body, "secret")
