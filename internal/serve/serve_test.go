@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
@@ -428,4 +429,19 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 
 func newTestLogger(b *strings.Builder, mu *sync.Mutex) *slog.Logger {
 	return slog.New(slog.NewTextHandler(lockedWriter{mu, b}, nil))
+}
+
+// TestProbeMetricNamesListsEveryProbeMetric: the names derived fact
+// gauges must avoid are exactly the ones a probe registers itself.
+func TestProbeMetricNamesListsEveryProbeMetric(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	newProbeMetrics(reg).fill(&run{Results: []check.Result{{ID: "api.x", Category: "api"}}}, time.Now(), func(s string) string { return s })
+	mfs, err := reg.Gather()
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, mf := range mfs {
+		got[mf.GetName()] = true
+	}
+	require.Equal(t, probeMetricNames, got)
 }
