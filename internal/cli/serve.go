@@ -81,6 +81,9 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 	if o.TimeoutOffset < 0 {
 		return usageErrf("--timeout-offset is %s; expected zero or more (for example 500ms)", o.TimeoutOffset)
 	}
+	if app.Opts.Profile != "" {
+		return usageErrf("--profile does not apply to serve: it answers for every profile of the settings file; Prometheus names one per probe (/probe?profile=%s)", app.Opts.Profile)
+	}
 	if o.WebConfig != "" {
 		if err := web.Validate(o.WebConfig); err != nil {
 			return usageErrf("--web-config %s: %v", o.WebConfig, err)

@@ -33,6 +33,7 @@ func TestServeUsageErrors(t *testing.T) {
 		{[]string{"--config", cfg, "serve", "--web-config", filepath.Join(t.TempDir(), "nope.yml")}, "--web-config"},
 		{[]string{"--config", broken, "serve"}, "broken.yaml"},
 		{[]string{"--config", cfg, "serve", "--listen", "127.0.0.1:99999"}, "--listen 127.0.0.1:99999"},
+		{[]string{"--config", cfg, "--profile", "ci", "serve"}, "--profile does not apply to serve"},
 	} {
 		code, _, stderr, _ := checkCLI(t, tt.args...)
 		require.Equal(t, ExitUsage, code, "%v: %s", tt.args, stderr)
