@@ -75,6 +75,8 @@ func TestFixScenarios(t *testing.T) {
 		{"smtp-wrong-security", "smtp-security", fix.KindConfig, []string{"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send"}, ""},
 		{"api-missing-version", "api-base-url", fix.KindConfig, []string{"api.config", "api.reachability", "api.auth"}, ""},
 		{"key-with-newline", "trim-api-key", fix.KindConfig, []string{"api.config", "api.auth"}, ""},
+		{"crm-field-missing", "crm-field-personalization_score", fix.KindConfig, []string{"crm.field_mapping"}, ""},
+		{"dkim-unnamed", "dkim-selectors", fix.KindConfig, []string{"domain.dkim"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.scenario, func(t *testing.T) {
@@ -209,4 +211,28 @@ func TestFixSpeaksSpanish(t *testing.T) {
 		require.Contains(t, out, want)
 	}
 	require.NotContains(t, out, "Publish a DMARC record")
+}
+
+// TestFixManualSteps: a HubSpot token without a scope gets the exact scope
+// names to add, and nothing is written.
+func TestFixManualSteps(t *testing.T) {
+	t.Parallel()
+	sb, err := demo.StartSandbox("crm-missing-scope", demo.SandboxOptions{Dir: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { sb.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code, got, out := runFixJSON(t, ctx, "--config", sb.ConfigPath, "fix", "--apply", "--yes")
+	require.Equal(t, 1, code, "a manual step remains")
+	var steps []string
+	for _, f := range got.Fixes {
+		if f.ID == "hubspot-scopes" {
+			require.Equal(t, fix.KindManual, f.Kind)
+			require.False(t, f.Applied)
+			steps = f.Steps
+		}
+	}
+	require.NotEmpty(t, steps, out)
+	require.Contains(t, strings.Join(steps, "\n"), "crm.objects.contacts.write")
+	require.Empty(t, got.Verified)
 }

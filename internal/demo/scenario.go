@@ -260,6 +260,13 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
+		Name:        "dkim-unnamed",
+		Description: "No DKIM selector is configured: Pitstop finds the key by trying common selector names.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.Domain.DKIMSelectors = nil },
+		Expect:  expectHealthy(nil),
+	},
+	{
 		Name: "mixed",
 		Description: "One fault per area: API requests running out, a CRM scope missing, no STARTTLS, " +
 			"no DMARC, a cache evicting keys and a spammy email.",

@@ -49,7 +49,7 @@ func hubspotScopes(_ context.Context, in *Input, r check.Result) []Fix {
 	if !bad(r) || in.Profile.CRM.Provider != "hubspot" {
 		return nil
 	}
-	scopes := factString(r, "missing_scopes")
+	scopes := factString(r, "missing_scope_names")
 	if scopes == "" {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -314,8 +315,14 @@ func unexpected(name string, ex exchange) check.Result {
 		return transportResult(name, ex, false)
 	case ex.status >= 300 && ex.status < 400:
 		loc := ex.header.Get("Location")
-		return check.Failf("%s sent Pitstop elsewhere (%d redirect to %s): crm.base_url is probably not the API address.", name, ex.status, loc).
-			With(ex.evidence()...).Explain(artIntegration)
+		res := check.Failf("%s sent Pitstop elsewhere (%d redirect to %s): crm.base_url is probably not the API address.", name, ex.status, loc).
+			With(ex.evidence()...).Explain(artIntegration).WithFacts(exchangeFacts(ex))
+		if u, err := url.Parse(loc); err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil {
+			// Where the CRM sends its callers, for the fix that moves
+			// crm.base_url there (the redirect itself is never followed).
+			res = res.WithFact("redirect_location", u.Scheme+"://"+u.Host+u.EscapedPath())
+		}
+		return res
 	case ex.status == http.StatusTooManyRequests:
 		return check.Errorf("Could not test: %s is refusing requests because the API rate limit was reached (429). Try again when it resets.", name).
 			With(ex.evidence()...).Explain(artRateLimit)

@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -13,6 +14,10 @@ import (
 
 	"github.com/agnivade/levenshtein"
 )
+
+// factKey matches the source names that can follow "suggested_field." in a
+// fact's name.
+var factKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
 // kind is what a field holds, across the three CRMs' type names.
 type kind int
@@ -103,6 +108,10 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	sort.Strings(sources)
 
 	var missing, warnings, ok []string
+	// suggested maps a source whose target is certain to be wrong to the one
+	// field it should name: the only close, type-compatible, writable field,
+	// or the key of the field whose label was written.
+	suggested := map[string]string{}
 	for _, src := range sources {
 		target := strings.TrimSpace(cfg.FieldMapping[src])
 		if target == "" {
@@ -111,8 +120,15 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		}
 		f, how, found := s.find(target)
 		if !found {
-			missing = append(missing, missingLine(target, suggest(target, s.fields, 3)))
+			sugg := suggest(target, s.fields, 3)
+			missing = append(missing, missingLine(target, sugg))
+			if len(sugg) == 1 && typeProblem(src, sugg[0]) == "" && !sugg[0].readOnly {
+				suggested[src] = sugg[0].name
+			}
 			continue
+		}
+		if how == "label" {
+			suggested[src] = f.name
 		}
 		line := fmt.Sprintf("%s → %s (%s", src, f.name, f.rawType)
 		if f.label != "" && normalize(f.label) != normalize(f.name) {
@@ -150,6 +166,11 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	details = append(details, s.evidence...)
 	total := len(sources)
 	facts := map[string]any{"fields_mapped": total, "fields_missing": len(missing), "field_problems": len(warnings), "object_fields": len(s.fields)}
+	for src, name := range suggested {
+		if factKey.MatchString(src) {
+			facts["suggested_field."+src] = name
+		}
+	}
 	switch {
 	case len(missing) > 0:
 		verb := "does"

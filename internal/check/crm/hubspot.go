@@ -242,6 +242,7 @@ func (h *hubspot) permissions(ctx context.Context) check.Result {
 		facts["granted_scopes"] = len(info.Scopes)
 	}
 	if len(missing) > 0 {
+		facts["missing_scope_names"] = strings.Join(missing, ", ")
 		return check.Failf("The HubSpot token is missing permissions (scopes) CopyCar needs: %s. In HubSpot open Settings → Integrations → Private Apps → your app → Scopes, add them and save.",
 			strings.Join(missing, ", ")).With(details...).Explain(artHubSpotScopes, artIntegration).WithFacts(facts)
 	}

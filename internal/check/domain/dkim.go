@@ -87,8 +87,22 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 	if len(good) == 0 && len(f) == 0 {
 		f.add(check.Warn, []string{artDKIMInvalid}, "Pitstop found no DKIM key to check.")
 	}
-	return f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
+	res := f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
 		WithFacts(dkimFacts(keys))
+	if guessing {
+		// The selectors found by guessing, for the fix that names them in
+		// domain.dkim_selectors.
+		var found []string
+		for _, k := range keys {
+			if k.found {
+				found = append(found, k.selector)
+			}
+		}
+		if len(found) > 0 {
+			res = res.WithFact("selectors_found", strings.Join(found, ","))
+		}
+	}
+	return res
 }
 
 // dkimFacts counts the selectors tried and the keys found, and gives the
