@@ -220,7 +220,7 @@ func TestDemoServeJSON(t *testing.T) {
 	require.NoError(t, json.NewDecoder(pr).Decode(&got))
 	require.Equal(t, "mixed", got.Scenario)
 	require.FileExists(t, got.Config)
-	require.Len(t, got.Services, 6)
+	require.Len(t, got.Services, 7) // API, replica, CRM, SMTP, DNS, Redis, BIMI logos
 	go io.Copy(io.Discard, pr)
 	cancel()
 	require.Equal(t, ExitOK, <-done)

@@ -259,7 +259,7 @@ func kbShow(app *App, id, format string) error {
 			Sources  []string `json:"sources"`
 			Reviewed string   `json:"reviewed,omitempty"`
 			Body     string   `json:"body"`
-		}{toArticleJSON(a), orEmpty(a.Symptoms), orEmpty(a.Patterns), orEmpty(a.Checks), orEmpty(a.Related), orEmpty(a.Sources), a.Reviewed, a.Body})
+		}{toArticleJSON(a), orEmpty(a.Symptoms), orEmpty(a.Patterns), orEmpty(a.Checks), orEmpty(a.Related), orEmpty(a.Sources), a.Reviewed, a.Written()})
 	}
 	md := articleMarkdown(app, base, a)
 	if !app.colorTerminal(app.Stdout) {

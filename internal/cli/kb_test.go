@@ -128,6 +128,7 @@ func TestKBShow(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &a))
 	require.Equal(t, "smtp-auth-failed", a.ID)
 	require.NotEmpty(t, a.Sources)
+	require.NotContains(t, a.Body, "## Sources", "JSON gives the sources as a list, not again in the body")
 	require.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, a.Reviewed)
 	require.Equal(t, "en", a.Lang)
 	require.Contains(t, a.Checks, "smtp.auth")

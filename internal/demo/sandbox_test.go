@@ -9,6 +9,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/registry"
 )
 
 func TestScenariosAreWellFormed(t *testing.T) {
@@ -16,7 +17,7 @@ func TestScenariosAreWellFormed(t *testing.T) {
 	seen := map[string]bool{}
 	want := []string{"healthy", "bad-key", "rate-limited", "quota-exhausted", "smtp-no-starttls", "smtp-bad-password",
 		"spf-too-many-lookups", "dmarc-missing", "crm-missing-scope", "crm-field-missing", "crm-data-quality", "provider-outage", "mixed",
-		"smtp-wrong-security", "api-missing-version", "key-with-newline", "dkim-unnamed"}
+		"smtp-wrong-security", "api-missing-version", "key-with-newline", "dkim-unnamed", "bulk-sender"}
 	require.ElementsMatch(t, want, ScenarioNames())
 	for _, sc := range Scenarios() {
 		require.False(t, seen[sc.Name], "duplicate %s", sc.Name)
@@ -71,13 +72,14 @@ func TestSandboxStartsWritesConfigAndCleansUp(t *testing.T) {
 			require.Equal(t, sb.API.Key(), p.API.Key.Reveal())
 			require.Equal(t, sb.CAFile, p.API.CAFile)
 			require.Equal(t, sb.CAFile, p.SMTP.CAFile)
+			require.Equal(t, sb.CAFile, p.Domain.CAFile, "the BIMI server's CA is trusted for the domain checks")
 			require.Equal(t, sb.SMTP.Password(), p.SMTP.Password.Reveal())
 			require.Equal(t, sb.CRM.Token(), p.CRM.Token.Reveal())
 			require.Equal(t, sb.DNS.Addr, p.Domain.DNSServer)
 			require.Equal(t, sb.Redis.URL(), p.Cache.RedisURL)
-			require.ElementsMatch(t, config.Categories, p.ConfiguredCategories())
+			require.Equal(t, registry.IDs(), registry.Configured(p))
 			services := sb.Services()
-			require.Len(t, services, 6)
+			require.Len(t, services, 7)
 			col := strings.Index(services[0], "https://")
 			require.Positive(t, col)
 			for _, line := range services {

@@ -24,7 +24,7 @@ func loadChecklists(t testing.TB) *Checklists {
 func TestBuiltInChecklists(t *testing.T) {
 	t.Parallel()
 	c := loadChecklists(t)
-	require.Equal(t, []string{"prelaunch", "before-support", "escalation", "prevention"}, c.Names())
+	require.Equal(t, []string{"prelaunch", "bulk-sender", "before-support", "escalation", "prevention"}, c.Names())
 	want := map[string][]string{
 		"before-support": {
 			"Check system status and known issues", "Review error messages and logs", "Try basic troubleshooting steps",

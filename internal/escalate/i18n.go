@@ -57,6 +57,8 @@ var messages = map[string]map[string]string{
 		"resp.tier":                  "the %s response time",
 		// checklists
 		"cl.ticked":                 "ticked by you",
+		"cl.not_run":                "not checked: %s did not run; configure it, or tick this yourself",
+		"cl.fact":                   "%s found %s",
 		"cl.no_checks":              "At least one service is configured and checked",
 		"cl.no_checks_hint":         "Nothing is configured in this profile, so no check ran; `pitstop config` says where the settings come from, and `pitstop config --example` shows a settings file.",
 		"cl.checks_run":             "%d checks ran",
@@ -224,6 +226,8 @@ var messages = map[string]map[string]string{
 		"resp.severity":              "la regla de severidad %s",
 		"resp.tier":                  "el tiempo de respuesta de %s",
 		"cl.ticked":                  "marcado por ti",
+		"cl.not_run":                 "sin comprobar: %s no se ejecutó; configúralo o márcalo tú",
+		"cl.fact":                    "%s encontró %s",
 		"cl.no_checks":               "Al menos un servicio está configurado y comprobado",
 		"cl.no_checks_hint":          "Este perfil no tiene nada configurado, así que no se ejecutó ninguna comprobación; `pitstop config` dice de dónde sale la configuración, y `pitstop config --example` muestra un archivo de ejemplo.",
 		"cl.checks_run":              "se ejecutaron %d comprobaciones",

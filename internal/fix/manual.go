@@ -49,7 +49,7 @@ func hubspotScopes(_ context.Context, in *Input, r check.Result) []Fix {
 	if !bad(r) || in.Profile.CRM.Provider != "hubspot" {
 		return nil
 	}
-	scopes := factString(r, "missing_scope_names")
+	scopes := factString(r, "missing_scopes")
 	if scopes == "" {
 		return nil
 	}

@@ -23,7 +23,9 @@ const (
 	maxMatchText      = 64 << 10
 	maxReasonWords    = 5
 	maxReasonQuotes   = 3
-	maxWordsOnly      = 20 // articles matched by words alone
+	maxWordsOnly      = 20  // articles matched by words alone
+	maxWrappedLines   = 8   // line breaks a pattern may cross in pasted text
+	maxSpecificHit    = 300 // longest hit that can outrank the hits inside it (a sentence or two)
 )
 
 // Match ranks articles by the evidence: bad check results that name them
@@ -158,7 +160,9 @@ func (m *matcher) patterns(text string) {
 		if loc := p.re.FindStringIndex(text); loc != nil {
 			hits = append(hits, hit{p.article, loc[0], loc[1]})
 		} else if reflowed {
-			if loc := p.re.FindStringIndex(flat); loc != nil {
+			// A message wrapped over a few lines, not a pattern with .* that
+			// now reaches from one end of a long log to the other.
+			if loc := p.re.FindStringIndex(flat); loc != nil && strings.Count(text[at[loc[0]]:at[loc[1]]], "\n") <= maxWrappedLines {
 				hits = append(hits, hit{p.article, at[loc[0]], at[loc[1]]})
 			}
 		}
@@ -170,7 +174,8 @@ func (m *matcher) patterns(text string) {
 	// for nothing.
 	hits = slices.DeleteFunc(hits, func(h hit) bool {
 		return slices.ContainsFunc(hits, func(o hit) bool {
-			return o.article != h.article && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start
+			return o.article != h.article && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start &&
+				o.end-o.start <= maxSpecificHit
 		})
 	})
 	// A hit that several articles' patterns share tells less than one only

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -75,6 +76,25 @@ func TestMoreSpecificPatternWins(t *testing.T) {
 	require.Equal(t, "domain-dnsbl-query-refused", refused[0].Article.ID, describe(refused))
 	listed := b.Match(Evidence{Text: "554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/198.51.100.7"})
 	require.Equal(t, "domain-blocklisted", listed[0].Article.ID, describe(listed))
+}
+
+// A pattern with .* does not reach across a long log once line breaks are
+// made spaces, and so cannot swallow the hits of the message in between.
+func TestWideHitsStayLocal(t *testing.T) {
+	t.Parallel()
+	b := embedded()["en"]
+	var log strings.Builder
+	log.WriteString("worker: dnsbl checks use spamhaus via the local resolver\n")
+	for range 20 {
+		log.WriteString("INFO queue ok\n")
+	}
+	log.WriteString("535 5.7.8 Error: authentication failed: authentication failure\n")
+	for range 20 {
+		log.WriteString("INFO queue ok\n")
+	}
+	log.WriteString("smtp: connection refused by peer during shutdown\n")
+	got := b.Match(Evidence{Text: log.String()})
+	require.Equal(t, "smtp-auth-failed", got[0].Article.ID, describe(got))
 }
 
 // mtaWordings are the ways the major receivers and sending services word

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"pitstop/internal/registry"
 )
 
 // landingPage lists the profiles with links to their probes, like
@@ -87,7 +89,7 @@ func (s *Server) serveLanding(w http.ResponseWriter, r *http.Request) {
 		if err, broken := st.Broken[name]; broken {
 			lp.Error = st.Scrub(err.Error())
 		} else {
-			for _, c := range st.Config.Profiles[name].ConfiguredCategories() {
+			for _, c := range registry.Configured(st.Config.Profiles[name]) {
 				lp.Categories = append(lp.Categories, landingLink{Name: c, URL: probeURL(name, c)})
 			}
 		}

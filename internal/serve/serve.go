@@ -32,6 +32,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
+	"pitstop/internal/registry"
 )
 
 // Defaults for Options.
@@ -226,9 +227,9 @@ func (s *Server) parseRequest(st *Settings, q map[string][]string) (request, *pr
 	}
 	if len(missing) > 0 {
 		return request{}, &probeError{http.StatusBadRequest, fmt.Sprintf("profile %q does not configure %s, so nothing there can be probed; configured: %s",
-			name, strings.Join(missing, ","), strings.Join(p.ConfiguredCategories(), ","))}
+			name, strings.Join(missing, ","), strings.Join(registry.Configured(p), ","))}
 	}
-	if len(p.ConfiguredCategories()) == 0 && len(cats) == 0 {
+	if len(registry.Configured(p)) == 0 && len(cats) == 0 {
 		return request{}, &probeError{http.StatusBadRequest, fmt.Sprintf("profile %q configures nothing to check", name)}
 	}
 	return request{profile: p, name: name, categories: cats}, nil

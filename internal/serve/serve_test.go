@@ -20,6 +20,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/registry"
 )
 
 // clock is a settable clock for TTL tests.
@@ -69,7 +70,7 @@ func writeSettings(t *testing.T, text string) string {
 func countingChecks(runs *atomic.Int64, gate <-chan struct{}) func(*config.Profile, []string) []check.Check {
 	return func(p *config.Profile, cats []string) []check.Check {
 		if len(cats) == 0 {
-			cats = p.ConfiguredCategories()
+			cats = registry.Configured(p)
 		}
 		var out []check.Check
 		for _, c := range cats {

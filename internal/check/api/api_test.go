@@ -377,25 +377,30 @@ func TestJudgeClock(t *testing.T) {
 	t.Parallel()
 	local := time.Date(2025, 6, 1, 12, 0, 0, 300_000_000, time.UTC)
 	at := func(d time.Duration) string { return local.Add(d).Format(http.TimeFormat) }
+	// skew is the skew_seconds fact: this computer minus the server,
+	// positive when this computer is ahead.
 	tests := []struct {
 		date   string
 		status check.Status
 		words  string
+		skew   any
 	}{
-		{at(0), P, "agrees"},
-		{at(-30 * time.Second), P, "agrees"},
-		{at(90 * time.Second), W, "90 seconds behind"},
-		{at(-2 * time.Minute), W, "ahead of"},
-		{at(10 * time.Minute), F, "10 minutes behind"},
-		{at(-3 * time.Hour), F, "3.0 hours ahead of"},
-		{"", S, "no Date header"},
-		{"yesterday", S, "not a valid date"},
+		{at(0), P, "agrees", 0},
+		{at(-30 * time.Second), P, "agrees", 30},
+		{at(90 * time.Second), W, "90 seconds behind", -90},
+		{at(-2 * time.Minute), W, "ahead of", 120},
+		{at(10 * time.Minute), F, "10 minutes behind", -600},
+		{at(-3 * time.Hour), F, "3.0 hours ahead of", 10800},
+		{"", S, "no Date header", nil},
+		{"yesterday", S, "not a valid date", nil},
 	}
 	for _, tt := range tests {
 		r := judgeClock(tt.date, local)
 		require.Equal(t, tt.status, r.Status, tt.date+": "+r.Summary)
 		require.Contains(t, r.Summary, tt.words)
 		require.Contains(t, r.Articles, "api-clock-skew")
+		skew, _ := r.Fact("skew_seconds")
+		require.Equal(t, tt.skew, skew, tt.date)
 	}
 }
 

@@ -63,7 +63,7 @@ func headline(limits []limit) limit {
 // closest to running out, and <what>_remaining, <what>_limit for each kind
 // ("tokens_remaining", "input_tokens_limit").
 func limitFacts(limits []limit) map[string]any {
-	facts := map[string]any{}
+	facts := map[string]any{"limits_reported": len(limits)}
 	if len(limits) == 0 {
 		return facts
 	}
@@ -252,19 +252,19 @@ func judgeClock(date string, local time.Time) check.Result {
 			With("Date: " + clip(date, 60)).Explain(artClock)
 	}
 	// Date has whole seconds: the server's real time is up to 1 s later.
-	// skew_seconds is the server's clock minus this computer's: positive
-	// when this computer is behind. The words below are built from it.
-	skewSeconds := int(math.Round(server.Add(500 * time.Millisecond).Sub(local).Seconds()))
+	// skew_seconds is this computer's clock minus the server's: positive
+	// when this computer is ahead. The words below are built from it.
+	skewSeconds := int(math.Round(local.Sub(server.Add(500 * time.Millisecond)).Seconds()))
 	facts := map[string]any{"skew_seconds": skewSeconds}
 	abs := time.Duration(max(skewSeconds, -skewSeconds)) * time.Second
 	details := []string{
 		"server Date: " + server.UTC().Format(time.RFC1123),
 		"local time:  " + local.UTC().Format(time.RFC1123),
-		fmt.Sprintf("difference: %+ds (local minus server: %+ds)", skewSeconds, -skewSeconds),
+		fmt.Sprintf("difference: %+ds (local minus server)", skewSeconds),
 	}
-	dir := "behind"
+	dir := "ahead of"
 	if skewSeconds < 0 {
-		dir = "ahead of"
+		dir = "behind"
 	}
 	words := check.Sentencef("This computer's clock is %s %s the API's", clockWords(abs), dir)
 	switch {

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -113,16 +112,19 @@ func newChecks(p *config.Profile, o options) []check.Check {
 			return check.Errorf("Could not test: Pitstop could not load the trusted certificates (%v).", clientErr), true
 		}
 	}
-	mk := func(id, title string, requires []string, run func(context.Context) check.Result) check.Check {
-		return check.Check{ID: id, Category: "crm", Title: title, Requires: requires,
-			Run: func(ctx context.Context) check.Result {
-				if skip != nil {
-					if r, skipped := skip(ctx, id); skipped {
-						return scrubResult(r, scrubber.Scrub)
-					}
+	name := "CRM"
+	if prov != nil {
+		name = prov.label()
+	}
+	mk := func(id string, run func(context.Context) check.Result) check.Check {
+		return check.Define(id, name, func(ctx context.Context) check.Result {
+			if skip != nil {
+				if r, skipped := skip(ctx, id); skipped {
+					return scrubResult(r, scrubber.Scrub)
 				}
-				return scrubResult(run(ctx), scrubber.Scrub)
-			}}
+			}
+			return scrubResult(run(ctx), scrubber.Scrub)
+		})
 	}
 	var fm, dq func(context.Context) check.Result
 	var auth, perm, avail func(context.Context) check.Result
@@ -131,16 +133,12 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		fm = func(ctx context.Context) check.Result { return fieldMapping(ctx, prov, cfg) }
 		dq = func(ctx context.Context) check.Result { return dataQuality(ctx, prov, cfg) }
 	}
-	name := "CRM"
-	if prov != nil {
-		name = prov.label()
-	}
 	return []check.Check{
-		mk(IDAuth, name+" token accepted", nil, auth),
-		mk(IDPermissions, name+" permissions", []string{IDAuth}, perm),
-		mk(IDAvailability, name+" availability and API budget", nil, avail),
-		mk(IDFieldMapping, name+" field mapping", []string{IDAuth, IDPermissions}, fm),
-		mk(IDDataQuality, name+" data quality", []string{IDAuth, IDPermissions}, dq),
+		mk(IDAuth, auth),
+		mk(IDPermissions, perm),
+		mk(IDAvailability, avail),
+		mk(IDFieldMapping, fm),
+		mk(IDDataQuality, dq),
 	}
 }
 
@@ -314,15 +312,9 @@ func unexpected(name string, ex exchange) check.Result {
 	case ex.err != nil:
 		return transportResult(name, ex, false)
 	case ex.status >= 300 && ex.status < 400:
-		loc := ex.header.Get("Location")
-		res := check.Failf("%s sent Pitstop elsewhere (%d redirect to %s): crm.base_url is probably not the API address.", name, ex.status, loc).
-			With(ex.evidence()...).Explain(artIntegration).WithFacts(exchangeFacts(ex))
-		if u, err := url.Parse(loc); err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil {
-			// Where the CRM sends its callers, for the fix that moves
-			// crm.base_url there (the redirect itself is never followed).
-			res = res.WithFact("redirect_location", u.Scheme+"://"+u.Host+u.EscapedPath())
-		}
-		return res
+		loc := config.RedactURL(ex.header.Get("Location"))
+		return check.Failf("%s sent Pitstop elsewhere (%d redirect to %s): crm.base_url is probably not the API address.", name, ex.status, loc).
+			With(ex.evidence()...).Explain(artIntegration).WithFacts(exchangeFacts(ex)).WithFact("redirect_location", loc)
 	case ex.status == http.StatusTooManyRequests:
 		return check.Errorf("Could not test: %s is refusing requests because the API rate limit was reached (429). Try again when it resets.", name).
 			With(ex.evidence()...).Explain(artRateLimit)

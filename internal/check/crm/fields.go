@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -14,10 +13,6 @@ import (
 
 	"github.com/agnivade/levenshtein"
 )
-
-// factKey matches the source names that can follow "suggested_field." in a
-// fact's name.
-var factKey = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
 // kind is what a field holds, across the three CRMs' type names.
 type kind int
@@ -108,10 +103,7 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	sort.Strings(sources)
 
 	var missing, warnings, ok []string
-	// suggested maps a source whose target is certain to be wrong to the one
-	// field it should name: the only close, type-compatible, writable field,
-	// or the key of the field whose label was written.
-	suggested := map[string]string{}
+	suggested := map[string]any{}
 	for _, src := range sources {
 		target := strings.TrimSpace(cfg.FieldMapping[src])
 		if target == "" {
@@ -122,13 +114,11 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		if !found {
 			sugg := suggest(target, s.fields, 3)
 			missing = append(missing, missingLine(target, sugg))
-			if len(sugg) == 1 && typeProblem(src, sugg[0]) == "" && !sugg[0].readOnly {
-				suggested[src] = sugg[0].name
+			if len(sugg) == 1 && !sugg[0].readOnly && typeProblem(src, sugg[0]) == "" {
+				// One close field that can hold the values: a fix may map it.
+				suggested["suggested_field."+src] = sugg[0].name
 			}
 			continue
-		}
-		if how == "label" {
-			suggested[src] = f.name
 		}
 		line := fmt.Sprintf("%s → %s (%s", src, f.name, f.rawType)
 		if f.label != "" && normalize(f.label) != normalize(f.name) {
@@ -138,6 +128,8 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		var problems []string
 		if how == "label" {
 			problems = append(problems, check.Sentencef("%s is the label of field %s; the API needs the key %s", target, f.name, f.name))
+			// The label names exactly one field: a fix may write its key.
+			suggested["suggested_field."+src] = f.name
 		}
 		if msg := typeProblem(src, f); msg != "" {
 			problems = append(problems, msg)
@@ -166,10 +158,8 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	details = append(details, s.evidence...)
 	total := len(sources)
 	facts := map[string]any{"fields_mapped": total, "fields_missing": len(missing), "field_problems": len(warnings), "object_fields": len(s.fields)}
-	for src, name := range suggested {
-		if factKey.MatchString(src) {
-			facts["suggested_field."+src] = name
-		}
+	for k, v := range suggested {
+		facts[k] = v
 	}
 	switch {
 	case len(missing) > 0:

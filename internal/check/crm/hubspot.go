@@ -237,12 +237,15 @@ func (h *hubspot) permissions(ctx context.Context) check.Result {
 	} else {
 		details = append(details, sch.ex.line())
 	}
-	facts := map[string]any{"missing_scopes": len(missing), "write_confirmed": haveInfo && len(missing) == 0}
+	facts := map[string]any{"write_confirmed": haveInfo && len(missing) == 0}
+	if len(missing) > 0 {
+		// The scope names, as HubSpot's app settings list them: a fix names them.
+		facts["missing_scopes"] = strings.Join(missing, ", ")
+	}
 	if haveInfo {
 		facts["granted_scopes"] = len(info.Scopes)
 	}
 	if len(missing) > 0 {
-		facts["missing_scope_names"] = strings.Join(missing, ", ")
 		return check.Failf("The HubSpot token is missing permissions (scopes) CopyCar needs: %s. In HubSpot open Settings → Integrations → Private Apps → your app → Scopes, add them and save.",
 			strings.Join(missing, ", ")).With(details...).Explain(artHubSpotScopes, artIntegration).WithFacts(facts)
 	}

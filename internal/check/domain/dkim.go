@@ -72,11 +72,13 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 			}
 		}
 	}
+	var foundSelectors []string
 	if guessing {
 		found := 0
 		for _, k := range keys {
 			if k.found {
 				found++
+				foundSelectors = append(foundSelectors, k.selector)
 			}
 		}
 		details = append(details, "No selector is configured (domain.dkim_selectors); Pitstop tried: "+strings.Join(commonSelectors, ", "))
@@ -87,22 +89,13 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 	if len(good) == 0 && len(f) == 0 {
 		f.add(check.Warn, []string{artDKIMInvalid}, "Pitstop found no DKIM key to check.")
 	}
-	res := f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
-		WithFacts(dkimFacts(keys))
-	if guessing {
-		// The selectors found by guessing, for the fix that names them in
-		// domain.dkim_selectors.
-		var found []string
-		for _, k := range keys {
-			if k.found {
-				found = append(found, k.selector)
-			}
-		}
-		if len(found) > 0 {
-			res = res.WithFact("selectors_found", strings.Join(found, ","))
-		}
+	facts := dkimFacts(keys)
+	if len(foundSelectors) > 0 {
+		// Found by guessing: a fix may name them in domain.dkim_selectors.
+		facts["selectors_found"] = strings.Join(foundSelectors, ",")
 	}
-	return res
+	return f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
+		WithFacts(facts)
 }
 
 // dkimFacts counts the selectors tried and the keys found, and gives the

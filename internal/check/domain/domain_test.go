@@ -371,4 +371,11 @@ func TestDomainFacts(t *testing.T) {
 			require.Equal(t, v, fact, "%s.%s", id, k)
 		}
 	}
+
+	// Without selectors, the ones found by guessing become a fact a fix
+	// can write into domain.dkim_selectors.
+	p.Domain.Name, p.Domain.DKIMSelectors = demo.OpenDomain, nil
+	dkim := runChecks(p, 5*time.Second)["domain.dkim"]
+	found, _ := dkim.Fact("selectors_found")
+	require.Equal(t, "s1,s2", found, dkim.Summary)
 }

@@ -85,7 +85,7 @@ func (m *Model) list() (escalate.Checklist, bool) {
 // runIfNeeded starts the prelaunch checks once.
 func (m *Model) runIfNeeded() tea.Cmd {
 	l, ok := m.list()
-	if !ok || !l.IncludeChecks || m.ran || m.running > 0 {
+	if !ok || !l.RunsChecks() || m.ran || m.running > 0 {
 		return nil
 	}
 	return m.runChecks()
@@ -93,19 +93,14 @@ func (m *Model) runIfNeeded() tea.Cmd {
 
 // runChecks runs every configured check in a command.
 func (m *Model) runChecks() tea.Cmd {
-	s := m.com.Session
-	p := s.Profile
-	if p == nil {
-		p = common.CloneProfile(m.com.Profile)
-	}
-	checks := m.com.Checks(p, p.ConfiguredCategories())
+	checks := m.com.EveryConfigured()
 	if len(checks) == 0 {
 		m.ran, m.results = true, nil
 		m.refill()
 		return nil
 	}
 	m.running = len(checks)
-	runner := &check.Runner{Timeout: m.com.Timeout, Scrub: m.com.Scrubber.Scrub, Now: m.com.Now, Lang: m.com.Lang}
+	runner := m.com.Runner(nil)
 	ctx, from := m.com.Ctx, m
 	return func() tea.Msg { return checksMsg{from: from, results: runner.Run(ctx, checks)} }
 }
@@ -119,7 +114,7 @@ func (m *Model) refill() {
 	}
 	s := m.com.Session
 	ev := escalate.Evidence{Done: m.done[l.Name]}
-	if l.IncludeChecks {
+	if l.RunsChecks() {
 		ev.Results = m.results
 	} else {
 		ev.Results = s.Results
@@ -154,7 +149,7 @@ func (m *Model) Filled() escalate.Filled { return m.filled }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.com.Keys
 	out := []key.Binding{k.Move, k.Toggle, m.keys.Next, k.Back}
-	if l, ok := m.list(); ok && l.IncludeChecks {
+	if l, ok := m.list(); ok && l.RunsChecks() {
 		out = append(out, m.keys.Recheck)
 	}
 	return out
@@ -202,7 +197,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.refill()
 		return m.runIfNeeded()
 	case key.Matches(msg, m.keys.Recheck):
-		if l, ok := m.list(); ok && l.IncludeChecks && m.running == 0 {
+		if l, ok := m.list(); ok && l.RunsChecks() && m.running == 0 {
 			return m.runChecks()
 		}
 	case key.Matches(msg, m.keys.Copy):
