@@ -16,6 +16,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/escalate"
+	"pitstop/internal/fix"
 	"pitstop/internal/kb"
 	"pitstop/internal/safefile"
 	"pitstop/knowledge"
@@ -163,7 +164,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	}
 	in.Articles = base
 	in.Matched = matchError(base, errText)
-	in.Fixes = fixInfos(app.proposeFixes(ctx, cfg.Path, p, results), nil)
+	in.Fixes = fix.Infos(app.proposeFixes(ctx, cfg.Path, p, results), nil)
 	rep, err := escalate.BuildReport(in)
 	if err != nil {
 		return &ExitError{Code: ExitInternal, Err: err}

@@ -186,6 +186,7 @@ fixed here, writes the escalation report.`,
 		newDemoCmd(app),
 		newConfigCmd(app),
 		newFixCmd(app),
+		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

@@ -18,6 +18,7 @@ import (
 	"pitstop/internal/tui/checklist"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/escalate"
+	"pitstop/internal/tui/fixes"
 	"pitstop/internal/tui/home"
 	tuimonitor "pitstop/internal/tui/monitor"
 	"pitstop/internal/tui/outcome"
@@ -84,6 +85,8 @@ func (m *Model) open(msg common.NavigateMsg) common.Screen {
 		return checklist.New(c)
 	case common.ScreenEscalate:
 		return escalate.New(c)
+	case common.ScreenFix:
+		return fixes.New(c, msg.Check)
 	}
 	return home.New(c)
 }
@@ -157,6 +160,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case common.RenderedMsg:
 		m.com.StoreRendered(msg)
+
+	case common.FixesMsg:
+		m.com.Session.RecordFixes(msg.Proposal)
 	}
 	return m.updateTop(msg)
 }
