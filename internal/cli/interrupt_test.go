@@ -47,8 +47,8 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// waitFor waits until out holds want.
-func waitFor(t *testing.T, out *lockedBuffer, want string) {
+// waitForText waits until out holds want.
+func waitForText(t *testing.T, out *lockedBuffer, want string) {
 	t.Helper()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), want) }, 20*time.Second, 10*time.Millisecond,
 		"waiting for %q in:\n%s", want, out)
@@ -75,7 +75,7 @@ func exitWithin(t *testing.T, cmd *exec.Cmd, since time.Time) (int, time.Duratio
 	return 0, 0
 }
 
-// TestInterruptIsHonest: Ctrl-C during `check`, `report` and `monitor`
+// TestInterruptIsHonest: Ctrl-C during `check`, `report`, `monitor` and `fix`
 // (checks waiting on a slow API) ends the command with 130 within a second,
 // and nothing reports problems made of the cancelled checks.
 func TestInterruptIsHonest(t *testing.T) {
@@ -86,6 +86,7 @@ func TestInterruptIsHonest(t *testing.T) {
 		{"--config", cfg, "--timeout", "30s", "check", "--format", "json"},
 		{"--config", cfg, "--timeout", "30s", "report", "--out", "-"},
 		{"--config", cfg, "--timeout", "30s", "monitor", "--format", "json", "--interval", "500ms"},
+		{"--config", cfg, "--timeout", "30s", "fix"},
 	} {
 		t.Run(strings.Join(args[4:], " "), func(t *testing.T) {
 			t.Parallel()
@@ -123,7 +124,7 @@ func TestInterruptAccessibleWizard(t *testing.T) {
 			defer tty.Close()
 			var out lockedBuffer
 			go func() { _, _ = io.Copy(&out, tty) }()
-			waitFor(t, &out, "Pitstop")
+			waitForText(t, &out, "Pitstop")
 			time.Sleep(300 * time.Millisecond) // at the prompt
 			if name == "after choosing" {
 				_, err = tty.Write([]byte("1\r"))
@@ -156,7 +157,7 @@ func TestInterruptWizardKeyIs130(t *testing.T) {
 	defer tty.Close()
 	var out lockedBuffer
 	go func() { _, _ = io.Copy(&out, tty) }()
-	waitFor(t, &out, "Pitstop")
+	waitForText(t, &out, "Pitstop")
 	time.Sleep(300 * time.Millisecond)
 	sent := time.Now()
 	_, err = tty.Write([]byte{3}) // in raw mode, a key: the wizard interrupts itself

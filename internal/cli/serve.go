@@ -150,6 +150,9 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 	if st.Config.Path == "" {
 		served += fmt.Sprintf(" (no settings file at %s: the environment's settings only)", config.DefaultPath())
 	}
+	// Ctrl-C or SIGTERM is how a service ends: exit 0 after a graceful
+	// shutdown, in its own time (a second Ctrl-C cuts it short).
+	app.stopsOnInterrupt.Store(true)
 	fmt.Fprintf(app.Stderr, "Serving %s on %s (%s); Ctrl-C stops.\n", served, ln.Addr(), how)
 	if err := s.Serve(ctx, ln, o.WebConfig); err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("serve: %w", err)}
