@@ -80,9 +80,13 @@ func WorkContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if !ok {
 		return context.WithTimeout(work, DefaultTimeout)
 	}
-	margin := min(100*time.Millisecond, time.Until(dl)/10)
-	return context.WithDeadline(work, dl.Add(-margin))
+	return context.WithDeadline(work, dl.Add(-Margin(time.Until(dl))))
 }
+
+// Margin is how much earlier than its caller's deadline shared work gives
+// up, given the time left: room for the check to explain how far it got. A
+// run that ends within Margin of its deadline was cut short by it.
+func Margin(left time.Duration) time.Duration { return min(100*time.Millisecond, left/10) }
 
 // Memo runs one piece of work for every check of a run that needs its
 // answer: the first caller starts it (through Go, under WorkContext), the

@@ -346,7 +346,9 @@ func (s *Server) runChecks(ctx context.Context, req request) *run {
 	s.metrics.runs.Inc()
 	s.metrics.runDuration.Observe(elapsed.Seconds())
 	r := &run{Results: compact(results), Duration: elapsed, At: s.opts.Now()}
-	if ctx.Err() != nil {
+	// Cut short: the deadline passed, or shared work gave up at its margin
+	// just before it (check.WorkContext) and the checks said so themselves.
+	if ctx.Err() != nil || elapsed >= budget-check.Margin(budget) {
 		for _, res := range results {
 			if res.Status == check.Error {
 				r.Lost++
