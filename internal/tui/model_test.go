@@ -85,7 +85,7 @@ var screens = []struct {
 		toStep(t, d, common.StepResults)
 		d.Press("d")
 	}},
-	{"outcome-fixed", func(t *testing.T, d *tuitest.Driver) {
+	{"outcome-yes-still-failing", func(t *testing.T, d *tuitest.Driver) {
 		emailSymptoms(d)
 		toStep(t, d, common.StepResults)
 		d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "smtp-auth-failed"})

@@ -276,6 +276,9 @@ var catalogue = map[string][2]string{
 
 	// Step 6: did this fix it?
 	"outcome.title":          {"Did this fix it?", "¿Se arregló?"},
+	"outcome.confirming":     {"Checking again to confirm…", "Comprobando de nuevo para confirmarlo…"},
+	"outcome.still.title":    {"Not yet: the checks still find a problem", "Todavía no: las comprobaciones aún encuentran un problema"},
+	"outcome.still.hint":     {"Checked again just now: %s. What next?", "Comprobado de nuevo ahora mismo: %s. ¿Qué quieres hacer?"},
 	"outcome.question":       {"Did this fix it?", "¿Esto lo arregló?"},
 	"outcome.hint":           {"Try what the article says, then tell Pitstop.", "Prueba lo que dice el artículo y cuéntale a Pitstop."},
 	"outcome.yes":            {"Yes, it works now", "Sí, ya funciona"},
