@@ -21,9 +21,6 @@ import (
 	"pitstop/internal/registry"
 )
 
-// exitInterrupted is the exit code after Ctrl-C (128 + SIGINT).
-const exitInterrupted = 130
-
 type fixOptions struct {
 	Only   string
 	Format string
@@ -113,11 +110,11 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 		return err
 	}
 	if ctx.Err() != nil {
-		return &ExitError{Code: exitInterrupted, Err: errors.New("interrupted: nothing was changed")}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was changed")}
 	}
 	fixes := app.proposeFixes(ctx, cfg.Path, p, results)
 	if ctx.Err() != nil {
-		return &ExitError{Code: exitInterrupted, Err: errors.New("interrupted: nothing was changed")}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was changed")}
 	}
 
 	var verified []fix.Verified
@@ -205,7 +202,7 @@ func (a *App) confirmChange(ctx context.Context, f *fix.Fix) (bool, error) {
 	}()
 	select {
 	case <-ctx.Done():
-		return false, &ExitError{Code: exitInterrupted, Err: errors.New("interrupted: nothing was changed")}
+		return false, &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was changed")}
 	case line := <-answer:
 		line = strings.ToLower(strings.TrimSpace(line))
 		return line == "y" || line == "yes" || line == "s" || line == "sí" || line == "si", nil
@@ -230,7 +227,7 @@ func (a *App) verifyFixes(ctx context.Context, path, profile string, before []ch
 	ids := fix.Affected(fixes)
 	after := a.checkRunner(nil).Run(ctx, suite.ForIDs(p, ids))
 	if ctx.Err() != nil {
-		return nil, &ExitError{Code: exitInterrupted, Err: errors.New("interrupted after the changes were written; run pitstop check to see where things stand")}
+		return nil, &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted after the changes were written; run pitstop check to see where things stand")}
 	}
 	var out []fix.Verified
 	for _, id := range ids {

@@ -179,7 +179,7 @@ func TestFixAsksBeforeEachChange(t *testing.T) {
 	_, err := app.confirmChange(ctx, f)
 	var ee *ExitError
 	require.ErrorAs(t, err, &ee)
-	require.Equal(t, exitInterrupted, ee.Code)
+	require.Equal(t, ExitInterrupted, ee.Code)
 }
 
 func TestFixUsageErrors(t *testing.T) {

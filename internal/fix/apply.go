@@ -4,17 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"pitstop/internal/config"
+	"pitstop/internal/safefile"
 )
-
-// maxSettingsFile bounds how much of a settings file is read: real ones are
-// a few KiB.
-const maxSettingsFile = 1 << 20
 
 // ErrChanged means the settings file changed between the checks and the
 // apply: the fixes were proposed for other settings.
@@ -29,17 +24,9 @@ func ReadSettings(path string) ([]byte, error) {
 	if err := writable(path, info); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	data, err := safefile.Read(path, "the settings file", safefile.MaxSettings)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSettingsFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxSettingsFile {
-		return nil, fmt.Errorf("%s is larger than %d KiB; that is not a settings file", path, maxSettingsFile>>10)
 	}
 	return data, nil
 }
@@ -95,44 +82,13 @@ func Apply(path, profile string, original []byte, fixes []*Fix) error {
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	if err := replaceKeepingMode(path, out, info.Mode().Perm()); err != nil {
+	if err := safefile.WriteAtomic(path, "the settings file", out, info.Mode().Perm()); err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
 	for _, f := range fixes {
 		if f.Kind == KindConfig {
 			f.Applied = true
 		}
-	}
-	return nil
-}
-
-// replaceKeepingMode writes data to a new file beside path with the same
-// mode, then renames it over path.
-func replaceKeepingMode(path string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
