@@ -83,10 +83,7 @@ func (m *Model) build() {
 			m.items = append(m.items, &item{kind: kindResult, category: r.Category, result: r})
 		}
 	}
-	matches := s.Matches
-	if len(matches) > maxArticles {
-		matches = matches[:maxArticles]
-	}
+	matches := s.Offered(maxArticles)
 	m.items = append(m.items, &item{kind: kindArticles})
 	for _, mt := range matches {
 		m.items = append(m.items, &item{kind: kindArticle, match: mt})

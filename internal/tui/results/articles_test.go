@@ -1,0 +1,63 @@
+package results
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/check"
+	"pitstop/internal/tui/tuitest"
+)
+
+// The health check runs every family: however many other failures outrank
+// it, every failing check keeps an article below, as the heading promises.
+func TestEveryFailingCheckKeepsAnArticle(t *testing.T) {
+	t.Parallel()
+	c := tuitest.Common(t, "en")
+	tuitest.Finish(c, nil)
+	tls := check.Failf("The server does not offer STARTTLS.").Explain("smtp-no-starttls", "smtp-tls-mismatch")
+	tls.ID, tls.Category, tls.Title = "smtp.tls", "smtp", "Encryption (TLS)"
+	for i, r := range c.Session.Results {
+		if r.ID == "smtp.tls" {
+			c.Session.Results[i] = tls
+		}
+	}
+	// Many failures elsewhere, each naming articles that sort before it.
+	for id, arts := range map[string][]string{
+		"api.reachability": {"api-connection-failed", "api-timeouts"},
+		"api.clock":        {"api-clock-skew"},
+		"crm.auth":         {"crm-hubspot-auth"},
+		"crm.availability": {"crm-unavailable", "crm-rate-limit"},
+		"domain.dmarc":     {"domain-dmarc-missing", "domain-dmarc-alignment"},
+		"domain.mx":        {"domain-mx-missing"},
+	} {
+		r := check.Failf("Broken.").Explain(arts...)
+		r.ID, r.Category, r.Title = id, strings.Split(id, ".")[0], id
+		c.Session.Results = append(c.Session.Results, r)
+	}
+	c.Session.Matches = c.KB.Match(c.Session.Evidence())
+	m := New(c)
+	m.SetSize(120, 200)
+	view := ansi.Strip(m.View())
+	a, ok := c.KB.Get("smtp-no-starttls")
+	require.True(t, ok)
+	require.Contains(t, view, a.Title, "the STARTTLS failure's own article is offered")
+	for _, r := range c.Session.Results {
+		if r.Status != check.Fail || len(r.Articles) == 0 {
+			continue
+		}
+		shown := false
+		for _, id := range r.Articles {
+			if a, ok := c.KB.Get(id); ok && containsTitle(view, a.Title) {
+				shown = true
+			}
+		}
+		require.True(t, shown, "%s has an article on screen", r.ID)
+	}
+}
+
+func containsTitle(view, title string) bool {
+	return strings.Contains(view, title[:min(len(title), 30)])
+}
