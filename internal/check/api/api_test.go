@@ -262,6 +262,7 @@ func TestConfigFindings(t *testing.T) {
 		words    string
 	}{
 		{"fine", "openai", "https://api.openai.com/v1", config.NewSecret(good, "env:OPENAI_API_KEY"), "", P, "from OPENAI_API_KEY"},
+		{"typed", "openai", "https://api.openai.com/v1", config.NewSecret(good, config.SourceTyped), "", P, "(typed in this session)"},
 		{"missing", "openai", "https://api.openai.com/v1", config.Secret{}, "", F, "set OPENAI_API_KEY or api.key"},
 		{"unset variable", "copycar", "https://api.copycarai.com/v2", config.NewSecret("", "env:MY_KEY"), "", F, "MY_KEY, but that variable is not set"},
 		{"placeholder", "openai", "https://api.openai.com/v1", config.NewSecret("your-api-key", "file"), "", F, "placeholder"},

@@ -236,6 +236,8 @@ func sourceWords(src string) string {
 		return "in the settings file"
 	case strings.HasPrefix(src, "env:"):
 		return "from " + strings.TrimPrefix(src, "env:")
+	case src == config.SourceTyped:
+		return "typed in this session"
 	case src == "":
 		return "source unknown"
 	}
