@@ -205,11 +205,38 @@ func logResult(ctx context.Context, r Result) {
 		"duration_ms", float64(r.Duration.Microseconds())/1000, "summary", r.Summary)
 }
 
+// requiresFormat is the evidence line a skipped check carries naming the
+// prerequisite that kept it from running and how that one ended.
+const requiresFormat = "requires %s, which ended %s"
+
+// BlockedBy reads the prerequisite a skipped check names (the runner's
+// "requires smtp.tls, which ended fail" line) and how it ended, so a face can
+// name it in its own words (its title, never its ID).
+func BlockedBy(r Result) (id string, status Status, ok bool) {
+	if r.Status != Skip {
+		return "", 0, false
+	}
+	for _, d := range r.Details {
+		rest, found := strings.CutPrefix(d, "requires ")
+		if !found {
+			continue
+		}
+		id, word, found := strings.Cut(rest, ", which ended ")
+		if !found {
+			continue
+		}
+		if st, known := ParseStatus(word); known {
+			return id, st, true
+		}
+	}
+	return "", 0, false
+}
+
 // skipBecause says why a check did not run: the prerequisite's own words and
 // articles, so a missing key reads "no key configured" on every check that
 // needs it and points at the same help.
 func skipBecause(id string, pr Result) Result {
-	detail := fmt.Sprintf("requires %s, which ended %s", id, pr.Status)
+	detail := fmt.Sprintf(requiresFormat, id, pr.Status)
 	if pr.Status == Skip {
 		// Already a skip: pass the first reason along rather than nesting.
 		return Result{Status: Skip, Summary: pr.Summary}.With(detail).Explain(pr.Articles...)

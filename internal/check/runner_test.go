@@ -343,3 +343,14 @@ func TestRunnerKeepsFacts(t *testing.T) {
 	facts["dns_lookups"] = 19
 	require.Equal(t, 18, r[0].Facts["dns_lookups"], "WithFacts copies: the result does not share the caller's map")
 }
+
+func TestBlockedByReadsTheRunnersLine(t *testing.T) {
+	t.Parallel()
+	r := skipBecause("smtp.tls", Result{ID: "smtp.tls", Status: Fail, Summary: "No STARTTLS."})
+	id, st, ok := BlockedBy(r)
+	require.True(t, ok)
+	require.Equal(t, "smtp.tls", id)
+	require.Equal(t, Fail, st)
+	_, _, ok = BlockedBy(Skipf("Not run: no CRM token is set."))
+	require.False(t, ok)
+}

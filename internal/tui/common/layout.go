@@ -300,3 +300,40 @@ func (c *Common) Hint(text string, width int) (string, int) {
 	}
 	return strings.Join(lines, "\n"), len(lines)
 }
+
+// Summary is a result's sentence as the wizard shows it: a check skipped
+// because another did not pass names that one by its title ("Not run:
+// “SMTP connection is encrypted” failed"), never by its ID; the JSON and the
+// other formats keep the runner's sentence.
+func (c *Common) Summary(r check.Result) string {
+	id, st, ok := check.BlockedBy(r)
+	if !ok || !HasKey("result.blocked."+st.String()) {
+		return r.Summary // a skip behind a skip keeps the first reason
+	}
+	title := c.CheckTitle(id, id)
+	if rc, _, ok := registry.CheckByID(id); ok && !strings.Contains(rc.Title.In("en"), "%s") {
+		title = c.CheckTitle(id, rc.Title.In("en"))
+	}
+	for _, o := range c.Session.Results {
+		if o.ID == id {
+			title = c.CheckTitle(id, o.Title)
+			break
+		}
+	}
+	return c.T("result.blocked."+st.String(), title)
+}
+
+// Details are a result's evidence lines as the wizard shows them: the
+// runner's "requires smtp.tls, which ended fail" is said by Summary already.
+func (c *Common) Details(r check.Result) []string {
+	if _, _, ok := check.BlockedBy(r); !ok {
+		return r.Details
+	}
+	out := make([]string, 0, len(r.Details))
+	for _, d := range r.Details {
+		if !strings.HasPrefix(d, "requires ") || !strings.Contains(d, ", which ended ") {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
@@ -60,4 +61,30 @@ func TestEveryFailingCheckKeepsAnArticle(t *testing.T) {
 
 func containsTitle(view, title string) bool {
 	return strings.Contains(view, title[:min(len(title), 30)])
+}
+
+// A check skipped behind another names that one by its title, and the
+// sentence goes under the title at 80 columns rather than being cut.
+func TestSkippedCheckNamesItsPrerequisiteByTitle(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]string{
+		"en": "Not run: “SMTP connection is encrypted” failed.",
+		"es": "No se ejecutó: «La conexión SMTP está cifrada» falló.",
+	} {
+		c := tuitest.Common(t, lang)
+		tls := check.Failf("The server does not offer STARTTLS, so the connection cannot be encrypted before logging in.")
+		tls.ID, tls.Category, tls.Title = "smtp.tls", "smtp", "SMTP connection is encrypted"
+		auth := check.Skipf("Not run because smtp.tls did not pass: %s", tls.Summary).With("requires smtp.tls, which ended fail")
+		auth.ID, auth.Category, auth.Title = "smtp.auth", "smtp", "Login"
+		c.Session.Results = []check.Result{tls, auth}
+		m := New(c)
+		m.SetSize(80, 24)
+		m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+		m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		view := ansi.Strip(m.View())
+		require.Contains(t, view, want, view)
+		require.NotContains(t, view, "smtp.tls", "no check ID in prose")
+		require.NotContains(t, view, "…", "nothing cut at 80 columns: %s", view)
+		require.Contains(t, view, "encrypted before logging in.", "the sentence wraps under its title")
+	}
 }

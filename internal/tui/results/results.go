@@ -321,6 +321,8 @@ func (m *Model) itemLines(i int, it *item) []string {
 	// A result row.
 	r := it.result
 	r.Title = c.CheckTitle(r.ID, r.Title)
+	r.Summary = c.Summary(r)
+	r.Details = c.Details(r)
 	ts := st.Bold
 	if selected {
 		ts = st.Selected
@@ -335,38 +337,76 @@ func (m *Model) itemLines(i int, it *item) []string {
 	dur := st.Duration.Render(fmt.Sprintf("%6s", human.Duration(r.Duration)))
 	word := c.StatusWord(r.Status)
 	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, m.statusWidth()-lipgloss.Width(word)))
-	titleW := max(12, min(m.longestTitle(), 44, w/3))
-	title := common.Truncate(r.Title, titleW)
-	title += strings.Repeat(" ", titleW-lipgloss.Width(title))
-	left := " " + marker + c.Icon(r.Status) + " " + ts.Render(title) + "  "
 	right := " " + status + " " + dur + " " + st.Faint.Render(fold)
-	room := w - lipgloss.Width(left) - lipgloss.Width(right) - 1
-	summary := ""
-	if room > 8 {
-		summary = st.Paragraph.Render(common.Truncate(r.Summary, room))
+	var lines []string
+	cutTitle, cutSummary := false, false
+	if m.narrow() {
+		// Too narrow for two columns: the title gets the row, the sentence
+		// goes under it.
+		head := " " + marker + c.Icon(r.Status) + " "
+		titleW := max(8, w-lipgloss.Width(head)-lipgloss.Width(right)-2)
+		title := common.Truncate(r.Title, titleW)
+		cutTitle = lipgloss.Width(r.Title) > titleW
+		gap := max(1, w-lipgloss.Width(head)-lipgloss.Width(title)-lipgloss.Width(right))
+		lines = append(lines, head+ts.Render(title)+strings.Repeat(" ", gap)+right)
+		if r.Summary != "" {
+			rows := 2
+			if selected || it.expanded {
+				rows = 0 // the row under the cursor says all of it
+			}
+			var wrapped []string
+			if rows == 0 {
+				wrapped = strings.Split(common.Wrap(r.Summary, w-7), "\n")
+			} else {
+				wrapped = common.WrapMax(r.Summary, w-7, rows)
+			}
+			for _, l := range wrapped {
+				lines = append(lines, "       "+st.Paragraph.Render(l))
+			}
+		}
+		if len(c.Session.FixesFor(r.ID)) > 0 {
+			lines = append(lines, "       "+st.Accent.Render("→ "+c.T("results.fix")+" (f)"))
+		}
+	} else {
+		titleW := max(12, min(m.longestTitle(), 44, w/3))
+		title := common.Truncate(r.Title, titleW)
+		title += strings.Repeat(" ", titleW-lipgloss.Width(title))
+		left := " " + marker + c.Icon(r.Status) + " " + ts.Render(title) + "  "
+		room := w - lipgloss.Width(left) - lipgloss.Width(right) - 1
+		summary := ""
+		if room > 8 {
+			summary = st.Paragraph.Render(common.Truncate(r.Summary, room))
+		}
+		gap := max(1, w-lipgloss.Width(left)-lipgloss.Width(summary)-lipgloss.Width(right))
+		lines = append(lines, left+summary+strings.Repeat(" ", gap)+right)
+		if len(c.Session.FixesFor(r.ID)) > 0 {
+			lines = append(lines, "       "+st.Accent.Render("→ "+c.T("results.fix")+" (f)"))
+		}
+		cutTitle = lipgloss.Width(r.Title) > titleW
+		cutSummary = room <= 8 || lipgloss.Width(r.Summary) > room
 	}
-	gap := max(1, w-lipgloss.Width(left)-lipgloss.Width(summary)-lipgloss.Width(right))
-	lines := []string{left + summary + strings.Repeat(" ", gap) + right}
-	if len(c.Session.FixesFor(r.ID)) > 0 {
-		lines = append(lines, "       "+st.Accent.Render("→ "+c.T("results.fix")+" (f)"))
-	}
-	cutTitle := lipgloss.Width(r.Title) > titleW
-	if selected && !it.expanded && (cutTitle || room <= 8 || lipgloss.Width(r.Summary) > room) {
+	if selected && !it.expanded && (cutTitle || cutSummary) {
 		// The row under the cursor says its whole title and sentence
 		// below itself.
 		peek := r.Summary
 		if cutTitle {
 			peek = r.Title + ": " + peek
 		}
+		if !cutSummary {
+			peek = r.Title
+		}
 		for _, l := range common.WrapMax(peek, w-8, 3) {
 			lines = append(lines, "       "+st.Paragraph.Render(l))
 		}
 	}
 	if it.expanded {
-		if cutTitle || room <= 8 || lipgloss.Width(r.Summary) > room {
+		if cutTitle || cutSummary {
 			full := r.Summary
 			if cutTitle {
 				full = r.Title + ": " + full
+			}
+			if !cutSummary {
+				full = r.Title
 			}
 			for _, l := range strings.Split(common.Wrap(full, w-8), "\n") {
 				lines = append(lines, "       "+st.Paragraph.Render(l))
@@ -377,6 +417,10 @@ func (m *Model) itemLines(i int, it *item) []string {
 	}
 	return lines
 }
+
+// narrow reports whether the list is too narrow for a title and a sentence
+// side by side: the sentence then goes under the title.
+func (m *Model) narrow() bool { return m.width < 100 }
 
 // longestTitle is the width of the longest check title shown.
 func (m *Model) longestTitle() int {

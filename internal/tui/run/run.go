@@ -384,7 +384,7 @@ func (m *Model) rowView(r *row) string {
 	left := "  " + icon + " " + st.Bold.Render(title)
 	mid := ""
 	if wide && r.state == finished && r.result.Summary != "" {
-		mid = "  " + st.Muted.Render(common.Truncate(r.result.Summary, room))
+		mid = "  " + st.Muted.Render(common.Truncate(c.Summary(r.result), room))
 	}
 	gap := 1
 	if wide {
