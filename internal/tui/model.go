@@ -366,31 +366,48 @@ func (m *Model) helpBar(scr common.Screen) string {
 	return " " + m.fitHelp(scr.ShortHelp(), m.keys.ShortHelp(scr.Capturing()))
 }
 
-// fitHelp shows as many keys as fit the width: the screen's first, then the
-// global ones; `?` (every key) is always kept when the screen takes no text.
+// fitHelp shows as many keys as fit the width. When they do not all fit,
+// the way out is never what goes: the screen's back key, `?` (every key) and
+// quit stay, and the screen's other keys join them in order while they fit.
 func (m *Model) fitHelp(screen, global []key.Binding) string {
 	avail := m.width - 1
-	var keep []key.Binding
-	for _, b := range global {
-		if key.Matches(tea.KeyPressMsg{Code: '?', Text: "?"}, b) || len(global) == 1 {
-			keep = append(keep, b)
-		}
-	}
 	h := m.help
 	h.SetWidth(0) // measure without the help's own truncation
 	all := append(append([]key.Binding(nil), screen...), global...)
 	if lipgloss.Width(h.ShortHelpView(all)) <= avail {
 		return h.ShortHelpView(all)
 	}
-	out := keep
+	same := func(a, b key.Binding) bool { return slices.Equal(a.Keys(), b.Keys()) }
+	var keep []key.Binding
+	for _, b := range global {
+		if len(global) == 1 || same(b, m.keys.Help) || same(b, m.keys.Quit) {
+			keep = append(keep, b)
+		}
+	}
+	in := make([]bool, len(screen))
+	for i, b := range screen {
+		in[i] = same(b, m.com.Keys.Back)
+	}
+	pick := func() []key.Binding {
+		var out []key.Binding
+		for i, b := range screen {
+			if in[i] {
+				out = append(out, b)
+			}
+		}
+		return append(out, keep...)
+	}
 	for i := range screen {
-		try := append(append([]key.Binding(nil), screen[:i+1]...), keep...)
-		if lipgloss.Width(h.ShortHelpView(try)) > avail {
+		if in[i] {
+			continue
+		}
+		in[i] = true
+		if lipgloss.Width(h.ShortHelpView(pick())) > avail {
+			in[i] = false
 			break
 		}
-		out = try
 	}
-	return common.Truncate(h.ShortHelpView(out), avail)
+	return common.Truncate(h.ShortHelpView(pick()), avail)
 }
 
 // fullHelp is the `?` page: every key of this screen and the global ones.
