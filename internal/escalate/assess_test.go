@@ -207,7 +207,7 @@ func TestAssessChannelTargetsFollowSupportLevel(t *testing.T) {
 		{Channel: "chat", Label: "chat", Response: Duration(30 * time.Minute)},
 		{Channel: "phone", Label: "teléfono", Response: Duration(15 * time.Minute)},
 	}, a.ChannelResponse)
-	require.Equal(t, "Nivel 3: Soporte Experto", a.SupportLevelName)
+	require.Equal(t, "Nivel 3 — Experto", a.SupportLevelName)
 }
 
 func TestJustificationReadsPlainly(t *testing.T) {
@@ -223,7 +223,7 @@ func TestJustificationReadsPlainly(t *testing.T) {
 	require.Equal(t, "Severity is HIGH because you rated the business impact high and check “API key accepted” (api.auth) failed, "+
 		"a problem the article “The API rejects the key” rates high. That puts the case in Tier 4 — Emergency, because the business impact is high. "+
 		"The first answer is due within 1h (the Tier 4 — Emergency response time), and the tier aims to resolve it within 4h. "+
-		"Level 2: Advanced support handles it; notify by email or chat. "+
+		"Tier 2 — Technical handles it; notify by email or chat. "+
 		"Escalation class: Urgent escalation (API failures affecting business and User access problems).", en.Justification)
 
 	es := p.Assess(in, "es")

@@ -181,6 +181,11 @@ var messages = map[string]map[string]string{
 		"rep.sum_bad.one":        "Failing: %s.",
 		"rep.sum_error":          "The person sees: “%s”.",
 		"rep.sum_verdict":        "Severity %s, %s; first answer due within %s.",
+		"rep.st.pass":            "pass",
+		"rep.st.warn":            "warn",
+		"rep.st.fail":            "fail",
+		"rep.st.skip":            "skip",
+		"rep.st.error":           "error",
 	},
 	"es": {
 		"sev.all_affected":           "todos los usuarios están afectados o el sistema está caído",
@@ -349,6 +354,11 @@ var messages = map[string]map[string]string{
 		"rep.sum_bad.one":            "Falla: %s.",
 		"rep.sum_error":              "La persona ve: “%s”.",
 		"rep.sum_verdict":            "Severidad %s, %s; la primera respuesta debe llegar en menos de %s.",
+		"rep.st.pass":                "correcta",
+		"rep.st.warn":                "aviso",
+		"rep.st.fail":                "falló",
+		"rep.st.skip":                "omitida",
+		"rep.st.error":               "no se pudo probar",
 	},
 }
 

@@ -96,7 +96,7 @@ func (r *Report) Markdown() string {
 	if len(r.Tried.Checks) == 0 {
 		w("- %s: %s\n", msg(lang, "rep.checks_run"), msg(lang, "rep.none"))
 	} else {
-		w("- %s (%d): %s\n", msg(lang, "rep.checks_run"), len(r.Tried.Checks), strings.Join(r.Tried.Checks, ", "))
+		w("- %s (%d): %s\n", msg(lang, "rep.checks_run"), len(r.Tried.Checks), strings.Join(triedChecks(r, lang), ", "))
 	}
 	writeArticles(&b, msg(lang, "rep.articles_read"), r.Tried.Articles, lang)
 	if len(r.Tried.Suggested) > 0 {
@@ -345,4 +345,17 @@ func yesNo(lang string, v bool) string {
 		return msg(lang, "rep.yes")
 	}
 	return msg(lang, "rep.no")
+}
+
+// triedChecks are the checks run, each with its outcome in the report's
+// language (the JSON keeps "api.auth (fail)").
+func triedChecks(r *Report, lang string) []string {
+	if len(r.Results) != len(r.Tried.Checks) {
+		return r.Tried.Checks
+	}
+	out := make([]string, len(r.Results))
+	for i, res := range r.Results {
+		out[i] = fmt.Sprintf("%s (%s)", res.ID, msg(lang, "rep.st."+res.Status.String()))
+	}
+	return out
 }

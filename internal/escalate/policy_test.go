@@ -1,8 +1,10 @@
 package escalate
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,14 +93,20 @@ func TestPolicySupportLevels(t *testing.T) {
 		es                 string
 		email, chat, phone time.Duration
 	}{
-		{1, "Nivel 1: Soporte Básico", 4 * time.Hour, 2 * time.Hour, time.Hour},
-		{2, "Nivel 2: Soporte Avanzado", 2 * time.Hour, time.Hour, 30 * time.Minute},
-		{3, "Nivel 3: Soporte Experto", time.Hour, 30 * time.Minute, 15 * time.Minute},
+		{1, "Nivel 1 — Básico", 4 * time.Hour, 2 * time.Hour, time.Hour},
+		{2, "Nivel 2 — Técnico", 2 * time.Hour, time.Hour, 30 * time.Minute},
+		{3, "Nivel 3 — Experto", time.Hour, 30 * time.Minute, 15 * time.Minute},
 	}
 	for _, tt := range tests {
 		l, ok := p.SupportLevel(tt.level)
 		require.True(t, ok)
 		require.Equal(t, tt.es, l.Name.In("es"))
+		// One name per tier: a support level reads as the tier of its number.
+		for _, tier := range p.Tiers {
+			if strings.HasPrefix(tier.ID, fmt.Sprintf("tier_%d_", tt.level)) {
+				require.Equal(t, tier.Name, l.Name, "level %d and its tier share a name", tt.level)
+			}
+		}
 		require.Equal(t, tt.email, time.Duration(l.Response["email"]))
 		require.Equal(t, tt.chat, time.Duration(l.Response["chat"]))
 		require.Equal(t, tt.phone, time.Duration(l.Response["phone"]))
