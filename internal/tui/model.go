@@ -102,7 +102,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateTop(msg)
 
 	case tea.BackgroundColorMsg:
-		m.com.Dark = msg.IsDark()
+		m.com.Dark, m.com.DarkKnown = msg.IsDark(), true
 		if !m.com.FixedTheme {
 			name := "light"
 			if m.com.Dark {
@@ -205,7 +205,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.showHelp = true
 			return m, nil
 		case key.Matches(msg, m.keys.Theme):
-			return m, m.setTheme(m.com.NextTheme())
+			// Say which theme this is: colors alone do not name it.
+			m.com.FixedTheme = true
+			name := m.com.NextTheme()
+			say := common.StatusMsg{Text: m.com.T("theme.changed", m.com.ThemeName(name))}
+			return m, tea.Batch(m.setTheme(name), func() tea.Msg { return say })
 		}
 	}
 	return m.updateTop(msg)

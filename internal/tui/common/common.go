@@ -37,8 +37,10 @@ type Common struct {
 	// FixedTheme is true when --theme was given: the detected background
 	// does not override it.
 	FixedTheme bool
-	// Dark is true when the terminal background is dark.
-	Dark bool
+	// Dark is true when the terminal background is dark; DarkKnown once
+	// the terminal has said so.
+	Dark      bool
+	DarkKnown bool
 
 	// Width and Height are the size each screen may draw in (the root
 	// keeps the header and the help bar out of it).
@@ -84,7 +86,7 @@ func New(o Options) (*Common, error) {
 }
 
 // Themes are the theme names `t` cycles through.
-var Themes = []string{"dark", "light", "high-contrast"}
+var Themes = theme.Names()
 
 // ApplyTheme switches to the named theme and rebuilds the styles. Rendered
 // articles stay cached per theme.
@@ -103,10 +105,17 @@ func (c *Common) ApplyTheme(name string) {
 	c.Styles = theme.NewStyles(theme.MustPalette(name), dark)
 }
 
-// NextTheme returns the theme after the current one.
-func (c *Common) NextTheme() string {
-	i := slices.Index(Themes, c.Theme)
-	return Themes[(i+1)%len(Themes)]
+// NextTheme returns the theme after the current one that reads well on the
+// terminal's background (every theme in turn while the background is not
+// known).
+func (c *Common) NextTheme() string { return theme.Next(c.Theme, c.Dark, c.DarkKnown) }
+
+// ThemeName is a theme's name in the interface language.
+func (c *Common) ThemeName(name string) string {
+	if HasKey("theme." + name) {
+		return c.T("theme." + name)
+	}
+	return name
 }
 
 // Screen is one page of the wizard. Each lives in its own package with
