@@ -4,6 +4,7 @@ package home
 
 import (
 	"fmt"
+	"pitstop/internal/check"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -154,6 +155,23 @@ func (m *Model) View() string {
 	return b.String()
 }
 
+// lastState is the worst outcome of the family's checks in the session's
+// last run; false when the family was not checked in this session.
+func (m *Model) lastState(cat string) (check.Status, bool) {
+	rank := map[check.Status]int{check.Skip: 0, check.Pass: 1, check.Warn: 2, check.Error: 3, check.Fail: 4}
+	worst, seen := check.Pass, false
+	for _, r := range m.com.Session.Results {
+		if r.Category != cat {
+			continue
+		}
+		if !seen || rank[r.Status] > rank[worst] {
+			worst = r.Status
+		}
+		seen = true
+	}
+	return worst, seen
+}
+
 // configured shows the profile and a line per area: what is set, what is
 // not. Given fewer than the lines that takes (maxLines > 0), the areas
 // share one line; 0 means as many lines as it needs.
@@ -170,7 +188,12 @@ func (m *Model) configured(maxLines int) string {
 	var cells, short []string
 	for _, fam := range registry.Families() {
 		cat := fam.ID
-		icon := st.Pass.Render("✓")
+		// ✓ would claim the area works: show what the last run found
+		// there, and a neutral mark until it is checked.
+		icon := st.Muted.Render("○")
+		if status, ok := m.lastState(cat); ok {
+			icon = c.Icon(status)
+		}
 		detail := fam.Describe(p)
 		if !p.Configured(cat) {
 			icon = st.Skip.Render("·")
