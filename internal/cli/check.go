@@ -202,3 +202,17 @@ func assessResults(results []check.Result) assessment {
 	base, _, _ := kb.Load(knowledge.FS, "", "en")
 	return assessmentOf(policy, base, results)
 }
+
+// ttySize is the terminal's width and height behind w, 0, 0 when w is not a
+// terminal.
+func ttySize(w io.Writer) (int, int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0, 0
+	}
+	width, height, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0, 0
+	}
+	return width, height
+}

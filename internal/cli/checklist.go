@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"charm.land/bubbles/v2/key"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"pitstop/internal/tui/common"
 	"slices"
 	"strings"
 
@@ -200,34 +202,14 @@ func wrapMarkdownList(md string, width int) string {
 // tickInteractively lets the person toggle the manual items with a huh
 // multi-select; items Pitstop settled stay as they are.
 func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error {
-	var opts []huh.Option[string]
+	width, height := ttySize(app.Stdout)
 	var selected []string
-	for _, it := range f.Items {
-		if !it.Manual {
-			continue
-		}
-		label := it.Label
-		if it.Required {
-			label += " *"
-		}
-		// huh breaks a label wider than the screen mid-word; cut it instead.
-		if w := ttyWidth(app.Stdout); w > 20 {
-			label = ansi.Truncate(label, w-8, "…")
-		}
-		done := it.State == escalate.Done
-		if done {
-			selected = append(selected, it.ID)
-		}
-		opts = append(opts, huh.NewOption(label, it.ID).Selected(done))
+	form, err := tickForm(app, f, &selected, width, height)
+	if err != nil {
+		return &ExitError{Code: ExitInternal, Err: err}
 	}
 	before := slices.Clone(selected)
-	form := huh.NewForm(huh.NewGroup(
-		huh.NewMultiSelect[string]().
-			Title(f.Title).
-			Description(tickHelp(app.Opts.Lang)).
-			Options(opts...).
-			Value(&selected),
-	)).WithAccessible(app.Opts.Accessible || os.Getenv("TERM") == "dumb").
+	form = form.WithAccessible(app.Opts.Accessible || os.Getenv("TERM") == "dumb").
 		WithInput(app.Stdin).WithOutput(app.Stdout)
 	if err := form.RunWithContext(ctx); err != nil {
 		if errors.Is(err, huh.ErrUserAborted) {
@@ -243,9 +225,57 @@ func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error 
 	return nil
 }
 
+// tickForm builds the multi-select of the manual items, in Pitstop's theme,
+// tall enough for every item when the terminal allows (height 0: unknown),
+// with the toggle key named as the description names it.
+func tickForm(app *App, f *escalate.Filled, selected *[]string, width, height int) (*huh.Form, error) {
+	var opts []huh.Option[string]
+	for _, it := range f.Items {
+		if !it.Manual {
+			continue
+		}
+		label := it.Label
+		if it.Required {
+			label += " *"
+		}
+		// huh breaks a label wider than the screen mid-word; cut it instead.
+		if width > 20 {
+			label = ansi.Truncate(label, width-8, "…")
+		}
+		done := it.State == escalate.Done
+		if done {
+			*selected = append(*selected, it.ID)
+		}
+		opts = append(opts, huh.NewOption(label, it.ID).Selected(done))
+	}
+	com, err := common.New(common.Options{Theme: app.markdownTheme(), Lang: app.Opts.Lang, Version: app.Version})
+	if err != nil {
+		return nil, err
+	}
+	// The title, the description and the help line around the options.
+	rows := len(opts) + 5
+	if height > 0 {
+		rows = min(rows, max(6, height-2))
+	}
+	keys := huh.NewDefaultKeyMap()
+	keys.MultiSelect.Toggle = key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", com.T("key.toggle")))
+	form := huh.NewForm(huh.NewGroup(
+		huh.NewMultiSelect[string]().
+			Title(f.Title).
+			Description(tickHelp(app.Opts.Lang)).
+			Options(opts...).
+			Height(rows).
+			Value(selected),
+	)).WithTheme(com.HuhTheme()).WithKeyMap(keys)
+	if width > 0 {
+		form = form.WithWidth(width)
+	}
+	return form, nil
+}
+
 func tickHelp(lang string) string {
 	if lang == "es" {
-		return "Marca lo que ya está hecho (espacio marca, enter confirma). * = obligatorio."
+		return "Marca lo que ya está hecho (espacio marca o desmarca, enter confirma). * = obligatorio."
 	}
-	return "Tick what is already done (space toggles, enter confirms). * = required."
+	return "Tick what is already done (space ticks or unticks, enter confirms). * = required."
 }
