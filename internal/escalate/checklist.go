@@ -206,6 +206,9 @@ type FilledItem struct {
 	Auto bool `json:"auto"`
 	// Manual: the person may toggle this item.
 	Manual bool `json:"manual"`
+	// Warned: ticked because its check passed with a warning, which the
+	// list still marks.
+	Warned bool `json:"warned,omitempty"`
 	// Note says why the item stands where it does.
 	Note string `json:"note,omitempty"`
 	// BlockedBy is the id of the failed check that kept a Blocked item
@@ -320,7 +323,7 @@ func (c Checklist) Fill(ev Evidence, lang string) Filled {
 			}
 			switch r.Status {
 			case check.Pass, check.Warn:
-				it.State = Done
+				it.State, it.Warned = Done, r.Status == check.Warn
 			case check.Skip:
 				it.State = NotApplicable
 				if b, ok := blockedBy(r, ev.Results); ok {

@@ -357,3 +357,10 @@ func TestSkippedBehindAFailureIsNotTested(t *testing.T) {
 		})
 	}
 }
+
+func TestMarkdownMarksATickedWarning(t *testing.T) {
+	t.Parallel()
+	f := Filled{Title: "T", Items: []FilledItem{{ID: "domain.spf", Label: "SPF record", State: Done, Warned: true, Auto: true}}}
+	require.Contains(t, f.Markdown("en"), "- [x] ! SPF record — **passed with a warning**")
+	require.Contains(t, f.Markdown("es"), "**pasó con un aviso**")
+}

@@ -278,6 +278,10 @@ func writeChecklistItems(b *strings.Builder, f Filled, lang string) {
 			line = "✗ " + line + " — **" + msg(lang, "cl.failing") + "**"
 		case NotApplicable:
 			line += " — " + msg(lang, "cl.na")
+		case Done:
+			if it.Warned {
+				line = "! " + line + " — **" + msg(lang, "cl.warned") + "**"
+			}
 		}
 		if it.Required && it.State == Open {
 			line += " " + msg(lang, "cl.required")

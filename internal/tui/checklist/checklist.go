@@ -324,6 +324,9 @@ func (m *Model) mark(it escalate.FilledItem) (box, tag string) {
 	switch it.State {
 	case escalate.Done:
 		box = st.Checked.Render("[x]")
+		if it.Warned { // ticked, but the check warned: say so
+			box, tag = st.Warn.Render("[!]"), st.Warn.Render(c.T("clist.warned"))
+		}
 	case escalate.Failing:
 		box, tag = st.Fail.Render("[✗]"), st.Fail.Render(c.T("clist.failing"))
 	case escalate.Blocked: // not tested because a check it needs failed

@@ -74,6 +74,7 @@ var escalationCatalogue = map[string][2]string{
 	"clist.auto":     {"settled by Pitstop", "resuelto por Pitstop"},
 	"clist.manual":   {"space ticks it", "espacio lo marca"},
 	"clist.failing":  {"failing", "falla"},
+	"clist.warned":   {"warning", "aviso"},
 	"clist.blocked":  {"not tested", "sin probar"},
 	"clist.na":       {"not applicable", "no aplica"},
 	"clist.copied": {"Checklist copied as Markdown (OSC 52).",
