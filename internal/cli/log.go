@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"pitstop/internal/safefile"
+	"pitstop/internal/wizard"
 	"sync"
 )
 
@@ -17,15 +18,11 @@ const maxLogSize = 10 << 20
 
 // defaultLogPath is $XDG_STATE_HOME/pitstop/pitstop.log (~/.local/state when unset).
 func defaultLogPath() string {
-	dir := os.Getenv("XDG_STATE_HOME")
+	dir := wizard.StateDir()
 	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(home, ".local", "state")
+		return ""
 	}
-	return filepath.Join(dir, "pitstop", "pitstop.log")
+	return filepath.Join(dir, "pitstop.log")
 }
 
 // setupLog opens the activity log and makes it slog's default. A default

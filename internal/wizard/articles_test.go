@@ -31,3 +31,12 @@ func TestOfferedKeepsEveryProblemsArticle(t *testing.T) {
 	require.Equal(t, []string{"a", "b", "c", "d", "e"}, ids(Offered(matches, results, 9)))
 	require.Empty(t, Offered(nil, results, 5))
 }
+
+func TestReportDirIsInTheStateDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	got, err := ReportDir()
+	require.NoError(t, err)
+	require.Equal(t, dir+"/pitstop/reports", got)
+	require.DirExists(t, got)
+}

@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -63,6 +64,33 @@ func (p Pending) Build() (*escalate.Report, error) {
 		return nil, fmt.Errorf("no escalation policy is loaded")
 	}
 	return escalate.BuildReport(in)
+}
+
+// StateDir is where Pitstop keeps what it writes for itself (the activity
+// log, saved reports): $XDG_STATE_HOME/pitstop, else ~/.local/state/pitstop;
+// "" when neither is known.
+func StateDir() string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "pitstop")
+}
+
+// ReportDir is where the wizard saves reports: StateDir's reports folder,
+// made private on first use; the working directory when there is no state
+// directory.
+func ReportDir() (string, error) {
+	dir := StateDir()
+	if dir == "" {
+		return ".", nil
+	}
+	dir = filepath.Join(dir, "reports")
+	return dir, os.MkdirAll(dir, 0o700)
 }
 
 // ReportName is the file name a report is saved under, from the time.

@@ -8,6 +8,7 @@ package escalate
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"path/filepath"
 	"strings"
 
@@ -160,7 +161,8 @@ func (m *Model) Capturing() bool {
 	return ok
 }
 
-// SaveDir sets where reports are saved (the working directory by default).
+// SaveDir sets where reports are saved (by default the state directory's
+// reports folder, wizard.ReportDir).
 func (m *Model) SaveDir(dir string) { m.dir = dir }
 
 // Phase returns where the step is (for tests).
@@ -217,12 +219,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Status(m.com.T("esc.save.err", msg.err.Error()), true)
 		}
-		atBottom := m.offset >= m.maxOffset()
+		// Said once, where it stays: the last line, brought into view.
 		m.saved = msg.path
-		if atBottom { // keep the last lines, now one further down, in view
-			m.offset = m.maxOffset()
-		}
-		return m, common.Status(m.com.T("esc.saved", msg.path), false)
+		m.offset = m.maxOffset()
+		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.com.Keys.Back) {
 			return m, common.Back
@@ -311,11 +311,18 @@ func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// save writes the report next to where Pitstop runs, atomically, mode 0600.
+// save writes the report into the reports folder, atomically, mode 0600.
 func (m *Model) save() tea.Cmd {
 	name := wizard.ReportName(m.com.Now())
 	dir, data := m.dir, []byte(m.markdown)
 	return func() tea.Msg {
+		if dir == "" {
+			d, err := wizard.ReportDir()
+			if err != nil {
+				return savedMsg{err: err}
+			}
+			dir = d
+		}
 		path := filepath.Join(dir, name)
 		if abs, err := filepath.Abs(path); err == nil {
 			path = abs
@@ -433,7 +440,11 @@ func (m *Model) resultLines() []string {
 		add("")
 	}
 	if m.saved != "" {
-		add(" " + st.Pass.Render(c.T("esc.savedat", m.saved)))
+		// A long path goes on over the next lines, never cut: it is what
+		// the person copies.
+		for _, l := range strings.Split(ansi.Hardwrap(c.T("esc.savedat", m.saved), w-1, true), "\n") {
+			add(" " + st.Pass.Render(l))
+		}
 	}
 	wrapped(1, st.Accent.Render, c.T("esc.actions"))
 	return lines
