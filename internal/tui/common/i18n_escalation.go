@@ -12,8 +12,8 @@ func init() {
 var escalationCatalogue = map[string][2]string{
 	// Escalation screen.
 	"esc.title": {"Escalation", "Escalamiento"},
-	"esc.intro": {"Four questions decide how urgent this is and who should handle it.",
-		"Cuatro preguntas deciden qué tan urgente es y quién debe atenderlo."},
+	"esc.intro": {"Six questions: how urgent this is, who handles it, and what the report says.",
+		"Seis preguntas: qué tan urgente es, quién lo atiende y qué dice el informe."},
 	"esc.q.impact":      {"How much does this hurt the business?", "¿Cuánto afecta esto al negocio?"},
 	"esc.impact.low":    {"Low — an inconvenience; work goes on", "Bajo — una molestia; el trabajo sigue"},
 	"esc.impact.medium": {"Medium — some campaigns or people are held up", "Medio — algunas campañas o personas están detenidas"},

@@ -1,5 +1,6 @@
-// Package escalate is the wizard's escalation step: four questions (business
-// impact, data loss, everyone affected, security), then the severity, the
+// Package escalate is the wizard's escalation step: six questions (business
+// impact, data loss, everyone affected, security, what was expected, what
+// happened), then the severity, the
 // support tier, the response and resolution targets and the escalation
 // checklist, and the report, saved with mode 0600 or copied through the
 // terminal (OSC 52). When no check ran in this session, it runs every

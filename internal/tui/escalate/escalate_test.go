@@ -280,3 +280,10 @@ func BenchmarkResultKeystroke(b *testing.B) {
 		i++
 	}
 }
+
+// TestIntroCountsTheQuestionsAsked: the intro's count is the form's.
+func TestIntroCountsTheQuestionsAsked(t *testing.T) {
+	t.Parallel()
+	d, _ := newDriver(t, "en", 120, 40, true)
+	require.Contains(t, d.View(), "Six questions")
+}
