@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"pitstop/internal/config"
 	"strings"
@@ -275,8 +276,45 @@ func kbShow(app *App, id, format string) error {
 	if err != nil {
 		return fmt.Errorf("render article %s: %w", a.ID, err)
 	}
+	// A long article goes through the pager, as git, gh and glow do.
+	if _, height := ttySize(app.Stdout); page(out, height, os.Getenv("PAGER"), app.Stdout, app.Stderr) {
+		return nil
+	}
 	_, err = lipgloss.Fprint(app.Stdout, out)
 	return err
+}
+
+// page shows text through a pager when it is taller than the terminal
+// (height rows; 0 when not a terminal): $PAGER, else `less -R`, with LESS=FRX
+// unless LESS is set. PAGER=cat turns paging off. It reports whether the
+// pager showed the text; false means the caller prints it (short text, or no
+// pager could be started).
+func page(text string, height int, pager string, stdout, stderr io.Writer) bool {
+	if height <= 0 || strings.Count(text, "\n") < height-1 {
+		return false
+	}
+	args := strings.Fields(pager)
+	if len(args) == 0 {
+		args = []string{"less", "-R"}
+	}
+	if args[0] == "cat" {
+		return false
+	}
+	path, err := exec.LookPath(args[0])
+	if err != nil {
+		return false
+	}
+	cmd := exec.Command(path, args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(text), stdout, stderr
+	cmd.Env = os.Environ()
+	if os.Getenv("LESS") == "" {
+		cmd.Env = append(cmd.Env, "LESS=FRX")
+	}
+	if err := cmd.Start(); err != nil {
+		return false
+	}
+	_ = cmd.Wait() // quitting the pager early is not an error
+	return true
 }
 
 func orEmpty(s []string) []string {
