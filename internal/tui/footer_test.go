@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/tui/common"
 )
 
 // TestNarrowFootersKeepTheWayOut walks every screen at 80x24 in both
@@ -30,4 +32,27 @@ func TestNarrowFootersKeepTheWayOut(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestHomeAndEndMoveInMenus: on the "did it work?" menu, End goes to the
+// last choice and Home back to the first.
+func TestHomeAndEndMoveInMenus(t *testing.T) {
+	t.Parallel()
+	d, _ := newDriver(t, "en", 120, 40)
+	emailSymptoms(d)
+	toStep(t, d, common.StepResults)
+	d.Press("d", "n")
+	cursorLine := func() string {
+		for _, l := range strings.Split(d.View(), "\n") {
+			if strings.Contains(l, "▸") {
+				return l
+			}
+		}
+		return ""
+	}
+	require.Contains(t, cursorLine(), "Prepare an escalation")
+	d.Press("end")
+	require.Contains(t, cursorLine(), "Start over")
+	d.Press("home")
+	require.Contains(t, cursorLine(), "Prepare an escalation")
 }

@@ -150,6 +150,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.phase, m.cursor = phaseNotFixed, 0
 		case key.Matches(km, k.Up), key.Matches(km, k.Down):
 			m.cursor = 1 - m.cursor
+		case key.Matches(km, k.Top):
+			m.cursor = 0
+		case key.Matches(km, k.Bottom):
+			m.cursor = 1
 		case key.Matches(km, k.Select):
 			if m.cursor == 0 {
 				return m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
@@ -166,6 +170,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.cursor = (m.cursor + len(notFixedChoices) - 1) % len(notFixedChoices)
 		case key.Matches(km, k.Down):
 			m.cursor = (m.cursor + 1) % len(notFixedChoices)
+		case key.Matches(km, k.Top):
+			m.cursor = 0
+		case key.Matches(km, k.Bottom):
+			m.cursor = len(notFixedChoices) - 1
 		case key.Matches(km, k.Select):
 			ch := notFixedChoices[m.cursor]
 			switch {

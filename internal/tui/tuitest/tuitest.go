@@ -234,6 +234,10 @@ func Key(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyRight}
 	case "pgdown":
 		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
 	case "space":
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "tab":
@@ -293,7 +297,7 @@ func (d *Driver) Press(keys ...string) *Driver {
 
 func isKeyName(k string) bool {
 	switch k {
-	case "enter", "alt+enter", "esc", "up", "down", "left", "right", "pgdown", "space", "tab", "shift+tab", "backspace", "ctrl+c":
+	case "enter", "alt+enter", "esc", "up", "down", "left", "right", "pgdown", "home", "end", "space", "tab", "shift+tab", "backspace", "ctrl+c":
 		return true
 	}
 	return false
