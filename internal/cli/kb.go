@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"pitstop/internal/config"
+	"pitstop/internal/tui/common"
 	"strings"
 	"text/tabwriter"
 
@@ -272,7 +273,7 @@ func kbShow(app *App, id, format string) error {
 	if err != nil {
 		return err
 	}
-	out, err := r.Render(md)
+	out, err := common.RenderArticle(r, md)
 	if err != nil {
 		return fmt.Errorf("render article %s: %w", a.ID, err)
 	}

@@ -3,6 +3,7 @@ package common
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -59,7 +60,7 @@ func (c *Common) RenderMarkdown(id, body string, width int) tea.Cmd {
 		if err != nil {
 			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: fmt.Errorf("render article %s: %w", id, err)}
 		}
-		out, err := r.Render(JoinListLines(body))
+		out, err := RenderArticle(r, body)
 		if err != nil {
 			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: fmt.Errorf("render article %s: %w", id, err)}
 		}
@@ -135,4 +136,37 @@ func listMarker(t string) bool {
 		i++
 	}
 	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' '
+}
+
+// Glamour wraps list items and quotes at ". , ; -" as well as at spaces,
+// which breaks an address or a code in two ("mailer@example.\ntest",
+// "535 5.7.\n8"). Between two letters or digits such a character is part of
+// a word: it is swapped for a look-alike of the same width that is no
+// break point, and swapped back once the text is wrapped.
+var (
+	unbreakable = map[rune]rune{'.': '\u2024', ',': '\u201a', ';': '\u037e', '-': '\u2010'}
+	rebreak     = strings.NewReplacer("\u2024", ".", "\u201a", ",", "\u037e", ";", "\u2010", "-")
+)
+
+func keepWordsWhole(md string) string {
+	rs := []rune(md)
+	alnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	for i := 1; i+1 < len(rs); i++ {
+		if alt, ok := unbreakable[rs[i]]; ok && alnum(rs[i-1]) && alnum(rs[i+1]) {
+			rs[i] = alt
+		}
+	}
+	return string(rs)
+}
+
+// RenderArticle renders an article's Markdown with r, the wizard's and
+// `pitstop kb show`'s one way: list lines joined, words kept whole.
+func RenderArticle(r interface {
+	Render(string) (string, error)
+}, md string) (string, error) {
+	out, err := r.Render(keepWordsWhole(JoinListLines(md)))
+	if err != nil {
+		return "", err
+	}
+	return rebreak.Replace(out), nil
 }

@@ -58,3 +58,22 @@ func TestMarkdownStyleOfHighContrastFollowsTheBackground(t *testing.T) {
 	c.ApplyTheme(theme.Light)
 	require.Equal(t, theme.Light, c.MarkdownStyle())
 }
+
+// TestArticlesKeepCodesAndAddressesWhole: glamour breaks list items at dots
+// too; a reply code or an address stays on one line at every width.
+func TestArticlesKeepCodesAndAddressesWhole(t *testing.T) {
+	t.Parallel()
+	md := "- A list item that says 535 5.7.8 Error: authentication failed and names (mailer@example.test) too, with smtp-relay.example.com.\n\n---\n\n1. Done.\n"
+	for w := 30; w <= 80; w++ {
+		r, err := theme.Renderer(theme.ASCII, w)
+		require.NoError(t, err)
+		out, err := common.RenderArticle(r, md)
+		require.NoError(t, err)
+		plain := tuitest.Plain(out)
+		for _, whole := range []string{"5.7.8", "(mailer@example.test)", "smtp-relay.example.com."} {
+			require.Contains(t, plain, whole, "width %d:\n%s", w, plain)
+		}
+		require.NotContains(t, plain, "\u2024", "the stand-ins are swapped back")
+		require.Contains(t, plain, "1. Done.")
+	}
+}
