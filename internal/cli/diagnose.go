@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/kb"
+	"pitstop/internal/wizard"
 )
 
 // Bounds of what diagnose reads from stdin. Matching looks at the head and
@@ -54,9 +55,11 @@ the messages they hold. It runs no checks and needs no settings.`,
 			}
 			// A pasted log may hold the real key or password: mask the
 			// loaded secrets in the reasons that quote it, when there are
-			// settings to load (diagnose works without them too).
-			app.loadSecretsQuietly()
-			matches := base.Match(kb.Evidence{Text: text})
+			// settings to load (diagnose works without them too). The
+			// profile's providers leave out the articles about others
+			// (a HubSpot profile is not shown Pipedrive's), as in the report.
+			profile := app.loadSecretsQuietly()
+			matches := base.Match(wizard.Evidence(profile, text, nil, nil))
 			if len(matches) > limit {
 				matches = matches[:limit]
 			}
