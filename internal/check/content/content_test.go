@@ -411,12 +411,3 @@ func BenchmarkCountTokens(b *testing.B) {
 		}
 	}
 }
-
-func BenchmarkTokenizerLoad(b *testing.B) {
-	// Measures what the first content.prompt of a process pays.
-	for b.Loop() {
-		if _, err := loadEncodingUncached(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
