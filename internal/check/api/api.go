@@ -73,6 +73,7 @@ type family struct {
 	caFile   string
 	opts     probe.Options
 	api      config.APIConfig
+	slow     time.Duration // an answer slower than this is a warning
 
 	clientOnce sync.Once
 	client     *probe.Client
@@ -99,6 +100,7 @@ func newFamily(p *config.Profile, opts probe.Options) *family {
 		caFile:   p.API.CAFile,
 		opts:     opts,
 		api:      p.API,
+		slow:     slowThreshold,
 	}
 }
 

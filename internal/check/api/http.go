@@ -41,7 +41,7 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 		case resp.TLS.ExpiresSoon(expiryWarnDays):
 			res = check.Warnf("The API is reachable, but its certificate expires %s: once it does, every request will fail.", daysWords(resp.TLS.DaysLeft)).
 				Explain(artTLS)
-		case resp.Timings.Total > slowThreshold:
+		case resp.Timings.Total > f.slow:
 			res = check.Warnf("The API is reachable but slow: it took %s to answer a request that should take well under a second.", probe.FormatDuration(resp.Timings.Total)).
 				Explain(artSlow, artTimeouts)
 		}
