@@ -75,13 +75,13 @@ type Result struct {
 	Details  []string      `json:"details"` // evidence, secrets masked
 	Duration time.Duration `json:"-"`
 	Articles []string      `json:"articles"` // knowledge articles that explain this outcome
-	// Facts are the measured values behind the summary (DESIGN.md), named in
+	// Facts are the measured values behind the summary, named in
 	// snake_case: numbers, booleans and short strings, never a secret. The
 	// prose, the JSON, the exporter's metrics and the fixes all read them.
 	Facts map[string]any `json:"facts"`
 }
 
-// MarshalJSON writes DESIGN.md's shape, keys in its order: id, category,
+// MarshalJSON writes the documented shape (docs/ARCHITECTURE.md), keys in its order: id, category,
 // title, status, summary, details, duration_ms, articles (lists never null).
 func (r Result) MarshalJSON() ([]byte, error) {
 	details, articles, facts := r.Details, r.Articles, r.Facts
@@ -170,6 +170,20 @@ func (r Result) WithFact(key string, value any) Result {
 	return r
 }
 
+// WithFacts returns r with every measured value of facts recorded (see
+// WithFact); a key already there takes the new value.
+func (r Result) WithFacts(facts map[string]any) Result {
+	merged := make(map[string]any, len(r.Facts)+len(facts))
+	for k, v := range r.Facts {
+		merged[k] = v
+	}
+	for k, v := range facts {
+		merged[k] = v
+	}
+	r.Facts = merged
+	return r
+}
+
 // Fact returns the value recorded under key, if any.
 func (r Result) Fact(key string) (any, bool) {
 	v, ok := r.Facts[key]
@@ -216,12 +230,12 @@ func (s Summary) OK(strict bool) bool {
 	return s.Fail == 0 && s.Error == 0 && (!strict || s.Warn == 0)
 }
 
-// KnownIDs are the stable check IDs (DESIGN.md). Knowledge lint accepts only these.
+// KnownIDs are the stable check IDs (docs/ARCHITECTURE.md). Knowledge lint accepts only these.
 var KnownIDs = []string{
 	"api.config", "api.reachability", "api.auth", "api.ratelimit", "api.clock", "api.endpoints",
-	"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping",
+	"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping", "crm.data_quality",
 	"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send",
-	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl",
-	"content.prompt", "content.spam",
+	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl", "domain.bimi", "domain.ptr",
+	"content.prompt", "content.spam", "content.headers",
 	"cache.redis",
 }

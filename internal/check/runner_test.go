@@ -324,3 +324,22 @@ func BenchmarkRunnerUnequalChecks(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(b.N)/float64(slowest), "total/slowest")
 	b.ReportMetric(worst, "worst-total/slowest")
 }
+
+// TestRunnerKeepsFacts runs a check in Spanish with a scrubber: the summary
+// is translated and scrubbed, the facts come out exactly as measured.
+func TestRunnerKeepsFacts(t *testing.T) {
+	t.Parallel()
+	facts := map[string]any{"dns_lookups": 18, "void_lookups": 0, "policy": "reject", "listed": false, "latency_ms": 12.5}
+	c := Check{ID: "domain.spf", Category: "domain", Title: "SPF", Run: func(context.Context) Result {
+		return Failf("%s's SPF record needs %d DNS lookups; the limit is %d, so receivers stop with a permanent error and SPF fails for every message. Remove unused include: terms or replace them with ip4:/ip6: ranges.",
+			"example.com", 18, 10).WithFacts(facts)
+	}}
+	r := (&Runner{Lang: "es", Scrub: func(s string) string { return strings.ReplaceAll(s, "example.com", "•••") }}).
+		Run(context.Background(), []Check{c})
+	require.Len(t, r, 1)
+	require.NotContains(t, r[0].Summary, "DNS lookups", "the summary is translated")
+	require.NotContains(t, r[0].Summary, "example.com", "the summary is scrubbed")
+	require.Equal(t, facts, r[0].Facts)
+	facts["dns_lookups"] = 19
+	require.Equal(t, 18, r[0].Facts["dns_lookups"], "WithFacts copies: the result does not share the caller's map")
+}

@@ -34,6 +34,9 @@ func newChecklistCmd(app *App) *cobra.Command {
   prelaunch       every configured check, plus what Pitstop cannot see
                   for itself (monitoring, backups, DMARC policy,
                   rate-limit headroom, alert recipients)
+  bulk-sender     Gmail's, Yahoo's and Outlook.com's bulk-sender rules, ticked
+                  from the smtp, domain and content checks; the spam
+                  complaint rate and unsubscribe handling stay for you
   before-support  what to try before you open a ticket
   escalation      what the ticket needs (` + "`pitstop report`" + ` fills it in)
   prevention      habits that keep the next incident small
@@ -42,8 +45,9 @@ On a terminal you tick the items Pitstop cannot settle from a list (space toggle
 enter confirms). Elsewhere, or with --format, the list is printed as Markdown or
 JSON; tick items with --done ID, once per item, for unattended runs.
 
-prelaunch runs every configured check (or those of --only) and exits 1 while a check
-fails or a required item is unticked, so it can gate a release:
+prelaunch runs every configured check (or those of --only), bulk-sender the checks its
+items name; both exit 1 while a check fails or a required item is unticked, so they can
+gate a release:
 
   pitstop checklist prelaunch --format json \
       --done monitoring --done backups --done dmarc-policy \
@@ -95,7 +99,7 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 		return usageErr(err)
 	}
 	ev := escalate.Evidence{Done: o.Done}
-	if cl.IncludeChecks && len(categories) > 0 {
+	if cl.RunsChecks() && len(categories) > 0 {
 		_, p, err := app.LoadProfile()
 		if err != nil {
 			return err
@@ -104,7 +108,10 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 			return err
 		}
 	}
-	if cl.IncludeChecks {
+	if cl.RunsChecks() {
+		if len(categories) == 0 {
+			categories = cl.Categories() // nil for prelaunch: every configured one
+		}
 		progress, progressDone := app.progressLine()
 		ev.Results, err = app.runChecks(ctx, categories, progress)
 		progressDone()
@@ -129,7 +136,7 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 		md := app.Scrubber().Scrub(filled.Markdown(app.Opts.Lang))
 		fmt.Fprint(app.Stdout, wrapMarkdownList(md, ttyWidth(app.Stdout)))
 	}
-	if cl.IncludeChecks && !filled.Complete() {
+	if cl.RunsChecks() && !filled.Complete() {
 		return &ExitError{Code: ExitFailed}
 	}
 	return nil
@@ -146,7 +153,7 @@ func listChecklists(app *App, lists *escalate.Checklists, format string) error {
 	}
 	var out []entry
 	for _, l := range lists.Lists {
-		out = append(out, entry{l.Name, l.Title.In(app.Opts.Lang), l.Description.In(app.Opts.Lang), len(l.Items), l.IncludeChecks})
+		out = append(out, entry{l.Name, l.Title.In(app.Opts.Lang), l.Description.In(app.Opts.Lang), len(l.Items), l.RunsChecks()})
 	}
 	if format == "json" {
 		b, err := json.MarshalIndent(map[string]any{"checklists": out}, "", "  ")

@@ -18,7 +18,7 @@ func TestChecklistList(t *testing.T) {
 	t.Parallel()
 	code, stdout, stderr := runPitstop(t, "", "--config", filepath.Join(t.TempDir(), "none.yaml"), "checklist")
 	require.Equal(t, 0, code, stderr)
-	for _, name := range []string{"prelaunch", "before-support", "escalation", "prevention"} {
+	for _, name := range []string{"prelaunch", "bulk-sender", "before-support", "escalation", "prevention"} {
 		require.Contains(t, stdout, name)
 	}
 	code, stdout, _ = runPitstop(t, "", "checklist", "--format", "json")
@@ -30,8 +30,10 @@ func TestChecklistList(t *testing.T) {
 		} `json:"checklists"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
-	require.Len(t, out.Checklists, 4)
+	require.Len(t, out.Checklists, 5)
 	require.True(t, out.Checklists[0].RunsChecks)
+	require.Equal(t, "bulk-sender", out.Checklists[1].Name)
+	require.True(t, out.Checklists[1].RunsChecks)
 }
 
 func TestChecklistPrelaunch(t *testing.T) {
@@ -100,7 +102,7 @@ func TestChecklistUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"checklist", "launch"}, `no checklist "launch"; choose one of prelaunch, before-support, escalation, prevention`},
+		{[]string{"checklist", "launch"}, `no checklist "launch"; choose one of prelaunch, bulk-sender, before-support, escalation, prevention`},
 		{[]string{"checklist", "prevention", "--done", "yoga"}, "--done yoga: no such item in prevention"},
 		{[]string{"checklist", "--format", "yaml"}, "expected markdown or json"},
 		{[]string{"checklist", "prelaunch", "--only", "fax"}, `unknown category "fax"`},

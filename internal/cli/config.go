@@ -32,6 +32,7 @@ profiles:
       token: ${HUBSPOT_TOKEN}
       object: contacts           # hubspot: contacts; salesforce: Contact; pipedrive: person
       field_mapping: {email: email, company: company, personalization_score: pz_score}
+      sample_size: 500           # records read (read-only, paged) by crm.data_quality; 0 = skip that check
     smtp:
       host: smtp.example.com
       port: 587
@@ -45,6 +46,7 @@ profiles:
       dkim_selectors: [s1]
       dns_server: ""             # host:port; empty = system resolver
       dnsbl: [zen.spamhaus.org]
+      bimi_selector: default     # domain.bimi reads {selector}._bimi.{name}
     content:
       max_tokens: 4000
       prompt_file: ""            # a prompt to validate

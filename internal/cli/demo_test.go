@@ -43,44 +43,53 @@ type checkJSON struct {
 // code is the expected one, and no sandbox secret shows in the output.
 func TestScenarioCheckOutcomes(t *testing.T) {
 	t.Parallel()
+	forEachScenario(t, func(t *testing.T, ctx context.Context, sb *demo.Sandbox) {
+		sc := sb.Scenario
+		code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "check", "--format", "json")
+
+		var res checkJSON
+		require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout: %s\nstderr: %s", out, errOut)
+		got := map[string]check.Status{}
+		for _, r := range res.Results {
+			got[r.ID] = r.Status
+		}
+		for id, want := range sc.Expect {
+			st, ok := got[id]
+			require.True(t, ok, "%s: no result for %s", sc.Name, id)
+			if st != want {
+				for _, r := range res.Results {
+					if r.ID == id && slownessOnly(want, r.Status, r.Summary) {
+						// Latency thresholds measure this machine, not the scenario.
+						t.Logf("%s: %s warned about speed under load: %s", sc.Name, id, r.Summary)
+						continue
+					}
+					if r.ID == id {
+						t.Errorf("%s: %s is %s, want %s: %s %v", sc.Name, id, st, want, r.Summary, r.Details)
+					}
+				}
+			}
+		}
+		require.Equal(t, sc.ExitCode, code, "exit code; stderr: %s", errOut)
+		for _, secret := range []string{sb.API.Key(), sb.SMTP.Password(), sb.CRM.Token(), sb.Redis.Password()} {
+			require.NotContains(t, out, secret)
+			require.NotContains(t, errOut, secret)
+		}
+	})
+}
+
+// forEachScenario starts each sandbox scenario in a parallel subtest and
+// calls test with it and a context that bounds the subtest to a minute.
+func forEachScenario(t *testing.T, test func(t *testing.T, ctx context.Context, sb *demo.Sandbox)) {
+	t.Helper()
 	for _, sc := range demo.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
 			sb, err := demo.StartSandbox(sc.Name, demo.SandboxOptions{Dir: t.TempDir()})
 			require.NoError(t, err)
 			t.Cleanup(func() { sb.Close() })
-
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "check", "--format", "json")
-
-			var res checkJSON
-			require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout: %s\nstderr: %s", out, errOut)
-			got := map[string]check.Status{}
-			for _, r := range res.Results {
-				got[r.ID] = r.Status
-			}
-			for id, want := range sc.Expect {
-				st, ok := got[id]
-				require.True(t, ok, "%s: no result for %s", sc.Name, id)
-				if st != want {
-					for _, r := range res.Results {
-						if r.ID == id && slownessOnly(want, r.Status, r.Summary) {
-							// Latency thresholds measure this machine, not the scenario.
-							t.Logf("%s: %s warned about speed under load: %s", sc.Name, id, r.Summary)
-							continue
-						}
-						if r.ID == id {
-							t.Errorf("%s: %s is %s, want %s: %s %v", sc.Name, id, st, want, r.Summary, r.Details)
-						}
-					}
-				}
-			}
-			require.Equal(t, sc.ExitCode, code, "exit code; stderr: %s", errOut)
-			for _, secret := range []string{sb.API.Key(), sb.SMTP.Password(), sb.CRM.Token(), sb.Redis.Password()} {
-				require.NotContains(t, out, secret)
-				require.NotContains(t, errOut, secret)
-			}
+			test(t, ctx, sb)
 		})
 	}
 }
@@ -211,7 +220,7 @@ func TestDemoServeJSON(t *testing.T) {
 	require.NoError(t, json.NewDecoder(pr).Decode(&got))
 	require.Equal(t, "mixed", got.Scenario)
 	require.FileExists(t, got.Config)
-	require.Len(t, got.Services, 6)
+	require.Len(t, got.Services, 7) // API, replica, CRM, SMTP, DNS, Redis, BIMI logos
 	go io.Copy(io.Discard, pr)
 	cancel()
 	require.Equal(t, ExitOK, <-done)

@@ -30,7 +30,10 @@ func newDiagnoseCmd(app *App) *cobra.Command {
 		Long: `Diagnose reads an error message (the arguments, or stdin when there are none)
 and lists the knowledge articles that explain it, best first, with the reasons
 each one matched: an error code or message it recognises, or words in common.
-It runs no checks and needs no settings.`,
+A match on words alone is only a guess, and is shown as one (JSON: "confidence":
+"weak"; "strong" when an error code or message was recognised). Logs pasted with
+escaped line breaks (\n in JSON or Python strings) or wrapped lines are read as
+the messages they hold. It runs no checks and needs no settings.`,
 		Example: `  pitstop diagnose "535 5.7.8 Error: authentication failed"
   pbpaste | pitstop diagnose
   pitstop diagnose --format json < error.txt`,
@@ -92,12 +95,13 @@ func diagnoseInput(app *App, args []string) (string, error) {
 
 func writeDiagnoseJSON(app *App, matches []kb.Match) error {
 	type matchJSON struct {
-		ID       string   `json:"id"`
-		Title    string   `json:"title"`
-		Category string   `json:"category"`
-		Severity string   `json:"severity"`
-		Score    float64  `json:"score"`
-		Reasons  []string `json:"reasons"`
+		ID         string   `json:"id"`
+		Title      string   `json:"title"`
+		Category   string   `json:"category"`
+		Severity   string   `json:"severity"`
+		Score      float64  `json:"score"`
+		Confidence string   `json:"confidence"`
+		Reasons    []string `json:"reasons"`
 	}
 	out := struct {
 		Matches []matchJSON `json:"matches"`
@@ -106,15 +110,11 @@ func writeDiagnoseJSON(app *App, matches []kb.Match) error {
 		a := m.Article
 		out.Matches = append(out.Matches, matchJSON{
 			ID: a.ID, Title: a.Title, Category: a.Category, Severity: a.Severity,
-			Score: roundScore(m.Score), Reasons: scrubAll(app, orEmpty(m.Reasons)),
+			Score: roundScore(m.Score), Confidence: string(m.Confidence), Reasons: scrubAll(app, orEmpty(m.Reasons)),
 		})
 	}
 	return writeIndentedJSON(app.Stdout, out)
 }
-
-// wordsOnlyScore is the most an article scores on words in common alone
-// (kb's scoreWordsMax): any pattern or symptom hit scores more.
-const wordsOnlyScore = 20
 
 func writeDiagnoseText(app *App, matches []kb.Match) {
 	w := app.Stdout
@@ -125,18 +125,27 @@ func writeDiagnoseText(app *App, matches []kb.Match) {
 		return
 	}
 	width := ttyWidth(w) // 0 for pipes: no wrapping
-	if matches[0].Score <= wordsOnlyScore {
+	guess := matches[0].Confidence != kb.Strong
+	if guess {
 		fmt.Fprint(w, hangingWrap("", app.localize(
-			"No error code or message Pitstop knows is in this text; these articles only share words with it:",
-			"Este texto no contiene ningún código ni mensaje de error que Pitstop conozca; estos artículos solo comparten palabras con él:"), width))
+			"No error code or message Pitstop knows is in this text. These articles only share words with it, so they are a guess, not a diagnosis:",
+			"Este texto no contiene ningún código ni mensaje de error que Pitstop conozca. Estos artículos solo comparten palabras con él: son una suposición, no un diagnóstico:"), width))
 	}
 	for i, m := range matches {
 		a := m.Article
-		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("   ", fmt.Sprintf("%d. %s  %s", i+1, a.ID, a.Title), width), "   "))
+		title := fmt.Sprintf("%d. %s  %s", i+1, a.ID, a.Title)
+		if !guess && m.Confidence != kb.Strong {
+			title += app.localize("  (a guess: only words in common)", "  (una suposición: solo palabras en común)")
+		}
+		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("   ", title, width), "   "))
 		fmt.Fprintf(w, "   %s · %s %s · %s %.0f\n", app.articleWord(a.Category), app.localize("severity", "gravedad"), app.articleWord(a.Severity), app.localize("score", "puntuación"), m.Score)
 		for _, r := range scrubAll(app, m.Reasons) {
 			fmt.Fprint(w, "   - "+strings.TrimPrefix(hangingWrap("     ", r, width), "     "))
 		}
+	}
+	if guess {
+		fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("If one of them fits, read it:", "Si alguno encaja, léelo:"), matches[0].Article.ID)
+		return
 	}
 	fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("Read the first:", "Lee el primero:"), matches[0].Article.ID)
 }

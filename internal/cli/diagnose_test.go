@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,9 +69,27 @@ func TestDiagnoseMasksLoadedSecrets(t *testing.T) {
 // message is told so, rather than shown a weak match as an answer.
 func TestDiagnoseSaysWhenOnlyWordsMatched(t *testing.T) {
 	t.Parallel()
-	code, stdout, stderr := runKB(t, "", "diagnose", "my emails are going to spam")
+	const words = "the weekly summary feels generic and a bit boring"
+	code, stdout, stderr := runKB(t, "", "diagnose", words)
 	require.Equal(t, ExitOK, code, stderr)
 	require.True(t, strings.HasPrefix(stdout, "No error code or message Pitstop knows is in this text"), stdout)
+	require.Contains(t, stdout, "a guess, not a diagnosis")
+	require.Contains(t, stdout, "If one of them fits, read it:")
+	require.NotContains(t, stdout, "Read the first:")
+
+	// JSON says the same: every match is weak.
+	code, stdout, _ = runKB(t, "", "diagnose", "--format", "json", words)
+	require.Equal(t, ExitOK, code)
+	var d diagnosed
+	require.NoError(t, json.Unmarshal([]byte(stdout), &d), stdout)
+	require.NotEmpty(t, d.Matches)
+	for _, m := range d.Matches {
+		require.Equal(t, "weak", m.Confidence, m.ID)
+	}
+
+	code, stdout, _ = runKB(t, "", "--lang", "es", "diagnose", "el resumen semanal es genérico y aburrido")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, stdout, "son una suposición, no un diagnóstico")
 
 	code, stdout, _ = runKB(t, "", "diagnose", "535 5.7.8 Error: authentication failed")
 	require.Equal(t, ExitOK, code)

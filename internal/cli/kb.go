@@ -61,8 +61,10 @@ by id (DIR/en/*.md and DIR/es/*.md, or flat *.md files).`,
 			Short: "Check articles for mistakes (ours, or those in DIR)",
 			Long: `Lint checks every article: required fields, valid category and severity, unique
 ids, known check ids, related articles that exist, patterns that compile, the
-required sections, and that each article exists in English and Spanish.
-Problems print as file:line: problem; any problem makes the exit code 1.`,
+required sections, sources (web addresses) and a reviewed date, and that each
+article exists in English and Spanish. Problems print as file:line: problem;
+any problem makes the exit code 1. An article reviewed more than a year ago
+gets a warning, which does not.`,
 			Args: cobra.MaximumNArgs(1),
 			RunE: func(_ *cobra.Command, args []string) error {
 				dir := ""
@@ -254,8 +256,10 @@ func kbShow(app *App, id, format string) error {
 			Patterns []string `json:"patterns"`
 			Checks   []string `json:"checks"`
 			Related  []string `json:"related"`
+			Sources  []string `json:"sources"`
+			Reviewed string   `json:"reviewed,omitempty"`
 			Body     string   `json:"body"`
-		}{toArticleJSON(a), orEmpty(a.Symptoms), orEmpty(a.Patterns), orEmpty(a.Checks), orEmpty(a.Related), a.Body})
+		}{toArticleJSON(a), orEmpty(a.Symptoms), orEmpty(a.Patterns), orEmpty(a.Checks), orEmpty(a.Related), orEmpty(a.Sources), a.Reviewed, a.Written()})
 	}
 	md := articleMarkdown(app, base, a)
 	if !app.colorTerminal(app.Stdout) {
@@ -282,7 +286,7 @@ func orEmpty(s []string) []string {
 }
 
 // articleMarkdown is the whole article as one Markdown document: title,
-// a line of facts, the body and the related articles.
+// a line of facts, the body, the related articles and the sources.
 func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", a.Title)
@@ -291,7 +295,8 @@ func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 		facts += " · " + app.localize("checks: ", "comprobaciones: ") + strings.Join(a.Checks, ", ")
 	}
 	fmt.Fprintf(&b, "*%s*\n\n", facts)
-	b.WriteString(strings.TrimSpace(a.Body))
+	written := a.Written()
+	b.WriteString(strings.TrimSpace(written))
 	b.WriteString("\n")
 	if len(a.Related) > 0 {
 		fmt.Fprintf(&b, "\n## %s\n\n", app.localize("Related articles", "Artículos relacionados"))
@@ -300,6 +305,10 @@ func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 				fmt.Fprintf(&b, "- `%s`: %s\n", r.ID, r.Title)
 			}
 		}
+	}
+	// The sources close the article (the knowledge base wrote that section).
+	if sources := strings.TrimSpace(a.Body[len(written):]); sources != "" {
+		b.WriteString("\n" + sources + "\n")
 	}
 	return b.String()
 }
@@ -327,6 +336,13 @@ func kbLint(app *App, dir, format string) error {
 	for i := range problems {
 		problems[i].File = filepath.Join(root, problems[i].File)
 	}
+	errs := 0
+	for _, p := range problems {
+		if !p.Warn {
+			errs++
+		}
+	}
+	warns := len(problems) - errs
 	if format == "json" {
 		if err := writeIndentedJSON(app.Stdout, struct {
 			Problems []kb.Problem `json:"problems"`
@@ -337,15 +353,21 @@ func kbLint(app *App, dir, format string) error {
 		for _, p := range problems {
 			fmt.Fprintln(app.Stdout, p)
 		}
-		if len(problems) == 0 {
+		switch {
+		case len(problems) == 0:
 			fmt.Fprintln(app.Stdout, app.localize(root+": no problems.", root+": sin problemas."))
-		} else {
+		case errs == 0:
 			fmt.Fprintln(app.Stderr, app.localize(
-				fmt.Sprintf("%d problem(s) in %s.", len(problems), root),
-				fmt.Sprintf("%d problema(s) en %s.", len(problems), root)))
+				fmt.Sprintf("%d warning(s) in %s: articles due for review.", warns, root),
+				fmt.Sprintf("%d aviso(s) en %s: artículos que toca revisar.", warns, root)))
+		default:
+			fmt.Fprintln(app.Stderr, app.localize(
+				fmt.Sprintf("%d problem(s) and %d warning(s) in %s.", errs, warns, root),
+				fmt.Sprintf("%d problema(s) y %d aviso(s) en %s.", errs, warns, root)))
 		}
 	}
-	if len(problems) > 0 {
+	// Warnings (an article due for review) are said, not failed on.
+	if errs > 0 {
 		return &ExitError{Code: ExitFailed}
 	}
 	return nil

@@ -101,14 +101,18 @@ func TestKBShow(t *testing.T) {
 	require.Equal(t, ExitOK, code, stderr)
 	require.True(t, strings.HasPrefix(stdout, "# "), "plain Markdown when not a terminal: %q", stdout[:40])
 	require.NotContains(t, stdout, "\x1b[", "no escape codes when not a terminal")
-	for _, h := range []string{"## What you see", "## Fix it now", "## When to escalate", "## Related articles", "`api-quota-exhausted`"} {
+	for _, h := range []string{"## What you see", "## Fix it now", "## When to escalate", "## Related articles", "`api-quota-exhausted`",
+		"## Sources", "Checked against these pages on 2026-", "- <https://platform.openai.com/docs/guides/rate-limits>"} {
 		require.Contains(t, stdout, h)
 	}
+	require.Less(t, strings.Index(stdout, "## Related articles"), strings.Index(stdout, "## Sources"), "the sources close the article")
 
 	code, stdout, _ = runKB(t, "", "--lang", "es", "kb", "show", "api-rate-limit")
 	require.Equal(t, ExitOK, code)
 	require.Contains(t, stdout, "## Qué ves")
 	require.Contains(t, stdout, "## Artículos relacionados")
+	require.Contains(t, stdout, "## Fuentes")
+	require.Contains(t, stdout, "Comprobado con estas páginas el 2026-")
 
 	code, stdout, _ = runKB(t, "", "kb", "show", "--format", "json", "smtp-auth-failed")
 	require.Equal(t, ExitOK, code)
@@ -117,10 +121,15 @@ func TestKBShow(t *testing.T) {
 		Lang     string   `json:"lang"`
 		Symptoms []string `json:"symptoms"`
 		Checks   []string `json:"checks"`
+		Sources  []string `json:"sources"`
+		Reviewed string   `json:"reviewed"`
 		Body     string   `json:"body"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &a))
 	require.Equal(t, "smtp-auth-failed", a.ID)
+	require.NotEmpty(t, a.Sources)
+	require.NotContains(t, a.Body, "## Sources", "JSON gives the sources as a list, not again in the body")
+	require.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, a.Reviewed)
 	require.Equal(t, "en", a.Lang)
 	require.Contains(t, a.Checks, "smtp.auth")
 	require.NotEmpty(t, a.Symptoms)
@@ -165,6 +174,22 @@ func TestKBLint(t *testing.T) {
 	require.Len(t, out.Problems, 3)
 	require.Equal(t, 7, out.Problems[0].Line)
 
+	// An article reviewed long ago is a warning: said, exit code 0.
+	old := t.TempDir()
+	writeArticle(t, filepath.Join(old, "en", "api-z.md"), "api-z", "en", "reviewed: 2020-01-31")
+	writeArticle(t, filepath.Join(old, "es", "api-z.md"), "api-z", "es", "reviewed: 2020-01-31")
+	code, stdout, stderr = runKB(t, "", "kb", "lint", old)
+	require.Equal(t, ExitOK, code, stdout+stderr)
+	require.Contains(t, stdout, filepath.Join(old, "en", "api-z.md")+":7: warning: reviewed 2020-01-31, more than 12 months ago")
+	require.Contains(t, stderr, "2 warning(s)")
+
+	// An article without sources fails.
+	writeArticle(t, filepath.Join(old, "en", "api-w.md"), "api-w", "en", "sources: []")
+	writeArticle(t, filepath.Join(old, "es", "api-w.md"), "api-w", "es", "sources: []")
+	code, stdout, _ = runKB(t, "", "kb", "lint", old)
+	require.Equal(t, ExitFailed, code)
+	require.Contains(t, stdout, filepath.Join(old, "en", "api-w.md")+":7: sources is missing")
+
 	code, _, stderr = runKB(t, "", "kb", "lint", filepath.Join(dir, "missing"))
 	require.Equal(t, ExitUsage, code)
 	require.Contains(t, stderr, "missing")
@@ -181,6 +206,12 @@ func writeArticle(t *testing.T, path, id, lang, extra string) {
 	b.WriteString("---\nid: " + id + "\ntitle: Overlay " + id + "\ncategory: api\nseverity: low\nsymptoms: [\"Odd\"]\n")
 	if extra != "" {
 		b.WriteString(extra + "\n")
+	}
+	if !strings.Contains(extra, "sources:") {
+		b.WriteString("sources: [\"https://example.com/docs\"]\n")
+	}
+	if !strings.Contains(extra, "reviewed:") {
+		b.WriteString("reviewed: 2026-12-01\n")
 	}
 	b.WriteString("---\n")
 	for _, h := range sections[lang] {
@@ -215,12 +246,13 @@ func TestKBOverlay(t *testing.T) {
 
 type diagnosed struct {
 	Matches []struct {
-		ID       string   `json:"id"`
-		Title    string   `json:"title"`
-		Category string   `json:"category"`
-		Severity string   `json:"severity"`
-		Score    float64  `json:"score"`
-		Reasons  []string `json:"reasons"`
+		ID         string   `json:"id"`
+		Title      string   `json:"title"`
+		Category   string   `json:"category"`
+		Severity   string   `json:"severity"`
+		Score      float64  `json:"score"`
+		Confidence string   `json:"confidence"`
+		Reasons    []string `json:"reasons"`
 	} `json:"matches"`
 }
 
@@ -252,6 +284,7 @@ func TestDiagnose(t *testing.T) {
 			require.NotEmpty(t, first.Category)
 			require.NotEmpty(t, first.Severity)
 			require.Positive(t, first.Score)
+			require.Equal(t, "strong", first.Confidence)
 			require.NotEmpty(t, first.Reasons)
 			for i := 1; i < len(d.Matches); i++ {
 				require.GreaterOrEqual(t, d.Matches[i-1].Score, d.Matches[i].Score, "best first")

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
 	tuimonitor "pitstop/internal/tui/monitor"
@@ -32,6 +33,10 @@ type monitorOptions struct {
 	MinSuccessRate float64 // percent
 	MinThroughput  float64 // per minute
 	Format         string  // "" (live on a terminal, json otherwise), live, json
+	// TestAlert sends one test alert email first; alone (no --duration
+	// given) it is all the command does.
+	TestAlert   bool
+	durationSet bool
 }
 
 func newMonitorCmd(app *App) *cobra.Command {
@@ -53,15 +58,20 @@ CopyCar guide: average response time 5000 ms, error rate 5%, success rate 95%,
 throughput 100 requests a minute — judged only when the schedule itself sends
 that many); an endpoint that fails 3 probes in a row is reported down. With
 --alert-email each kind of alert is emailed once per run through the smtp
-settings of your profile.
+settings of your profile; --test-alert sends one test alert now, to prove the
+address and the SMTP settings work (alone, it is all the command does).
 
 On a terminal you get a live screen (q quits). Otherwise each probe is one JSON
 line, then one summary line. The exit code is 1 when an alert was raised.`,
 		Example: `  pitstop monitor                              # one minute, a probe every 5 s
   pitstop monitor --duration 10m --interval 10s --alert-email oncall@example.com
-  pitstop monitor --duration 30s --format json | jq .`,
+  pitstop monitor --duration 30s --format json | jq .
+  pitstop monitor --alert-email oncall@example.com --test-alert`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runMonitor(cmd.Context(), app, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.durationSet = cmd.Flags().Changed("duration")
+			return runMonitor(cmd.Context(), app, o)
+		},
 	}
 	f := cmd.Flags()
 	f.DurationVar(&o.Duration, "duration", o.Duration, "how long to monitor (0 = until Ctrl-C)")
@@ -72,6 +82,7 @@ line, then one summary line. The exit code is 1 when an alert was raised.`,
 	f.Float64Var(&o.MinSuccessRate, "min-success-rate", o.MinSuccessRate, "alert below this percent of successful probes")
 	f.Float64Var(&o.MinThroughput, "min-throughput", o.MinThroughput, "alert below this many successes a minute (0: off)")
 	f.StringVar(&o.Format, "format", "", "live or json (default: live on a terminal, else json)")
+	f.BoolVar(&o.TestAlert, "test-alert", false, "send one test alert email now (needs --alert-email)")
 	return cmd
 }
 
@@ -92,6 +103,8 @@ func (o monitorOptions) validate() error {
 		return usageErrf("--duration must be zero (until Ctrl-C) or more (for example 1m)")
 	case o.Format != "" && o.Format != "live" && o.Format != "json":
 		return usageErrf("--format is %q; expected live or json", o.Format)
+	case o.TestAlert && o.AlertEmail == "":
+		return usageErrf("--test-alert needs --alert-email ADDR: the address to send it to")
 	}
 	if err := o.thresholds().Validate(); err != nil {
 		return usageErr(err)
@@ -121,6 +134,14 @@ func runMonitor(ctx context.Context, app *App, o monitorOptions) error {
 	if o.AlertEmail != "" {
 		if mailer, err = newAlertMailer(app, p, o.AlertEmail, mon); err != nil {
 			return usageErr(err)
+		}
+	}
+	if o.TestAlert {
+		if err := sendTestAlert(ctx, app, mailer, o.Format == "json" || (o.Format == "" && !isTerminal(app.Stdout))); err != nil {
+			return err
+		}
+		if !o.durationSet {
+			return nil
 		}
 	}
 	slog.Info("monitor started", "targets", len(mon.Targets), "interval", o.Interval.String(), "duration", o.Duration.String(),
@@ -231,6 +252,29 @@ func runMonitorJSON(ctx context.Context, app *App, mon *monitor.Monitor, mailer 
 	return sum
 }
 
+// sendTestAlert emails one test alert and says so: a line on a terminal, an
+// alert_email JSON line otherwise. A test alert that cannot be sent is a
+// failure (exit 1) whose message says why.
+func sendTestAlert(ctx context.Context, app *App, m *monitor.Mailer, asJSON bool) error {
+	a := monitor.Alert{Kind: monitor.TestAlert, Severity: monitor.Warning, Since: time.Now(),
+		Message: "This is a test alert from Pitstop: alert emails reach this address through your SMTP settings."}
+	res := sendAlert(ctx, m, a)
+	if asJSON {
+		b, err := json.Marshal(monitorLine{Type: "alert_email", Email: res})
+		if err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+		fmt.Fprintln(app.Stdout, app.Scrubber().Scrub(string(b)))
+	} else if res.Sent {
+		fmt.Fprintf(app.Stdout, app.localize("Test alert sent to %s through %s:%d.\n", "Alerta de prueba enviada a %s a través de %s:%d.\n"),
+			res.To, m.SMTP.Host, m.SMTP.Port)
+	}
+	if !res.Sent {
+		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("%s", app.localize("the test alert could not be sent: ", "no se pudo enviar la alerta de prueba: ")+res.Error)}
+	}
+	return nil
+}
+
 // sendAlert emails one alert within a bounded time and says how it went.
 func sendAlert(ctx context.Context, m *monitor.Mailer, a monitor.Alert) *alertEmail {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -253,7 +297,7 @@ func logAlert(a monitor.Alert) {
 }
 
 // logPerformance writes the run's figures to the activity log, each with its
-// threshold and OK or WARNING (the seed's log_performance).
+// threshold and OK or WARNING, so the log alone tells a good run from a bad one.
 func logPerformance(sum monitor.Summary, t monitor.Thresholds) {
 	st := sum.Stats
 	status := func(bad bool) string {
@@ -296,9 +340,9 @@ func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width in
 	st := sum.Stats
 	line("", fmt.Sprintf(tr("Monitored for %s: %d probes, %.1f%% succeeded, %.1f%% failed.",
 		"Monitoreado durante %s: %d pruebas, %.1f%% con éxito, %.1f%% fallidas."),
-		st.Elapsed.Round(time.Second), st.Total, st.SuccessRate*100, st.ErrorRate*100))
-	line("", fmt.Sprintf(tr("Latency: p50 %d ms, p95 %d ms, max %d ms.", "Latencia: p50 %d ms, p95 %d ms, máx %d ms."),
-		st.P50.Milliseconds(), st.P95.Milliseconds(), st.Max.Milliseconds()))
+		human.Duration(st.Elapsed.Round(time.Second)), st.Total, st.SuccessRate*100, st.ErrorRate*100))
+	line("", fmt.Sprintf(tr("Latency: p50 %s, p95 %s, max %s.", "Latencia: p50 %s, p95 %s, máx %s."),
+		human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
 	line("", fmt.Sprintf(tr("Throughput: %.1f successful requests a minute.", "Rendimiento: %.1f solicitudes con éxito por minuto."), st.Throughput))
 	for _, e := range st.Endpoints {
 		state := tr("healthy", "bien")

@@ -235,10 +235,10 @@ func TestMonitorSummaryText(t *testing.T) {
 	var en, es bytes.Buffer
 	printMonitorSummary(&en, sum, "en", 80)
 	printMonitorSummary(&es, sum, "es", 80)
-	require.Contains(t, en.String(), "Monitored for 10s: 20 probes, 50.0% succeeded, 50.0% failed.\n")
+	require.Contains(t, en.String(), "Monitored for 10 s: 20 probes, 50.0% succeeded, 50.0% failed.\n")
 	require.Contains(t, en.String(), "Throughput: 60.0 successful requests a minute.\n")
 	require.Contains(t, en.String(), "https://api.example.test/v2: healthy (5/10 ok)")
-	require.Contains(t, es.String(), "Monitoreado durante 10s: 20 pruebas")
+	require.Contains(t, es.String(), "Monitoreado durante 10 s: 20 pruebas")
 	require.Contains(t, es.String(), "La API está fallando: el 50.0% de las solicitudes")
 	for _, out := range []string{en.String(), es.String()} {
 		for _, line := range strings.Split(out, "\n") {
@@ -280,4 +280,42 @@ func TestEndpointDownAlertCountsEndpoints(t *testing.T) {
 			require.Equal(t, tt.want, tuimonitor.AlertText(tt.lang, tt.a))
 		})
 	}
+}
+
+// TestMonitorTestAlert: --test-alert sends one email and says so; alone it
+// probes nothing and exits 0; a mail server that refuses the login makes it
+// exit 1 with the reason.
+func TestMonitorTestAlert(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, "healthy")
+	probesBefore := len(sb.API.Requests())
+	code, out, errOut := runCLI(t, context.Background(), "--config", sb.ConfigPath, "monitor",
+		"--alert-email", "oncall@example.com", "--test-alert")
+	require.Equal(t, ExitOK, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 1, "one line: the test alert's email, and no probe")
+	var line struct {
+		Type  string         `json:"type"`
+		Email map[string]any `json:"email"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &line))
+	require.Equal(t, "alert_email", line.Type)
+	require.Equal(t, true, line.Email["sent"])
+	require.Equal(t, "TEST", line.Email["kind"])
+	require.Equal(t, probesBefore, len(sb.API.Requests()))
+	msgs := sb.SMTP.Messages()
+	require.Len(t, msgs, 1)
+	require.Contains(t, string(msgs[0].Data), "Subject: Pitstop alert: TEST\r\n")
+	require.Contains(t, string(msgs[0].Data), "This is a test alert from Pitstop")
+
+	bad := startSandbox(t, "smtp-bad-password")
+	code, _, errOut = runCLI(t, context.Background(), "--config", bad.ConfigPath, "monitor",
+		"--alert-email", "oncall@example.com", "--test-alert")
+	require.Equal(t, ExitFailed, code)
+	require.Contains(t, errOut, "the test alert could not be sent")
+	require.NotContains(t, errOut, bad.SMTP.Password())
+
+	code, _, errOut = runCLI(t, context.Background(), "--config", sb.ConfigPath, "monitor", "--test-alert")
+	require.Equal(t, ExitUsage, code)
+	require.Contains(t, errOut, "--test-alert needs --alert-email")
 }

@@ -12,7 +12,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
-	"pitstop/internal/probe"
+	"pitstop/internal/human"
 )
 
 // categoryTitles name the categories in output headings: {English, Spanish}.
@@ -24,8 +24,6 @@ var categoryTitles = map[string][2]string{
 	"content": {"Content", "Contenido"},
 	"cache":   {"Cache", "Caché"},
 }
-
-func categoryTitle(c string) string { return categoryTitleIn(c, "en") }
 
 func categoryTitleIn(c, lang string) string {
 	t, ok := categoryTitles[c]
@@ -123,12 +121,12 @@ func (r *checkRun) countsLine() string {
 	}
 	if r.Lang == "es" {
 		return fmt.Sprintf("%s en %s: %s, %s, %s, %s, %s.",
-			plural(len(r.Results), "comprobación", "comprobaciones"), probe.FormatDuration(r.Elapsed),
+			plural(len(r.Results), "comprobación", "comprobaciones"), human.Duration(r.Elapsed),
 			plural(s.Pass, "pasó", "pasaron"), plural(s.Warn, "aviso", "avisos"), plural(s.Fail, "falló", "fallaron"),
 			plural(s.Skip, "omitida", "omitidas"), plural(s.Error, "no se pudo probar", "no se pudieron probar"))
 	}
 	return fmt.Sprintf("%s in %s: %d passed, %s, %d failed, %d skipped, %d could not test.",
-		plural(len(r.Results), "check", "checks"), probe.FormatDuration(r.Elapsed),
+		plural(len(r.Results), "check", "checks"), human.Duration(r.Elapsed),
 		s.Pass, plural(s.Warn, "warning", "warnings"), s.Fail, s.Skip, s.Error)
 }
 
@@ -203,7 +201,7 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 		fmt.Fprintf(&b, "\n%s\n", st.heading.Render(categoryTitleIn(g.Category, r.Lang)))
 		for _, res := range g.Results {
 			icon := st.status[res.Status].Render(statusIcon(res.Status))
-			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, probe.FormatDuration(res.Duration)))
+			meta := st.id.Render(fmt.Sprintf("%s · %s", res.ID, human.Duration(res.Duration)))
 			head := fmt.Sprintf("  %s %s  %s", icon, r.title(res), meta)
 			if width > 0 && ansi.StringWidth(head) > width {
 				// The id and time go under the title rather than past the edge.

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"pitstop/internal/check"
-	"pitstop/internal/probe"
+	"pitstop/internal/human"
 )
 
-// writeJSON writes DESIGN.md's shape: {"profile", "results", "summary",
+// writeJSON writes the documented shape (docs/ARCHITECTURE.md): {"profile", "results", "summary",
 // "assessment"}, statuses in lower case, durations in milliseconds.
 func (r *checkRun) writeJSON(w io.Writer) error {
 	results := r.Results
@@ -186,7 +186,7 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "| %s %s | %s (`%s`) | %s | %s | %s |\n",
 				statusIcon(res.Status), statusWordIn(res.Status, r.Lang), mdCell(r.title(res)), res.ID,
-				mdCell(res.Summary), probe.FormatDuration(res.Duration), strings.Join(arts, " "))
+				mdCell(res.Summary), human.Duration(res.Duration), strings.Join(arts, " "))
 		}
 	}
 	var withDetails []check.Result

@@ -162,6 +162,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	}
 	in.Articles = base
 	in.Matched = matchError(base, errText)
+	in.Fixes = fixInfos(app.proposeFixes(ctx, cfg.Path, p, results), nil)
 	rep, err := escalate.BuildReport(in)
 	if err != nil {
 		return &ExitError{Code: ExitInternal, Err: err}

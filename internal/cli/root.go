@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -21,9 +23,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/config"
+	"pitstop/internal/theme"
 )
 
-// Exit codes (DESIGN.md).
+// Exit codes (docs/ARCHITECTURE.md).
 const (
 	ExitOK       = 0 // all checks pass
 	ExitFailed   = 1 // a check failed
@@ -167,6 +170,7 @@ fixed here, writes the escalation report.`,
 		newMonitorCmd(app),
 		newDemoCmd(app),
 		newConfigCmd(app),
+		newFixCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -261,10 +265,8 @@ func (a *App) validateGlobal() error {
 	if a.Opts.Lang != "en" && a.Opts.Lang != "es" {
 		return usageErrf("--lang is %q; expected en or es", a.Opts.Lang)
 	}
-	switch a.Opts.Theme {
-	case "", "dark", "light", "high-contrast":
-	default:
-		return usageErrf("--theme is %q; expected dark, light or high-contrast", a.Opts.Theme)
+	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
+		return usageErrf("--theme is %q; expected one of: %s", a.Opts.Theme, strings.Join(theme.Names(), ", "))
 	}
 	if a.Opts.Timeout <= 0 {
 		return usageErrf("--timeout must be more than zero (for example 10s)")
@@ -299,7 +301,15 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	root := NewRoot(app)
 	root.SetArgs(args)
 	root.SetIn(app.Stdin)
-	root.SetOut(app.Stdout)
+	// Help goes through cobra's writer; piped, it loses the spaces fang pads
+	// each line with to the terminal's width.
+	helpOut := io.Writer(app.Stdout)
+	if !isTerminal(app.Stdout) {
+		tw := &trimTrailing{w: app.Stdout}
+		defer tw.Flush()
+		helpOut = tw
+	}
+	root.SetOut(helpOut)
 	root.SetErr(app.Stderr)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version(app.Version)),
@@ -343,6 +353,36 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	code = exitCode(err)
 	logExit(commandPath(root, args), err, code)
 	return code
+}
+
+// trimTrailing writes what it is given with the spaces and tabs at the end
+// of each line removed. A line not yet ended waits for Flush.
+type trimTrailing struct {
+	w       io.Writer
+	pending []byte
+}
+
+func (t *trimTrailing) Write(p []byte) (int, error) {
+	t.pending = append(t.pending, p...)
+	for {
+		i := bytes.IndexByte(t.pending, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := bytes.TrimRight(t.pending[:i], " \t")
+		if _, err := t.w.Write(append(line, '\n')); err != nil {
+			return 0, err
+		}
+		t.pending = t.pending[i+1:]
+	}
+}
+
+// Flush writes the last, unended line.
+func (t *trimTrailing) Flush() {
+	if len(t.pending) > 0 {
+		_, _ = t.w.Write(bytes.TrimRight(t.pending, " \t"))
+		t.pending = nil
+	}
 }
 
 // commandPath is "pitstop check" for the command args name ("pitstop" when

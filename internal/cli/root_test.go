@@ -106,3 +106,17 @@ func TestWrapTextBreaksAtSpacesOnly(t *testing.T) {
 	require.Equal(t, "kept   as   is\nhttps://a-very-long-url.example/with/no/space\nx",
 		wrapText("kept   as   is\nhttps://a-very-long-url.example/with/no/space x", 20))
 }
+
+// TestPipedHelpHasNoTrailingSpaces: fang pads help lines to the terminal's
+// width; piped into a file or a pager those spaces are noise.
+func TestPipedHelpHasNoTrailingSpaces(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"check", "--help"}, {"fix", "--help"}, {"kb", "--help"}} {
+		code, out, _ := runCLI(t, context.Background(), args...)
+		require.Equal(t, 0, code)
+		require.Contains(t, out, "pitstop")
+		for _, line := range strings.Split(out, "\n") {
+			require.Equal(t, strings.TrimRight(line, " \t"), line, "%v: %q", args, line)
+		}
+	}
+}

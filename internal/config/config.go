@@ -47,6 +47,24 @@ type CRMConfig struct {
 	Token        Secret            `yaml:"token,omitempty"`
 	Object       string            `yaml:"object,omitempty"`
 	FieldMapping map[string]string `yaml:"field_mapping,omitempty"`
+	// SampleSize is how many records crm.data_quality reads; nil means
+	// DefaultCRMSampleSize, 0 skips that check.
+	SampleSize *int `yaml:"sample_size,omitempty"`
+}
+
+// DefaultCRMSampleSize is crm.sample_size when the file does not set it.
+const DefaultCRMSampleSize = 500
+
+// MaxCRMSampleSize bounds crm.sample_size: crm.data_quality samples, it
+// does not export.
+const MaxCRMSampleSize = 10000
+
+// Sample returns the number of records crm.data_quality reads.
+func (c CRMConfig) Sample() int {
+	if c.SampleSize == nil {
+		return DefaultCRMSampleSize
+	}
+	return *c.SampleSize
 }
 
 // SMTPConfig describes the email sender.
@@ -67,6 +85,12 @@ type DomainConfig struct {
 	DKIMSelectors []string `yaml:"dkim_selectors,omitempty"`
 	DNSServer     string   `yaml:"dns_server,omitempty"`
 	DNSBL         []string `yaml:"dnsbl,omitempty"`
+	// BIMISelector names the BIMI record domain.bimi reads:
+	// {selector}._bimi.{name} ("default" when empty).
+	BIMISelector string `yaml:"bimi_selector,omitempty"`
+	// CAFile is an extra CA bundle trusted when the domain checks fetch over
+	// HTTPS (the BIMI logo and mark certificate); SSL_CERT_FILE works too.
+	CAFile string `yaml:"ca_file,omitempty"`
 }
 
 // ContentConfig describes the content checks.

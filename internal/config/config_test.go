@@ -157,6 +157,16 @@ func TestParseErrors(t *testing.T) {
 			want: []string{"test.yaml:4:", `"zoho"`, "hubspot, salesforce, pipedrive"},
 		},
 		{
+			name: "crm sample size out of range",
+			yaml: "profiles:\n  prod:\n    crm:\n      provider: hubspot\n      sample_size: -5\n",
+			want: []string{"test.yaml:5:", "crm.sample_size", "-5", "0 (skip crm.data_quality) to 10000"},
+		},
+		{
+			name: "crm sample size not a number",
+			yaml: "profiles:\n  prod:\n    crm:\n      provider: hubspot\n      sample_size: lots\n",
+			want: []string{"test.yaml:5:", `"lots"`, "whole number"},
+		},
+		{
 			name: "custom without base url",
 			yaml: "profiles:\n  prod:\n    api:\n      provider: custom\n",
 			want: []string{"test.yaml:4:", "base_url is required"},
@@ -415,4 +425,22 @@ func TestErrorFormatting(t *testing.T) {
 	require.Equal(t, "a.yaml:3: bad", (&Error{File: "a.yaml", Line: 3, Msg: "bad"}).Error())
 	require.Equal(t, "a.yaml: bad", (&Error{File: "a.yaml", Msg: "bad"}).Error())
 	require.Equal(t, "bad", (&Error{Msg: "bad"}).Error())
+}
+
+func TestCRMSampleSize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		yaml string
+		want int
+	}{
+		{"profiles:\n  prod:\n    crm: {provider: hubspot}\n", DefaultCRMSampleSize},
+		{"profiles:\n  prod:\n    crm: {provider: hubspot, sample_size: 0}\n", 0},
+		{"profiles:\n  prod:\n    crm: {provider: hubspot, sample_size: 1200}\n", 1200},
+	} {
+		cfg, err := Parse("test.yaml", []byte(tc.yaml))
+		require.NoError(t, err, tc.yaml)
+		p, err := cfg.Profile("")
+		require.NoError(t, err)
+		require.Equal(t, tc.want, p.CRM.Sample(), tc.yaml)
+	}
 }

@@ -238,6 +238,8 @@ func (p *Profile) expand() []pathError {
 	ex(&p.SMTP.CAFile, "smtp", "ca_file")
 	ex(&p.Domain.Name, "domain", "name")
 	ex(&p.Domain.DNSServer, "domain", "dns_server")
+	ex(&p.Domain.BIMISelector, "domain", "bimi_selector")
+	ex(&p.Domain.CAFile, "domain", "ca_file")
 	ex(&p.Content.PromptFile, "content", "prompt_file")
 	ex(&p.Content.EmailFile, "content", "email_file")
 	ex(&p.Content.Spamd, "content", "spamd")

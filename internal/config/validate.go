@@ -63,7 +63,7 @@ func (p *Profile) validate() []pathError {
 			return
 		}
 		if msg := checkHTTPURL(v); msg != "" {
-			errs = append(errs, perr(fmt.Sprintf("%s %q %s", strings.Join(path, "."), shownURL(v), msg), path...))
+			errs = append(errs, perr(fmt.Sprintf("%s %q %s", strings.Join(path, "."), RedactURL(v), msg), path...))
 		}
 	}
 	oneOf(p.API.Provider, APIProviders, "api", "provider")
@@ -81,6 +81,9 @@ func (p *Profile) validate() []pathError {
 	}
 	if p.CRM.BaseURL != "" && p.CRM.Provider == "" {
 		errs = append(errs, perr("crm.base_url is set but crm.provider is not; expected one of: "+strings.Join(CRMProviders, ", "), "crm", "base_url"))
+	}
+	if n := p.CRM.Sample(); n < 0 || n > MaxCRMSampleSize {
+		errs = append(errs, perr(fmt.Sprintf("crm.sample_size is %d; expected 0 (skip crm.data_quality) to %d records", n, MaxCRMSampleSize), "crm", "sample_size"))
 	}
 	if p.SMTP.Port < 0 || p.SMTP.Port > 65535 {
 		errs = append(errs, perr(fmt.Sprintf("smtp.port is %d; expected a port between 1 and 65535 (usually 587, 465 or 25)", p.SMTP.Port), "smtp", "port"))
@@ -109,28 +112,6 @@ func (p *Profile) validate() []pathError {
 		}
 	}
 	return errs
-}
-
-// shownURL is a URL as an error message may quote it: a password or token
-// written into it (user:secret@, ?key=secret) is replaced by bullets.
-func shownURL(v string) string {
-	u, err := url.Parse(v)
-	if err != nil {
-		if at := strings.LastIndexByte(v, '@'); at >= 0 {
-			if i := strings.Index(v, "://"); i >= 0 && i+3 <= at {
-				return v[:i+3] + "•••" + v[at:]
-			}
-			return "•••" + v[at:]
-		}
-		return v
-	}
-	if u.User != nil {
-		u.User = url.User("•••")
-	}
-	if u.RawQuery != "" {
-		u.RawQuery = "•••"
-	}
-	return u.String()
 }
 
 // checkHTTPURL returns "" for a usable http(s) URL, else what is wrong with it.

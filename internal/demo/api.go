@@ -356,8 +356,8 @@ func (s *APIServer) wait(r *http.Request, d time.Duration) bool {
 	return false
 }
 
-// serveCopyCar follows the CopyCar seed guide: GET /v2/health (no key) and
-// GET /v2/verify with a Bearer key.
+// serveCopyCar follows CopyCar's API: GET /v2/health (no key) and GET
+// /v2/verify with a Bearer key.
 func (s *APIServer) serveCopyCar(w http.ResponseWriter, r *http.Request, f apiFaultSet) {
 	reqID := "req_" + randomHex(12)
 	w.Header().Set("X-Request-Id", reqID)

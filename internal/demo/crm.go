@@ -64,6 +64,8 @@ var CRMFaults = []string{
 	CRMFaultBadToken, CRMFaultExpiredToken, CRMFaultMissingScope, CRMFaultServerError, CRMFaultRateLimited,
 	CRMFaultLowBudget, CRMFaultFieldMissing, CRMFaultFieldType, CRMFaultFieldReadOnly, CRMFaultAPIDisabled,
 	CRMFaultHTML, CRMFaultHang, CRMFaultGarbage,
+	CRMFaultDirtyData, CRMFaultEmptyPage, CRMFaultRepeatCursor, CRMFaultEndlessPages, CRMFaultWrongTypes,
+	CRMFaultFailHalfway, CRMFaultBudgetDraining, CRMFaultSmallBudget,
 }
 
 // CRMOptions shape a sandbox CRM.
@@ -77,6 +79,10 @@ type CRMOptions struct {
 	Token string
 	// Addr to listen on; default 127.0.0.1 on a free port.
 	Addr string
+	// PageSize caps the records one list page holds below the provider's
+	// documented maximum (HubSpot 100, Pipedrive 500, Salesforce 2,000),
+	// as a busy CRM may; 0 keeps the maximum.
+	PageSize int
 }
 
 // CRMRequest is one request the sandbox received, for tests that prove the
@@ -99,8 +105,13 @@ type CRMServer struct {
 	faults map[string]bool
 	*httpSandbox
 
-	mu   sync.Mutex
-	seen []CRMRequest
+	contacts []Contact
+	pageSize int
+
+	mu        sync.Mutex
+	seen      []CRMRequest
+	listCalls int
+	sfQueries map[string]sfQuery // Salesforce query locators
 }
 
 // StartCRM starts a sandbox CRM. Close it when done.
@@ -108,7 +119,8 @@ func StartCRM(opts CRMOptions) (*CRMServer, error) {
 	if !slices.Contains(CRMProviders, opts.Provider) {
 		return nil, fmt.Errorf("unknown CRM provider %q; expected one of: %s", opts.Provider, strings.Join(CRMProviders, ", "))
 	}
-	s := &CRMServer{Provider: opts.Provider, token: opts.Token, faults: map[string]bool{}}
+	s := &CRMServer{Provider: opts.Provider, token: opts.Token, faults: map[string]bool{}, pageSize: opts.PageSize,
+		sfQueries: map[string]sfQuery{}}
 	for _, f := range opts.Faults {
 		if !slices.Contains(CRMFaults, f) {
 			return nil, fmt.Errorf("unknown CRM fault %q; expected some of: %s", f, strings.Join(CRMFaults, ", "))
@@ -121,6 +133,7 @@ func StartCRM(opts CRMOptions) (*CRMServer, error) {
 	if s.token == "" {
 		s.token = crmToken(opts.Provider)
 	}
+	s.makeContacts()
 	var err error
 	if s.httpSandbox, err = newHTTPSandbox("crm", opts.Addr, s.serve); err != nil {
 		return nil, err
@@ -193,6 +206,11 @@ func (s *CRMServer) mapping() map[string]string {
 		if s.faults[CRMFaultFieldReadOnly] {
 			m["last_contacted"] = "last_activity_date"
 		}
+	}
+	if s.faults[CRMFaultDirtyData] {
+		// The dirty records' phone formats and first names are measured too.
+		m["phone"] = map[string]string{CRMHubSpot: "phone", CRMSalesforce: "Phone", CRMPipedrive: "phone"}[s.Provider]
+		m["first_name"] = map[string]string{CRMHubSpot: "firstname", CRMSalesforce: "FirstName", CRMPipedrive: "first_name"}[s.Provider]
 	}
 	if s.faults[CRMFaultFieldMissing] {
 		score = map[string]string{CRMHubSpot: "pz_score", CRMSalesforce: "PZ_Score__c", CRMPipedrive: "pz_score"}[s.Provider]

@@ -95,6 +95,10 @@ func (s *CRMServer) hubspotRateHeaders(w http.ResponseWriter, exhausted bool) {
 	if s.faults[CRMFaultLowBudget] {
 		dailyLeft = 11250 // 4.5%
 	}
+	if s.faults[CRMFaultSmallBudget] {
+		window, windowLeft = 20, 19
+	}
+	windowLeft = max(0, windowLeft-90*s.budgetUsed())
 	if exhausted {
 		windowLeft = 0
 	}
@@ -134,6 +138,10 @@ func (s *CRMServer) serveHubSpot(w http.ResponseWriter, r *http.Request, body []
 		object := strings.Trim(strings.TrimPrefix(path, "/crm/v3/objects/"), "/")
 		if _, ok := s.hubspotProperties(object); !ok {
 			hubspotErr(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+object, nil)
+			return
+		}
+		if r.URL.Query().Has("properties") {
+			s.hubspotList(w, r)
 			return
 		}
 		writeJSON(w, http.StatusOK, crmJSONType, map[string]any{
@@ -203,4 +211,69 @@ func (s *CRMServer) hubspotTokenInfo(w http.ResponseWriter, body []byte) {
 		scopes = []string{"crm.objects.contacts.read", "crm.objects.companies.read"}
 	}
 	writeJSON(w, http.StatusOK, crmJSONType, map[string]any{"userId": 4012345, "hubId": 24681357, "appId": 3012345, "scopes": scopes})
+}
+
+// hubspotList answers a page of GET /crm/v3/objects/{object}?limit=…
+// &properties=…&after=…: the requested properties (null when empty) plus the
+// three HubSpot always sends, as strings; paging.next.after while more
+// follow. The cursor is the next record's place in the set.
+func (s *CRMServer) hubspotList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, err := strconv.Atoi(q.Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = 10 // HubSpot's default page
+	}
+	offset := 0
+	if a := q.Get("after"); a != "" {
+		if offset, err = strconv.Atoi(a); err != nil || offset < 0 {
+			hubspotErr(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid input (details will vary based on the error)", nil)
+			return
+		}
+	}
+	var props []string
+	for _, v := range q["properties"] {
+		props = append(props, strings.Split(v, ",")...)
+	}
+	pg := s.listPage(offset, limit)
+	s.hubspotRateHeaders(w, false) // this page's use of the budget counts
+	if s.failsNow(pg) {
+		hubspotErr(w, http.StatusServiceUnavailable, "INTERNAL_ERROR", "The service is temporarily unavailable. Please try again later.", nil)
+		return
+	}
+	results := []any{}
+	for _, i := range pg.index {
+		c := s.contacts[i]
+		id := strconv.Itoa(1001 + i)
+		values := map[string]any{"email": c.Email, "firstname": c.First, "lastname": c.Last, "company": c.Company,
+			"phone": c.Phone, "personalization_score": "", "jobtitle": "", "website": ""}
+		if c.Score > 0 {
+			values["personalization_score"] = strconv.Itoa(c.Score)
+		}
+		p := map[string]any{"hs_object_id": id, "createdate": "2024-03-04T10:12:45.123Z", "lastmodifieddate": "2024-06-01T08:00:00.000Z"}
+		for _, name := range props {
+			v, ok := values[name]
+			switch {
+			case !ok:
+				continue // HubSpot leaves out properties it does not know
+			case v == "":
+				p[name] = nil
+			case name == "email" && s.numericEmail(pg, i):
+				p[name] = 4155550100 + i
+			default:
+				p[name] = v
+			}
+		}
+		rec := map[string]any{"id": id, "properties": p, "archived": false,
+			"createdAt": "2024-03-04T10:12:45.123Z", "updatedAt": "2024-06-01T08:00:00.000Z"}
+		if s.misshapen(pg) {
+			rec["properties"] = "email=" + c.Email
+		}
+		results = append(results, rec)
+	}
+	body := map[string]any{"results": results}
+	if pg.next >= 0 {
+		after := strconv.Itoa(pg.next)
+		body["paging"] = map[string]any{"next": map[string]any{"after": after, "link": "?after=" + after}}
+	}
+	writeJSON(w, http.StatusOK, crmJSONType, body)
 }

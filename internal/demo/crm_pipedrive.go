@@ -82,18 +82,7 @@ func (s *CRMServer) servePipedrive(w http.ResponseWriter, r *http.Request) {
 		pipedriveErr(w, http.StatusUnauthorized, "unauthorized access")
 		return
 	}
-	limit, left := 80, 79
-	if s.faults[CRMFaultLowBudget] {
-		left = 4
-	}
-	if s.faults[CRMFaultRateLimited] {
-		left = 0
-	}
-	h := w.Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(left))
-	h.Set("X-RateLimit-Reset", "2")
-	h.Set("X-Daily-Requests-Left", "9850")
+	s.pipedriveRateHeaders(w)
 	if s.faults[CRMFaultRateLimited] {
 		pipedriveErr(w, http.StatusTooManyRequests, "Request over limit")
 		return
@@ -126,7 +115,94 @@ func (s *CRMServer) servePipedrive(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, crmJSONType, map[string]any{"success": true, "data": fields[start:end],
 			"additional_data": map[string]any{"pagination": pagination}})
+	case r.Method == http.MethodGet && path == "/v1/persons":
+		s.pipedrivePersons(w, r)
 	default:
 		pipedriveErr(w, http.StatusNotFound, "Unknown method .")
 	}
+}
+
+// pipedrivePersons answers GET /v1/persons?start=…&limit=…: whole persons
+// (the v1 list has no field selection), email and phone as lists of
+// {value, primary, label}, custom fields under their hash keys, and
+// additional_data.pagination.
+func (s *CRMServer) pipedrivePersons(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	start, _ := strconv.Atoi(q.Get("start"))
+	limit, err := strconv.Atoi(q.Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = 100 // Pipedrive's default page
+	}
+	pg := s.listPage(start, limit)
+	s.pipedriveRateHeaders(w) // this page's use of the budget counts
+	if s.failsNow(pg) {
+		pipedriveErr(w, http.StatusServiceUnavailable, "Service Unavailable")
+		return
+	}
+	data := []any{}
+	for _, i := range pg.index {
+		c := s.contacts[i]
+		email := []map[string]any{{"label": "work", "value": c.Email, "primary": true}}
+		if s.numericEmail(pg, i) {
+			email[0]["value"] = 4155550100 + i
+		}
+		person := map[string]any{
+			"id": i + 1, "company_id": 7712345, "active_flag": true,
+			"name": strings.TrimSpace(c.First + " " + c.Last), "first_name": nullable(c.First), "last_name": c.Last,
+			"email": email, "phone": []map[string]any{{"label": "work", "value": c.Phone, "primary": true}},
+			"primary_email": nullable(strings.TrimSpace(c.Email)),
+			"org_id":        map[string]any{"name": c.Company, "value": 500 + i%7, "people_count": 12, "active_flag": true},
+			"owner_id":      map[string]any{"id": 13053621, "name": "Grace Hopper", "value": 13053621},
+			"add_time":      "2024-03-04 10:12:45", "update_time": "2024-06-01 08:00:00", "visible_to": "3",
+			pipedriveScoreKey: nil, "a41b7c2d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b": "Web",
+		}
+		if c.Score > 0 {
+			person[pipedriveScoreKey] = c.Score
+		}
+		if c.Company == "" {
+			person["org_id"] = nil
+		}
+		if s.misshapen(pg) {
+			data = append(data, []string{c.First, c.Last, c.Email})
+			continue
+		}
+		data = append(data, person)
+	}
+	pagination := map[string]any{"start": start, "limit": limit, "more_items_in_collection": pg.next >= 0}
+	if pg.next >= 0 {
+		pagination["next_start"] = pg.next
+	}
+	body := map[string]any{"success": true, "data": data, "additional_data": map[string]any{"pagination": pagination}}
+	if len(data) == 0 {
+		body["data"] = nil // Pipedrive sends null, not [], for an empty list
+	}
+	writeJSON(w, http.StatusOK, crmJSONType, body)
+}
+
+// nullable is nil for an empty string, as Pipedrive sends it.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// pipedriveRateHeaders sets the x-ratelimit-* and x-daily-requests-left
+// headers Pipedrive sends on every answer.
+func (s *CRMServer) pipedriveRateHeaders(w http.ResponseWriter) {
+	limit, left := 80, 79
+	switch {
+	case s.faults[CRMFaultRateLimited]:
+		left = 0
+	case s.faults[CRMFaultLowBudget]:
+		left = 4
+	case s.faults[CRMFaultSmallBudget]:
+		limit, left = 20, 19
+	}
+	left = max(0, left-36*s.budgetUsed())
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(left))
+	h.Set("X-RateLimit-Reset", "2")
+	h.Set("X-Daily-Requests-Left", "9850")
 }

@@ -45,6 +45,7 @@ type DNSServer struct {
 	// Addr is the host:port the server answers on.
 	Addr    string
 	opts    DNSOptions
+	mu      sync.RWMutex        // guards records and names (Publish changes them)
 	records map[string][]dns.RR // lower-case FQDN → records
 	names   []string            // every owner name, for empty non-terminals
 	udp     *dns.Server
@@ -147,6 +148,49 @@ func (s *DNSServer) Configure(p *config.Profile) {
 	p.Domain.DNSBL = []string{BlocklistZone}
 }
 
+// Publish replaces the records of one type at name with a record holding
+// value (a TXT value is split into 255-byte strings), as a person would at
+// their DNS provider: the hook tests use to publish what Pitstop proposes.
+// The name must fall in one of the server's zones.
+func (s *DNSServer) Publish(name, rrtype, value string) error {
+	t, ok := dns.StringToType[strings.ToUpper(rrtype)]
+	if !ok {
+		return fmt.Errorf("dns sandbox: unknown record type %q", rrtype)
+	}
+	fqdn := dns.Fqdn(strings.ToLower(name))
+	var rr dns.RR
+	hdr := dns.RR_Header{Name: fqdn, Rrtype: t, Class: dns.ClassINET, Ttl: 300}
+	if t == dns.TypeTXT {
+		var parts []string
+		for len(value) > 255 {
+			parts, value = append(parts, value[:255]), value[255:]
+		}
+		rr = &dns.TXT{Hdr: hdr, Txt: append(parts, value)}
+	} else {
+		parsed, err := dns.NewRR(fqdn + " 300 IN " + strings.ToUpper(rrtype) + " " + value)
+		if err != nil {
+			return fmt.Errorf("dns sandbox: %w", err)
+		}
+		rr = parsed
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.zoneOf(fqdn) == "" {
+		return fmt.Errorf("dns sandbox: %s is in none of the sandbox's zones", name)
+	}
+	kept := s.records[fqdn][:0:0]
+	for _, old := range s.records[fqdn] {
+		if old.Header().Rrtype != t {
+			kept = append(kept, old)
+		}
+	}
+	if _, existed := s.records[fqdn]; !existed {
+		s.names = append(s.names, fqdn)
+	}
+	s.records[fqdn] = append(kept, rr)
+	return nil
+}
+
 // Close stops the server.
 func (s *DNSServer) Close() error {
 	var err error
@@ -179,6 +223,8 @@ func (s *DNSServer) serve(w dns.ResponseWriter, req *dns.Msg) {
 }
 
 func (s *DNSServer) answer(req *dns.Msg) *dns.Msg {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	m := new(dns.Msg)
 	m.SetReply(req)
 	m.Authoritative = true

@@ -117,6 +117,19 @@ pitstop-nullmx.test.                  MX  0 .
 pitstop-nullmx.test.                  TXT "v=spf1 -all"
 _dmarc.pitstop-nullmx.test.           TXT "v=DMARC1; p=reject; rua=mailto:dmarc@pitstop-healthy.test"
 
+; ---------------------------------------------------------------- reverse DNS
+; 127.0.0.5 and .2 name hosts that resolve back to them (forward-confirmed);
+; .3 names a host whose address is .9 (a mismatch); .4 has no PTR record.
+; (127.0.0.1 is left out: resolvers answer it from /etc/hosts.)
+0.0.127.in-addr.arpa.                 SOA ns.pitstop.test. hostmaster.pitstop.test. 1 3600 600 86400 300
+5.0.0.127.in-addr.arpa.               PTR smtp.pitstop-healthy.test.
+smtp.pitstop-healthy.test.            A   127.0.0.5
+2.0.0.127.in-addr.arpa.               PTR mx.pitstop-listed.test.
+3.0.0.127.in-addr.arpa.               PTR mail.pitstop-broken.test.
+mail.pitstop-broken.test.             A   127.0.0.9
+smtp-mismatch.pitstop-broken.test.    A   127.0.0.3
+smtp-noptr.pitstop-broken.test.       A   127.0.0.4
+
 ; ---------------------------------------------------------------- blocklists
 bl.pitstop-dnsbl.test.                SOA ns.pitstop.test. hostmaster.pitstop.test. 1 3600 600 86400 300
 bl.pitstop-dnsbl.test.                NS  ns.pitstop.test.

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"pitstop/internal/config"
+	"pitstop/internal/demo/connserver"
 )
 
 // Redis faults a sandbox Redis can inject. Several may be combined.
@@ -61,7 +62,7 @@ type RedisServer struct {
 	password  string
 	faults    map[string]bool
 	resp2Only bool
-	connServer
+	conns     *connserver.Server
 
 	mu       sync.Mutex
 	commands []string
@@ -86,8 +87,8 @@ func StartRedis(opts RedisOptions) (*RedisServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.connServer, s.Addr = newConnServer(ln), ln.Addr().String()
-	s.serve(func(c net.Conn) func() {
+	s.conns, s.Addr = connserver.New(ln), ln.Addr().String()
+	s.conns.Serve(func(c net.Conn) func() {
 		s.mu.Lock()
 		s.nextID++
 		id := s.nextID
@@ -120,7 +121,7 @@ func (s *RedisServer) Commands() []string {
 }
 
 // Close stops the server and drops every connection.
-func (s *RedisServer) Close() error { return s.close(nil) }
+func (s *RedisServer) Close() error { return s.conns.Shutdown(nil) }
 
 // redisConn is one client's state.
 type redisConn struct {
@@ -153,7 +154,7 @@ func (s *RedisServer) session(c net.Conn, id int) {
 		s.mu.Unlock()
 		switch {
 		case s.faults[RedisFaultHang]:
-			<-s.done
+			<-s.conns.Done()
 			return
 		case s.faults[RedisFaultGarbage]:
 			_, _ = rc.w.WriteString("\x00\x15garbage, not RESP\xff\r\n")

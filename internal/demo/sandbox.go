@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -36,6 +37,7 @@ type Sandbox struct {
 	SMTP     *SMTPServer
 	DNS      *DNSServer
 	Redis    *RedisServer
+	BIMI     *BIMIServer // brand logos and mark certificates over HTTPS
 }
 
 // SandboxOptions tune StartSandbox.
@@ -94,7 +96,12 @@ func StartSandbox(name string, opts SandboxOptions) (sb *Sandbox, err error) {
 	}
 	p.SMTP.TestRecipient = "inbox@" + HealthyDomain
 
-	if sb.DNS, err = StartDNS(sc.DNS); err != nil {
+	if sb.BIMI, err = StartBIMI(sb.API.CA); err != nil {
+		return nil, err
+	}
+	dnsOpts := sc.DNS
+	dnsOpts.ExtraZones += "\n" + sb.BIMI.Zones()
+	if sb.DNS, err = StartDNS(dnsOpts); err != nil {
 		return nil, err
 	}
 	sb.DNS.Configure(p)
@@ -115,7 +122,7 @@ func StartSandbox(name string, opts SandboxOptions) (sb *Sandbox, err error) {
 	if err = os.WriteFile(sb.CAFile, bundle, 0o600); err != nil {
 		return nil, fmt.Errorf("sandbox CA: %w", err)
 	}
-	p.API.CAFile, p.SMTP.CAFile = sb.CAFile, sb.CAFile
+	p.API.CAFile, p.SMTP.CAFile, p.Domain.CAFile = sb.CAFile, sb.CAFile, sb.CAFile
 	if sc.Profile != nil {
 		sc.Profile(p)
 	}
@@ -134,7 +141,9 @@ func (sb *Sandbox) writeContent(p *config.Profile) error {
 		prompt = healthyPrompt
 	}
 	if email == "" {
-		email = healthyEmail
+		// The sound email is written for the scenario's own sender domain,
+		// so its From, DKIM d= and smtp.from align.
+		email = strings.ReplaceAll(healthyEmail, HealthyDomain, sb.DNS.Domain())
 	}
 	p.Content.PromptFile = filepath.Join(sb.Dir, "prompt.txt")
 	p.Content.EmailFile = filepath.Join(sb.Dir, "email.eml")
@@ -151,7 +160,7 @@ func (sb *Sandbox) writeContent(p *config.Profile) error {
 // Close stops every service and removes the sandbox's files.
 func (sb *Sandbox) Close() error {
 	var errs []error
-	for _, c := range []interface{ Close() error }{sb.API, sb.Endpoint, sb.CRM, sb.SMTP, sb.DNS, sb.Redis} {
+	for _, c := range []interface{ Close() error }{sb.API, sb.Endpoint, sb.CRM, sb.SMTP, sb.DNS, sb.Redis, sb.BIMI} {
 		if c == nil || isNilService(c) {
 			continue
 		}
@@ -176,6 +185,8 @@ func isNilService(c interface{ Close() error }) bool {
 		return s == nil
 	case *RedisServer:
 		return s == nil
+	case *BIMIServer:
+		return s == nil
 	}
 	return false
 }
@@ -193,6 +204,7 @@ func (sb *Sandbox) Services() []string {
 	add("SMTP", fmt.Sprintf("%s (%s)", sb.SMTP.Addr, sb.SMTP.Security()))
 	add("DNS", fmt.Sprintf("%s (domain %s)", sb.DNS.Addr, sb.DNS.Domain()))
 	add("Redis", sb.Redis.Addr)
+	add("BIMI logos", sb.BIMI.URL)
 	width := 0
 	for _, n := range names {
 		width = max(width, len(n))
@@ -237,10 +249,17 @@ func WriteConfig(path string, p *config.Profile) error {
 		prof["smtp"] = smtp
 	}
 	if p.Domain.Name != "" {
-		prof["domain"] = map[string]any{
+		domain := map[string]any{
 			"name": p.Domain.Name, "dkim_selectors": p.Domain.DKIMSelectors,
 			"dns_server": p.Domain.DNSServer, "dnsbl": p.Domain.DNSBL,
 		}
+		if p.Domain.BIMISelector != "" {
+			domain["bimi_selector"] = p.Domain.BIMISelector
+		}
+		if p.Domain.CAFile != "" {
+			domain["ca_file"] = p.Domain.CAFile
+		}
+		prof["domain"] = domain
 	}
 	content := map[string]any{}
 	if p.Content.MaxTokens > 0 {

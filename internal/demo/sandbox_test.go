@@ -15,7 +15,8 @@ func TestScenariosAreWellFormed(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
 	want := []string{"healthy", "bad-key", "rate-limited", "quota-exhausted", "smtp-no-starttls", "smtp-bad-password",
-		"spf-too-many-lookups", "dmarc-missing", "crm-missing-scope", "crm-field-missing", "provider-outage", "mixed"}
+		"spf-too-many-lookups", "dmarc-missing", "crm-missing-scope", "crm-field-missing", "crm-data-quality", "provider-outage", "mixed",
+		"smtp-wrong-security", "api-missing-version", "key-with-newline", "dkim-unnamed", "bulk-sender"}
 	require.ElementsMatch(t, want, ScenarioNames())
 	for _, sc := range Scenarios() {
 		require.False(t, seen[sc.Name], "duplicate %s", sc.Name)
@@ -70,13 +71,14 @@ func TestSandboxStartsWritesConfigAndCleansUp(t *testing.T) {
 			require.Equal(t, sb.API.Key(), p.API.Key.Reveal())
 			require.Equal(t, sb.CAFile, p.API.CAFile)
 			require.Equal(t, sb.CAFile, p.SMTP.CAFile)
+			require.Equal(t, sb.CAFile, p.Domain.CAFile, "the BIMI server's CA is trusted for the domain checks")
 			require.Equal(t, sb.SMTP.Password(), p.SMTP.Password.Reveal())
 			require.Equal(t, sb.CRM.Token(), p.CRM.Token.Reveal())
 			require.Equal(t, sb.DNS.Addr, p.Domain.DNSServer)
 			require.Equal(t, sb.Redis.URL(), p.Cache.RedisURL)
 			require.ElementsMatch(t, config.Categories, p.ConfiguredCategories())
 			services := sb.Services()
-			require.Len(t, services, 6)
+			require.Len(t, services, 7)
 			col := strings.Index(services[0], "https://")
 			require.Positive(t, col)
 			for _, line := range services {

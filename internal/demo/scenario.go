@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"strings"
+
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 )
@@ -38,9 +40,17 @@ type Scenario struct {
 const (
 	// NoDMARCDomain is healthy but publishes no DMARC record.
 	NoDMARCDomain = "pitstop-nodmarc.test"
-	// SPFLookupsDomain is healthy but its SPF record needs more than ten
-	// DNS lookups (a permanent error for receivers).
+	// SPFLookupsDomain is healthy but its SPF record's include tree needs
+	// SPFLookupsCount DNS lookups, more than the ten allowed (a permanent
+	// error for receivers).
 	SPFLookupsDomain = "pitstop-spf-lookups.test"
+	// BulkDomain is authenticated (SPF, DKIM, DMARC p=quarantine) but its
+	// BIMI logo carries a script and its a= certificate is no mark
+	// certificate; the bulk-sender scenario's email is not compliant either.
+	BulkDomain = "pitstop-bulk.test"
+	// SPFLookupsCount is how many DNS lookups SPFLookupsDomain's SPF record
+	// costs: 5 includes, a and mx at the top, then 11 more below.
+	SPFLookupsCount = 18
 )
 
 // scenarioZones add the single-fault domains to the sandbox DNS server.
@@ -65,13 +75,28 @@ eu.crm.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.0/26 -all"
 us.crm.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.64/26 -all"
 esp.pitstop-spf-lookups.test.         TXT "v=spf1 include:a.esp.pitstop-spf-lookups.test include:b.esp.pitstop-spf-lookups.test -all"
 a.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.0/25 -all"
-b.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.128/25 -all"
-helpdesk.pitstop-spf-lookups.test.    TXT "v=spf1 ip4:192.0.2.0/25 -all"
-billing.pitstop-spf-lookups.test.     TXT "v=spf1 ip4:192.0.2.128/25 -all"
-survey.pitstop-spf-lookups.test.      TXT "v=spf1 ip4:198.51.100.128/25 -all"
+b.esp.pitstop-spf-lookups.test.       TXT "v=spf1 include:c.esp.pitstop-spf-lookups.test -all"
+c.esp.pitstop-spf-lookups.test.       TXT "v=spf1 ip4:203.0.113.128/25 -all"
+helpdesk.pitstop-spf-lookups.test.    TXT "v=spf1 include:eu.helpdesk.pitstop-spf-lookups.test include:us.helpdesk.pitstop-spf-lookups.test -all"
+eu.helpdesk.pitstop-spf-lookups.test. TXT "v=spf1 ip4:192.0.2.0/26 -all"
+us.helpdesk.pitstop-spf-lookups.test. TXT "v=spf1 ip4:192.0.2.64/26 -all"
+billing.pitstop-spf-lookups.test.     TXT "v=spf1 a:pay.billing.pitstop-spf-lookups.test include:eu.billing.pitstop-spf-lookups.test -all"
+pay.billing.pitstop-spf-lookups.test. A   192.0.2.129
+eu.billing.pitstop-spf-lookups.test.  TXT "v=spf1 ip4:192.0.2.128/26 -all"
+survey.pitstop-spf-lookups.test.      TXT "v=spf1 include:eu.survey.pitstop-spf-lookups.test include:us.survey.pitstop-spf-lookups.test -all"
+eu.survey.pitstop-spf-lookups.test.   TXT "v=spf1 ip4:198.51.100.128/26 -all"
+us.survey.pitstop-spf-lookups.test.   TXT "v=spf1 ip4:198.51.100.192/26 -all"
 pitstop-spf-lookups.test.             A   127.0.0.1
 s1._domainkey.pitstop-spf-lookups.test. TXT ` + dkimRSA2048 + `
 _dmarc.pitstop-spf-lookups.test.      TXT "v=DMARC1; p=reject; rua=mailto:dmarc@pitstop-spf-lookups.test"
+
+pitstop-bulk.test.                    SOA ns.pitstop.test. hostmaster.pitstop.test. 1 3600 600 86400 300
+pitstop-bulk.test.                    NS  ns.pitstop.test.
+pitstop-bulk.test.                    MX  10 mx.pitstop-bulk.test.
+mx.pitstop-bulk.test.                 A   127.0.0.1
+pitstop-bulk.test.                    TXT "v=spf1 ip4:127.0.0.1 -all"
+s1._domainkey.pitstop-bulk.test.      TXT ` + dkimRSA2048 + `
+_dmarc.pitstop-bulk.test.             TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@pitstop-bulk.test; adkim=r; aspf=r"
 `
 
 // dnsWith returns DNS options for a sender domain, with the scenario zones.
@@ -91,10 +116,12 @@ func expectHealthy(overrides map[string]check.Status) map[string]check.Status {
 		"api.config": check.Pass, "api.reachability": check.Pass, "api.auth": check.Pass, "api.ratelimit": check.Pass,
 		"api.clock": check.Pass, "api.endpoints": check.Pass,
 		"crm.auth": check.Pass, "crm.permissions": check.Pass, "crm.availability": check.Pass, "crm.field_mapping": check.Pass,
-		"smtp.connect": check.Pass, "smtp.tls": check.Pass, "smtp.auth": check.Pass, "smtp.send": check.Pass,
+		"crm.data_quality": check.Pass,
+		"smtp.connect":     check.Pass, "smtp.tls": check.Pass, "smtp.auth": check.Pass, "smtp.send": check.Pass,
 		"domain.mx": check.Pass, "domain.spf": check.Pass, "domain.dkim": check.Pass, "domain.dmarc": check.Pass,
-		"domain.dnsbl":   check.Pass,
-		"content.prompt": check.Pass, "content.spam": check.Pass,
+		"domain.dnsbl": check.Pass,
+		"domain.bimi":  check.Pass, "domain.ptr": check.Skip, // the sandbox's SMTP server is on loopback
+		"content.prompt": check.Pass, "content.spam": check.Pass, "content.headers": check.Pass,
 		"cache.redis": check.Pass,
 	}
 	for k, v := range overrides {
@@ -163,7 +190,7 @@ var scenarios = []Scenario{
 		Description: "The sender domain's SPF record needs more than 10 DNS lookups: receivers treat it as broken.",
 		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(SPFLookupsDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"domain.spf": check.Fail,
+			"domain.spf": check.Fail, "domain.bimi": check.Skip,
 		}),
 		ExitCode: 1,
 	},
@@ -172,7 +199,7 @@ var scenarios = []Scenario{
 		Description: "The sender domain publishes no DMARC record: big mailbox providers file its mail as spam.",
 		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(NoDMARCDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"domain.dmarc": check.Fail,
+			"domain.dmarc": check.Fail, "domain.bimi": check.Skip,
 		}),
 		ExitCode: 1,
 	},
@@ -181,7 +208,7 @@ var scenarios = []Scenario{
 		Description: "The HubSpot token lacks a scope (403 MISSING_SCOPES): contacts can't be written.",
 		API:         apiFaults(), CRM: hubspot(CRMFaultMissingScope), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
-			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip,
+			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip, "crm.data_quality": check.Skip,
 		}),
 		ExitCode: 1,
 	},
@@ -191,6 +218,16 @@ var scenarios = []Scenario{
 		API:         apiFaults(), CRM: hubspot(CRMFaultFieldMissing), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"crm.field_mapping": check.Fail,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name: "crm-data-quality",
+		Description: "The HubSpot contacts are half-filled: a third have no first name, some addresses are invalid " +
+			"or duplicated, phone numbers are written four ways.",
+		API: apiFaults(), CRM: hubspot(CRMFaultDirtyData), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Expect: expectHealthy(map[string]check.Status{
+			"crm.data_quality": check.Fail,
 		}),
 		ExitCode: 1,
 	},
@@ -206,20 +243,68 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
+		Name:        "smtp-wrong-security",
+		Description: "smtp.security says starttls, but the port speaks TLS from the first byte (465 style).",
+		API:         apiFaults(), CRM: hubspot(), SMTP: SMTPOptions{ImplicitTLS: true}, DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.SMTP.Security = "starttls" },
+		Expect: expectHealthy(map[string]check.Status{
+			"smtp.connect": check.Warn, "smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "api-missing-version",
+		Description: "api.base_url lacks CopyCar's /v2, so every request hits a missing route (404).",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.API.BaseURL = strings.TrimSuffix(p.API.BaseURL, "/v2") },
+		Expect: expectHealthy(map[string]check.Status{
+			"api.config": check.Warn, "api.reachability": check.Warn, "api.auth": check.Error, "api.ratelimit": check.Skip,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "key-with-newline",
+		Description: "The API key in the settings file ends in a line break, pasted along with the key.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.API.Key = config.NewSecret(p.API.Key.Reveal()+"\n", "file") },
+		Expect: expectHealthy(map[string]check.Status{
+			"api.config": check.Fail, "api.auth": check.Skip, "api.ratelimit": check.Skip,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name:        "dkim-unnamed",
+		Description: "No DKIM selector is configured: Pitstop finds the key by trying common selector names.",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Profile: func(p *config.Profile) { p.Domain.DKIMSelectors = nil },
+		Expect:  expectHealthy(nil),
+	},
+	{
 		Name: "mixed",
 		Description: "One fault per area: API requests running out, a CRM scope missing, no STARTTLS, " +
-			"no DMARC, a cache evicting keys and a spammy email.",
+			"no DMARC, a cache evicting keys and a spammy, unaligned email.",
 		API: apiFaults(APIFaultLowRemaining), CRM: hubspot(CRMFaultMissingScope),
 		SMTP: smtpFaults(SMTPFaultNoStartTLS), DNS: dnsWith(NoDMARCDomain),
 		Redis: RedisOptions{Faults: []string{RedisFaultEvicting}},
 		Email: spammyEmail,
 		Expect: expectHealthy(map[string]check.Status{
 			"api.ratelimit":   check.Warn,
-			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip,
+			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip, "crm.data_quality": check.Skip,
 			"smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
-			"domain.dmarc": check.Fail,
-			"content.spam": check.Fail,
-			"cache.redis":  check.Warn,
+			"domain.dmarc": check.Fail, "domain.bimi": check.Skip,
+			"content.spam": check.Fail, "content.headers": check.Fail,
+			"cache.redis": check.Warn,
+		}),
+		ExitCode: 1,
+	},
+	{
+		Name: "bulk-sender",
+		Description: "Authenticated but not compliant: the email's DKIM signs for the sending service's domain, " +
+			"one-click unsubscribe is missing, and the BIMI logo carries a script.",
+		API: apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(BulkDomain),
+		Email: bulkEmail,
+		Expect: expectHealthy(map[string]check.Status{
+			"domain.bimi": check.Fail, "content.headers": check.Fail,
 		}),
 		ExitCode: 1,
 	},
@@ -259,7 +344,13 @@ Write a subject line and a 120-word email announcing the new Ethiopian
 single-origin roast, with one link to the shop and an unsubscribe footer.
 Personalize the greeting with {{first_name}}.`
 
-	healthyEmail = "From: Pitstop Coffee <news@pitstop-healthy.test>\r\n" +
+	// healthyEmail meets the bulk-sender rules: DKIM signed by the From
+	// domain (over both List-Unsubscribe headers), one-click unsubscribe.
+	// The sandbox writes it for its own sender domain (see writeContent).
+	healthyEmail = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=pitstop-healthy.test; s=s1;\r\n" +
+		"\th=from:to:subject:date:message-id:list-unsubscribe:list-unsubscribe-post;\r\n" +
+		"\tbh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=c2FuZGJveCBzaWduYXR1cmU=\r\n" +
+		"From: Pitstop Coffee <news@pitstop-healthy.test>\r\n" +
 		"To: {{email}}\r\n" +
 		"Subject: Our new Ethiopian roast is here\r\n" +
 		"Date: Mon, 03 Mar 2025 09:00:00 +0000\r\n" +
@@ -267,6 +358,7 @@ Personalize the greeting with {{first_name}}.`
 		"MIME-Version: 1.0\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n" +
 		"List-Unsubscribe: <https://pitstop-healthy.test/unsubscribe>\r\n" +
+		"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" +
 		"\r\n" +
 		"Hi {{first_name}},\r\n\r\n" +
 		"Our new single-origin roast from Yirgacheffe arrived this week. It tastes of\r\n" +
@@ -274,6 +366,26 @@ Personalize the greeting with {{first_name}}.`
 		"You can find it in the shop: https://pitstop-healthy.test/shop/ethiopia\r\n\r\n" +
 		"Thanks for reading,\r\nThe Pitstop Coffee team\r\n\r\n" +
 		"You get this email because you subscribed. Unsubscribe: https://pitstop-healthy.test/unsubscribe\r\n"
+
+	// bulkEmail is authenticated but not compliant: its DKIM signature is
+	// the sending service's (d=esp-mailer.test), so only SPF aligns, and
+	// List-Unsubscribe has no List-Unsubscribe-Post (no one-click).
+	bulkEmail = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=esp-mailer.test; s=k1;\r\n" +
+		"\th=from:to:subject:date:message-id:list-unsubscribe;\r\n" +
+		"\tbh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=c2FuZGJveCBzaWduYXR1cmU=\r\n" +
+		"From: Pitstop Coffee <news@pitstop-bulk.test>\r\n" +
+		"To: {{email}}\r\n" +
+		"Subject: =?UTF-8?Q?Caf=C3=A9_of_the_month?=\r\n" +
+		"Date: Mon, 03 Mar 2025 09:00:00 +0000\r\n" +
+		"Message-ID: <monthly-2025-03@pitstop-bulk.test>\r\n" +
+		"MIME-Version: 1.0\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n" +
+		"List-Unsubscribe: <https://pitstop-bulk.test/unsubscribe?u=8f2a>, <mailto:unsubscribe@pitstop-bulk.test>\r\n" +
+		"\r\n" +
+		"Hi {{first_name}},\r\n\r\n" +
+		"This month's coffee is a washed Colombian with notes of caramel and orange.\r\n\r\n" +
+		"Find it in the shop: https://pitstop-bulk.test/shop/colombia\r\n\r\n" +
+		"Unsubscribe: https://pitstop-bulk.test/unsubscribe\r\n"
 
 	spammyEmail = "From: Pitstop Coffee <news@pitstop-healthy.test>\r\n" +
 		"To: {{email}}\r\n" +

@@ -363,7 +363,7 @@ func lookupAll(l ArticleLookup, ids []string) []*kb.Article {
 	return out
 }
 
-// Trigger item ids of the seed's escalation triggers that Pitstop settles.
+// Trigger item ids of the policy's escalation triggers that Pitstop settles.
 const (
 	trigSecurityBreach = "security_breach"
 	trigDataLoss       = "data_loss"
@@ -442,7 +442,7 @@ func articleTrigger(a *kb.Article) []string {
 	return categoryTriggers[a.Category]
 }
 
-// triggerItems settles which of the seed's escalation triggers apply.
+// triggerItems settles which of the policy's escalation triggers apply.
 func triggerItems(in Input) []string {
 	set := map[string]bool{}
 	add := func(items []string) {

@@ -332,7 +332,7 @@ func TestReasonsNameTitles(t *testing.T) {
 	}
 }
 
-// TestTriggerItems maps each common failure to the seed's escalation
+// TestTriggerItems maps each common failure to the policy's escalation
 // triggers, with the knowledge base's real article ids and categories.
 func TestTriggerItems(t *testing.T) {
 	t.Parallel()

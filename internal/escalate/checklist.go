@@ -40,6 +40,14 @@ type ChecklistItem struct {
 	Hint     Text   `yaml:"hint,omitempty"`
 	Required bool   `yaml:"required,omitempty"`
 	Evidence string `yaml:"evidence,omitempty"`
+	// Checks settle the item from these checks' results: done when they
+	// pass or warn, failing when one fails, open (with the reason) when
+	// one could not test or was skipped.
+	Checks []string `yaml:"checks,omitempty"`
+	// Facts, with Checks, settle the item from boolean facts of those
+	// results instead of their status: done when any is true, failing when
+	// every one recorded is false.
+	Facts []string `yaml:"facts,omitempty"`
 }
 
 // Checklist is a named list of items.
@@ -64,6 +72,7 @@ const (
 	ChecklistBeforeSupport = "before-support"
 	ChecklistEscalation    = "escalation"
 	ChecklistPrevention    = "prevention"
+	ChecklistBulkSender    = "bulk-sender"
 )
 
 // LoadChecklists reads checklists.yaml from overlayDir when it holds one,
@@ -109,6 +118,7 @@ func ParseChecklists(data []byte, source string) (*Checklists, error) {
 				errs = append(errs, fmt.Sprintf("checklist %q item %q: evidence %q is unknown; expected one of %s",
 					l.Name, it.ID, it.Evidence, strings.Join(evidenceKeys, ", ")))
 			}
+			errs = append(errs, it.checkProblems(l.Name)...)
 		}
 	}
 	if len(errs) > 0 {
@@ -325,6 +335,9 @@ func (c Checklist) Fill(ev Evidence, lang string) Filled {
 	}
 	for _, item := range c.Items {
 		it := FilledItem{ID: item.ID, Label: item.Label.In(lang), Hint: item.Hint.In(lang), Required: item.Required, Manual: true}
+		if len(item.Checks) > 0 {
+			item.settleFromChecks(&it, ev.Results, lang)
+		}
 		if note, ok := ev.settles(item.Evidence, lang); ok {
 			it.State, it.Auto, it.Note = Done, true, note
 		}

@@ -19,12 +19,12 @@ func loadChecklists(t testing.TB) *Checklists {
 	return c
 }
 
-// TestSeedChecklists holds the seed's three lists word for word, and the
+// TestBuiltInChecklists holds the built-in lists word for word, and the
 // prelaunch list's manual items.
-func TestSeedChecklists(t *testing.T) {
+func TestBuiltInChecklists(t *testing.T) {
 	t.Parallel()
 	c := loadChecklists(t)
-	require.Equal(t, []string{"prelaunch", "before-support", "escalation", "prevention"}, c.Names())
+	require.Equal(t, []string{"prelaunch", "bulk-sender", "before-support", "escalation", "prevention"}, c.Names())
 	want := map[string][]string{
 		"before-support": {
 			"Check system status and known issues", "Review error messages and logs", "Try basic troubleshooting steps",

@@ -7,6 +7,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 )
 
 // Markdown renders the report for a ticket, scrubbed. Sections come in the
@@ -100,6 +101,12 @@ func (r *Report) Markdown() string {
 	writeArticles(&b, msg(lang, "rep.articles_read"), r.Tried.Articles, lang)
 	if len(r.Tried.Suggested) > 0 {
 		writeArticles(&b, msg(lang, "rep.articles_suggested"), r.Tried.Suggested, lang)
+	}
+	if len(r.Tried.Fixes) > 0 {
+		w("- %s (%d):\n", msg(lang, "rep.fixes"), len(r.Tried.Fixes))
+		for _, f := range r.Tried.Fixes {
+			w("  - %s (%s, %s): %s\n", f.Title, f.Check, msg(lang, "rep.fix_kind."+f.Kind), msg(lang, "rep.fix_state."+f.State))
+		}
 	}
 	w("\n")
 
@@ -199,7 +206,7 @@ func writeResult(b *strings.Builder, res check.Result, lang string) {
 		title = res.ID
 	}
 	fmt.Fprintf(b, "### %s `%s` %s\n\n", statusMark(res.Status), res.ID, title)
-	fmt.Fprintf(b, "%s · %s\n\n", strings.ToUpper(res.Status.String()), fmtMillis(res.Duration))
+	fmt.Fprintf(b, "%s · %s\n\n", strings.ToUpper(res.Status.String()), human.Duration(res.Duration))
 	if res.Summary != "" {
 		fmt.Fprintf(b, "%s\n\n", res.Summary)
 	}
@@ -228,13 +235,6 @@ func statusMark(s check.Status) string {
 		return "–"
 	}
 	return "?"
-}
-
-func fmtMillis(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 func describeSource(s SecretInfo, lang string) string {

@@ -380,8 +380,8 @@ func (p *Policy) triggerLabel(id, lang string) string {
 	return strings.ReplaceAll(id, "_", " ")
 }
 
-// DetermineTier applies the tier rules in order (the seed's
-// determine_support_tier): the first rule that holds gives the tier.
+// DetermineTier applies the policy's tier rules in order: the first rule
+// that holds gives the tier.
 func (p *Policy) DetermineTier(issueTypes []string, severity, businessImpact string) string {
 	for _, r := range p.TierRules {
 		if r.holds(issueTypes, severity, businessImpact) {

@@ -18,7 +18,7 @@ func loadPolicy(t testing.TB) *Policy {
 	return p
 }
 
-// TestPolicySupportTiers holds the seed's SupportTierSystem table.
+// TestPolicySupportTiers holds the built-in policy's four support tiers.
 func TestPolicySupportTiers(t *testing.T) {
 	t.Parallel()
 	p := loadPolicy(t)
@@ -48,7 +48,7 @@ func TestPolicySupportTiers(t *testing.T) {
 	}
 }
 
-// TestPolicySeverities holds the seed's CopyCarEscalationSystem table.
+// TestPolicySeverities holds the built-in policy's severities.
 func TestPolicySeverities(t *testing.T) {
 	t.Parallel()
 	p := loadPolicy(t)
@@ -79,10 +79,10 @@ func TestPolicySeverities(t *testing.T) {
 		})
 	}
 	_, ok := p.Severity("CRITICAL")
-	require.True(t, ok, "severity ids are case-insensitive, as the seed writes them in capitals")
+	require.True(t, ok, "severity ids are case-insensitive, as the policy writes them in capitals")
 }
 
-// TestPolicySupportLevels holds the seed's "Niveles de Soporte".
+// TestPolicySupportLevels holds the built-in policy's support levels.
 func TestPolicySupportLevels(t *testing.T) {
 	t.Parallel()
 	p := loadPolicy(t)
@@ -105,7 +105,7 @@ func TestPolicySupportLevels(t *testing.T) {
 	}
 }
 
-// TestPolicyTriggers holds the seed's EscalationProcedures triggers.
+// TestPolicyTriggers holds the built-in policy's escalation triggers.
 func TestPolicyTriggers(t *testing.T) {
 	t.Parallel()
 	p := loadPolicy(t)
@@ -126,8 +126,7 @@ func TestPolicyTriggers(t *testing.T) {
 	}
 }
 
-// TestDetermineTier covers every branch of the seed's determine_support_tier,
-// in its order: critical or high impact, then security/data/outage, then
+// TestDetermineTier covers every branch of the tier rules, in their order: critical or high impact, then security/data/outage, then
 // API/integration, then basic.
 func TestDetermineTier(t *testing.T) {
 	t.Parallel()

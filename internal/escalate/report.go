@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -85,38 +84,12 @@ func describeProxy(getenv func(string) string) []string {
 	for _, v := range proxyVars {
 		if s := getenv(v); s != "" {
 			if !strings.HasPrefix(strings.ToUpper(v), "NO_") {
-				s = RedactProxy(s)
+				s = config.RedactURL(s)
 			}
 			out = append(out, v+"="+s)
 		}
 	}
 	return out
-}
-
-// RedactProxy removes the user name and password from a proxy URL.
-func RedactProxy(raw string) string {
-	parse := raw
-	if !strings.Contains(raw, "://") {
-		parse = "http://" + raw
-	}
-	u, err := url.Parse(parse)
-	if err != nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "•••@" + raw[i+1:]
-		}
-		return raw
-	}
-	if u.User == nil {
-		return raw
-	}
-	u.User = nil
-	s := u.String()
-	scheme := u.Scheme + "://"
-	s = scheme + "•••@" + strings.TrimPrefix(s, scheme)
-	if !strings.Contains(raw, "://") {
-		s = strings.TrimPrefix(s, scheme)
-	}
-	return s
 }
 
 // SecretInfo describes one secret without its value.
@@ -193,17 +166,12 @@ func RedactConfig(p *config.Profile, path string) (ConfigInfo, error) {
 	return info, nil
 }
 
-// redactURLs masks the password of every URL setting (redis://:pw@host):
-// a credential written into a URL is not a Secret field, so the scrubber
-// may not know it.
+// redactURLs redacts every URL setting (redis://:pw@host, a base_url with
+// ?key=): a credential written into a URL is not a Secret field, so the
+// scrubber may not know it.
 func redactURLs(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "://") && strings.Contains(n.Value, "@") {
-		if u, err := url.Parse(n.Value); err == nil && u.User != nil {
-			if _, has := u.User.Password(); has {
-				u.User = url.UserPassword(u.User.Username(), "•••")
-				n.Value = strings.Replace(u.String(), "%E2%80%A2%E2%80%A2%E2%80%A2", "•••", 1)
-			}
-		}
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "://") {
+		n.Value = config.RedactURL(n.Value)
 	}
 	for _, c := range n.Content {
 		redactURLs(c)
@@ -235,6 +203,18 @@ type Tried struct {
 	// Suggested are the articles Pitstop pointed to (matched to the
 	// error or symptoms, or explaining a check) that were not opened.
 	Suggested []ArticleInfo `json:"suggested"`
+	// Fixes are the fixes Pitstop proposed, and what became of them.
+	Fixes []FixInfo `json:"fixes"`
+}
+
+// FixInfo is one fix in the report: proposed, applied (a setting changed)
+// or verified (applied, and the checks it affects passed again).
+type FixInfo struct {
+	ID    string `json:"id"`
+	Check string `json:"check"`
+	Kind  string `json:"kind"` // config | dns | manual
+	Title string `json:"title"`
+	State string `json:"state"` // proposed | applied | verified
 }
 
 // ReportInput is everything a report is built from.
@@ -267,6 +247,8 @@ type ReportInput struct {
 	Actual   string
 	// Done are escalation checklist items the person ticked.
 	Done []string
+	// Fixes are the fixes proposed in this session, and what became of them.
+	Fixes []FixInfo
 	// Scrub masks every loaded secret's value in every string of the report.
 	Scrub func(string) string
 }
@@ -352,6 +334,11 @@ func BuildReport(in ReportInput) (*Report, error) {
 		r.Tried.Checks = append(r.Tried.Checks, fmt.Sprintf("%s (%s)", res.ID, res.Status))
 	}
 	r.Tried.Articles, r.Tried.Suggested = triedArticles(in, results)
+	r.Tried.Fixes = []FixInfo{}
+	for _, f := range in.Fixes {
+		f.Title = scrub(f.Title)
+		r.Tried.Fixes = append(r.Tried.Fixes, f)
+	}
 	readIDs, suggestedIDs := articleIDs(r.Tried.Articles), articleIDs(r.Tried.Suggested)
 	r.Summary = summarize(r, profileName(profile, lang), lang)
 

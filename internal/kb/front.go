@@ -3,6 +3,7 @@ package kb
 import (
 	"bytes"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -101,10 +102,28 @@ func quickScalar(s string, inFlow bool) *yaml.Node {
 		}
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: inner}
 	}
+	if !inFlow && isDate(s) {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!timestamp", Value: s}
+	}
 	if !plainOK(s, inFlow) {
 		return nil
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+// isDate reports whether s is a plain date like 2026-12-01, which YAML
+// reads as a timestamp (the reviewed field).
+func isDate(s string) bool {
+	if len(s) != len("2006-01-02") || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i != 4 && i != 7 && !isDigit(s[i]) {
+			return false
+		}
+	}
+	_, err := time.Parse(time.DateOnly, s) // YAML reads an impossible date as text
+	return err == nil
 }
 
 // quickList reads a one-line flow list: [a, 'b', "c"].

@@ -83,6 +83,9 @@ func TestQuickFrontMatchesYAML(t *testing.T) {
 		{"list: [a, [b]]\n", false},
 		{"\tid: a\n", false},
 		{"id: a\n  \n", false},
+		{"reviewed: 2026-12-01\n", true},  // a date: YAML's timestamp
+		{"reviewed: 2026-02-30\n", false}, // not a real day: YAML reads text
+		{"list: [2026-12-01]\n", false},
 	} {
 		require.Equal(t, tc.quick, sameAsYAML(t, tc.front), "%q", tc.front)
 	}

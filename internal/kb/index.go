@@ -164,7 +164,7 @@ func (idx *index) addWords(articles []*Article) {
 			addField(s, symptomWeight)
 		}
 		addField(a.ID, idWeight)
-		scanWords(a.Body, func(_, _ int, folded []byte) {
+		scanWords(a.Written(), func(_, _ int, folded []byte) {
 			if id := termOf(folded); id >= 0 {
 				touch(id)
 				tf[id]++

@@ -17,10 +17,26 @@ type Article struct {
 	Patterns []string `yaml:"patterns" json:"patterns,omitempty"`
 	Checks   []string `yaml:"checks" json:"checks,omitempty"`
 	Related  []string `yaml:"related" json:"related,omitempty"`
+	Sources  []string `yaml:"sources" json:"sources,omitempty"`   // authoritative pages the facts come from
+	Reviewed string   `yaml:"reviewed" json:"reviewed,omitempty"` // when a person last checked them: 2026-12-01
 
-	Lang   string `yaml:"-" json:"lang"`
-	Body   string `yaml:"-" json:"-"` // Markdown after the front matter
+	Lang string `yaml:"-" json:"lang"`
+	// Body is the Markdown after the front matter, ending with a section
+	// that lists the sources, so that every screen that renders an article
+	// shows where its facts come from.
+	Body   string `yaml:"-" json:"-"`
 	Source string `yaml:"-" json:"-"` // where it was read from: "knowledge/en/x.md" or an overlay path
+
+	written int // length of the part of Body the author wrote (before the sources section)
+}
+
+// Written is the article's text as its author wrote it, without the
+// sources section Body ends with.
+func (a *Article) Written() string {
+	if a.written > 0 && a.written <= len(a.Body) {
+		return a.Body[:a.written]
+	}
+	return a.Body
 }
 
 // Warning is a problem found while loading an overlay: the article is
@@ -40,7 +56,18 @@ type Evidence struct {
 
 // Match is one ranked article and why it matched.
 type Match struct {
-	Article *Article
-	Score   float64
-	Reasons []string // plain words: `check api.auth failed`, `pattern "\b429\b" found in the text`
+	Article    *Article
+	Score      float64
+	Confidence Confidence
+	Reasons    []string // plain words: `check api.auth failed`, `pattern "\b429\b" found in the text`
 }
+
+// Confidence says how much a match can be trusted.
+type Confidence string
+
+const (
+	// Strong: a pattern, a check or a symptom the user picked matched.
+	Strong Confidence = "strong"
+	// Weak: the article only shares words with the text; a guess.
+	Weak Confidence = "weak"
+)

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Lint checks a knowledge tree (en/ and es/ directories of *.md files) and
@@ -13,10 +14,23 @@ import (
 // File names are relative to fsys. It checks the fields each article needs,
 // valid category and severity, unique ids named like their file, checks
 // among knownChecks, related ids that exist, patterns that compile, the
-// required sections, and that every article exists in both languages with
-// the same category, severity, checks and related articles.
+// required sections, sources (web addresses) and a reviewed date, and that
+// every article exists in both languages with the same category, severity,
+// checks and related articles.
 func Lint(fsys fs.FS, knownChecks []string) []Problem {
+	return LintAt(fsys, knownChecks, time.Now())
+}
+
+// reviewEvery is how long an article's facts are trusted after a person
+// checked them: vendors change their limits, codes and consoles.
+const reviewEvery = 12 // months
+
+// LintAt is Lint on a given day: an article reviewed more than a year
+// before today gets a warning (which does not fail lint).
+func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 	var problems []Problem
+	y, m, d := today.Date()
+	today = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	byLang := map[string]map[string]*parsed{}
 	for _, lang := range Languages {
 		byLang[lang] = map[string]*parsed{}
@@ -54,6 +68,10 @@ func Lint(fsys fs.FS, knownChecks []string) []Problem {
 	for _, lang := range Languages {
 		for _, p := range byLang[lang] {
 			a := p.art
+			if day, err := time.Parse(time.DateOnly, a.Reviewed); err == nil && day.AddDate(0, reviewEvery, 0).Before(today) {
+				problems = append(problems, Problem{File: a.Source, Line: p.line("reviewed"), Warn: true,
+					Msg: fmt.Sprintf("reviewed %s, more than %d months ago: check its facts against the sources again and update the date", a.Reviewed, reviewEvery)})
+			}
 			for _, c := range a.Checks {
 				if !slices.Contains(knownChecks, c) {
 					problems = append(problems, Problem{File: a.Source, Line: p.line("checks"), Msg: fmt.Sprintf("check %q is not a known check id", c)})
@@ -81,7 +99,7 @@ func Lint(fsys fs.FS, knownChecks []string) []Problem {
 		}
 	}
 
-	slices.SortFunc(problems, func(x, y Problem) int {
+	slices.SortStableFunc(problems, func(x, y Problem) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {
 			return c
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -11,6 +12,7 @@ import (
 func TestLint(t *testing.T) {
 	t.Parallel()
 	known := []string{"api.auth", "api.ratelimit"}
+	today := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	pair := func(id string, extra ...string) fstest.MapFS {
 		return fstest.MapFS{
 			"en/" + id + ".md": {Data: []byte(article(id, "en", "Title", extra...))},
@@ -64,6 +66,8 @@ func TestLint(t *testing.T) {
 			"es/a.md": {Data: []byte(article("a", "es", "A"))},
 		}, []string{
 			`en/a.md:1: title is missing`,
+			`en/a.md:1: sources is missing`,
+			`en/a.md:1: reviewed is missing`,
 			`en/a.md:3: category "weather" is not one of`,
 			`en/a.md:4: severity "urgent" is not one of`,
 			`en/a.md:5: symptoms is missing`,
@@ -78,16 +82,33 @@ func TestLint(t *testing.T) {
 			"en/a.md": {Data: []byte(article("a", "en", "A"))},
 			"es/a.md": {Data: []byte(article("a", "en", "A"))},
 		}, []string{
-			`es/a.md:8: section "## Qué ves" is missing`,
-			`es/a.md:8: section "## Por qué pasa" is missing`,
-			`es/a.md:8: section "## Arréglalo ahora" is missing`,
-			`es/a.md:8: section "## Cómo prevenirlo" is missing`,
-			`es/a.md:8: section "## Cuándo escalar" is missing`,
+			`es/a.md:10: section "## Qué ves" is missing`,
+			`es/a.md:10: section "## Por qué pasa" is missing`,
+			`es/a.md:10: section "## Arréglalo ahora" is missing`,
+			`es/a.md:10: section "## Cómo prevenirlo" is missing`,
+			`es/a.md:10: section "## Cuándo escalar" is missing`,
 		}},
 		{"translation disagrees", fstest.MapFS{
 			"en/a.md": {Data: []byte(article("a", "en", "A", "checks: [api.auth]"))},
 			"es/a.md": {Data: []byte(article("a", "es", "A", "checks: [api.ratelimit]"))},
 		}, []string{`es/a.md:7: checks [api.ratelimit] differs from en/a.md [api.auth]`}},
+		{"sources and review date", merge(
+			pair("a", "sources: []", "reviewed: 2026-02-30"),
+			pair("b", `sources: ["docs.example.com/page", "https://example.com/ok"]`, "reviewed: yesterday"),
+		), []string{
+			`en/a.md:7: sources is missing`,
+			`en/a.md:8: reviewed "2026-02-30" is not a date like 2026-12-01`,
+			`en/b.md:7: source "docs.example.com/page" is not a web address`,
+			`en/b.md:8: reviewed "yesterday" is not a date`,
+			`es/a.md:7: sources is missing`,
+			`es/a.md:8: reviewed "2026-02-30" is not a date like 2026-12-01`,
+			`es/b.md:7: source "docs.example.com/page" is not a web address`,
+			`es/b.md:8: reviewed "yesterday" is not a date`,
+		}},
+		{"reviewed over a year ago", merge(pair("a", "reviewed: 2025-11-30"), pair("b", "reviewed: 2025-12-02")), []string{
+			`en/a.md:7: warning: reviewed 2025-11-30, more than 12 months ago`,
+			`es/a.md:7: warning: reviewed 2025-11-30, more than 12 months ago`,
+		}},
 		{"no front matter", merge(pair("b"), fstest.MapFS{"en/a.md": {Data: []byte("# Title\n")}}), []string{
 			`en/a.md:1: no front matter`,
 		}},
@@ -100,7 +121,7 @@ func TestLint(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, p := range Lint(tc.fsys, known) {
+			for _, p := range LintAt(tc.fsys, known, today) {
 				got = append(got, p.String())
 			}
 			require.Len(t, got, len(tc.want), strings.Join(got, "\n"))

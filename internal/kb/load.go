@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // Base is the knowledge base in one language: read-only once loaded, safe
@@ -68,7 +70,7 @@ type loader struct {
 
 func (l *loader) warn(ps []Problem) {
 	for _, p := range ps {
-		l.warnings = append(l.warnings, Warning(p))
+		l.warnings = append(l.warnings, Warning{File: p.File, Line: p.Line, Msg: p.Msg})
 	}
 }
 
@@ -151,11 +153,45 @@ func newBase(lang string, byID map[string]*parsed) *Base {
 	b := &Base{lang: lang, byID: make(map[string]int, len(ids))}
 	for i, id := range ids {
 		p := byID[id]
+		addSources(p.art)
 		b.articles = append(b.articles, p.art)
 		b.patterns = append(b.patterns, p.patterns)
 		b.byID[id] = i
 	}
 	return b
+}
+
+// sourcesHeading and sourcesChecked are the words of the section that ends
+// every article, in each language.
+var (
+	sourcesHeading = map[string]string{"en": "## Sources", "es": "## Fuentes"}
+	sourcesChecked = map[string]string{
+		"en": "Checked against these pages on %s.",
+		"es": "Comprobado con estas páginas el %s.",
+	}
+)
+
+// addSources ends the article's Body with its sources, so that every screen
+// that renders the article shows where its facts come from.
+func addSources(a *Article) {
+	if len(a.Sources) == 0 || a.written > 0 {
+		return
+	}
+	lang := a.Lang
+	if _, ok := sourcesHeading[lang]; !ok {
+		lang = "en"
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimRight(a.Body, "\n"))
+	a.written = b.Len()
+	b.WriteString("\n\n" + sourcesHeading[lang] + "\n\n")
+	if a.Reviewed != "" {
+		fmt.Fprintf(&b, sourcesChecked[lang]+"\n\n", a.Reviewed)
+	}
+	for _, s := range a.Sources {
+		b.WriteString("- <" + s + ">\n")
+	}
+	a.Body = b.String()
 }
 
 // Lang is the language of the loaded articles.
@@ -242,7 +278,7 @@ func (b *Base) Closest(id string, n int) []string {
 	var cands []cand
 	q := fold(id)
 	for _, a := range b.articles {
-		d := editDistance(q, a.ID)
+		d := levenshtein.ComputeDistance(q, a.ID)
 		if strings.Contains(a.ID, q) || strings.Contains(q, a.ID) {
 			d = min(d, 2)
 		}
@@ -259,25 +295,4 @@ func (b *Base) Closest(id string, n int) []string {
 		out = append(out, c.id)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

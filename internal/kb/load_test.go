@@ -22,6 +22,12 @@ func article(id, lang, title string, extra ...string) string {
 	for _, e := range extra {
 		b.WriteString(e + "\n")
 	}
+	if !slices.ContainsFunc(extra, func(e string) bool { return strings.HasPrefix(e, "sources:") }) {
+		b.WriteString("sources: [\"https://example.com/docs\"]\n")
+	}
+	if !slices.ContainsFunc(extra, func(e string) bool { return strings.HasPrefix(e, "reviewed:") }) {
+		b.WriteString("reviewed: 2026-12-01\n")
+	}
 	b.WriteString("---\n")
 	for _, h := range Sections[lang] {
 		b.WriteString(h + "\n\nText.\n\n")
@@ -40,6 +46,10 @@ func TestEmbeddedKnowledgeLintsClean(t *testing.T) {
 	problems := Lint(knowledge.FS, check.KnownIDs)
 	var lines []string
 	for _, p := range problems {
+		if p.Warn { // an article due for review: said, but not a failure
+			t.Log("knowledge/" + p.String())
+			continue
+		}
 		lines = append(lines, "knowledge/"+p.String())
 	}
 	require.Empty(t, lines, strings.Join(lines, "\n"))

@@ -23,7 +23,9 @@ const (
 	maxMatchText      = 64 << 10
 	maxReasonWords    = 5
 	maxReasonQuotes   = 3
-	maxWordsOnly      = 20 // articles matched by words alone
+	maxWordsOnly      = 20  // articles matched by words alone
+	maxWrappedLines   = 8   // line breaks a pattern may cross in pasted text
+	maxSpecificHit    = 300 // longest hit that can outrank the hits inside it (a sentence or two)
 )
 
 // Match ranks articles by the evidence: bad check results that name them
@@ -34,16 +36,18 @@ func (b *Base) Match(ev Evidence) []Match {
 	m := &matcher{b: b, scores: map[int32]*tally{}}
 	m.checks(ev.Results)
 	m.symptoms(ev.Symptoms)
-	text := clipText(ev.Text)
+	text := unpaste(clipText(ev.Text))
 	if strings.TrimSpace(text) != "" {
-		folded := fold(text)
-		m.patterns(text, folded)
+		m.patterns(text)
 		m.words(text)
 	}
 	out := make([]Match, 0, len(m.scores))
 	for a, t := range m.scores {
 		slices.SortStableFunc(t.reasons, func(x, y reason) int { return cmp.Compare(y.weight, x.weight) })
-		match := Match{Article: m.b.articles[a], Score: math.Round(t.score*10) / 10}
+		match := Match{Article: m.b.articles[a], Score: math.Round(t.score*10) / 10, Confidence: Weak}
+		if t.strong {
+			match.Confidence = Strong
+		}
 		for _, r := range t.reasons {
 			if !slices.Contains(match.Reasons, r.text) {
 				match.Reasons = append(match.Reasons, r.text)
@@ -51,7 +55,14 @@ func (b *Base) Match(ev Evidence) []Match {
 		}
 		out = append(out, match)
 	}
+	// A guess never ranks above a match with evidence, whatever its score.
 	slices.SortFunc(out, func(x, y Match) int {
+		if x.Confidence != y.Confidence {
+			if x.Confidence == Strong {
+				return -1
+			}
+			return 1
+		}
 		if c := cmp.Compare(y.Score, x.Score); c != 0 {
 			return c
 		}
@@ -69,6 +80,7 @@ type matcher struct {
 // added: the strongest reasons are listed first.
 type tally struct {
 	score   float64
+	strong  bool // a check, a picked symptom or a pattern matched
 	reasons []reason
 }
 
@@ -77,13 +89,14 @@ type reason struct {
 	weight float64
 }
 
-func (m *matcher) add(a int32, score float64, reasons ...string) {
+func (m *matcher) add(a int32, score float64, strong bool, reasons ...string) {
 	t, ok := m.scores[a]
 	if !ok {
 		t = &tally{}
 		m.scores[a] = t
 	}
 	t.score += score
+	t.strong = t.strong || strong
 	for _, r := range reasons {
 		t.reasons = append(t.reasons, reason{r, score})
 	}
@@ -99,12 +112,12 @@ func (m *matcher) checks(results []check.Result) {
 		for _, id := range r.Articles {
 			if i, ok := m.b.byID[id]; ok && !named[int32(i)] {
 				named[int32(i)] = true
-				m.add(int32(i), scoreCheckNamed*weight, m.b.say(msgCheckNamed, r.ID, m.b.statusWord(r.Status)))
+				m.add(int32(i), scoreCheckNamed*weight, true, m.b.say(msgCheckNamed, r.ID, m.b.statusWord(r.Status)))
 			}
 		}
 		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
-				m.add(a, scoreCheckCovered*weight, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
+				m.add(a, scoreCheckCovered*weight, true, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
 			}
 		}
 	}
@@ -122,7 +135,7 @@ func (m *matcher) symptoms(picked []string) {
 					break
 				}
 			}
-			m.add(a, scoreSymptom, m.b.say(msgSymptom, own))
+			m.add(a, scoreSymptom, true, m.b.say(msgSymptom, own))
 		}
 	}
 }
@@ -133,15 +146,38 @@ type hit struct {
 	start, end int
 }
 
-func (m *matcher) patterns(text, folded string) {
+// patterns finds each article's patterns in the text. A pattern is tried on
+// the text as pasted, then on the text with its line breaks and runs of
+// spaces made single spaces, so that a message a terminal or a mail server
+// wrapped over several lines still matches.
+func (m *matcher) patterns(text string) {
 	idx := m.b.index()
+	flat, at := flattenSpace(text)
+	reflowed := flat != text
 	var hits []hit
-	for _, n := range idx.candidates(folded) {
+	for _, n := range idx.candidates(fold(flat)) {
 		p := idx.pats[n]
 		if loc := p.re.FindStringIndex(text); loc != nil {
 			hits = append(hits, hit{p.article, loc[0], loc[1]})
+		} else if reflowed {
+			// A message wrapped over a few lines, not a pattern with .* that
+			// now reaches from one end of a long log to the other.
+			if loc := p.re.FindStringIndex(flat); loc != nil && strings.Count(text[at[loc[0]]:at[loc[1]]], "\n") <= maxWrappedLines {
+				hits = append(hits, hit{p.article, at[loc[0]], at[loc[1]]})
+			}
 		}
 	}
+	// When one article's hit lies inside another article's longer hit, the
+	// longer pattern is the more specific one: "blocked using
+	// zen.spamhaus.org; Error: open resolver" is a refused query, not the
+	// listing its first half alone would suggest. The shorter hit counts
+	// for nothing.
+	hits = slices.DeleteFunc(hits, func(h hit) bool {
+		return slices.ContainsFunc(hits, func(o hit) bool {
+			return o.article != h.article && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start &&
+				o.end-o.start <= maxSpecificHit
+		})
+	})
 	// A hit that several articles' patterns share tells less than one only
 	// this article has: "429" fits three articles, "insufficient_quota" one.
 	byArticle := map[int32][]scoredHit{}
@@ -191,7 +227,7 @@ func (m *matcher) addHits(text string, a int32, list []scoredHit) {
 	for i, k := range kept {
 		quotes[i] = m.b.say(msgPattern, quoteEvidence(text[k.start:k.end]))
 	}
-	m.add(a, total, quotes...)
+	m.add(a, total, true, quotes...)
 }
 
 func (m *matcher) words(text string) {
@@ -237,7 +273,7 @@ func (m *matcher) words(text string) {
 	keep = append(keep, wordsOnly[:min(len(wordsOnly), maxWordsOnly)]...)
 	for _, a := range keep {
 		words := strings.Join(m.topWords(a, qterms, surface), ", ")
-		m.add(a, scoreWordsMax*float64(acc[a]/best), m.b.say(msgWords, words))
+		m.add(a, scoreWordsMax*float64(acc[a]/best), false, m.b.say(msgWords, words))
 	}
 }
 

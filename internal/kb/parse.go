@@ -3,10 +3,12 @@ package kb
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -35,18 +37,26 @@ type Problem struct {
 	File string `json:"file"`
 	Line int    `json:"line"`
 	Msg  string `json:"message"`
+	// Warn marks a problem that does not fail lint (an article due for
+	// review): it is reported, and the exit code stays 0.
+	Warn bool `json:"warning,omitempty"`
 }
 
-// String formats the problem as "file:line: message".
+// String formats the problem as "file:line: message" ("file:line:
+// warning: message" for a warning).
 func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	msg := p.Msg
+	if p.Warn {
+		msg = "warning: " + msg
 	}
-	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, msg)
 }
 
 // String formats the warning as "file:line: message".
-func (w Warning) String() string { return Problem(w).String() }
+func (w Warning) String() string { return Problem{File: w.File, Line: w.Line, Msg: w.Msg}.String() }
 
 // parsed is an article as read from one file, with the line of each
 // front-matter field (for messages) and its compiled patterns.
@@ -163,8 +173,12 @@ func (p *parsed) decodeFront(front []byte) {
 			p.list(v, k.Value, &a.Checks)
 		case "related":
 			p.list(v, k.Value, &a.Related)
+		case "sources":
+			p.list(v, k.Value, &a.Sources)
+		case "reviewed":
+			p.scalar(v, k.Value, &a.Reviewed)
 		default:
-			p.problemAt(false, line, "unknown field %q (expected id, title, category, severity, symptoms, patterns, checks, related)", k.Value)
+			p.problemAt(false, line, "unknown field %q (expected id, title, category, severity, symptoms, patterns, checks, related, sources, reviewed)", k.Value)
 		}
 	}
 }
@@ -216,6 +230,19 @@ func (p *parsed) validate(compile bool) {
 	}
 	if len(a.Symptoms) == 0 {
 		p.problemAt(false, p.line("symptoms"), "symptoms is missing: list what a user would see")
+	}
+	if len(a.Sources) == 0 {
+		p.problemAt(false, p.line("sources"), "sources is missing: list the authoritative pages the article's facts come from, like [\"https://...\"]")
+	}
+	for _, src := range a.Sources {
+		if u, err := url.Parse(src); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			p.problemAt(false, p.line("sources"), "source %q is not a web address (https://...)", src)
+		}
+	}
+	if a.Reviewed == "" {
+		p.problemAt(false, p.line("reviewed"), "reviewed is missing: the date a person last checked the facts, like 2026-12-01")
+	} else if _, err := time.Parse(time.DateOnly, a.Reviewed); err != nil {
+		p.problemAt(false, p.line("reviewed"), "reviewed %q is not a date like 2026-12-01", a.Reviewed)
 	}
 	for _, pat := range a.Patterns {
 		if !compile {

@@ -116,7 +116,7 @@ func (b *Base) originalField(a int32, folded string) string {
 
 // bodyLine returns the first body line holding a word that starts with t.
 func (b *Base) bodyLine(a int32, t string) string {
-	for line := range strings.Lines(b.articles[a].Body) {
+	for line := range strings.Lines(b.articles[a].Written()) {
 		found := false
 		terms(line, func(lt, _ string) {
 			if !found && strings.HasPrefix(lt, t) {

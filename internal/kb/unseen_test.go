@@ -114,7 +114,7 @@ HTTP response body: {"status":"error","message":"You have reached your secondly 
 	{"", "spam content 554", `554 5.7.1 Message rejected due to content restrictions (spam score 9.3 > 5.0)`, "email-spam-score"},
 	{"", "gmail daily quota", `550 5.4.5 Daily user sending quota exceeded. https://support.google.com/mail/?p=DailyLimit - gsmtp`, "email-sending-limits"},
 	{"", "ses quota", `botocore.errorfactory.MessageRejected: An error occurred (Throttling) when calling the SendEmail operation: Daily message quota exceeded.`, "email-sending-limits"},
-	{"", "ses not verified", `MessageRejected: Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com`, "smtp-message-rejected"},
+	{"", "ses not verified", `MessageRejected: Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com`, "email-sender-not-verified"},
 	{"", "sendgrid 401", `{"errors":[{"message":"The provided authorization grant is invalid, expired, or revoked","field":null,"help":null}]}`, "smtp-auth-failed"},
 	{"", "nodemailer auth", `Error: Invalid login: 535 Authentication credentials invalid
     at SMTPConnection._formatError (/app/node_modules/nodemailer/lib/smtp-connection/index.js:798:19) {
@@ -125,7 +125,7 @@ HTTP response body: {"status":"error","message":"You have reached your secondly 
 	{"", "ssl wrong version smtp", `ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006) while connecting to smtp.example.com:587`, "smtp-tls-mismatch"},
 	{"", "exim relay denied", `2025-03-04 10:12:01 1rhX2c-0003Lq-2M ** jane@example.org R=dnslookup T=remote_smtp H=mx.example.org [198.51.100.7]: SMTP error from remote mail server after RCPT TO:<jane@example.org>: 550 5.7.1 Unable to relay`, "smtp-message-rejected"},
 	{"", "postfix deferred greylist", `Mar  4 10:12:01 mail postfix/smtp[1234]: 4F2A1: to=<bob@example.net>, relay=mx.example.net[198.51.100.8]:25, delay=2, status=deferred (host mx.example.net said: 450 4.7.1 <bob@example.net>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.net.html)`, "email-sending-limits"},
-	{"", "exchange mailbox full", `Remote Server returned '552 5.2.2 STOREDRV.Deliver; mailbox full'`, "smtp-message-rejected"},
+	{"", "exchange mailbox full", `Remote Server returned '552 5.2.2 STOREDRV.Deliver; mailbox full'`, "email-mailbox-full"},
 	{"", "barracuda block", `554 Service unavailable; Client host [203.0.113.5] blocked using b.barracudacentral.org; http://www.barracudanetworks.com/reputation/?pr=1&ip=203.0.113.5`, "domain-blocklisted"},
 	{"", "mailgun bounce", `{"event":"failed","severity":"permanent","reason":"bounce","delivery-status":{"code":550,"message":"5.1.1 The email account that you tried to reach does not exist.","description":""}}`, "smtp-message-rejected"},
 	{"", "no mx", `Mar  4 10:12:01 mail postfix/smtp[1234]: 4F2A1: to=<a@example.invalid>, status=bounced (Host or domain name not found. Name service error for name=example.invalid type=MX: Host not found, try again)`, "domain-mx-missing"},

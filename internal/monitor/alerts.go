@@ -2,12 +2,12 @@ package monitor
 
 import (
 	"fmt"
+	"pitstop/internal/human"
 	"strings"
 	"time"
 )
 
-// Thresholds decide when figures raise an alert. The defaults are the seed's
-// CopyCarAlertSystem values.
+// Thresholds decide when figures raise an alert.
 type Thresholds struct {
 	// ResponseTime: the mean latency over the window above this alerts.
 	ResponseTime time.Duration
@@ -23,8 +23,9 @@ type Thresholds struct {
 	DownAfter int
 }
 
-// DefaultThresholds returns the seed's thresholds: 5000 ms, 5% errors, 95%
-// success, 100 requests per minute; an endpoint is down after 3 failures in a row.
+// DefaultThresholds returns starting thresholds, to tune per team: 5000 ms,
+// 5% errors, 95% success, 100 requests per minute; an endpoint is down after
+// 3 failures in a row.
 func DefaultThresholds() Thresholds {
 	return Thresholds{ResponseTime: 5 * time.Second, ErrorRate: 0.05, SuccessRate: 0.95, Throughput: 100, DownAfter: 3}
 }
@@ -47,16 +48,18 @@ func (t Thresholds) Validate() error {
 // AlertKind names an alert; each kind is emailed at most once per run.
 type AlertKind string
 
-// The alert kinds. The first three are the seed's.
+// The alert kinds, named as alerting tools expect (upper case).
 const (
 	HighResponseTime AlertKind = "HIGH_RESPONSE_TIME"
 	HighErrorRate    AlertKind = "HIGH_ERROR_RATE"
 	LowSuccessRate   AlertKind = "LOW_SUCCESS_RATE"
 	LowThroughput    AlertKind = "LOW_THROUGHPUT"
 	EndpointDown     AlertKind = "ENDPOINT_DOWN"
+	// TestAlert is sent on request (monitor --test-alert), never raised.
+	TestAlert AlertKind = "TEST"
 )
 
-// Severity of an alert, as the seed grades them.
+// Severity of an alert.
 type Severity string
 
 // The severities.
@@ -101,7 +104,7 @@ func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
 	}
 	if st.Mean > t.ResponseTime {
 		add(HighResponseTime, Warning, msf(st.Mean), msf(t.ResponseTime),
-			"Answers are slow: %s on average, above the %s limit.", ms(st.Mean), ms(t.ResponseTime))
+			"Answers are slow: %s on average, above the %s limit.", human.Duration(st.Mean), human.Duration(t.ResponseTime))
 	}
 	if st.ErrorRate > t.ErrorRate {
 		add(HighErrorRate, Critical, st.ErrorRate, t.ErrorRate,
@@ -197,10 +200,6 @@ func (a *Alerts) All() []Alert {
 }
 
 func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func ms(d time.Duration) string {
-	return fmt.Sprintf("%d ms", d.Milliseconds())
-}
 
 func pct(f float64) string {
 	return fmt.Sprintf("%.1f%%", f*100)

@@ -3,7 +3,6 @@ package monitor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -40,7 +39,7 @@ func Targets(p *config.Profile) []Target {
 			continue
 		}
 		seen[u] = true
-		out = append(out, Target{Name: probe.SafeURL(u), URL: u})
+		out = append(out, Target{Name: config.RedactURL(u), URL: u})
 	}
 	return out
 }
@@ -84,14 +83,4 @@ func errorText(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// Describe says in one line what the monitor watches, for the screen.
-func Describe(p *config.Profile) string {
-	n := len(Targets(p))
-	what := "the API"
-	if n > 1 {
-		what = fmt.Sprintf("the API and %d more endpoint(s)", n-1)
-	}
-	return fmt.Sprintf("%s (%s)", what, p.API.Provider)
 }

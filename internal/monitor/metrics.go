@@ -1,8 +1,7 @@
 // Package monitor probes the AI API over and over and keeps figures about
 // it: latency percentiles, success and error rates, throughput per minute and
 // each endpoint's health, in bounded memory. It raises alerts when a figure
-// crosses a threshold (the seed's CopyCarPerformanceMonitor and
-// CopyCarAlertSystem). It knows nothing of the screen: the CLI prints JSON
+// crosses a threshold. It knows nothing of the screen: the CLI prints JSON
 // lines and the TUI draws the same Stats.
 package monitor
 

@@ -17,6 +17,8 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
+	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"strings"
 	"sync"
 	"syscall"
@@ -116,10 +118,10 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, &Error{Kind: KindBadURL, URL: SafeURL(r.URL), Err: errors.New("not an http(s) URL"),
-			msg: fmt.Sprintf("%q is not a usable http(s) address.", SafeURL(r.URL))}
+		return nil, &Error{Kind: KindBadURL, URL: config.RedactURL(r.URL), Err: errors.New("not an http(s) URL"),
+			msg: fmt.Sprintf("%q is not a usable http(s) address.", config.RedactURL(r.URL))}
 	}
-	safe := SafeURL(r.URL)
+	safe := config.RedactURL(r.URL)
 	host := hostOnly(u.Host)
 
 	tr := &tracer{}
@@ -133,7 +135,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			p, err := proxyFn(req)
 			if p != nil {
 				tr.mu.Lock()
-				tr.proxy = SafeURL(p.String())
+				tr.proxy = config.RedactURL(p.String())
 				tr.mu.Unlock()
 			}
 			return p, err
@@ -221,19 +223,6 @@ func (c *Client) log(ctx context.Context, method, safeURL string, status int, la
 		attrs = append(attrs, slog.String("error", err.Kind.String()))
 	}
 	l.LogAttrs(ctx, slog.LevelInfo, "http request", attrs...)
-}
-
-// SafeURL returns raw without user info, query or fragment: a form that can
-// be shown and logged. Unparseable input becomes "(invalid URL)".
-func SafeURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	u.User = nil
-	u.RawQuery, u.ForceQuery = "", false
-	u.Fragment, u.RawFragment = "", ""
-	return u.String()
 }
 
 // Phase is how far a request got.
@@ -401,7 +390,7 @@ func (t Timings) Line() string {
 	ps := t.Phases()
 	parts := make([]string, len(ps))
 	for i, p := range ps {
-		parts[i] = p.Name + " " + FormatDuration(p.Duration)
+		parts[i] = p.Name + " " + human.Duration(p.Duration)
 	}
 	return strings.Join(parts, " │ ")
 }
@@ -447,25 +436,13 @@ func (t Timings) Bar(width int) string {
 		}
 	}
 	b.WriteString("] ")
-	b.WriteString(FormatDuration(t.Total))
+	b.WriteString(human.Duration(t.Total))
 	b.WriteString(" total")
 	return b.String()
 }
 
 // Lines is the breakdown as detail lines: the named phases, then the bar.
 func (t Timings) Lines() []string { return []string{t.Line(), t.Bar(40)} }
-
-// FormatDuration prints 0ms, 12ms, 1.25s, 2m3s: short and human.
-func FormatDuration(d time.Duration) string {
-	// Compare after rounding, so 999.6 ms reads "1.00s", not "1000ms".
-	switch {
-	case d.Round(time.Millisecond) < time.Second:
-		return fmt.Sprintf("%dms", d.Round(time.Millisecond).Milliseconds())
-	case d.Round(10*time.Millisecond) < time.Minute:
-		return fmt.Sprintf("%.2fs", d.Round(10*time.Millisecond).Seconds())
-	}
-	return d.Round(time.Second).String()
-}
 
 // Kind classifies a failed request.
 type Kind int
@@ -631,7 +608,7 @@ func timeoutWords(hp string, phase Phase, t Timings) string {
 	case phaseTLS:
 		return fmt.Sprintf("Connected to %s, but the secure (TLS) handshake did not finish in time.", hp)
 	case phaseWaiting:
-		return fmt.Sprintf("Connected to %s and sent the request, but no answer came within %s: the service is overloaded or stuck.", hp, FormatDuration(t.Total))
+		return fmt.Sprintf("Connected to %s and sent the request, but no answer came within %s: the service is overloaded or stuck.", hp, human.Duration(t.Total))
 	}
-	return fmt.Sprintf("%s started answering but did not finish within %s.", hp, FormatDuration(t.Total))
+	return fmt.Sprintf("%s started answering but did not finish within %s.", hp, human.Duration(t.Total))
 }

@@ -6,8 +6,6 @@ package quality
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -24,7 +22,7 @@ import (
 	"pitstop/internal/check/domain"
 	"pitstop/internal/check/mail"
 	"pitstop/internal/config"
-	"pitstop/internal/demo"
+	"pitstop/internal/demo/hostile"
 )
 
 // hostileTimeout is each check's timeout against a hostile server, the
@@ -39,9 +37,9 @@ const slack = 500 * time.Millisecond
 // family is one network check family, pointed at a hostile server.
 type family struct {
 	name      string
-	dialect   demo.Dialect
+	dialect   hostile.Dialect
 	checks    func(*config.Profile) []check.Check
-	configure func(p *config.Profile, srv *demo.HostileServer, caFile string)
+	configure func(p *config.Profile, srv *hostile.HostileServer, caFile string)
 	// network are the checks that talk to the server.
 	network []string
 	// tls says whether the family's client meets WrongHostCert's
@@ -54,24 +52,24 @@ type family struct {
 
 var families = []family{
 	{
-		name: "api", dialect: demo.DialectHTTP, checks: api.Checks, tls: true,
-		configure: func(p *config.Profile, srv *demo.HostileServer, caFile string) {
+		name: "api", dialect: hostile.DialectHTTP, checks: api.Checks, tls: true,
+		configure: func(p *config.Profile, srv *hostile.HostileServer, caFile string) {
 			p.API = config.APIConfig{Provider: "openai", BaseURL: srv.URL + "/v1", Key: config.NewSecret("sk-hostile-0123456789abcdef0123", "file"),
 				Endpoints: []string{srv.URL + "/v1"}, CAFile: caFile}
 		},
 		network: []string{"api.reachability", "api.auth", "api.ratelimit", "api.clock", "api.endpoints"},
 	},
 	{
-		name: "crm", dialect: demo.DialectHTTP, checks: crm.Checks, tls: true,
-		configure: func(p *config.Profile, srv *demo.HostileServer, _ string) {
+		name: "crm", dialect: hostile.DialectHTTP, checks: crm.Checks, tls: true,
+		configure: func(p *config.Profile, srv *hostile.HostileServer, _ string) {
 			p.CRM = config.CRMConfig{Provider: "hubspot", BaseURL: srv.URL, Token: config.NewSecret("pat-na1-hostile-0123456789", "file"),
 				Object: "contacts", FieldMapping: map[string]string{"email": "email"}}
 		},
 		network: []string{"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping"},
 	},
 	{
-		name: "smtp", dialect: demo.DialectSMTP, checks: mail.Checks, tls: true,
-		configure: func(p *config.Profile, srv *demo.HostileServer, caFile string) {
+		name: "smtp", dialect: hostile.DialectSMTP, checks: mail.Checks, tls: true,
+		configure: func(p *config.Profile, srv *hostile.HostileServer, caFile string) {
 			p.SMTP = config.SMTPConfig{Host: srv.Host, Port: srv.Port, Security: "starttls", Username: "mailer@pitstop-hostile.test",
 				Password: config.NewSecret("hostile-smtp-password-0123", "file"), From: "news@pitstop-hostile.test",
 				TestRecipient: "inbox@pitstop-hostile.test", CAFile: caFile}
@@ -80,18 +78,18 @@ var families = []family{
 		beforeTLS: []string{"smtp.connect"},
 	},
 	{
-		name: "domain", dialect: demo.DialectDNS, checks: domain.Checks,
-		configure: func(p *config.Profile, srv *demo.HostileServer, _ string) {
+		name: "domain", dialect: hostile.DialectDNS, checks: domain.Checks,
+		configure: func(p *config.Profile, srv *hostile.HostileServer, _ string) {
 			p.Domain = config.DomainConfig{Name: "pitstop-hostile.test", DKIMSelectors: []string{"s1"}, DNSServer: srv.Addr,
 				DNSBL: []string{"bl.pitstop-hostile.test"}}
 		},
 		network: []string{"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl"},
 	},
 	{
-		name: "cache", dialect: demo.DialectRESP, checks: cache.Checks, tls: true,
-		configure: func(p *config.Profile, srv *demo.HostileServer, _ string) {
+		name: "cache", dialect: hostile.DialectRESP, checks: cache.Checks, tls: true,
+		configure: func(p *config.Profile, srv *hostile.HostileServer, _ string) {
 			scheme := "redis"
-			if srv.Hostility == demo.WrongHostCert {
+			if srv.Hostility == hostile.WrongHostCert {
 				scheme = "rediss"
 			}
 			p.Cache.RedisURL = scheme + "://:hostile-redis-password@" + srv.Addr + "/0"
@@ -176,7 +174,7 @@ func (tr *timedRun) running() (ids []string) {
 
 // runHostile runs a family's checks against srv the way `pitstop check`
 // does (the runner, its timeout, its scrubber); dir takes the server's CA.
-func runHostile(dir string, fam family, srv *demo.HostileServer) ([]check.Result, *timedRun, error) {
+func runHostile(dir string, fam family, srv *hostile.HostileServer) ([]check.Result, *timedRun, error) {
 	caFile := ""
 	if srv.CA != nil {
 		var err error
@@ -197,7 +195,7 @@ func runHostile(dir string, fam family, srv *demo.HostileServer) ([]check.Result
 // assertions.
 type hostileRun struct {
 	fam     family
-	h       demo.Hostility
+	h       hostile.Hostility
 	dir     string
 	results []check.Result
 	tr      *timedRun
@@ -206,7 +204,7 @@ type hostileRun struct {
 }
 
 func (hr *hostileRun) run() {
-	srv, err := demo.StartHostile(hr.fam.dialect, hr.h)
+	srv, err := hostile.StartHostile(hr.fam.dialect, hr.h)
 	if err != nil {
 		hr.err = err
 		return
@@ -229,7 +227,7 @@ func TestHostileServers(t *testing.T) {
 	t.Parallel()
 	var runs []*hostileRun
 	for _, fam := range families {
-		for _, h := range demo.Hostilities {
+		for _, h := range hostile.Hostilities {
 			if fam.dialect.Applies(h) {
 				runs = append(runs, &hostileRun{fam: fam, h: h, dir: t.TempDir()})
 			}
@@ -259,7 +257,7 @@ func TestHostileServers(t *testing.T) {
 				require.NotEmpty(t, strings.TrimSpace(res.Summary), "%s gave no reason", id)
 				switch {
 				case res.Status == check.Error, res.Status == check.Fail:
-				case h == demo.WrongHostCert && slices.Contains(fam.beforeTLS, id):
+				case h == hostile.WrongHostCert && slices.Contains(fam.beforeTLS, id):
 				case res.Status == check.Skip:
 					require.True(t, slices.ContainsFunc(res.Details, func(d string) bool { return strings.HasPrefix(d, "requires ") }) ||
 						strings.Contains(res.Summary, "earlier step") || strings.Contains(res.Summary, "did not succeed"),
@@ -268,7 +266,7 @@ func TestHostileServers(t *testing.T) {
 					require.Failf(t, "a hostile server passed", "%s ended %s: %s\n%s", id, res.Status, res.Summary, strings.Join(res.Details, "\n"))
 				}
 			}
-			if h == demo.WrongHostCert && fam.tls {
+			if h == hostile.WrongHostCert && fam.tls {
 				all := strings.ToLower(everything(results))
 				require.Contains(t, all, "certificate", "the reason names the certificate")
 			}
@@ -286,12 +284,12 @@ func TestHostileMemoryBounded(t *testing.T) {
 	}
 	const limit = 8 << 20
 	for _, fam := range families {
-		for _, h := range []demo.Hostility{demo.EndlessBody, demo.HugeHeader} {
+		for _, h := range []hostile.Hostility{hostile.EndlessBody, hostile.HugeHeader} {
 			if !fam.dialect.Applies(h) {
 				continue
 			}
 			t.Run(fam.name+"/"+h.String(), func(t *testing.T) {
-				srv, err := demo.StartHostile(fam.dialect, h)
+				srv, err := hostile.StartHostile(fam.dialect, h)
 				require.NoError(t, err)
 				defer srv.Close()
 				runtime.GC()
@@ -333,12 +331,4 @@ func everything(results []check.Result) string {
 		fmt.Fprintf(&b, "%s %s: %s\n%s\n", r.ID, r.Status, r.Summary, strings.Join(r.Details, "\n"))
 	}
 	return b.String()
-}
-
-// writeFile writes a file for a test and returns its path.
-func writeFile(t *testing.T, dir, name, text string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
-	return path
 }

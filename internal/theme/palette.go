@@ -32,6 +32,31 @@ const (
 // through them.
 func Names() []string { return []string{Dark, Light, HighContrast} }
 
+// ReadableOn reports whether the named theme reads well on a terminal whose
+// background is dark (or light): a palette reaches its contrast only on the
+// background it is made for, except high contrast, whose styles adapt to
+// either (NewStyles).
+func ReadableOn(name string, darkBackground bool) bool {
+	t, err := Load(name)
+	return err == nil && (t.Palette.HighContrast || t.Palette.Dark == darkBackground)
+}
+
+// Next returns the theme after current that is readable on the terminal's
+// background, so cycling never lands on dark text on a dark screen. known
+// is false when the background could not be detected: then every theme
+// takes its turn.
+func Next(current string, darkBackground, known bool) string {
+	names := Names()
+	i := slices.Index(names, current)
+	for step := 1; step <= len(names); step++ {
+		n := names[(i+step+len(names))%len(names)]
+		if !known || ReadableOn(n, darkBackground) {
+			return n
+		}
+	}
+	return current
+}
+
 // Tokens are the palette's color names, as written in theme files.
 var Tokens = []string{
 	"primary", "secondary", "ok", "warn", "fail", "error", "info", "skip",

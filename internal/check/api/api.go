@@ -50,7 +50,7 @@ const (
 	lowRemainingPct = 10
 )
 
-// defaultBaseURL mirrors the provider conventions of DESIGN.md.
+// defaultBaseURL mirrors the provider conventions (docs/ARCHITECTURE.md).
 var defaultBaseURL = map[string]string{
 	"copycar":   "https://api.copycarai.com/v2",
 	"openai":    "https://api.openai.com/v1",

@@ -89,7 +89,7 @@ func TestFaultsPerProvider(t *testing.T) {
 		{"", want{P, P, P, P, P, S}, map[string]string{IDAuth: "accepted the key", IDEndpoints: "No extra endpoints"}},
 		{demo.APIFaultBadKey, want{P, P, F, S, P, S}, map[string]string{IDAuth: "key was rejected (401)"}},
 		{demo.APIFaultForbidden, want{P, P, F, S, P, S}, map[string]string{IDAuth: "lacks permission"}},
-		{demo.APIFaultRateLimited, want{P, P, W, F, P, S}, map[string]string{IDRateLimit: "retry after 20s"}},
+		{demo.APIFaultRateLimited, want{P, P, W, F, P, S}, map[string]string{IDRateLimit: "retry after 20 s"}},
 		{demo.APIFaultQuotaExhausted, want{P, P, W, F, P, S}, map[string]string{IDRateLimit: "retrying will not help"}},
 		{demo.APIFaultLowRemaining, want{P, P, P, W, P, S}, map[string]string{IDRateLimit: "only 3 of 100 requests left"}},
 		{demo.APIFaultServerError, want{P, W, F, S, P, S}, map[string]string{IDAuth: "provider is failing", IDReachability: "reports a problem"}},
@@ -368,13 +368,13 @@ func TestReadLimits(t *testing.T) {
 	h.Set("ratelimit-reset", "30")
 	ls := readLimits(h, now)
 	require.Len(t, ls, 3)
-	require.Equal(t, "5 of 100 requests left (resets in 17s)", ls[0].words())
+	require.Equal(t, "5 of 100 requests left (resets in 17 s)", ls[0].words())
 	require.True(t, ls[0].low())
 	require.Equal(t, "79000 of 80000 tokens left (resets in 3 min)", ls[1].words())
 	require.False(t, ls[1].low())
-	require.Equal(t, "in 30s", ls[2].reset)
+	require.Equal(t, "in 30 s", ls[2].reset)
 
-	require.Equal(t, "in 60s", resetWords(fmt.Sprint(now.Add(time.Minute).Unix()), now))
+	require.Equal(t, "in 1 min", resetWords(fmt.Sprint(now.Add(time.Minute).Unix()), now))
 	require.Equal(t, "", resetWords("soon", now))
 
 	h = http.Header{}
@@ -392,25 +392,30 @@ func TestJudgeClock(t *testing.T) {
 	t.Parallel()
 	local := time.Date(2025, 6, 1, 12, 0, 0, 300_000_000, time.UTC)
 	at := func(d time.Duration) string { return local.Add(d).Format(http.TimeFormat) }
+	// skew is the skew_seconds fact: this computer minus the server,
+	// positive when this computer is ahead.
 	tests := []struct {
 		date   string
 		status check.Status
 		words  string
+		skew   any
 	}{
-		{at(0), P, "agrees"},
-		{at(-30 * time.Second), P, "agrees"},
-		{at(90 * time.Second), W, "90 seconds behind"},
-		{at(-2 * time.Minute), W, "ahead of"},
-		{at(10 * time.Minute), F, "10 minutes behind"},
-		{at(-3 * time.Hour), F, "3.0 hours ahead of"},
-		{"", S, "no Date header"},
-		{"yesterday", S, "not a valid date"},
+		{at(0), P, "agrees", 0},
+		{at(-30 * time.Second), P, "agrees", 30},
+		{at(90 * time.Second), W, "90 seconds behind", -90},
+		{at(-2 * time.Minute), W, "ahead of", 120},
+		{at(10 * time.Minute), F, "10 minutes behind", -600},
+		{at(-3 * time.Hour), F, "3.0 hours ahead of", 10800},
+		{"", S, "no Date header", nil},
+		{"yesterday", S, "not a valid date", nil},
 	}
 	for _, tt := range tests {
 		r := judgeClock(tt.date, local)
 		require.Equal(t, tt.status, r.Status, tt.date+": "+r.Summary)
 		require.Contains(t, r.Summary, tt.words)
 		require.Contains(t, r.Articles, "api-clock-skew")
+		skew, _ := r.Fact("skew_seconds")
+		require.Equal(t, tt.skew, skew, tt.date)
 	}
 }
 

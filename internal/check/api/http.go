@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"pitstop/internal/check"
+	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
 
@@ -20,18 +22,20 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 	if err != nil && (resp == nil || !isBodyError(err)) {
 		return networkResult(err, "Could not test whether the API is reachable")
 	}
-	res := check.Passf("The API answered in %s.", probe.FormatDuration(resp.Timings.Total)).Explain(artHealthCheck)
+	facts := responseFacts(resp)
+	latency := facts["latency_ms"].(float64)
+	res := check.Passf("The API answered in %s.", human.Latency(latency)).Explain(artHealthCheck)
 	switch {
 	case resp.Truncated:
 		// An answer that does not end leaves a real client waiting forever.
 		res = check.Failf("A server answered, but its answer did not end (more than %d KiB): something between you and the API (a proxy or a misconfigured server) may be answering instead.", probe.MaxBody>>10).
 			Explain(artConnection, artHealthCheck)
 	case resp.StatusCode >= 500:
-		res = check.Warnf("The API is reachable, but it reports a problem (HTTP %d): the provider may be having an outage.", resp.StatusCode).
+		res = check.Warnf("The API is reachable, but it reports a problem (HTTP %d): the provider may be having an outage.", facts["status_code"]).
 			Explain(artOutage, artHealthCheck)
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		res = check.Warnf("The API address redirects elsewhere (HTTP %d): put the final address in api.base_url.", resp.StatusCode).
-			Explain(artConnection).With("redirects to: " + probe.SafeURL(resp.Header.Get("Location")))
+		res = check.Warnf("The API address redirects elsewhere (HTTP %d): put the final address in api.base_url.", facts["status_code"]).
+			Explain(artConnection).With("redirects to: " + config.RedactURL(resp.Header.Get("Location")))
 	case resp.StatusCode == http.StatusNotFound:
 		res = check.Warnf("A server answered, but %s does not exist there: api.base_url is probably wrong.", resp.URL).
 			Explain(artConnection, artHealthCheck)
@@ -39,13 +43,14 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 	if res.Status == check.Pass {
 		switch {
 		case resp.TLS.ExpiresSoon(expiryWarnDays):
-			res = check.Warnf("The API is reachable, but its certificate expires %s: once it does, every request will fail.", daysWords(resp.TLS.DaysLeft)).
+			res = check.Warnf("The API is reachable, but its certificate expires %s: once it does, every request will fail.", daysWords(facts["cert_days_left"].(int))).
 				Explain(artTLS)
 		case resp.Timings.Total > f.slow:
-			res = check.Warnf("The API is reachable but slow: it took %s to answer a request that should take well under a second.", probe.FormatDuration(resp.Timings.Total)).
+			res = check.Warnf("The API is reachable but slow: it took %s to answer a request that should take well under a second.", human.Latency(latency)).
 				Explain(artSlow, artTimeouts)
 		}
 	}
+	res = res.WithFacts(facts)
 	res = res.With(responseLine(resp))
 	res = res.With(resp.Timings.Lines()...)
 	res = res.With(resp.TLS.Lines()...)
@@ -57,6 +62,36 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 		res = res.With(fmt.Sprintf("the answer was larger than %d KiB; Pitstop read only the beginning", probe.MaxBody>>10))
 	}
 	return res
+}
+
+// responseFacts are the measured values of one answer: how long it took,
+// its status code and, over TLS, the protocol version and the
+// certificate's end of validity.
+func responseFacts(resp *probe.Response) map[string]any {
+	facts := map[string]any{
+		"latency_ms":  human.Millis(resp.Timings.Total),
+		"status_code": resp.StatusCode,
+	}
+	if resp.Truncated {
+		facts["body_truncated"] = true
+	}
+	tlsFacts(facts, resp.TLS)
+	return facts
+}
+
+// tlsFacts records a certificate's facts, when there was TLS.
+func tlsFacts(facts map[string]any, t *probe.TLSInfo) {
+	if t == nil {
+		return
+	}
+	if t.Version != "" {
+		facts["tls_version"] = t.Version
+	}
+	facts["cert_verified"] = t.Verified
+	if !t.NotAfter.IsZero() {
+		facts["cert_expiry_unix"] = t.NotAfter.Unix()
+		facts["cert_days_left"] = t.DaysLeft
+	}
 }
 
 // networkResult turns a probe failure into a result: a finding (Fail) when
@@ -83,6 +118,8 @@ func networkResult(err error, couldNot string) check.Result {
 	default:
 		res = check.Errorf("%s: %s", couldNot, lowerFirst(pe.Error())).Explain(artConnection)
 	}
+	res = res.WithFact("failure", pe.Kind.String())
+	tlsFacts(res.Facts, pe.TLS)
 	if pe.URL != "" {
 		res = res.With("GET " + pe.URL)
 	}
@@ -119,7 +156,7 @@ func lowerFirst(s string) string {
 }
 
 func responseLine(resp *probe.Response) string {
-	return fmt.Sprintf("%s %s → %s (%s) in %s", resp.Method, resp.URL, resp.Status, resp.Proto, probe.FormatDuration(resp.Timings.Total))
+	return fmt.Sprintf("%s %s → %s (%s) in %s", resp.Method, resp.URL, resp.Status, resp.Proto, human.Duration(resp.Timings.Total))
 }
 
 func connectionLines(addr, proxy string) []string {
@@ -251,7 +288,7 @@ func (f *family) runAuth(ctx context.Context) check.Result {
 	if err != nil && (resp == nil || !isBodyError(err)) {
 		return networkResult(err, "Could not test the key")
 	}
-	res := f.judgeAuth(resp, err)
+	res := f.judgeAuth(resp, err).WithFacts(map[string]any{"status_code": resp.StatusCode, "latency_ms": human.Millis(resp.Timings.Total)})
 	res = res.With(responseLine(resp), "key: "+keyDescription(f.key))
 	if id := requestID(resp.Header); id != "" {
 		res = res.With(id)
@@ -293,7 +330,8 @@ func (f *family) judgeAuth(resp *probe.Response, bodyErr error) check.Result {
 		if f.provider == "copycar" && json.Unmarshal(resp.Body, &v) == nil && v.Valid != nil && !*v.Valid {
 			return check.Failf("The key was rejected: CopyCar says it is not valid.").Explain(artInvalidKey)
 		}
-		return check.Passf("%s accepted the key.", providerTitle(f.provider)).With(authFacts(f.provider, resp.Body)...).Explain(artHealthCheck)
+		lines, facts := authFacts(f.provider, resp.Body)
+		return check.Passf("%s accepted the key.", providerTitle(f.provider)).With(lines...).WithFacts(facts).Explain(artHealthCheck)
 	case code == http.StatusUnauthorized:
 		return check.Failf("The key was rejected (401): it is wrong, expired or revoked.").Explain(artInvalidKey)
 	case code == http.StatusForbidden && !isQuota(code, e):
@@ -311,7 +349,7 @@ func (f *family) judgeAuth(resp *probe.Response, bodyErr error) check.Result {
 			Explain(artConnection)
 	case code >= 300 && code < 400:
 		return check.Errorf("Could not test the key: the API redirects elsewhere (HTTP %d); put the final address in api.base_url.", code).
-			Explain(artConnection).With("redirects to: " + probe.SafeURL(resp.Header.Get("Location")))
+			Explain(artConnection).With("redirects to: " + config.RedactURL(resp.Header.Get("Location")))
 	case code == http.StatusBadRequest:
 		return check.Errorf("Could not test the key: the API refused the request as malformed (400).").Explain(artInvalidKey)
 	}
@@ -326,8 +364,9 @@ func providerTitle(p string) string {
 	return "The API"
 }
 
-// authFacts are harmless facts from a successful key check.
-func authFacts(provider string, body []byte) []string {
+// authFacts are harmless facts from a successful key check, as detail
+// lines and as facts (models_visible, key_scopes: counts, never names).
+func authFacts(provider string, body []byte) ([]string, map[string]any) {
 	var v struct {
 		Data    []json.RawMessage `json:"data"`
 		Account struct {
@@ -338,8 +377,9 @@ func authFacts(provider string, body []byte) []string {
 			Scopes []string `json:"scopes"`
 		} `json:"key"`
 	}
+	facts := map[string]any{}
 	if json.Unmarshal(body, &v) != nil {
-		return nil
+		return nil, facts
 	}
 	var out []string
 	if provider == "copycar" {
@@ -347,12 +387,14 @@ func authFacts(provider string, body []byte) []string {
 			out = append(out, fmt.Sprintf("plan: %s (%s)", v.Account.Plan, v.Account.Status))
 		}
 		if len(v.Key.Scopes) > 0 {
+			facts["key_scopes"] = len(v.Key.Scopes)
 			out = append(out, "key scopes: "+strings.Join(v.Key.Scopes, ", "))
 		}
 	} else if v.Data != nil {
-		out = append(out, fmt.Sprintf("models visible to this key: %d", len(v.Data)))
+		facts["models_visible"] = len(v.Data)
+		out = append(out, fmt.Sprintf("models visible to this key: %d", facts["models_visible"]))
 	}
-	return out
+	return out, facts
 }
 
 // printable shows the start of a body with control bytes replaced.
@@ -366,12 +408,13 @@ func printable(b []byte, n int) string {
 	}, s)
 }
 
-// runEndpoints is api.endpoints: each extra base URL probed like
-// reachability, the seed's load-balancer view.
+// runEndpoints is api.endpoints: each extra base URL behind a load balancer
+// probed like reachability, as the balancer's own health check would.
 func (f *family) runEndpoints(ctx context.Context) check.Result {
 	eps := f.api.Endpoints
 	if len(eps) == 0 {
-		return check.Skipf("No extra endpoints are configured (api.endpoints is empty), so there is nothing to balance.").Explain(artLoadBalance)
+		return check.Skipf("No extra endpoints are configured (api.endpoints is empty), so there is nothing to balance.").Explain(artLoadBalance).
+			WithFact("endpoints", 0)
 	}
 	c, err := f.getClient()
 	if err != nil {
@@ -387,7 +430,7 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 		go func() {
 			defer wg.Done()
 			base := strings.TrimRight(ep, "/")
-			shown := probe.SafeURL(base)
+			shown := config.RedactURL(base)
 			resp, err := c.Do(pctx, probe.Request{URL: healthURL(f.provider, base), Header: http.Header{"Accept": {"application/json"}}})
 			switch {
 			case err != nil && (resp == nil || !isBodyError(err)):
@@ -395,13 +438,13 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 			case resp.Truncated:
 				lines[i] = fmt.Sprintf("✗ %s: %s, but the answer did not end (more than %d KiB)", shown, resp.Status, probe.MaxBody>>10)
 			case resp.StatusCode >= 500:
-				lines[i] = fmt.Sprintf("✗ %s: %s in %s", shown, resp.Status, probe.FormatDuration(resp.Timings.Total))
+				lines[i] = fmt.Sprintf("✗ %s: %s in %s", shown, resp.Status, human.Duration(resp.Timings.Total))
 				if id := firstRequestID(resp.Header); id != "" {
 					lines[i] += " (request id " + id + ")"
 				}
 			default:
 				healthy[i] = true
-				lines[i] = fmt.Sprintf("✓ %s: %s in %s", shown, resp.Status, probe.FormatDuration(resp.Timings.Total))
+				lines[i] = fmt.Sprintf("✓ %s: %s in %s", shown, resp.Status, human.Duration(resp.Timings.Total))
 			}
 		}()
 	}
@@ -415,7 +458,7 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 		if ok {
 			n++
 		} else {
-			down = append(down, probe.SafeURL(eps[i]))
+			down = append(down, config.RedactURL(eps[i]))
 		}
 	}
 	var res check.Result
@@ -431,7 +474,8 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 	default:
 		res = check.Warnf("%d of %d endpoints answer; down: %s.", n, len(eps), strings.Join(down, ", ")).Explain(artLoadBalance, artReliability)
 	}
-	return res.With(fmt.Sprintf("healthy: %d of %d", n, len(eps))).With(lines...)
+	return res.With(fmt.Sprintf("healthy: %d of %d", n, len(eps))).With(lines...).
+		WithFacts(map[string]any{"endpoints": len(eps), "endpoints_healthy": n})
 }
 
 func daysWords(n int) string {

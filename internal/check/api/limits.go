@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pitstop/internal/check"
+	"pitstop/internal/human"
 )
 
 // limitHeaders names one limit's headers in each provider's convention.
@@ -44,6 +45,37 @@ func (l limit) words() string {
 		return check.Sentencef("%d of %d %s left (resets %s)", l.remaining, l.limit, l.what, l.reset)
 	}
 	return check.Sentencef("%d of %d %s left", l.remaining, l.limit, l.what)
+}
+
+// headline is the limit closest to running out (the smallest share left),
+// the one the remaining and limit facts report.
+func headline(limits []limit) limit {
+	best := limits[0]
+	for _, l := range limits[1:] {
+		if l.limit > 0 && (best.limit <= 0 || l.remaining*best.limit < best.remaining*l.limit) {
+			best = l
+		}
+	}
+	return best
+}
+
+// limitFacts are the limits as facts: remaining and limit for the one
+// closest to running out, and <what>_remaining, <what>_limit for each kind
+// ("tokens_remaining", "input_tokens_limit").
+func limitFacts(limits []limit) map[string]any {
+	facts := map[string]any{"limits_reported": len(limits)}
+	if len(limits) == 0 {
+		return facts
+	}
+	h := headline(limits)
+	facts["remaining"], facts["limit"], facts["limit_kind"] = h.remaining, h.limit, h.what
+	for _, l := range limits {
+		key := strings.ReplaceAll(l.what, " ", "_")
+		if _, seen := facts[key+"_limit"]; !seen {
+			facts[key+"_remaining"], facts[key+"_limit"] = l.remaining, l.limit
+		}
+	}
+	return facts
 }
 
 // readLimits finds every limit reported in the headers.
@@ -82,16 +114,16 @@ func resetWords(v string, now time.Time) string {
 		return ""
 	}
 	if d, err := time.ParseDuration(v); err == nil {
-		return "in " + shortDuration(d)
+		return "in " + human.Duration(d)
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return "in " + shortDuration(t.Sub(now))
+		return "in " + human.Duration(t.Sub(now))
 	}
 	if n, err := strconv.ParseFloat(v, 64); err == nil {
 		if n > 1e9 { // Unix time
-			return "in " + shortDuration(time.Unix(int64(n), 0).Sub(now))
+			return "in " + human.Duration(time.Unix(int64(n), 0).Sub(now))
 		}
-		return "in " + shortDuration(time.Duration(n*float64(time.Second)))
+		return "in " + human.Duration(time.Duration(n*float64(time.Second)))
 	}
 	return ""
 }
@@ -109,21 +141,6 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return max(0, t.Sub(now)), true
 	}
 	return 0, false
-}
-
-func shortDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < 2*time.Minute:
-		return fmt.Sprintf("%ds", int(math.Round(d.Seconds())))
-	case d < 2*time.Hour:
-		return fmt.Sprintf("%d min", int(math.Round(d.Minutes())))
-	}
-	return fmt.Sprintf("%.1f h", d.Hours())
 }
 
 // limitDetails lists the rate-limit headers as evidence.
@@ -151,6 +168,9 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 	}
 	e, _ := parseAPIError(resp.Body)
 	code := resp.StatusCode
+	limits := readLimits(resp.Header, now)
+	facts := limitFacts(limits)
+	facts["status_code"] = code
 	var res check.Result
 	switch {
 	case isQuota(code, e) && code != http.StatusUnauthorized:
@@ -159,9 +179,10 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 	case code == http.StatusTooManyRequests:
 		wait := "wait a little"
 		if d, ok := retryAfter(resp.Header, now); ok {
-			wait = check.Sentencef("retry after %s", shortDuration(d))
+			facts["retry_after_seconds"] = d.Seconds()
+			wait = check.Sentencef("retry after %s", human.Duration(d))
 		} else {
-			for _, l := range readLimits(resp.Header, now) {
+			for _, l := range limits {
 				if l.remaining == 0 && l.reset != "" {
 					wait = check.Sentencef("the limit resets %s", l.reset)
 					break
@@ -175,10 +196,12 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 			Explain(artRateLimit)
 	case code >= 500:
 		res = check.Skipf("Not checked: the provider is failing (HTTP %d), see api.auth.", code).Explain(artOutage)
+	case code == http.StatusNotFound:
+		res = check.Skipf("Not checked: the key check's address does not exist (HTTP %d), so no limits came back; see api.auth.", code).
+			Explain(artConnection)
 	case resp.Truncated:
 		res = check.Skipf("Not checked: the answer to the key check did not end, so its limits cannot be trusted (see api.auth).").Explain(artConnection)
 	default:
-		limits := readLimits(resp.Header, now)
 		var low []string
 		for _, l := range limits {
 			if l.low() {
@@ -192,9 +215,10 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 		case len(limits) == 0:
 			res = check.Passf("No limit was hit (the provider sends no rate-limit headers on this call).").Explain(artRateLimit)
 		default:
-			res = check.Passf("No limit is close: %s.", limits[0].words()).Explain(artRateLimit)
+			res = check.Passf("No limit is close: %s.", headline(limits).words()).Explain(artRateLimit)
 		}
 	}
+	res = res.WithFacts(facts)
 	res = res.With(responseLine(resp))
 	if code >= 400 {
 		if e, ok := parseAPIError(resp.Body); ok {
@@ -228,31 +252,31 @@ func judgeClock(date string, local time.Time) check.Result {
 			With("Date: " + clip(date, 60)).Explain(artClock)
 	}
 	// Date has whole seconds: the server's real time is up to 1 s later.
-	skew := server.Add(500 * time.Millisecond).Sub(local)
-	abs := skew
-	if abs < 0 {
-		abs = -abs
-	}
+	// skew_seconds is this computer's clock minus the server's: positive
+	// when this computer is ahead. The words below are built from it.
+	skewSeconds := int(math.Round(local.Sub(server.Add(500 * time.Millisecond)).Seconds()))
+	facts := map[string]any{"skew_seconds": skewSeconds}
+	abs := time.Duration(max(skewSeconds, -skewSeconds)) * time.Second
 	details := []string{
 		"server Date: " + server.UTC().Format(time.RFC1123),
 		"local time:  " + local.UTC().Format(time.RFC1123),
-		fmt.Sprintf("difference: %+ds (local minus server: %+ds)", int(math.Round(skew.Seconds())), -int(math.Round(skew.Seconds()))),
+		fmt.Sprintf("difference: %+ds (local minus server)", skewSeconds),
 	}
-	dir := "behind"
-	if skew < 0 {
-		dir = "ahead of"
+	dir := "ahead of"
+	if skewSeconds < 0 {
+		dir = "behind"
 	}
 	words := check.Sentencef("This computer's clock is %s %s the API's", clockWords(abs), dir)
 	switch {
 	case abs > clockFailSkew:
 		return check.Failf("%s: signed requests and tokens will be refused. Turn on automatic time sync.", words).
-			With(details...).Explain(artClock)
+			With(details...).Explain(artClock).WithFacts(facts)
 	case abs > clockWarnSkew:
 		return check.Warnf("%s: time-based signatures and tokens may start failing. Turn on automatic time sync.", words).
-			With(details...).Explain(artClock)
+			With(details...).Explain(artClock).WithFacts(facts)
 	}
 	return check.Passf("This computer's clock agrees with the API's (within %s).", clockWords(max(abs, time.Second))).
-		With(details...).Explain(artClock)
+		With(details...).Explain(artClock).WithFacts(facts)
 }
 
 func clockWords(d time.Duration) string {

@@ -82,7 +82,7 @@ func (f *family) runConfig(context.Context) check.Result {
 
 	details := []string{
 		"provider: " + f.provider,
-		"base_url: " + probe.SafeURL(f.base),
+		"base_url: " + config.RedactURL(f.base),
 		"key: " + keyDescription(f.key),
 	}
 	if f.caFile != "" {
@@ -92,12 +92,13 @@ func (f *family) runConfig(context.Context) check.Result {
 		details = append(details, fmt.Sprintf("endpoints: %d extra", len(f.api.Endpoints)))
 	}
 
+	facts := map[string]any{"provider": f.provider, "key_set": f.key.IsSet(), "endpoints": len(f.api.Endpoints), "problems": len(fs)}
 	if len(fs) == 0 {
+		res := check.Passf("The key is set (%s) and looks like %s key.", sourceWords(f.key.Source()), withArticle(providerName(f.provider)))
 		if f.provider == "custom" {
-			return check.Passf("The key is set (%s) and has no obvious mistakes.", sourceWords(f.key.Source())).With(details...).Explain(artInvalidKey)
+			res = check.Passf("The key is set (%s) and has no obvious mistakes.", sourceWords(f.key.Source()))
 		}
-		return check.Passf("The key is set (%s) and looks like %s key.", sourceWords(f.key.Source()), withArticle(providerName(f.provider))).
-			With(details...).Explain(artInvalidKey)
+		return res.With(details...).Explain(artInvalidKey).WithFacts(facts)
 	}
 	worst := fs[0]
 	for _, x := range fs[1:] {
@@ -115,7 +116,7 @@ func (f *family) runConfig(context.Context) check.Result {
 			articles = append(articles, x.article)
 		}
 	}
-	return res.With(details...).Explain(articles...)
+	return res.With(details...).Explain(articles...).WithFacts(facts)
 }
 
 func contains(list []string, s string) bool {
@@ -216,15 +217,15 @@ func baseURLProblem(provider, base string) string {
 	switch provider {
 	case "copycar":
 		if !strings.HasSuffix(path, "/v2") {
-			return "CopyCar's api.base_url should end in /v2 (https://api.copycarai.com/v2)."
+			return check.Sentencef("CopyCar's api.base_url should end in /v2 (https://api.copycarai.com/v2).")
 		}
 	case "openai":
 		if !strings.HasSuffix(path, "/v1") {
-			return "OpenAI's api.base_url should end in /v1 (https://api.openai.com/v1)."
+			return check.Sentencef("OpenAI's api.base_url should end in /v1 (https://api.openai.com/v1).")
 		}
 	case "anthropic":
 		if strings.HasSuffix(path, "/v1") {
-			return "Anthropic's api.base_url should have no version (https://api.anthropic.com): Pitstop adds /v1 itself."
+			return check.Sentencef("Anthropic's api.base_url should have no version (https://api.anthropic.com): Pitstop adds /v1 itself.")
 		}
 	}
 	return ""

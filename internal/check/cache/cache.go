@@ -25,6 +25,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 )
 
 // IDRedis is the check's ID.
@@ -111,7 +112,7 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	start := time.Now()
 	if err := client.Ping(ctx).Err(); err != nil {
 		return connectProblem(err, opt.Addr, opt.TLSConfig != nil).With(details...).
-			With(fmt.Sprintf("first PING failed after %s: %s", fmtDur(time.Since(start)), err)).Explain(articleCaching)
+			With(fmt.Sprintf("first PING failed after %s: %s", human.Duration(time.Since(start)), err)).Explain(articleCaching)
 	}
 	first := time.Since(start)
 	start = time.Now()
@@ -120,8 +121,8 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	}
 	ping := time.Since(start)
 	details = append(details,
-		fmt.Sprintf("connect, authenticate and first PING: %s", fmtDur(first)),
-		fmt.Sprintf("PING round trip: %s", fmtDur(ping)))
+		fmt.Sprintf("connect, authenticate and first PING: %s", human.Duration(first)),
+		fmt.Sprintf("PING round trip: %s", human.Duration(ping)))
 
 	info := map[string]string{}
 	for _, section := range []string{"server", "memory", "stats"} {
@@ -137,44 +138,54 @@ func redisResult(ctx context.Context, raw, masked string) check.Result {
 	return judge(opt.Addr, ping, info, details)
 }
 
-// judge turns the numbers into a result.
+// judge turns the numbers into a result. The facts are the numbers as
+// read; the prose prints the facts.
 func judge(addr string, ping time.Duration, info map[string]string, details []string) check.Result {
 	used, _ := strconv.ParseInt(info["used_memory"], 10, 64)
 	maxmem, _ := strconv.ParseInt(info["maxmemory"], 10, 64)
 	evicted, _ := strconv.ParseInt(info["evicted_keys"], 10, 64)
+	hits, _ := strconv.ParseInt(info["keyspace_hits"], 10, 64)
+	misses, _ := strconv.ParseInt(info["keyspace_misses"], 10, 64)
 	policy := orDefault(info["maxmemory_policy"], "unknown")
-	usedH := orDefault(info["used_memory_human"], strconv.FormatInt(used, 10))
+	facts := map[string]any{"used_memory_bytes": used, "maxmemory_bytes": maxmem, "evicted_keys": evicted,
+		"maxmemory_policy": policy, "latency_ms": human.Millis(ping), "keyspace_hits": hits, "keyspace_misses": misses}
+	if v := info["redis_version"]; v != "" {
+		facts["redis_version"] = v
+	}
+	usedH := human.Bytes(facts["used_memory_bytes"].(int64))
 	limit, usage := "no limit (maxmemory 0)", check.Sentencef("%s used, no memory limit", usedH)
 	if maxmem > 0 {
-		limit = orDefault(info["maxmemory_human"], strconv.FormatInt(maxmem, 10))
+		limit = human.Bytes(facts["maxmemory_bytes"].(int64))
 		usage = check.Sentencef("%s used of %s", usedH, limit)
 	}
 	if v := info["redis_version"]; v != "" {
 		details = append(details, "redis_version: "+v)
 	}
 	details = append(details,
-		"used_memory_human: "+usedH,
+		fmt.Sprintf("used_memory: %d (%s)", used, usedH),
 		"maxmemory: "+limit,
 		"maxmemory_policy: "+policy,
 		fmt.Sprintf("evicted_keys: %d", evicted))
-	hits, _ := strconv.ParseInt(info["keyspace_hits"], 10, 64)
-	misses, _ := strconv.ParseInt(info["keyspace_misses"], 10, 64)
 	if hits+misses > 0 {
 		details = append(details, fmt.Sprintf("hit rate: %.0f%% (keyspace_hits %d, keyspace_misses %d)", 100*float64(hits)/float64(hits+misses), hits, misses))
 	}
+	ping = time.Duration(facts["latency_ms"].(float64) * float64(time.Millisecond))
+	var res check.Result
 	switch {
 	case evicted > 0:
-		return check.Warnf("Redis is evicting keys: %d were thrown out to make room (limit %s, policy %s), so cached results disappear early and the work is done again. Give Redis more memory (maxmemory) or cache less, with shorter expiry times.",
-			evicted, limit, policy).With(details...).Explain(articleCaching)
+		res = check.Warnf("Redis is evicting keys: %d were thrown out to make room (limit %s, policy %s), so cached results disappear early and the work is done again. Give Redis more memory (maxmemory) or cache less, with shorter expiry times.",
+			facts["evicted_keys"], limit, policy).With(details...).Explain(articleCaching)
 	case maxmem > 0 && float64(used) >= nearlyFull*float64(maxmem) && policy == "noeviction":
-		return check.Warnf("Redis is almost full (%s of %s) and set to refuse new data when full (noeviction): writes will soon fail with OOM errors. Raise maxmemory, or choose an eviction policy such as allkeys-lru for a cache.",
+		res = check.Warnf("Redis is almost full (%s of %s) and set to refuse new data when full (noeviction): writes will soon fail with OOM errors. Raise maxmemory, or choose an eviction policy such as allkeys-lru for a cache.",
 			usedH, limit).With(details...).Explain(articleCaching)
 	case ping > slowPing:
-		return check.Warnf("Redis answers, but slowly: PING took %s. A cache this far away adds delay to every lookup.", fmtDur(ping)).
+		res = check.Warnf("Redis answers, but slowly: PING took %s. A cache this far away adds delay to every lookup.", human.Duration(ping)).
 			With(details...).Explain(articleCaching)
+	default:
+		res = check.Passf("Redis at %s accepted the connection, answered PING in %s and is not evicting keys (%s).",
+			addr, human.Duration(ping), usage).With(details...)
 	}
-	return check.Passf("Redis at %s accepted the connection, answered PING in %s and is not evicting keys (%s).",
-		addr, fmtDur(ping), usage).With(details...)
+	return res.WithFacts(facts)
 }
 
 // connectProblem explains a failed connect, AUTH or PING.
@@ -275,8 +286,8 @@ func parseInfo(text string, m map[string]string) {
 	}
 }
 
-// maskURL returns the URL with its password replaced by bullets, and the
-// password itself (for the scrubber). An unreadable URL is never echoed.
+// maskURL returns the URL as config.RedactURL shows it, and the password
+// itself (for the scrubber). An unreadable URL is never echoed.
 func maskURL(raw string) (masked, password string) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -291,20 +302,10 @@ func maskURL(raw string) (masked, password string) {
 		}
 		return "(not a valid URL)", password
 	}
-	if u.User == nil {
-		return u.String(), ""
+	if u.User != nil {
+		password, _ = u.User.Password()
 	}
-	password, _ = u.User.Password()
-	user := u.User.Username()
-	cp := *u
-	cp.User = nil
-	s := cp.String()
-	prefix := cp.Scheme + "://"
-	cred := user
-	if password != "" {
-		cred += ":" + config.Mask(password)
-	}
-	return prefix + cred + "@" + strings.TrimPrefix(s, prefix), password
+	return config.RedactURL(strings.TrimSpace(raw)), password
 }
 
 func orDefault(s, def string) string {
@@ -312,17 +313,6 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// fmtDur prints "0.21 ms", "12 ms", "1.2 s".
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 // maxReplyBytes bounds what the check reads from the server in all: PING

@@ -55,7 +55,7 @@ func TestRedisSandbox(t *testing.T) {
 		status    check.Status
 		summary   string
 	}{
-		{"healthy RESP3", nil, false, check.Pass, "not evicting keys (1.20M used, no memory limit)"},
+		{"healthy RESP3", nil, false, check.Pass, "not evicting keys (1.2 MiB used, no memory limit)"},
 		{"healthy RESP2 server", nil, true, check.Pass, "answered PING"},
 		{"bad password", []string{demo.RedisFaultBadPassword}, false, check.Fail, "WRONGPASS"},
 		{"bad password RESP2", []string{demo.RedisFaultBadPassword}, true, check.Fail, "WRONGPASS"},
@@ -94,10 +94,14 @@ func TestRedisDetails(t *testing.T) {
 	srv := startRedis(t, demo.RedisOptions{Faults: []string{demo.RedisFaultEvicting}})
 	r, _, _ := runRedis(t, srv.URL(), 5*time.Second)
 	all := text(r)
-	for _, want := range []string{"used_memory_human: 99.80M", "maxmemory: 100.00M", "maxmemory_policy: allkeys-lru", "evicted_keys: 18342", "PING round trip", "redis_version: 7.2.4"} {
+	for _, want := range []string{"used_memory: 104651776 (99.8 MiB)", "maxmemory: 100.0 MiB", "maxmemory_policy: allkeys-lru", "evicted_keys: 18342", "PING round trip", "redis_version: 7.2.4"} {
 		require.Contains(t, all, want)
 	}
-	require.Contains(t, all, "redis://:rds-…6789@")
+	require.Contains(t, all, "redis://•••@")
+	used, _ := r.Fact("used_memory_bytes")
+	require.Equal(t, int64(104651776), used)
+	evicted, _ := r.Fact("evicted_keys")
+	require.Equal(t, int64(18342), evicted)
 }
 
 func TestRedisHangGivesErrorInTime(t *testing.T) {
@@ -167,10 +171,10 @@ func TestRedisNotConfigured(t *testing.T) {
 func TestMaskURL(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ in, masked, password string }{
-		{"redis://:" + canary + "@cache.internal:6379/0", "redis://:rds-…6789@cache.internal:6379/0", canary},
-		{"rediss://app:" + canary + "@cache.internal:6380", "rediss://app:rds-…6789@cache.internal:6380", canary},
+		{"redis://:" + canary + "@cache.internal:6379/0", "redis://•••@cache.internal:6379/0", canary},
+		{"rediss://app:" + canary + "@cache.internal:6380", "rediss://•••@cache.internal:6380", canary},
 		{"redis://cache.internal:6379/1", "redis://cache.internal:6379/1", ""},
-		{"redis://:short@h:1/0", "redis://:••••••@h:1/0", "short"},
+		{"redis://:short@h:1/0", "redis://•••@h:1/0", "short"},
 		{"redis://:" + canary + "@bad host:6379", "(not a valid URL)", canary},
 	}
 	for _, c := range cases {

@@ -11,11 +11,11 @@ import (
 )
 
 // tokenEncoding is the tokenizer used to count: OpenAI's o200k_base (GPT-4o
-// and later). Other models count somewhat differently; the seed's own
-// estimate is shown beside it.
+// and later). Other models count somewhat differently; the words × 1.3 rule
+// of thumb is shown beside it.
 const tokenEncoding = o200k.Name
 
-// minPromptChars is the seed's minimum prompt length.
+// minPromptChars is the shortest prompt that is not rejected as too short.
 const minPromptChars = 10
 
 // defaultMaxTokens applies when content.max_tokens is not set.
@@ -28,7 +28,8 @@ func CountTokens(text string) (int, error) {
 	return o200k.Count(context.Background(), text)
 }
 
-// checkPrompt applies the seed's prompt validation with a real tokenizer.
+// checkPrompt validates a prompt (not empty, not too short, within the
+// token limit), counting with a real tokenizer.
 func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	if path == "" {
 		return check.Skipf("No prompt to check: set content.prompt_file to a prompt your workflow sends.")
@@ -50,10 +51,10 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	switch {
 	case trimmed == "":
 		return check.Failf("The prompt in %s is empty: an empty prompt is rejected, so no content is generated.", path).
-			Explain(artGenerationFailed)
+			Explain(artGenerationFailed).WithFact("characters", 0)
 	case chars < minPromptChars:
 		return check.Failf("The prompt is only %d characters; prompts under %d characters are rejected as too short. Say what to write, for whom and in what tone.", chars, minPromptChars).
-			With(fmt.Sprintf("Prompt: %q", trimmed)).Explain(artGenerationFailed)
+			With(fmt.Sprintf("Prompt: %q", trimmed)).Explain(artGenerationFailed).WithFact("characters", chars)
 	}
 
 	type counted struct {
@@ -78,11 +79,13 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 		return check.Errorf("Could not test: the tokenizer failed to load: %v.", c.err)
 	}
 	words := len(strings.Fields(text))
-	seed := float64(words) * 1.3
+	// The prose reads the facts, so the numbers in JSON are the ones shown.
+	facts := map[string]any{"tokens": c.n, "max_tokens": maxTokens, "characters": chars, "words": words}
+	tokens := facts["tokens"].(int)
 	details := []string{
 		fmt.Sprintf("File: %s", path),
-		fmt.Sprintf("Characters: %d · words: %d · tokens: %d (%s tokenizer)", chars, words, c.n, tokenEncoding),
-		fmt.Sprintf("The seed's estimate (words × 1.3): %.0f tokens; the real count is %d", seed, c.n),
+		fmt.Sprintf("Characters: %d · words: %d · tokens: %d (%s tokenizer)", chars, words, tokens, tokenEncoding),
+		fmt.Sprintf("A rule of thumb (words × 1.3) would guess %.0f tokens; the tokenizer counts %d", float64(words)*1.3, tokens),
 		fmt.Sprintf("Limit: %d tokens (content.max_tokens)", maxTokens),
 	}
 	if !utf8.Valid(data) {
@@ -91,14 +94,14 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	if strings.Contains(text, "{{") && strings.Contains(text, "}}") {
 		details = append(details, "The prompt contains {{placeholders}}: the token count grows once they are filled in.")
 	}
-	pct := float64(c.n) * 100 / float64(maxTokens)
+	pct := float64(tokens) * 100 / float64(maxTokens)
 	switch {
-	case c.n > maxTokens:
-		return check.Failf("The prompt is %d tokens, over the limit of %d (content.max_tokens): the API will reject or cut it. Shorten it, or move fixed instructions into a reusable system prompt.", c.n, maxTokens).
-			With(details...).Explain(artGenerationFailed, artHighCosts)
+	case tokens > maxTokens:
+		return check.Failf("The prompt is %d tokens, over the limit of %d (content.max_tokens): the API will reject or cut it. Shorten it, or move fixed instructions into a reusable system prompt.", tokens, maxTokens).
+			With(details...).Explain(artGenerationFailed, artHighCosts).WithFacts(facts)
 	case pct >= 80:
-		return check.Warnf("The prompt is %d tokens, %.0f%% of the %d-token limit: little room is left for the data filled in per contact, and every send pays for those tokens.", c.n, pct, maxTokens).
-			With(details...).Explain(artHighCosts, artGenerationFailed)
+		return check.Warnf("The prompt is %d tokens, %.0f%% of the %d-token limit: little room is left for the data filled in per contact, and every send pays for those tokens.", tokens, pct, maxTokens).
+			With(details...).Explain(artHighCosts, artGenerationFailed).WithFacts(facts)
 	}
-	return check.Passf("The prompt is %d tokens (%d characters), within the limit of %d.", c.n, chars, maxTokens).With(details...)
+	return check.Passf("The prompt is %d tokens (%d characters), within the limit of %d.", tokens, chars, maxTokens).With(details...).WithFacts(facts)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -31,7 +32,10 @@ const SpamThreshold = 5.0
 // spamWarnAt is where a score counts as close to the threshold.
 const spamWarnAt = 3.0
 
-// Hit is one rule that matched, with its points, as SpamAssassin reports it.
+// Hit is one rule that matched, with its points. SpamAssassin's rules come
+// with SpamAssassin's names; the built-in rules have Pitstop's own
+// ("subject-in-capitals"), so no one mistakes their made-up points for
+// SpamAssassin's.
 type Hit struct {
 	Rule   string
 	Points float64
@@ -45,6 +49,22 @@ type Score struct {
 	Hits      []Hit
 	Notes     []string
 	Source    string // "Pitstop's built-in rules" or "SpamAssassin (spamd at host:port)"
+}
+
+// The scorer fact's values: who scored the message.
+const (
+	scorerPitstop      = "pitstop"
+	scorerSpamAssassin = "spamassassin"
+)
+
+// builtinSource names the built-in rules in Score.Source.
+const builtinSource = "Pitstop's built-in rules"
+
+func (s Score) scorer() string {
+	if s.Source == builtinSource {
+		return scorerPitstop
+	}
+	return scorerSpamAssassin
 }
 
 // email is the parts of a message the rules look at.
@@ -172,10 +192,12 @@ var (
 	styleRe = regexp.MustCompile(`(?is)<(style|script)\b.*?</(style|script)>`)
 )
 
-// builtinScore scores a message with the built-in rules.
+// builtinScore scores a message with the built-in rules. Their points are
+// Pitstop's own estimate on SpamAssassin's scale (5.0 marks spam by
+// default); SpamAssassin itself may score the message differently.
 func builtinScore(raw []byte) Score {
 	e := parseEmail(raw)
-	s := Score{Threshold: SpamThreshold, Source: "Pitstop's built-in rules"}
+	s := Score{Threshold: SpamThreshold, Source: builtinSource}
 	hit := func(rule string, points float64, format string, a ...any) {
 		s.Hits = append(s.Hits, Hit{Rule: rule, Points: points, Why: fmt.Sprintf(format, a...)})
 	}
@@ -194,44 +216,44 @@ func builtinScore(raw []byte) Score {
 	} else {
 		switch {
 		case strings.TrimSpace(e.subject) == "":
-			hit("MISSING_SUBJECT", 1.0, "The message has no subject")
+			hit("no-subject", 1.0, "The message has no subject")
 		case shouting(e.subject):
-			hit("SUBJ_ALL_CAPS", 1.5, "The subject is in capital letters: %q", e.subject)
+			hit("subject-in-capitals", 1.5, "The subject is in capital letters: %q", e.subject)
 		}
 		if strings.Contains(e.subject, "!!") {
-			hit("SUBJ_EXCLAIM", 0.8, "The subject has repeated exclamation marks")
+			hit("subject-exclamations", 0.8, "The subject has repeated exclamation marks")
 		}
 		lu := e.header.Get("List-Unsubscribe")
 		switch {
 		case lu == "":
-			hit("NO_LIST_UNSUBSCRIBE", 1.0, "No List-Unsubscribe header: Gmail and Yahoo require one-click unsubscribe from bulk senders")
+			hit("no-unsubscribe-header", 1.0, "No List-Unsubscribe header: Gmail and Yahoo require one-click unsubscribe from bulk senders")
 		case e.header.Get("List-Unsubscribe-Post") == "" && strings.Contains(strings.ToLower(lu), "http"):
-			hit("LIST_UNSUB_NO_ONECLICK", 0.3, "List-Unsubscribe has a link but no List-Unsubscribe-Post: List-Unsubscribe=One-Click header")
+			hit("unsubscribe-not-one-click", 0.3, "List-Unsubscribe has a link but no List-Unsubscribe-Post: List-Unsubscribe=One-Click header")
 		}
 		if e.header.Get("Date") == "" {
-			hit("MISSING_DATE", 0.5, "No Date header (your sending app may add it)")
+			hit("no-date-header", 0.5, "No Date header (your sending app may add it)")
 		}
 		if e.header.Get("Message-Id") == "" {
-			hit("MISSING_MID", 0.5, "No Message-ID header (your sending app may add it)")
+			hit("no-message-id", 0.5, "No Message-ID header (your sending app may add it)")
 		}
 		if e.hasHTML && !e.hasPlain {
-			hit("MIME_HTML_ONLY", 1.0, "HTML only, with no plain-text alternative part")
+			hit("html-without-text-part", 1.0, "HTML only, with no plain-text alternative part")
 		}
 	}
 	if strings.Contains(visible, "!!!") {
-		hit("TRIPLE_EXCLAIM", 1.0, "The text has \"!!!\"")
+		hit("triple-exclamation", 1.0, "The text has \"!!!\"")
 	}
 	if e.hasHTML && imgRe.MatchString(e.html) && len(strings.Fields(htmlText)) < 25 {
-		hit("HTML_IMAGE_ONLY", 2.0, "The HTML is images with almost no text (%d words)", len(strings.Fields(htmlText)))
+		hit("images-without-text", 2.0, "The HTML is images with almost no text (%d words)", len(strings.Fields(htmlText)))
 	}
 	if len(words) == 0 && !(e.hasHTML && imgRe.MatchString(e.html)) {
-		hit("EMPTY_BODY", 2.0, "The message has no text")
+		hit("no-text", 2.0, "The message has no text")
 	}
 	if caps, total := capsWords(words); total >= 20 && caps*100 >= total*30 {
-		hit("BODY_CAPS", 1.0, "%d of %d words are in capitals", caps, total)
+		hit("text-in-capitals", 1.0, "%d of %d words are in capitals", caps, total)
 	}
 	if strings.Contains(visible, "$$$") || strings.Contains(visible, "€€€") {
-		hit("MONEY_SYMBOLS", 0.5, "Repeated money symbols")
+		hit("money-symbols", 0.5, "Repeated money symbols")
 	}
 
 	plain := fold(e.subject + "\n" + visible)
@@ -244,7 +266,7 @@ func builtinScore(raw []byte) Score {
 		}
 	}
 	if len(found) > 0 {
-		hit("SPAM_PHRASES", min(phrasePoints, maxPhrasePoints), "Phrases spam filters look for: %s", strings.Join(found, ", "))
+		hit("spammy-phrases", min(phrasePoints, maxPhrasePoints), "Phrases spam filters look for: %s", strings.Join(found, ", "))
 	}
 
 	links := links(e)
@@ -260,10 +282,10 @@ func builtinScore(raw []byte) Score {
 		}
 	}
 	if len(short) > 0 {
-		hit("URL_SHORTENER", 1.5, "Links go through a URL shortener (%s), which hides where they lead", strings.Join(short, ", "))
+		hit("link-shortener", 1.5, "Links go through a URL shortener (%s), which hides where they lead", strings.Join(short, ", "))
 	}
 	if n := len(links); n >= 3 && len(words) < n*15 {
-		hit("LINK_RATIO", 1.0, "%d links for %d words of text: too many links for the amount of text", n, len(words))
+		hit("too-many-links", 1.0, "%d links for %d words of text: too many links for the amount of text", n, len(words))
 	}
 
 	sort.SliceStable(s.Hits, func(i, j int) bool { return s.Hits[i].Points > s.Hits[j].Points })
@@ -405,24 +427,41 @@ func checkSpam(ctx context.Context, path, spamd string) check.Result {
 	details = append(details, score.Notes...)
 	details = append(details, notes...)
 
+	// The verdict reads the facts: the score as shown (one decimal) is the
+	// score compared, so "5.0 of 5.0" is never a pass.
+	facts := map[string]any{"score": math.Round(score.Total*10) / 10, "threshold": score.Threshold,
+		"scorer": score.scorer(), "rules_hit": len(score.Hits)}
+	if spamd != "" {
+		facts["spamd_reachable"] = floor == check.Pass
+	}
+	total, threshold := facts["score"].(float64), facts["threshold"].(float64)
+	builtin := facts["scorer"] == scorerPitstop
 	var res check.Result
 	switch {
-	case score.Total >= score.Threshold:
-		res = check.Failf("This email scores %.1f with %s, at or over the spam threshold of %.1f: it will likely land in spam. Fix the rules with the most points first.", score.Total, score.Source, score.Threshold).
+	case total >= threshold && builtin:
+		res = check.Failf("Pitstop's rules score this email %.1f of %.1f; SpamAssassin may differ: set content.spamd for its real score. Fix the rules with the most points first.", total, threshold).
 			Explain(artSpamScore, artDeliveryFailed)
-	case score.Total >= spamWarnAt && score.Threshold >= spamWarnAt:
-		res = check.Warnf("This email scores %.1f with %s, close to the spam threshold of %.1f; stricter filters may junk it.", score.Total, score.Source, score.Threshold).
+	case total >= threshold:
+		res = check.Failf("%s scores this email %.1f, at or over its spam threshold of %.1f: it marks the email as spam. Fix the rules with the most points first.", score.Source, total, threshold).
+			Explain(artSpamScore, artDeliveryFailed)
+	case total >= spamWarnAt && threshold >= spamWarnAt && builtin:
+		res = check.Warnf("Pitstop's rules score this email %.1f of %.1f, close to the line; SpamAssassin may differ: set content.spamd for its real score.", total, threshold).
+			Explain(artSpamScore)
+	case total >= spamWarnAt && threshold >= spamWarnAt:
+		res = check.Warnf("%s scores this email %.1f, close to its spam threshold of %.1f; stricter filters may junk it.", score.Source, total, threshold).
 			Explain(artSpamScore)
 	case floor == check.Warn:
-		res = check.Warnf("The email scores %.1f with the built-in rules (threshold %.1f), but the configured spamd could not be reached.", score.Total, score.Threshold).
+		res = check.Warnf("The configured spamd could not be reached; Pitstop's rules score this email %.1f of %.1f, and SpamAssassin may differ.", total, threshold).
 			Explain(artSpamScore)
+	case builtin:
+		res = check.Passf("Pitstop's rules score this email %.1f of %.1f; SpamAssassin may differ: set content.spamd for its real score.", total, threshold)
 	default:
-		res = check.Passf("This email scores %.1f with %s, below the spam threshold of %.1f.", score.Total, score.Source, score.Threshold)
+		res = check.Passf("%s scores this email %.1f, below its spam threshold of %.1f.", score.Source, total, threshold)
 	}
 	if res.Status == check.Pass || res.Status == check.Warn {
 		if len(score.Hits) == 0 {
 			details = append(details, "No rule matched.")
 		}
 	}
-	return res.With(details...)
+	return res.With(details...).WithFacts(facts)
 }

@@ -1,7 +1,8 @@
 // Package crm holds the CRM checks: is the token accepted (crm.auth), what
 // may it do (crm.permissions), is the CRM answering and how much of its API
 // budget is left (crm.availability), and does every field_mapping target
-// exist on the object with a fitting type (crm.field_mapping). HubSpot,
+// exist on the object with a fitting type (crm.field_mapping), and what a
+// sample of the records holds for personalisation (crm.data_quality). HubSpot,
 // Salesforce and Pipedrive each live in their own file behind one small
 // interface.
 package crm
@@ -17,6 +18,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
 
@@ -26,6 +28,7 @@ const (
 	IDPermissions  = "crm.permissions"
 	IDAvailability = "crm.availability"
 	IDFieldMapping = "crm.field_mapping"
+	IDDataQuality  = "crm.data_quality"
 )
 
 // Knowledge articles the results point to.
@@ -63,6 +66,19 @@ type provider interface {
 	// schema reads the object's fields. When it cannot, it returns the
 	// Result that says why.
 	schema(ctx context.Context) (*schema, *check.Result)
+
+	// What crm.data_quality needs: whether the object can be listed at
+	// all, the budgets the shared auth request reported, one page of
+	// records (asking, where the API allows it, only for the fields), the
+	// budgets an answer's headers report, the first page's cursor, the
+	// fewest records a healthy page holds, and notes for the evidence.
+	cannotList() (check.Result, bool)
+	startBudgets(ctx context.Context) ([]budget, error)
+	listPage(ctx context.Context, fields []sampleField, cursor string, want int) page
+	headerBudgets(hd http.Header) []budget
+	firstCursor() string
+	pageFloor() int
+	listNotes() []string
 }
 
 // options are what tests and benchmarks replace.
@@ -107,11 +123,12 @@ func newChecks(p *config.Profile, o options) []check.Check {
 				return scrubResult(run(ctx), scrubber.Scrub)
 			}}
 	}
-	var fm func(context.Context) check.Result
+	var fm, dq func(context.Context) check.Result
 	var auth, perm, avail func(context.Context) check.Result
 	if prov != nil {
 		auth, perm, avail = prov.auth, prov.permissions, prov.availability
 		fm = func(ctx context.Context) check.Result { return fieldMapping(ctx, prov, cfg) }
+		dq = func(ctx context.Context) check.Result { return dataQuality(ctx, prov, cfg) }
 	}
 	name := "CRM"
 	if prov != nil {
@@ -122,6 +139,7 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		mk(IDPermissions, name+" permissions", []string{IDAuth}, perm),
 		mk(IDAvailability, name+" availability and API budget", nil, avail),
 		mk(IDFieldMapping, name+" field mapping", []string{IDAuth, IDPermissions}, fm),
+		mk(IDDataQuality, name+" data quality", []string{IDAuth, IDPermissions}, dq),
 	}
 }
 
@@ -250,6 +268,18 @@ func isClosed(ch chan struct{}) bool {
 	}
 }
 
+// exchangeFacts are the measured values of one exchange: its status code
+// and how long it took, or, without an answer, what kind of failure it was.
+// Each result built from the exchange records them (every return of an auth
+// check does so through one deferred call).
+func exchangeFacts(ex exchange) map[string]any {
+	if ex.err != nil {
+		kind, _ := classify(ex.err)
+		return map[string]any{"failure": kind.String()}
+	}
+	return map[string]any{"status_code": ex.status, "latency_ms": human.Millis(ex.took)}
+}
+
 // cancelled is the result of a check whose context ended while it waited.
 func cancelled(err error) check.Result {
 	if err == context.Canceled {
@@ -273,7 +303,7 @@ func transportResult(name string, ex exchange, availability bool) check.Result {
 	default:
 		r = check.Errorf("Could not test: Pitstop could not get an answer from %s: %s.", name, why)
 	}
-	return r.With(ex.evidence()...).Explain(artUnavailable)
+	return r.With(ex.evidence()...).Explain(artUnavailable).WithFacts(exchangeFacts(ex))
 }
 
 // unexpected explains an HTTP answer a check has no specific reading for:
@@ -283,9 +313,9 @@ func unexpected(name string, ex exchange) check.Result {
 	case ex.err != nil:
 		return transportResult(name, ex, false)
 	case ex.status >= 300 && ex.status < 400:
-		loc := ex.header.Get("Location")
+		loc := config.RedactURL(ex.header.Get("Location"))
 		return check.Failf("%s sent Pitstop elsewhere (%d redirect to %s): crm.base_url is probably not the API address.", name, ex.status, loc).
-			With(ex.evidence()...).Explain(artIntegration)
+			With(ex.evidence()...).Explain(artIntegration).WithFacts(exchangeFacts(ex)).WithFact("redirect_location", loc)
 	case ex.status == http.StatusTooManyRequests:
 		return check.Errorf("Could not test: %s is refusing requests because the API rate limit was reached (429). Try again when it resets.", name).
 			With(ex.evidence()...).Explain(artRateLimit)
@@ -322,10 +352,10 @@ func availabilityResult(name string, ex exchange, budgets []budget, notes ...str
 		return transportResult(name, ex, true)
 	case ex.status >= 500:
 		return check.Failf("%s is having trouble: it answered %d %s. Syncs will fail until it recovers; its status page says more.", name, ex.status, http.StatusText(ex.status)).
-			With(ex.evidence()...).Explain(artUnavailable, artSyncFailures)
+			With(ex.evidence()...).Explain(artUnavailable, artSyncFailures).WithFacts(exchangeFacts(ex))
 	case ex.status == http.StatusTooManyRequests:
 		return check.Failf("%s is refusing requests right now because the API rate limit was reached (429). Syncs will fail until the limit resets.", name).
-			With(ex.evidence()...).With(budgetLines(budgets)...).Explain(artRateLimit, artSyncFailures)
+			With(ex.evidence()...).With(budgetLines(budgets)...).Explain(artRateLimit, artSyncFailures).WithFacts(exchangeFacts(ex))
 	case ex.status >= 300 && ex.status < 400:
 		return unexpected(name, ex)
 	case !ex.isJSON():
@@ -338,21 +368,28 @@ func availabilityResult(name string, ex exchange, budgets []budget, notes ...str
 	}
 	details = append(details, budgetLines(budgets)...)
 	details = append(details, notes...)
+	// The facts: the answer's time and the budget closest to running out;
+	// the prose prints them.
+	facts := exchangeFacts(ex)
+	latency := human.Latency(facts["latency_ms"].(float64))
 	low := lowestBudget(budgets)
+	if low != nil {
+		facts["budget_remaining"], facts["budget_limit"] = low.remaining, low.limit
+	}
 	if low != nil && low.fraction() < lowBudget {
 		return check.Warnf("%s answers (in %s), but only %s of the %s is left (%d of %d). When it runs out, syncs stop until it resets.",
-			name, fmtDur(ex.took), pct(low.fraction()), low.name, low.remaining, low.limit).
-			With(details...).Explain(artRateLimit)
+			name, latency, pct(low.fraction()), low.name, facts["budget_remaining"], facts["budget_limit"]).
+			With(details...).Explain(artRateLimit).WithFacts(facts)
 	}
 	if ex.took > slowLatency {
-		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, fmtDur(ex.took)).
-			With(details...).Explain(artUnavailable)
+		return check.Warnf("%s answers, but slowly (%s). Syncs may time out.", name, latency).
+			With(details...).Explain(artUnavailable).WithFacts(facts)
 	}
-	summary := check.Sentencef("%s answers in %s", name, fmtDur(ex.took))
+	summary := check.Sentencef("%s answers in %s", name, latency)
 	if main := mainBudget(budgets); main != nil {
 		summary += check.Sentencef(", and %s of the %s is left", pct(main.fraction()), main.name)
 	}
-	return check.Passf("%s.", summary).With(details...)
+	return check.Passf("%s.", summary).With(details...).WithFacts(facts)
 }
 
 // budget is one API allowance a CRM reports.
@@ -361,6 +398,9 @@ type budget struct {
 	limit     int64
 	remaining int64
 	source    string // where it was read: a header or an endpoint
+	// perSecond marks a per-second rate: it refills before a few pages
+	// could use it up, so crm.data_quality's share leaves it out.
+	perSecond bool
 }
 
 func (b budget) fraction() float64 {

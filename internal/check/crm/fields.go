@@ -10,6 +10,8 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // kind is what a field holds, across the three CRMs' type names.
@@ -101,6 +103,7 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	sort.Strings(sources)
 
 	var missing, warnings, ok []string
+	suggested := map[string]any{}
 	for _, src := range sources {
 		target := strings.TrimSpace(cfg.FieldMapping[src])
 		if target == "" {
@@ -109,7 +112,12 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		}
 		f, how, found := s.find(target)
 		if !found {
-			missing = append(missing, missingLine(target, suggest(target, s.fields, 3)))
+			sugg := suggest(target, s.fields, 3)
+			missing = append(missing, missingLine(target, sugg))
+			if len(sugg) == 1 && !sugg[0].readOnly && typeProblem(src, sugg[0]) == "" {
+				// One close field that can hold the values: a fix may map it.
+				suggested["suggested_field."+src] = sugg[0].name
+			}
 			continue
 		}
 		line := fmt.Sprintf("%s → %s (%s", src, f.name, f.rawType)
@@ -120,6 +128,8 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		var problems []string
 		if how == "label" {
 			problems = append(problems, check.Sentencef("%s is the label of field %s; the API needs the key %s", target, f.name, f.name))
+			// The label names exactly one field: a fix may write its key.
+			suggested["suggested_field."+src] = f.name
 		}
 		if msg := typeProblem(src, f); msg != "" {
 			problems = append(problems, msg)
@@ -147,6 +157,10 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 	details = append(details, s.notes...)
 	details = append(details, s.evidence...)
 	total := len(sources)
+	facts := map[string]any{"fields_mapped": total, "fields_missing": len(missing), "field_problems": len(warnings), "object_fields": len(s.fields)}
+	for k, v := range suggested {
+		facts[k] = v
+	}
 	switch {
 	case len(missing) > 0:
 		verb := "does"
@@ -163,15 +177,15 @@ func fieldMapping(ctx context.Context, p provider, cfg config.CRMConfig) check.R
 		if s.missingNote != "" {
 			summary += " " + s.missingNote
 		}
-		return check.Failf("%s", summary).With(details...).Explain(artFieldMapping, artIntegration)
+		return check.Failf("%s", summary).With(details...).Explain(artFieldMapping, artIntegration).WithFacts(facts)
 	case len(warnings) > 0:
 		summary := check.Sentencef("All %d mapped fields exist on %s, but one needs attention: %s", total, where, warnings[0])
 		if len(warnings) > 1 {
 			summary = check.Sentencef("All %d mapped fields exist on %s, but %d need attention; first: %s", total, where, len(warnings), warnings[0])
 		}
-		return check.Warnf("%s.", summary).With(details...).Explain(artFieldMapping)
+		return check.Warnf("%s.", summary).With(details...).Explain(artFieldMapping).WithFacts(facts)
 	}
-	return check.Passf("All %d mapped fields exist on %s and can hold their values.", total, where).With(details...)
+	return check.Passf("All %d mapped fields exist on %s and can hold their values.", total, where).With(details...).WithFacts(facts)
 }
 
 // missingLine is "pz_score not found; did you mean personalization_score?".
@@ -324,11 +338,9 @@ func prepare(s string) prepared {
 	return prepared{norm: strings.Join(toks, ""), toks: toks}
 }
 
-// scratch holds the buffers the comparisons reuse.
+// scratch holds the buffer the token comparisons reuse.
 type scratch struct {
-	ra, rb    []rune
-	prev, cur []int
-	used      []bool
+	used []bool
 }
 
 func (sc *scratch) similarity(a, b prepared) float64 {
@@ -344,7 +356,7 @@ func (sc *scratch) similarity(a, b prepared) float64 {
 	if 1-float64(max(la, lb)-min(la, lb))/float64(max(la, lb)) <= tok {
 		return tok
 	}
-	return max(sc.editSimilarity(a.norm, b.norm), tok)
+	return max(editSimilarity(a.norm, b.norm), tok)
 }
 
 // normalize lower-cases a name, drops "__c" and every separator.
@@ -418,7 +430,7 @@ func (sc *scratch) tokenMatch(x, y string) float64 {
 	if lx, ly := utf8.RuneCountInString(x), utf8.RuneCountInString(y); float64(max(lx, ly)-min(lx, ly)) > 0.25*float64(max(lx, ly)) {
 		return 0
 	}
-	if s := sc.editSimilarity(x, y); s >= 0.75 {
+	if s := editSimilarity(x, y); s >= 0.75 {
 		return s
 	}
 	return 0
@@ -440,34 +452,12 @@ func abbreviates(short, long string) bool {
 	return i == len(short)
 }
 
-func (sc *scratch) editSimilarity(a, b string) float64 {
-	sc.ra = append(sc.ra[:0], []rune(a)...)
-	sc.rb = append(sc.rb[:0], []rune(b)...)
-	n := max(len(sc.ra), len(sc.rb))
+// editSimilarity is 1 minus the edit distance over the longer length, in
+// runes: 1 for equal strings, 0 for nothing in common.
+func editSimilarity(a, b string) float64 {
+	n := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
 	if n == 0 {
 		return 1
 	}
-	return 1 - float64(sc.levenshtein(sc.ra, sc.rb))/float64(n)
-}
-
-func (sc *scratch) levenshtein(a, b []rune) int {
-	if cap(sc.prev) < len(b)+1 {
-		sc.prev, sc.cur = make([]int, len(b)+1), make([]int, len(b)+1)
-	}
-	prev, cur := sc.prev[:len(b)+1], sc.cur[:len(b)+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return 1 - float64(levenshtein.ComputeDistance(a, b))/float64(n)
 }

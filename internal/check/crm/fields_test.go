@@ -130,6 +130,26 @@ func TestFieldMappingOutcomes(t *testing.T) {
 	}
 }
 
+// TestFieldMappingSuggestionFact names the one close, writable field of a
+// fitting type as a fact a fix can apply, and nothing when the guess is unsure.
+func TestFieldMappingSuggestionFact(t *testing.T) {
+	t.Parallel()
+	s := &schema{object: "contacts", fields: []field{
+		{name: "email", kind: kindText, rawType: "string"},
+		{name: "personalization_score", kind: kindNumber, rawType: "number"},
+		{name: "created_date", kind: kindDate, rawType: "datetime", readOnly: true},
+	}}
+	r := fieldMapping(context.Background(), fakeProvider{s}, config.CRMConfig{FieldMapping: map[string]string{
+		"email": "email", "personalization_score": "pz_score", "created": "createdate"}})
+	require.Equal(t, check.Fail, r.Status, r.Summary)
+	got, _ := r.Fact("suggested_field.personalization_score")
+	require.Equal(t, "personalization_score", got)
+	_, ok := r.Fact("suggested_field.created")
+	require.False(t, ok, "a read-only field is no fix")
+	missing, _ := r.Fact("fields_missing")
+	require.Equal(t, 2, missing)
+}
+
 func TestSalesforceMatchesNamesRegardlessOfCase(t *testing.T) {
 	t.Parallel()
 	s := &schema{object: "Contact", caseInsensitive: true, fields: []field{{name: "Email", kind: kindEmail, rawType: "email"}}}

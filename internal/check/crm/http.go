@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
 
@@ -47,9 +48,9 @@ func (e exchange) ok() bool { return e.err == nil && e.status >= 200 && e.status
 // line is the one-line evidence for the exchange: "GET /path: 401 Unauthorized (12 ms)".
 func (e exchange) line() string {
 	if e.err != nil {
-		return fmt.Sprintf("%s %s: no answer after %s (%s)", e.method, e.path, fmtDur(e.took), rawErr(e.err))
+		return fmt.Sprintf("%s %s: no answer after %s (%s)", e.method, e.path, human.Duration(e.took), rawErr(e.err))
 	}
-	return fmt.Sprintf("%s %s: %d %s (%s)", e.method, e.path, e.status, http.StatusText(e.status), fmtDur(e.took))
+	return fmt.Sprintf("%s %s: %d %s (%s)", e.method, e.path, e.status, http.StatusText(e.status), human.Duration(e.took))
 }
 
 // evidenceHeaders are the answer headers worth showing: request ids for a
@@ -163,6 +164,16 @@ const (
 	errProtocol         // the answer was not HTTP, or the connection was cut
 )
 
+var errKindNames = [...]string{"other", "timeout", "refused", "dns", "dns-failure", "tls", "protocol"}
+
+// String names the kind for the failure fact ("refused").
+func (k errKind) String() string {
+	if k >= 0 && int(k) < len(errKindNames) {
+		return errKindNames[k]
+	}
+	return "other"
+}
+
 // classify explains a transport error in plain words.
 func classify(err error) (errKind, string) {
 	var perr *probe.Error
@@ -232,16 +243,3 @@ func excerpt(b []byte, n int) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-// fmtDur prints a duration the way people read it: "85 ms", "1.2 s".
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}

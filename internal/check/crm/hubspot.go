@@ -92,12 +92,13 @@ func (h *hubspot) loadAuth(ctx context.Context) hubspotAuth {
 	return a
 }
 
-func (h *hubspot) auth(ctx context.Context) check.Result {
+func (h *hubspot) auth(ctx context.Context) (res check.Result) {
 	a, err := h.authMemo.get(ctx, h.loadAuth)
 	if err != nil {
 		return cancelled(err)
 	}
 	ex := a.probe
+	defer func() { res = res.WithFacts(exchangeFacts(ex)) }()
 	var he hubspotError
 	if ex.err == nil && ex.status >= 400 {
 		_ = ex.decode(&he)
@@ -236,17 +237,25 @@ func (h *hubspot) permissions(ctx context.Context) check.Result {
 	} else {
 		details = append(details, sch.ex.line())
 	}
+	facts := map[string]any{"write_confirmed": haveInfo && len(missing) == 0}
+	if len(missing) > 0 {
+		// The scope names, as HubSpot's app settings list them: a fix names them.
+		facts["missing_scopes"] = strings.Join(missing, ", ")
+	}
+	if haveInfo {
+		facts["granted_scopes"] = len(info.Scopes)
+	}
 	if len(missing) > 0 {
 		return check.Failf("The HubSpot token is missing permissions (scopes) CopyCar needs: %s. In HubSpot open Settings → Integrations → Private Apps → your app → Scopes, add them and save.",
-			strings.Join(missing, ", ")).With(details...).Explain(artHubSpotScopes, artIntegration)
+			strings.Join(missing, ", ")).With(details...).Explain(artHubSpotScopes, artIntegration).WithFacts(facts)
 	}
 	if sch.bad != nil && sch.ex.status != http.StatusForbidden {
 		return *sch.bad
 	}
 	if haveInfo {
-		return check.Passf("The HubSpot token may read and update %s and read their properties.", h.object).With(details...)
+		return check.Passf("The HubSpot token may read and update %s and read their properties.", h.object).With(details...).WithFacts(facts)
 	}
-	return check.Passf("The HubSpot token may read %s and their properties (HubSpot does not say whether it may update them).", h.object).With(details...)
+	return check.Passf("The HubSpot token may read %s and their properties (HubSpot does not say whether it may update them).", h.object).With(details...).WithFacts(facts)
 }
 
 func orList(list []string, fallback string) []string {
@@ -287,7 +296,7 @@ func hubspotBudgets(hd http.Header) []budget {
 		l, ok1 := num(limitH)
 		r, ok2 := num(remH)
 		if ok1 && ok2 {
-			out = append(out, budget{name: name, limit: l, remaining: r, source: remH})
+			out = append(out, budget{name: name, limit: l, remaining: r, source: remH, perSecond: strings.Contains(limitH, "Secondly")})
 		}
 	}
 	pair("X-HubSpot-RateLimit-Daily", "X-HubSpot-RateLimit-Daily-Remaining", "daily API budget")

@@ -103,11 +103,12 @@ func (p *pipedrive) me(ex exchange) (pipedriveMe, bool) {
 	return me, true
 }
 
-func (p *pipedrive) auth(ctx context.Context) check.Result {
+func (p *pipedrive) auth(ctx context.Context) (res check.Result) {
 	ex, err := p.authMemo.get(ctx, p.loadAuth)
 	if err != nil {
 		return cancelled(err)
 	}
+	defer func() { res = res.WithFacts(exchangeFacts(ex)) }()
 	pe := pipedriveErr(ex)
 	switch {
 	case ex.ok():
@@ -164,9 +165,10 @@ func (p *pipedrive) permissions(ctx context.Context) check.Result {
 	}
 	d := me.Data
 	details := meLines(me)
+	facts := map[string]any{"user_active": d.ActiveFlag, "user_admin": isTrue(d.IsAdmin)}
 	if !d.ActiveFlag {
 		return check.Failf("The token belongs to %s, whose Pipedrive user is deactivated: calls made with it will fail. Use a token of an active user.", d.Name).
-			With(details...).Explain(artPipedriveAuth)
+			With(details...).Explain(artPipedriveAuth).WithFacts(facts)
 	}
 	sch, err := p.schemaMemo.get(ctx, p.loadSchema)
 	if err != nil {
@@ -178,15 +180,15 @@ func (p *pipedrive) permissions(ctx context.Context) check.Result {
 		return r.With(details...)
 	}
 	role := "a regular user"
-	if isTrue(d.IsAdmin) {
+	if facts["user_admin"] == true {
 		role = "an admin"
 	}
 	if p.domain != "" && d.CompanyDomain != "" && !strings.EqualFold(p.domain, d.CompanyDomain) {
 		return check.Warnf("The token belongs to %s at %s (domain %q), but crm.base_url names the company domain %q: use https://%s.pipedrive.com/api.",
-			d.Name, d.CompanyName, d.CompanyDomain, p.domain, d.CompanyDomain).With(details...).Explain(artPipedriveAuth)
+			d.Name, d.CompanyName, d.CompanyDomain, p.domain, d.CompanyDomain).With(details...).Explain(artPipedriveAuth).WithFacts(facts)
 	}
 	return check.Passf("The token belongs to %s (%s) at %s and may read %s fields; Pipedrive gives it the same rights as that user.",
-		d.Name, role, d.CompanyName, p.object).With(details...)
+		d.Name, role, d.CompanyName, p.object).With(details...).WithFacts(facts)
 }
 
 func (p *pipedrive) availability(ctx context.Context) check.Result {

@@ -123,7 +123,7 @@ const invalidSession = "Salesforce refused the token (INVALID_SESSION_ID). The s
 	"or crm.base_url is not the instance the token was issued for (it must be your instance URL, like https://yourcompany.my.salesforce.com, not login.salesforce.com); " +
 	"or an IP restriction or session policy on the user's profile or connected app blocks this computer."
 
-func (s *salesforce) auth(ctx context.Context) check.Result {
+func (s *salesforce) auth(ctx context.Context) (res check.Result) {
 	a, err := s.authMemo.get(ctx, s.loadAuth)
 	if err != nil {
 		return cancelled(err)
@@ -132,6 +132,7 @@ func (s *salesforce) auth(ctx context.Context) check.Result {
 		return r
 	}
 	ex := *a.limits
+	defer func() { res = res.WithFacts(exchangeFacts(ex)) }()
 	code, msg := sfErrorCode(ex)
 	details := append(a.versions.evidence(), ex.evidence()...)
 	details = append(details, fmt.Sprintf("API version: v%s (%s)", a.version, a.release))
@@ -216,11 +217,12 @@ func (s *salesforce) permissions(ctx context.Context) check.Result {
 	if !o.Updateable {
 		cannot = append(cannot, "update")
 	}
+	facts := map[string]any{"queryable": o.Queryable, "createable": o.Createable, "updateable": o.Updateable}
 	if len(cannot) > 0 {
 		return check.Warnf("The Salesforce user may see %s records but may not %s them: syncs that need it will fail with INSUFFICIENT_ACCESS. Give the user's profile or a permission set those object permissions.",
-			o.Name, strings.Join(cannot, " or ")).With(details...).Explain(artSFAPIDisabled)
+			o.Name, strings.Join(cannot, " or ")).With(details...).Explain(artSFAPIDisabled).WithFacts(facts)
 	}
-	return check.Passf("The Salesforce user may use the API and read, create and update %s records.", o.Name).With(details...)
+	return check.Passf("The Salesforce user may use the API and read, create and update %s records.", o.Name).With(details...).WithFacts(facts)
 }
 
 func apiDisabled(ex exchange, code, msg string) check.Result {
@@ -237,21 +239,11 @@ func (s *salesforce) availability(ctx context.Context) check.Result {
 		return availabilityResult(s.label(), a.versions, nil)
 	}
 	ex := *a.limits
-	budgets := sforceLimitInfo(ex.header)
+	budgets := limitsBudgets(ex)
 	var notes []string
 	code, msg := sfErrorCode(ex)
 	switch {
 	case ex.ok():
-		var limits struct {
-			Daily *struct {
-				Max       int64 `json:"Max"`
-				Remaining int64 `json:"Remaining"`
-			} `json:"DailyApiRequests"`
-		}
-		if ex.decode(&limits) == nil && limits.Daily != nil {
-			// The same allowance as Sforce-Limit-Info, read at the source.
-			budgets = []budget{{name: "daily API request limit", limit: limits.Daily.Max, remaining: limits.Daily.Remaining, source: "/limits DailyApiRequests"}}
-		}
 	case code == "REQUEST_LIMIT_EXCEEDED":
 		return check.Failf("Salesforce is refusing API calls: the org's daily API request limit is used up (REQUEST_LIMIT_EXCEEDED). Syncs stop until the 24-hour window frees requests.").
 			With(ex.evidence()...).With(errLine(code, msg)).With(budgetLines(budgets)...).Explain(artRateLimit, artSyncFailures)
@@ -265,6 +257,24 @@ func (s *salesforce) availability(ctx context.Context) check.Result {
 	r := availabilityResult(s.label(), ex, budgets, notes...)
 	r.Details = append([]string{a.versions.line()}, r.Details...)
 	return r
+}
+
+// limitsBudgets reads the daily API budget from an answer of /limits: the
+// body's DailyApiRequests, else the Sforce-Limit-Info header.
+func limitsBudgets(ex exchange) []budget {
+	if ex.ok() {
+		var limits struct {
+			Daily *struct {
+				Max       int64 `json:"Max"`
+				Remaining int64 `json:"Remaining"`
+			} `json:"DailyApiRequests"`
+		}
+		if ex.decode(&limits) == nil && limits.Daily != nil {
+			// The same allowance as Sforce-Limit-Info, read at the source.
+			return []budget{{name: "daily API request limit", limit: limits.Daily.Max, remaining: limits.Daily.Remaining, source: "/limits DailyApiRequests"}}
+		}
+	}
+	return sforceLimitInfo(ex.header)
 }
 
 // sforceLimitInfo reads "Sforce-Limit-Info: api-usage=25/15000".

@@ -28,6 +28,7 @@ type dkimKey struct {
 	status   check.Status
 	text     string // one plain sentence about this key
 	detail   string // "RSA 2048-bit", "revoked" ...
+	bits     int    // an RSA key's size; 0 for other keys and unreadable ones
 }
 
 // dkim checks each configured selector's key (or guesses common selectors).
@@ -71,11 +72,13 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 			}
 		}
 	}
+	var foundSelectors []string
 	if guessing {
 		found := 0
 		for _, k := range keys {
 			if k.found {
 				found++
+				foundSelectors = append(foundSelectors, k.selector)
 			}
 		}
 		details = append(details, "No selector is configured (domain.dkim_selectors); Pitstop tried: "+strings.Join(commonSelectors, ", "))
@@ -86,7 +89,34 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 	if len(good) == 0 && len(f) == 0 {
 		f.add(check.Warn, []string{artDKIMInvalid}, "Pitstop found no DKIM key to check.")
 	}
-	return f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...)
+	facts := dkimFacts(keys)
+	if len(foundSelectors) > 0 {
+		// Found by guessing: a fix may name them in domain.dkim_selectors.
+		facts["selectors_found"] = strings.Join(foundSelectors, ",")
+	}
+	return f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
+		WithFacts(facts)
+}
+
+// dkimFacts counts the selectors tried and the keys found, and gives the
+// smallest RSA key's size (key_bits, absent when no RSA key was read): the
+// weakest key is the one a receiver judges you by.
+func dkimFacts(keys []dkimKey) map[string]any {
+	facts := map[string]any{"selectors_checked": len(keys)}
+	found, smallest := 0, 0
+	for _, k := range keys {
+		if k.found {
+			found++
+		}
+		if k.bits > 0 && (smallest == 0 || k.bits < smallest) {
+			smallest = k.bits
+		}
+	}
+	facts["keys_found"] = found
+	if smallest > 0 {
+		facts["key_bits"] = smallest
+	}
+	return facts
 }
 
 func pluralS(n int) string {
@@ -158,6 +188,7 @@ func judgeKey(k *dkimKey, record string) {
 			fail("unreadable key", "The DKIM key at %s is not a valid RSA public key (%v).", k.name, err)
 			return
 		}
+		k.bits = bits
 		k.detail = fmt.Sprintf("RSA %d-bit", bits)
 		switch {
 		case bits < 1024:

@@ -49,14 +49,14 @@ func (c *checker) dmarc(ctx context.Context) check.Result {
 	switch len(records) {
 	case 0:
 		return check.Failf("%s has no DMARC record (_dmarc.%s). Without one, receivers do not know what to do with mail that fakes your domain, and Gmail and Yahoo require one from bulk senders since 2024.", c.name, c.name).
-			With(details...).Explain(artDMARCMissing, artReputation)
+			With(details...).Explain(artDMARCMissing, artReputation).WithFact("dmarc_records", 0)
 	case 1:
 	default:
 		for _, r := range records {
 			details = append(details, "TXT "+quote(r))
 		}
 		return check.Failf("_dmarc.%s has %d DMARC records; receivers ignore DMARC entirely unless there is exactly one.", at, len(records)).
-			With(details...).Explain(artDMARCMissing)
+			With(details...).Explain(artDMARCMissing).WithFact("dmarc_records", len(records))
 	}
 	raw := records[0]
 	details = append(details, fmt.Sprintf("_dmarc.%s: %s", at, quote(raw)))
@@ -66,12 +66,18 @@ func (c *checker) dmarc(ctx context.Context) check.Result {
 	rec, err := dmarc.Parse(raw)
 	if err != nil {
 		return check.Failf("The DMARC record at _dmarc.%s has an error, so receivers ignore it: %s.", at, strings.TrimPrefix(err.Error(), "dmarc: ")).
-			With(details...).Explain(artDMARCMissing)
+			With(details...).Explain(artDMARCMissing).WithFacts(map[string]any{"dmarc_records": 1, "valid": false})
 	}
 	policy := rec.Policy
 	if inherited && rec.SubdomainPolicy != "" {
 		policy = rec.SubdomainPolicy
 	}
+	pct := 100
+	if rec.Percent != nil {
+		pct = *rec.Percent
+	}
+	facts := map[string]any{"dmarc_records": 1, "valid": true, "policy": string(policy), "pct": pct,
+		"inherited": inherited, "report_addresses": len(rec.ReportURIAggregate)}
 	details = append(details, describeDMARC(rec))
 
 	var f findings
@@ -81,8 +87,8 @@ func (c *checker) dmarc(ctx context.Context) check.Result {
 	if policy == dmarc.PolicyNone {
 		f.add(check.Warn, []string{artDMARCMissing, artReputation}, "The DMARC policy is p=none (monitoring only): mail that fakes %s is still delivered. Once reports show your own mail passes, move to p=quarantine, then p=reject.", c.name)
 	}
-	if rec.Percent != nil && *rec.Percent < 100 && policy != dmarc.PolicyNone {
-		f.add(check.Warn, []string{artDMARCMissing}, "The DMARC policy applies to only %d%% of failing mail (pct=%d).", *rec.Percent, *rec.Percent)
+	if pct < 100 && policy != dmarc.PolicyNone {
+		f.add(check.Warn, []string{artDMARCMissing}, "The DMARC policy applies to only %d%% of failing mail (pct=%d).", pct, pct)
 	}
 	if len(rec.ReportURIAggregate) == 0 {
 		f.add(check.Warn, []string{artDMARCMissing}, "The DMARC record has no rua= address, so you get no reports on who sends mail as %s. Add rua=mailto:dmarc-reports@%s.", c.name, at)
@@ -91,7 +97,8 @@ func (c *checker) dmarc(ctx context.Context) check.Result {
 	if inherited {
 		where = " (inherited from " + at + ")"
 	}
-	return f.result(check.Sentencef("%s publishes DMARC p=%s%s with aggregate reports to %s.", c.name, policy, where, strings.Join(rec.ReportURIAggregate, ", ")), details...)
+	return f.result(check.Sentencef("%s publishes DMARC p=%s%s with aggregate reports to %s.", c.name, facts["policy"], where, strings.Join(rec.ReportURIAggregate, ", ")), details...).
+		WithFacts(facts)
 }
 
 func (c *checker) lookupDMARC(ctx context.Context, domain string) ([]string, error) {

@@ -91,22 +91,27 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 	}
 	wg.Wait()
 
+	listed, refused, failed := 0, 0, 0
 	for _, j := range jobs {
 		name := j.t.query + "." + j.zone
 		who := fmt.Sprintf("%s (%s)", j.t.show, strings.Join(j.t.why, ", "))
 		switch {
 		case j.err != nil:
+			failed++
 			f.add(check.Error, nil, "Could not test %s on %s: the lookup failed (%s).", j.t.show, j.zone, dnsWords(j.err))
 			details = append(details, fmt.Sprintf("%s → lookup failed: %s", name, j.err))
 		case len(j.answers) == 0:
 			details = append(details, fmt.Sprintf("%s → not listed", name))
 		case refusal(j.answers) != "":
+			refused++
 			f.add(check.Error, []string{artQueryRefused}, "Could not test %s on %s: %s (answer %s). This is not a listing. Query through your own DNS resolver (domain.dns_server), or use the blocklist's data service.", j.t.show, j.zone, refusedCodes[refusal(j.answers)], refusal(j.answers))
 			details = append(details, fmt.Sprintf("%s → %s (query refused, not listed)", name, strings.Join(j.answers, ", ")))
 		case !allLoopback(j.answers):
+			failed++
 			f.add(check.Error, nil, "Could not test %s on %s: the resolver answered %s, which is not a blocklist answer (a resolver that rewrites missing names?).", j.t.show, j.zone, strings.Join(j.answers, ", "))
 			details = append(details, fmt.Sprintf("%s → %s (unexpected)", name, strings.Join(j.answers, ", ")))
 		default:
+			listed++
 			meaning := ""
 			if strings.Contains(j.zone, "spamhaus") {
 				if m, ok := spamhausCodes[j.answers[0]]; ok {
@@ -131,7 +136,10 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 	if len(checked) == 0 {
 		pass = check.Sentencef("%s is not listed on %s.", c.name, strings.Join(c.zones, ", "))
 	}
-	return f.result(pass, details...)
+	// listed counts the (address, blocklist) pairs that are listed; a
+	// refused or failed query is no listing and is counted apart.
+	return f.result(pass, details...).WithFacts(map[string]any{"listed": listed, "queries": len(jobs),
+		"queries_refused": refused, "queries_failed": failed, "addresses_checked": len(checked), "blocklists": len(c.zones)})
 }
 
 // blocklistTargets gathers the SMTP host's addresses, the MX addresses and,

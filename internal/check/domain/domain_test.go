@@ -348,3 +348,34 @@ func BenchmarkDomainChecks(b *testing.B) {
 		})
 	}
 }
+
+// TestDomainFacts reads the facts behind the lax domain's findings: the SPF
+// counts over the whole tree (12 lookups, 3 of them void), the weakest DKIM
+// key, the DMARC policy and a clean blocklist answer.
+func TestDomainFacts(t *testing.T) {
+	t.Parallel()
+	srv := startDNS(t, demo.DNSOptions{})
+	p := &config.Profile{SMTP: config.SMTPConfig{Host: "127.0.0.1"}}
+	srv.Configure(p)
+	p.Domain.Name = demo.LaxDomain
+	got := runChecks(p, 5*time.Second)
+	for id, want := range map[string]map[string]any{
+		"domain.spf":   {"dns_lookups": 12, "void_lookups": 3, "spf_records": 1, "tree_complete": true},
+		"domain.dkim":  {"key_bits": 1024, "keys_found": 1},
+		"domain.dmarc": {"policy": "none", "dmarc_records": 1},
+		"domain.mx":    {"mx_records": 1, "mx_resolved": 1},
+	} {
+		for k, v := range want {
+			fact, ok := got[id].Fact(k)
+			require.True(t, ok, "%s has no %s: %v", id, k, got[id].Facts)
+			require.Equal(t, v, fact, "%s.%s", id, k)
+		}
+	}
+
+	// Without selectors, the ones found by guessing become a fact a fix
+	// can write into domain.dkim_selectors.
+	p.Domain.Name, p.Domain.DKIMSelectors = demo.OpenDomain, nil
+	dkim := runChecks(p, 5*time.Second)["domain.dkim"]
+	found, _ := dkim.Fact("selectors_found")
+	require.Equal(t, "s1,s2", found, dkim.Summary)
+}

@@ -23,16 +23,16 @@ func (c *checker) mx(ctx context.Context) check.Result {
 		switch {
 		case aerr == nil && len(addrs) > 0:
 			return check.Warnf("%s has no MX record, so mail to it falls back to its web address (%s). Publish an MX record so replies, bounces and reports reach a mail server.", c.name, addrs[0].IP).
-				With(details...).Explain(artMXMissing)
+				With(details...).Explain(artMXMissing).WithFacts(map[string]any{"mx_records": 0, "mx_resolved": 0})
 		case aerr != nil && !probe.IsNotFound(aerr):
 			return c.dnsTrouble("the address of "+c.name, aerr).Explain(artMXMissing)
 		}
 		return check.Failf("%s has no MX record and no address: replies and bounces to your sender address cannot be delivered, and many receivers reject mail from such domains.", c.name).
-			With(details...).Explain(artMXMissing, artDeliveryFails)
+			With(details...).Explain(artMXMissing, artDeliveryFails).WithFacts(map[string]any{"mx_records": 0, "mx_resolved": 0})
 	}
 	if len(mxs) == 1 && (mxs[0].Host == "." || mxs[0].Host == "") {
 		return check.Failf("%s publishes a null MX (\"MX 0 .\"): it declares that it receives no mail. Receivers may reject mail from it, and replies and bounces are lost.", c.name).
-			With(append(details, "MX 0 .")...).Explain(artMXMissing)
+			With(append(details, "MX 0 .")...).Explain(artMXMissing).WithFacts(map[string]any{"mx_records": 1, "mx_resolved": 0, "null_mx": true})
 	}
 
 	var f findings
@@ -66,5 +66,6 @@ func (c *checker) mx(ctx context.Context) check.Result {
 	if resolved == 0 {
 		f = append(findings{{status: check.Fail, text: check.Sentencef("None of the mail servers in %s's MX records has an address, so mail to the domain cannot be delivered.", c.name), articles: []string{artMXMissing}}}, f...)
 	}
-	return f.result(check.Sentencef("%s receives mail through %s.", c.name, strings.Join(names, ", ")), details...)
+	return f.result(check.Sentencef("%s receives mail through %s.", c.name, strings.Join(names, ", ")), details...).
+		WithFacts(map[string]any{"mx_records": len(mxs), "mx_resolved": resolved})
 }

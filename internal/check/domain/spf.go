@@ -55,29 +55,34 @@ func (c *checker) spf(ctx context.Context) check.Result {
 			details = append(details, "TXT "+quote(t))
 		}
 		return check.Failf("%s has no SPF record (a TXT record starting with v=spf1), so receivers cannot tell which servers may send its mail; more of it lands in spam.", c.name).
-			With(details...).Explain(artSPFInvalid)
+			With(details...).Explain(artSPFInvalid).WithFact("spf_records", 0)
 	case 1:
 	default:
 		for _, r := range records {
 			details = append(details, "TXT "+quote(r))
 		}
 		return check.Failf("%s has %d SPF records; there must be exactly one. Receivers treat this as a permanent error, so SPF fails for every message. Merge them into one record.", c.name, len(records)).
-			With(details...).Explain(artSPFInvalid)
+			With(details...).Explain(artSPFInvalid).WithFact("spf_records", len(records))
 	}
 
 	w := &spfWalk{ctx: ctx, res: c.res, path: map[string]bool{c.name: true}}
 	w.lines = append(w.lines, fmt.Sprintf("SPF %s: %s", c.name, quote(records[0])))
 	top := w.walk(c.name, records[0], 0)
+	// The facts are counted over the whole tree, past the limit: a record
+	// that needs 18 lookups says 18, not "more than 10".
+	facts := map[string]any{"spf_records": 1, "dns_lookups": w.lookups, "void_lookups": w.voids, "all_qualifier": top.all,
+		"tree_complete": !w.cut}
+	lookups, voids := facts["dns_lookups"].(int), facts["void_lookups"].(int)
 
 	var f findings
 	f = append(f, w.problems...)
-	if w.voids > spfMaxVoidLookups {
+	if voids > spfMaxVoidLookups {
 		f = append(findings{{status: check.Fail, articles: []string{artSPFLookups, artSPFInvalid},
-			text: check.Sentencef("%s's SPF record has %d lookups that find nothing (void lookups); the limit is %d, so receivers may treat SPF as broken. Remove terms that point at names that no longer exist.", c.name, w.voids, spfMaxVoidLookups)}}, f...)
+			text: check.Sentencef("%s's SPF record has %d lookups that find nothing (void lookups); the limit is %d, so receivers may treat SPF as broken. Remove terms that point at names that no longer exist.", c.name, voids, spfMaxVoidLookups)}}, f...)
 	}
-	if w.lookups > spfMaxLookups {
+	if lookups > spfMaxLookups {
 		f = append(findings{{status: check.Fail, articles: []string{artSPFLookups, artSPFInvalid},
-			text: check.Sentencef("%s's SPF record needs %d DNS lookups; the limit is %d, so receivers stop with a permanent error and SPF fails for every message. Remove unused include: terms or replace them with ip4:/ip6: ranges.", c.name, w.lookups, spfMaxLookups)}}, f...)
+			text: check.Sentencef("%s's SPF record needs %d DNS lookups; the limit is %d, so receivers stop with a permanent error and SPF fails for every message. Remove unused include: terms or replace them with ip4:/ip6: ranges.", c.name, lookups, spfMaxLookups)}}, f...)
 	}
 	switch top.all {
 	case "+":
@@ -90,17 +95,19 @@ func (c *checker) spf(ctx context.Context) check.Result {
 		}
 	}
 	details = append(details, w.lines...)
-	details = append(details, fmt.Sprintf("DNS lookups: %d of %d allowed · void lookups: %d of %d allowed", w.lookups, spfMaxLookups, w.voids, spfMaxVoidLookups))
+	details = append(details, fmt.Sprintf("DNS lookups: %d of %d allowed · void lookups: %d of %d allowed", lookups, spfMaxLookups, voids, spfMaxVoidLookups))
 
-	authorised := c.spfAuthorisation(ctx, &f, &details)
-	pass := check.Sentencef("%s has one valid SPF record (%s, ending in %sall)%s.", c.name, plural(w.lookups, "DNS lookup"), top.all, authorised)
-	return f.result(pass, details...)
+	authorised := c.spfAuthorisation(ctx, &f, &details, facts)
+	pass := check.Sentencef("%s has one valid SPF record (%s, ending in %sall)%s.", c.name, plural(lookups, "DNS lookup"), top.all, authorised)
+	return f.result(pass, details...).WithFacts(facts)
 }
 
 // spfAuthorisation evaluates SPF for the SMTP host's addresses with
 // blitiri.com.ar/go/spf through the same resolver, and returns a phrase for
 // the summary.
-func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]string) string {
+//
+// It records smtp_host_authorised in facts when it could tell.
+func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]string, facts map[string]any) string {
 	if c.smtpHost == "" {
 		*details = append(*details, "smtp.host is not set, so Pitstop did not check whether your mail server is authorised.")
 		return ""
@@ -112,6 +119,7 @@ func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]
 	}
 	sender := "postmaster@" + c.name
 	var denied []string
+	passed := 0
 	for _, ip := range ips {
 		res, err := spf.CheckHostWithSender(net.IP(ip.AsSlice()), c.name, sender,
 			spf.WithResolver(c.res), spf.WithContext(ctx))
@@ -122,6 +130,7 @@ func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]
 		*details = append(*details, line)
 		switch res {
 		case spf.Pass:
+			passed++
 		case spf.TempError:
 			f.add(check.Error, nil, "Could not evaluate SPF for %s: a DNS lookup failed on the way.", ip)
 		case spf.PermError:
@@ -130,6 +139,9 @@ func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]
 			denied = append(denied, fmt.Sprintf("%s (%s)", ip, res))
 		}
 	}
+	// Authorised only when SPF passes for every address; a permanent error
+	// (the record's own problems, reported above) authorises nothing.
+	facts["smtp_host_authorised"] = passed == len(ips)
 	if len(denied) > 0 {
 		f.add(check.Warn, []string{artSPFInvalid}, "SPF does not authorise your SMTP server %s at %s. If this server hands mail to another one for delivery (Gmail, Microsoft 365, SendGrid ...), make sure that provider's include: is in the record.", c.smtpHost, strings.Join(denied, ", "))
 		return ""
@@ -159,6 +171,7 @@ type spfWalk struct {
 	lookups  int
 	voids    int
 	walked   int
+	cut      bool // a part of a runaway tree was not followed: the counts are lower bounds
 	lines    []string
 	problems findings
 }
@@ -277,6 +290,7 @@ func (w *spfWalk) include(from, label, target string, depth int) spfRecord {
 		return spfRecord{}
 	case depth >= spfMaxDepth || w.walked >= spfWalkLimit:
 		w.line(depth, "[%d] %s (not followed: tree too large)", n, label)
+		w.cut = true
 		return spfRecord{}
 	}
 	w.walked++
@@ -318,6 +332,7 @@ func (w *spfWalk) addressTerm(kind, term, target string, depth int) {
 	}
 	if n > spfMaxQueries {
 		w.line(depth, "[%d] %s (not looked up: far past the limit)", n, term)
+		w.cut = true
 		return
 	}
 	var found int

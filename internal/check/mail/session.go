@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"strconv"
@@ -22,6 +23,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 )
 
 const (
@@ -330,7 +332,7 @@ func resolveFailure(host string, err error, budget time.Duration) check.Result {
 		return check.Failf("The mail server name %q does not exist in DNS. Check smtp.host for a typo.", host).
 			With("DNS: " + de.Error()).Explain(artConnection)
 	case isTimeout(err):
-		return check.Errorf("Could not test: looking up %q got no answer within %s. The DNS resolver may be down.", host, fmtDur(budget)).
+		return check.Errorf("Could not test: looking up %q got no answer within %s. The DNS resolver may be down.", host, human.Duration(budget)).
 			With("DNS: " + err.Error()).Explain(artConnection)
 	}
 	return check.Errorf("Could not test: looking up %q failed: %v.", host, err).Explain(artConnection)
@@ -349,7 +351,7 @@ func dialFailure(where string, port int, err error, budget time.Duration) check.
 		if port == 25 {
 			hint = " Many internet and cloud providers block outgoing port 25; use the submission port 587."
 		}
-		return check.Errorf("Could not test: %s did not answer within %s. A firewall may be silently dropping the connection.%s", where, fmtDur(budget), hint).
+		return check.Errorf("Could not test: %s did not answer within %s. A firewall may be silently dropping the connection.%s", where, human.Duration(budget), hint).
 			With(evidence).Explain(artConnection)
 	}
 	return check.Errorf("Could not connect to %s: %v.", where, err).With(evidence).Explain(artConnection)
@@ -381,7 +383,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 		s.tlsMark = len(lines)
 	}
 	tail := func(r check.Result) check.Result {
-		return r.With(details...).With(s.timings.String()).With(transcriptLines(lines[:s.tlsMark])...)
+		return r.With(details...).With(s.timings.String()).With(transcriptLines(lines[:s.tlsMark])...).WithFact("port", s.set.port)
 	}
 	budget := deadline.Sub(connected)
 
@@ -410,7 +412,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 		if s.set.port == 465 {
 			arts = []string{artTLSMismatch, artConnection}
 		}
-		return tail(check.Errorf("Could not test: %s accepted the connection but sent no greeting within %s. %s", where, fmtDur(budget), hint).Explain(arts...))
+		return tail(check.Errorf("Could not test: %s accepted the connection but sent no greeting within %s. %s", where, human.Duration(budget), hint).Explain(arts...))
 	case !hasGreet:
 		s.dead = true
 		return tail(check.Failf("%s accepted the connection and closed it without a greeting: it may be refusing this network address, or it is not a mail server.", where).
@@ -432,7 +434,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 		}
 		s.dead = true
 		if isTimeout(err) {
-			return tail(check.Errorf("Could not test: %s greeted but did not answer EHLO within %s.", where, fmtDur(budget)).Explain(artConnection))
+			return tail(check.Errorf("Could not test: %s greeted but did not answer EHLO within %s.", where, human.Duration(budget)).Explain(artConnection))
 		}
 		return tail(check.Failf("%s greeted, then closed the connection at EHLO.", where).With("Error: " + errText(err)).Explain(artConnection))
 	case !strings.HasPrefix(hello.reply[len(hello.reply)-1], "250"):
@@ -452,14 +454,18 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 	}
 
 	took := greet.at.Sub(connected)
+	_, starttls := s.ext["STARTTLS"]
+	_, auth := s.ext["AUTH"]
+	facts := map[string]any{"port": s.set.port, "greeting_code": greet.code(), "greeting_ms": human.Millis(took),
+		"latency_ms": human.Millis(s.now().Sub(connected)), "starttls_offered": starttls, "auth_offered": auth}
 	var res check.Result
 	if took >= s.slowGreeting {
-		res = check.Warnf("The SMTP server at %s answered, but took %s to greet. Sending apps often give up after a few seconds; the server may be overloaded or delaying on purpose.", where, fmtDur(took)).
+		res = check.Warnf("The SMTP server at %s answered, but took %s to greet. Sending apps often give up after a few seconds; the server may be overloaded or delaying on purpose.", where, human.Latency(facts["greeting_ms"].(float64))).
 			Explain(artConnection, artLimits)
 	} else {
-		res = check.Passf("The SMTP server at %s answered in %s%s.", where, fmtDur(s.now().Sub(connected)), offers(s.ext))
+		res = check.Passf("The SMTP server at %s answered in %s%s.", where, human.Latency(facts["latency_ms"].(float64)), offers(s.ext))
 	}
-	return tail(res)
+	return tail(res).WithFacts(facts)
 }
 
 // offers summarises what matters in the EHLO reply for the summary line.
@@ -520,11 +526,11 @@ func (s *session) startTLSRefused(err error, ex []exchange, lines []Line) check.
 		return check.Failf("The server does not offer STARTTLS, so the connection cannot be encrypted and Pitstop will not send your password over it.").
 			With("Its EHLO reply lists: "+describeExtensions(s.ext)).
 			With("If the server expects TLS from the first byte, use security: tls (port 465). Sending the password unencrypted needs security: none, which is unsafe outside a private network.").
-			With(details...).Explain(artNoStartTLS, artTLSMismatch)
+			With(details...).Explain(artNoStartTLS, artTLSMismatch).WithFacts(map[string]any{"encrypted": false, "starttls_offered": false})
 	}
 	if r, ok := asReply(err); ok {
 		return check.Failf("The server offers STARTTLS but refused it (%s): it cannot encrypt the connection right now, so Pitstop will not log in.", r).
-			With(details...).Explain(artNoStartTLS)
+			With(details...).Explain(artNoStartTLS).WithFacts(map[string]any{"encrypted": false, "starttls_offered": true, "reply_code": r.Code})
 	}
 	if isTimeout(err) {
 		return check.Errorf("Could not test: the server did not answer STARTTLS in time.").With(details...).Explain(artConnection)
@@ -537,7 +543,7 @@ func (s *session) startTLSRefused(err error, ex []exchange, lines []Line) check.
 func (s *session) implicitTLSFailure(err error, where string, budget time.Duration, details []string) check.Result {
 	s.dead = true
 	if isTimeout(err) {
-		return check.Errorf("Could not test: %s accepted the connection but did not answer the TLS handshake within %s.", where, fmtDur(budget)).
+		return check.Errorf("Could not test: %s accepted the connection but did not answer the TLS handshake within %s.", where, human.Duration(budget)).
 			With(details...).With("Error: " + errText(err)).Explain(artConnection)
 	}
 	var rh tls.RecordHeaderError
@@ -628,12 +634,14 @@ func (s *session) startTLS(ctx context.Context) check.Result {
 	switch s.set.security {
 	case "none":
 		lines := s.tr.since(s.tlsMark)
-		if _, ok := s.ext["STARTTLS"]; ok {
+		_, offered := s.ext["STARTTLS"]
+		facts := map[string]any{"encrypted": false, "starttls_offered": offered}
+		if offered {
 			return check.Warnf("The connection is not encrypted (security: none), although the server offers STARTTLS: the password and messages travel in clear text. Set security: starttls.").
-				With(transcriptLines(lines)...).Explain(artNoStartTLS)
+				With(transcriptLines(lines)...).Explain(artNoStartTLS).WithFacts(facts)
 		}
 		return check.Warnf("The connection is not encrypted (security: none) and the server offers no STARTTLS: the password and messages travel in clear text. Use this only inside a private network.").
-			With(transcriptLines(lines)...).Explain(artNoStartTLS)
+			With(transcriptLines(lines)...).Explain(artNoStartTLS).WithFacts(facts)
 	case "tls":
 		s.timings = nil
 		return s.tlsVerdict(nil)
@@ -695,23 +703,36 @@ func (s *session) tlsVerdict(lines []Line) check.Result {
 	}
 	details = append(details, transcriptLines(lines)...)
 
+	// The prose reads the facts: the version's name and the expiry day.
+	facts := map[string]any{"encrypted": true, "tls_version": tls.VersionName(st.Version),
+		"cipher_suite": tls.CipherSuiteName(st.CipherSuite), "cert_verified": s.caErr == nil && s.verifyErr == nil}
+	if leaf != nil {
+		facts["cert_expiry_unix"] = leaf.NotAfter.Unix()
+		facts["cert_days_left"] = int(math.Floor(leaf.NotAfter.Sub(s.now()).Hours() / 24))
+	}
 	if s.caErr != nil {
 		s.dead = true
-		return check.Errorf("Could not check the server's certificate: %v.", s.caErr).With(details...).Explain(artTLSMismatch)
+		return check.Errorf("Could not check the server's certificate: %v.", s.caErr).With(details...).Explain(artTLSMismatch).WithFacts(facts)
 	}
 	if s.verifyErr != nil {
 		s.dead = true
-		return certFailure(s.verifyErr, s.set.host).With(details...).Explain(artTLSMismatch)
+		return certFailure(s.verifyErr, s.set.host).With(details...).Explain(artTLSMismatch).WithFacts(facts)
 	}
+	version := facts["tls_version"]
 	if leaf != nil && leaf.NotAfter.Sub(s.now()) < certWarn {
-		return check.Warnf("The connection is encrypted (%s), but the server's certificate expires on %s; after that, apps will refuse to connect.", tls.VersionName(st.Version), leaf.NotAfter.Format("2006-01-02")).
-			With(details...).Explain(artTLSMismatch)
+		return check.Warnf("The connection is encrypted (%s), but the server's certificate expires on %s; after that, apps will refuse to connect.", version, expiryDay(facts)).
+			With(details...).Explain(artTLSMismatch).WithFacts(facts)
 	}
 	exp := ""
 	if leaf != nil {
-		exp = check.Sentencef(" and the certificate for %s is valid until %s", s.set.host, leaf.NotAfter.Format("2006-01-02"))
+		exp = check.Sentencef(" and the certificate for %s is valid until %s", s.set.host, expiryDay(facts))
 	}
-	return check.Passf("The connection is encrypted (%s)%s.", tls.VersionName(st.Version), exp).With(details...)
+	return check.Passf("The connection is encrypted (%s)%s.", version, exp).With(details...).WithFacts(facts)
+}
+
+// expiryDay is the cert_expiry_unix fact as the day people read (UTC).
+func expiryDay(facts map[string]any) string {
+	return time.Unix(facts["cert_expiry_unix"].(int64), 0).UTC().Format("2006-01-02")
 }
 
 func describeCert(c *x509.Certificate, now time.Time) string {
@@ -814,19 +835,23 @@ func (s *session) auth(ctx context.Context) check.Result {
 		client = &loginClient{username: set.username, password: set.password.Reveal()}
 	}
 	err := s.client.Auth(client)
-	took := s.now().Sub(t0)
+	facts := map[string]any{"mechanism": mech, "encrypted": s.encrypted, "latency_ms": human.Millis(s.now().Sub(t0))}
 	details := transcriptLines(s.tr.since(mark))
 	if err == nil {
 		s.authed = true
 		if !s.encrypted {
 			return check.Warnf("Logged in as %s (%s), but the password travelled unencrypted because smtp.security is none.", set.username, mech).
-				With(details...).Explain(artNoStartTLS)
+				With(details...).Explain(artNoStartTLS).WithFacts(facts)
 		}
-		return check.Passf("Logged in as %s (%s) in %s.", set.username, mech, fmtDur(took)).With(details...)
+		return check.Passf("Logged in as %s (%s) in %s.", set.username, mech, human.Latency(facts["latency_ms"].(float64))).With(details...).WithFacts(facts)
 	}
 	s.dead = true
 	if r, ok := asReply(err); ok {
-		return explainAuth(r, set.host, set.username).With(details...)
+		facts["reply_code"] = r.Code
+		if r.Enhanced != "" {
+			facts["enhanced_code"] = r.Enhanced
+		}
+		return explainAuth(r, set.host, set.username).With(details...).WithFacts(facts)
 	}
 	if isTimeout(err) {
 		return check.Errorf("Could not test: the server did not answer the login in time.").With(details...).Explain(artConnection)
@@ -881,7 +906,11 @@ func (s *session) send(ctx context.Context) check.Result {
 		s.dead = true
 		details := transcriptLines(s.tr.since(mark))
 		if r, ok := asReply(err); ok {
-			return explainSend(stage, r, set.from, set.to).With(details...)
+			facts := map[string]any{"stage": stage, "reply_code": r.Code}
+			if r.Enhanced != "" {
+				facts["enhanced_code"] = r.Enhanced
+			}
+			return explainSend(stage, r, set.from, set.to).With(details...).WithFacts(facts)
 		}
 		if isTimeout(err) {
 			return check.Errorf("Could not test: the server did not answer %s in time.", stage).With(details...).Explain(artConnection)
@@ -910,8 +939,9 @@ func (s *session) send(ctx context.Context) check.Result {
 	if resp != nil && resp.StatusText != "" {
 		queued = " (" + printable(resp.StatusText) + ")"
 	}
-	return check.Passf("The server accepted a test message from %s to %s%s in %s. Look for it in that inbox, and in its spam folder.", set.from, set.to, queued, fmtDur(s.now().Sub(t0))).
-		With(fmt.Sprintf("Message: %d bytes, subject %q", len(msg), testSubject)).With(details...)
+	facts := map[string]any{"message_bytes": len(msg), "latency_ms": human.Millis(s.now().Sub(t0))}
+	return check.Passf("The server accepted a test message from %s to %s%s in %s. Look for it in that inbox, and in its spam folder.", set.from, set.to, queued, human.Latency(facts["latency_ms"].(float64))).
+		With(fmt.Sprintf("Message: %d bytes, subject %q", facts["message_bytes"], testSubject)).With(details...).WithFacts(facts)
 }
 
 // ---------------------------------------------------------------- probe
@@ -979,22 +1009,9 @@ func errText(err error) string {
 	return printable(err.Error())
 }
 
-// fmtDur formats a duration for people: 340 µs, 12 ms, 1.2 s.
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
 // timings collects the time each step took, for one evidence line.
 type timings []string
 
-func (t *timings) add(step string, d time.Duration) { *t = append(*t, step+" "+fmtDur(d)) }
+func (t *timings) add(step string, d time.Duration) { *t = append(*t, step+" "+human.Duration(d)) }
 
 func (t timings) String() string { return "Timing: " + strings.Join(t, " · ") }

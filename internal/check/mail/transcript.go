@@ -213,13 +213,6 @@ func firstWord(s string) string {
 	return s
 }
 
-// note adds a line of Pitstop's own (TLS started, timings).
-func (t *transcript) note(text string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.lines = append(t.lines, Line{Dir: Note, Text: text, At: t.now()})
-}
-
 // mark returns the position the next line will take.
 func (t *transcript) mark() int {
 	t.mu.Lock()

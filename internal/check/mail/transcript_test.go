@@ -197,11 +197,3 @@ func TestParseEHLOAndDescribe(t *testing.T) {
 	require.Equal(t, "STARTTLS, AUTH PLAIN LOGIN XOAUTH2, SIZE 52428800 (messages up to 50 MB), PIPELINING", describeExtensions(ext))
 	require.Equal(t, "(none)", describeExtensions(nil))
 }
-
-func TestFmtDur(t *testing.T) {
-	t.Parallel()
-	require.Equal(t, "340 µs", fmtDur(340*time.Microsecond))
-	require.Equal(t, "1.5 ms", fmtDur(1500*time.Microsecond))
-	require.Equal(t, "12 ms", fmtDur(12*time.Millisecond))
-	require.Equal(t, "2.5 s", fmtDur(2500*time.Millisecond))
-}

@@ -22,9 +22,20 @@ var families = map[string]func(*config.Profile) []check.Check{
 	"api":     api.Checks,
 	"crm":     crm.Checks,
 	"smtp":    mail.Checks,
-	"domain":  domain.Checks,
-	"content": content.Checks,
+	"domain":  join(domain.Checks, domain.BulkSenderChecks),
+	"content": join(content.Checks, content.HeaderChecks),
 	"cache":   cache.Checks,
+}
+
+// join puts two constructors of one category's checks together.
+func join(fs ...func(*config.Profile) []check.Check) func(*config.Profile) []check.Check {
+	return func(p *config.Profile) []check.Check {
+		var out []check.Check
+		for _, f := range fs {
+			out = append(out, f(p)...)
+		}
+		return out
+	}
 }
 
 // ParseOnly splits a --only value ("api,smtp") and rejects unknown categories.

@@ -21,6 +21,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/human"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 	tuiescalate "pitstop/internal/tui/escalate"
@@ -236,7 +237,7 @@ func (s *session) askFamily(p *config.Profile, cat string) error {
 		s.sayf("  %s: %s", s.t("field.content.prompt_file"), orNone(s, p.Content.PromptFile))
 		s.sayf("  %s: %s", s.t("field.content.email_file"), orNone(s, p.Content.EmailFile))
 	case "cache":
-		s.sayf("  %s: %s", s.t("field.cache.redis_url"), orNone(s, redact(p.Cache.RedisURL)))
+		s.sayf("  %s: %s", s.t("field.cache.redis_url"), orNone(s, config.RedactURL(p.Cache.RedisURL)))
 	}
 	return nil
 }
@@ -246,16 +247,6 @@ func orNone(s *session, v string) string {
 		return s.t("home.notset")
 	}
 	return v
-}
-
-// redact drops a password from a redis:// URL.
-func redact(u string) string {
-	if at := strings.LastIndexByte(u, '@'); at >= 0 {
-		if i := strings.Index(u, "://"); i >= 0 && i < at {
-			return u[:i+3] + "…" + u[at:]
-		}
-	}
-	return u
 }
 
 // readSecret reads a secret without echo on a terminal, else a plain line.
@@ -422,7 +413,7 @@ func (s *session) runChecks() error {
 	say := func(ev check.Event) {
 		if ev.Kind == check.Finished {
 			r := ev.Result
-			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, common.FormatDuration(r.Duration))
+			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, human.Duration(r.Duration))
 		}
 	}
 	var results []check.Result

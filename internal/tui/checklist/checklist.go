@@ -85,7 +85,7 @@ func (m *Model) list() (escalate.Checklist, bool) {
 // runIfNeeded starts the prelaunch checks once.
 func (m *Model) runIfNeeded() tea.Cmd {
 	l, ok := m.list()
-	if !ok || !l.IncludeChecks || m.ran || m.running > 0 {
+	if !ok || !l.RunsChecks() || m.ran || m.running > 0 {
 		return nil
 	}
 	return m.runChecks()
@@ -119,7 +119,7 @@ func (m *Model) refill() {
 	}
 	s := m.com.Session
 	ev := escalate.Evidence{Done: m.done[l.Name]}
-	if l.IncludeChecks {
+	if l.RunsChecks() {
 		ev.Results = m.results
 	} else {
 		ev.Results = s.Results
@@ -154,7 +154,7 @@ func (m *Model) Filled() escalate.Filled { return m.filled }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.com.Keys
 	out := []key.Binding{k.Move, k.Toggle, m.keys.Next, k.Back}
-	if l, ok := m.list(); ok && l.IncludeChecks {
+	if l, ok := m.list(); ok && l.RunsChecks() {
 		out = append(out, m.keys.Recheck)
 	}
 	return out
@@ -202,7 +202,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.refill()
 		return m.runIfNeeded()
 	case key.Matches(msg, m.keys.Recheck):
-		if l, ok := m.list(); ok && l.IncludeChecks && m.running == 0 {
+		if l, ok := m.list(); ok && l.RunsChecks() && m.running == 0 {
 			return m.runChecks()
 		}
 	case key.Matches(msg, m.keys.Copy):

@@ -68,8 +68,9 @@ func TestGolden(t *testing.T) {
 	}{
 		{"prelaunch", "en", false, func(*tuitest.Driver) {}},
 		{"prelaunch-ticked", "en", false, func(d *tuitest.Driver) { d.Press("G", "space", "up", "space") }},
-		{"before-support", "en", true, func(d *tuitest.Driver) { d.Press("right") }},
-		{"escalation", "en", true, func(d *tuitest.Driver) { d.Press("right", "right") }},
+		{"bulk-sender", "en", false, func(d *tuitest.Driver) { d.Press("right") }},
+		{"before-support", "en", true, func(d *tuitest.Driver) { d.Press("right", "right") }},
+		{"escalation", "en", true, func(d *tuitest.Driver) { d.Press("right", "right", "right") }},
 		{"prevention-done", "en", false, func(d *tuitest.Driver) {
 			d.Press("left")
 			for range 7 {
@@ -77,7 +78,8 @@ func TestGolden(t *testing.T) {
 			}
 		}},
 		{"prelaunch-es", "es", false, func(*tuitest.Driver) {}},
-		{"before-support-es", "es", true, func(d *tuitest.Driver) { d.Press("right") }},
+		{"before-support-es", "es", true, func(d *tuitest.Driver) { d.Press("right", "right") }},
+		{"bulk-sender-es", "es", false, func(d *tuitest.Driver) { d.Press("right") }},
 	}
 	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}} {
 		for _, st := range states {
@@ -136,7 +138,7 @@ func TestTicking(t *testing.T) {
 func TestSessionEvidenceTicksItems(t *testing.T) {
 	t.Parallel()
 	d, _ := newDriver(t, "en", 120, 40, true)
-	d.Press("right")
+	d.Press("right", "right") // past bulk-sender
 	f := screen(d).Filled()
 	require.Equal(t, "before-support", f.Name)
 	for _, id := range []string{"system-status", "review-errors", "basic-steps", "read-docs", "gather-context", "document-issue"} {
@@ -160,6 +162,8 @@ func TestSwitchingKeepsTicks(t *testing.T) {
 	d.Press("left")
 	require.Equal(t, escalate.Done, state(t, screen(d).Filled(), "monitoring"))
 	d.Press("tab", "tab")
+	require.Equal(t, "bulk-sender", screen(d).Filled().Name)
+	d.Press("tab")
 	require.Equal(t, "before-support", screen(d).Filled().Name)
 	d.Press("esc")
 	_, still := d.Model.(*tui.Model).Screen().(*tuichecklist.Model)

@@ -164,7 +164,7 @@ var catalogue = map[string][2]string{
 	"problem.email":            {"Email delivery", "Entrega de correo"},
 	"problem.email.desc":       {"SMTP login, TLS, spam folder, SPF/DKIM/DMARC", "Acceso SMTP, TLS, carpeta de spam, SPF/DKIM/DMARC"},
 	"problem.crm":              {"CRM sync", "Sincronización con el CRM"},
-	"problem.crm.desc":         {"HubSpot, Salesforce or Pipedrive: auth, scopes, fields", "HubSpot, Salesforce o Pipedrive: acceso, permisos, campos"},
+	"problem.crm.desc":         {"HubSpot, Salesforce or Pipedrive: auth, scopes, fields, data quality", "HubSpot, Salesforce o Pipedrive: acceso, permisos, campos, calidad de los datos"},
 	"problem.workflow":         {"Workflows", "Flujos de trabajo"},
 	"problem.workflow.desc":    {"Automations that do not trigger or stall", "Automatizaciones que no se disparan o se detienen"},
 	"problem.security":         {"Security & compliance", "Seguridad y cumplimiento"},
@@ -296,6 +296,8 @@ var catalogue = map[string][2]string{
 	"results.articles.hint": {"ranked by what Pitstop saw", "ordenado según lo que vio Pitstop"},
 	"results.noarticles":    {"No article matches what Pitstop saw.", "Ningún artículo coincide con lo que vio Pitstop."},
 	"results.read":          {"(read)", "(leído)"},
+	"results.fill":          {"Filled in, per mapped field", "Completos, por campo asignado"},
+	"results.fill.complete": {"every mapped field", "todos los campos asignados"},
 
 	// Article.
 	"article.title":              {"Article", "Artículo"},

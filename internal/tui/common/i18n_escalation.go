@@ -58,6 +58,7 @@ var escalationCatalogue = map[string][2]string{
 	"clist.title": {"Checklists", "Listas de verificación"},
 	// Tab labels of the built-in lists (a list of --kb without one shows its name).
 	"clist.tab.prelaunch":      {"Pre-launch", "Lanzamiento"},
+	"clist.tab.bulk-sender":    {"Bulk sender", "Envío masivo"},
 	"clist.tab.before-support": {"Before support", "Antes de soporte"},
 	"clist.tab.escalation":     {"Escalation", "Escalamiento"},
 	"clist.tab.prevention":     {"Prevention", "Prevención"},

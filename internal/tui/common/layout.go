@@ -1,9 +1,7 @@
 package common
 
 import (
-	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -86,20 +84,6 @@ func (c *Common) FamilyName(category string) string { return c.T("family." + cat
 
 // ProblemName returns the translated label of a wizard category.
 func (c *Common) ProblemName(p Problem) string { return c.T("problem." + p.ID) }
-
-// FormatDuration prints a duration the way the run screen shows it: "85ms",
-// "1.2s", "12s".
-func FormatDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "0ms"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < 10*time.Second:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	}
-	return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
-}
 
 // Truncate cuts s (which may hold styles) to width cells with an ellipsis.
 func Truncate(s string, width int) string {

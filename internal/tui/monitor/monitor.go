@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"pitstop/internal/human"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
 )
@@ -417,7 +418,7 @@ func (m *Model) sparkline(w int) string {
 	}
 	tail := ""
 	if len(series) > 0 {
-		tail = " " + s.Muted.Render(m.t("last", fmtMS(series[len(series)-1])))
+		tail = " " + s.Muted.Render(m.t("last", human.Latency(series[len(series)-1])))
 	}
 	room := w - lipgloss.Width(label) - lipgloss.Width(tail) - 1
 	line := Sparkline(series, room)
@@ -441,10 +442,10 @@ func (m *Model) figures(st monitor.Stats, w int) string {
 		}
 		return s.Bold.Render(text)
 	}
-	lat := " " + m.t("p50") + " " + val(fmtDur(st.P50), st.P50 > th.ResponseTime) +
-		"   " + m.t("p95") + " " + val(fmtDur(st.P95), st.P95 > th.ResponseTime) +
-		"   " + m.t("max") + " " + val(fmtDur(st.Max), st.Max > th.ResponseTime) +
-		"   " + m.t("mean") + " " + val(fmtDur(st.Mean), st.Mean > th.ResponseTime)
+	lat := " " + m.t("p50") + " " + val(human.Duration(st.P50), st.P50 > th.ResponseTime) +
+		"   " + m.t("p95") + " " + val(human.Duration(st.P95), st.P95 > th.ResponseTime) +
+		"   " + m.t("max") + " " + val(human.Duration(st.Max), st.Max > th.ResponseTime) +
+		"   " + m.t("mean") + " " + val(human.Duration(st.Mean), st.Mean > th.ResponseTime)
 	rates := " " + m.t("success") + " " + val(pct(st.SuccessRate), st.SuccessRate < th.SuccessRate) +
 		"   " + m.t("errors") + " " + val(pct(st.ErrorRate), st.ErrorRate > th.ErrorRate) +
 		"   " + m.t("throughput") + " " + val(fmt.Sprintf("%.1f/min", st.Throughput), false)
@@ -467,7 +468,7 @@ func (m *Model) endpointLine(e monitor.EndpointStats, w int, compact bool) strin
 	if e.LastStatus == 0 {
 		status = m.t("noanswer")
 	}
-	right := fmt.Sprintf(" %9s %8s", status, fmtDur(e.LastLatency))
+	right := fmt.Sprintf(" %9s %8s", status, human.Duration(e.LastLatency))
 	if w >= 70 {
 		right += fmt.Sprintf(" %7s", fmt.Sprintf("%d/%d", e.Successes, e.Total))
 	}
@@ -495,7 +496,7 @@ func AlertText(lang string, a monitor.Alert) string {
 	t := func(key string, args ...any) string { return fmt.Sprintf(text(lang, key), args...) }
 	switch a.Kind {
 	case monitor.HighResponseTime:
-		return t("alert."+string(a.Kind), fmtMS(a.Value), fmtMS(a.Limit))
+		return t("alert."+string(a.Kind), human.Latency(a.Value), human.Latency(a.Limit))
 	case monitor.HighErrorRate, monitor.LowSuccessRate:
 		return t("alert."+string(a.Kind), pct(a.Value), pct(a.Limit))
 	case monitor.LowThroughput:
@@ -546,18 +547,9 @@ func (m *Model) alertLine(a monitor.Alert, w int, compact bool) string {
 }
 
 func (m *Model) thresholdsLine(t monitor.Thresholds) string {
-	return fmt.Sprintf("%s ≤ %s · %s ≤ %s · %s ≥ %s", strings.ToLower(m.t("latency")), fmtDur(t.ResponseTime),
+	return fmt.Sprintf("%s ≤ %s · %s ≤ %s · %s ≥ %s", strings.ToLower(m.t("latency")), human.Duration(t.ResponseTime),
 		strings.ToLower(m.t("errors")), pct(t.ErrorRate), strings.ToLower(m.t("success")), pct(t.SuccessRate))
 }
-
-func fmtDur(d time.Duration) string {
-	if d < 10*time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
-func fmtMS(ms float64) string { return fmtDur(time.Duration(ms * float64(time.Millisecond))) }
 
 func fmtClock(d time.Duration) string {
 	d = d.Round(time.Second)

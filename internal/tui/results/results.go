@@ -14,6 +14,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 )
@@ -319,7 +320,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 	if len(r.Details) == 0 {
 		fold = " "
 	}
-	dur := st.Duration.Render(fmt.Sprintf("%6s", common.FormatDuration(r.Duration)))
+	dur := st.Duration.Render(fmt.Sprintf("%6s", human.Duration(r.Duration)))
 	word := c.StatusWord(r.Status)
 	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, m.statusWidth()-lipgloss.Width(word)))
 	titleW := max(12, min(m.longestTitle(), 44, w/3))
@@ -356,6 +357,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 				lines = append(lines, "       "+st.Paragraph.Render(l))
 			}
 		}
+		lines = append(lines, fillTable(c, r, w-8, "       ")...)
 		lines = append(lines, RenderDetails(c, r.Details, w-8, "       ")...)
 	}
 	return lines
@@ -502,5 +504,5 @@ func (m *Model) counts(sum check.Summary) string {
 	c := m.com
 	parts := c.Counts(sum, func(_ check.Status, s string) string { return s })
 	took := c.Session.Finished.Sub(c.Session.Started)
-	return strings.Join(parts, " · ") + "  ·  " + c.T("results.took", common.FormatDuration(took))
+	return strings.Join(parts, " · ") + "  ·  " + c.T("results.took", human.Duration(took))
 }

@@ -17,6 +17,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/human"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 )
@@ -347,7 +348,7 @@ func (m *Model) View() string {
 	default:
 		head = st.Title.Render(c.T("run.done"))
 	}
-	counts := c.T("run.progress", done, len(m.rows), common.FormatDuration(elapsed))
+	counts := c.T("run.progress", done, len(m.rows), human.Duration(elapsed))
 	b.WriteString(" " + head + "  " + st.Muted.Render(counts) + "\n")
 	barW := max(10, min(m.width-4, 60))
 	b.WriteString(" " + c.Bar(done, len(m.rows), barW) + "\n\n")
@@ -383,11 +384,11 @@ func (m *Model) rowView(r *row) string {
 		icon, status = st.Faint.Render("·"), st.Faint.Render(c.T("run.waiting"))
 	case running:
 		icon, status = m.spinner.View(), st.Running.Render(c.T("run.running"))
-		dur = common.FormatDuration(c.Elapsed(r.started))
+		dur = human.Duration(c.Elapsed(r.started))
 	case finished:
 		icon = c.Icon(r.result.Status)
 		status = c.StatusStyle(r.result.Status).Render(c.StatusWord(r.result.Status))
-		dur = common.FormatDuration(r.result.Duration)
+		dur = human.Duration(r.result.Duration)
 	}
 	statusW, durW := 1, 6
 	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {

@@ -48,7 +48,7 @@ func TestGoldenMidRun(t *testing.T) {
 			m := midRun(t, size.w, size.h)
 			view := tuitest.Plain(m.View())
 			require.Contains(t, view, "Checking…")
-			require.Contains(t, view, "2 of 7 · 1.2s")
+			require.Contains(t, view, "2 of 7 · 1.2 s")
 			require.Contains(t, view, "running")
 			require.Contains(t, view, "waiting")
 			tuitest.NoSecrets(t, view)
@@ -114,7 +114,7 @@ func TestFinishedRunFitsAndShowsTheFirstProblem(t *testing.T) {
 				for _, l := range strings.Split(view, "\n") {
 					require.LessOrEqual(t, lipgloss.Width(l), w, "%q", l)
 					if strings.HasPrefix(l, "  ✓") || strings.HasPrefix(l, "  ✗") {
-						require.Regexp(t, `\d(ms|s) *[│┃]?$`, strings.TrimRight(l, " "), "a time was cut")
+						require.Regexp(t, `\d (ms|s) *[│┃]?$`, strings.TrimRight(l, " "), "a time was cut")
 					}
 				}
 				const firstFailure = 2 // api.auth

@@ -1,4 +1,7 @@
-package demo
+// Package hostile holds servers that misbehave on purpose, for tests only:
+// they prove every network check gives up in time, explains itself and
+// keeps its memory bounded. No shipped package imports it.
+package hostile
 
 import (
 	"bufio"
@@ -12,6 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"pitstop/internal/demo"
+	"pitstop/internal/demo/connserver"
 )
 
 // Hostility is how a hostile server misbehaves. The servers exist for tests
@@ -97,13 +103,12 @@ type HostileServer struct {
 	URL string
 	// CA signed the WrongHostCert certificate; trust it (ca_file) to see the
 	// name mismatch rather than an unknown issuer.
-	CA *CA
+	CA *demo.CA
 
-	connServer
-	pc       net.PacketConn
-	tlsConf  *tls.Config
-	accepted atomic.Int64
-	sent     atomic.Int64
+	conns   *connserver.Server
+	pc      net.PacketConn
+	tlsConf *tls.Config
+	sent    atomic.Int64
 }
 
 // StartHostile starts a hostile server of the dialect on 127.0.0.1.
@@ -113,12 +118,12 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 	}
 	s := &HostileServer{Hostility: h, Dialect: d}
 	if h == WrongHostCert {
-		ca, err := NewCA()
+		ca, err := demo.NewCA()
 		if err != nil {
 			return nil, err
 		}
 		s.CA = ca
-		if s.tlsConf, err = ca.ServerTLS(LeafOptions{Hosts: []string{"wrong-host.pitstop.test"}}); err != nil {
+		if s.tlsConf, err = ca.ServerTLS(demo.LeafOptions{Hosts: []string{"wrong-host.pitstop.test"}}); err != nil {
 			return nil, err
 		}
 	}
@@ -140,12 +145,11 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hostile %s server: %w", d, err)
 	}
-	s.connServer = newConnServer(ln)
+	s.conns = connserver.New(ln)
 	s.Addr = ln.Addr().String()
 	s.Host, s.Port = "127.0.0.1", ln.Addr().(*net.TCPAddr).Port
 	if s.pc != nil {
-		s.wg.Add(1)
-		go s.serveUDP()
+		s.conns.Go(s.serveUDP)
 	}
 	if d == DialectHTTP {
 		s.URL = "http://" + s.Addr
@@ -153,29 +157,25 @@ func StartHostile(d Dialect, h Hostility) (*HostileServer, error) {
 			s.URL = "https://" + s.Addr
 		}
 	}
-	s.serve(s.admit)
+	s.conns.Serve(s.admit)
 	return s, nil
 }
-
-// Accepted counts the TCP connections accepted so far.
-func (s *HostileServer) Accepted() int64 { return s.accepted.Load() }
 
 // Sent counts the bytes written so far (an endless body's progress).
 func (s *HostileServer) Sent() int64 { return s.sent.Load() }
 
 // Close stops the server and ends every connection it holds.
 func (s *HostileServer) Close() error {
-	return s.close(func() {
+	return s.conns.Shutdown(func() {
 		if s.pc != nil {
 			_ = s.pc.Close()
 		}
 	})
 }
 
-// admit counts a new connection and either resets it at once
+// admit either resets a new connection at once
 // (close-immediately) or returns the dialect's server for it.
 func (s *HostileServer) admit(c net.Conn) func() {
-	s.accepted.Add(1)
 	if s.Hostility == CloseImmediately {
 		if tc, ok := c.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0) // a reset, as a crashing service gives
@@ -190,7 +190,7 @@ func (s *HostileServer) admit(c net.Conn) func() {
 // until the client or the server closes it.
 func (s *HostileServer) hang(c net.Conn) {
 	go func() {
-		<-s.done
+		<-s.conns.Done()
 		_ = c.Close()
 	}()
 	_, _ = io.Copy(io.Discard, c)
@@ -199,7 +199,7 @@ func (s *HostileServer) hang(c net.Conn) {
 // endless writes chunk again and again until the client stops reading.
 func (s *HostileServer) endless(c net.Conn, chunk []byte) {
 	go func() {
-		<-s.done
+		<-s.conns.Done()
 		_ = c.Close()
 	}()
 	go func() { _, _ = io.Copy(io.Discard, c) }()
@@ -407,7 +407,6 @@ func (s *HostileServer) serveRESP(c net.Conn) {
 // (garbage), or with the truncated bit set, which sends the client to TCP
 // (mid-response and endless).
 func (s *HostileServer) serveUDP() {
-	defer s.wg.Done()
 	buf := make([]byte, 1500)
 	for {
 		n, from, err := s.pc.ReadFrom(buf)

@@ -1,0 +1,213 @@
+package fix
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"blitiri.com.ar/go/spf"
+	"github.com/stretchr/testify/require"
+)
+
+// zoneResolver answers from maps, as a DNS server holding one zone would.
+type zoneResolver struct {
+	txt  map[string][]string
+	mx   map[string][]*net.MX
+	addr map[string][]net.IPAddr
+}
+
+func newZone() *zoneResolver {
+	return &zoneResolver{txt: map[string][]string{}, mx: map[string][]*net.MX{}, addr: map[string][]net.IPAddr{}}
+}
+
+func notFound(name string) error {
+	return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
+
+func key(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) }
+
+func (z *zoneResolver) LookupTXT(_ context.Context, name string) ([]string, error) {
+	if v, ok := z.txt[key(name)]; ok {
+		return v, nil
+	}
+	return nil, notFound(name)
+}
+
+func (z *zoneResolver) LookupMX(_ context.Context, name string) ([]*net.MX, error) {
+	if v, ok := z.mx[key(name)]; ok {
+		return v, nil
+	}
+	return nil, notFound(name)
+}
+
+func (z *zoneResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
+	if v, ok := z.addr[key(host)]; ok {
+		return v, nil
+	}
+	return nil, notFound(host)
+}
+
+func (z *zoneResolver) LookupAddr(_ context.Context, addr string) ([]string, error) {
+	return nil, notFound(addr)
+}
+
+// randomTree publishes a random SPF include tree under example.test: ranges
+// in a small address space so that random addresses hit them, includes that
+// point only deeper (no loops), a and mx terms, every qualifier, "all" or a
+// redirect at the end. Trees often need far more than 10 lookups.
+func randomTree(r *rand.Rand) *zoneResolver {
+	z := newZone()
+	const levels = 4
+	names := func(level int) []string {
+		var out []string
+		for i := 0; i < 3; i++ {
+			out = append(out, fmt.Sprintf("n%d-%d.spf.test", level, i))
+		}
+		return out
+	}
+	randIP4 := func() netip.Addr { return netip.AddrFrom4([4]byte{192, 0, 2, byte(r.IntN(256))}) }
+	randIP6 := func() netip.Addr {
+		return netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(r.IntN(256))})
+	}
+	host := 0
+	newHost := func() string {
+		host++
+		h := fmt.Sprintf("h%d.hosts.test", host)
+		for n := r.IntN(3); n >= 0; n-- {
+			ip := randIP4()
+			if r.IntN(4) == 0 {
+				ip = randIP6()
+			}
+			z.addr[h] = append(z.addr[h], net.IPAddr{IP: ip.AsSlice()})
+		}
+		return h
+	}
+	quals := []string{"", "+", "-", "~", "?"}
+	record := func(self string, level int) string {
+		terms := []string{"v=spf1"}
+		for n := 1 + r.IntN(5); n > 0; n-- {
+			q := quals[r.IntN(len(quals))]
+			switch k := r.IntN(7); {
+			case k == 0 && level < levels:
+				terms = append(terms, q+"include:"+names(level + 1)[r.IntN(3)])
+			case k == 1:
+				bits := 24 + r.IntN(9)
+				terms = append(terms, fmt.Sprintf("%sip4:%s/%d", q, randIP4(), bits))
+			case k == 2:
+				terms = append(terms, q+"ip6:"+randIP6().String())
+			case k == 3:
+				h := newHost()
+				terms = append(terms, q+"a:"+h)
+			case k == 4:
+				z.addr[key(self)] = append(z.addr[key(self)], net.IPAddr{IP: randIP4().AsSlice()})
+				terms = append(terms, q+"a/30")
+			case k == 5:
+				mxName := fmt.Sprintf("mx%d.spf.test", host)
+				z.mx[mxName] = []*net.MX{{Host: newHost(), Pref: 10}, {Host: newHost(), Pref: 20}}
+				terms = append(terms, q+"mx:"+mxName)
+			default:
+				terms = append(terms, fmt.Sprintf("%sip4:%s", q, randIP4()))
+			}
+		}
+		switch {
+		case r.IntN(5) == 0 && level < levels:
+			terms = append(terms, "redirect="+names(level + 1)[r.IntN(3)])
+		case r.IntN(6) == 0:
+			// no all: neutral for the rest
+		default:
+			terms = append(terms, []string{"-all", "~all", "?all"}[r.IntN(3)])
+		}
+		return strings.Join(terms, " ")
+	}
+	for level := levels; level >= 1; level-- {
+		for _, n := range names(level) {
+			z.txt[n] = []string{record(n, level)}
+		}
+	}
+	z.txt["example.test"] = []string{record("example.test", 0)}
+	return z
+}
+
+func evaluate(t *testing.T, z *zoneResolver, ip netip.Addr, domain string, limit uint) spf.Result {
+	t.Helper()
+	res, _ := spf.CheckHostWithSender(net.IP(ip.AsSlice()), domain, "postmaster@"+domain,
+		spf.WithResolver(z), spf.OverrideLookupLimit(limit), spf.OverrideVoidLookupLimit(1000))
+	return res
+}
+
+// TestFlattenSPFAuthorisesTheSameAddresses is the property: for random
+// include trees, the flattened record, evaluated by an independent SPF
+// implementation within the standard 10-lookup limit, passes exactly the
+// addresses the original tree passes (evaluated without a limit).
+func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
+	t.Parallel()
+	over := 0
+	for seed := uint64(1); seed <= 150; seed++ {
+		r := rand.New(rand.NewPCG(seed, 7))
+		z := randomTree(r)
+		published := z.txt["example.test"][0]
+		flat, err := FlattenSPF(context.Background(), z, "example.test", published)
+		require.NoError(t, err, "seed %d: %s", seed, published)
+		require.LessOrEqual(t, flat.Lookups, SPFLookupLimit, "seed %d", seed)
+		if flat.Before > SPFLookupLimit {
+			over++
+		}
+		z.txt["flat.test"] = []string{flat.Record}
+		for i := 0; i < 256; i++ {
+			ips := []netip.Addr{netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}),
+				netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(i)}),
+				netip.AddrFrom4([4]byte{198, 51, 100, byte(i)})}
+			for _, ip := range ips {
+				before := evaluate(t, z, ip, "example.test", 1000) == spf.Pass
+				after := evaluate(t, z, ip, "flat.test", 10)
+				require.NotEqual(t, spf.PermError, after, "seed %d: flattened record %q", seed, flat.Record)
+				require.Equal(t, before, after == spf.Pass, "seed %d, %s\noriginal: %s\nflattened: %s", seed, ip, published, flat.Record)
+			}
+		}
+	}
+	require.Greater(t, over, 10, "the generator must produce trees over the limit")
+}
+
+func TestFlattenSPFKeepsIncludesWithinBudget(t *testing.T) {
+	t.Parallel()
+	z := newZone()
+	z.txt["example.test"] = []string{"v=spf1 include:small.test include:big.test ip4:203.0.113.5 ~all"}
+	z.txt["small.test"] = []string{"v=spf1 ip4:192.0.2.0/28 -all"}
+	var inc []string
+	for i := 0; i < 12; i++ {
+		n := fmt.Sprintf("b%d.test", i)
+		z.txt[n] = []string{fmt.Sprintf("v=spf1 ip4:198.51.100.%d -all", i)}
+		inc = append(inc, "include:"+n)
+	}
+	z.txt["big.test"] = []string{"v=spf1 " + strings.Join(inc, " ") + " -all"}
+
+	flat, err := FlattenSPF(context.Background(), z, "example.test", z.txt["example.test"][0])
+	require.NoError(t, err)
+	require.Equal(t, 14, flat.Before)
+	require.Equal(t, 1, flat.Lookups)
+	require.Equal(t, []string{"include:small.test"}, flat.Kept)
+	require.Equal(t, []string{"include:big.test"}, flat.Inlined)
+	require.Equal(t, "v=spf1 include:small.test ip4:198.51.100.0/29 ip4:198.51.100.8/30 ip4:203.0.113.5 ~all", flat.Record)
+}
+
+func TestFlattenSPFRefusesWhatIsNotCertain(t *testing.T) {
+	t.Parallel()
+	for _, rec := range []string{
+		"v=spf1 ptr -all",
+		"v=spf1 exists:%{i}.bl.test -all",
+		"v=spf1 include:%{d}.test -all",
+		"v=spf1 include:missing.test -all",
+		"v=spf1 +all",
+		"v=spf1 include:loop.test -all",
+		"spf2.0/pra",
+	} {
+		z := newZone()
+		z.txt["loop.test"] = []string{"v=spf1 include:loop.test -all"}
+		_, err := FlattenSPF(context.Background(), z, "example.test", rec)
+		require.ErrorIs(t, err, ErrNotCertain, rec)
+	}
+}
