@@ -7,8 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"pitstop/internal/registry"
 )
 
 // Status is a check's outcome. Error means the check itself could not run
@@ -230,12 +233,25 @@ func (s Summary) OK(strict bool) bool {
 	return s.Fail == 0 && s.Error == 0 && (!strict || s.Warn == 0)
 }
 
-// KnownIDs are the stable check IDs (docs/ARCHITECTURE.md). Knowledge lint accepts only these.
-var KnownIDs = []string{
-	"api.config", "api.reachability", "api.auth", "api.ratelimit", "api.clock", "api.endpoints",
-	"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping", "crm.data_quality",
-	"smtp.connect", "smtp.tls", "smtp.auth", "smtp.send",
-	"domain.mx", "domain.spf", "domain.dkim", "domain.dmarc", "domain.dnsbl", "domain.bimi", "domain.ptr",
-	"content.prompt", "content.spam", "content.headers",
-	"cache.redis",
+// KnownIDs are the stable check IDs (docs/ARCHITECTURE.md), from the family registry.
+// Knowledge lint accepts only these.
+var KnownIDs = registry.KnownIDs()
+
+// Define builds the check with this ID from its entry in the family
+// registry (category, English title, prerequisites, articles) and run. The
+// provider's name fills a title that has a place for it ("HubSpot token
+// accepted"); an ID the registry lacks is a programming mistake.
+func Define(id, provider string, run func(ctx context.Context) Result) Check {
+	spec, fam, ok := registry.CheckByID(id)
+	if !ok {
+		panic(fmt.Sprintf("check %q is not in the family registry (internal/registry/table.go)", id))
+	}
+	return Check{
+		ID:       id,
+		Category: fam.ID,
+		Title:    spec.EnglishTitle(provider),
+		Requires: slices.Clone(spec.Requires),
+		Articles: slices.Clone(spec.Articles),
+		Run:      run,
+	}
 }

@@ -26,11 +26,10 @@ import (
 // that are themselves a catalogued sentence or phrase translate too. A
 // summary with no match stays in English.
 //
-// The same file's titles section names each check in that language, keyed
-// by check id (see Title).
+// Check titles are not here: the family registry (internal/registry) holds
+// them in every language.
 type Catalogue struct {
 	entries []entry
-	titles  map[string]string // check id -> title; a %s stands for the English title's first word
 }
 
 type entry struct {
@@ -65,13 +64,13 @@ func Verbs(format string) []string {
 	return out
 }
 
-// titlesKey is the catalogue's section of check titles, keyed by check id.
+// titlesKey was the catalogue's section of check titles; they moved to the
+// family registry.
 const titlesKey = "titles"
 
 // ParseCatalogue reads a catalogue: a YAML mapping from English format to
-// translated format, plus an optional titles section mapping check ids to
-// titles. It rejects an entry whose verbs differ from the English, and a
-// title with any verb other than one %s.
+// translated format. It rejects an entry whose verbs differ from the
+// English, and a titles section (titles live in internal/registry).
 func ParseCatalogue(data []byte) (*Catalogue, error) {
 	var m map[string]yaml.Node
 	if err := yaml.Unmarshal(data, &m); err != nil {
@@ -80,15 +79,7 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 	c := &Catalogue{}
 	for en, node := range m {
 		if en == titlesKey && node.Kind == yaml.MappingNode {
-			if err := node.Decode(&c.titles); err != nil {
-				return nil, fmt.Errorf("%s: %w", titlesKey, err)
-			}
-			for id, t := range c.titles {
-				if v := Verbs(t); len(v) > 1 || len(v) == 1 && v[0] != "%s" {
-					return nil, fmt.Errorf("%s: %s: %q may use at most one %%s (the name the English title starts with)", titlesKey, id, t)
-				}
-			}
-			continue
+			return nil, fmt.Errorf("%s: check titles live in the family registry (internal/registry/table.go), in every language", titlesKey)
 		}
 		var tr string
 		if err := node.Decode(&tr); err != nil {
@@ -285,36 +276,6 @@ func (c *Catalogue) text(s string, depth int, memo map[memoKey]memoVal) (string,
 	}
 	memo[key] = best
 	return best.out, best.covered
-}
-
-// Title returns a check's title in the catalogue's language: the titles
-// entry for id, or english when there is none (and always from a nil
-// catalogue, which is English). A %s in the entry stands for the English
-// title's first word: the CRM checks start with the provider's name
-// ("HubSpot token accepted" reads "HubSpot acepta el token"). A result with
-// no title keeps none, so callers still fall back to its id.
-func (c *Catalogue) Title(id, english string) string {
-	if c == nil || english == "" {
-		return english
-	}
-	t, ok := c.titles[id]
-	if !ok {
-		return english
-	}
-	if len(Verbs(t)) == 1 {
-		name, _, _ := strings.Cut(english, " ")
-		return fmt.Sprintf(t, name)
-	}
-	return t
-}
-
-// HasTitle reports whether the catalogue names check id.
-func (c *Catalogue) HasTitle(id string) bool {
-	if c == nil {
-		return false
-	}
-	_, ok := c.titles[id]
-	return ok
 }
 
 // Translate returns r with its summary in the catalogue's language, when an

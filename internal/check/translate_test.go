@@ -16,8 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
-	"pitstop/internal/check/suite"
-	"pitstop/internal/config"
 	"pitstop/knowledge"
 )
 
@@ -322,68 +320,16 @@ func BenchmarkCatalogueText(b *testing.B) {
 	}
 }
 
-// TestEveryCheckHasASpanishTitle: every check the suite builds, and every
-// known id, has a Spanish title in knowledge/es/checks.yaml, and English
-// titles come back as they are.
-func TestEveryCheckHasASpanishTitle(t *testing.T) {
+// TestTitlesAreNotHere: check titles live in the family registry
+// (internal/registry), in every language; a titles section in a summary
+// catalogue is a mistake that says where they went.
+func TestTitlesAreNotHere(t *testing.T) {
 	t.Parallel()
-	es := check.CatalogueFor("es")
-	for _, id := range check.KnownIDs {
-		require.True(t, es.HasTitle(id), "%s has no Spanish title in knowledge/es/checks.yaml", id)
-	}
-	for _, provider := range []string{"hubspot", "salesforce", "pipedrive"} {
-		p := &config.Profile{Name: "t"}
-		p.API.Provider, p.API.BaseURL = "copycar", "https://api.example.test/v2"
-		p.CRM.Provider, p.CRM.BaseURL = provider, "https://crm.example.test"
-		p.SMTP.Host, p.SMTP.Port = "smtp.example.test", 587
-		p.Domain.Name = "example.test"
-		p.Content.MaxTokens = 4000
-		p.Cache.RedisURL = "redis://127.0.0.1:6379/0"
-		for _, c := range suite.For(p, config.Categories) {
-			require.True(t, es.HasTitle(c.ID), "%s has no Spanish title in knowledge/es/checks.yaml", c.ID)
-			require.NotEqual(t, c.Title, es.Title(c.ID, c.Title), "%s", c.ID)
-			require.Equal(t, c.Title, check.CatalogueFor("en").Title(c.ID, c.Title))
-		}
-	}
-}
-
-func TestCatalogueTitle(t *testing.T) {
-	t.Parallel()
-	es := check.CatalogueFor("es")
-	for _, tc := range []struct{ id, english, want string }{
-		{"api.auth", "API key accepted", "Clave de API aceptada"},
-		{"crm.auth", "HubSpot token accepted", "HubSpot acepta el token"},
-		{"crm.permissions", "Pipedrive permissions", "Permisos de Pipedrive"},
-		{"x.unknown", "Some title", "Some title"},
-		{"crm.auth", "", ""},
-	} {
-		require.Equal(t, tc.want, es.Title(tc.id, tc.english), tc.id)
-	}
-	var en *check.Catalogue
-	require.Equal(t, "API key accepted", en.Title("api.auth", "API key accepted"))
-	require.False(t, en.HasTitle("api.auth"))
-}
-
-func TestParseCatalogueTitles(t *testing.T) {
-	t.Parallel()
-	cat, err := check.ParseCatalogue([]byte(`
-titles:
-  a.b: "Título"
-  c.d: "Permisos de %s"
-"Took %s": "Tardó %s"
-`))
+	cat, err := check.ParseCatalogue([]byte(`"Took %s": "Tardó %s"` + "\n"))
 	require.NoError(t, err)
-	require.Equal(t, "Título", cat.Title("a.b", "Title"))
-	require.Equal(t, "Permisos de Acme", cat.Title("c.d", "Acme permissions"))
 	got, ok := cat.Text("Took 3 s")
 	require.True(t, ok)
 	require.Equal(t, "Tardó 3 s", got)
-	for _, bad := range []string{
-		"titles:\n  a.b: \"%s y %s\"\n",
-		"titles:\n  a.b: \"%d días\"\n",
-		"titles:\n  a.b: [1, 2]\n",
-	} {
-		_, err := check.ParseCatalogue([]byte(bad))
-		require.Error(t, err, bad)
-	}
+	_, err = check.ParseCatalogue([]byte("titles:\n  a.b: \"Título\"\n"))
+	require.ErrorContains(t, err, "internal/registry")
 }

@@ -17,9 +17,9 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
-	"pitstop/internal/config"
 	"pitstop/internal/escalate"
 	"pitstop/internal/kb"
+	"pitstop/internal/registry"
 	"pitstop/knowledge"
 )
 
@@ -56,7 +56,7 @@ Secrets never appear in the output, whatever the format.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Only, "only", "", "only these categories ("+strings.Join(config.Categories, ",")+")")
+	f.StringVar(&o.Only, "only", "", onlyHelp())
 	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(checkFormats, ", "))
 	f.BoolVar(&o.Strict, "strict", false, "warnings fail too")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "text: show the evidence under each check (codes, timings)")
@@ -76,13 +76,13 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(categories) == 0 && len(p.ConfiguredCategories()) == 0 && cfg.Path == "" {
+	if len(categories) == 0 && len(registry.Configured(p)) == 0 && cfg.Path == "" {
 		return noSettingsError()
 	}
 	if err := requireConfigured(p, categories); err != nil {
 		return err
 	}
-	if len(categories) == 0 && len(p.ConfiguredCategories()) == 0 {
+	if len(categories) == 0 && len(registry.Configured(p)) == 0 {
 		return usageErrf("profile %q configures nothing to check; add an api, crm, smtp, domain, content or cache section (or name categories with --only)", p.Name)
 	}
 	start := time.Now()

@@ -9,6 +9,7 @@ import (
 
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/registry"
 )
 
 // exampleConfig is what `pitstop config --example` prints: every setting,
@@ -111,26 +112,17 @@ func showConfig(app *App) error {
 			label += app.localize(" (default)", " (predeterminado)")
 		}
 		fmt.Fprintf(w, "\n%s %s\n", app.localize("Profile", "Perfil"), label)
-		cats := p.ConfiguredCategories()
+		cats := registry.Configured(p)
 		if len(cats) == 0 {
 			fmt.Fprintf(w, "  %s\n", app.localize("configures nothing to check", "no configura nada que comprobar"))
 		} else {
 			fmt.Fprintf(w, "  %s %s\n", app.localize("checks:", "comprueba:"), strings.Join(cats, ", "))
 		}
-		for _, s := range []struct {
-			name    string
-			used    bool
-			secret  config.Secret
-			envVars []string
-		}{
-			{"api.key", p.Configured("api"), p.API.Key, config.APIKeyEnvNames(p.API.Provider)},
-			{"crm.token", p.Configured("crm"), p.CRM.Token, config.CRMTokenEnvNames(p.CRM.Provider)},
-			{"smtp.password", p.Configured("smtp"), p.SMTP.Password, []string{"SMTP_PASSWORD"}},
-		} {
-			if !s.used {
+		for _, f := range config.Fields() {
+			if !f.Secret() || !p.Configured(f.Section()) {
 				continue
 			}
-			fmt.Fprintf(w, "  %s: %s\n", s.name, secretOrigin(app, s.secret, s.envVars))
+			fmt.Fprintf(w, "  %s: %s\n", f.Key, secretOrigin(app, f.SecretOf(p), f.EnvNames(p)))
 		}
 	}
 	return nil

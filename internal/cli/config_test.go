@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/config"
+	"pitstop/internal/registry"
 )
 
 func TestConfigExampleParses(t *testing.T) {
@@ -19,7 +20,7 @@ func TestConfigExampleParses(t *testing.T) {
 	require.Equal(t, []string{"production", "staging"}, cfg.ProfileNames())
 	p, err := cfg.Profile("")
 	require.NoError(t, err)
-	require.Equal(t, config.Categories[:4], p.ConfiguredCategories())
+	require.Equal(t, registry.IDs()[:4], registry.Configured(p))
 }
 
 func TestConfigShowsSourcesMasked(t *testing.T) {

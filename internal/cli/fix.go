@@ -19,6 +19,7 @@ import (
 	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
 	"pitstop/internal/probe"
+	"pitstop/internal/registry"
 )
 
 // exitInterrupted is the exit code after Ctrl-C (128 + SIGINT).
@@ -59,7 +60,7 @@ Exit codes: 0 nothing left to fix (or every change applied and verified),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFix(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Only, "only", "", "only these categories ("+strings.Join(config.Categories, ",")+")")
+	f.StringVar(&o.Only, "only", "", onlyHelp())
 	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(fixFormats, ", "))
 	f.BoolVar(&o.Apply, "apply", false, "apply the setting changes, then check again")
 	f.BoolVar(&o.Yes, "yes", false, "with --apply: no questions")
@@ -96,7 +97,7 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 	if err := requireConfigured(p, categories); err != nil {
 		return err
 	}
-	if len(p.ConfiguredCategories()) == 0 && len(categories) == 0 {
+	if len(registry.Configured(p)) == 0 && len(categories) == 0 {
 		return noSettingsError()
 	}
 	var original []byte
@@ -183,7 +184,7 @@ func (a *App) proposeFixes(ctx context.Context, configPath string, p *config.Pro
 		Profile: p, ConfigPath: configPath, Results: results,
 		Resolver: probe.NewResolver(p.Domain.DNSServer), Lang: a.Opts.Lang,
 		Run: func(ctx context.Context, cand *config.Profile, ids []string) []check.Result {
-			return a.checkRunner(nil).Run(ctx, suite.Select(suite.For(cand, categoriesOf(ids)), ids))
+			return a.checkRunner(nil).Run(ctx, suite.ForIDs(cand, ids))
 		},
 	})
 }
@@ -206,24 +207,6 @@ func fixInfos(fixes []fix.Fix, verified []fix.Verified) []escalate.FixInfo {
 			}
 		}
 		out = append(out, escalate.FixInfo{ID: f.ID, Check: f.Check, Kind: string(f.Kind), Title: f.Title, State: state})
-	}
-	return out
-}
-
-// checkRunner is the runner every command uses: --timeout, the scrubber,
-// the language.
-func (a *App) checkRunner(progress func(check.Event)) *check.Runner {
-	return &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress, Lang: a.Opts.Lang}
-}
-
-// categoriesOf returns the categories of check IDs ("smtp.tls" → "smtp").
-func categoriesOf(ids []string) []string {
-	var out []string
-	for _, id := range ids {
-		c, _, _ := strings.Cut(id, ".")
-		if !slices.Contains(out, c) {
-			out = append(out, c)
-		}
 	}
 	return out
 }
@@ -268,7 +251,7 @@ func (a *App) verifyFixes(ctx context.Context, path, profile string, before []ch
 		fixes = append(fixes, *f)
 	}
 	ids := fix.Affected(fixes)
-	after := a.checkRunner(nil).Run(ctx, suite.Select(suite.For(p, categoriesOf(ids)), ids))
+	after := a.checkRunner(nil).Run(ctx, suite.ForIDs(p, ids))
 	if ctx.Err() != nil {
 		return nil, &ExitError{Code: exitInterrupted, Err: errors.New("interrupted after the changes were written; run pitstop check to see where things stand")}
 	}

@@ -236,3 +236,47 @@ func TestFixManualSteps(t *testing.T) {
 	require.Contains(t, strings.Join(steps, "\n"), "crm.objects.contacts.write")
 	require.Empty(t, got.Verified)
 }
+
+// TestFlattenedSPFGoesStale publishes the flattened SPF record pitstop fix
+// proposes, then moves one of the includes it wrote out to a new address:
+// domain.spf passes, then warns that the record must be made again, and
+// pitstop fix proposes it anew.
+func TestFlattenedSPFGoesStale(t *testing.T) {
+	t.Parallel()
+	sb, err := demo.StartSandbox("spf-too-many-lookups", demo.SandboxOptions{Dir: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { sb.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, got, out := runFixJSON(t, ctx, "--config", sb.ConfigPath, "fix")
+	var record string
+	for _, f := range got.Fixes {
+		if f.ID == "spf-record" {
+			record = f.Records[0].Value
+			require.NoError(t, sb.DNS.Publish(f.Records[0].Name, "TXT", record))
+		}
+	}
+	require.NotEmpty(t, record, out)
+	_, from, ok := strings.Cut(record, "pitstop-flat=")
+	require.True(t, ok, record)
+	moved, _, _ := strings.Cut(strings.Split(from, ",")[0], "/")
+	_, statuses := checkStatuses(t, ctx, sb.ConfigPath)
+	require.Equal(t, check.Pass, statuses["domain.spf"])
+
+	require.NoError(t, sb.DNS.Publish(moved, "TXT", "v=spf1 ip4:192.0.2.250 -all"))
+	code, outText, _ := runCLI(t, ctx, "--config", sb.ConfigPath, "check", "--only", "domain", "--format", "json")
+	require.Equal(t, 0, code, "a warning does not fail the run")
+	require.Contains(t, outText, "no longer covers every address of "+moved)
+	_, again, _ := runFixJSON(t, ctx, "--config", sb.ConfigPath, "fix", "--only", "domain")
+	var next string
+	for _, f := range again.Fixes {
+		if f.ID == "spf-record" {
+			next = f.Records[0].Value
+			require.NoError(t, sb.DNS.Publish(f.Records[0].Name, "TXT", next))
+		}
+	}
+	require.NotEmpty(t, next, "the record is made again")
+	require.True(t, strings.Contains(next, "ip4:192.0.2.250") || strings.Contains(next, "include:"+moved), next)
+	_, statuses = checkStatuses(t, ctx, sb.ConfigPath)
+	require.Equal(t, check.Pass, statuses["domain.spf"], "the record made again covers the provider's new address")
+}

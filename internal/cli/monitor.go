@@ -366,10 +366,13 @@ func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width in
 // user quits, then prints the summary as plain text.
 func runMonitorLive(ctx context.Context, app *App, mon *monitor.Monitor, mailer *monitor.Mailer, o monitorOptions) (monitor.Summary, error) {
 	cfg, p, _ := app.LoadProfile()
-	com := common.New(common.Options{
-		Config: cfg, Profile: p, ConfigPath: cfg.Path, Lang: app.Opts.Lang, Theme: app.Opts.Theme,
+	com, err := common.New(common.Options{Theme: app.Opts.Theme,
+		Config: cfg, Profile: p, ConfigPath: cfg.Path, Lang: app.Opts.Lang,
 		Timeout: app.Opts.Timeout, Version: app.Version, Ctx: ctx, Sandbox: app.Sandbox,
 	})
+	if err != nil {
+		return monitor.Summary{}, err
+	}
 	prog := tuimonitor.NewProgram(com, tuimonitor.Options{Monitor: mon, Duration: o.Duration, Mailer: mailer})
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(app.Stdout), tea.WithInput(app.Stdin)}
 	if app.Opts.NoColor {

@@ -11,35 +11,16 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
-	"pitstop/internal/config"
 	"pitstop/internal/human"
+	"pitstop/internal/registry"
 )
 
-// categoryTitles name the categories in output headings: {English, Spanish}.
-var categoryTitles = map[string][2]string{
-	"api":     {"AI API", "API de IA"},
-	"crm":     {"CRM", "CRM"},
-	"smtp":    {"Email sending (SMTP)", "Envío de correo (SMTP)"},
-	"domain":  {"Sender domain", "Dominio remitente"},
-	"content": {"Content", "Contenido"},
-	"cache":   {"Cache", "Caché"},
-}
+// categoryTitleIn names a family in output headings, from the registry.
+func categoryTitleIn(c, lang string) string { return registry.FamilyTitle(c, lang) }
 
-func categoryTitleIn(c, lang string) string {
-	t, ok := categoryTitles[c]
-	switch {
-	case !ok:
-		return c
-	case lang == "es":
-		return t[1]
-	}
-	return t[0]
-}
-
-// title is a result's title in the run's language, from the check catalogue
-// (knowledge/<lang>/checks.yaml); English titles are the checks' own.
+// title is a result's title in the run's language, from the registry.
 func (r *checkRun) title(res check.Result) string {
-	return check.CatalogueFor(r.Lang).Title(res.ID, res.Title)
+	return registry.CheckTitle(res.ID, res.Title, r.Lang)
 }
 
 // tr picks the run's language: English, or Spanish with --lang es.
@@ -96,13 +77,13 @@ func (r *checkRun) groups() []categoryGroup {
 	by := map[string][]check.Result{}
 	var extra []string
 	for _, res := range r.Results {
-		if _, ok := by[res.Category]; !ok && !slices.Contains(config.Categories, res.Category) {
+		if _, ok := by[res.Category]; !ok && !slices.Contains(registry.IDs(), res.Category) {
 			extra = append(extra, res.Category)
 		}
 		by[res.Category] = append(by[res.Category], res)
 	}
 	var out []categoryGroup
-	for _, c := range append(slices.Clone(config.Categories), extra...) {
+	for _, c := range append(registry.IDs(), extra...) {
 		if len(by[c]) > 0 {
 			out = append(out, categoryGroup{c, by[c]})
 		}

@@ -47,7 +47,7 @@ func TestCheckOutputInSpanish(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, run.writeText(&b, newTextStyles(), false, 0))
 	text := plain(b.String())
-	for _, want := range []string{"Pitstop check · perfil production", "API de IA", "Envío de correo (SMTP)", "lee: api-invalid-key",
+	for _, want := range []string{"Pitstop check · perfil production", "API de IA", "Correo (SMTP)", "lee: api-invalid-key",
 		"✗ Clave de API aceptada  api.auth",
 		"No pasa: arregla primero", "6 comprobaciones en 10 s: 2 pasaron, 1 aviso, 1 falló, 1 omitida, 1 no se pudo probar."} {
 		require.Contains(t, text, want)

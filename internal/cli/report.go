@@ -71,7 +71,7 @@ Exit code 0 means the report was written, whatever the checks found.`,
 	f := cmd.Flags()
 	f.StringVar(&o.Out, "out", "", "file to write, - for stdout (default: pitstop-report-TIME.md)")
 	f.StringVar(&o.Format, "format", "markdown", "markdown or json")
-	f.StringVar(&o.Only, "only", "", "only these categories (api,crm,smtp,domain,content,cache)")
+	f.StringVar(&o.Only, "only", "", onlyHelp())
 	f.StringVar(&o.Error, "error", "", "the error message you see, as text")
 	f.StringVar(&o.ErrorFile, "error-file", "", "read the error message from this file (- for stdin)")
 	f.StringArrayVar(&o.Steps, "step", nil, "a step to reproduce the problem (repeat, in order)")

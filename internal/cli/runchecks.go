@@ -13,6 +13,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
+	"pitstop/internal/registry"
 )
 
 // progressLine shows, on stderr when it is a terminal, how far a run is
@@ -47,14 +48,18 @@ func (a *App) progressLine() (progress func(check.Event), done func()) {
 	}
 }
 
-// categorySettings names what configures each category, for messages.
-var categorySettings = map[string]string{
-	"api":     "api.provider, api.base_url or api.key",
-	"crm":     "crm.provider",
-	"smtp":    "smtp.host",
-	"domain":  "domain.name (or smtp.from)",
-	"content": "content.prompt_file, content.email_file or content.spamd",
-	"cache":   "cache.redis_url",
+// enablingSettings names what configures a family, for messages:
+// "api.provider, api.base_url or api.key".
+func enablingSettings(id string) string {
+	f, ok := registry.Get(id)
+	if !ok {
+		return id
+	}
+	keys := f.Enabling()
+	if len(keys) == 1 {
+		return keys[0]
+	}
+	return strings.Join(keys[:len(keys)-1], ", ") + " or " + keys[len(keys)-1]
 }
 
 // requireConfigured is the usage error for --only naming a category the
@@ -65,7 +70,7 @@ func requireConfigured(p *config.Profile, categories []string) error {
 	for _, c := range categories {
 		if !p.Configured(c) {
 			missing = append(missing, c)
-			keys = append(keys, categorySettings[c])
+			keys = append(keys, enablingSettings(c))
 		}
 	}
 	if len(missing) == 0 {
@@ -89,6 +94,14 @@ func (a *App) runChecks(ctx context.Context, categories []string, progress func(
 	if err != nil {
 		return nil, err
 	}
-	runner := &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress, Lang: a.Opts.Lang}
-	return runner.Run(ctx, suite.For(p, categories)), nil
+	return a.checkRunner(progress).Run(ctx, suite.For(p, categories)), nil
 }
+
+// checkRunner is the runner every command uses: --timeout, the scrubber,
+// the language.
+func (a *App) checkRunner(progress func(check.Event)) *check.Runner {
+	return &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress, Lang: a.Opts.Lang}
+}
+
+// onlyHelp is the help of every --only flag: the registry's families.
+func onlyHelp() string { return "only these categories (" + strings.Join(registry.IDs(), ",") + ")" }

@@ -81,20 +81,23 @@ func newWizardCommon(ctx context.Context, app *App) (*common.Common, error) {
 	if path == "" {
 		path = config.DefaultPath()
 	}
-	return common.New(common.Options{
+	com, err := common.New(common.Options{Theme: app.Opts.Theme,
 		KB:         base,
 		Config:     cfg,
 		Profile:    profile,
 		ConfigPath: path,
 		Lang:       app.Opts.Lang,
-		Theme:      app.Opts.Theme,
 		Sandbox:    app.Sandbox,
 		Timeout:    app.Opts.Timeout,
 		Version:    version(app.Version),
 		Ctx:        ctx,
 		Policy:     policy,
 		Checklists: lists,
-	}), nil
+	})
+	if err != nil {
+		return nil, &ExitError{Code: ExitInternal, Err: err}
+	}
+	return com, nil
 }
 
 // useAccessible picks plain prompts: asked for, a dumb terminal, or input

@@ -106,45 +106,28 @@ type CacheConfig struct {
 	RedisURL string `yaml:"redis_url,omitempty"`
 }
 
-// Categories are the check categories, in display order.
-var Categories = []string{"api", "crm", "smtp", "domain", "content", "cache"}
-
-// Configured reports whether the profile has enough settings for checks of
-// the category to run.
-func (p *Profile) Configured(category string) bool {
-	switch category {
-	case "api":
-		return p.API.BaseURL != "" || p.API.Key.IsSet() || p.API.Provider != ""
-	case "crm":
-		return p.CRM.Provider != "" || p.CRM.BaseURL != ""
-	case "smtp":
-		return p.SMTP.Host != ""
-	case "domain":
-		return p.Domain.Name != ""
-	case "content":
-		return p.Content.PromptFile != "" || p.Content.EmailFile != "" || p.Content.Spamd != ""
-	case "cache":
-		return p.Cache.RedisURL != ""
-	}
-	return false
-}
-
-// ConfiguredCategories lists the categories Configured reports true for.
-func (p *Profile) ConfiguredCategories() []string {
-	var out []string
-	for _, c := range Categories {
-		if p.Configured(c) {
-			out = append(out, c)
+// Configured reports whether the profile has enough settings for the
+// checks of a family (a section of the settings: "smtp") to run: one of the
+// section's fields that enable it is set (Field.Enables).
+func (p *Profile) Configured(section string) bool {
+	for _, f := range fields {
+		if f.Enables && f.Section() == section && f.IsSet(p) {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // Secrets returns every secret of the profile.
 // The password inside cache.redis_url counts as one, so the scrubber masks
 // it wherever the URL or the password shows up.
 func (p *Profile) Secrets() []Secret {
-	out := []Secret{p.API.Key, p.CRM.Token, p.SMTP.Password}
+	var out []Secret
+	for _, f := range fields {
+		if f.Secret() {
+			out = append(out, f.SecretOf(p))
+		}
+	}
 	if u, err := url.Parse(p.Cache.RedisURL); err == nil && u.User != nil {
 		if pw, ok := u.User.Password(); ok && pw != "" {
 			out = append(out, Secret{value: pw, source: "cache.redis_url"})

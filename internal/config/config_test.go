@@ -416,7 +416,9 @@ func TestConfiguredCategories(t *testing.T) {
 `))
 	require.NoError(t, err)
 	p := cfg.Profiles["prod"]
-	require.Equal(t, []string{"api", "smtp", "domain", "cache"}, p.ConfiguredCategories())
+	for section, want := range map[string]bool{"api": true, "crm": false, "smtp": true, "domain": true, "content": false, "cache": true} {
+		require.Equal(t, want, p.Configured(section), section)
+	}
 	require.Equal(t, "example.com", p.Domain.Name)
 }
 

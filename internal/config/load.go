@@ -221,29 +221,11 @@ func (p *Profile) expand() []pathError {
 			return v
 		})
 	}
-	ex(&p.API.Provider, "api", "provider")
-	ex(&p.API.BaseURL, "api", "base_url")
-	ex(&p.API.CAFile, "api", "ca_file")
-	for i := range p.API.Endpoints {
-		ex(&p.API.Endpoints[i], "api", "endpoints")
+	for _, f := range fields {
+		for _, v := range f.expandable(p) {
+			ex(v, strings.Split(f.Key, ".")...)
+		}
 	}
-	ex(&p.CRM.Provider, "crm", "provider")
-	ex(&p.CRM.BaseURL, "crm", "base_url")
-	ex(&p.CRM.Object, "crm", "object")
-	ex(&p.SMTP.Host, "smtp", "host")
-	ex(&p.SMTP.Security, "smtp", "security")
-	ex(&p.SMTP.Username, "smtp", "username")
-	ex(&p.SMTP.From, "smtp", "from")
-	ex(&p.SMTP.TestRecipient, "smtp", "test_recipient")
-	ex(&p.SMTP.CAFile, "smtp", "ca_file")
-	ex(&p.Domain.Name, "domain", "name")
-	ex(&p.Domain.DNSServer, "domain", "dns_server")
-	ex(&p.Domain.BIMISelector, "domain", "bimi_selector")
-	ex(&p.Domain.CAFile, "domain", "ca_file")
-	ex(&p.Content.PromptFile, "content", "prompt_file")
-	ex(&p.Content.EmailFile, "content", "email_file")
-	ex(&p.Content.Spamd, "content", "spamd")
-	ex(&p.Cache.RedisURL, "cache", "redis_url")
 	return errs
 }
 

@@ -1,11 +1,8 @@
 package config
 
 import (
-	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -51,65 +48,23 @@ func APIKeyEnvNames(provider string) []string { return apiKeyEnv[provider] }
 // CRMTokenEnvNames returns the environment variables read for the CRM token.
 func CRMTokenEnvNames(provider string) []string { return crmTokenEnv[provider] }
 
+// validate checks every setting by its field's rule, then the rules that
+// tie settings together.
 func (p *Profile) validate() []pathError {
 	var errs []pathError
-	oneOf := func(v string, allowed []string, path ...string) {
-		if v != "" && !slices.Contains(allowed, v) {
-			errs = append(errs, perr(fmt.Sprintf("%s is %q; expected one of: %s", strings.Join(path, "."), v, strings.Join(allowed, ", ")), path...))
+	for _, f := range fields {
+		for _, bad := range f.problems(p) {
+			errs = append(errs, perr(bad.File, strings.Split(f.Key, ".")...))
 		}
-	}
-	httpURL := func(v string, path ...string) {
-		if v == "" {
-			return
-		}
-		if msg := checkHTTPURL(v); msg != "" {
-			errs = append(errs, perr(fmt.Sprintf("%s %q %s", strings.Join(path, "."), RedactURL(v), msg), path...))
-		}
-	}
-	oneOf(p.API.Provider, APIProviders, "api", "provider")
-	httpURL(p.API.BaseURL, "api", "base_url")
-	for _, e := range p.API.Endpoints {
-		httpURL(e, "api", "endpoints")
 	}
 	if p.API.Provider == "custom" && p.API.BaseURL == "" {
 		errs = append(errs, perr("api.provider is custom, so api.base_url is required", "api", "provider"))
 	}
-	oneOf(p.CRM.Provider, CRMProviders, "crm", "provider")
-	httpURL(p.CRM.BaseURL, "crm", "base_url")
 	if p.CRM.Provider == "salesforce" && p.CRM.BaseURL == "" {
 		errs = append(errs, perr("crm.provider is salesforce, so crm.base_url must be your instance URL (https://yourcompany.my.salesforce.com)", "crm", "provider"))
 	}
 	if p.CRM.BaseURL != "" && p.CRM.Provider == "" {
 		errs = append(errs, perr("crm.base_url is set but crm.provider is not; expected one of: "+strings.Join(CRMProviders, ", "), "crm", "base_url"))
-	}
-	if n := p.CRM.Sample(); n < 0 || n > MaxCRMSampleSize {
-		errs = append(errs, perr(fmt.Sprintf("crm.sample_size is %d; expected 0 (skip crm.data_quality) to %d records", n, MaxCRMSampleSize), "crm", "sample_size"))
-	}
-	if p.SMTP.Port < 0 || p.SMTP.Port > 65535 {
-		errs = append(errs, perr(fmt.Sprintf("smtp.port is %d; expected a port between 1 and 65535 (usually 587, 465 or 25)", p.SMTP.Port), "smtp", "port"))
-	}
-	oneOf(p.SMTP.Security, SMTPSecurity, "smtp", "security")
-	if p.SMTP.Host != "" && strings.ContainsAny(p.SMTP.Host, "/: ") && net.ParseIP(p.SMTP.Host) == nil {
-		errs = append(errs, perr(fmt.Sprintf("smtp.host %q should be a host name only (no scheme, port or path); put the port in smtp.port", p.SMTP.Host), "smtp", "host"))
-	}
-	if p.Domain.DNSServer != "" {
-		if _, port, err := net.SplitHostPort(p.Domain.DNSServer); err != nil || port == "" {
-			errs = append(errs, perr(fmt.Sprintf("domain.dns_server %q should be host:port, for example 1.1.1.1:53", p.Domain.DNSServer), "domain", "dns_server"))
-		}
-	}
-	if p.Content.Spamd != "" {
-		if _, _, err := net.SplitHostPort(p.Content.Spamd); err != nil {
-			errs = append(errs, perr(fmt.Sprintf("content.spamd %q should be host:port, for example 127.0.0.1:783", p.Content.Spamd), "content", "spamd"))
-		}
-	}
-	if p.Content.MaxTokens < 0 {
-		errs = append(errs, perr("content.max_tokens must be zero or more", "content", "max_tokens"))
-	}
-	if p.Cache.RedisURL != "" {
-		u, err := url.Parse(p.Cache.RedisURL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") || (u.Host == "" && u.Scheme != "unix") {
-			errs = append(errs, perr("cache.redis_url should look like redis://host:6379/0 (or rediss:// for TLS)", "cache", "redis_url"))
-		}
 	}
 	return errs
 }

@@ -9,6 +9,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/registry"
 )
 
 func TestScenariosAreWellFormed(t *testing.T) {
@@ -76,7 +77,7 @@ func TestSandboxStartsWritesConfigAndCleansUp(t *testing.T) {
 			require.Equal(t, sb.CRM.Token(), p.CRM.Token.Reveal())
 			require.Equal(t, sb.DNS.Addr, p.Domain.DNSServer)
 			require.Equal(t, sb.Redis.URL(), p.Cache.RedisURL)
-			require.ElementsMatch(t, config.Categories, p.ConfiguredCategories())
+			require.Equal(t, registry.IDs(), registry.Configured(p))
 			services := sb.Services()
 			require.Len(t, services, 7)
 			col := strings.Index(services[0], "https://")

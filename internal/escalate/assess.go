@@ -9,6 +9,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/kb"
+	"pitstop/internal/registry"
 )
 
 // Answers are the questions Pitstop asks before escalating.
@@ -253,10 +254,9 @@ func checkName(r check.Result, lang string) string {
 	return r.ID
 }
 
-// checkTitle is a result's title in lang, from the check catalogue
-// (knowledge/<lang>/checks.yaml); the check's own title in English.
+// checkTitle is a result's title in lang, from the family registry.
 func checkTitle(r check.Result, lang string) string {
-	return check.CatalogueFor(lang).Title(r.ID, r.Title)
+	return registry.CheckTitle(r.ID, r.Title, lang)
 }
 
 // articleName is an article's title quoted, or its id when it has none.
@@ -294,11 +294,9 @@ func sevWord(sev, lang string) string {
 	return strings.ToLower(sev)
 }
 
-// Which check categories and article categories make which issue types.
+// Which article categories make which issue types (a check's family says
+// its own: registry.Family.Issue).
 var (
-	resultIssue = map[string]string{
-		"api": IssueAPI, "crm": IssueIntegration, "smtp": IssueIntegration, "cache": IssueIntegration,
-	}
 	articleIssue = map[string]string{
 		"api": IssueAPI, "performance": IssueAPI,
 		"crm": IssueIntegration, "email": IssueIntegration, "data": IssueIntegration, "workflow": IssueIntegration,
@@ -324,8 +322,8 @@ func issueTypes(in Input) []string {
 		if r.Status != check.Fail && r.Status != check.Error {
 			continue
 		}
-		if t, ok := resultIssue[r.Category]; ok {
-			set[t] = true
+		if f, ok := registry.Get(r.Category); ok && f.Issue != "" {
+			set[f.Issue] = true
 		}
 		for _, a := range lookupAll(in.Articles, r.Articles) {
 			if t, ok := articleIssue[a.Category]; ok {
@@ -377,30 +375,14 @@ const (
 )
 
 // Which failures make which triggers. A check that failed or could not test
-// counts by its category and by the articles that explain it; a warning
-// counts only where it means things are slower or closer to failing; a
-// matched article counts by itself. An article listed in articleTriggers
+// counts by its family (registry.Family.FailTriggers) and by the articles
+// that explain it; a warning counts only where it means things are slower
+// or closer to failing (registry.Check.WarnTriggers); a matched article
+// counts by itself. An article listed in articleTriggers
 // counts as listed there (nothing when the list is empty), others by their
 // category.
 var (
-	failTriggers = map[string][]string{
-		"api": {trigAPIFailure},
-		"crm": {trigDataSync},
-	}
-	warnTriggers = map[string][]string{
-		"api.reachability": {trigPerformance}, // slow answers
-		"api.ratelimit":    {trigPerformance}, // close to the limit
-		"api.endpoints":    {trigPerformance}, // some endpoints down
-		"crm.availability": {trigPerformance}, // slow or throttled
-		"cache.redis":      {trigPerformance}, // evicting, nearly full
-	}
-	// warnByArticles are checks whose warnings count by their articles: the
-	// key check warns when the account is out of quota or throttled.
-	warnByArticles = []string{"api.auth"}
-	// credentialSuffixes: these checks failing with no article to say why
-	// mean credentials were refused.
-	credentialSuffixes = []string{".auth", ".permissions"}
-	articleTriggers    = map[string][]string{
+	articleTriggers = map[string][]string{
 		"api-invalid-key":                  {trigAPIFailure, trigUserAccess},
 		"api-forbidden":                    {trigAPIFailure, trigUserAccess},
 		"api-quota-exhausted":              {trigAPIFailure}, // everything stopped, not slower
@@ -461,19 +443,26 @@ func triggerItems(in Input) []string {
 		set[trigOutage] = true
 	}
 	for _, r := range in.Results {
+		spec, fam, known := registry.CheckByID(r.ID)
+		if !known {
+			spec, fam = &registry.Check{}, &registry.Family{}
+		}
+		if f, ok := registry.Get(r.Category); ok {
+			fam = f
+		}
 		switch r.Status {
 		case check.Fail, check.Error:
-			add(failTriggers[r.Category])
+			add(fam.FailTriggers)
 			arts := lookupAll(in.Articles, r.Articles)
 			for _, a := range arts {
 				add(articleTrigger(a))
 			}
-			if len(arts) == 0 && r.Status == check.Fail && slices.ContainsFunc(credentialSuffixes, func(s string) bool { return strings.HasSuffix(r.ID, s) }) {
+			if len(arts) == 0 && r.Status == check.Fail && spec.Credentials {
 				set[trigUserAccess] = true
 			}
 		case check.Warn:
-			add(warnTriggers[r.ID])
-			if slices.Contains(warnByArticles, r.ID) {
+			add(spec.WarnTriggers)
+			if spec.WarnByArticles {
 				for _, a := range lookupAll(in.Articles, r.Articles) {
 					add(articleTrigger(a))
 				}

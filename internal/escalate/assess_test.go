@@ -1,6 +1,7 @@
 package escalate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/kb"
+	"pitstop/internal/registry"
 )
 
 // articles is a stand-in knowledge base.
@@ -411,5 +413,25 @@ func TestTriggerItems(t *testing.T) {
 			}
 			require.Equal(t, tt.want, triggerItems(in))
 		})
+	}
+}
+
+// TestRegistryEscalationNames: the issue types and trigger items the family
+// registry names are ones the assessment knows.
+func TestRegistryEscalationNames(t *testing.T) {
+	t.Parallel()
+	triggers := append(slices.Clone(triggerOrder), trigGeneral)
+	for _, f := range registry.Families() {
+		if f.Issue != "" {
+			require.Contains(t, issueOrder, f.Issue, f.ID)
+		}
+		for _, tr := range f.FailTriggers {
+			require.Contains(t, triggers, tr, f.ID)
+		}
+		for _, c := range f.Checks {
+			for _, tr := range c.WarnTriggers {
+				require.Contains(t, triggers, tr, c.ID)
+			}
+		}
 	}
 }

@@ -108,17 +108,22 @@ type ConfigInfo struct {
 	yamlText string
 }
 
-// profileSecrets lists the profile's secrets by their config path.
-func profileSecrets(p *config.Profile) []struct {
+// profileSecret is one secret of a profile by its config path.
+type profileSecret struct {
 	section, key string
 	s            config.Secret
-} {
-	return []struct {
-		section, key string
-		s            config.Secret
-	}{
-		{"api", "key", p.API.Key}, {"crm", "token", p.CRM.Token}, {"smtp", "password", p.SMTP.Password},
+}
+
+// profileSecrets lists the profile's secrets, from the settings' own table.
+func profileSecrets(p *config.Profile) []profileSecret {
+	var out []profileSecret
+	for _, f := range config.Fields() {
+		if f.Secret() {
+			section, key, _ := strings.Cut(f.Key, ".")
+			out = append(out, profileSecret{section, key, f.SecretOf(p)})
+		}
 	}
+	return out
 }
 
 // RedactConfig returns the profile's settings with every secret masked and

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"pitstop/internal/check"
+	"pitstop/internal/probe"
+	"pitstop/internal/spfflat"
 )
 
 // spfRecordsOf returns the v=spf1 records among TXT values.
@@ -37,7 +39,7 @@ func spfFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 		return nil
 	}
 	txts, err := in.Resolver.LookupTXT(ctx, name)
-	if err != nil && !isNotFound(err) {
+	if err != nil && !probe.IsNotFound(err) {
 		return nil // could not read the record now: nothing certain to say
 	}
 	records := spfRecordsOf(txts)
@@ -57,6 +59,14 @@ func spfFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 		rec.Replaces = records[0]
 		value = records[0]
 		fx.Title = say("Correct the SPF record")
+		// A record flattened earlier whose includes moved is made again
+		// from the record it came from.
+		if stale, err := spfflat.Stale(ctx, in.Resolver, name, value); err == nil && len(stale) > 0 {
+			if src, ok := spfflat.Source(value); ok {
+				value = src
+				notes = append(notes, say("The flattened record no longer covers %s: the provider moved. This record is made again from the includes it came from.", strings.Join(stale, ", ")))
+			}
+		}
 	default:
 		rec.Replaces = strings.Join(records, " | ")
 		value = mergeSPF(records)
@@ -67,16 +77,16 @@ func spfFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 		value = replaceAll(value, "~")
 		notes = append(notes, say("The record ended in %sall, which does not protect the domain; it now ends in ~all (soft fail). Once your DMARC reports show only your own servers, make it -all.", all))
 	}
-	flat, err := FlattenSPF(ctx, in.Resolver, name, value)
+	flat, err := spfflat.Flatten(ctx, in.Resolver, name, value)
 	switch {
-	case err == nil && flat.Before > SPFLookupLimit:
+	case err == nil && flat.Before > spfflat.LookupLimit:
 		value = flat.Record
 		fx.Title = say("Flatten the SPF record to fit 10 lookups")
 		notes = append(notes,
 			say("The record needed %d DNS lookups; this one needs %d and authorises exactly the same addresses today. Kept as includes: %s; written out as address ranges: %s.",
 				flat.Before, flat.Lookups, listOrNone(flat.Kept), listOrNone(flat.Inlined)),
-			say("A flattened record must be refreshed when a provider changes its addresses: run `pitstop fix` again after such an announcement, and whenever domain.spf warns; Pitstop reads the include tree again each time and proposes the record anew."))
-	case err != nil && !errors.Is(err, ErrNotCertain):
+			say("A flattened record must be made again when a provider changes its addresses. It names the includes it wrote out (pitstop-flat=, which receivers ignore); every pitstop check compares them with the live includes and domain.spf warns when one moved: then run pitstop fix again."))
+	case err != nil && !errors.Is(err, spfflat.ErrNotCertain):
 		return nil
 	case err != nil && len(records) == 1 && value == records[0]:
 		return nil // nothing certain to change
@@ -193,7 +203,7 @@ func dmarcFixes(ctx context.Context, in *Input, r check.Result) []Fix {
 	}
 	at := "_dmarc." + name
 	txts, err := in.Resolver.LookupTXT(ctx, at)
-	if err != nil && !isNotFound(err) {
+	if err != nil && !probe.IsNotFound(err) {
 		return nil
 	}
 	var records []string

@@ -13,6 +13,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/spfflat"
 )
 
 // Kind says who carries a fix out.
@@ -73,7 +74,7 @@ type Input struct {
 	Results    []check.Result
 	// Resolver answers DNS the way the domain checks asked it
 	// (domain.dns_server when set).
-	Resolver SPFResolver
+	Resolver spfflat.Resolver
 	// Run runs the named checks (and what they require) on a profile; a
 	// setting change is proposed only when its checks pass with it.
 	Run  func(ctx context.Context, p *config.Profile, ids []string) []check.Result

@@ -57,30 +57,12 @@ func configFix(in *Input, id, checkID, title, summary string, ch Change, affects
 		Changes: []Change{ch}, Affects: affects}
 }
 
-// secretSetting is what a secret fix needs to know of each secret.
-type secretSetting struct {
-	get     func(*config.Profile) config.Secret
-	set     func(*config.Profile, config.Secret)
-	label   string
-	affects []string
-}
-
-var secretSettings = map[string]secretSetting{
-	"api.key": {
-		get: func(p *config.Profile) config.Secret { return p.API.Key },
-		set: func(p *config.Profile, s config.Secret) { p.API.Key = s }, label: say("API key"),
-		affects: []string{"api.config", "api.auth", "api.ratelimit"},
-	},
-	"crm.token": {
-		get: func(p *config.Profile) config.Secret { return p.CRM.Token },
-		set: func(p *config.Profile, s config.Secret) { p.CRM.Token = s }, label: say("CRM token"),
-		affects: []string{"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping"},
-	},
-	"smtp.password": {
-		get: func(p *config.Profile) config.Secret { return p.SMTP.Password },
-		set: func(p *config.Profile, s config.Secret) { p.SMTP.Password = s }, label: say("SMTP password"),
-		affects: []string{"smtp.auth"},
-	},
+// secretAffects are the checks to run again after a secret changes. What
+// the secret is called and where it lives come from its config.Field.
+var secretAffects = map[string][]string{
+	"api.key":       {"api.config", "api.auth", "api.ratelimit"},
+	"crm.token":     {"crm.auth", "crm.permissions", "crm.availability", "crm.field_mapping"},
+	"smtp.password": {"smtp.auth"},
 }
 
 // secretWhitespace trims blank space around a key, token or password. From
@@ -88,8 +70,13 @@ var secretSettings = map[string]secretSetting{
 // says which variable to correct, and never writes the value into the file.
 func secretWhitespace(key string) builder {
 	return func(_ context.Context, in *Input, r check.Result) []Fix {
-		set := secretSettings[key]
-		s := set.get(in.Profile)
+		field, ok := config.FieldByKey(key)
+		if !ok || !field.Secret() {
+			return nil
+		}
+		// The English label: the fix catalogue translates the whole sentence.
+		label, affects := field.Label.In("en"), secretAffects[key]
+		s := field.SecretOf(in.Profile)
 		raw := s.Reveal()
 		trimmed := strings.TrimSpace(raw)
 		if raw == trimmed || trimmed == "" || strings.ContainsAny(trimmed, " \t\r\n") {
@@ -100,9 +87,9 @@ func secretWhitespace(key string) builder {
 		src := s.Source()
 		if env, ok := strings.CutPrefix(src, "env:"); ok {
 			return []Fix{{
-				ID: id, Check: r.ID, Kind: KindManual, Affects: set.affects,
-				Title:   say("Remove the %s around the %s in $%s", what, set.label, env),
-				Summary: say("The %s comes from the environment variable %s, which has %s around it; Pitstop never writes a secret from the environment into the settings file.", set.label, env, what),
+				ID: id, Check: r.ID, Kind: KindManual, Affects: affects,
+				Title:   say("Remove the %s around the %s in $%s", what, label, env),
+				Summary: say("The %s comes from the environment variable %s, which has %s around it; Pitstop never writes a secret from the environment into the settings file.", label, env, what),
 				Steps: []string{
 					say("Set %s again without the %s, where it is defined (a .env file, the shell profile, the CI or container settings).", env, what),
 					say("A common cause: `echo $KEY > file` or a copied line adds a newline; use printf '%%s' or trim the value."),
@@ -113,10 +100,10 @@ func secretWhitespace(key string) builder {
 			return nil
 		}
 		return []Fix{configFix(in, id, r.ID,
-			say("Trim the %s around the %s", what, set.label),
-			say("The %s in the settings file has %s around it; every request with it fails.", set.label, what),
+			say("Trim the %s around the %s", what, label),
+			say("The %s in the settings file has %s around it; every request with it fails.", label, what),
 			Change{Key: key, From: say("%s (with %s)", s.Masked(), what), To: say("%s (trimmed)", s.Masked()), value: trimmed, secret: true},
-			set.affects...)}
+			affects...)}
 	}
 }
 

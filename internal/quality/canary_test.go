@@ -27,6 +27,7 @@ import (
 	"pitstop/internal/tui"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
+	"pitstop/internal/wizard"
 )
 
 // Planted canaries: one unique value per secret field, shaped like the
@@ -256,9 +257,9 @@ func TestSecretCanaryScreens(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			t.Cleanup(cancel)
 			newCommon := func() *common.Common {
-				c := common.New(common.Options{KB: tuitest.KB(t, "en"), Config: cfg, Profile: p,
+				c := common.Must(common.New(common.Options{KB: tuitest.KB(t, "en"), Config: cfg, Profile: p,
 					ConfigPath: filepath.Join(t.TempDir(), "config.yaml"), Lang: "en", Theme: "dark",
-					Timeout: 10 * time.Second, Version: "test", Ctx: ctx, Sandbox: "healthy"})
+					Timeout: 10 * time.Second, Version: "test", Ctx: ctx, Sandbox: "healthy"}))
 				c.Animate, c.StatusTTL = false, 0
 				return c
 			}
@@ -290,7 +291,7 @@ func TestSecretCanaryScreens(t *testing.T) {
 				c := newCommon()
 				if wk.finished {
 					s := c.Session
-					s.Profile = common.CloneProfile(c.Profile)
+					s.Profile = wizard.CloneProfile(c.Profile)
 					s.Categories = []string{"api", "crm", "smtp", "domain", "content", "cache"}
 					s.Results = slices.Clone(results)
 					s.Pasted = "401 Incorrect API key provided: " + cs.secrets[0] + "\n535 login failed for " + cs.secrets[2]

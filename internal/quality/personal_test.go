@@ -20,6 +20,7 @@ import (
 	"pitstop/internal/tui"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
+	"pitstop/internal/wizard"
 )
 
 // requireNoPersonalData fails when a name, address or phone number of a
@@ -104,12 +105,12 @@ func TestPersonalDataCanary(t *testing.T) {
 	require.Equal(t, check.Fail, dq.Status, dq.Summary)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	c := common.New(common.Options{KB: tuitest.KB(t, "en"), Config: cfg, Profile: p,
+	c := common.Must(common.New(common.Options{KB: tuitest.KB(t, "en"), Config: cfg, Profile: p,
 		ConfigPath: filepath.Join(t.TempDir(), "config.yaml"), Lang: "en", Theme: "dark",
-		Timeout: 20 * time.Second, Version: "test", Ctx: ctx, Sandbox: "crm-data-quality"})
+		Timeout: 20 * time.Second, Version: "test", Ctx: ctx, Sandbox: "crm-data-quality"}))
 	c.Animate, c.StatusTTL = false, 0
 	s := c.Session
-	s.Profile = common.CloneProfile(c.Profile)
+	s.Profile = wizard.CloneProfile(c.Profile)
 	s.Categories = []string{"crm"}
 	s.Results = results
 	s.Matches = c.KB.Match(s.Evidence())

@@ -79,7 +79,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		c := common.New(common.Options{KB: base, Config: cfg, Profile: p, Lang: "en", Ctx: context.Background()})
+		c := common.Must(common.New(common.Options{KB: base, Config: cfg, Profile: p, Lang: "en", Ctx: context.Background()}))
 		m := tui.New(c)
 		m.Init()
 		model, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})

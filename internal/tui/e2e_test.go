@@ -38,10 +38,10 @@ func TestGuidedFlowAgainstTheSandbox(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	c := common.New(common.Options{
+	c := common.Must(common.New(common.Options{
 		KB: tuitest.KB(t, "en"), Config: cfg, Profile: p, ConfigPath: sb.ConfigPath,
 		Lang: "en", Theme: "dark", Sandbox: "mixed", Timeout: 5 * time.Second, Ctx: ctx,
-	})
+	}))
 	c.Animate = false // no spinner frames between the checks' rows
 
 	tm := teatest.NewTestModel(t, tui.New(c),

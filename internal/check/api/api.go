@@ -105,14 +105,13 @@ func newFamily(p *config.Profile, opts probe.Options) *family {
 }
 
 func (f *family) checks() []check.Check {
-	needKey := []string{IDConfig, IDReachability}
 	return []check.Check{
-		{ID: IDConfig, Category: "api", Title: "API settings", Run: f.runConfig, Articles: []string{artInvalidKey}},
-		{ID: IDReachability, Category: "api", Title: "API reachable", Run: f.runReachability, Articles: []string{artTimeouts}},
-		{ID: IDAuth, Category: "api", Title: "API key accepted", Requires: needKey, Run: f.runAuth, Articles: []string{artTimeouts}},
-		{ID: IDRateLimit, Category: "api", Title: "Rate limits", Requires: needKey, Run: f.runRateLimit, Articles: []string{artTimeouts}},
-		{ID: IDClock, Category: "api", Title: "Clock in sync", Requires: []string{IDReachability}, Run: f.runClock, Articles: []string{artClock}},
-		{ID: IDEndpoints, Category: "api", Title: "Extra endpoints", Run: f.runEndpoints, Articles: []string{artTimeouts}},
+		check.Define(IDConfig, "", f.runConfig),
+		check.Define(IDReachability, "", f.runReachability),
+		check.Define(IDAuth, "", f.runAuth),
+		check.Define(IDRateLimit, "", f.runRateLimit),
+		check.Define(IDClock, "", f.runClock),
+		check.Define(IDEndpoints, "", f.runEndpoints),
 	}
 }
 

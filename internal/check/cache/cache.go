@@ -44,10 +44,9 @@ const (
 // Checks returns the cache checks for a profile.
 func Checks(p *config.Profile) []check.Check {
 	raw := p.Cache.RedisURL
-	return []check.Check{{
-		ID: IDRedis, Category: "cache", Title: "Redis cache",
-		Run: func(ctx context.Context) check.Result { return checkRedis(ctx, raw, slog.Default()) },
-	}}
+	return []check.Check{
+		check.Define(IDRedis, "", func(ctx context.Context) check.Result { return checkRedis(ctx, raw, slog.Default()) }),
+	}
 }
 
 // quietRedis routes go-redis's own log lines (written to stderr by default,

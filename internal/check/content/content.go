@@ -29,12 +29,8 @@ const maxFileSize = 10 << 20
 func Checks(p *config.Profile) []check.Check {
 	c := p.Content
 	return []check.Check{
-		{ID: "content.prompt", Category: "content", Title: "Prompt is valid and within the token limit",
-			Run:      func(ctx context.Context) check.Result { return checkPrompt(ctx, c.PromptFile, c.MaxTokens) },
-			Articles: []string{artGenerationFailed}},
-		{ID: "content.spam", Category: "content", Title: "Email content is unlikely to be marked as spam",
-			Run:      func(ctx context.Context) check.Result { return checkSpam(ctx, c.EmailFile, c.Spamd) },
-			Articles: []string{artSpamScore}},
+		check.Define("content.prompt", "", func(ctx context.Context) check.Result { return checkPrompt(ctx, c.PromptFile, c.MaxTokens) }),
+		check.Define("content.spam", "", func(ctx context.Context) check.Result { return checkSpam(ctx, c.EmailFile, c.Spamd) }),
 	}
 }
 

@@ -40,10 +40,7 @@ func HeaderChecks(p *config.Profile) []check.Check {
 		envelope: strings.TrimSpace(p.SMTP.From),
 		res:      probe.NewResolver(strings.TrimSpace(p.Domain.DNSServer)),
 	}
-	return []check.Check{
-		{ID: "content.headers", Category: "content", Title: "Email headers meet the bulk-sender rules",
-			Run: h.run, Articles: []string{artBulkSender}},
-	}
+	return []check.Check{check.Define("content.headers", "", h.run)}
 }
 
 // headerCheck is content.headers' settings.

@@ -112,16 +112,19 @@ func newChecks(p *config.Profile, o options) []check.Check {
 			return check.Errorf("Could not test: Pitstop could not load the trusted certificates (%v).", clientErr), true
 		}
 	}
-	mk := func(id, title string, requires []string, run func(context.Context) check.Result) check.Check {
-		return check.Check{ID: id, Category: "crm", Title: title, Requires: requires,
-			Run: func(ctx context.Context) check.Result {
-				if skip != nil {
-					if r, skipped := skip(ctx, id); skipped {
-						return scrubResult(r, scrubber.Scrub)
-					}
+	name := "CRM"
+	if prov != nil {
+		name = prov.label()
+	}
+	mk := func(id string, run func(context.Context) check.Result) check.Check {
+		return check.Define(id, name, func(ctx context.Context) check.Result {
+			if skip != nil {
+				if r, skipped := skip(ctx, id); skipped {
+					return scrubResult(r, scrubber.Scrub)
 				}
-				return scrubResult(run(ctx), scrubber.Scrub)
-			}}
+			}
+			return scrubResult(run(ctx), scrubber.Scrub)
+		})
 	}
 	var fm, dq func(context.Context) check.Result
 	var auth, perm, avail func(context.Context) check.Result
@@ -130,16 +133,12 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		fm = func(ctx context.Context) check.Result { return fieldMapping(ctx, prov, cfg) }
 		dq = func(ctx context.Context) check.Result { return dataQuality(ctx, prov, cfg) }
 	}
-	name := "CRM"
-	if prov != nil {
-		name = prov.label()
-	}
 	return []check.Check{
-		mk(IDAuth, name+" token accepted", nil, auth),
-		mk(IDPermissions, name+" permissions", []string{IDAuth}, perm),
-		mk(IDAvailability, name+" availability and API budget", nil, avail),
-		mk(IDFieldMapping, name+" field mapping", []string{IDAuth, IDPermissions}, fm),
-		mk(IDDataQuality, name+" data quality", []string{IDAuth, IDPermissions}, dq),
+		mk(IDAuth, auth),
+		mk(IDPermissions, perm),
+		mk(IDAvailability, avail),
+		mk(IDFieldMapping, fm),
+		mk(IDDataQuality, dq),
 	}
 }
 

@@ -63,16 +63,11 @@ func Checks(p *config.Profile) []check.Check {
 		}
 	}
 	return []check.Check{
-		{ID: "domain.mx", Category: "domain", Title: "Sender domain can receive replies (MX)", Run: wrap(c.mx),
-			Articles: []string{artMXMissing}},
-		{ID: "domain.spf", Category: "domain", Title: "SPF record authorises your mail server", Run: wrap(c.spf),
-			Articles: []string{artSPFInvalid}},
-		{ID: "domain.dkim", Category: "domain", Title: "DKIM signing keys are published", Run: wrap(c.dkim),
-			Articles: []string{artDKIMInvalid}},
-		{ID: "domain.dmarc", Category: "domain", Title: "DMARC policy is published", Run: wrap(c.dmarc),
-			Articles: []string{artDMARCMissing}},
-		{ID: "domain.dnsbl", Category: "domain", Title: "Sending addresses are not on blocklists", Run: wrap(c.dnsbl),
-			Articles: []string{artBlocklisted, artReputation}},
+		check.Define("domain.mx", "", wrap(c.mx)),
+		check.Define("domain.spf", "", wrap(c.spf)),
+		check.Define("domain.dkim", "", wrap(c.dkim)),
+		check.Define("domain.dmarc", "", wrap(c.dmarc)),
+		check.Define("domain.dnsbl", "", wrap(c.dnsbl)),
 	}
 }
 

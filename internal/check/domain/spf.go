@@ -12,6 +12,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/probe"
+	"pitstop/internal/spfflat"
 )
 
 // RFC 7208 section 4.6.4 limits.
@@ -96,10 +97,33 @@ func (c *checker) spf(ctx context.Context) check.Result {
 	}
 	details = append(details, w.lines...)
 	details = append(details, fmt.Sprintf("DNS lookups: %d of %d allowed · void lookups: %d of %d allowed", lookups, spfMaxLookups, voids, spfMaxVoidLookups))
+	c.spfFlattened(ctx, records[0], &f, &details, facts)
 
 	authorised := c.spfAuthorisation(ctx, &f, &details, facts)
 	pass := check.Sentencef("%s has one valid SPF record (%s, ending in %sall)%s.", c.name, plural(lookups, "DNS lookup"), top.all, authorised)
 	return f.result(pass, details...).WithFacts(facts)
+}
+
+// spfFlattened compares a record pitstop fix flattened (it carries a
+// pitstop-flat= modifier naming the includes it wrote out as ranges) with
+// those includes as they are today: a provider that moved leaves its new
+// addresses unauthorised until the record is made again. It records
+// flattened_stale (how many includes moved) for such records.
+func (c *checker) spfFlattened(ctx context.Context, record string, f *findings, details *[]string, facts map[string]any) {
+	if !strings.Contains(strings.ToLower(record), spfflat.FlatModifier+"=") {
+		return
+	}
+	stale, err := spfflat.Stale(ctx, c.res, c.name, record)
+	switch {
+	case err != nil:
+		*details = append(*details, "Could not compare the flattened record with the includes it came from: "+err.Error())
+		return
+	case len(stale) > 0:
+		f.add(check.Warn, []string{artSPFLookups}, "The flattened SPF record no longer covers every address of %s: the provider changed its addresses, so mail from the new ones fails SPF. Run pitstop fix to make the record again.", strings.Join(stale, ", "))
+	default:
+		*details = append(*details, "Flattened record (pitstop-flat=): it still covers every address of the includes it came from.")
+	}
+	facts["flattened_stale"] = len(stale)
 }
 
 // spfAuthorisation evaluates SPF for the SMTP host's addresses with

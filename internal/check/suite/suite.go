@@ -1,11 +1,11 @@
-// Package suite assembles every check family for a profile. It is the one
-// place that knows all of them; the CLI and the TUI both call it.
+// Package suite builds the checks of every family for a profile. Which
+// families there are, their order and their checks' IDs, titles and
+// prerequisites come from the family registry (internal/registry); this
+// package only knows which constructor builds each family's checks.
 package suite
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"pitstop/internal/check"
 	"pitstop/internal/check/api"
@@ -15,10 +15,11 @@ import (
 	"pitstop/internal/check/domain"
 	"pitstop/internal/check/mail"
 	"pitstop/internal/config"
+	"pitstop/internal/registry"
 )
 
-// families maps each category to the constructor of its checks.
-var families = map[string]func(*config.Profile) []check.Check{
+// constructors build each registry family's checks.
+var constructors = map[string]func(*config.Profile) []check.Check{
 	"api":     api.Checks,
 	"crm":     crm.Checks,
 	"smtp":    mail.Checks,
@@ -27,7 +28,7 @@ var families = map[string]func(*config.Profile) []check.Check{
 	"cache":   cache.Checks,
 }
 
-// join puts two constructors of one category's checks together.
+// join puts two constructors of one family's checks together.
 func join(fs ...func(*config.Profile) []check.Check) func(*config.Profile) []check.Check {
 	return func(p *config.Profile) []check.Check {
 		var out []check.Check
@@ -38,40 +39,37 @@ func join(fs ...func(*config.Profile) []check.Check) func(*config.Profile) []che
 	}
 }
 
-// ParseOnly splits a --only value ("api,smtp") and rejects unknown categories.
-func ParseOnly(only string) ([]string, error) {
-	if strings.TrimSpace(only) == "" {
-		return nil, nil
-	}
-	var cats []string
-	for _, c := range strings.Split(only, ",") {
-		c = strings.TrimSpace(strings.ToLower(c))
-		if c == "" {
-			continue
-		}
-		if _, ok := families[c]; !ok {
-			return nil, fmt.Errorf("unknown category %q in --only; expected some of: %s", c, strings.Join(config.Categories, ","))
-		}
-		if !slices.Contains(cats, c) {
-			cats = append(cats, c)
-		}
-	}
-	return cats, nil
-}
+// ParseOnly splits a --only value ("api,smtp") and rejects unknown families.
+func ParseOnly(only string) ([]string, error) { return registry.ParseOnly(only) }
 
-// For returns the checks of the given categories, in display order. With no
-// categories it returns every configured one's.
-func For(p *config.Profile, categories []string) []check.Check {
-	if len(categories) == 0 {
-		categories = p.ConfiguredCategories()
+// For returns the checks of the given families, in registry order. With no
+// families it returns every configured one's.
+func For(p *config.Profile, families []string) []check.Check {
+	if len(families) == 0 {
+		families = registry.Configured(p)
 	}
 	var out []check.Check
-	for _, c := range config.Categories {
-		if slices.Contains(categories, c) {
-			out = append(out, families[c](p)...)
+	for _, id := range registry.IDs() {
+		if build := constructors[id]; build != nil && slices.Contains(families, id) {
+			out = append(out, build(p)...)
 		}
 	}
 	return out
+}
+
+// ForIDs returns the checks with these IDs, plus everything they require,
+// built for p: what to run again after a change that affects them.
+func ForIDs(p *config.Profile, ids []string) []check.Check {
+	var families []string
+	for _, id := range ids {
+		if _, f, ok := registry.CheckByID(id); ok && !slices.Contains(families, f.ID) {
+			families = append(families, f.ID)
+		}
+	}
+	if len(families) == 0 {
+		return nil
+	}
+	return Select(For(p, families), ids)
 }
 
 // Select keeps the checks whose ID is in ids, plus everything they require.

@@ -23,8 +23,9 @@ import (
 	"pitstop/internal/escalate"
 	"pitstop/internal/human"
 	"pitstop/internal/kb"
+	"pitstop/internal/registry"
 	"pitstop/internal/tui/common"
-	tuiescalate "pitstop/internal/tui/escalate"
+	"pitstop/internal/wizard"
 )
 
 // maxArticles is how many ranked articles are offered after the checks.
@@ -112,11 +113,11 @@ func (s *session) askProblem() error {
 	c := s.com
 	sess := c.Session
 	s.line(s.t("acc.step", common.StepProblem, common.Steps, s.t("problem.title")))
-	opts := make([]huh.Option[int], 0, len(common.Problems)+1)
-	for i, p := range common.Problems {
+	opts := make([]huh.Option[int], 0, len(wizard.Problems)+1)
+	for i, p := range wizard.Problems {
 		opts = append(opts, huh.NewOption(c.ProblemName(p)+" — "+s.t("problem."+p.ID+".desc"), i))
 	}
-	paste := len(common.Problems)
+	paste := len(wizard.Problems)
 	opts = append(opts, huh.NewOption(s.t("problem.paste"), paste))
 	choice := 0
 	if err := s.form(huh.NewSelect[int]().Title(s.t("problem.question")).Options(opts...).Value(&choice)); err != nil {
@@ -124,9 +125,12 @@ func (s *session) askProblem() error {
 	}
 	s.line("")
 	s.line(s.t("acc.step", common.StepSymptoms, common.Steps, s.t("symptoms.title")))
+	var problem wizard.Problem
+	var symptoms []string
+	pasted := ""
 	if choice != paste {
-		sess.Problem = common.Problems[choice]
-		syms := c.KB.Symptoms(sess.Problem.KBCategory)
+		problem = wizard.Problems[choice]
+		syms := c.KB.Symptoms(problem.KBCategory)
 		if len(syms) > 0 {
 			var picked []string
 			sopts := make([]huh.Option[string], len(syms))
@@ -134,24 +138,22 @@ func (s *session) askProblem() error {
 				sopts[i] = huh.NewOption(sy.Text, sy.Text)
 			}
 			s.line(s.t("acc.symptoms.hint"))
-			if err := s.form(huh.NewMultiSelect[string]().Title(s.t("symptoms.question", c.ProblemName(sess.Problem))).
+			if err := s.form(huh.NewMultiSelect[string]().Title(s.t("symptoms.question", c.ProblemName(problem))).
 				Options(sopts...).Value(&picked)); err != nil {
 				return err
 			}
-			sess.Symptoms = picked
+			symptoms = picked
 		}
 	}
-	if choice == paste || len(sess.Symptoms) == 0 {
+	if choice == paste || len(symptoms) == 0 {
 		text := ""
 		s.line(s.t("acc.paste.hint"))
 		if err := s.form(huh.NewText().Title(s.t("paste.question")).Value(&text)); err != nil {
 			return err
 		}
-		sess.Pasted = strings.TrimSpace(text)
+		pasted = strings.TrimSpace(text)
 	}
-	sess.Suggested = c.KB.Match(sess.Evidence())
-	sess.Categories = common.FamiliesFor(sess.Problem, sess.Suggested, c.Profile)
-	sess.Profile = common.CloneProfile(c.Profile)
+	sess.Choose(problem, symptoms, pasted, c.KB, c.Profile)
 	if len(sess.Suggested) > 0 {
 		s.line(s.t("acc.likely", sess.Suggested[0].Article.Title))
 	}
@@ -159,7 +161,9 @@ func (s *session) askProblem() error {
 	return nil
 }
 
-// askSettings is step 3: show what will be used; ask for what is missing.
+// askSettings is step 3: the same settings as the form, each read out
+// when it has a value, asked for when it has none; then applied through
+// the wizard core like the form's.
 func (s *session) askSettings() error {
 	c := s.com
 	p := c.Session.Profile
@@ -169,84 +173,58 @@ func (s *session) askSettings() error {
 		names = append(names, c.FamilyName(cat))
 	}
 	s.line(s.t("settings.hint", strings.Join(names, ", ")))
-	for _, cat := range c.Session.Categories {
-		if err := s.askFamily(p, cat); err != nil {
+	var edits []wizard.Edit
+	family := ""
+	for _, f := range c.Fields() {
+		if f.Section() != family {
+			family = f.Section()
+			s.sayf("%s:", c.FamilyName(family))
+		}
+		e, err := s.askField(p, f)
+		if err != nil {
 			return err
 		}
+		edits = append(edits, e)
 	}
-	config.ApplyDefaults(p)
+	if _, err := c.Apply(edits); err != nil {
+		s.line(s.t("settings.saved.err", err.Error()))
+	}
 	s.line("")
 	return nil
 }
 
-// askFamily prints a family's settings and asks for the ones it lacks.
-func (s *session) askFamily(p *config.Profile, cat string) error {
-	c := s.com
-	s.sayf("%s:", c.FamilyName(cat))
-	ask := func(title string, value *string) error {
-		if *value != "" {
-			s.sayf("  %s: %s", title, *value)
-			return nil
-		}
-		return s.form(huh.NewInput().Title("  " + title + ":").Value(value))
-	}
-	secret := func(title string, sec *config.Secret) error {
+// askField reads out a setting that has a value and asks for one that has
+// none, checked by the setting's own rule.
+func (s *session) askField(p *config.Profile, f *config.Field) (wizard.Edit, error) {
+	lang := s.com.Lang
+	title := f.Label.In(lang)
+	e := wizard.Edit{Field: f, Orig: f.Get(p)}
+	if f.Secret() {
+		sec := f.SecretOf(p)
 		if sec.IsSet() {
 			src := s.t("acc.fromfile")
 			if strings.HasPrefix(sec.Source(), "env:") {
 				src = "$" + strings.TrimPrefix(sec.Source(), "env:")
 			}
 			s.sayf("  %s: %s (%s)", title, sec.Masked(), src)
-			return nil
+			return e, nil
 		}
 		v, err := s.readSecret("  " + title + " " + s.t("acc.hidden") + ": ")
-		if err != nil {
-			return err
-		}
-		if v != "" {
-			*sec = config.NewSecret(v, config.SourceTyped)
-			c.AddSecret(*sec)
-		}
-		return nil
+		e.Value = v
+		return e, err
 	}
-	switch cat {
-	case "api":
-		if err := ask(s.t("field.api.base_url"), &p.API.BaseURL); err != nil {
-			return err
-		}
-		return secret(s.t("field.api.key"), &p.API.Key)
-	case "crm":
-		if err := ask(s.t("field.crm.provider")+" (hubspot, salesforce, pipedrive)", &p.CRM.Provider); err != nil {
-			return err
-		}
-		return secret(s.t("field.crm.token"), &p.CRM.Token)
-	case "smtp":
-		if err := ask(s.t("field.smtp.host"), &p.SMTP.Host); err != nil {
-			return err
-		}
-		if p.SMTP.Port != 0 {
-			s.sayf("  %s: %d (%s)", s.t("field.smtp.port"), p.SMTP.Port, p.SMTP.Security)
-		}
-		if err := ask(s.t("field.smtp.username"), &p.SMTP.Username); err != nil {
-			return err
-		}
-		return secret(s.t("field.smtp.password"), &p.SMTP.Password)
-	case "domain":
-		return ask(s.t("field.domain.name"), &p.Domain.Name)
-	case "content":
-		s.sayf("  %s: %s", s.t("field.content.prompt_file"), orNone(s, p.Content.PromptFile))
-		s.sayf("  %s: %s", s.t("field.content.email_file"), orNone(s, p.Content.EmailFile))
-	case "cache":
-		s.sayf("  %s: %s", s.t("field.cache.redis_url"), orNone(s, config.RedactURL(p.Cache.RedisURL)))
+	e.Value = e.Orig
+	if e.Value != "" {
+		s.sayf("  %s: %s", title, s.com.Scrub(config.RedactURL(e.Value)))
+		return e, nil
 	}
-	return nil
-}
-
-func orNone(s *session, v string) string {
-	if v == "" {
-		return s.t("home.notset")
+	if f.Kind == config.KindChoice {
+		e.Value = f.Options[0]
+		return e, s.form(huh.NewSelect[string]().Title("  " + title + ":").Description(f.Help.In(lang)).
+			Options(huh.NewOptions(f.Options...)...).Value(&e.Value))
 	}
-	return v
+	return e, s.form(huh.NewInput().Title("  " + title + ":").Description(f.Help.In(lang)).
+		Validate(wizard.Validator(f, lang)).Value(&e.Value))
 }
 
 // readSecret reads a secret without echo on a terminal, else a plain line.
@@ -342,7 +320,7 @@ func (s *session) escalate() error {
 			return err
 		}
 	}
-	rep, err := tuiescalate.Prepare(c, ans, strings.TrimSpace(expected), strings.TrimSpace(actual)).Build()
+	rep, err := c.Prepare(ans, strings.TrimSpace(expected), strings.TrimSpace(actual)).Build()
 	if err != nil {
 		s.line(s.t("esc.err", err.Error()))
 		s.line(s.t("acc.escalate"))
@@ -351,7 +329,7 @@ func (s *session) escalate() error {
 	a := rep.Assessment
 	s.line("")
 	s.line(s.t("esc.heading", a.SeverityLabel, a.TierName))
-	for _, f := range tuiescalate.Facts(c, rep) {
+	for _, f := range c.Facts(rep, c.T) {
 		s.sayf("%s: %s", f.Label, f.Value)
 	}
 	s.sayf("%s: %s", s.t("esc.why"), a.Justification)
@@ -371,7 +349,7 @@ func (s *session) escalate() error {
 		}
 	}
 	s.line("")
-	name := tuiescalate.ReportName(c.Now())
+	name := wizard.ReportName(c.Now())
 	path, err := filepath.Abs(filepath.Join(s.dir, name))
 	if err != nil {
 		path = name
@@ -405,33 +383,38 @@ func (s *session) runChecks() error {
 	}
 	s.line(s.t("acc.running", len(checks)))
 	events := make(chan check.Event, 2*len(checks))
-	runner := &check.Runner{Timeout: c.Timeout, Scrub: c.Scrubber.Scrub, Now: c.Now, Lang: c.Lang,
-		Progress: func(ev check.Event) { events <- ev }}
-	done := make(chan []check.Result, 1)
+	runLater := c.RunLater(checks, func(ev check.Event) { events <- ev })
+	type outcome struct {
+		results []check.Result
+		matches []kb.Match
+	}
+	done := make(chan outcome, 1)
 	sess.Started = c.Now()
-	go func() { done <- runner.Run(c.Ctx, checks) }()
+	go func() {
+		results, matches := runLater(c.Ctx)
+		done <- outcome{results, matches}
+	}()
 	say := func(ev check.Event) {
 		if ev.Kind == check.Finished {
 			r := ev.Result
 			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, human.Duration(r.Duration))
 		}
 	}
-	var results []check.Result
-	for results == nil {
+	var out *outcome
+	for out == nil {
 		select {
 		case ev := <-events:
 			say(ev)
-		case results = <-done:
+		case o := <-done:
+			out = &o
 		}
 	}
 	// Every event is sent before Run returns: read out the last ones.
 	for len(events) > 0 {
 		say(<-events)
 	}
-	sess.Finished = c.Now()
-	sess.Results = results
-	sess.Runs++
-	sess.Matches = c.KB.Match(sess.Evidence())
+	results := out.results
+	sess.Record(results, out.matches, c.Now(), false)
 	s.line("")
 	s.line(s.t("acc.step", common.StepResults, common.Steps, s.t("results.title")))
 	sum := check.Summarize(results)
@@ -443,7 +426,7 @@ func (s *session) runChecks() error {
 	default:
 		s.line(s.t("results.allgood"))
 	}
-	for _, cat := range config.Categories {
+	for _, cat := range registry.IDs() {
 		first := true
 		for _, r := range results {
 			if r.Category != cat {

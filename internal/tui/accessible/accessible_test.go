@@ -24,12 +24,13 @@ func TestWalksTheGuidedFlow(t *testing.T) {
 		input string
 		want  []string
 	}{
-		{"en", "4\n1\n0\n1\n6\ny\n", []string{
+		{"en", "4\n1\n0\n\n1\n6\ny\n", []string{
 			"Step 1 of 6: What is wrong?",
 			"4. Email delivery",
 			"Step 2 of 6: What you see",
 			"Step 3 of 6: Settings",
 			"SMTP password: pw-…8293 (from the config file)",
+			"DNS server:", // the same fields as the form: an empty one is asked
 			"Step 4 of 6: Checks",
 			"failed: Mail login — The mail server refused the user name and password.",
 			"Step 5 of 6: Results",
@@ -40,7 +41,7 @@ func TestWalksTheGuidedFlow(t *testing.T) {
 			"Good. Here is what happened.",
 			"You read:",
 		}},
-		{"es", "9\n535 5.7.8 Error: authentication failed\n6\nn\n4\n", []string{
+		{"es", "9\n535 5.7.8 Error: authentication failed\n\n6\nn\n4\n", []string{
 			"Paso 1 de 6: ¿Qué pasa?",
 			"9. Mejor pego el mensaje de error",
 			"Lo más probable: El servidor rechaza el inicio de sesión SMTP",
@@ -101,11 +102,11 @@ func TestEscalatesAndSavesTheReport(t *testing.T) {
 		lang, input string
 		want        []string
 	}{
-		{"en", "4\n1\n0\n6\nn\n2\n3\nn\ny\nn\nMail goes out\nLogin fails\ny\n", []string{
+		{"en", "4\n1\n0\n\n6\nn\n2\n3\nn\ny\nn\nMail goes out\nLogin fails\ny\n", []string{
 			"Escalation", "How much does this hurt the business?", "Escalate as", "Severity: ", "Tier: ",
 			"First answer: within", "Why: Severity is", "What the report holds", "done: ", "Report saved to",
 		}},
-		{"es", "4\n1\n0\n6\nn\n2\n\n\n\n\n\n\ny\n", []string{
+		{"es", "4\n1\n0\n\n6\nn\n2\n\n\n\n\n\n\ny\n", []string{
 			"Escalamiento", "Escalar como", "Severidad: ", "Lo que incluye el informe", "Informe guardado en",
 		}},
 	} {
@@ -139,4 +140,20 @@ func TestEscalatesAndSavesTheReport(t *testing.T) {
 func TestMain(m *testing.M) {
 	slog.SetDefault(slog.New(slog.DiscardHandler)) // the runner logs bad results
 	os.Exit(m.Run())
+}
+
+// TestAsksWhatTheFormAsks: the settings step reads out or asks every field
+// the form shows, and a value the setting's rule refuses is asked again.
+func TestAsksWhatTheFormAsks(t *testing.T) {
+	t.Parallel()
+	c := tuitest.Common(t, "en")
+	var out bytes.Buffer
+	// Email delivery, first symptom; a DNS server without a port, then a good one.
+	require.NoError(t, Run(context.Background(), c, strings.NewReader("4\n1\n0\n9.9.9.9\n9.9.9.9:53\n"), &out))
+	text := out.String()
+	for _, f := range c.Fields() {
+		require.Contains(t, text, "  "+f.Label.In("en")+":", f.Key)
+	}
+	require.Contains(t, text, "Type host:port, like 1.1.1.1:53.")
+	require.Equal(t, "9.9.9.9:53", c.Session.Profile.Domain.DNSServer)
 }

@@ -93,19 +93,14 @@ func (m *Model) runIfNeeded() tea.Cmd {
 
 // runChecks runs every configured check in a command.
 func (m *Model) runChecks() tea.Cmd {
-	s := m.com.Session
-	p := s.Profile
-	if p == nil {
-		p = common.CloneProfile(m.com.Profile)
-	}
-	checks := m.com.Checks(p, p.ConfiguredCategories())
+	checks := m.com.EveryConfigured()
 	if len(checks) == 0 {
 		m.ran, m.results = true, nil
 		m.refill()
 		return nil
 	}
 	m.running = len(checks)
-	runner := &check.Runner{Timeout: m.com.Timeout, Scrub: m.com.Scrubber.Scrub, Now: m.com.Now, Lang: m.com.Lang}
+	runner := m.com.Runner(nil)
 	ctx, from := m.com.Ctx, m
 	return func() tea.Msg { return checksMsg{from: from, results: runner.Run(ctx, checks)} }
 }

@@ -1,24 +1,19 @@
 // Package common holds what every screen of the wizard shares: the Common
-// pointer (styles, knowledge base, settings, size, language), the Session of
-// one guided run, navigation messages, the catalogue of interface strings
-// and small layout helpers.
+// pointer (the wizard core, styles, size, keys), navigation messages, the
+// catalogue of interface strings and small layout helpers. The session,
+// which families apply, running checks and preparing an escalation live
+// in internal/wizard.
 package common
 
 import (
-	"context"
 	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"pitstop/internal/check"
-	"pitstop/internal/check/suite"
-	"pitstop/internal/config"
-	"pitstop/internal/escalate"
-	"pitstop/internal/kb"
 	"pitstop/internal/theme"
-	"pitstop/knowledge"
+	"pitstop/internal/wizard"
 )
 
 // MinWidth and MinHeight are the smallest window the wizard draws in; below
@@ -28,9 +23,13 @@ const (
 	MinHeight = 15
 )
 
-// Common is the state every screen shares. It travels as one pointer; only
-// the root model and Update code change it.
+// Common is the state every screen shares: the wizard core (settings,
+// knowledge, the session and how checks run) and what drawing needs
+// (styles, size, keys). It travels as one pointer; only the root model and
+// Update code change it.
 type Common struct {
+	*wizard.Core
+
 	// Styles are the current theme's styles; replaced when the theme changes.
 	Styles *theme.Styles
 	// Theme is the current theme name (dark, light, high-contrast).
@@ -41,129 +40,47 @@ type Common struct {
 	// Dark is true when the terminal background is dark.
 	Dark bool
 
-	KB         *kb.Base
-	Config     *config.Config
-	Profile    *config.Profile // the active profile as loaded
-	ConfigPath string          // where "save to my config" writes
-	Scrubber   *config.Scrubber
-	Lang       string // en | es
-	Version    string
-
-	// Sandbox, when set, is shown as a banner: the settings point at the
-	// built-in sandbox (pitstop demo), named by this text.
-	Sandbox string
-
 	// Width and Height are the size each screen may draw in (the root
 	// keeps the header and the help bar out of it).
 	Width, Height int
 
-	// Timeout bounds each check.
-	Timeout time.Duration
-	// Now is the clock; tests fix it.
-	Now func() time.Time
 	// Animate turns spinners on; tests turn it off for stable frames.
 	Animate bool
 	// StatusTTL is how long a note stays in the status line (0: until the
 	// next note; tests use it to keep timers out).
 	StatusTTL time.Duration
-	// Checks builds the checks of some categories for a profile
-	// (suite.For); tests replace it with stubs.
-	Checks func(p *config.Profile, categories []string) []check.Check
-	// Ctx is cancelled when the program ends: running checks stop.
-	Ctx context.Context
-
-	// Session is the guided run in progress.
-	Session *Session
 	// Markdown caches rendered articles.
 	Markdown *MarkdownCache
-	// Policy and Checklists are the escalation policy and checklists (the
-	// built-in ones, or those of --kb) for the escalation and checklist
-	// screens.
-	Policy     *escalate.Policy
-	Checklists *escalate.Checklists
 	// Keys are the key bindings, with help in the interface language.
 	Keys KeyMap
 }
 
-// Options configure New.
-type Options struct {
-	KB         *kb.Base
-	Config     *config.Config
-	Profile    *config.Profile
-	ConfigPath string
-	Lang       string
-	Theme      string // "" follows the terminal background
-	Sandbox    string
-	Timeout    time.Duration
-	Version    string
-	Now        func() time.Time
-	Ctx        context.Context
-	// Policy and Checklists: nil means the built-in ones.
-	Policy     *escalate.Policy
-	Checklists *escalate.Checklists
-}
+// Options configure New: the wizard core's, and Theme.
+type Options = wizard.Options
 
 // New builds the shared state. A missing config or profile gives an empty
-// one, so the wizard can still ask for every setting.
-func New(o Options) *Common {
+// one, so the wizard can still ask for every setting; built-in escalation
+// data that does not load is an error, not a silent nil.
+func New(o Options) (*Common, error) {
+	core, err := wizard.New(o)
+	if err != nil {
+		return nil, err
+	}
 	c := &Common{
-		KB:         o.KB,
-		Config:     o.Config,
-		Profile:    o.Profile,
-		ConfigPath: o.ConfigPath,
-		Lang:       o.Lang,
-		Sandbox:    o.Sandbox,
-		Timeout:    o.Timeout,
-		Version:    o.Version,
-		Now:        o.Now,
-		Ctx:        o.Ctx,
+		Core:       core,
 		Theme:      o.Theme,
 		FixedTheme: o.Theme != "",
 		Dark:       true,
 		Animate:    true,
 		StatusTTL:  5 * time.Second,
-		Checks:     suite.For,
-		Session:    &Session{},
 		Markdown:   NewMarkdownCache(),
-		Policy:     o.Policy,
-		Checklists: o.Checklists,
-	}
-	if c.Policy == nil {
-		c.Policy, _ = escalate.LoadPolicy(knowledge.FS, "")
-	}
-	if c.Checklists == nil {
-		c.Checklists, _ = escalate.LoadChecklists(knowledge.FS, "")
-	}
-	if c.Config == nil {
-		c.Config = config.FromEnv()
-	}
-	if c.Profile == nil {
-		c.Profile, _ = c.Config.Profile("")
-		if c.Profile == nil {
-			c.Profile = &config.Profile{Name: "default"}
-		}
-	}
-	if c.Scrubber == nil {
-		c.Scrubber = c.Config.Scrubber()
-	}
-	if c.Lang != "es" {
-		c.Lang = "en"
 	}
 	c.Keys = NewKeyMap(c)
-	if c.Timeout <= 0 {
-		c.Timeout = check.DefaultTimeout
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.Ctx == nil {
-		c.Ctx = context.Background()
-	}
 	if c.Theme == "" {
 		c.Theme = "dark"
 	}
 	c.ApplyTheme(c.Theme)
-	return c
+	return c, nil
 }
 
 // Themes are the theme names `t` cycles through.
@@ -191,23 +108,6 @@ func (c *Common) NextTheme() string {
 	i := slices.Index(Themes, c.Theme)
 	return Themes[(i+1)%len(Themes)]
 }
-
-// Scrub masks every loaded secret in s (and every secret the user typed).
-func (c *Common) Scrub(s string) string { return c.Scrubber.Scrub(s) }
-
-// AddSecret makes the scrubber mask a secret the user typed, too.
-func (c *Common) AddSecret(s config.Secret) {
-	if !s.IsSet() {
-		return
-	}
-	secrets := append(c.Config.Secrets(), c.Session.typed...)
-	secrets = append(secrets, s)
-	c.Session.typed = append(c.Session.typed, s)
-	c.Scrubber = config.NewScrubber(secrets...)
-}
-
-// Elapsed returns how long ago t was by the injected clock.
-func (c *Common) Elapsed(t time.Time) time.Duration { return c.Now().Sub(t) }
 
 // Screen is one page of the wizard. Each lives in its own package with
 // New(*common.Common); only the root model returns a tea.View.
@@ -240,3 +140,12 @@ const (
 	StepResults  = 5 // results and the articles read from them
 	StepOutcome  = 6 // Did this fix it?
 )
+
+// Must returns c, and panics on err: for tests and benchmarks, whose
+// built-in data always loads.
+func Must(c *Common, err error) *Common {
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

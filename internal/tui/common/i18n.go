@@ -3,7 +3,7 @@ package common
 import (
 	"fmt"
 
-	"pitstop/internal/check"
+	"pitstop/internal/registry"
 )
 
 // T returns the interface string key in the session's language, formatted
@@ -27,11 +27,10 @@ func Translate(lang, key string, args ...any) string {
 	return s
 }
 
-// CheckTitle returns a check's title in the interface language: its own
-// (English) title, or the check catalogue's (knowledge/<lang>/checks.yaml)
-// when that names the check.
+// CheckTitle returns a check's title in the interface language, from the
+// family registry.
 func (c *Common) CheckTitle(id, title string) string {
-	return check.CatalogueFor(c.Lang).Title(id, title)
+	return registry.CheckTitle(id, title, c.Lang)
 }
 
 // HasKey reports whether the catalogue has key (for tests and callers that
@@ -93,27 +92,21 @@ var catalogue = map[string][2]string{
 	"key.prevfield": {"previous field", "campo anterior"},
 
 	// Check statuses and families.
-	"status.pass":    {"passed", "correcto"},
-	"status.warn":    {"warning", "aviso"},
-	"status.fail":    {"failed", "falló"},
-	"status.skip":    {"skipped", "omitido"},
-	"status.error":   {"could not test", "no se pudo probar"},
-	"count.pass.1":   {"%d passed", "%d correcta"},
-	"count.pass.n":   {"%d passed", "%d correctas"},
-	"count.warn.1":   {"%d warning", "%d aviso"},
-	"count.warn.n":   {"%d warnings", "%d avisos"},
-	"count.fail.1":   {"%d failed", "%d falló"},
-	"count.fail.n":   {"%d failed", "%d fallaron"},
-	"count.error.1":  {"%d could not test", "%d no se pudo probar"},
-	"count.error.n":  {"%d could not test", "%d no se pudieron probar"},
-	"count.skip.1":   {"%d skipped", "%d omitida"},
-	"count.skip.n":   {"%d skipped", "%d omitidas"},
-	"family.api":     {"AI API", "API de IA"},
-	"family.crm":     {"CRM", "CRM"},
-	"family.smtp":    {"Email (SMTP)", "Correo (SMTP)"},
-	"family.domain":  {"Sender domain", "Dominio remitente"},
-	"family.content": {"Content", "Contenido"},
-	"family.cache":   {"Cache", "Caché"},
+	"status.pass":   {"passed", "correcto"},
+	"status.warn":   {"warning", "aviso"},
+	"status.fail":   {"failed", "falló"},
+	"status.skip":   {"skipped", "omitido"},
+	"status.error":  {"could not test", "no se pudo probar"},
+	"count.pass.1":  {"%d passed", "%d correcta"},
+	"count.pass.n":  {"%d passed", "%d correctas"},
+	"count.warn.1":  {"%d warning", "%d aviso"},
+	"count.warn.n":  {"%d warnings", "%d avisos"},
+	"count.fail.1":  {"%d failed", "%d falló"},
+	"count.fail.n":  {"%d failed", "%d fallaron"},
+	"count.error.1": {"%d could not test", "%d no se pudo probar"},
+	"count.error.n": {"%d could not test", "%d no se pudieron probar"},
+	"count.skip.1":  {"%d skipped", "%d omitida"},
+	"count.skip.n":  {"%d skipped", "%d omitidas"},
 
 	// Article categories and severities.
 	"kbcat.api":         {"API & keys", "API y claves"},
@@ -193,12 +186,6 @@ var catalogue = map[string][2]string{
 	"settings.title":                    {"Settings", "Ajustes"},
 	"settings.question":                 {"Check the settings Pitstop will use", "Revisa los ajustes que usará Pitstop"},
 	"settings.hint":                     {"Only what these checks need: %s. Values come from your profile and environment.", "Solo lo que estas pruebas necesitan: %s. Los valores vienen de tu perfil y del entorno."},
-	"settings.family.api":               {"The AI API your platform calls.", "La API de IA que usa tu plataforma."},
-	"settings.family.crm":               {"The CRM your contacts come from.", "El CRM del que vienen tus contactos."},
-	"settings.family.smtp":              {"The server that sends your email.", "El servidor que envía tu correo."},
-	"settings.family.domain":            {"The domain your email is sent from.", "El dominio desde el que se envía tu correo."},
-	"settings.family.content":           {"Files with a prompt or an email to test.", "Archivos con un prompt o un correo para probar."},
-	"settings.family.cache":             {"The Redis cache, if you use one.", "La caché Redis, si usas una."},
 	"settings.secret.env":               {"From the environment ($%s): %s. Leave empty to keep it; type to replace it for this run.", "Del entorno ($%s): %s. Déjalo vacío para conservarlo; escribe para reemplazarlo en esta ejecución."},
 	"settings.secret.file":              {"From the config file: %s. Leave empty to keep it; type to replace it for this run.", "Del archivo de configuración: %s. Déjalo vacío para conservarlo; escribe para reemplazarlo en esta ejecución."},
 	"settings.secret.envunset":          {"Not set: the config names $%s, which is empty. Type it here to use it for this run.", "Sin valor: la configuración usa $%s, que está vacía. Escríbelo aquí para usarlo en esta ejecución."},
@@ -216,54 +203,8 @@ var catalogue = map[string][2]string{
 	"settings.saved":                    {"Settings saved to %s.", "Ajustes guardados en %s."},
 	"settings.saved.skipped":            {"Not written: %s.", "No escrito: %s."},
 	"settings.saved.err":                {"Could not save the settings: %s", "No se pudieron guardar los ajustes: %s"},
-	"settings.bad.number":               {"Type a whole number.", "Escribe un número entero."},
-	"settings.bad.url":                  {"Type a full address starting with https://", "Escribe una dirección completa que empiece por https://"},
-	"settings.bad.urlsecret":            {"No user, password or ?query in the address: secrets go in their own field.", "Sin usuario, contraseña ni ?consulta en la dirección: los secretos van en su propio campo."},
-	"settings.bad.host":                 {"Only the host name, like smtp.example.com (the port has its own field).", "Solo el nombre del servidor, como smtp.example.com (el puerto tiene su propio campo)."},
-	"settings.bad.hostport":             {"Type host:port, like 1.1.1.1:53.", "Escribe host:puerto, como 1.1.1.1:53."},
-	"settings.bad.redis":                {"Type an address like redis://host:6379/0.", "Escribe una dirección como redis://host:6379/0."},
 
 	// Fields.
-	"field.api.provider":                {"Provider", "Proveedor"},
-	"field.api.provider.desc":           {"Who serves the AI API.", "Quién ofrece la API de IA."},
-	"field.api.base_url":                {"Base URL", "URL base"},
-	"field.api.base_url.desc":           {"Copy it from the provider's documentation.", "Cópiala de la documentación del proveedor."},
-	"field.api.base_url.placeholder":    {"https://api.copycarai.com/v2", "https://api.copycarai.com/v2"},
-	"field.api.key":                     {"API key", "Clave de la API"},
-	"field.crm.provider":                {"CRM", "CRM"},
-	"field.crm.provider.desc":           {"Which CRM holds your contacts.", "Qué CRM guarda tus contactos."},
-	"field.crm.base_url":                {"CRM address", "Dirección del CRM"},
-	"field.crm.base_url.desc":           {"HubSpot: api.hubapi.com · Salesforce: your instance URL · Pipedrive: company.pipedrive.com/api", "HubSpot: api.hubapi.com · Salesforce: la URL de tu instancia · Pipedrive: empresa.pipedrive.com/api"},
-	"field.crm.token":                   {"CRM token", "Token del CRM"},
-	"field.crm.object":                  {"Object", "Objeto"},
-	"field.crm.object.desc":             {"hubspot: contacts · salesforce: Contact · pipedrive: person", "hubspot: contacts · salesforce: Contact · pipedrive: person"},
-	"field.smtp.host":                   {"SMTP server", "Servidor SMTP"},
-	"field.smtp.host.desc":              {"Host name only, like smtp.example.com.", "Solo el nombre, como smtp.example.com."},
-	"field.smtp.host.placeholder":       {"smtp.example.com", "smtp.example.com"},
-	"field.smtp.port":                   {"Port", "Puerto"},
-	"field.smtp.port.desc":              {"587 for STARTTLS, 465 for TLS.", "587 para STARTTLS, 465 para TLS."},
-	"field.smtp.security":               {"Security", "Seguridad"},
-	"field.smtp.security.desc":          {"How the connection is encrypted.", "Cómo se cifra la conexión."},
-	"field.smtp.username":               {"User name", "Usuario"},
-	"field.smtp.username.desc":          {"Usually the full email address.", "Normalmente la dirección de correo completa."},
-	"field.smtp.password":               {"SMTP password", "Contraseña SMTP"},
-	"field.smtp.from":                   {"From address", "Dirección remitente"},
-	"field.smtp.from.desc":              {"The address your emails are sent from.", "La dirección desde la que se envían tus correos."},
-	"field.domain.name":                 {"Domain", "Dominio"},
-	"field.domain.name.desc":            {"The domain after the @ of your From address.", "El dominio después de la @ de tu remitente."},
-	"field.domain.dkim_selectors":       {"DKIM selectors", "Selectores DKIM"},
-	"field.domain.dkim_selectors.desc":  {"Comma separated, like s1, google.", "Separados por comas, como s1, google."},
-	"field.domain.dns_server":           {"DNS server", "Servidor DNS"},
-	"field.domain.dns_server.desc":      {"host:port; empty uses the system resolver.", "host:puerto; vacío usa el de tu sistema."},
-	"field.content.prompt_file":         {"Prompt file", "Archivo de prompt"},
-	"field.content.prompt_file.desc":    {"A prompt to check for size and problems.", "Un prompt para revisar su tamaño y problemas."},
-	"field.content.email_file":          {"Email file", "Archivo de correo"},
-	"field.content.email_file.desc":     {"An .eml or text email to score for spam.", "Un correo .eml o de texto para medir su puntaje de spam."},
-	"field.content.max_tokens":          {"Max tokens", "Máximo de tokens"},
-	"field.content.max_tokens.desc":     {"The token budget your prompts must fit in.", "El presupuesto de tokens en el que deben caber tus prompts."},
-	"field.cache.redis_url":             {"Redis URL", "URL de Redis"},
-	"field.cache.redis_url.desc":        {"Like redis://host:6379/0; empty skips the cache check.", "Como redis://host:6379/0; vacío omite la prueba de caché."},
-	"field.cache.redis_url.placeholder": {"redis://localhost:6379/0", "redis://localhost:6379/0"},
 
 	// Step 4: checks.
 	"run.title":      {"Checks", "Pruebas"},

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
-	"pitstop/internal/config"
 	"pitstop/internal/kb"
+	"pitstop/internal/wizard"
 )
 
 // verbs finds the formatting verbs of a string, in order.
@@ -59,10 +59,7 @@ func TestEveryKeyUsedExists(t *testing.T) {
 		}
 	}
 	var built []string
-	for _, c := range config.Categories {
-		built = append(built, "family."+c)
-	}
-	for _, p := range Problems {
+	for _, p := range wizard.Problems {
 		built = append(built, "problem."+p.ID, "problem."+p.ID+".desc")
 	}
 	for _, c := range kb.Categories {
@@ -103,11 +100,11 @@ func TestTranslate(t *testing.T) {
 	}
 }
 
-// TestCheckTitle: the interface names checks through the check catalogue
-// (knowledge/es/checks.yaml), and in English by their own titles.
+// TestCheckTitle: the interface names checks and families from the
+// registry, in English by the checks' own titles.
 func TestCheckTitle(t *testing.T) {
 	t.Parallel()
-	en, es := &Common{Lang: "en"}, &Common{Lang: "es"}
+	en, es := &Common{Core: &wizard.Core{Lang: "en"}}, &Common{Core: &wizard.Core{Lang: "es"}}
 	for _, tc := range []struct{ id, title, wantES string }{
 		{"api.auth", "API key accepted", "Clave de API aceptada"},
 		{"crm.permissions", "HubSpot permissions", "Permisos de HubSpot"},
@@ -116,4 +113,6 @@ func TestCheckTitle(t *testing.T) {
 		require.Equal(t, tc.title, en.CheckTitle(tc.id, tc.title))
 		require.Equal(t, tc.wantES, es.CheckTitle(tc.id, tc.title))
 	}
+	require.Equal(t, "Email (SMTP)", en.FamilyName("smtp"))
+	require.Equal(t, "Correo (SMTP)", es.FamilyName("smtp"))
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
+	"pitstop/internal/registry"
+	"pitstop/internal/wizard"
 )
 
 // Icon returns the styled symbol of a check status. Each status has its own
@@ -79,11 +81,12 @@ func (c *Common) Counts(sum check.Summary, style func(check.Status, string) stri
 	return parts
 }
 
-// FamilyName returns the translated name of a check category ("Email (SMTP)").
-func (c *Common) FamilyName(category string) string { return c.T("family." + category) }
+// FamilyName returns the name of a check family in the interface language
+// ("Email (SMTP)"), from the registry.
+func (c *Common) FamilyName(category string) string { return registry.FamilyTitle(category, c.Lang) }
 
 // ProblemName returns the translated label of a wizard category.
-func (c *Common) ProblemName(p Problem) string { return c.T("problem." + p.ID) }
+func (c *Common) ProblemName(p wizard.Problem) string { return c.T("problem." + p.ID) }
 
 // Truncate cuts s (which may hold styles) to width cells with an ellipsis.
 func Truncate(s string, width int) string {

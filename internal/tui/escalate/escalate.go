@@ -8,11 +8,8 @@ package escalate
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -21,8 +18,8 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/escalate"
-	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
+	"pitstop/internal/wizard"
 )
 
 // phase is where the step is.
@@ -255,18 +252,13 @@ func (m *Model) answered() tea.Cmd {
 		m.phase = phaseBuilding
 		return m.buildReport()
 	}
-	p := s.Profile
-	if p == nil {
-		p = common.CloneProfile(m.com.Profile)
-		s.Profile = p
-	}
-	checks := m.com.Checks(p, p.ConfiguredCategories())
+	checks := m.com.EveryConfigured()
 	if len(checks) == 0 {
 		m.phase = phaseBuilding
 		return m.buildReport()
 	}
 	m.phase, m.checking = phaseChecking, len(checks)
-	runner := &check.Runner{Timeout: m.com.Timeout, Scrub: m.com.Scrubber.Scrub, Now: m.com.Now, Lang: m.com.Lang}
+	runner := m.com.Runner(nil)
 	ctx, from := m.com.Ctx, m
 	return func() tea.Msg { return checksMsg{from: from, results: runner.Run(ctx, checks)} }
 }
@@ -274,7 +266,7 @@ func (m *Model) answered() tea.Cmd {
 // buildReport assembles the report in a command: environment, matching
 // and rendering stay out of Update.
 func (m *Model) buildReport() tea.Cmd {
-	pending, from := Prepare(m.com, m.answers, m.expected, m.actual), m
+	pending, from := m.com.Prepare(m.answers, m.expected, m.actual), m
 	return func() tea.Msg {
 		rep, err := pending.Build()
 		if err != nil {
@@ -282,78 +274,6 @@ func (m *Model) buildReport() tea.Cmd {
 		}
 		return reportMsg{from: from, report: rep, markdown: rep.Markdown()}
 	}
-}
-
-// Pending is a report whose inputs are taken from the session; Build does
-// the slow rest.
-type Pending struct {
-	in       escalate.ReportInput
-	base     *kb.Base
-	pasted   string
-	symptoms []string
-	version  string
-}
-
-// Prepare takes what the report needs from the session and the answers.
-// It reads the session, so it runs where the session may be read (Update,
-// or the accessible wizard's own loop).
-func Prepare(c *common.Common, answers escalate.Answers, expected, actual string) Pending {
-	s := c.Session
-	profile := s.Profile
-	if profile == nil {
-		profile = c.Profile
-	}
-	in := escalate.ReportInput{
-		Policy:       c.Policy,
-		Checklists:   c.Checklists,
-		Lang:         c.Lang,
-		Now:          c.Now(),
-		Profile:      profile,
-		ConfigPath:   c.Config.Path,
-		Results:      slices.Clone(s.Results),
-		ArticlesRead: slices.Clone(s.Read),
-		Answers:      answers,
-		ErrorText:    s.Pasted,
-		Symptoms:     slices.Clone(s.Symptoms),
-		Expected:     expected,
-		Actual:       actual,
-		Scrub:        c.Scrub,
-	}
-	if c.KB != nil {
-		in.Articles = c.KB
-	}
-	return Pending{in: in, base: c.KB, pasted: s.Pasted, symptoms: in.Symptoms, version: c.Version}
-}
-
-// Build collects the environment, matches the articles and builds the
-// report: work for a command, not for Update.
-func (p Pending) Build() (*escalate.Report, error) {
-	in := p.in
-	in.Env = escalate.CollectEnvironment(os.Getenv, p.version, in.Lang)
-	in.Matched = topMatch(p.base, p.pasted, p.symptoms)
-	if in.Policy == nil {
-		return nil, fmt.Errorf("no escalation policy is loaded")
-	}
-	return escalate.BuildReport(in)
-}
-
-// ReportName is the file name a report is saved under, from the time.
-func ReportName(now time.Time) string {
-	return "pitstop-report-" + now.Format("20060102-150405") + ".md"
-}
-
-// topMatch returns the article the pasted error or the picked symptoms
-// point to clearly (a pattern or a symptom, not a few shared words).
-func topMatch(base *kb.Base, text string, symptoms []string) []*kb.Article {
-	if base == nil || strings.TrimSpace(text) == "" && len(symptoms) == 0 {
-		return nil
-	}
-	const clear = 30 // one pattern hit; a picked symptom weighs more
-	matches := base.Match(kb.Evidence{Text: text, Symptoms: symptoms})
-	if len(matches) == 0 || matches[0].Score < clear {
-		return nil
-	}
-	return []*kb.Article{matches[0].Article}
 }
 
 // resultKey handles the keys of the result view.
@@ -393,7 +313,7 @@ func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // save writes the report next to where Pitstop runs, atomically, mode 0600.
 func (m *Model) save() tea.Cmd {
-	name := ReportName(m.com.Now())
+	name := wizard.ReportName(m.com.Now())
 	dir, data := m.dir, []byte(m.markdown)
 	return func() tea.Msg {
 		path := filepath.Join(dir, name)
@@ -438,41 +358,6 @@ func (m *Model) View() string {
 	return strings.Join(out, "\n")
 }
 
-// Fact is one line of the verdict: a label and its value.
-type Fact struct{ Label, Value string }
-
-// Facts are the verdict's lines in order: severity, tier, support level,
-// first answer (per channel), resolution, who to notify and the escalation
-// class, in the interface language.
-func Facts(c *common.Common, r *escalate.Report) []Fact {
-	a := r.Assessment
-	out := []Fact{{c.T("esc.severity"), a.SeverityLabel}, {c.T("esc.tier"), a.TierName}}
-	if a.SupportLevelName != "" {
-		out = append(out, Fact{c.T("esc.level"), a.SupportLevelName})
-	}
-	resp := c.T("esc.within", escalate.FormatDuration(time.Duration(a.Response)))
-	if len(a.ChannelResponse) > 0 {
-		var cs []string
-		for _, ct := range a.ChannelResponse {
-			cs = append(cs, ct.Label+" "+escalate.FormatDuration(time.Duration(ct.Response)))
-		}
-		resp += " (" + strings.Join(cs, " · ") + ")"
-	}
-	var chans []string
-	for _, id := range a.Channels {
-		chans = append(chans, c.Policy.ChannelName(id, c.Lang))
-	}
-	trigger := a.TriggerLabel
-	if items := r.TriggerLabels(); len(items) > 0 {
-		trigger += ": " + strings.Join(items, ", ")
-	}
-	return append(out,
-		Fact{c.T("esc.response"), resp},
-		Fact{c.T("esc.resolution"), c.T("esc.within", escalate.FormatDuration(time.Duration(a.Resolution)))},
-		Fact{c.T("esc.channels"), strings.Join(chans, ", ")},
-		Fact{c.T("esc.trigger"), trigger})
-}
-
 // maxOffset is how far the result view scrolls.
 func (m *Model) maxOffset() int {
 	if m.phase != phaseResult || m.report == nil {
@@ -497,7 +382,7 @@ func (m *Model) resultLines() []string {
 	sev := st.Severity(a.Severity)
 	add(" "+st.Title.Render(common.Truncate(c.T("esc.heading", a.SeverityLabel, a.TierName), w)), "")
 
-	facts := Facts(c, m.report)
+	facts := c.Facts(m.report, c.T)
 	lw := 0
 	for _, f := range facts {
 		lw = max(lw, len([]rune(f.Label)))

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"pitstop/internal/config"
+	"pitstop/internal/registry"
 	"pitstop/internal/tui/common"
 )
 
@@ -168,9 +168,10 @@ func (m *Model) configured(maxLines int) string {
 	}
 	b.WriteString(" " + st.Subtitle.Render(c.T("home.configured", p.Name)) + " " + st.Muted.Render(common.Truncate(where, max(10, m.width-lipgloss.Width(c.T("home.configured", p.Name))-3))) + "\n")
 	var cells, short []string
-	for _, cat := range config.Categories {
+	for _, fam := range registry.Families() {
+		cat := fam.ID
 		icon := st.Pass.Render("✓")
-		detail := describe(p, cat)
+		detail := fam.Describe(p)
 		if !p.Configured(cat) {
 			icon = st.Skip.Render("·")
 			detail = c.T("home.notset")
@@ -191,7 +192,7 @@ func (m *Model) configured(maxLines int) string {
 		cols = 3
 	}
 	rows := (len(cells) + cols - 1) / cols
-	if len(p.ConfiguredCategories()) == 0 {
+	if len(registry.Configured(p)) == 0 {
 		// A first run: say how to begin rather than only "not set".
 		nothing := common.WrapMax(c.T("home.nothing"), m.width-2, 2)
 		if maxLines == 0 || maxLines >= 1+len(nothing)+rows {
@@ -222,36 +223,4 @@ func (m *Model) configured(maxLines int) string {
 		b.WriteString(common.Truncate(line, m.width) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// describe says in a few words what is set for a category. Secrets never
-// appear: only whether one is set and where from.
-func describe(p *config.Profile, cat string) string {
-	switch cat {
-	case "api":
-		return strings.TrimSpace(p.API.Provider + " " + hostOf(p.API.BaseURL))
-	case "crm":
-		return p.CRM.Provider
-	case "smtp":
-		return fmt.Sprintf("%s:%d", p.SMTP.Host, p.SMTP.Port)
-	case "domain":
-		return p.Domain.Name
-	case "content":
-		return fmt.Sprintf("max_tokens %d", p.Content.MaxTokens)
-	case "cache":
-		return hostOf(p.Cache.RedisURL)
-	}
-	return ""
-}
-
-func hostOf(u string) string {
-	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	u = strings.TrimPrefix(strings.TrimPrefix(u, "rediss://"), "redis://")
-	if i := strings.IndexAny(u, "/?"); i >= 0 {
-		u = u[:i]
-	}
-	if at := strings.LastIndexByte(u, '@'); at >= 0 { // redis://user:pass@host
-		u = u[at+1:]
-	}
-	return u
 }

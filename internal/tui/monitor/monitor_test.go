@@ -64,8 +64,8 @@ func newFixture(t *testing.T, lang string, duration time.Duration, mailer *monit
 	p := &config.Profile{Name: "sandbox", API: config.APIConfig{Provider: "copycar", BaseURL: "https://127.0.0.1:8443/v2",
 		Key: config.NewSecret(canary, "file")}}
 	cfg := &config.Config{DefaultProfile: "sandbox", Profiles: map[string]*config.Profile{"sandbox": p}}
-	f.com = common.New(common.Options{Config: cfg, Profile: p, Lang: lang, Theme: "dark", Now: f.clock.Now,
-		Ctx: context.Background(), Sandbox: "mixed"})
+	f.com = common.Must(common.New(common.Options{Config: cfg, Profile: p, Lang: lang, Theme: "dark", Now: f.clock.Now,
+		Ctx: context.Background(), Sandbox: "mixed"}))
 	f.com.Animate = false
 	mon := monitor.New(monitor.Options{
 		Targets:  []monitor.Target{{Name: "https://127.0.0.1:8443/v2"}, {Name: "https://127.0.0.1:9443/v2"}},
@@ -236,7 +236,7 @@ func collect(cmd tea.Cmd) []tea.Msg {
 
 func TestBrokenWithoutAPI(t *testing.T) {
 	t.Parallel()
-	com := common.New(common.Options{Profile: &config.Profile{Name: "empty"}, Lang: "en", Theme: "dark"})
+	com := common.Must(common.New(common.Options{Profile: &config.Profile{Name: "empty"}, Lang: "en", Theme: "dark"}))
 	m := New(com)
 	require.Equal(t, Broken, m.State())
 	require.Nil(t, m.Init())
@@ -323,7 +323,7 @@ func TestCanaryNeverOnScreen(t *testing.T) {
 // against a fake API: it quits by itself and keeps the summary.
 func TestProgramEndToEnd(t *testing.T) {
 	t.Parallel()
-	com := common.New(common.Options{Profile: &config.Profile{Name: "p"}, Lang: "en", Theme: "dark", Ctx: context.Background()})
+	com := common.Must(common.New(common.Options{Profile: &config.Profile{Name: "p"}, Lang: "en", Theme: "dark", Ctx: context.Background()}))
 	mon := monitor.New(monitor.Options{
 		Targets:  []monitor.Target{{Name: "https://api.test/v2"}},
 		Interval: 10 * time.Millisecond,
@@ -359,7 +359,7 @@ func TestProgramQuitsOnQ(t *testing.T) {
 func BenchmarkRoundUpdateView(b *testing.B) {
 	f := &fixture{clock: &clock{now: t0}}
 	p := &config.Profile{Name: "b", API: config.APIConfig{Provider: "copycar", BaseURL: "https://a/v2"}}
-	f.com = common.New(common.Options{Profile: p, Lang: "en", Theme: "dark", Now: f.clock.Now, Ctx: context.Background()})
+	f.com = common.Must(common.New(common.Options{Profile: p, Lang: "en", Theme: "dark", Now: f.clock.Now, Ctx: context.Background()}))
 	mon := monitor.New(monitor.Options{
 		Targets: []monitor.Target{{Name: "https://a/v2"}, {Name: "https://b/v2"}}, Interval: 5 * time.Second, Now: f.clock.Now,
 		Probe: func(context.Context, monitor.Target) monitor.Sample {
@@ -448,7 +448,7 @@ func TestEndpointDownAlertCountsEndpoints(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := New(common.New(common.Options{Profile: &config.Profile{Name: "empty"}, Lang: tt.lang, Theme: "dark"}))
+			m := New(common.Must(common.New(common.Options{Profile: &config.Profile{Name: "empty"}, Lang: tt.lang, Theme: "dark"})))
 			require.Equal(t, tt.want, m.alertMessage(tt.a))
 		})
 	}

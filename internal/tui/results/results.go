@@ -13,9 +13,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"pitstop/internal/check"
-	"pitstop/internal/config"
 	"pitstop/internal/human"
 	"pitstop/internal/kb"
+	"pitstop/internal/registry"
 	"pitstop/internal/tui/common"
 )
 
@@ -64,7 +64,7 @@ func New(com *common.Common) *Model {
 func (m *Model) build() {
 	s := m.com.Session
 	m.items = nil
-	for _, cat := range config.Categories {
+	for _, cat := range registry.IDs() {
 		first := true
 		for _, r := range s.Results {
 			if r.Category != cat {
@@ -79,7 +79,7 @@ func (m *Model) build() {
 	}
 	// Results of categories Pitstop does not list (a family added later).
 	for _, r := range s.Results {
-		if !contains(config.Categories, r.Category) {
+		if !contains(registry.IDs(), r.Category) {
 			m.items = append(m.items, &item{kind: kindResult, category: r.Category, result: r})
 		}
 	}

@@ -16,7 +16,6 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"pitstop/internal/check"
-	"pitstop/internal/config"
 	"pitstop/internal/human"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
@@ -79,27 +78,9 @@ func New(com *common.Common, mode common.RunMode) *Model {
 	return m
 }
 
-// profileAndCategories returns what to run: the session's choices in the
-// guided flow, every configured category for the health check.
-func (m *Model) profileAndCategories() (*config.Profile, []string) {
-	s := m.com.Session
-	if m.mode == common.RunEverything {
-		if s.Profile == nil {
-			s.Profile = common.CloneProfile(m.com.Profile)
-		}
-		if len(s.Categories) == 0 {
-			s.Categories = s.Profile.ConfiguredCategories()
-		}
-	}
-	if s.Profile == nil {
-		s.Profile = common.CloneProfile(m.com.Profile)
-	}
-	return s.Profile, s.Categories
-}
-
 // Init starts the checks.
 func (m *Model) Init() tea.Cmd {
-	p, cats := m.profileAndCategories()
+	p, cats := m.com.Plan(m.mode == common.RunEverything)
 	checks := m.com.Checks(p, cats)
 	m.rows = make([]*row, len(checks))
 	for i, c := range checks {
@@ -115,19 +96,11 @@ func (m *Model) Init() tea.Cmd {
 	m.started = m.com.Now()
 	m.com.Session.Started = m.started
 
-	runner := &check.Runner{
-		Timeout: m.com.Timeout,
-		Scrub:   m.com.Scrubber.Scrub,
-		Now:     m.com.Now,
-		Lang:    m.com.Lang,
-	}
-	run, events, base, session := m, m.events, m.com.KB, m.com.Session
-	evidence := session.Evidence()
-	runner.Progress = func(ev check.Event) { events <- eventMsg{run: run, ev: ev} }
+	run, events := m, m.events
+	runLater := m.com.RunLater(checks, func(ev check.Event) { events <- eventMsg{run: run, ev: ev} })
 	go func() {
-		results := runner.Run(ctx, checks)
-		evidence.Results = results
-		events <- doneMsg{run: run, results: results, matches: base.Match(evidence)}
+		results, matches := runLater(ctx)
+		events <- doneMsg{run: run, results: results, matches: matches}
 	}()
 	cmds := []tea.Cmd{m.wait()}
 	if m.com.Animate {
@@ -265,10 +238,7 @@ func (m *Model) finish(msg doneMsg) tea.Cmd {
 	}
 	now := m.com.Now()
 	m.took = now.Sub(m.started)
-	s := m.com.Session
-	s.Results, s.Matches = msg.results, msg.matches
-	s.Finished, s.Cancelled = now, m.cancelled
-	s.Runs++
+	m.com.Session.Record(msg.results, msg.matches, now, m.cancelled)
 	return nil
 }
 

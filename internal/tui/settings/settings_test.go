@@ -6,24 +6,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/config"
-	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
+	"pitstop/internal/wizard"
 )
-
-// TestEveryFieldIsNamedInBothLanguages: each setting the form can show has
-// a title (and a description, but secrets say where they came from).
-func TestEveryFieldIsNamedInBothLanguages(t *testing.T) {
-	t.Parallel()
-	for _, cat := range config.Categories {
-		require.True(t, common.HasKey("settings.family."+cat), cat)
-		for _, f := range familyFields[cat] {
-			require.True(t, common.HasKey("field."+f.key), f.key)
-			if f.kind != kindSecret {
-				require.True(t, common.HasKey("field."+f.key+".desc"), f.key)
-			}
-		}
-	}
-}
 
 // TestOnlyTheNeededSettingsAreAsked: the form holds the fields of the
 // session's check families, prefilled from the profile, in order.
@@ -44,7 +29,7 @@ func TestOnlyTheNeededSettingsAreAsked(t *testing.T) {
 		m := New(c)
 		require.Equal(t, tt.want, m.Fields())
 		for _, f := range m.fields {
-			if f.kind == kindSecret {
+			if f.Secret() {
 				require.Empty(t, f.value, "a secret is never put into the form")
 			}
 		}
@@ -56,23 +41,13 @@ func TestOnlyTheNeededSettingsAreAsked(t *testing.T) {
 	require.Equal(t, "587", m.fields[1].value)
 }
 
-func TestValuesRoundTrip(t *testing.T) {
+// TestValidatorSpeaksTheLanguage: the form's check is the setting's own
+// rule, with its hint in the interface language.
+func TestValidatorSpeaksTheLanguage(t *testing.T) {
 	t.Parallel()
-	p := &config.Profile{}
-	for _, fields := range familyFields {
-		for _, f := range fields {
-			if f.kind == kindSecret {
-				continue
-			}
-			v := "x"
-			switch f.kind {
-			case kindNumber:
-				v = "42"
-			case kindList:
-				v = "s1, s2"
-			}
-			setValue(p, f.key, v)
-			require.Equal(t, v, valueOf(p, f.key), f.key)
-		}
-	}
+	f, _ := config.FieldByKey("domain.dns_server")
+	require.NoError(t, wizard.Validator(f, "es")("1.1.1.1:53"))
+	require.EqualError(t, wizard.Validator(f, "es")("1.1.1.1"), "Escribe host:puerto, como 1.1.1.1:53.")
+	redis, _ := config.FieldByKey("cache.redis_url")
+	require.NoError(t, wizard.Validator(redis, "en")("unix:///run/redis.sock"), "config accepts a socket, so the form does")
 }

@@ -14,6 +14,7 @@ import (
 
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
+	"pitstop/internal/wizard"
 )
 
 // phase is where the screen is.
@@ -42,7 +43,7 @@ type Model struct {
 	width, height int
 
 	problemCursor int // 0..len(Problems); the last is "paste the error"
-	problem       common.Problem
+	problem       wizard.Problem
 
 	symptoms []kb.Symptom
 	picked   map[int]bool
@@ -179,7 +180,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Model) updateProblem(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	k := m.com.Keys
-	n := len(common.Problems) + 1
+	n := len(wizard.Problems) + 1
 	switch {
 	case key.Matches(msg, k.Back):
 		return m, common.Back
@@ -195,16 +196,16 @@ func (m *Model) updateProblem(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 		m.enterPaste()
 		return m, m.paste.Focus()
 	case key.Matches(msg, k.Select):
-		if m.problemCursor == len(common.Problems) {
+		if m.problemCursor == len(wizard.Problems) {
 			m.enterPaste()
 			return m, m.paste.Focus()
 		}
-		m.pickProblem(common.Problems[m.problemCursor])
+		m.pickProblem(wizard.Problems[m.problemCursor])
 	}
 	return m, nil
 }
 
-func (m *Model) pickProblem(p common.Problem) {
+func (m *Model) pickProblem(p wizard.Problem) {
 	if p.ID != m.problem.ID {
 		m.picked = map[int]bool{}
 		m.cursor, m.start = 0, 0
@@ -326,23 +327,11 @@ func (m *Model) pickedTexts() []string {
 
 // finish records the answers in the session and opens the settings step.
 func (m *Model) finish() tea.Cmd {
-	s := m.com.Session
-	s.Problem = m.problem
-	s.Symptoms, s.Pasted = nil, ""
+	problem, symptoms, pasted := m.problem, m.pickedTexts(), ""
 	if m.phase == phasePaste {
-		s.Pasted = m.paste.Value()
-		s.Problem = common.Problem{}
-		if m.problem.ID != "" {
-			s.Problem = m.problem
-		}
-	} else {
-		s.Symptoms = m.pickedTexts()
+		symptoms, pasted = nil, m.paste.Value()
 	}
-	s.Suggested = m.com.KB.Match(kb.Evidence{Text: s.Pasted, Symptoms: s.Symptoms})
-	s.Categories = common.FamiliesFor(s.Problem, s.Suggested, m.com.Profile)
-	if s.Profile == nil {
-		s.Profile = common.CloneProfile(m.com.Profile)
-	}
+	m.com.Session.Choose(problem, symptoms, pasted, m.com.KB, m.com.Profile)
 	return common.Navigate(common.NavigateMsg{To: common.ScreenSettings})
 }
 
@@ -362,10 +351,10 @@ func (m *Model) viewProblem() string {
 	hint, hintH := c.Hint(c.T("problem.hint"), m.width)
 	labelW := lipgloss.Width(c.T("problem.paste"))
 	inline := true // every description fits beside its label
-	for _, p := range common.Problems {
+	for _, p := range wizard.Problems {
 		labelW = max(labelW, lipgloss.Width(c.ProblemName(p)))
 	}
-	for _, p := range common.Problems {
+	for _, p := range wizard.Problems {
 		if lipgloss.Width(c.T("problem."+p.ID+".desc")) > m.width-labelW-8 {
 			inline = false
 		}
@@ -399,11 +388,11 @@ func (m *Model) viewProblem() string {
 			cursorLast = len(lines) - 1
 		}
 	}
-	for i, p := range common.Problems {
+	for i, p := range wizard.Problems {
 		row(i, c.ProblemName(p), c.T("problem."+p.ID+".desc"))
 	}
 	lines = append(lines, "")
-	row(len(common.Problems), c.T("problem.paste"), c.T("problem.paste.desc"))
+	row(len(wizard.Problems), c.T("problem.paste"), c.T("problem.paste.desc"))
 
 	head := " " + st.Title.Render(c.T("problem.question")) + "\n" + hint + "\n\n"
 	room := m.height - 2 - hintH

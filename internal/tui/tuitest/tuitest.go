@@ -93,18 +93,20 @@ func Common(tb testing.TB, lang string) *common.Common {
 	dir := tb.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
-	c := common.New(common.Options{
+	c, err := common.New(common.Options{Theme: "dark",
 		KB:         KB(tb, lang),
 		Config:     cfg,
 		Profile:    p,
 		ConfigPath: filepath.Join(dir, "config.yaml"),
 		Lang:       lang,
-		Theme:      "dark",
 		Timeout:    2 * time.Second,
 		Version:    "test",
 		Now:        func() time.Time { return Clock },
 		Ctx:        ctx,
 	})
+	if err != nil {
+		tb.Fatalf("common: %v", err)
+	}
 	c.Animate = false
 	c.StatusTTL = 0
 	c.Checks = StubChecks
@@ -186,10 +188,8 @@ func FixedResults(c *common.Common, categories []string) []check.Result {
 
 // Finish fills the session as a finished guided run about email would.
 func Finish(c *common.Common, categories []string) {
+	c.Plan(false)
 	s := c.Session
-	if s.Profile == nil {
-		s.Profile = common.CloneProfile(c.Profile)
-	}
 	s.Categories = categories
 	s.Results = FixedResults(c, categories)
 	s.Started, s.Finished = Clock, Clock.Add(2300*time.Millisecond)

@@ -1,4 +1,4 @@
-package common
+package wizard
 
 import (
 	"slices"
@@ -8,6 +8,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/kb"
+	"pitstop/internal/registry"
 )
 
 // Problem is one answer to "What is wrong?": the knowledge category whose
@@ -15,7 +16,7 @@ import (
 type Problem struct {
 	ID         string   // catalogue key suffix: "problem.<ID>"
 	KBCategory string   // article category in the knowledge base
-	Families   []string // check categories (config.Categories) that run for it
+	Families   []string // check categories (the registry's) that run for it
 }
 
 // Problems are the wizard's categories, in the order shown.
@@ -102,8 +103,30 @@ func (s *Session) MarkRead(id string) {
 	}
 }
 
+// Choose records the answers to steps 1 and 2 (a problem and the symptoms
+// picked, or the pasted error) and settles what follows from them: the
+// articles they suggest, the families to check and the profile to edit.
+func (s *Session) Choose(problem Problem, symptoms []string, pasted string, base *kb.Base, profile *config.Profile) {
+	s.Problem, s.Symptoms, s.Pasted = problem, symptoms, pasted
+	s.Suggested = nil
+	if base != nil {
+		s.Suggested = base.Match(kb.Evidence{Text: pasted, Symptoms: symptoms})
+	}
+	s.Categories = FamiliesFor(problem, s.Suggested, profile)
+	if s.Profile == nil {
+		s.Profile = CloneProfile(profile)
+	}
+}
+
+// Record stores the outcome of a run of the checks.
+func (s *Session) Record(results []check.Result, matches []kb.Match, finished time.Time, cancelled bool) {
+	s.Results, s.Matches = results, matches
+	s.Finished, s.Cancelled = finished, cancelled
+	s.Runs++
+}
+
 // FamiliesFor returns the check families to run for a problem and the
-// articles matched so far, in config.Categories order: the problem's own
+// articles matched so far, in the registry's order: the problem's own
 // families; the family of every check the best article names; and those of
 // the next two articles when the profile has settings for them (a CRM the
 // user does not have is not worth asking about). With none of these (an
@@ -125,7 +148,7 @@ func FamiliesFor(p Problem, matches []kb.Match, profile *config.Profile) []strin
 		}
 	}
 	if len(want) == 0 && profile != nil {
-		for _, c := range profile.ConfiguredCategories() {
+		for _, c := range registry.Configured(profile) {
 			want[c] = true
 		}
 	}
@@ -133,7 +156,7 @@ func FamiliesFor(p Problem, matches []kb.Match, profile *config.Profile) []strin
 		want["api"] = true
 	}
 	var out []string
-	for _, c := range config.Categories {
+	for _, c := range registry.IDs() {
 		if want[c] {
 			out = append(out, c)
 		}

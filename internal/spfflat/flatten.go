@@ -1,4 +1,9 @@
-package fix
+// Package spfflat flattens an SPF record: it works out, with exact IP-set
+// arithmetic, which addresses a record's include tree authorises today, so a
+// record over the 10-lookup limit can be rewritten to authorise exactly the
+// same addresses, and a record flattened earlier can be checked against the
+// tree it came from.
+package spfflat
 
 import (
 	"context"
@@ -6,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,15 +19,21 @@ import (
 	"go4.org/netipx"
 )
 
-// SPFLookupLimit is RFC 7208's limit on DNS-querying terms (section 4.6.4).
-const SPFLookupLimit = 10
+// LookupLimit is RFC 7208's limit on DNS-querying terms (section 4.6.4).
+const LookupLimit = 10
+
+// FlatModifier names the includes a flattened record wrote out as address
+// ranges ("pitstop-flat=esp.example.net,crm.example.com"). Receivers ignore
+// unknown modifiers (RFC 7208 section 6); Pitstop reads it to tell when a
+// provider's addresses moved and the record must be made again.
+const FlatModifier = "pitstop-flat"
 
 // spfMaxDepth bounds include and redirect chains while flattening.
 const spfMaxDepth = 10
 
-// SPFResolver is what flattening needs from DNS: the same three lookups an
+// Resolver is what flattening needs from DNS: the same three lookups an
 // SPF evaluator makes for ip-based terms.
-type SPFResolver interface {
+type Resolver interface {
 	LookupTXT(ctx context.Context, name string) ([]string, error)
 	LookupMX(ctx context.Context, name string) ([]*net.MX, error)
 	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
@@ -32,9 +44,9 @@ type SPFResolver interface {
 // flattened record can be promised to authorise exactly the same servers.
 var ErrNotCertain = errors.New("not certain")
 
-// FlatSPF is a proposed SPF record with the same authorised addresses as the
+// Flat is a proposed SPF record with the same authorised addresses as the
 // published one, within the lookup limit.
-type FlatSPF struct {
+type Flat struct {
 	Record  string   // the whole TXT value, "v=spf1 ... ~all"
 	Lookups int      // DNS-querying terms the new record needs (at most 10)
 	Before  int      // lookups the published record needs
@@ -60,39 +72,39 @@ type spfRecord struct {
 
 type flattener struct {
 	ctx  context.Context
-	res  SPFResolver
+	res  Resolver
 	seen map[string]bool
 }
 
-// FlattenSPF proposes a record for domain that authorises exactly the
+// Flatten proposes a record for domain that authorises exactly the
 // addresses its published SPF record (published, the TXT value) authorises
 // today, with at most 10 lookups: include, a and mx terms are kept while the
 // budget allows (cheapest first) and the rest are replaced by the ip4:/ip6:
 // ranges they stand for; a redirect= is followed and inlined. The qualifier
 // of "all" is kept. It returns ErrNotCertain (wrapped) when the record holds
 // ptr, exists, macros or a lookup fails.
-func FlattenSPF(ctx context.Context, res SPFResolver, domain, published string) (FlatSPF, error) {
+func Flatten(ctx context.Context, res Resolver, domain, published string) (Flat, error) {
 	f := &flattener{ctx: ctx, res: res, seen: map[string]bool{}}
 	rec, err := f.parse(domain, published, 0)
 	if err != nil {
-		return FlatSPF{}, err
+		return Flat{}, err
 	}
 	// A redirect applies only when no "all" ends the record: inline the
 	// target's terms (and its own "all") after the record's own.
 	terms, all := rec.terms, rec.all
 	for target, depth := rec.redirect, 0; all == 0 && target != ""; depth++ {
 		if depth > spfMaxDepth {
-			return FlatSPF{}, fmt.Errorf("redirect chain is too long: %w", ErrNotCertain)
+			return Flat{}, fmt.Errorf("redirect chain is too long: %w", ErrNotCertain)
 		}
 		next, err := f.lookup(target, depth+1)
 		if err != nil {
-			return FlatSPF{}, err
+			return Flat{}, err
 		}
 		terms = append(append([]spfTerm(nil), terms...), next.terms...)
 		all, target = next.all, next.redirect
 	}
 	if all == '+' {
-		return FlatSPF{}, fmt.Errorf("the record ends in +all, which authorises every address: %w", ErrNotCertain)
+		return Flat{}, fmt.Errorf("the record ends in +all, which authorises every address: %w", ErrNotCertain)
 	}
 
 	// Keep the cheapest DNS terms while they fit; includes first among equals,
@@ -111,7 +123,7 @@ func FlattenSPF(ctx context.Context, res SPFResolver, domain, published string) 
 		}
 		return ta.kind == "include" && tb.kind != "include"
 	})
-	budget := SPFLookupLimit
+	budget := LookupLimit
 	for _, i := range order {
 		if terms[i].cost <= budget {
 			keep[i] = true
@@ -119,7 +131,7 @@ func FlattenSPF(ctx context.Context, res SPFResolver, domain, published string) 
 		}
 	}
 
-	out := FlatSPF{Before: rec.lookups, Lookups: SPFLookupLimit - budget}
+	out := Flat{Before: rec.lookups, Lookups: LookupLimit - budget}
 	parts := []string{"v=spf1"}
 	var matched netipx.IPSetBuilder // what written-out ranges match so far
 	var pending netipx.IPSetBuilder // consecutive inlined terms with one qualifier
@@ -135,6 +147,7 @@ func FlattenSPF(ctx context.Context, res SPFResolver, domain, published string) 
 		pending = netipx.IPSetBuilder{}
 		pendingQ = 0
 	}
+	var spans []string // "name/start/count" of each include written out
 	for i, t := range terms {
 		if keep[i] {
 			flush()
@@ -142,10 +155,6 @@ func FlattenSPF(ctx context.Context, res SPFResolver, domain, published string) 
 			out.Kept = append(out.Kept, t.text)
 			continue
 		}
-		if pendingQ != 0 && pendingQ != t.qualifier {
-			flush()
-		}
-		pendingQ = t.qualifier
 		// Addresses an earlier written-out range already matched never reach
 		// this one. (Kept terms are left out of that: what they match may
 		// change with the provider.)
@@ -154,8 +163,29 @@ func FlattenSPF(ctx context.Context, res SPFResolver, domain, published string) 
 		b.AddSet(t.set)
 		b.RemoveSet(already)
 		s, _ := b.IPSet()
-		pending.AddSet(s)
 		matched.AddSet(t.set)
+		if t.kind == "include" {
+			// An include's ranges stand alone where the include stood, and
+			// the modifier says where, so the record can be turned back
+			// into its source (Source) when the provider moves.
+			flush()
+			at := len(parts) - 1
+			for _, p := range s.Prefixes() {
+				parts = append(parts, qualified(t.qualifier, ipTerm(p)))
+			}
+			span := strings.TrimPrefix(strings.ToLower(t.text), "include:")
+			if t.qualifier != '+' {
+				span = string(t.qualifier) + span
+			}
+			spans = append(spans, fmt.Sprintf("%s/%d/%d", span, at, len(parts)-1-at))
+			out.Inlined = append(out.Inlined, t.text)
+			continue
+		}
+		if pendingQ != 0 && pendingQ != t.qualifier {
+			flush()
+		}
+		pendingQ = t.qualifier
+		pending.AddSet(s)
 		if t.cost > 0 {
 			out.Inlined = append(out.Inlined, t.text)
 		}
@@ -164,8 +194,58 @@ func FlattenSPF(ctx context.Context, res SPFResolver, domain, published string) 
 	if all != 0 {
 		parts = append(parts, qualified(all, "all"))
 	}
+	if len(spans) > 0 {
+		parts = append(parts, FlatModifier+"="+strings.Join(spans, ","))
+	}
 	out.Record = strings.Join(parts, " ")
 	return out, nil
+}
+
+// Stale returns, for a record Flatten made (it names the includes it wrote
+// out in its pitstop-flat= modifier), the includes that authorise today an
+// address the record does not: the provider moved, and mail from its new
+// addresses fails SPF until the record is made again. A record without the
+// modifier is never stale.
+func Stale(ctx context.Context, res Resolver, domain, record string) ([]string, error) {
+	var from []string
+	for _, sp := range flatSpans(record) {
+		if !slices.Contains(from, sp.name) {
+			from = append(from, sp.name)
+		}
+	}
+	if len(from) == 0 {
+		return nil, nil
+	}
+	f := &flattener{ctx: ctx, res: res, seen: map[string]bool{}}
+	rec, err := f.parse(domain, record, 0)
+	if err != nil {
+		return nil, err
+	}
+	covered, err := f.passSet(rec, 0)
+	if err != nil {
+		return nil, err
+	}
+	var stale []string
+	for _, target := range from {
+		if target == "" {
+			continue
+		}
+		sub, err := f.lookup(target, 1)
+		if err != nil {
+			return nil, err
+		}
+		want, err := f.passSet(sub, 1)
+		if err != nil {
+			return nil, err
+		}
+		var b netipx.IPSetBuilder
+		b.AddSet(want)
+		b.RemoveSet(covered)
+		if missing, _ := b.IPSet(); len(missing.Prefixes()) > 0 {
+			stale = append(stale, target)
+		}
+	}
+	return stale, nil
 }
 
 func qualified(q byte, term string) string {
@@ -440,4 +520,74 @@ func (f *flattener) hostSet(mech, target string, c4, c6 int) (*netipx.IPSet, err
 func isNotFound(err error) bool {
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+}
+
+// flatSpan is one include a flattened record wrote out: its name and
+// qualifier, and the terms (after v=spf1) its ranges took.
+type flatSpan struct {
+	name         string
+	qualifier    byte
+	start, count int
+}
+
+// flatSpans reads the pitstop-flat= modifier of a record.
+func flatSpans(record string) []flatSpan {
+	var out []flatSpan
+	for _, field := range strings.Fields(record) {
+		v, ok := strings.CutPrefix(strings.ToLower(field), FlatModifier+"=")
+		if !ok {
+			continue
+		}
+		for _, item := range strings.Split(v, ",") {
+			parts := strings.Split(item, "/")
+			if len(parts) != 3 || parts[0] == "" {
+				continue
+			}
+			sp := flatSpan{name: parts[0], qualifier: '+'}
+			if strings.ContainsRune("+-~?", rune(sp.name[0])) {
+				sp.qualifier, sp.name = sp.name[0], sp.name[1:]
+			}
+			var err1, err2 error
+			sp.start, err1 = strconv.Atoi(parts[1])
+			sp.count, err2 = strconv.Atoi(parts[2])
+			if err1 != nil || err2 != nil || sp.start < 0 || sp.count < 0 || sp.name == "" {
+				continue
+			}
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// Source turns a record Flatten made back into the record it came from: each
+// include written out as ranges stands as the include again, and the
+// pitstop-flat= modifier goes. ok is false for a record without the
+// modifier, or one edited since so that the spans no longer fit.
+func Source(record string) (string, bool) {
+	fields := strings.Fields(record)
+	spans := flatSpans(record)
+	if len(fields) == 0 || len(spans) == 0 {
+		return "", false
+	}
+	var terms []string
+	for _, f := range fields[1:] {
+		if !strings.HasPrefix(strings.ToLower(f), FlatModifier+"=") {
+			terms = append(terms, f)
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start > spans[j].start })
+	for _, sp := range spans {
+		if sp.start+sp.count > len(terms) {
+			return "", false
+		}
+		for _, t := range terms[sp.start : sp.start+sp.count] {
+			l := strings.ToLower(strings.TrimLeft(t, "+-~?"))
+			if !strings.HasPrefix(l, "ip4:") && !strings.HasPrefix(l, "ip6:") {
+				return "", false
+			}
+		}
+		inc := qualified(sp.qualifier, "include:"+sp.name)
+		terms = append(terms[:sp.start], append([]string{inc}, terms[sp.start+sp.count:]...)...)
+	}
+	return strings.Join(append([]string{fields[0]}, terms...), " "), true
 }

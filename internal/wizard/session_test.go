@@ -1,4 +1,4 @@
-package common
+package wizard
 
 import (
 	"testing"
@@ -7,6 +7,7 @@ import (
 
 	"pitstop/internal/config"
 	"pitstop/internal/kb"
+	"pitstop/internal/registry"
 )
 
 func TestFamiliesFor(t *testing.T) {
@@ -27,5 +28,16 @@ func TestFamiliesFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		require.Equal(t, tt.want, FamiliesFor(tt.problem, tt.matches, p), tt.name)
+	}
+}
+
+// TestProblemsNameFamilies: every family a problem runs is in the registry.
+func TestProblemsNameFamilies(t *testing.T) {
+	t.Parallel()
+	for _, p := range Problems {
+		for _, f := range p.Families {
+			_, ok := registry.Get(f)
+			require.True(t, ok, "%s names family %q", p.ID, f)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package fix
+package spfflat
 
 import (
 	"context"
@@ -150,13 +150,18 @@ func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 7))
 		z := randomTree(r)
 		published := z.txt["example.test"][0]
-		flat, err := FlattenSPF(context.Background(), z, "example.test", published)
+		flat, err := Flatten(context.Background(), z, "example.test", published)
 		require.NoError(t, err, "seed %d: %s", seed, published)
-		require.LessOrEqual(t, flat.Lookups, SPFLookupLimit, "seed %d", seed)
-		if flat.Before > SPFLookupLimit {
+		require.LessOrEqual(t, flat.Lookups, LookupLimit, "seed %d", seed)
+		if flat.Before > LookupLimit {
 			over++
 		}
 		z.txt["flat.test"] = []string{flat.Record}
+		src, hasSource := Source(flat.Record)
+		if strings.Contains(flat.Record, FlatModifier) {
+			require.True(t, hasSource, "seed %d: %s", seed, flat.Record)
+			z.txt["source.test"] = []string{src}
+		}
 		for i := 0; i < 256; i++ {
 			ips := []netip.Addr{netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}),
 				netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(i)}),
@@ -166,6 +171,10 @@ func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 				after := evaluate(t, z, ip, "flat.test", 10)
 				require.NotEqual(t, spf.PermError, after, "seed %d: flattened record %q", seed, flat.Record)
 				require.Equal(t, before, after == spf.Pass, "seed %d, %s\noriginal: %s\nflattened: %s", seed, ip, published, flat.Record)
+				if hasSource {
+					back := evaluate(t, z, ip, "source.test", 1000) == spf.Pass
+					require.Equal(t, before, back, "seed %d, %s: the source of the flattened record\n%s", seed, ip, src)
+				}
 			}
 		}
 	}
@@ -185,13 +194,29 @@ func TestFlattenSPFKeepsIncludesWithinBudget(t *testing.T) {
 	}
 	z.txt["big.test"] = []string{"v=spf1 " + strings.Join(inc, " ") + " -all"}
 
-	flat, err := FlattenSPF(context.Background(), z, "example.test", z.txt["example.test"][0])
+	flat, err := Flatten(context.Background(), z, "example.test", z.txt["example.test"][0])
 	require.NoError(t, err)
 	require.Equal(t, 14, flat.Before)
 	require.Equal(t, 1, flat.Lookups)
 	require.Equal(t, []string{"include:small.test"}, flat.Kept)
 	require.Equal(t, []string{"include:big.test"}, flat.Inlined)
-	require.Equal(t, "v=spf1 include:small.test ip4:198.51.100.0/29 ip4:198.51.100.8/30 ip4:203.0.113.5 ~all", flat.Record)
+	require.Equal(t, "v=spf1 include:small.test ip4:198.51.100.0/29 ip4:198.51.100.8/30 ip4:203.0.113.5 ~all pitstop-flat=big.test/1/2", flat.Record)
+	src, ok := Source(flat.Record)
+	require.True(t, ok)
+	require.Equal(t, "v=spf1 include:small.test include:big.test ip4:203.0.113.5 ~all", src)
+
+	// Today the flattened record covers big.test; then one of its
+	// includes moves to new addresses, and the record is stale.
+	stale, err := Stale(context.Background(), z, "example.test", flat.Record)
+	require.NoError(t, err)
+	require.Empty(t, stale)
+	z.txt["b3.test"] = []string{"v=spf1 ip4:192.0.2.77 -all"}
+	stale, err = Stale(context.Background(), z, "example.test", flat.Record)
+	require.NoError(t, err)
+	require.Equal(t, []string{"big.test"}, stale)
+	stale, err = Stale(context.Background(), z, "example.test", "v=spf1 ip4:192.0.2.1 -all")
+	require.NoError(t, err)
+	require.Empty(t, stale, "a record Pitstop did not flatten is never stale")
 }
 
 func TestFlattenSPFRefusesWhatIsNotCertain(t *testing.T) {
@@ -207,7 +232,7 @@ func TestFlattenSPFRefusesWhatIsNotCertain(t *testing.T) {
 	} {
 		z := newZone()
 		z.txt["loop.test"] = []string{"v=spf1 include:loop.test -all"}
-		_, err := FlattenSPF(context.Background(), z, "example.test", rec)
+		_, err := Flatten(context.Background(), z, "example.test", rec)
 		require.ErrorIs(t, err, ErrNotCertain, rec)
 	}
 }
