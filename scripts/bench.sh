@@ -53,12 +53,13 @@ fi
 
 # Everything temporary lives here and goes at the end, with the sandbox.
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pitstop-bench-XXXXXX")
-SANDBOX=""
+SANDBOXES=()
 cleanup() {
-	if [ -n "$SANDBOX" ]; then
-		kill "$SANDBOX" 2>/dev/null || true
-		wait "$SANDBOX" 2>/dev/null || true
-	fi
+	local pid
+	for pid in "${SANDBOXES[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -80,30 +81,40 @@ if [ -n "$BASELINE" ]; then
 	BINS=("$TMP/pitstop-before" "$BIN")
 fi
 
-echo "== starting the sandbox (scenario healthy)"
-"$BIN" demo --serve --scenario healthy --format json >"$OUT/sandbox.json" 2>"$OUT/sandbox.err" &
-SANDBOX=$!
-for _ in $(seq 100); do
-	[ -s "$OUT/sandbox.json" ] && break
-	sleep 0.1
+# Each binary runs against its own sandbox (same scenario, its own
+# version of the servers and of the settings file: a baseline may not read
+# settings added since). curl, swaks and the timing table use this tree's.
+CFGS=()
+NOSENDS=()
+for i in "${!NAMES[@]}"; do
+	name=${NAMES[$i]}
+	echo "== starting the $name sandbox (scenario healthy)"
+	"${BINS[$i]}" demo --serve --scenario healthy --format json >"$OUT/sandbox-$name.json" 2>"$OUT/sandbox-$name.err" &
+	SANDBOXES+=($!)
+	for _ in $(seq 100); do
+		[ -s "$OUT/sandbox-$name.json" ] && break
+		sleep 0.1
+	done
+	cfg=$(grep -o '"config":"[^"]*"' "$OUT/sandbox-$name.json" | cut -d'"' -f4)
+	[ -f "$cfg" ] || {
+		echo "the $name sandbox did not start:" >&2
+		cat "$OUT/sandbox-$name.err" >&2
+		exit 1
+	}
+	CFGS+=("$cfg")
+	# The same exchange as swaks --quit-after AUTH: no test message.
+	grep -v 'test_recipient:' "$cfg" >"$TMP/nosend-$name.yaml"
+	chmod 600 "$TMP/nosend-$name.yaml"
+	NOSENDS+=("$TMP/nosend-$name.yaml")
 done
-CFG=$(grep -o '"config":"[^"]*"' "$OUT/sandbox.json" | cut -d'"' -f4)
-[ -f "$CFG" ] || {
-	echo "the sandbox did not start:" >&2
-	cat "$OUT/sandbox.err" >&2
-	exit 1
-}
+CFG=${CFGS[${#CFGS[@]}-1]}
 CA=$(grep -m1 'ca_file:' "$CFG" | awk '{print $2}')
 API=$(grep -m1 'base_url:' "$CFG" | awk '{print $2}')
 API_KEY=$(grep -m1 ' key:' "$CFG" | awk '{print $2}')
-SMTP_ADDR=$(grep -o 'SMTP *[0-9.]*:[0-9]*' "$OUT/sandbox.json" | awk '{print $2}')
+SMTP_ADDR=$(grep -o 'SMTP *[0-9.]*:[0-9]*' "$OUT/sandbox-after.json" | awk '{print $2}')
 SMTP_USER=$(grep -m1 'username:' "$CFG" | awk '{print $2}')
 SMTP_PASS=$(grep -m1 'password:' "$CFG" | awk '{print $2}')
 SMTP_FROM=$(grep -m1 'from:' "$CFG" | awk '{print $2}')
-# The same exchange as swaks --quit-after AUTH: no test message.
-NOSEND="$TMP/nosend.yaml"
-grep -v 'test_recipient:' "$CFG" >"$NOSEND"
-chmod 600 "$NOSEND"
 # curl reads the key from a file, so it is in no command line or result.
 CURLVERIFY="$TMP/verify.curlrc"
 (
@@ -165,11 +176,11 @@ peak() {
 	done | awk '{ print $1 / 1024 }' | median
 }
 
-# promptms BIN: content.prompt's own duration (the tokenizer's first load
-# and count) in fresh processes, median over $RUNS, in milliseconds.
+# promptms BIN CONFIG: content.prompt's own duration (the tokenizer's first
+# load and count) in fresh processes, median over $RUNS, in milliseconds.
 promptms() {
 	for _ in $(seq "$RUNS"); do
-		"$1" --config "$CFG" check --only content --format json 2>/dev/null | tr ',' '\n' |
+		"$1" --config "$2" check --only content --format json 2>/dev/null | tr ',' '\n' |
 			awk '/"id": *"content.prompt"/ { f = 1 } f && /"duration_ms":/ { sub(/.*"duration_ms": */, ""); print; exit }'
 	done | median
 }
@@ -190,15 +201,15 @@ for i in "${!NAMES[@]}"; do
 	args+=("${NAMES[$i]}: pitstop --version" "${BINS[$i]} --version")
 done
 for i in "${!NAMES[@]}"; do
-	args+=("${NAMES[$i]}: pitstop check" "${BINS[$i]} --config $CFG check"
-		"${NAMES[$i]}: pitstop check without content" "${BINS[$i]} --config $CFG check --only $ONLY_NO_CONTENT")
+	args+=("${NAMES[$i]}: pitstop check" "${BINS[$i]} --config ${CFGS[$i]} check"
+		"${NAMES[$i]}: pitstop check without content" "${BINS[$i]} --config ${CFGS[$i]} check --only $ONLY_NO_CONTENT")
 done
 bench process "${args[@]}"
 
 echo "== pitstop check --only api against one curl of /verify"
 args=()
 for i in "${!NAMES[@]}"; do
-	args+=("${NAMES[$i]}: pitstop check --only api" "${BINS[$i]} --config $CFG check --only api")
+	args+=("${NAMES[$i]}: pitstop check --only api" "${BINS[$i]} --config ${CFGS[$i]} check --only api")
 done
 if have curl; then
 	args+=("curl /verify" "curl -K $CURLVERIFY")
@@ -208,14 +219,14 @@ bench api "${args[@]}"
 echo "== content.prompt in a fresh process (tokenizer load and count), $RUNS runs each"
 : >"$OUT/prompt.txt"
 for i in "${!NAMES[@]}"; do
-	echo "${NAMES[$i]} $(promptms "${BINS[$i]}")" | tee -a "$OUT/prompt.txt" | sed 's/^/   /'
+	echo "${NAMES[$i]} $(promptms "${BINS[$i]}" "${CFGS[$i]}")" | tee -a "$OUT/prompt.txt" | sed 's/^/   /'
 done
 
 echo "== pitstop check --only smtp against swaks (STARTTLS + AUTH PLAIN, then QUIT)"
 if have swaks; then
 	args=()
 	for i in "${!NAMES[@]}"; do
-		args+=("${NAMES[$i]}: pitstop check --only smtp" "${BINS[$i]} --config $NOSEND check --only smtp")
+		args+=("${NAMES[$i]}: pitstop check --only smtp" "${BINS[$i]} --config ${NOSENDS[$i]} check --only smtp")
 	done
 	bench smtp "${args[@]}" "swaks STARTTLS + AUTH" "$(q "${SWAKS[@]}")"
 else
@@ -269,12 +280,12 @@ echo "== peak memory (maximum resident set size, median of 10 runs, MiB)"
 	printf '\n'
 	for what in "--version" "check --only api" "check --only $ONLY_NO_CONTENT" "check"; do
 		printf '| pitstop %s |' "$what"
-		for b in "${BINS[@]}"; do
+		for i in "${!BINS[@]}"; do
 			if [ "$what" = "--version" ]; then
-				printf ' %s |' "$(peak "$b" --version)"
+				printf ' %s |' "$(peak "${BINS[$i]}" --version)"
 			else
 				# shellcheck disable=SC2086 # $what is the subcommand and its flags
-				printf ' %s |' "$(peak "$b" --config "$CFG" $what)"
+				printf ' %s |' "$(peak "${BINS[$i]}" --config "${CFGS[$i]}" $what)"
 			fi
 		done
 		printf '\n'
@@ -292,7 +303,7 @@ echo "== instructions executed (callgrind)"
 	printf '\n| pitstop --version |'
 	for b in "${BINS[@]}"; do printf ' %s |' "$(instr "$b" --version)"; done
 	printf '\n| pitstop check --only content |'
-	for b in "${BINS[@]}"; do printf ' %s |' "$(instr "$b" --config "$CFG" --timeout 120s check --only content)"; done
+	for i in "${!BINS[@]}"; do printf ' %s |' "$(instr "${BINS[$i]}" --config "${CFGS[$i]}" --timeout 120s check --only content)"; done
 	printf '\n'
 } | tee "$OUT/instructions.md" | sed 's/^/   /'
 
