@@ -21,10 +21,13 @@ run: build
 demo: build
 	./$(BIN) demo
 
-## test: vet and the race-enabled test suite (what CI runs)
+## test: vet and the race-enabled test suite (what CI runs); fetches Debian's
+## prometheus and promtool first when missing, for the exporter's end-to-end test
+PROMETHEUS_DIR ?= $(CURDIR)/.cache/prometheus
 test:
+	@bash scripts/prometheus-tools.sh "$(PROMETHEUS_DIR)"
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
+	PATH="$$PATH:$(PROMETHEUS_DIR)" $(GO) test -race -count=1 $(PKGS)
 
 lint:
 	$(GO) vet $(PKGS)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"pitstop/internal/config"
 )
 
 // DefaultTimeout bounds each check when the runner is given none.
@@ -123,14 +125,20 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 		if len(res.Articles) == 0 && len(c.Articles) > 0 {
 			res.Articles = append([]string(nil), c.Articles...)
 		}
-		if r.Scrub != nil {
-			res.Summary = r.Scrub(res.Summary)
-			res.Details = append([]string(nil), res.Details...)
-			for i := range res.Details {
-				res.Details[i] = r.Scrub(res.Details[i])
-			}
+		// The second wall: whatever a check let through, no control
+		// sequence and no loaded secret leaves the runner. Stripping comes
+		// first, so a secret split by a control byte is whole again when
+		// the scrubber looks.
+		res.Summary = r.scrub(res.Summary)
+		res.Details = append([]string(nil), res.Details...)
+		for i := range res.Details {
+			res.Details[i] = r.scrub(res.Details[i])
 		}
 		return res
+	}
+	if ctx.Err() != nil {
+		// Interrupted before this check's turn: it does not start.
+		return fill(Errorf("Cancelled before it could run."))
 	}
 	for _, id := range c.Requires {
 		pr, ok := prereq(id)
@@ -156,8 +164,7 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				resc <- Errorf("Pitstop hit an internal error while running this check: %v", p).
-					With(firstLines(string(debug.Stack()), 8)...)
+				resc <- PanicResult(p, string(debug.Stack()))
 			}
 		}()
 		resc <- c.Run(cctx)
@@ -176,6 +183,14 @@ func (r *Runner) runOne(ctx context.Context, c Check, timeout time.Duration, now
 	res = fill(res)
 	logResult(ctx, res)
 	return res
+}
+
+func (r *Runner) scrub(s string) string {
+	s = config.StripControls(s)
+	if r.Scrub != nil {
+		s = r.Scrub(s)
+	}
+	return s
 }
 
 // logResult writes a check that failed or could not run to the activity

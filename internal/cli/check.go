@@ -132,7 +132,11 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	if _, err := w.Write([]byte(out)); err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not write the results: %w", err)}
 	}
-	if !run.Summary.OK(o.Strict) || run.Interrupted {
+	if run.Interrupted {
+		app.interrupted = true // run exits 130
+		return nil
+	}
+	if !run.Summary.OK(o.Strict) {
 		return &ExitError{Code: ExitFailed}
 	}
 	return nil

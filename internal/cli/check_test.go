@@ -292,7 +292,7 @@ func TestCheckCanaryInEveryFormat(t *testing.T) {
 			requireNoCheckCanary(t, stdout, stderr, logText)
 			if format != "text" {
 				// The echo is kept as evidence, masked.
-				require.Contains(t, stdout, "Incorrect API key provided: sk-…RY42")
+				require.Contains(t, stdout, "Incorrect API key provided: sk-proj-…RY42")
 			}
 		})
 	}
@@ -393,7 +393,7 @@ func TestCheckInterrupted(t *testing.T) {
 	var out, errb bytes.Buffer
 	app := &App{Version: "test", Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
 	code := run(ctx, app, []string{"--log-file", filepath.Join(t.TempDir(), "log"), "--config", cfg, "check", "--only", "api"})
-	require.Equal(t, ExitFailed, code, errb.String())
+	require.Equal(t, ExitInterrupted, code, errb.String())
 	require.Contains(t, out.String(), "Stopped before every check finished (interrupted): these results are incomplete.")
 
 	report := filepath.Join(t.TempDir(), "r.md")
@@ -401,7 +401,7 @@ func TestCheckInterrupted(t *testing.T) {
 	errb.Reset()
 	app = &App{Version: "test", Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
 	code = run(ctx, app, []string{"--log-file", filepath.Join(t.TempDir(), "log"), "--config", cfg, "report", "--only", "api", "--out", report})
-	require.Equal(t, ExitFailed, code)
+	require.Equal(t, ExitInterrupted, code)
 	require.Contains(t, errb.String(), "no report was written")
 	require.NoFileExists(t, report)
 }

@@ -102,6 +102,7 @@ func runDemo(ctx context.Context, app *App, o demoOptions) error {
 // serveDemo prints the config path (alone on stdout's first line, so scripts
 // can read it) and waits for Ctrl-C or SIGTERM.
 func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) error {
+	app.stopsOnInterrupt.Store(true) // Ctrl-C is how it ends: exit 0, after cleaning up
 	if format == "json" {
 		out := struct {
 			Scenario    string   `json:"scenario"`

@@ -16,7 +16,6 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
-	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
 	"pitstop/internal/probe"
 	"pitstop/internal/registry"
@@ -187,28 +186,6 @@ func (a *App) proposeFixes(ctx context.Context, configPath string, p *config.Pro
 			return a.checkRunner(nil).Run(ctx, suite.ForIDs(cand, ids))
 		},
 	})
-}
-
-// fixInfos is how the escalation report lists fixes.
-func fixInfos(fixes []fix.Fix, verified []fix.Verified) []escalate.FixInfo {
-	var out []escalate.FixInfo
-	for _, f := range fixes {
-		state := "proposed"
-		if f.Applied {
-			state = "applied"
-			ok := len(f.Affects) > 0
-			for _, id := range f.Affects {
-				if !slices.ContainsFunc(verified, func(v fix.Verified) bool { return v.ID == id && v.After == check.Pass.String() }) {
-					ok = false
-				}
-			}
-			if ok {
-				state = "verified"
-			}
-		}
-		out = append(out, escalate.FixInfo{ID: f.ID, Check: f.Check, Kind: string(f.Kind), Title: f.Title, State: state})
-	}
-	return out
 }
 
 // confirmChange shows a setting change as a diff and asks whether to apply

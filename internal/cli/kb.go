@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"pitstop/internal/config"
 	"strings"
 	"text/tabwriter"
 
@@ -130,7 +131,7 @@ func kbList(app *App, format string) error {
 	tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, app.localize("ID\tCATEGORY\tSEVERITY\tTITLE", "ID\tCATEGORÍA\tGRAVEDAD\tTÍTULO"))
 	for _, a := range articles {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, app.articleWord(a.Category), app.articleWord(a.Severity), a.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, app.articleWord(a.Category), app.articleWord(a.Severity), config.StripControls(a.Title)) // an overlay is outside text
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -146,7 +147,7 @@ func kbList(app *App, format string) error {
 	var b strings.Builder
 	for _, a := range articles {
 		fmt.Fprintf(&b, "%s  %s · %s\n", a.ID, app.articleWord(a.Category), app.articleWord(a.Severity))
-		b.WriteString(hangingWrap("    ", a.Title, width))
+		b.WriteString(hangingWrap("    ", config.StripControls(a.Title), width))
 	}
 	_, err = io.WriteString(app.Stdout, b.String())
 	return err
@@ -218,7 +219,7 @@ func kbSearch(app *App, query, format string) error {
 		return nil
 	}
 	for _, h := range hits {
-		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("    ", h.Article.ID+"  "+h.Article.Title, width), "    "))
+		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("    ", h.Article.ID+"  "+config.StripControls(h.Article.Title), width), "    "))
 		if h.Snippet != "" && h.Snippet != h.Article.Title {
 			// The snippet is a taste of the text: one line, cut to fit.
 			fmt.Fprintln(w, fitLines("    "+h.Snippet, width))
@@ -289,7 +290,7 @@ func orEmpty(s []string) []string {
 // a line of facts, the body, the related articles and the sources.
 func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", a.Title)
+	fmt.Fprintf(&b, "# %s\n\n", config.StripControls(a.Title))
 	facts := fmt.Sprintf("`%s` · %s · %s", a.ID, app.articleWord(a.Category), app.localize("severity ", "gravedad ")+app.articleWord(a.Severity))
 	if len(a.Checks) > 0 {
 		facts += " · " + app.localize("checks: ", "comprobaciones: ") + strings.Join(a.Checks, ", ")

@@ -354,3 +354,23 @@ func TestHangingWrap(t *testing.T) {
 	require.Equal(t, "    a b\n", hangingWrap("    ", "a b", 0), "no width: no wrapping")
 	require.Equal(t, 12, widest("abc\nabcdefghijkl\n"))
 }
+
+// TestKBListStripsControlsFromOverlayTitles: an overlay article is outside
+// text; its title cannot retitle or clear the terminal.
+func TestKBListStripsControlsFromOverlayTitles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "en", "api-evil.md")
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
+	writeArticle(t, path, "api-evil", "en", "")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	evil := strings.Replace(string(data), "title: Overlay api-evil", `title: "Evil \e]0;pwned\a\e[2J title \u202e"`, 1)
+	require.NoError(t, os.WriteFile(path, []byte(evil), 0o600))
+	code, stdout, stderr := runKB(t, "", "--kb", dir, "kb", "list")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "Evil  title")
+	for _, bad := range []string{"\x1b", "\a", "\u202e"} {
+		require.NotContains(t, stdout, bad)
+	}
+}

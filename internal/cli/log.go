@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"pitstop/internal/safefile"
 	"sync"
 )
 
@@ -41,7 +42,7 @@ func (a *App) setupLog() error {
 	w, err := openRotating(path, maxLogSize)
 	if err != nil {
 		if a.Opts.LogFile != "" {
-			return usageErrf("cannot open the log file %s: %v", path, err)
+			return usageErrf("cannot open the log file: %v", err)
 		}
 		if a.Opts.Debug {
 			fmt.Fprintf(a.Stderr, "pitstop: no activity log this time: %v\n", err)
@@ -152,13 +153,10 @@ func openRotating(path string, max int64) (*rotatingFile, error) {
 }
 
 func (r *rotatingFile) open() error {
-	f, err := os.OpenFile(r.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	// No link followed, no device or FIFO appended to; a log Pitstop did
+	// not create keeps its mode.
+	f, err := safefile.OpenAppend(r.path, "--log-file", 0o600)
 	if err != nil {
-		return err
-	}
-	// A log made by something else (or an older version) may be readable by others.
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
 		return err
 	}
 	st, err := f.Stat()

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,24 +64,69 @@ func TestRotatingFileRotatesAtTenMiB(t *testing.T) {
 	require.Len(t, entries, 2)
 }
 
-func TestRotatingFileReopensWithSafeMode(t *testing.T) {
+func TestRotatingFileKeepsTheModeOfAFileItDidNotMake(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "pitstop.log")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pitstop.log")
 	require.NoError(t, os.WriteFile(path, []byte("old\n"), 0o644))
-	w, err := openRotating(path, 100)
+	w, err := openRotating(path, 10)
 	require.NoError(t, err)
 	_, err = w.Write([]byte("new\n"))
 	require.NoError(t, err)
-	require.NoError(t, w.Close())
 	st, err := os.Stat(path)
 	require.NoError(t, err)
-	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	require.Equal(t, os.FileMode(0o644), st.Mode().Perm(), "a file Pitstop did not create is never chmodded")
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.Equal(t, "old\nnew\n", string(data), "appends")
 
+	// Past the size limit the log rotates; the new file is Pitstop's: 0600.
+	_, err = w.Write([]byte("rotated\n"))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	st, err = os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+
 	_, err = w.Write([]byte("late\n"))
 	require.ErrorIs(t, err, os.ErrClosed)
+}
+
+// TestLogFileRefusesWhatIsNotAFile: --log-file never follows a symbolic
+// link, never appends to a device or a FIFO, never chmods their target, and
+// says so with exit 2.
+func TestLogFileRefusesWhatIsNotAFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	require.NoError(t, os.WriteFile(target, []byte("keep\n"), 0o644))
+	link := filepath.Join(dir, "link.log")
+	require.NoError(t, os.Symlink(target, link))
+	fifo := filepath.Join(dir, "fifo.log")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	for path, want := range map[string]string{
+		link:        "symbolic link",
+		fifo:        "named pipe",
+		"/dev/null": "device",
+		dir:         "folder",
+	} {
+		_, err := openRotating(path, 100)
+		require.ErrorContains(t, err, want, path)
+		require.ErrorContains(t, err, "--log-file "+path, path)
+
+		code, _, stderr := runKB(t, "", "--log-file", path, "kb", "list")
+		require.Equal(t, ExitUsage, code, path)
+		require.Contains(t, stderr, want, path)
+	}
+	data, err := os.ReadFile(target)
+	require.NoError(t, err)
+	require.Equal(t, "keep\n", string(data), "the link's target is untouched")
+	st, err := os.Stat(target)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o644), st.Mode().Perm(), "and not chmodded")
+	st, err = os.Stat("/dev/null")
+	require.NoError(t, err)
+	require.NotEqual(t, os.FileMode(0o600), st.Mode().Perm(), "/dev/null keeps its mode")
 }
 
 // writeLogConfig writes a config whose API key is the canary.

@@ -381,6 +381,9 @@ func runMonitorLive(ctx context.Context, app *App, mon *monitor.Monitor, mailer 
 	if _, err := tea.NewProgram(prog, opts...).Run(); err != nil && ctx.Err() == nil {
 		return monitor.Summary{}, fmt.Errorf("the monitor screen failed: %w", err)
 	}
+	if prog.Interrupted() {
+		app.interrupted = true // the summary of what was measured still prints; the exit is 130
+	}
 	sum := prog.Summary()
 	for _, a := range sum.Alerts {
 		logAlert(a)

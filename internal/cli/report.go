@@ -16,7 +16,9 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/escalate"
+	"pitstop/internal/fix"
 	"pitstop/internal/kb"
+	"pitstop/internal/safefile"
 	"pitstop/knowledge"
 )
 
@@ -162,7 +164,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	}
 	in.Articles = base
 	in.Matched = matchError(base, errText)
-	in.Fixes = fixInfos(app.proposeFixes(ctx, cfg.Path, p, results), nil)
+	in.Fixes = fix.Infos(app.proposeFixes(ctx, cfg.Path, p, results), nil)
 	rep, err := escalate.BuildReport(in)
 	if err != nil {
 		return &ExitError{Code: ExitInternal, Err: err}
@@ -175,7 +177,8 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	} else {
 		data = []byte(rep.Markdown())
 	}
-	if o.Out == "-" {
+	if o.Out == "-" || o.Out == "/dev/stdout" {
+		// Both mean standard output: written to, never renamed over.
 		_, err := app.Stdout.Write(data)
 		return err
 	}
@@ -187,8 +190,13 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		}
 		path = "pitstop-report-" + in.Now.Format("20060102-150405") + ext
 	}
-	if err := escalate.WriteFile(path, data); err != nil {
-		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not save the report: %w; try another place with --out", err)}
+	if err := safefile.WriteAtomic(path, "--out", data, 0o600); err != nil {
+		code := ExitInternal
+		var se *safefile.Error
+		if errors.As(err, &se) && se.Err == nil {
+			code = ExitUsage // a link, a device, a FIFO or a folder: the wrong place
+		}
+		return &ExitError{Code: code, Err: fmt.Errorf("could not save the report: %w; try another place with --out", err)}
 	}
 	a := rep.Assessment
 	fmt.Fprintln(app.Stderr, app.localize(
@@ -218,18 +226,14 @@ func checkOutPath(path string) error {
 
 // readErrorFile reads --error-file (- is standard input), bounded.
 func readErrorFile(app *App, path string) (string, error) {
-	var r io.Reader
-	if path == "-" {
-		r = app.Stdin
-	} else {
-		f, err := os.Open(path)
+	if path != "-" {
+		data, err := safefile.Read(path, "--error-file", safefile.MaxPasted)
 		if err != nil {
-			return "", fmt.Errorf("--error-file: %w", err)
+			return "", usageErr(err)
 		}
-		defer f.Close()
-		r = f
+		return string(data), nil
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxErrorFile))
+	data, err := io.ReadAll(io.LimitReader(app.Stdin, maxErrorFile))
 	if err != nil {
 		return "", fmt.Errorf("--error-file: %w", err)
 	}

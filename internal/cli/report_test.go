@@ -100,7 +100,7 @@ func TestReportCommand(t *testing.T) {
 				"# Escalation report: staging", "## Severity, tier and targets", "## Environment", "## Configuration (secrets masked)",
 				"## Checks", "api.auth", "## The error as seen", "## Steps to reproduce", "1. Open a campaign",
 				"## Business impact", "## What was tried", "## Expected vs actual", "## Escalation checklist",
-				"| Pitstop | v9.9.9 |", "| `api.key` | `sk-…cdef` | written in the settings file |",
+				"| Pitstop | v9.9.9 |", "| `api.key` | `sk-proj-…cdef` | written in the settings file |",
 			} {
 				require.Contains(t, text, want)
 			}

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	xterm "github.com/charmbracelet/x/term"
+
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
@@ -32,7 +34,14 @@ const (
 	ExitFailed   = 1 // a check failed
 	ExitUsage    = 2 // usage or configuration error
 	ExitInternal = 3 // Pitstop itself failed
+	// ExitInterrupted is the shell's code for a program ended by Ctrl-C
+	// (128 + SIGINT). Every command gets it the same way, from Execute.
+	ExitInterrupted = 130
 )
+
+// interruptGrace is how long a command has, after Ctrl-C, to stop on its own
+// before Execute ends the process.
+const interruptGrace = time.Second
 
 // ExitError carries an exit code. A nil Err means "exit quietly with Code"
 // (the output already said what happened).
@@ -84,6 +93,12 @@ type App struct {
 
 	cfg     *config.Config
 	profile *config.Profile
+	// interrupted is set by a command that Ctrl-C stopped without a signal
+	// (the wizard in raw mode reads it as a key): run exits 130.
+	interrupted bool
+	// stopsOnInterrupt is set by a command for which Ctrl-C is the normal
+	// end (demo --serve): it exits as it says, and cleans up in its own time.
+	stopsOnInterrupt atomic.Bool
 	// scrubber is read by the log handler, which may run on any goroutine
 	// (slog's default logger is process-wide).
 	scrubber atomic.Pointer[config.Scrubber]
@@ -171,6 +186,7 @@ fixed here, writes the escalation report.`,
 		newDemoCmd(app),
 		newConfigCmd(app),
 		newFixCmd(app),
+		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -278,11 +294,48 @@ func (a *App) validateGlobal() error {
 }
 
 // Execute runs Pitstop with the process arguments and returns the exit code.
+//
+// Ctrl-C (or SIGTERM) is handled here once for every command: the command's
+// context is cancelled, so no check starts after it and nothing is reported
+// as found; the exit code is 130; and a command that has not stopped within
+// interruptGrace (a prompt blocked on its input) is ended, with the terminal
+// put back as it was. A second Ctrl-C ends it at once.
 func Execute(version string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
 	app := &App{Version: version, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	restore := saveTerminal(os.Stdin)
+	go func() {
+		<-sig
+		cancel()
+		if app.stopsOnInterrupt.Load() {
+			<-sig // only a second Ctrl-C cuts its cleanup short
+		}
+		select {
+		case <-sig:
+		case <-time.After(interruptGrace):
+		}
+		restore()
+		fmt.Fprintln(os.Stderr, "\npitstop: interrupted.")
+		os.Exit(ExitInterrupted)
+	}()
 	return run(ctx, app, os.Args[1:])
+}
+
+// saveTerminal returns a function that puts the terminal on f back in the
+// state it is in now (a prompt that hides a password turns echo off).
+func saveTerminal(f *os.File) func() {
+	if !xterm.IsTerminal(f.Fd()) {
+		return func() {}
+	}
+	state, err := xterm.GetState(f.Fd())
+	if err != nil {
+		return func() {}
+	}
+	return func() { _ = xterm.Restore(f.Fd(), state) }
 }
 
 func run(ctx context.Context, app *App, args []string) (code int) {
@@ -351,6 +404,10 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 		}),
 	)
 	code = exitCode(err)
+	if (ctx.Err() != nil || app.interrupted) && code != ExitUsage && !app.stopsOnInterrupt.Load() {
+		// Interrupted: whatever the command made of it, the answer is 130.
+		code = ExitInterrupted
+	}
 	logExit(commandPath(root, args), err, code)
 	return code
 }

@@ -43,6 +43,10 @@ func runTUI(ctx context.Context, app *App) error {
 	}
 	if useAccessible(app) {
 		if err := accessible.Run(ctx, com, app.Stdin, app.Stdout); err != nil {
+			if errors.Is(err, context.Canceled) {
+				app.interrupted = true
+				return nil
+			}
 			return &ExitError{Code: ExitInternal, Err: fmt.Errorf("wizard: %w", err)}
 		}
 		return nil
@@ -52,7 +56,13 @@ func runTUI(ctx context.Context, app *App) error {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	if _, err := tea.NewProgram(tui.New(com), opts...).Run(); err != nil {
-		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || errors.Is(err, context.Canceled) {
+		if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, context.Canceled) {
+			// Ctrl-C in the wizard: run exits 130. Not an error to show:
+			// styling one would query a terminal that has just been left.
+			app.interrupted = true
+			return nil
+		}
+		if errors.Is(err, tea.ErrProgramKilled) {
 			return nil
 		}
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("wizard: %w", err)}

@@ -130,7 +130,7 @@ func (p *Profile) Secrets() []Secret {
 	}
 	if u, err := url.Parse(p.Cache.RedisURL); err == nil && u.User != nil {
 		if pw, ok := u.User.Password(); ok && pw != "" {
-			out = append(out, Secret{value: pw, source: "cache.redis_url"})
+			out = append(out, NewPassword(pw, "cache.redis_url"))
 		}
 	}
 	return out

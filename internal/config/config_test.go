@@ -344,12 +344,24 @@ func TestMask(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", "(not set)"},
 		{"short", "••••••"},
-		{"sk-proj-abcdefghijklmnop1234", "sk-…1234"},
+		{"sk-proj-abcdefghijklmnop1234", "sk-proj-…1234"},
+		{"sk-ant-api03-abcdefghijklmnop1234", "sk-ant-api03-…1234"},
 		{"abcdefghijklmnopqrstuvwxyz", "…wxyz"},
-		{"pat-na1-11111111-2222-3333", "pat-…3333"},
+		{"pat-na1-11111111-2222-3333", "pat-na1-…3333"},
+		{"sk-short", "sk-••••••"},
 	}
 	for _, tt := range tests {
 		require.Equal(t, tt.want, Mask(tt.in), tt.in)
+	}
+	// A password shows none of its characters, whatever it looks like.
+	for _, pw := range []string{"Hunter2-secret-1234", "sk-proj-abcdefghijklmnop1234", "x"} {
+		require.Equal(t, "•••• (set)", NewPassword(pw, "file").Masked())
+	}
+	require.Equal(t, "(not set)", NewPassword("", "").Masked())
+	p, err := Parse("t.yaml", []byte("profiles:\n  p:\n    smtp: {host: mail.example.com, password: Hunter2-secret-1234}\n    cache: {redis_url: 'redis://:Redis-pass-5678@cache.example.com:6379'}\n"))
+	require.NoError(t, err)
+	for _, s := range p.Profiles["p"].Secrets()[2:] {
+		require.Equal(t, "•••• (set)", s.Masked())
 	}
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -124,7 +125,7 @@ func (f *Field) Set(p *Profile, v string) error {
 	case f.list != nil:
 		*f.list(p) = splitList(v)
 	case f.secret != nil:
-		*f.secret(p) = NewSecret(v, SourceTyped)
+		*f.secret(p) = f.secret(p).WithValue(v, SourceTyped) // a password stays a password
 	}
 	return nil
 }
@@ -137,10 +138,11 @@ func (f *Field) SecretOf(p *Profile) Secret {
 	return *f.secret(p)
 }
 
-// SetSecret replaces the secret a KindSecret field holds.
+// SetSecret replaces the secret a KindSecret field holds, keeping its kind
+// (a password masks to none of its characters).
 func (f *Field) SetSecret(p *Profile, s Secret) {
 	if f.secret != nil {
-		*f.secret(p) = s
+		*f.secret(p) = s.withKindOf(*f.secret(p))
 	}
 }
 
@@ -399,8 +401,8 @@ func httpURL(key, v string) *Invalid {
 }
 
 func hostOnly(key, v string) *Invalid {
-	if !strings.ContainsAny(v, "/: ") || net.ParseIP(v) != nil {
-		return nil
+	if _, err := netip.ParseAddr(v); !strings.ContainsAny(v, "/: ") || err == nil {
+		return nil // an IP address is a host, IPv6 with a zone too (fe80::1%eth0)
 	}
 	return &Invalid{Key: key,
 		File: fmt.Sprintf("%s %q should be a host name only (no scheme, port or path); put the port in smtp.port", key, v),

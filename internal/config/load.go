@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"pitstop/internal/safefile"
 	"reflect"
 	"regexp"
 	"sort"
@@ -85,7 +86,7 @@ func Load(path string) (*Config, error) {
 	if !explicit {
 		path = DefaultPath()
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, "the settings file", safefile.MaxSettings)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
 			return FromEnv(), nil
@@ -95,6 +96,11 @@ func Load(path string) (*Config, error) {
 		}
 		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
 			return nil, &Error{File: path, Msg: "this is a folder; give the path of the settings file (for example " + filepath.Join(path, "config.yaml") + ")"}
+		}
+		var se *safefile.Error
+		if errors.As(err, &se) && se.Err == nil {
+			// A FIFO, a device or a file far too large for settings.
+			return nil, &Error{File: path, Msg: "cannot be used as the settings file: it " + se.Problem}
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -163,6 +169,11 @@ func Parse(name string, data []byte) (*Config, error) {
 			e.File = name
 			e.Line = findLine(&root, append([]string{"profiles", pname}, e.path...)...)
 			errs = append(errs, &e.Error)
+		}
+		if p.SMTP.Port == 0 && nodeAt(&root, "profiles", pname, "smtp", "port") != nil {
+			// Written as 0 (or null): not "the default", a mistake to say.
+			errs = append(errs, &Error{File: name, Line: findLine(&root, "profiles", pname, "smtp", "port"),
+				Msg: "smtp.port is 0; expected a port between 1 and 65535 (usually 587, 465 or 25), or leave it out for the usual port of smtp.security"})
 		}
 		p.applyDefaults()
 	}
@@ -433,6 +444,21 @@ func knownKeys(typeName string) []string {
 }
 
 // findLine returns the line of the deepest node along path that exists.
+// nodeAt returns the value at path in the document's mappings, or nil.
+func nodeAt(root *yaml.Node, path ...string) *yaml.Node {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		n = lookup(n, key)
+	}
+	return n
+}
+
 func findLine(root *yaml.Node, path ...string) int {
 	n := root
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {

@@ -25,8 +25,8 @@ func TestScrubberMasksSecretInsideBase64(t *testing.T) {
 	}
 	// Ordinary text and short secrets are left alone.
 	require.Equal(t, "QUJD plain text", NewScrubber(NewSecret("ABCD", "file")).Scrub("QUJD plain text"))
-	require.Len(t, base64Cores("short"), 0)
-	require.Len(t, base64Cores(strings.Repeat("k", 40)), 3)
+	require.Len(t, base64Cores(base64.StdEncoding, "short"), 0)
+	require.Len(t, base64Cores(base64.StdEncoding, strings.Repeat("k", 40)), 3)
 }
 
 // TestURLErrorsHideCredentials covers a password or key pasted into a URL:

@@ -126,6 +126,7 @@ func (p *Profile) applyDefaults() {
 			p.SMTP.Password = fromEnv([]string{"SMTP_PASSWORD"})
 		}
 	}
+	p.SMTP.Password.password = true
 	if p.Domain.Name == "" && p.SMTP.From != "" {
 		if at := strings.LastIndexByte(p.SMTP.From, '@'); at >= 0 {
 			p.Domain.Name = strings.Trim(p.SMTP.From[at+1:], "> ")

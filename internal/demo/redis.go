@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"pitstop/internal/config"
 	"pitstop/internal/demo/connserver"
@@ -34,10 +35,15 @@ const (
 	RedisFaultHang = "hang"
 	// RedisFaultGarbage answers with bytes that are not RESP, then hangs up.
 	RedisFaultGarbage = "garbage"
+	// RedisFaultSlowOnce answers one PING in 150 ms, as a loaded machine
+	// or a pause sometimes does; the others at once.
+	RedisFaultSlowOnce = "slow-once"
+	// RedisFaultSlow answers every PING in 150 ms: a cache far away.
+	RedisFaultSlow = "slow"
 )
 
 // RedisFaults lists the Redis fault names.
-var RedisFaults = []string{RedisFaultBadPassword, RedisFaultNoPassword, RedisFaultEvicting, RedisFaultFull, RedisFaultHang, RedisFaultGarbage}
+var RedisFaults = []string{RedisFaultBadPassword, RedisFaultNoPassword, RedisFaultEvicting, RedisFaultFull, RedisFaultHang, RedisFaultGarbage, RedisFaultSlowOnce, RedisFaultSlow}
 
 // RedisOptions shape a sandbox Redis.
 type RedisOptions struct {
@@ -67,6 +73,7 @@ type RedisServer struct {
 	mu       sync.Mutex
 	commands []string
 	nextID   int
+	pings    int
 }
 
 // StartRedis starts a sandbox Redis. Close it when done.
@@ -192,6 +199,13 @@ func (s *RedisServer) dispatch(rc *redisConn, cmd string, args []string) bool {
 			rc.err("ERR wrong number of arguments for 'auth' command")
 		}
 	case "PING":
+		s.mu.Lock()
+		s.pings++
+		slow := s.faults[RedisFaultSlow] || (s.faults[RedisFaultSlowOnce] && s.pings == 2)
+		s.mu.Unlock()
+		if slow {
+			time.Sleep(150 * time.Millisecond)
+		}
 		if len(args) > 0 {
 			rc.bulk(args[0])
 		} else {

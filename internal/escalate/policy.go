@@ -9,8 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
+	"pitstop/internal/safefile"
 	"slices"
 	"strings"
 	"time"
@@ -217,7 +217,7 @@ func LoadPolicy(fsys fs.FS, overlayDir string) (*Policy, error) {
 func readOverlaid(fsys fs.FS, overlayDir, name string) ([]byte, string, error) {
 	if overlayDir != "" {
 		p := filepath.Join(overlayDir, name)
-		data, err := os.ReadFile(p)
+		data, err := safefile.Read(p, "", safefile.MaxArticle)
 		switch {
 		case err == nil:
 			return data, p, nil

@@ -287,10 +287,14 @@ func BuildReport(in ReportInput) (*Report, error) {
 	if in.Policy == nil {
 		return nil, fmt.Errorf("build report: no escalation policy")
 	}
-	scrub := in.Scrub
-	if scrub == nil {
-		scrub = func(s string) string { return s }
+	secrets := in.Scrub
+	if secrets == nil {
+		secrets = func(s string) string { return s }
 	}
+	// Everything a person pasted or a server said is outside text: control
+	// sequences (which could retitle or clear the terminal the report is
+	// read in) go, line breaks stay, then the secrets are masked.
+	scrub := func(s string) string { return secrets(config.StripControlsLines(s)) }
 	lang := in.Lang
 	if lang == "" {
 		lang = "en"
@@ -300,7 +304,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 		Generated:    in.Now.UTC(),
 		Lang:         lang,
 		Error:        scrub(strings.TrimSpace(in.ErrorText)),
-		Symptoms:     slices.Clone(in.Symptoms),
+		Symptoms:     scrubAll(in.Symptoms, scrub),
 		Expected:     scrub(strings.TrimSpace(in.Expected)),
 		Actual:       scrub(strings.TrimSpace(in.Actual)),
 		Results:      results,
@@ -372,6 +376,14 @@ func profileName(p *config.Profile, lang string) string {
 		return p.Name
 	}
 	return msg(lang, "rep.no_profile")
+}
+
+func scrubAll(in []string, scrub func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = scrub(s)
+	}
+	return out
 }
 
 func scrubResults(in []check.Result, scrub func(string) string) []check.Result {

@@ -25,6 +25,7 @@ func FuzzReport(f *testing.F) {
 	f.Add("before\n```\nafter\n````\n## Summary\n", "## Steps", "| a | b |", "- [x] done", "a|b", "```", "Summary. Second sentence.", 4, true)
 	f.Add("", "", "", "", "", "", "", 0, false)
 	f.Add(strings.Repeat("x", 5000), "\n\n\n", "\t", "\r\n", "\x00", "\xff\xfe", "…", 3, true)
+	f.Add("\x1b]0;pwned\x07\x1b[2J\x1bc error", "\x1b[31mred\x1b[0m", "\u202eevil", "bell\a", "\x00nul", "\x9b31m", "\x1b]8;;http://x\x1b\\link", 1, false)
 	f.Add("~~~\n<script>alert(1)</script>\n~~~", "<!-- hide -->", "[link](javascript:x)", "**bold**", "`code`", "    indented", "# heading", 1, false)
 	policy, err := LoadPolicy(knowledge.FS, "")
 	if err != nil {
@@ -71,6 +72,18 @@ func FuzzReport(f *testing.F) {
 		for _, out := range []string{md, string(js)} {
 			if strings.Contains(out, fuzzKey) || strings.Contains(out, fuzzKey[8:]) {
 				t.Fatal("the report shows the key")
+			}
+		}
+		// No control byte from the pasted text or a server reaches the
+		// report: an ESC or BEL could retitle or clear the reader's terminal.
+		for i, c := range md {
+			if (c < 0x20 && c != '\n') || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) {
+				t.Fatalf("the Markdown report holds control character %U at %d", c, i)
+			}
+		}
+		for _, esc := range []string{`\u001b`, `\u0007`, `\u0000`, `\u009b`} {
+			if strings.Contains(string(js), esc) {
+				t.Fatalf("the JSON report holds %s", esc)
 			}
 		}
 		var back map[string]any

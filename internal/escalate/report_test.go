@@ -129,7 +129,7 @@ func TestReportSections(t *testing.T) {
 		"HTTPS_PROXY=http://•••@proxy.corp.example:3128",
 		"| `api.key` | `sk-…5e6f` | environment variable COPYCAR_API_KEY |",
 		"| `smtp.password` | `(not set)` | environment variable SMTP_PASSWORD, which is not set |",
-		"| `crm.token` | `pat-…6789` | written in the settings file |",
+		"| `crm.token` | `pat-na1-…6789` | written in the settings file |",
 		"Run `pitstop check --only api --profile production`; it shows api.auth failing.",
 		"1. Open the campaign “Spring sale” and press Generate.",
 		"401 Unauthorized",

@@ -13,6 +13,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/escalate"
 	"pitstop/internal/spfflat"
 )
 
@@ -199,4 +200,27 @@ func Remaining(fixes []Fix) int {
 		}
 	}
 	return n
+}
+
+// Infos is how the escalation report lists fixes: each proposed, applied, or
+// verified (applied, and every check it affects passed when run again).
+func Infos(fixes []Fix, verified []Verified) []escalate.FixInfo {
+	var out []escalate.FixInfo
+	for _, f := range fixes {
+		state := "proposed"
+		if f.Applied {
+			state = "applied"
+			ok := len(f.Affects) > 0
+			for _, id := range f.Affects {
+				if !slices.ContainsFunc(verified, func(v Verified) bool { return v.ID == id && v.After == check.Pass.String() }) {
+					ok = false
+				}
+			}
+			if ok {
+				state = "verified"
+			}
+		}
+		out = append(out, escalate.FixInfo{ID: f.ID, Check: f.Check, Kind: string(f.Kind), Title: f.Title, State: state})
+	}
+	return out
 }

@@ -99,10 +99,13 @@ func secretWhitespace(key string) builder {
 		if src != "file" || in.ConfigPath == "" {
 			return nil
 		}
+		// Masked from the trimmed value: blank space would take the place
+		// of the characters a mask shows.
+		shown := config.NewSecret(trimmed, src).Masked()
 		return []Fix{configFix(in, id, r.ID,
 			say("Trim the %s around the %s", what, label),
 			say("The %s in the settings file has %s around it; every request with it fails.", label, what),
-			Change{Key: key, From: say("%s (with %s)", s.Masked(), what), To: say("%s (trimmed)", s.Masked()), value: trimmed, secret: true},
+			Change{Key: key, From: say("%s (with %s)", shown, what), To: say("%s (trimmed)", shown), value: trimmed, secret: true},
 			affects...)}
 	}
 }

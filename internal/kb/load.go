@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"pitstop/internal/safefile"
 	"regexp"
 	"slices"
 	"strings"
@@ -97,7 +98,7 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 		if replace {
 			source = filepath.Join(shown, name)
 		}
-		data, err := fs.ReadFile(fsys, path.Join(dir, name))
+		data, err := safefile.ReadFS(fsys, path.Join(dir, name), "the article", safefile.MaxArticle)
 		if err != nil {
 			l.warn([]Problem{{File: source, Msg: fmt.Sprintf("cannot read: %v", err)}})
 			continue

@@ -5,12 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
-	"os"
+	"pitstop/internal/probe"
 	"strconv"
 	"strings"
 	"time"
@@ -119,20 +118,14 @@ func (m *Mailer) dial(ctx context.Context) (*smtp.Client, error) {
 	}
 }
 
+// tlsConfig is the one trust decision every client makes (probe.LoadTrust):
+// the system's roots plus smtp.ca_file, never ca_file alone.
 func (m *Mailer) tlsConfig() (*tls.Config, error) {
-	cfg := &tls.Config{ServerName: m.SMTP.Host, MinVersion: tls.VersionTLS12}
-	if m.SMTP.CAFile != "" {
-		pem, err := os.ReadFile(m.SMTP.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("read smtp.ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("smtp.ca_file %s holds no PEM certificate", m.SMTP.CAFile)
-		}
-		cfg.RootCAs = pool
+	trust, err := probe.LoadTrust(m.SMTP.CAFile, "smtp.ca_file")
+	if err != nil {
+		return nil, err
 	}
-	return cfg, nil
+	return trust.TLSConfig(m.SMTP.Host), nil
 }
 
 // message builds the RFC 5322 alert message.

@@ -50,12 +50,18 @@ type Options struct {
 // Client sends traced requests. Each request gets a fresh transport, so DNS,
 // connect and TLS are measured every time; a Client is safe for concurrent use.
 type Client struct {
-	opts  Options
-	roots *x509.CertPool
+	opts     Options
+	roots    *x509.CertPool
+	findings []string // what LoadTrust found on the way (an unreadable SSL_CERT_FILE)
 }
 
-// NewClient loads the trusted roots once. It fails when ca_file or
-// SSL_CERT_FILE cannot be read or holds no certificate.
+// TrustFindings are the problems met while loading the trusted roots that
+// did not stop the client: details for a result.
+func (c *Client) TrustFindings() []string { return c.findings }
+
+// NewClient loads the trusted roots once (LoadTrust). It fails when ca_file
+// cannot be read or holds no certificate; an unusable SSL_CERT_FILE is a
+// finding (TrustFindings).
 func NewClient(opts Options) (*Client, error) {
 	c := &Client{opts: opts}
 	if opts.RootCAs != nil {
@@ -66,11 +72,11 @@ func NewClient(opts Options) (*Client, error) {
 			}
 		}
 	} else {
-		roots, err := LoadRoots(opts.CAFile)
+		trust, err := LoadTrust(opts.CAFile, "ca_file")
 		if err != nil {
 			return nil, err
 		}
-		c.roots = roots
+		c.roots, c.findings = trust.Roots, trust.Findings
 	}
 	if c.opts.MaxBody <= 0 {
 		c.opts.MaxBody = MaxBody
@@ -123,6 +129,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	safe := config.RedactURL(r.URL)
 	host := hostOnly(u.Host)
+	if u.Scheme == "http" && carriesCredential(r.Header) && !IsLoopback(host) {
+		// Refused before any connection: over plain HTTP anyone on the path
+		// reads the key. Loopback is the one place it cannot be overheard.
+		return nil, &Error{Kind: KindInsecure, URL: safe, Err: errPlainHTTP,
+			msg: fmt.Sprintf("Pitstop did not send the key: %s uses plain http://, so anyone on the network path could read it. Use https://.", host)}
+	}
 
 	tr := &tracer{}
 	proxyFn := c.opts.Proxy
@@ -462,9 +474,10 @@ const (
 	KindClosed           // the server closed or reset the connection
 	KindProxy            // the proxy failed
 	KindBody             // the body broke off or was cut
+	KindInsecure         // a credential would have gone over plain http:// to another host; nothing was sent
 )
 
-var kindNames = [...]string{"unknown", "bad-url", "dns", "dns-failure", "refused", "unreachable", "timeout", "cancelled", "tls", "protocol", "closed", "proxy", "body"}
+var kindNames = [...]string{"unknown", "bad-url", "dns", "dns-failure", "refused", "unreachable", "timeout", "cancelled", "tls", "protocol", "closed", "proxy", "body", "insecure"}
 
 // String returns a short dashed name, used in logs.
 func (k Kind) String() string {
@@ -472,6 +485,31 @@ func (k Kind) String() string {
 		return kindNames[k]
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// errPlainHTTP is the reason of a KindInsecure error.
+var errPlainHTTP = errors.New("a credential is never sent over plain http:// to a host that is not loopback")
+
+// credentialHeaders are the request headers that carry a key or token.
+var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "X-Api-Key", "X-Api-Token", "Api-Key"}
+
+func carriesCredential(h http.Header) bool {
+	for _, name := range credentialHeaders {
+		if h.Get(name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// IsLoopback reports whether host (a name or an address, without port) is
+// this machine: "localhost", 127.0.0.0/8 or ::1.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 // Error is a failed probe. Its message is plain words without the URL's

@@ -190,16 +190,26 @@ func TestSSLCertFileIsAddedToRoots(t *testing.T) {
 	ca, caFile := newCA(t)
 	srv := tlsServer(t, ca, demo.LeafOptions{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	t.Setenv("SSL_CERT_FILE", caFile)
-	roots, err := LoadRoots("")
+	trust, err := LoadTrust("", "ca_file")
 	require.NoError(t, err)
-	c := newClient(t, Options{RootCAs: roots})
+	require.Empty(t, trust.Findings)
+	c := newClient(t, Options{RootCAs: trust.Roots})
 	resp, err := c.Do(context.Background(), Request{URL: srv.URL})
 	require.NoError(t, err)
 	require.True(t, resp.TLS.Verified)
 
-	t.Setenv("SSL_CERT_FILE", filepath.Join(t.TempDir(), "missing.pem"))
-	_, err = NewClient(Options{})
-	require.ErrorContains(t, err, "SSL_CERT_FILE")
+	// An unusable SSL_CERT_FILE is a finding, and does not block a client
+	// whose ca_file is readable.
+	for _, bad := range []string{filepath.Join(t.TempDir(), "missing.pem"), "/dev/zero", t.TempDir()} {
+		t.Setenv("SSL_CERT_FILE", bad)
+		c, err := NewClient(Options{CAFile: caFile})
+		require.NoError(t, err, bad)
+		require.Len(t, c.TrustFindings(), 1, bad)
+		require.Contains(t, c.TrustFindings()[0], "SSL_CERT_FILE "+bad)
+		resp, err := c.Do(context.Background(), Request{URL: srv.URL})
+		require.NoError(t, err, bad)
+		require.True(t, resp.TLS.Verified, "ca_file is still trusted")
+	}
 }
 
 func TestCAFileProblems(t *testing.T) {
@@ -209,7 +219,7 @@ func TestCAFileProblems(t *testing.T) {
 	require.NoError(t, os.WriteFile(junk, []byte("not a certificate"), 0o600))
 	_, err := NewClient(Options{CAFile: filepath.Join(dir, "missing.pem"), RootCAs: x509.NewCertPool()})
 	require.ErrorContains(t, err, "cannot read ca_file")
-	require.ErrorContains(t, err, "no such file")
+	require.ErrorContains(t, err, "does not exist")
 	_, err = NewClient(Options{CAFile: junk, RootCAs: x509.NewCertPool()})
 	require.ErrorContains(t, err, "holds no PEM certificate")
 	require.Error(t, CheckCAFile(junk))

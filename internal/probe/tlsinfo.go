@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
+	"pitstop/internal/safefile"
 	"strings"
 	"time"
 )
@@ -207,27 +207,6 @@ func tlsInfoFromError(err error, host string, now time.Time) *TLSInfo {
 	return info
 }
 
-// LoadRoots returns the certificates to trust: the system's, plus the file
-// named by SSL_CERT_FILE, plus caFile. Extra files are added to the system
-// roots, never instead of them.
-func LoadRoots(caFile string) (*x509.CertPool, error) {
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if env := os.Getenv("SSL_CERT_FILE"); env != "" {
-		if err := appendPEMFile(pool, env, "SSL_CERT_FILE"); err != nil {
-			return nil, err
-		}
-	}
-	if caFile != "" {
-		if err := appendPEMFile(pool, caFile, "ca_file"); err != nil {
-			return nil, err
-		}
-	}
-	return pool, nil
-}
-
 // CheckCAFile reports what is wrong with a CA bundle, or nil when it holds at
 // least one certificate.
 func CheckCAFile(path string) error {
@@ -235,13 +214,9 @@ func CheckCAFile(path string) error {
 }
 
 func appendPEMFile(pool *x509.CertPool, path, what string) error {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, what, safefile.MaxCerts)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("cannot read %s %s: %w", what, path, err)
+		return fmt.Errorf("cannot read %w", err)
 	}
 	if !pool.AppendCertsFromPEM(data) {
 		return fmt.Errorf("%s %s holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)", what, path)

@@ -24,6 +24,7 @@ import (
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
+	"pitstop/internal/demo/hostile"
 	"pitstop/internal/tui"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
@@ -270,6 +271,13 @@ func TestSecretCanaryScreens(t *testing.T) {
 				raw := d.Model.View().Content
 				requireNoCanary(t, what+" (styled)", raw, cs.secrets)
 				requireNoCanary(t, what, ansi.Strip(raw), cs.secrets)
+				// The frame as the screens drew it, before the root's last
+				// scrub: that scrub is a second wall, not the only one.
+				if m, ok := d.Model.(interface{ Unscrubbed() string }); ok {
+					requireNoCanary(t, what+" (before the root's scrub)", ansi.Strip(m.Unscrubbed()), cs.secrets)
+				} else {
+					t.Fatal("the wizard's root model no longer exposes Unscrubbed")
+				}
 			}
 
 			// The live health check: every check against the sandbox, then
@@ -307,5 +315,100 @@ func TestSecretCanaryScreens(t *testing.T) {
 			}
 			t.Logf("%d frames looked at", frames)
 		})
+	}
+}
+
+// echoPads place the echoed secret where the checks cut outside text (60,
+// 80, 120 and 300 characters, after the prefixes they add) and around it.
+func echoPads() []int {
+	var pads []int
+	for p := 0; p <= 320; p++ {
+		if p%10 == 0 || (p >= 50 && p <= 90) || (p >= 105 && p <= 125) || (p >= 270 && p <= 305) {
+			pads = append(pads, p)
+		}
+	}
+	return pads
+}
+
+// requireNoRun fails when out holds 8 characters in a row of a key past its
+// public prefix, or 5 of a password (runs of digits alone aside: timings
+// and ports are made of them).
+func requireNoRun(t *testing.T, where, out string, keys, passwords []string) {
+	t.Helper()
+	check := func(v string, n int) {
+		for i := 0; i+n <= len(v); i++ {
+			run := v[i : i+n]
+			if strings.Trim(run, "0123456789") == "" {
+				continue
+			}
+			if j := strings.Index(out, run); j >= 0 {
+				lo, hi := max(0, j-80), min(len(out), j+n+40)
+				t.Fatalf("%s shows %q of a secret:\n…%s…", where, run, out[lo:hi])
+			}
+		}
+	}
+	for _, k := range keys {
+		check(k[len(config.PublicPrefix(k)):], 8)
+	}
+	for _, p := range passwords {
+		check(p, 5)
+	}
+}
+
+// TestSecretCanaryHostileEchoes points every protocol at servers that echo
+// the credential back, padded so it sits at every place the checks cut
+// text, and in every quoting (Go, JSON, base64, \u escapes, an AUTH PLAIN
+// blob): the three AI APIs and the three CRMs over HTTP (bodies and
+// headers), SMTP's AUTH replies and Redis's errors. No result, in text or
+// JSON, shows a run of a secret.
+func TestSecretCanaryHostileEchoes(t *testing.T) {
+	t.Parallel()
+	keys := []string{canaryAPIKey, canaryCRMToken}
+	passwords := []string{canarySMTPPass, canaryRedisPW}
+	for _, pad := range echoPads() {
+		h, err := hostile.StartEcho(hostile.DialectHTTP, pad)
+		require.NoError(t, err)
+		sm, err := hostile.StartEcho(hostile.DialectSMTP, pad)
+		require.NoError(t, err)
+		rd, err := hostile.StartEcho(hostile.DialectRESP, pad)
+		require.NoError(t, err)
+		host, port, _ := strings.Cut(sm.Addr(), ":")
+		portN := 0
+		_, _ = fmt.Sscan(port, &portN)
+		var profiles []*config.Profile
+		for i, prov := range []struct{ api, base, crm string }{
+			{"openai", "/v1", "hubspot"}, {"anthropic", "", "salesforce"}, {"copycar", "/v2", "pipedrive"},
+		} {
+			p := &config.Profile{Name: "echo"}
+			p.API = config.APIConfig{Provider: prov.api, BaseURL: h.URL() + prov.base, Key: config.NewSecret(canaryAPIKey, "file")}
+			p.CRM = config.CRMConfig{Provider: prov.crm, BaseURL: h.URL(), Token: config.NewSecret(canaryCRMToken, "file")}
+			if i == 0 {
+				p.SMTP = config.SMTPConfig{Host: host, Port: portN, Security: "none", Username: "mailer@echo.test",
+					Password: config.NewPassword(canarySMTPPass, "file")}
+				p.Cache = config.CacheConfig{RedisURL: "redis://:" + url.PathEscape(canaryRedisPW) + "@" + rd.Addr() + "/0"}
+			}
+			profiles = append(profiles, p)
+		}
+		for _, p := range profiles {
+			cfg := &config.Config{Profiles: map[string]*config.Profile{"echo": p}}
+			r := &check.Runner{Timeout: 5 * time.Second, Scrub: cfg.Scrubber().Scrub}
+			results := r.Run(context.Background(), suite.For(p, []string{"api", "crm", "smtp", "cache"}))
+			where := fmt.Sprintf("pad %d, %s and %s", pad, p.API.Provider, p.CRM.Provider)
+			text := everything(results)
+			requireNoRun(t, where+" (text)", text, keys, passwords)
+			b, err := json.Marshal(results)
+			require.NoError(t, err)
+			requireNoRun(t, where+" (JSON)", string(b), keys, passwords)
+			requireNoCanary(t, where, text+string(b), append(keys, passwords...))
+			if pad == 80 && p.API.Provider == "openai" {
+				// The servers did echo: the masked forms are there.
+				require.Contains(t, text, "sk-proj-…fXYZ", "the API's echo, masked")
+				require.Contains(t, text, "failed: "+strings.Repeat("x", pad)+"•••• quoted", "the SMTP echo, masked")
+				require.Contains(t, text, "pair: "+strings.Repeat("x", pad)+"•••• quoted", "the Redis echo, masked")
+			}
+		}
+		require.NoError(t, h.Close())
+		require.NoError(t, sm.Close())
+		require.NoError(t, rd.Close())
 	}
 }

@@ -406,11 +406,30 @@ func TestOutcomeYesSummarizesNoOffersEscalation(t *testing.T) {
 	emailSymptoms(d)
 	toStep(t, d, common.StepResults)
 	d.Press("d", "y")
+	// The stub login check still fails when run again: not fixed yet.
 	require.NotNil(t, c.Session.Fixed)
-	require.True(t, *c.Session.Fixed)
-	require.Contains(t, d.View(), "Good. Here is what happened.")
-	d.Press("enter")
-	require.Contains(t, d.View(), "What do you want to do?")
+	require.False(t, *c.Session.Fixed)
+	require.Equal(t, 2, c.Session.Runs)
+	require.Contains(t, d.View(), "Not yet: the checks still find a problem")
+	require.Contains(t, d.View(), "Prepare an escalation")
+
+	// When the checks pass again, "yes" is confirmed.
+	d3, c3 := newDriver(t, "en", 80, 24)
+	emailSymptoms(d3)
+	toStep(t, d3, common.StepResults)
+	c3.Checks = func(_ *config.Profile, cats []string) []check.Check {
+		var out []check.Check
+		for _, ch := range tuitest.StubChecks(nil, cats) {
+			ch.Run = func(context.Context) check.Result { return check.Passf("Works now.") }
+			out = append(out, ch)
+		}
+		return out
+	}
+	d3.Press("d", "y")
+	require.True(t, *c3.Session.Fixed)
+	require.Contains(t, d3.View(), "Good. Here is what happened.")
+	d3.Press("enter")
+	require.Contains(t, d3.View(), "What do you want to do?")
 
 	d2, c2 := newDriver(t, "en", 80, 24)
 	emailSymptoms(d2)

@@ -18,6 +18,7 @@ import (
 	"pitstop/internal/tui/checklist"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/escalate"
+	"pitstop/internal/tui/fixes"
 	"pitstop/internal/tui/home"
 	tuimonitor "pitstop/internal/tui/monitor"
 	"pitstop/internal/tui/outcome"
@@ -84,6 +85,8 @@ func (m *Model) open(msg common.NavigateMsg) common.Screen {
 		return checklist.New(c)
 	case common.ScreenEscalate:
 		return escalate.New(c)
+	case common.ScreenFix:
+		return fixes.New(c, msg.Check)
 	}
 	return home.New(c)
 }
@@ -157,6 +160,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case common.RenderedMsg:
 		m.com.StoreRendered(msg)
+
+	case common.FixesMsg:
+		m.com.Session.RecordFixes(msg.Proposal)
 	}
 	return m.updateTop(msg)
 }
@@ -180,7 +186,8 @@ func (m *Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.ForceQuit) {
-		return m, tea.Quit
+		// Ctrl-C is an interrupt, not a quit: the program ends with 130.
+		return m, tea.Interrupt
 	}
 	if m.showHelp {
 		// Any key closes the key list; q still quits.
@@ -251,6 +258,11 @@ func (m *Model) View() tea.View {
 	v.WindowTitle = "Pitstop"
 	return v
 }
+
+// Unscrubbed is the frame before the root's last scrub: what the screens
+// themselves drew. Tests look at it to prove each screen keeps secrets out
+// on its own, the root's scrub being only the last wall.
+func (m *Model) Unscrubbed() string { return m.render() }
 
 func (m *Model) render() string {
 	if m.width == 0 || m.height == 0 {

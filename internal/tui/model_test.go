@@ -12,9 +12,11 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/fix"
 	"pitstop/internal/tui"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
+	"pitstop/internal/wizard"
 )
 
 // displayPath stands in for the temporary config path on screen, so golden
@@ -83,7 +85,7 @@ var screens = []struct {
 		toStep(t, d, common.StepResults)
 		d.Press("d")
 	}},
-	{"outcome-fixed", func(t *testing.T, d *tuitest.Driver) {
+	{"outcome-yes-still-failing", func(t *testing.T, d *tuitest.Driver) {
 		emailSymptoms(d)
 		toStep(t, d, common.StepResults)
 		d.Send(common.NavigateMsg{To: common.ScreenArticle, Article: "smtp-auth-failed"})
@@ -93,6 +95,23 @@ var screens = []struct {
 		emailSymptoms(d)
 		toStep(t, d, common.StepResults)
 		d.Press("d", "n")
+	}},
+	{"results-fix", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes()}})
+	}},
+	{"fix-config", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes()}})
+		d.Press("f")
+	}},
+	{"fix-dns", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes()}})
+		d.Send(common.NavigateMsg{To: common.ScreenFix, Check: "domain.spf"})
 	}},
 	{"health-check", func(_ *testing.T, d *tuitest.Driver) { d.Press("2") }},
 	{"search", func(_ *testing.T, d *tuitest.Driver) { d.Press("/", "spf") }},
@@ -123,7 +142,7 @@ func TestGolden(t *testing.T) {
 // string comes from the catalogue.
 func TestGoldenSpanish(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"home", "problem", "symptoms", "settings", "results-details", "outcome-not-fixed", "search"} {
+	for _, name := range []string{"home", "problem", "symptoms", "settings", "results-details", "outcome-not-fixed", "search", "fix-config"} {
 		for _, sc := range screens {
 			if sc.name != name {
 				continue
@@ -183,4 +202,21 @@ func TestMain(m *testing.M) {
 	// The check runner logs every bad result; tests need not read them.
 	slog.SetDefault(slog.New(slog.DiscardHandler))
 	os.Exit(m.Run())
+}
+
+// sampleFixes are a setting change for the failed login and an SPF record,
+// as pitstop fix proposes them.
+func sampleFixes() []fix.Fix {
+	return []fix.Fix{
+		{ID: "smtp-security", Check: "smtp.auth", Kind: fix.KindConfig, Title: "Use the encryption the mail server speaks",
+			Summary: "smtp.example.test:465 speaks TLS from the first byte (security: tls); the settings say starttls on port 465.",
+			Changes: []fix.Change{{File: displayPath, Key: "smtp.security", From: "starttls", To: "tls"}},
+			Affects: []string{"smtp.connect", "smtp.tls", "smtp.auth"}},
+		{ID: "spf-record", Check: "domain.spf", Kind: fix.KindDNS, Title: "Correct the SPF record",
+			Summary: "Publish this TXT record at example.test.",
+			Records: []fix.Record{{Name: "example.test", Type: "TXT", Value: "v=spf1 include:_spf.example.test -all",
+				Replaces: "v=spf1 include:_spf.example.test ~all", Zone: "example.test", TTL: 3600}},
+			Steps: []string{"Not published yet: the domain's name servers do not serve this record.",
+				"After publishing, run `pitstop check --only domain` (or `pitstop fix` again): it reads the record back from your DNS."}},
+	}
 }

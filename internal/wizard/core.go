@@ -16,6 +16,7 @@ import (
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/fix"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 	"pitstop/knowledge"
@@ -40,6 +41,9 @@ type Core struct {
 	// Checks builds the checks of some families for a profile (suite.For);
 	// tests replace it with stubs.
 	Checks func(p *config.Profile, families []string) []check.Check
+	// Propose proposes fixes for results (fix.Propose); tests replace it
+	// with stubs that make no DNS or network request.
+	Propose func(ctx context.Context, in *fix.Input) []fix.Fix
 	// Ctx is cancelled when the program ends: running checks stop.
 	Ctx context.Context
 
@@ -88,6 +92,7 @@ func New(o Options) (*Core, error) {
 		Now:        o.Now,
 		Ctx:        o.Ctx,
 		Checks:     suite.For,
+		Propose:    fix.Propose,
 		Session:    &Session{},
 		Policy:     o.Policy,
 		Checklists: o.Checklists,

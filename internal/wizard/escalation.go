@@ -44,6 +44,7 @@ func (c *Core) Prepare(answers escalate.Answers, expected, actual string) Pendin
 		Symptoms:     slices.Clone(s.Symptoms),
 		Expected:     expected,
 		Actual:       actual,
+		Fixes:        s.FixInfos(),
 		Scrub:        c.Scrub,
 	}
 	if c.KB != nil {

@@ -7,6 +7,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/fix"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 )
@@ -81,6 +82,14 @@ type Session struct {
 	Read []string
 	// Fixed is the answer to "Did this fix it?" (nil until answered).
 	Fixed *bool
+
+	// Fixes are the fixes proposed for the last run's results, and Verified
+	// the checks run again after one was applied.
+	Fixes    []fix.Fix
+	Verified []fix.Verified
+	// settings is the settings file as read when the fixes were proposed:
+	// applying refuses to write over a file changed since.
+	settings []byte
 
 	typed []config.Secret // secrets typed in the wizard, for the scrubber
 }

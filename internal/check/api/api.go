@@ -6,7 +6,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -73,14 +72,15 @@ type family struct {
 	caFile   string
 	opts     probe.Options
 	api      config.APIConfig
-	slow     time.Duration // an answer slower than this is a warning
+	slow     time.Duration    // an answer slower than this is a warning
+	door     *config.Scrubber // outside text enters results through it
 
 	clientOnce sync.Once
 	client     *probe.Client
 	clientErr  error
 
-	health lazy // unauthenticated request (reachability, clock)
-	authed lazy // authenticated request (auth, ratelimit)
+	health shared // unauthenticated request (reachability, clock)
+	authed shared // authenticated request (auth, ratelimit)
 }
 
 func newFamily(p *config.Profile, opts probe.Options) *family {
@@ -101,6 +101,7 @@ func newFamily(p *config.Profile, opts probe.Options) *family {
 		opts:     opts,
 		api:      p.API,
 		slow:     slowThreshold,
+		door:     config.NewScrubber(p.Secrets()...),
 	}
 }
 
@@ -171,50 +172,23 @@ func (f *family) getAuthed(ctx context.Context) (*probe.Response, error) {
 	})
 }
 
-// lazy runs one request for whichever check asks first and hands the same
-// answer to the others. The request runs under the first caller's context
-// (every check of a run has the same timeout); a caller whose own context
-// ends first stops waiting.
-type lazy struct {
-	once sync.Once
-	done chan struct{}
+// answer is one shared request's outcome.
+type answer struct {
 	resp *probe.Response
 	err  error
 }
 
-func (l *lazy) get(ctx context.Context, fn func(context.Context) (*probe.Response, error)) (*probe.Response, error) {
-	l.once.Do(func() {
-		l.done = make(chan struct{})
-		go func() {
-			defer close(l.done)
-			defer func() {
-				// This goroutine is outside the runner's recover: a panic
-				// here would end the whole program, so it becomes an error.
-				if p := recover(); p != nil {
-					l.resp, l.err = nil, fmt.Errorf("internal error in the shared request: %v", p)
-				}
-			}()
-			rctx, cancel := reserve(ctx)
-			defer cancel()
-			l.resp, l.err = fn(rctx)
-		}()
-	})
-	select {
-	case <-l.done:
-		return l.resp, l.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
+// shared runs one request for whichever check asks first and hands the same
+// answer to the others (check.Memo: one cancellation rule, panics recovered).
+type shared struct{ memo check.Memo[answer] }
 
-// reserve shortens ctx's deadline a little, so a probe that times out still
-// leaves the check time to explain how far it got before the runner's own
-// timeout cuts it off.
-func reserve(ctx context.Context) (context.Context, context.CancelFunc) {
-	dl, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(ctx)
+func (l *shared) get(ctx context.Context, fn func(context.Context) (*probe.Response, error)) (*probe.Response, error) {
+	a, err := l.memo.Get(ctx, func(ctx context.Context) answer {
+		resp, err := fn(ctx)
+		return answer{resp, err}
+	})
+	if err != nil {
+		return nil, err
 	}
-	margin := min(100*time.Millisecond, time.Until(dl)/10)
-	return context.WithDeadline(ctx, dl.Add(-margin))
+	return a.resp, a.err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,7 +21,7 @@ import (
 func (f *family) runReachability(ctx context.Context) check.Result {
 	resp, err := f.getHealth(ctx)
 	if err != nil && (resp == nil || !isBodyError(err)) {
-		return networkResult(err, "Could not test whether the API is reachable")
+		return f.networkResult(err, "Could not test whether the API is reachable")
 	}
 	facts := responseFacts(resp)
 	latency := facts["latency_ms"].(float64)
@@ -51,11 +52,14 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 		}
 	}
 	res = res.WithFacts(facts)
-	res = res.With(responseLine(resp))
+	res = res.With(responseLine(f.door, resp))
 	res = res.With(resp.Timings.Lines()...)
 	res = res.With(resp.TLS.Lines()...)
 	res = res.With(connectionLines(resp.RemoteAddr, resp.Proxy)...)
-	if id := requestID(resp.Header); id != "" {
+	if c, err := f.getClient(); err == nil {
+		res = res.With(c.TrustFindings()...) // an unusable SSL_CERT_FILE, said without blocking
+	}
+	if id := requestID(f.door, resp.Header); id != "" {
 		res = res.With(id)
 	}
 	if resp.Truncated {
@@ -96,27 +100,28 @@ func tlsFacts(facts map[string]any, t *probe.TLSInfo) {
 
 // networkResult turns a probe failure into a result: a finding (Fail) when
 // the failure says something about the API or the network, could-not-test
-// (Error) when it does not.
-func networkResult(err error, couldNot string) check.Result {
+// (Error) when it does not. The error's text passes the door: it may quote
+// what a server said.
+func (f *family) networkResult(err error, couldNot string) check.Result {
 	var pe *probe.Error
 	if !errors.As(err, &pe) {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			return check.Errorf("%s: no answer in time.", couldNot).Explain(artTimeouts)
 		}
-		return check.Errorf("%s: %s", couldNot, sentence(err.Error())).Explain(artConnection)
+		return check.Errorf("%s: %s", couldNot, sentence(f.door.UntrustedError(err, 300))).Explain(artConnection)
 	}
 	var res check.Result
 	switch pe.Kind {
 	case probe.KindTLS:
-		res = check.Failf("%s", pe.Error()).Explain(artTLS)
+		res = check.Failf("%s", f.door.Untrusted(pe.Error(), 0)).Explain(artTLS)
 	case probe.KindTimeout:
-		res = check.Errorf("%s: %s", couldNot, lowerFirst(pe.Error())).Explain(artTimeouts, artConnection)
+		res = check.Errorf("%s: %s", couldNot, lowerFirst(f.door.Untrusted(pe.Error(), 0))).Explain(artTimeouts, artConnection)
 	case probe.KindCancelled:
 		res = check.Errorf("Cancelled before the API answered.")
-	case probe.KindDNS, probe.KindRefused, probe.KindUnreachable, probe.KindProxy, probe.KindClosed, probe.KindBadURL:
-		res = check.Failf("%s", pe.Error()).Explain(artConnection)
+	case probe.KindDNS, probe.KindRefused, probe.KindUnreachable, probe.KindProxy, probe.KindClosed, probe.KindBadURL, probe.KindInsecure:
+		res = check.Failf("%s", f.door.Untrusted(pe.Error(), 0)).Explain(artConnection)
 	default:
-		res = check.Errorf("%s: %s", couldNot, lowerFirst(pe.Error())).Explain(artConnection)
+		res = check.Errorf("%s: %s", couldNot, lowerFirst(f.door.Untrusted(pe.Error(), 0))).Explain(artConnection)
 	}
 	res = res.WithFact("failure", pe.Kind.String())
 	tlsFacts(res.Facts, pe.TLS)
@@ -131,7 +136,7 @@ func networkResult(err error, couldNot string) check.Result {
 		res = res.With("proxy: " + pe.Proxy)
 	}
 	if t := pe.Technical(); t != "" {
-		res = res.With("error: " + t)
+		res = res.With("error: " + f.door.Untrusted(t, 300))
 	}
 	return res
 }
@@ -155,8 +160,8 @@ func lowerFirst(s string) string {
 	return string(r)
 }
 
-func responseLine(resp *probe.Response) string {
-	return fmt.Sprintf("%s %s → %s (%s) in %s", resp.Method, resp.URL, resp.Status, resp.Proto, human.Duration(resp.Timings.Total))
+func responseLine(door *config.Scrubber, resp *probe.Response) string {
+	return fmt.Sprintf("%s %s → %s (%s) in %s", resp.Method, resp.URL, door.Untrusted(resp.Status, 80), resp.Proto, human.Duration(resp.Timings.Total))
 }
 
 func connectionLines(addr, proxy string) []string {
@@ -177,11 +182,11 @@ var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "Cf-Ray", "X-Amzn-
 
 // requestID returns "request id: req_123 (x-request-id)" for every id
 // header present, so support can find the call in their logs.
-func requestID(h http.Header) string {
+func requestID(door *config.Scrubber, h http.Header) string {
 	var parts []string
 	for _, name := range requestIDHeaders {
 		if v := h.Get(name); v != "" {
-			parts = append(parts, fmt.Sprintf("%s (%s)", clip(v, 80), strings.ToLower(name)))
+			parts = append(parts, fmt.Sprintf("%s (%s)", door.Untrusted(v, 80), strings.ToLower(name)))
 		}
 	}
 	if len(parts) == 0 {
@@ -191,21 +196,13 @@ func requestID(h http.Header) string {
 }
 
 // firstRequestID returns the bare value of the best request id header.
-func firstRequestID(h http.Header) string {
+func firstRequestID(door *config.Scrubber, h http.Header) string {
 	for _, name := range requestIDHeaders {
 		if v := h.Get(name); v != "" {
-			return clip(v, 80)
+			return door.Untrusted(v, 80)
 		}
 	}
 	return ""
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // apiError is what a provider said in an error body.
@@ -256,15 +253,18 @@ func parseAPIError(body []byte) (apiError, bool) {
 	return out, out.Message != "" || out.Code != ""
 }
 
-func (e apiError) line() string {
-	msg := clip(strings.TrimSpace(e.Message), 300)
+// line is the error as evidence; every part passes the door before it is
+// cut or quoted.
+func (e apiError) line(door *config.Scrubber) string {
+	msg := strings.TrimSpace(e.Message)
+	code := door.Untrusted(e.Code, 80)
 	switch {
-	case msg != "" && e.Code != "":
-		return fmt.Sprintf("provider said: %q (%s)", msg, e.Code)
+	case msg != "" && code != "":
+		return fmt.Sprintf("provider said: %s (%s)", door.UntrustedQuoted(msg, 300), code)
 	case msg != "":
-		return fmt.Sprintf("provider said: %q", msg)
+		return fmt.Sprintf("provider said: %s", door.UntrustedQuoted(msg, 300))
 	}
-	return "provider error code: " + e.Code
+	return "provider error code: " + code
 }
 
 // isQuota reports whether an error body means the account is out of quota
@@ -286,15 +286,15 @@ func isQuota(status int, e apiError) bool {
 func (f *family) runAuth(ctx context.Context) check.Result {
 	resp, err := f.getAuthed(ctx)
 	if err != nil && (resp == nil || !isBodyError(err)) {
-		return networkResult(err, "Could not test the key")
+		return f.networkResult(err, "Could not test the key")
 	}
 	res := f.judgeAuth(resp, err).WithFacts(map[string]any{"status_code": resp.StatusCode, "latency_ms": human.Millis(resp.Timings.Total)})
-	res = res.With(responseLine(resp), "key: "+keyDescription(f.key))
-	if id := requestID(resp.Header); id != "" {
+	res = res.With(responseLine(f.door, resp), "key: "+keyDescription(f.key))
+	if id := requestID(f.door, resp.Header); id != "" {
 		res = res.With(id)
 	}
 	if e, ok := parseAPIError(resp.Body); ok && resp.StatusCode >= 300 {
-		res = res.With(e.line())
+		res = res.With(e.line(f.door))
 	}
 	return res.With(resp.Timings.Line())
 }
@@ -307,7 +307,7 @@ func isBodyError(err error) bool {
 func (f *family) judgeAuth(resp *probe.Response, bodyErr error) check.Result {
 	code := resp.StatusCode
 	e, _ := parseAPIError(resp.Body)
-	reqID := firstRequestID(resp.Header)
+	reqID := firstRequestID(f.door, resp.Header)
 	withID := ""
 	if reqID != "" {
 		withID = check.Sentencef(" Request id: %s.", reqID)
@@ -316,13 +316,13 @@ func (f *family) judgeAuth(resp *probe.Response, bodyErr error) check.Result {
 	case code >= 200 && code < 300:
 		switch {
 		case bodyErr != nil:
-			return check.Errorf("Could not confirm the key: the API's answer broke off (%s).", lowerFirst(bodyErr.Error())).Explain(artConnection)
+			return check.Errorf("Could not confirm the key: the API's answer broke off (%s).", lowerFirst(f.door.UntrustedError(bodyErr, 300))).Explain(artConnection)
 		case resp.Truncated:
 			return check.Errorf("Could not confirm the key: the answer was larger than %d KiB and did not end, which no key check should do; something between you and the API may be answering instead.", probe.MaxBody>>10).
 				Explain(artConnection, artOutage)
 		case !json.Valid(resp.Body):
 			return check.Errorf("Could not confirm the key: the answer (HTTP %d) was not JSON, so something between you and the API (a proxy or a sign-in page) may be answering instead.", code).
-				Explain(artConnection).With("answer starts: " + printable(resp.Body, 80))
+				Explain(artConnection).With("answer starts: " + f.door.Untrusted(string(resp.Body), 80))
 		}
 		var v struct {
 			Valid *bool `json:"valid"`
@@ -397,17 +397,6 @@ func authFacts(provider string, body []byte) ([]string, map[string]any) {
 	return out, facts
 }
 
-// printable shows the start of a body with control bytes replaced.
-func printable(b []byte, n int) string {
-	s := strings.ToValidUTF8(string(b[:min(len(b), n)]), "?")
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '·'
-		}
-		return r
-	}, s)
-}
-
 // runEndpoints is api.endpoints: each extra base URL behind a load balancer
 // probed like reachability, as the balancer's own health check would.
 func (f *family) runEndpoints(ctx context.Context) check.Result {
@@ -418,40 +407,57 @@ func (f *family) runEndpoints(ctx context.Context) check.Result {
 	}
 	c, err := f.getClient()
 	if err != nil {
-		return check.Errorf("Could not test the endpoints: %s", sentence(err.Error())).Explain(artTLS)
+		return check.Errorf("Could not test the endpoints: %s", sentence(f.door.UntrustedError(err, 300))).Explain(artTLS)
 	}
-	pctx, cancel := reserve(ctx)
+	// One goroutine per endpoint, started the safe way (check.Go) under the
+	// one cancellation rule (check.WorkContext); the check stops waiting
+	// when its own context ends.
+	pctx, cancel := check.WorkContext(ctx)
 	defer cancel()
+	var mu sync.Mutex // guards lines and healthy: a cancelled check reads them while probes still run
 	lines := make([]string, len(eps))
 	healthy := make([]bool, len(eps))
-	var wg sync.WaitGroup
+	done := make([]<-chan error, len(eps))
 	for i, ep := range eps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		done[i] = check.Go(func() {
 			base := strings.TrimRight(ep, "/")
 			shown := config.RedactURL(base)
 			resp, err := c.Do(pctx, probe.Request{URL: healthURL(f.provider, base), Header: http.Header{"Accept": {"application/json"}}})
+			var line string
+			ok := false
 			switch {
 			case err != nil && (resp == nil || !isBodyError(err)):
-				lines[i] = fmt.Sprintf("✗ %s: %s", shown, err.Error())
+				line = fmt.Sprintf("✗ %s: %s", shown, f.door.UntrustedError(err, 300))
 			case resp.Truncated:
-				lines[i] = fmt.Sprintf("✗ %s: %s, but the answer did not end (more than %d KiB)", shown, resp.Status, probe.MaxBody>>10)
+				line = fmt.Sprintf("✗ %s: %s, but the answer did not end (more than %d KiB)", shown, f.door.Untrusted(resp.Status, 80), probe.MaxBody>>10)
 			case resp.StatusCode >= 500:
-				lines[i] = fmt.Sprintf("✗ %s: %s in %s", shown, resp.Status, human.Duration(resp.Timings.Total))
-				if id := firstRequestID(resp.Header); id != "" {
-					lines[i] += " (request id " + id + ")"
+				line = fmt.Sprintf("✗ %s: %s in %s", shown, f.door.Untrusted(resp.Status, 80), human.Duration(resp.Timings.Total))
+				if id := firstRequestID(f.door, resp.Header); id != "" {
+					line += " (request id " + id + ")"
 				}
 			default:
-				healthy[i] = true
-				lines[i] = fmt.Sprintf("✓ %s: %s in %s", shown, resp.Status, human.Duration(resp.Timings.Total))
+				ok = true
+				line = fmt.Sprintf("✓ %s: %s in %s", shown, f.door.Untrusted(resp.Status, 80), human.Duration(resp.Timings.Total))
 			}
-		}()
+			mu.Lock()
+			lines[i], healthy[i] = line, ok
+			mu.Unlock()
+		})
 	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return check.Errorf("Cancelled before every endpoint answered.").With(lines...)
+	for _, d := range done {
+		select {
+		case err := <-d:
+			if r, ok := check.ResultOf(err); ok {
+				return r
+			}
+		case <-ctx.Done():
+			mu.Lock()
+			defer mu.Unlock()
+			return check.Errorf("Cancelled before every endpoint answered.").With(slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return l == "" })...)
+		}
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	var down []string
 	n := 0
 	for i, ok := range healthy {

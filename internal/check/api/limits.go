@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pitstop/internal/check"
+	"pitstop/internal/config"
 	"pitstop/internal/human"
 )
 
@@ -144,12 +145,12 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 }
 
 // limitDetails lists the rate-limit headers as evidence.
-func limitDetails(h http.Header) []string {
+func limitDetails(door *config.Scrubber, h http.Header) []string {
 	var out []string
 	for name, vs := range h {
 		l := strings.ToLower(name)
 		if strings.Contains(l, "ratelimit") || l == "retry-after" {
-			out = append(out, l+": "+clip(strings.Join(vs, ", "), 120))
+			out = append(out, l+": "+door.Untrusted(strings.Join(vs, ", "), 120))
 		}
 	}
 	sort.Strings(out)
@@ -160,7 +161,7 @@ func limitDetails(h http.Header) []string {
 func (f *family) runRateLimit(ctx context.Context) check.Result {
 	resp, err := f.getAuthed(ctx)
 	if err != nil && (resp == nil || !isBodyError(err)) {
-		return networkResult(err, "Could not read the rate limits")
+		return f.networkResult(err, "Could not read the rate limits")
 	}
 	now := resp.Received
 	if now.IsZero() {
@@ -219,16 +220,16 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 		}
 	}
 	res = res.WithFacts(facts)
-	res = res.With(responseLine(resp))
+	res = res.With(responseLine(f.door, resp))
 	if code >= 400 {
 		if e, ok := parseAPIError(resp.Body); ok {
-			res = res.With(e.line())
+			res = res.With(e.line(f.door))
 		}
 	}
-	if id := requestID(resp.Header); id != "" {
+	if id := requestID(f.door, resp.Header); id != "" {
 		res = res.With(id)
 	}
-	return res.With(limitDetails(resp.Header)...)
+	return res.With(limitDetails(f.door, resp.Header)...)
 }
 
 // runClock is api.clock: the server's Date header against the local clock,
@@ -236,20 +237,20 @@ func (f *family) runRateLimit(ctx context.Context) check.Result {
 func (f *family) runClock(ctx context.Context) check.Result {
 	resp, err := f.getHealth(ctx)
 	if err != nil && (resp == nil || !isBodyError(err)) {
-		return networkResult(err, "Could not compare the clocks")
+		return f.networkResult(err, "Could not compare the clocks")
 	}
-	return judgeClock(resp.Header.Get("Date"), resp.Received)
+	return judgeClock(f.door, resp.Header.Get("Date"), resp.Received)
 }
 
 // judgeClock compares a Date header with the local time it arrived at.
-func judgeClock(date string, local time.Time) check.Result {
+func judgeClock(door *config.Scrubber, date string, local time.Time) check.Result {
 	if date == "" || local.IsZero() {
 		return check.Skipf("The API sent no Date header, so the clocks could not be compared.").Explain(artClock)
 	}
 	server, err := http.ParseTime(date)
 	if err != nil {
 		return check.Skipf("The API's Date header is not a valid date, so the clocks could not be compared.").
-			With("Date: " + clip(date, 60)).Explain(artClock)
+			With("Date: " + door.Untrusted(date, 60)).Explain(artClock)
 	}
 	// Date has whole seconds: the server's real time is up to 1 s later.
 	// skew_seconds is this computer's clock minus the server's: positive

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -71,8 +70,8 @@ func (f *family) runConfig(context.Context) check.Result {
 	if msg := baseURLProblem(f.provider, f.base); msg != "" {
 		add(check.Warn, artConnection, "%s", msg)
 	}
-	if u, err := url.Parse(f.base); err == nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		add(check.Warn, artConnection, "api.base_url uses http://, so the key would travel unencrypted: use https://.")
+	if u, err := url.Parse(f.base); err == nil && u.Scheme == "http" && !probe.IsLoopback(u.Hostname()) {
+		add(check.Fail, artConnection, "api.base_url uses plain http://, so Pitstop will not send the key to it (anyone on the network path could read it): use https://.")
 	}
 	if f.caFile != "" {
 		if err := probe.CheckCAFile(f.caFile); err != nil {
@@ -229,14 +228,6 @@ func baseURLProblem(provider, base string) string {
 		}
 	}
 	return ""
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func sourceWords(src string) string {

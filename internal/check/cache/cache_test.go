@@ -58,6 +58,8 @@ func TestRedisSandbox(t *testing.T) {
 		{"healthy RESP3", nil, false, check.Pass, "not evicting keys (1.2 MiB used, no memory limit)"},
 		{"healthy RESP2 server", nil, true, check.Pass, "answered PING"},
 		{"bad password", []string{demo.RedisFaultBadPassword}, false, check.Fail, "WRONGPASS"},
+		{"one slow PING among quick ones", []string{demo.RedisFaultSlowOnce}, false, check.Pass, "not evicting keys"},
+		{"every PING slow", []string{demo.RedisFaultSlow}, false, check.Warn, "slowly"},
 		{"bad password RESP2", []string{demo.RedisFaultBadPassword}, true, check.Fail, "WRONGPASS"},
 		{"no password", []string{demo.RedisFaultNoPassword}, false, check.Fail, "needs a password"},
 		{"evicting", []string{demo.RedisFaultEvicting}, false, check.Warn, "evicting keys: 18342"},
@@ -212,4 +214,29 @@ func TestProfileScrubberMasksRedisPassword(t *testing.T) {
 	cfg := &config.Config{Profiles: map[string]*config.Profile{"p": {Cache: config.CacheConfig{RedisURL: "redis://:" + canary + "@h:6379/0"}}}}
 	out := cfg.Scrubber().Scrub("dial redis://:" + canary + "@h:6379/0 failed")
 	require.NotContains(t, out, canary)
+}
+
+// TestTransportWarnings: certificate checks turned off, and a password in
+// clear to another machine, are said; loopback and TLS are not.
+func TestTransportWarnings(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"rediss://:pw-123456@cache.example.com:6380/0?skip_verify=true": "skip_verify=true",
+		"redis://:pw-123456@cache.example.com:6379/0":                   "over plain redis:// to cache.example.com",
+		"redis://:pw-123456@10.1.2.3:6379/0":                            "over plain redis:// to 10.1.2.3",
+		"redis://:pw-123456@127.0.0.1:6379/0":                           "",
+		"redis://:pw-123456@localhost:6379/0":                           "",
+		"rediss://:pw-123456@cache.example.com:6380/0":                  "",
+		"redis://cache.example.com:6379/0":                              "",
+	} {
+		_, password := maskURL(raw)
+		w := transportWarnings(raw, password)
+		if want == "" {
+			require.Empty(t, w, raw)
+			continue
+		}
+		require.Len(t, w, 1, raw)
+		require.Contains(t, w[0], want, raw)
+		require.NotContains(t, w[0], "pw-123456")
+	}
 }

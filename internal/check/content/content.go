@@ -6,12 +6,13 @@ package content
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/safefile"
 )
 
 // Knowledge articles the content checks point to.
@@ -34,27 +35,20 @@ func Checks(p *config.Profile) []check.Check {
 	}
 }
 
-// readFile reads at most maxFileSize bytes and says whether there was more.
-func readFile(path string) ([]byte, bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, false, err
-	}
-	if len(b) > maxFileSize {
-		return b[:maxFileSize], true, nil
-	}
-	return b, false, nil
+// readFile reads at most maxFileSize bytes of a regular file and says
+// whether there was more. setting names it in errors.
+func readFile(setting, path string) ([]byte, bool, error) {
+	return safefile.ReadPrefix(path, setting, maxFileSize)
 }
 
 // fileError is the could-not-test result for an unreadable file.
 func fileError(setting, path string, err error) check.Result {
-	if os.IsNotExist(err) {
+	if errors.Is(err, fs.ErrNotExist) {
 		return check.Errorf("Could not test: %s points to %s, which does not exist.", setting, path)
+	}
+	var se *safefile.Error
+	if errors.As(err, &se) {
+		err = errors.New(se.Problem) // "is a named pipe (FIFO), not a regular file"
 	}
 	return check.Errorf("Could not test: cannot read %s (%s): %v.", setting, path, err)
 }

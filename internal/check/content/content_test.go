@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -414,4 +415,32 @@ func BenchmarkCountTokens(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestBinaryEmailIsNotScored: a 3 MB binary file is not an email and does
+// not pass; a Latin-1 email still scores; a FIFO prompt is refused at once,
+// not "timed out".
+func TestBinaryEmailIsNotScored(t *testing.T) {
+	t.Parallel()
+	bin := make([]byte, 3<<20)
+	for i := range bin {
+		bin[i] = byte(i * 7919 >> 3)
+	}
+	binPath := writeFile(t, "photo.eml", string(bin))
+	r := runOne(&config.Profile{Content: config.ContentConfig{EmailFile: binPath}}, "content.spam")
+	require.Equal(t, check.Error, r.Status, r.Summary)
+	require.Contains(t, r.Summary, "is not an email")
+
+	latin1 := writeFile(t, "hola.eml", "Subject: Promoci\xf3n de oto\xf1o\r\nFrom: a@example.com\r\n\r\nHola, \xbfqu\xe9 tal? Aqu\xed tienes la informaci\xf3n.\r\n")
+	r = runOne(&config.Profile{Content: config.ContentConfig{EmailFile: latin1}}, "content.spam")
+	require.NotEqual(t, check.Error, r.Status, r.Summary)
+
+	fifo := filepath.Join(t.TempDir(), "prompt.fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	start := time.Now()
+	r = runOne(&config.Profile{Content: config.ContentConfig{PromptFile: fifo, MaxTokens: 100}}, "content.prompt")
+	require.Less(t, time.Since(start), time.Second)
+	require.Equal(t, check.Error, r.Status)
+	require.Contains(t, r.Summary, "named pipe")
+	require.NotContains(t, r.Summary, "firewall")
 }

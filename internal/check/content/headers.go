@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/encoding/htmlindex"
 
@@ -129,7 +128,7 @@ func (h *headerCheck) run(ctx context.Context) check.Result {
 	if h.path == "" {
 		return check.Skipf("No email to check: set content.email_file to a message as your subscribers receive it (.eml).")
 	}
-	raw, truncated, err := readFile(h.path)
+	raw, truncated, err := readFile("content.email_file", h.path)
 	if err != nil {
 		return fileError("content.email_file", h.path, err)
 	}
@@ -462,17 +461,8 @@ func subject(hdr mail.Header) string {
 // clean makes outside text safe to show: valid UTF-8, no control
 // characters, at most n runes.
 func clean(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			return ' '
-		}
-		return r
-	}, s)
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n]) + "…"
-	}
-	return s
+	var door *config.Scrubber // an email file holds no loaded secret; the door still strips and cuts
+	return door.Untrusted(s, n)
 }
 
 // quoted is clean text in quotes, for a header value in a sentence.

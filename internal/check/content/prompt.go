@@ -37,7 +37,7 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	if maxTokens <= 0 {
 		maxTokens = defaultMaxTokens
 	}
-	data, truncated, err := readFile(path)
+	data, truncated, err := readFile("content.prompt_file", path)
 	if err != nil {
 		return fileError("content.prompt_file", path, err)
 	}
@@ -61,18 +61,26 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 		n   int
 		err error
 	}
-	done := make(chan counted, 1)
-	go func() {
-		n, err := o200k.Count(ctx, text) // stops counting once the check gives up
-		done <- counted{n, err}
-	}()
 	var c counted
+	done := check.Go(func() {
+		n, err := o200k.Count(ctx, text) // stops counting once the check gives up
+		c = counted{n, err}
+	})
 	select {
-	case c = <-done:
+	case err := <-done:
+		if r, ok := check.ResultOf(err); ok {
+			return r
+		}
 	case <-ctx.Done():
+		if r, ok := check.ResultOf(ctx.Err()); ok {
+			return r // cancelled, not timed out
+		}
 		return check.Errorf("Could not test: counting tokens did not finish in time.")
 	}
 	if c.err != nil && ctx.Err() != nil {
+		if r, ok := check.ResultOf(ctx.Err()); ok {
+			return r // cancelled, not timed out
+		}
 		return check.Errorf("Could not test: counting tokens did not finish in time.")
 	}
 	if c.err != nil {

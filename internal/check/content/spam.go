@@ -398,9 +398,14 @@ func checkSpam(ctx context.Context, path, spamd string) check.Result {
 	if path == "" {
 		return check.Skipf("No email to score: set content.email_file to a sample message (.eml or text).")
 	}
-	raw, truncated, err := readFile(path)
+	raw, truncated, err := readFile("content.email_file", path)
 	if err != nil {
 		return fileError("content.email_file", path, err)
+	}
+	if looksBinary(raw) {
+		// An image, an archive or a program: no score would mean anything.
+		return check.Errorf("Could not test: %s (%s) is not an email: it holds binary data. Point content.email_file at a message saved as .eml or text.", "content.email_file", path).
+			Explain(artSpamScore)
 	}
 	var notes []string
 	if truncated {
@@ -464,4 +469,22 @@ func checkSpam(ctx context.Context, path, spamd string) check.Result {
 		}
 	}
 	return res.With(details...).WithFacts(facts)
+}
+
+// looksBinary reports whether data is not text: a NUL byte, or more than one
+// byte in a hundred of the first 8 KiB that is a control character other
+// than tab, CR, LF and form feed. Emails, even with quoted-printable or
+// base64 parts, or in a legacy encoding such as Latin-1, are text.
+func looksBinary(data []byte) bool {
+	head := data[:min(len(data), 8<<10)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	bad := 0
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f' {
+			bad++
+		}
+	}
+	return bad*100 > len(head)
 }

@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"pitstop/internal/check"
@@ -105,8 +104,8 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		c, err := probe.NewClient(probe.Options{Logger: o.log})
 		o.client, clientErr = c, err
 	}
-	scrubber := config.NewScrubber(cfg.Token)
-	prov, skip := newProvider(cfg, o)
+	door := config.NewScrubber(p.Secrets()...)
+	prov, skip := newProvider(cfg, o, door)
 	if clientErr != nil && prov != nil {
 		skip = func(context.Context, string) (check.Result, bool) {
 			return check.Errorf("Could not test: Pitstop could not load the trusted certificates (%v).", clientErr), true
@@ -120,10 +119,10 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		return check.Define(id, name, func(ctx context.Context) check.Result {
 			if skip != nil {
 				if r, skipped := skip(ctx, id); skipped {
-					return scrubResult(r, scrubber.Scrub)
+					return scrubResult(r, door)
 				}
 			}
-			return scrubResult(run(ctx), scrubber.Scrub)
+			return scrubResult(run(ctx), door)
 		})
 	}
 	var fm, dq func(context.Context) check.Result
@@ -158,7 +157,7 @@ func withDefaults(c config.CRMConfig) config.CRMConfig {
 
 // newProvider builds the provider, or says why each check must be skipped.
 // The skip function returns false for a check that should run anyway.
-func newProvider(cfg config.CRMConfig, o options) (provider, func(ctx context.Context, id string) (check.Result, bool)) {
+func newProvider(cfg config.CRMConfig, o options, door *config.Scrubber) (provider, func(ctx context.Context, id string) (check.Result, bool)) {
 	switch {
 	case cfg.Provider == "":
 		return nil, func(context.Context, string) (check.Result, bool) {
@@ -173,7 +172,7 @@ func newProvider(cfg config.CRMConfig, o options) (provider, func(ctx context.Co
 			return check.Skipf("crm.base_url is not set; for Salesforce it is your instance URL, like https://yourcompany.my.salesforce.com."), true
 		}
 	}
-	ep := &endpoint{base: cfg.BaseURL, client: o.client}
+	ep := &endpoint{base: cfg.BaseURL, client: o.client, door: door}
 	var prov provider
 	switch cfg.Provider {
 	case "hubspot":
@@ -200,71 +199,28 @@ func newProvider(cfg config.CRMConfig, o options) (provider, func(ctx context.Co
 	return prov, nil
 }
 
-// scrubResult masks the token in every string of a result, in case a CRM
-// echoed it back in an error message.
-func scrubResult(r check.Result, scrub func(string) string) check.Result {
-	r.Summary = scrub(r.Summary)
+// scrubResult passes every string of a result through the door once more:
+// the providers quote what the CRM said (messages, names, labels) in many
+// places, and the door masks a token echoed in any of them and strips
+// control sequences. Text cut earlier went through the door before its cut.
+func scrubResult(r check.Result, door *config.Scrubber) check.Result {
+	r.Summary = door.Untrusted(r.Summary, 0)
 	r.Details = append([]string(nil), r.Details...)
 	for i := range r.Details {
-		r.Details[i] = scrub(r.Details[i])
+		r.Details[i] = door.Untrusted(r.Details[i], 0)
 	}
 	return r
 }
 
-// shared runs one function for every check of a run that needs its answer:
-// callers that arrive while it runs wait for it, and the answer is reused
-// for sharedTTL. A caller whose context ends stops waiting at once.
-type shared[T any] struct {
-	mu   sync.Mutex
-	call *sharedCall[T]
-	now  func() time.Time
-}
+// shared runs one request for every check of a run that needs its answer
+// (check.Memo: one cancellation rule, panics recovered), reused for
+// sharedTTL.
+type shared[T any] struct{ memo check.Memo[T] }
 
-type sharedCall[T any] struct {
-	done chan struct{}
-	val  T
-	at   time.Time
-}
+func (s *shared[T]) setClock(now func() time.Time) { s.memo.TTL, s.memo.Now = sharedTTL, now }
 
 func (s *shared[T]) get(ctx context.Context, fn func(context.Context) T) (T, error) {
-	s.mu.Lock()
-	c := s.call
-	if c == nil || (isClosed(c.done) && s.now().Sub(c.at) > sharedTTL) {
-		c = &sharedCall[T]{done: make(chan struct{})}
-		s.call = c
-		// The work outlives the first caller's cancellation (another check
-		// may be waiting for it) but not its deadline.
-		rctx := context.WithoutCancel(ctx)
-		var cancel context.CancelFunc
-		if dl, ok := ctx.Deadline(); ok {
-			rctx, cancel = context.WithDeadline(rctx, dl)
-		} else {
-			rctx, cancel = context.WithTimeout(rctx, check.DefaultTimeout)
-		}
-		go func() {
-			defer cancel()
-			c.val = fn(rctx)
-			c.at = s.now()
-			close(c.done)
-		}()
-	}
-	s.mu.Unlock()
-	select {
-	case <-c.done:
-		return c.val, nil
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
-}
-
-func isClosed(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
+	return s.memo.Get(ctx, fn)
 }
 
 // exchangeFacts are the measured values of one exchange: its status code
@@ -281,8 +237,8 @@ func exchangeFacts(ex exchange) map[string]any {
 
 // cancelled is the result of a check whose context ended while it waited.
 func cancelled(err error) check.Result {
-	if err == context.Canceled {
-		return check.Errorf("Cancelled.")
+	if r, ok := check.ResultOf(err); ok {
+		return r // a panic in the shared request, or the run's cancellation
 	}
 	return check.Errorf("Could not test: the CRM did not answer in time (the timeout). It may be down, or a firewall may be dropping the connection.").
 		Explain(artUnavailable)
@@ -299,6 +255,8 @@ func transportResult(name string, ex exchange, availability bool) check.Result {
 		r = check.Failf("Pitstop could not reach %s: %s. Check crm.base_url and the network.", name, why)
 	case kind == errTLS:
 		r = check.Failf("Pitstop could not open a secure connection to %s: %s.", name, why)
+	case kind == errInsecure:
+		r = check.Failf("Pitstop did not send the token to %s: crm.base_url uses plain http://, so anyone on the network path could read it. Use https://.", name)
 	default:
 		r = check.Errorf("Could not test: Pitstop could not get an answer from %s: %s.", name, why)
 	}

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"pitstop/internal/config"
 	"pitstop/internal/human"
 	"pitstop/internal/probe"
 )
@@ -40,6 +41,7 @@ type exchange struct {
 	took      time.Duration
 	timings   string // DNS, connect, TLS, server and transfer times
 	err       error
+	door      *config.Scrubber // the answer's text enters evidence through it
 }
 
 // ok reports whether the request got a 2xx answer.
@@ -48,7 +50,7 @@ func (e exchange) ok() bool { return e.err == nil && e.status >= 200 && e.status
 // line is the one-line evidence for the exchange: "GET /path: 401 Unauthorized (12 ms)".
 func (e exchange) line() string {
 	if e.err != nil {
-		return fmt.Sprintf("%s %s: no answer after %s (%s)", e.method, e.path, human.Duration(e.took), rawErr(e.err))
+		return fmt.Sprintf("%s %s: no answer after %s (%s)", e.method, e.path, human.Duration(e.took), e.door.Untrusted(rawErr(e.err), 300))
 	}
 	return fmt.Sprintf("%s %s: %d %s (%s)", e.method, e.path, e.status, http.StatusText(e.status), human.Duration(e.took))
 }
@@ -82,10 +84,10 @@ func (e exchange) evidence() []string {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		out = append(out, fmt.Sprintf("%s: %s", n, strings.Join(e.header.Values(n), ", ")))
+		out = append(out, fmt.Sprintf("%s: %s", n, e.door.Untrusted(strings.Join(e.header.Values(n), ", "), 120)))
 	}
 	if e.status >= 300 && len(e.body) > 0 {
-		out = append(out, "answer: "+excerpt(e.body, 300))
+		out = append(out, "answer: "+e.door.Untrusted(string(e.body), 300))
 	}
 	return out
 }
@@ -112,6 +114,7 @@ type endpoint struct {
 	base      string // scheme://host[/path], no trailing slash
 	client    requester
 	authorize func(http.Header) // sets the token header; nil sends none
+	door      *config.Scrubber
 }
 
 // get sends a GET to path (relative to base).
@@ -129,7 +132,7 @@ func (ep *endpoint) postJSON(ctx context.Context, path string, body any) exchang
 }
 
 func (ep *endpoint) do(ctx context.Context, method, path string, body []byte) exchange {
-	ex := exchange{method: method, path: path}
+	ex := exchange{method: method, path: path, door: ep.door}
 	hd := http.Header{}
 	hd.Set("Accept", "application/json")
 	if body != nil {
@@ -162,6 +165,7 @@ const (
 	errDNS              // the resolver itself failed
 	errTLS              // the certificate is not trusted
 	errProtocol         // the answer was not HTTP, or the connection was cut
+	errInsecure         // the token would have gone over plain http:// to another host; nothing was sent
 )
 
 var errKindNames = [...]string{"other", "timeout", "refused", "dns", "dns-failure", "tls", "protocol"}
@@ -183,6 +187,7 @@ func classify(err error) (errKind, string) {
 			probe.KindRefused: errRefused, probe.KindUnreachable: errRefused,
 			probe.KindDNS: errNotFound, probe.KindDNSFailure: errDNS, probe.KindTLS: errTLS,
 			probe.KindProtocol: errProtocol, probe.KindClosed: errProtocol, probe.KindBody: errProtocol,
+			probe.KindInsecure: errInsecure,
 		}[perr.Kind]
 		return k, strings.TrimSuffix(perr.Error(), ".")
 	}
@@ -228,18 +233,3 @@ func rawErr(err error) string {
 	}
 	return err.Error()
 }
-
-// excerpt returns the start of a body on one line.
-func excerpt(b []byte, n int) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > n {
-		cut := n
-		for cut > 0 && !utf8Start(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

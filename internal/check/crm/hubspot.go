@@ -70,7 +70,8 @@ func newHubSpot(cfg config.CRMConfig, ep *endpoint, now func() time.Time) *hubsp
 		ep.base = ep.base[:i] // a pasted endpoint URL; the API host is what comes before it
 	}
 	h := &hubspot{ep: ep, object: cfg.Object, token: cfg.Token}
-	h.authMemo.now, h.schemaMemo.now = now, now
+	h.authMemo.setClock(now)
+	h.schemaMemo.setClock(now)
 	ep.authorize = func(hd http.Header) {
 		if cfg.Token.IsSet() {
 			hd.Set("Authorization", "Bearer "+cfg.Token.Reveal())

@@ -65,7 +65,8 @@ func newPipedrive(cfg config.CRMConfig, ep *endpoint, now func() time.Time) *pip
 			p.domain = strings.TrimSuffix(host, ".pipedrive.com")
 		}
 	}
-	p.authMemo.now, p.schemaMemo.now = now, now
+	p.authMemo.setClock(now)
+	p.schemaMemo.setClock(now)
 	ep.authorize = func(hd http.Header) {
 		if cfg.Token.IsSet() {
 			hd.Set("x-api-token", cfg.Token.Reveal())

@@ -77,7 +77,8 @@ func newSalesforce(cfg config.CRMConfig, ep *endpoint, now func() time.Time) *sa
 		ep.base = ep.base[:i]
 	}
 	s := &salesforce{ep: ep, object: cfg.Object}
-	s.authMemo.now, s.schemaMemo.now = now, now
+	s.authMemo.setClock(now)
+	s.schemaMemo.setClock(now)
 	ep.authorize = func(hd http.Header) {
 		if cfg.Token.IsSet() {
 			hd.Set("Authorization", "Bearer "+cfg.Token.Reveal())

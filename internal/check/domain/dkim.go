@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
-	"sync"
 
 	"pitstop/internal/check"
 	"pitstop/internal/probe"
@@ -38,11 +37,15 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 		selectors, guessing = commonSelectors, true
 	}
 	keys := make([]dkimKey, len(selectors))
-	var wg sync.WaitGroup
+	done := make([]<-chan error, len(selectors))
 	for i, sel := range selectors {
-		wg.Go(func() { keys[i] = c.lookupDKIM(ctx, sel) })
+		done[i] = check.Go(func() { keys[i] = c.lookupDKIM(ctx, sel) }) // recovered: outside the runner's reach
 	}
-	wg.Wait()
+	for _, d := range done {
+		if r, ok := check.ResultOf(<-d); ok {
+			return r
+		}
+	}
 
 	details := []string{c.resolverLine()}
 	var f findings

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
 
 	"pitstop/internal/check"
 	"pitstop/internal/probe"
@@ -81,15 +80,19 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 		return f.result("", details...)
 	}
 	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for _, j := range jobs {
-		wg.Go(func() {
+	done := make([]<-chan error, len(jobs))
+	for i, j := range jobs {
+		done[i] = check.Go(func() { // recovered: outside the runner's reach
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			c.queryBlocklist(ctx, j)
 		})
 	}
-	wg.Wait()
+	for _, d := range done {
+		if r, ok := check.ResultOf(<-d); ok {
+			return r
+		}
+	}
 
 	listed, refused, failed := 0, 0, 0
 	for _, j := range jobs {

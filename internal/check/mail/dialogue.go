@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
+	"pitstop/internal/config"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,7 +104,7 @@ func parseEHLO(reply []string) map[string]string {
 
 // describeExtensions lists the extensions, the important ones first, with the
 // size limit in megabytes.
-func describeExtensions(ext map[string]string) string {
+func describeExtensions(door *config.Scrubber, ext map[string]string) string {
 	if len(ext) == 0 {
 		return "(none)"
 	}
@@ -132,7 +133,7 @@ func describeExtensions(ext map[string]string) string {
 		if n, err := strconv.ParseInt(ext[k], 10, 64); k == "SIZE" && err == nil && n > 0 {
 			p += fmt.Sprintf(" (messages up to %.0f MB)", float64(n)/(1<<20))
 		}
-		parts = append(parts, printable(p))
+		parts = append(parts, door.Untrusted(p, 300))
 	}
 	return strings.Join(parts, ", ")
 }

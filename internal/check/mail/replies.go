@@ -8,6 +8,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"pitstop/internal/check"
+	"pitstop/internal/config"
 )
 
 // Knowledge articles the mail checks point to.
@@ -48,12 +49,12 @@ func (r reply) String() string {
 }
 
 // asReply extracts the server's reply from a go-smtp error.
-func asReply(err error) (reply, bool) {
+func asReply(door *config.Scrubber, err error) (reply, bool) {
 	var se *smtp.SMTPError
 	if !errors.As(err, &se) {
 		return reply{}, false
 	}
-	r := reply{Code: se.Code, Text: printable(strings.ReplaceAll(strings.TrimSpace(se.Message), "\n", " / "))}
+	r := reply{Code: se.Code, Text: door.Untrusted(strings.ReplaceAll(strings.TrimSpace(se.Message), "\n", " / "), 300)}
 	if se.EnhancedCode != (smtp.EnhancedCode{}) && se.EnhancedCode != smtp.NoEnhancedCode {
 		e := se.EnhancedCode
 		r.Enhanced = fmt.Sprintf("%d.%d.%d", e[0], e[1], e[2])

@@ -3,8 +3,10 @@ package mail
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"net"
+	"pitstop/internal/demo"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,8 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+
+	"github.com/stretchr/testify/require"
 )
 
 // fuzzPassword is the SMTP password of the fuzz runs: no result may show
@@ -27,6 +31,10 @@ type scriptServer struct {
 	ln     net.Listener
 	mu     sync.Mutex
 	script []string
+	// tls upgrades the connection after a 2xx reply to STARTTLS, so the
+	// script goes on over TLS; caFile trusts its certificate.
+	tls    *tls.Config
+	caFile string
 }
 
 func startScriptServer(tb testing.TB) *scriptServer {
@@ -35,7 +43,19 @@ func startScriptServer(tb testing.TB) *scriptServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &scriptServer{ln: ln}
+	ca, err := demo.NewCA()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	conf, err := ca.ServerTLS(demo.LeafOptions{NotAfter: time.Now().Add(365 * 24 * time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	caFile, err := ca.WriteFile(tb.TempDir(), "ca.pem")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := &scriptServer{ln: ln, tls: conf, caFile: caFile}
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -61,13 +81,21 @@ func (s *scriptServer) serve(c net.Conn) {
 	s.mu.Lock()
 	script := append([]string(nil), s.script...)
 	s.mu.Unlock()
-	r := bufio.NewReader(c)
+	var conn net.Conn = c
+	r := bufio.NewReader(conn)
 	last := ""
 	for _, reply := range script {
-		if _, err := c.Write([]byte(strings.ReplaceAll(reply, "{echo}", last))); err != nil {
+		if _, err := conn.Write([]byte(strings.ReplaceAll(reply, "{echo}", last))); err != nil {
 			return
 		}
-		_ = c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		if strings.EqualFold(last, "STARTTLS") && strings.HasPrefix(reply, "2") {
+			tc := tls.Server(c, s.tls)
+			if tc.Handshake() != nil {
+				return
+			}
+			conn, r = tc, bufio.NewReader(tc)
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 		line, err := r.ReadString('\n')
 		if err != nil {
 			return
@@ -94,6 +122,11 @@ func FuzzSMTPReplies(f *testing.F) {
 		"220-first\r\n220-second\r\n220 third\r\n|502 EHLO not implemented\r\n|250 hello\r\n",
 		"HTTP/1.1 400 Bad Request\r\n\r\n",
 		"220 mx\r\n|250-mx\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n",
+		"220 mx\r\n|250-mx\r\n250 STARTTLS\r\n|220 go ahead\r\n|250-mx\r\n250 AUTH PLAIN LOGIN\r\n|535 5.7.8 bad {echo}\r\n",
+		"220 mx\r\n|250-mx\r\n250 STARTTLS\r\n|220 go ahead\r\n|250-mx\r\n250 AUTH LOGIN\r\n|334 VXNlcm5hbWU6\r\n|334 UGFzc3dvcmQ6\r\n|535 you sent {echo}\r\n",
+		"220 mx\r\n|250-mx\r\n250 STARTTLS\r\n|220 go ahead\r\n|250-mx\r\n250 AUTH PLAIN\r\n|235 ok\r\n|250 ok\r\n|250 ok\r\n|354 go\r\n|250 queued as {echo}\r\n",
+		"220 mx\r\n|250-mx\r\n250 STARTTLS\r\n|454 4.7.0 TLS not available\r\n",
+		"220 mx\r\n|250-mx\r\n250 STARTTLS\r\n|220 go ahead\r\n|\x1b]0;pwned\x07 garbage after TLS\r\n",
 		"220 mx\r\n|250-mx\r\n250 AUTH XOAUTH2 OAUTHBEARER\r\n",
 		"220 mx\r\n|250-mx\r\n250 AUTH PLAIN\r\n|999 weird\r\n",
 		"220 mx\r\n|250-mx\r\n250 AUTH PLAIN\r\n|235\r\n|250\r\n|250\r\n|354\r\n|" + strings.Repeat("250 ok\r\n|", 40),
@@ -109,11 +142,21 @@ func FuzzSMTPReplies(f *testing.F) {
 	forbidden := []string{fuzzPassword, base64.StdEncoding.EncodeToString([]byte(fuzzPassword)), plain, plain[:len(plain)-4]}
 	f.Fuzz(func(t *testing.T, script string) {
 		srv.set(script)
-		p := &config.Profile{SMTP: config.SMTPConfig{
-			Host: "127.0.0.1", Port: addr.Port, Security: "none",
-			Username: "mail@fuzz.test", Password: config.NewSecret(fuzzPassword, "file"),
-			From: "news@fuzz.test", TestRecipient: "inbox@fuzz.test",
-		}}
+		// Each script is played twice: in clear (security none) and over
+		// STARTTLS, where everything after the upgrade is read through TLS.
+		for _, security := range []string{"none", "starttls"} {
+			p := &config.Profile{SMTP: config.SMTPConfig{
+				Host: "127.0.0.1", Port: addr.Port, Security: security, CAFile: srv.caFile,
+				Username: "mail@fuzz.test", Password: config.NewPassword(fuzzPassword, "file"),
+				From: "news@fuzz.test", TestRecipient: "inbox@fuzz.test",
+			}}
+			fuzzOnce(t, p, forbidden)
+		}
+	})
+}
+
+func fuzzOnce(t *testing.T, p *config.Profile, forbidden []string) {
+	{
 		sc := config.NewScrubber(p.Secrets()...)
 		r := &check.Runner{Timeout: 2 * time.Second, Scrub: sc.Scrub}
 		start := time.Now()
@@ -131,12 +174,15 @@ func FuzzSMTPReplies(f *testing.F) {
 			for _, s := range append([]string{res.Summary}, res.Details...) {
 				for _, bad := range forbidden {
 					if strings.Contains(s, bad) {
-						t.Fatalf("%s shows the password (%q) in %q", res.ID, bad, s)
+						t.Fatalf("%s (%s) shows the password (%q) in %q", res.ID, p.SMTP.Security, bad, s)
 					}
+				}
+				if strings.ContainsAny(s, "\x1b\x07\x00") {
+					t.Fatalf("%s (%s) holds a control byte: %q", res.ID, p.SMTP.Security, s)
 				}
 			}
 		}
-	})
+	}
 }
 
 // FuzzTranscript feeds arbitrary bytes both ways through the transcript in
@@ -179,7 +225,7 @@ func FuzzTranscript(f *testing.F) {
 			_ = e.done()
 		}
 		if h, ok := lastHello(ex); ok {
-			_ = describeExtensions(parseEHLO(h.reply))
+			_ = describeExtensions(nil, parseEHLO(h.reply))
 		}
 		_ = transcriptLines(lines)
 		_ = tr.pending()
@@ -188,4 +234,24 @@ func FuzzTranscript(f *testing.F) {
 
 func plainBlob() string {
 	return base64.StdEncoding.EncodeToString([]byte("\x00u\x00" + fuzzPassword))
+}
+
+// TestScriptServerSpeaksSTARTTLS proves the fuzz runs reach TLS: a script
+// that accepts STARTTLS gets an encrypted session whose login it refuses.
+func TestScriptServerSpeaksSTARTTLS(t *testing.T) {
+	t.Parallel()
+	srv := startScriptServer(t)
+	srv.set("220 mx\r\n|250-mx\r\n250 STARTTLS\r\n|220 go ahead\r\n|250-mx\r\n250 AUTH PLAIN LOGIN\r\n|535 5.7.8 bad {echo}\r\n")
+	p := &config.Profile{SMTP: config.SMTPConfig{
+		Host: "127.0.0.1", Port: srv.ln.Addr().(*net.TCPAddr).Port, Security: "starttls", CAFile: srv.caFile,
+		Username: "mail@fuzz.test", Password: config.NewPassword(fuzzPassword, "file"),
+	}}
+	results := (&check.Runner{Timeout: 2 * time.Second}).Run(context.Background(), Checks(p))
+	byID := map[string]check.Result{}
+	for _, r := range results {
+		byID[r.ID] = r
+	}
+	require.Equal(t, check.Pass, byID["smtp.tls"].Status, byID["smtp.tls"].Summary)
+	require.Equal(t, check.Fail, byID["smtp.auth"].Status, byID["smtp.auth"].Summary)
+	require.Contains(t, byID["smtp.auth"].Summary, "rejected")
 }

@@ -24,6 +24,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/human"
+	"pitstop/internal/probe"
 )
 
 const (
@@ -57,6 +58,7 @@ type settings struct {
 	host, security, username, from, to, caFile string
 	port                                       int
 	password                                   config.Secret
+	door                                       *config.Scrubber // the server's words enter results through it
 }
 
 func newSettings(c config.SMTPConfig) settings {
@@ -69,6 +71,7 @@ func newSettings(c config.SMTPConfig) settings {
 		from:     strings.TrimSpace(c.From),
 		to:       strings.TrimSpace(c.TestRecipient),
 		caFile:   c.CAFile,
+		door:     config.NewScrubber(c.Password),
 	}
 	if s.security == "" {
 		s.security = "starttls"
@@ -281,6 +284,7 @@ func (s *session) connect(ctx context.Context) check.Result {
 	release := s.conn.bind(ctx, deadline)
 	defer release()
 	s.tr = newTranscript(s.now)
+	s.tr.door = s.set.door
 	remote := raw.RemoteAddr().String()
 	details := []string{fmt.Sprintf("Server: %s (%s), security: %s", where, remote, set.security)}
 
@@ -416,7 +420,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 	case !hasGreet:
 		s.dead = true
 		return tail(check.Failf("%s accepted the connection and closed it without a greeting: it may be refusing this network address, or it is not a mail server.", where).
-			With("Error: " + errText(err)).Explain(artConnection))
+			With("Error: " + s.errText(err)).Explain(artConnection))
 	case !isReplyLine(greet.reply[0]):
 		s.dead = true
 		return tail(notSMTP(where, greet.reply[0]))
@@ -436,12 +440,12 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 		if isTimeout(err) {
 			return tail(check.Errorf("Could not test: %s greeted but did not answer EHLO within %s.", where, human.Duration(budget)).Explain(artConnection))
 		}
-		return tail(check.Failf("%s greeted, then closed the connection at EHLO.", where).With("Error: " + errText(err)).Explain(artConnection))
+		return tail(check.Failf("%s greeted, then closed the connection at EHLO.", where).With("Error: " + s.errText(err)).Explain(artConnection))
 	case !strings.HasPrefix(hello.reply[len(hello.reply)-1], "250"):
 		s.dead = true
 		return tail(check.Failf("%s rejected Pitstop's EHLO/HELO: %s", where, strings.Join(hello.reply, " / ")).Explain(artConnection))
 	}
-	details = append(details, "Extensions: "+describeExtensions(s.ext))
+	details = append(details, "Extensions: "+describeExtensions(s.set.door, s.ext))
 
 	if err != nil && s.set.security == "starttls" {
 		// The greeting and EHLO worked; STARTTLS did not.
@@ -450,7 +454,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 		s.results[phaseTLS] = &tlsRes
 	} else if err != nil {
 		s.dead = true
-		return tail(check.Errorf("The conversation with %s broke off: %s", where, errText(err)).Explain(artConnection))
+		return tail(check.Errorf("The conversation with %s broke off: %s", where, s.errText(err)).Explain(artConnection))
 	}
 
 	took := greet.at.Sub(connected)
@@ -524,11 +528,11 @@ func (s *session) startTLSRefused(err error, ex []exchange, lines []Line) check.
 	details := transcriptLines(lines)
 	if _, ok := s.ext["STARTTLS"]; !ok {
 		return check.Failf("The server does not offer STARTTLS, so the connection cannot be encrypted and Pitstop will not send your password over it.").
-			With("Its EHLO reply lists: "+describeExtensions(s.ext)).
+			With("Its EHLO reply lists: "+describeExtensions(s.set.door, s.ext)).
 			With("If the server expects TLS from the first byte, use security: tls (port 465). Sending the password unencrypted needs security: none, which is unsafe outside a private network.").
 			With(details...).Explain(artNoStartTLS, artTLSMismatch).WithFacts(map[string]any{"encrypted": false, "starttls_offered": false})
 	}
-	if r, ok := asReply(err); ok {
+	if r, ok := asReply(s.set.door, err); ok {
 		return check.Failf("The server offers STARTTLS but refused it (%s): it cannot encrypt the connection right now, so Pitstop will not log in.", r).
 			With(details...).Explain(artNoStartTLS).WithFacts(map[string]any{"encrypted": false, "starttls_offered": true, "reply_code": r.Code})
 	}
@@ -549,16 +553,16 @@ func (s *session) implicitTLSFailure(err error, where string, budget time.Durati
 	var rh tls.RecordHeaderError
 	var tlsRes check.Result
 	if errors.As(err, &rh) {
-		first := printable(string(rh.RecordHeader[:]))
+		first := s.set.door.Untrusted(string(rh.RecordHeader[:]), 300)
 		plain := ""
 		if isDigit(rh.RecordHeader[0]) {
 			plain = " It greeted in plain text (\"" + first + "…\"), as a STARTTLS port does."
 		}
 		tlsRes = check.Failf("smtp.security is tls (TLS from the first byte), but %s does not speak TLS first.%s Set security: starttls for this port (usually 587), or use port 465 with tls.", where, plain).
-			With("TLS error: " + err.Error()).Explain(artTLSMismatch)
+			With("TLS error: " + s.errText(err)).Explain(artTLSMismatch)
 	} else {
 		tlsRes = check.Failf("The TLS handshake with %s failed: %s.", where, tlsErrorWords(err)).
-			With("TLS error: " + err.Error()).Explain(artTLSMismatch)
+			With("TLS error: " + s.errText(err)).Explain(artTLSMismatch)
 	}
 	s.results[phaseTLS] = &tlsRes
 	return check.Warnf("Reached %s, but the TLS handshake failed; see the TLS check.", where).
@@ -613,21 +617,12 @@ func (s *session) rootPool() (*x509.CertPool, error) {
 	if s.roots != nil {
 		return s.roots, nil
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
+	trust, err := probe.LoadTrust(s.set.caFile, "smtp.ca_file")
+	if err != nil {
+		return nil, err
 	}
-	if s.set.caFile != "" {
-		pem, err := os.ReadFile(s.set.caFile)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read smtp.ca_file: %w", err)
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("smtp.ca_file %s holds no PEM certificate", s.set.caFile)
-		}
-	}
-	s.roots = pool
-	return pool, nil
+	s.roots = trust.Roots
+	return trust.Roots, nil
 }
 
 func (s *session) startTLS(ctx context.Context) check.Result {
@@ -660,7 +655,7 @@ func (s *session) startTLS(ctx context.Context) check.Result {
 				With(transcriptLines(lines)...).Explain(artConnection)
 		}
 		return check.Failf("The TLS handshake after STARTTLS failed: %s.", tlsErrorWords(err)).
-			With("TLS error: " + errText(err)).With(transcriptLines(lines)...).Explain(artTLSMismatch)
+			With("TLS error: " + s.errText(err)).With(transcriptLines(lines)...).Explain(artTLSMismatch)
 	}
 	s.tlsState, s.encrypted = &st, true
 	ex := exchanges(lines)
@@ -670,11 +665,11 @@ func (s *session) startTLS(ctx context.Context) check.Result {
 	}
 	if err != nil {
 		s.dead = true
-		if r, ok := asReply(err); ok {
+		if r, ok := asReply(s.set.door, err); ok {
 			return check.Failf("The connection is encrypted, but the server then rejected EHLO (%s).", r).
 				With(transcriptLines(lines)...).Explain(artConnection)
 		}
-		return check.Errorf("The connection is encrypted, but the server stopped answering: %s", errText(err)).
+		return check.Errorf("The connection is encrypted, but the server stopped answering: %s", s.errText(err)).
 			With(transcriptLines(lines)...).Explain(artConnection)
 	}
 	return s.tlsVerdict(lines)
@@ -812,7 +807,7 @@ func (s *session) auth(ctx context.Context) check.Result {
 					Explain(artTLSMismatch, artNoStartTLS)
 			}
 			return check.Failf("The server does not offer login (no AUTH in its EHLO reply). It may accept mail only from known network addresses, or this is a server-to-server port (25) rather than the submission port (587).").
-				With("Extensions: " + describeExtensions(s.ext)).Explain(artAuthFailed)
+				With("Extensions: " + describeExtensions(s.set.door, s.ext)).Explain(artAuthFailed)
 		}
 		hint := ""
 		for _, m := range mechs {
@@ -846,7 +841,7 @@ func (s *session) auth(ctx context.Context) check.Result {
 		return check.Passf("Logged in as %s (%s) in %s.", set.username, mech, human.Latency(facts["latency_ms"].(float64))).With(details...).WithFacts(facts)
 	}
 	s.dead = true
-	if r, ok := asReply(err); ok {
+	if r, ok := asReply(s.set.door, err); ok {
 		facts["reply_code"] = r.Code
 		if r.Enhanced != "" {
 			facts["enhanced_code"] = r.Enhanced
@@ -905,7 +900,7 @@ func (s *session) send(ctx context.Context) check.Result {
 	fail := func(stage string, err error) check.Result {
 		s.dead = true
 		details := transcriptLines(s.tr.since(mark))
-		if r, ok := asReply(err); ok {
+		if r, ok := asReply(s.set.door, err); ok {
 			facts := map[string]any{"stage": stage, "reply_code": r.Code}
 			if r.Enhanced != "" {
 				facts["enhanced_code"] = r.Enhanced
@@ -915,7 +910,7 @@ func (s *session) send(ctx context.Context) check.Result {
 		if isTimeout(err) {
 			return check.Errorf("Could not test: the server did not answer %s in time.", stage).With(details...).Explain(artConnection)
 		}
-		return check.Errorf("Sending broke off at %s: %s", stage, errText(err)).With(details...).Explain(artConnection)
+		return check.Errorf("Sending broke off at %s: %s", stage, s.errText(err)).With(details...).Explain(artConnection)
 	}
 	if err := s.client.Mail(set.from, nil); err != nil {
 		return fail("MAIL", err)
@@ -937,7 +932,7 @@ func (s *session) send(ctx context.Context) check.Result {
 	details := transcriptLines(s.tr.since(mark))
 	queued := ""
 	if resp != nil && resp.StatusText != "" {
-		queued = " (" + printable(resp.StatusText) + ")"
+		queued = " (" + s.set.door.Untrusted(resp.StatusText, 300) + ")"
 	}
 	facts := map[string]any{"message_bytes": len(msg), "latency_ms": human.Millis(s.now().Sub(t0))}
 	return check.Passf("The server accepted a test message from %s to %s%s in %s. Look for it in that inbox, and in its spam folder.", set.from, set.to, queued, human.Latency(facts["latency_ms"].(float64))).
@@ -961,8 +956,7 @@ func (s *session) startProbe(ctx context.Context, addr string, deadline time.Tim
 	wait := time.Until(deadline) / 4
 	wait = max(min(wait, 1500*time.Millisecond), 100*time.Millisecond)
 	tr, conn, host := s.tr, s.conn, s.set.host
-	go func() {
-		defer close(p.done)
+	finished := check.Go(func() {
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
@@ -987,6 +981,10 @@ func (s *session) startProbe(ctx context.Context, addr string, deadline time.Tim
 			p.speaks.Store(true)
 			conn.abort()
 		}
+	})
+	go func() {
+		<-finished // a panic in the sniff is only a sniff that found nothing
+		close(p.done)
 	}()
 	return p
 }
@@ -1001,12 +999,22 @@ func (p *tlsProbe) stop() {
 
 // ---------------------------------------------------------------- helpers
 
-// errText is an error's text, safe to show.
+// errText is an error's text, safe to show: stripped of control characters
+// and cut. Errors that may quote the server go through the session's door.
 func errText(err error) string {
 	if err == nil {
 		return "no error"
 	}
 	return printable(err.Error())
+}
+
+// errText is an error's text through the door, which also masks the
+// password if the server echoed it.
+func (s *session) errText(err error) string {
+	if err == nil {
+		return "no error"
+	}
+	return s.set.door.UntrustedError(err, 300)
 }
 
 // timings collects the time each step took, for one evidence line.

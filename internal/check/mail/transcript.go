@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"encoding/base64"
+	"pitstop/internal/config"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,6 +62,12 @@ type transcript struct {
 	// AUTH that already failed: the exchange was over, so the server
 	// answers "501 bad command", which reads like a second problem.
 	dropReply bool
+	// inferring is true while bytes come without a known direction (the
+	// debug writer, after STARTTLS).
+	inferring bool
+	// door is what every line of the server's, and every decoded prompt,
+	// passes before it is stored: a nil door still strips and cuts.
+	door *config.Scrubber
 }
 
 func newTranscript(now func() time.Time) *transcript {
@@ -89,6 +96,7 @@ func (t *transcript) tap(dir Direction, b []byte) {
 // feed splits b into lines. dir is Sent or Received, or 0 to follow the
 // dialogue.
 func (t *transcript) feed(dir Direction, b []byte) {
+	t.inferring = dir == 0
 	if dir != 0 && len(t.partial) > 0 && dir != t.speaker {
 		t.line(t.partial)
 		t.partial = t.partial[:0]
@@ -118,10 +126,21 @@ func (t *transcript) feed(dir Direction, b []byte) {
 func (t *transcript) line(raw []byte) {
 	text := string(bytes.TrimRight(raw, "\r"))
 	at := t.now()
+	if t.inferring && t.inAuth {
+		// Inside AUTH the shape says who speaks: the client sends one
+		// base64 token (or "*"), which never looks like "334 ...". A
+		// server that pipelines its prompts would otherwise turn the
+		// dialogue around and show a credential as a server line.
+		if isReplyLine(text) {
+			t.speaker = Received
+		} else {
+			t.speaker = Sent
+		}
+	}
 	if t.speaker == Received {
 		final := !isReplyLine(text) || len(text) == 3 || text[3] == ' '
 		if !t.dropReply {
-			t.lines = append(t.lines, Line{Dir: Received, Text: printable(text), At: at})
+			t.lines = append(t.lines, Line{Dir: Received, Text: t.door.Untrusted(visible(text), maxLine), At: at})
 		}
 		if final {
 			t.dropReply = false
@@ -175,7 +194,7 @@ func (t *transcript) endReply(text string) {
 	if t.inAuth {
 		if c, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text[3:])); err == nil && utf8.Valid(c) && len(c) > 0 {
 			last := &t.lines[len(t.lines)-1]
-			last.Text += " (" + printable(string(c)) + ")"
+			last.Text += " (" + t.door.Untrusted(visible(string(c)), maxLine) + ")"
 		}
 	}
 	if t.lastCmd == "DATA" && code == "354" {
@@ -250,13 +269,23 @@ func (t *transcript) pending() string {
 	if t.speaker != Received || len(t.partial) == 0 {
 		return ""
 	}
-	return printable(string(t.partial))
+	return t.door.Untrusted(visible(string(t.partial)), maxLine)
 }
 
-// printable makes arbitrary bytes safe to show: control characters and
-// invalid UTF-8 become \x.. escapes, and long lines are cut.
+// maxLine is the longest transcript line shown, in characters.
+const maxLine = 300
+
+// printable makes text that carries no secret (Pitstop's own errors) safe
+// to show: control sequences stripped, long lines cut.
 func printable(s string) string {
-	const maxLen = 300
+	var door *config.Scrubber
+	return door.Untrusted(s, maxLine)
+}
+
+// visible spells control bytes and invalid UTF-8 as \x.. escapes, so a
+// transcript shows what a server that is not a mail server sent (a TLS
+// record starts \x16\x03) while no control byte reaches a terminal.
+func visible(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -269,17 +298,11 @@ func printable(s string) string {
 			b.WriteRune(r)
 		}
 		i += size
-		if b.Len() > maxLen {
-			b.WriteString("…")
+		if b.Len() > 4*maxLine {
 			break
 		}
 	}
 	return b.String()
-}
-
-func hex2(c byte) string {
-	const digits = "0123456789abcdef"
-	return string([]byte{digits[c>>4], digits[c&0xf]})
 }
 
 func plural(n int, word string) string {
@@ -287,4 +310,9 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func hex2(c byte) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[c>>4], digits[c&0xf]})
 }

@@ -35,6 +35,22 @@ func TestTranscriptMasksAuth(t *testing.T) {
 			absent: []string{"AG1lAHNlY3JldA=="},
 		},
 		{
+			name: "LOGIN with both prompts pipelined, direction inferred",
+			feed: func(tr *transcript) {
+				for _, chunk := range []string{
+					"220 hi\r\n", "AUTH LOGIN\r\n", "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n", "bWU=\r\n",
+					"c2VjcmV0\r\n", "535 5.7.8 no\r\n",
+				} {
+					_, _ = tr.Write([]byte(chunk))
+				}
+			},
+			want: strings.Join([]string{
+				"<- 220 hi", "-> AUTH LOGIN", "<- 334 VXNlcm5hbWU6 (Username:)", "<- 334 UGFzc3dvcmQ6 (Password:)",
+				"-> ******** (credentials hidden)", "-> ******** (credentials hidden)", "<- 535 5.7.8 no",
+			}, "\n"),
+			absent: []string{"bWU=", "c2VjcmV0"},
+		},
+		{
 			name: "LOGIN step by step, direction inferred",
 			feed: func(tr *transcript) {
 				for _, chunk := range []string{
@@ -183,10 +199,10 @@ func TestExplainSend(t *testing.T) {
 
 func TestAsReply(t *testing.T) {
 	t.Parallel()
-	r, ok := asReply(&smtp.SMTPError{Code: 534, EnhancedCode: smtp.EnhancedCode{5, 7, 9}, Message: "line one\n line two"})
+	r, ok := asReply(nil, &smtp.SMTPError{Code: 534, EnhancedCode: smtp.EnhancedCode{5, 7, 9}, Message: "line one\n line two"})
 	require.True(t, ok)
-	require.Equal(t, "534 5.7.9 line one /  line two", r.String())
-	_, ok = asReply(errors.New("plain"))
+	require.Equal(t, "534 5.7.9 line one / line two", r.String())
+	_, ok = asReply(nil, errors.New("plain"))
 	require.False(t, ok)
 }
 
@@ -194,6 +210,6 @@ func TestParseEHLOAndDescribe(t *testing.T) {
 	t.Parallel()
 	ext := parseEHLO([]string{"250-mail.example.com", "250-PIPELINING", "250-SIZE 52428800", "250-AUTH PLAIN LOGIN XOAUTH2", "250 STARTTLS"})
 	require.Equal(t, "PLAIN LOGIN XOAUTH2", ext["AUTH"])
-	require.Equal(t, "STARTTLS, AUTH PLAIN LOGIN XOAUTH2, SIZE 52428800 (messages up to 50 MB), PIPELINING", describeExtensions(ext))
-	require.Equal(t, "(none)", describeExtensions(nil))
+	require.Equal(t, "STARTTLS, AUTH PLAIN LOGIN XOAUTH2, SIZE 52428800 (messages up to 50 MB), PIPELINING", describeExtensions(nil, ext))
+	require.Equal(t, "(none)", describeExtensions(nil, nil))
 }

@@ -6,6 +6,7 @@ package suite
 
 import (
 	"slices"
+	"strings"
 
 	"pitstop/internal/check"
 	"pitstop/internal/check/api"
@@ -96,6 +97,19 @@ func Select(checks []check.Check, ids []string) []check.Check {
 	for _, c := range checks {
 		if want[c.ID] {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// FamiliesOf returns the families of check IDs ("smtp.tls" → "smtp"), in
+// the order they first appear.
+func FamiliesOf(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		f, _, _ := strings.Cut(id, ".")
+		if !slices.Contains(out, f) {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -64,6 +64,10 @@ func RunWith(ctx context.Context, com *common.Common, in io.Reader, out io.Write
 	}
 	com.Ctx = ctx
 	err := s.run()
+	if ctx.Err() != nil {
+		// Ctrl-C: whatever was under way, the session is over.
+		return context.Canceled
+	}
 	if errors.Is(err, errQuit) {
 		return nil
 	}
@@ -412,6 +416,10 @@ func (s *session) runChecks() error {
 	// Every event is sent before Run returns: read out the last ones.
 	for len(events) > 0 {
 		say(<-events)
+	}
+	if c.Ctx.Err() != nil {
+		// Interrupted: cancelled checks are not findings, and say nothing.
+		return context.Canceled
 	}
 	results := out.results
 	sess.Record(results, out.matches, c.Now(), false)

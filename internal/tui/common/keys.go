@@ -9,6 +9,7 @@ type KeyMap struct {
 	Select, Toggle, Continue, Back, Cancel  key.Binding
 	Search, NextMatch, PrevMatch, Contents  key.Binding
 	Expand, Rerun, Fixed, Paste, SaveTyped  key.Binding
+	Fix                                     key.Binding
 	Yes, No, Open                           key.Binding
 	Help, Theme, Quit, ForceQuit            key.Binding
 	NewLine, NextField, PrevField           key.Binding
@@ -41,6 +42,7 @@ func NewKeyMap(c *Common) KeyMap {
 		Expand:    b("key.expand", "enter", "space"),
 		Rerun:     b("key.rerun", "r"),
 		Fixed:     b("key.fixed", "d"),
+		Fix:       b("key.fix", "f"),
 		Paste:     b("key.paste", "p"),
 		Yes:       b("key.yes", "y"),
 		No:        b("key.no", "n"),

@@ -2,6 +2,8 @@ package common
 
 import (
 	tea "charm.land/bubbletea/v2"
+
+	"pitstop/internal/wizard"
 )
 
 // ScreenID names a screen the root model can open.
@@ -20,9 +22,10 @@ const (
 	ScreenChecklist
 	ScreenEscalate
 	ScreenMonitor
+	ScreenFix
 )
 
-var screenNames = [...]string{"home", "problem", "settings", "run", "results", "article", "outcome", "search", "checklist", "escalate", "monitor"}
+var screenNames = [...]string{"home", "problem", "settings", "run", "results", "article", "outcome", "search", "checklist", "escalate", "monitor", "fix"}
 
 // String returns the screen's short name.
 func (s ScreenID) String() string {
@@ -59,6 +62,8 @@ type NavigateMsg struct {
 	Article string
 	// Mode is the run mode (ScreenRun).
 	Mode RunMode
+	// Check is the check whose fixes to show (ScreenFix).
+	Check string
 	// Replace drops the current screen instead of keeping it under the new
 	// one.
 	Replace bool
@@ -67,6 +72,18 @@ type NavigateMsg struct {
 	// results or the last step returns to step 4, so esc then goes back
 	// to the settings, not to stale results.
 	Rewind bool
+}
+
+// FixesMsg carries the fixes proposed for a finished run; the root stores
+// them in the session.
+type FixesMsg struct{ Proposal wizard.Proposal }
+
+// ProposeFixes returns the command that proposes fixes for the session's
+// last run (it reads the session now: call it in Update).
+func ProposeFixes(c *Common) tea.Cmd {
+	later := c.FixesLater()
+	ctx := c.Ctx
+	return func() tea.Msg { return FixesMsg{Proposal: later(ctx)} }
 }
 
 // BackMsg asks the root to close the current screen.

@@ -316,7 +316,7 @@ func TestCanaryNeverOnScreen(t *testing.T) {
 	require.Contains(t, raw, "ccai_", "the screen shows the probe's error text")
 	out := p.View().Content
 	require.NotContains(t, out, canary)
-	require.Contains(t, ansi.Strip(out), "ccai_…feed")
+	require.Contains(t, ansi.Strip(out), "ccai_live_…feed")
 }
 
 // TestProgramEndToEnd runs the standalone program for a short duration

@@ -21,6 +21,8 @@ type Program struct {
 	help   help.Model
 	quit   key.Binding
 	theme  key.Binding
+	// interrupted is set when Ctrl-C (not q) ended the monitor.
+	interrupted bool
 
 	width, height int
 	summary       *monitor.Summary
@@ -75,6 +77,8 @@ func (p *Program) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return p, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, p.quit) {
+			// Ctrl-C ends the monitor like q, and the command exits 130.
+			p.interrupted = msg.String() == "ctrl+c"
 			return p.end()
 		}
 		if key.Matches(msg, p.theme) {
@@ -93,6 +97,9 @@ func (p *Program) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	p.screen = scr.(*Model)
 	return p, cmd
 }
+
+// Interrupted reports whether Ctrl-C ended the monitor.
+func (p *Program) Interrupted() bool { return p.interrupted }
 
 func (p *Program) end() (tea.Model, tea.Cmd) {
 	sum := p.Summary()

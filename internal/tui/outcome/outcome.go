@@ -5,12 +5,14 @@ package outcome
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"pitstop/internal/check"
+	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 )
 
@@ -18,11 +20,21 @@ type phase int
 
 const (
 	phaseAsk phase = iota
+	phaseConfirming
 	phaseFixed
 	phaseNotFixed
+	phaseStillFailing
 )
 
-func (p phase) String() string { return [...]string{"ask", "fixed", "not-fixed"}[p] }
+func (p phase) String() string {
+	return [...]string{"ask", "confirming", "fixed", "not-fixed", "still-failing"}[p]
+}
+
+// confirmedMsg carries the checks run again after "yes, it works now".
+type confirmedMsg struct {
+	results []check.Result
+	matches []kb.Match
+}
 
 // choice is one option after "no".
 type choice struct {
@@ -73,6 +85,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Yes, k.No, k.Back}
 	case phaseFixed:
 		return []key.Binding{k.Continue, k.Back}
+	case phaseConfirming:
+		return []key.Binding{k.Back}
 	}
 	return []key.Binding{k.Move, k.Select, k.Back}
 }
@@ -85,6 +99,18 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // Update answers the question and follows the choice.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if msg, ok := msg.(confirmedMsg); ok && m.phase == phaseConfirming {
+		s := m.com.Session
+		s.Record(msg.results, msg.matches, m.com.Now(), false)
+		fixed := !slices.ContainsFunc(msg.results, func(r check.Result) bool { return r.Status == check.Fail || r.Status == check.Error })
+		s.Fixed = &fixed
+		if fixed {
+			m.phase = phaseFixed
+		} else {
+			m.phase, m.cursor = phaseStillFailing, 0
+		}
+		return m, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return m, nil
@@ -102,9 +128,22 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case phaseAsk:
 		switch {
 		case key.Matches(km, k.Yes):
-			yes := true
-			s.Fixed = &yes
-			m.phase = phaseFixed
+			if s.Runs == 0 {
+				yes := true
+				s.Fixed = &yes
+				m.phase = phaseFixed
+				break
+			}
+			// Taken on trust, "it works now" could hide a failure: the
+			// checks run again to confirm it, as flutter doctor does.
+			m.phase = phaseConfirming
+			p, families := m.com.Plan(false)
+			later := m.com.RunLater(m.com.Checks(p, families), nil)
+			ctx := m.com.Ctx
+			return m, func() tea.Msg {
+				results, matches := later(ctx)
+				return confirmedMsg{results: results, matches: matches}
+			}
 		case key.Matches(km, k.No):
 			no := false
 			s.Fixed = &no
@@ -121,7 +160,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if key.Matches(km, k.Continue) {
 			return m, common.Home
 		}
-	case phaseNotFixed:
+	case phaseNotFixed, phaseStillFailing:
 		switch {
 		case key.Matches(km, k.Up):
 			m.cursor = (m.cursor + len(notFixedChoices) - 1) % len(notFixedChoices)
@@ -146,8 +185,11 @@ func (m *Model) View() string {
 	switch m.phase {
 	case phaseFixed:
 		return m.viewFixed()
-	case phaseNotFixed:
+	case phaseNotFixed, phaseStillFailing:
 		return m.viewNotFixed()
+	case phaseConfirming:
+		c, st := m.com, m.com.Styles
+		return " " + st.Title.Render(c.T("outcome.confirming")) + "\n"
 	}
 	c, st := m.com, m.com.Styles
 	var b strings.Builder
@@ -227,9 +269,23 @@ func (m *Model) summary() string {
 func (m *Model) viewNotFixed() string {
 	c, st := m.com, m.com.Styles
 	var b strings.Builder
-	b.WriteString(" " + st.Title.Render(c.T("outcome.notfixed.title")) + "\n")
-	hint, _ := c.Hint(c.T("outcome.notfixed.hint"), m.width)
-	b.WriteString(hint + "\n\n")
+	if m.phase == phaseStillFailing {
+		b.WriteString(" " + st.Fail.Render(c.T("outcome.still.title")) + "\n")
+		var bad []string
+		for _, r := range c.Session.Results {
+			if r.Status == check.Fail || r.Status == check.Error {
+				bad = append(bad, c.CheckTitle(r.ID, r.Title)+" ("+c.StatusWord(r.Status)+")")
+			}
+		}
+		for _, l := range common.WrapMax(c.T("outcome.still.hint", strings.Join(bad, "; ")), m.width-4, 3) {
+			b.WriteString(" " + st.Paragraph.Render(l) + "\n")
+		}
+		b.WriteString("\n")
+	} else {
+		b.WriteString(" " + st.Title.Render(c.T("outcome.notfixed.title")) + "\n")
+		hint, _ := c.Hint(c.T("outcome.notfixed.hint"), m.width)
+		b.WriteString(hint + "\n\n")
+	}
 	for i, ch := range notFixedChoices {
 		marker, style, ds := "  ", st.Item, st.ItemDesc
 		if i == m.cursor {

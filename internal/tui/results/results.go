@@ -167,13 +167,24 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.cursor >= 0 && m.cursor < len(m.items) && m.items[m.cursor].kind == kindArticle {
 		open = k.Open
 	}
+	if m.selectedFixes() {
+		return []key.Binding{k.Move, open, k.Fix, k.Fixed, k.Rerun, k.Back}
+	}
 	return []key.Binding{k.Move, open, k.Fixed, k.Rerun, k.Back}
+}
+
+// selectedFixes reports whether the result under the cursor has fixes.
+func (m *Model) selectedFixes() bool {
+	if m.cursor < 0 || m.cursor >= len(m.items) || m.items[m.cursor].kind != kindResult {
+		return false
+	}
+	return len(m.com.Session.FixesFor(m.items[m.cursor].result.ID)) > 0
 }
 
 // FullHelp lists every key.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.com.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Expand, k.Open}, {k.Fixed, k.Rerun, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Expand, k.Open, k.Fix}, {k.Fixed, k.Rerun, k.Back}}
 }
 
 // Update moves, expands, opens articles, and leads on.
@@ -196,6 +207,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.cursor = m.next(len(m.items), -1)
 	case key.Matches(km, k.Fixed):
 		return m, common.Navigate(common.NavigateMsg{To: common.ScreenOutcome})
+	case key.Matches(km, k.Fix):
+		if m.selectedFixes() {
+			return m, common.Navigate(common.NavigateMsg{To: common.ScreenFix, Check: m.items[m.cursor].result.ID})
+		}
 	case key.Matches(km, k.Rerun):
 		mode := common.RunGuided
 		if m.Step() == 0 {
@@ -335,6 +350,9 @@ func (m *Model) itemLines(i int, it *item) []string {
 	}
 	gap := max(1, w-lipgloss.Width(left)-lipgloss.Width(summary)-lipgloss.Width(right))
 	lines := []string{left + summary + strings.Repeat(" ", gap) + right}
+	if len(c.Session.FixesFor(r.ID)) > 0 {
+		lines = append(lines, "       "+st.Accent.Render("→ "+c.T("results.fix")+" (f)"))
+	}
 	cutTitle := lipgloss.Width(r.Title) > titleW
 	if selected && !it.expanded && (cutTitle || room <= 8 || lipgloss.Width(r.Summary) > room) {
 		// The row under the cursor says its whole title and sentence

@@ -239,7 +239,11 @@ func (m *Model) finish(msg doneMsg) tea.Cmd {
 	now := m.com.Now()
 	m.took = now.Sub(m.started)
 	m.com.Session.Record(msg.results, msg.matches, now, m.cancelled)
-	return nil
+	if m.cancelled {
+		return nil
+	}
+	// Fixes are worked out while the person reads the results.
+	return common.ProposeFixes(m.com)
 }
 
 // firstBad is the index of the first failed or untested check, else the

@@ -19,6 +19,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/fix"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 	"pitstop/knowledge"
@@ -110,6 +111,8 @@ func Common(tb testing.TB, lang string) *common.Common {
 	c.Animate = false
 	c.StatusTTL = 0
 	c.Checks = StubChecks
+	// No fixes unless a test gives some: proposing real ones looks up DNS.
+	c.Propose = func(context.Context, *fix.Input) []fix.Fix { return nil }
 	return c
 }
 
