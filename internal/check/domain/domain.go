@@ -131,7 +131,6 @@ func dnsWords(err error) string {
 	return err.Error()
 }
 
-
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
