@@ -78,8 +78,9 @@ type Confidence string
 
 const (
 	// Strong: a pattern, a check or a symptom the user picked matched.
-	// Matches are ranked by the kind of evidence first: a bad check or a
-	// pattern, then a picked symptom, then words in common.
+	// Matches are ranked by the kind of evidence first: a bad check that
+	// names the article or a pattern; then a picked symptom or a bad check
+	// the article covers; then words in common.
 	Strong Confidence = "strong"
 	// Weak: the article only shares words with the text; a guess.
 	Weak Confidence = "weak"

@@ -32,7 +32,8 @@ const (
 // or that they cover, symptoms the user picked, their patterns found in the
 // text, and words the text shares with them. Best first; each match says
 // why in plain words. The kind of evidence ranks before the score: a bad
-// check or a pattern beats a picked symptom, which beats words in common.
+// check that names the article or a pattern beats a picked symptom (or a
+// bad check the article merely covers), which beats words in common.
 // When the evidence says which providers the profile uses, an article
 // about another provider is left out unless the text names it.
 func (b *Base) Match(ev Evidence) []Match {
@@ -72,7 +73,7 @@ func (b *Base) Match(ev Evidence) []Match {
 		out = append(out, match)
 	}
 	// A guess never ranks above a match with evidence, nor a symptom above
-	// a check or a pattern, whatever the scores.
+	// a check that names the article or a pattern, whatever the scores.
 	slices.SortFunc(out, func(x, y Match) int {
 		if c := cmp.Compare(y.kind, x.kind); c != 0 {
 			return c
@@ -90,9 +91,9 @@ func (b *Base) Match(ev Evidence) []Match {
 type evidenceKind int
 
 const (
-	byWords   evidenceKind = iota // words in common: a guess
-	bySymptom                     // a symptom the user picked
-	byDirect                      // a bad check that names or is covered by it, or a pattern in the text
+	byWords    evidenceKind = iota // words in common: a guess
+	byIndirect                     // a symptom the user picked, or a bad check the article covers (the check does not name it)
+	byDirect                       // a bad check that names it, or its pattern in the text
 )
 
 type matcher struct {
@@ -145,7 +146,7 @@ func (m *matcher) checks(results []check.Result) {
 		}
 		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
-				m.add(a, scoreCheckCovered*weight, byDirect, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
+				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
 			}
 		}
 	}
@@ -163,7 +164,7 @@ func (m *matcher) symptoms(picked []string) {
 					break
 				}
 			}
-			m.add(a, scoreSymptom, bySymptom, m.b.say(msgSymptom, own))
+			m.add(a, scoreSymptom, byIndirect, m.b.say(msgSymptom, own))
 		}
 	}
 }

@@ -138,8 +138,9 @@ func symptomsIn(t *testing.T, lang string, picked []string) []string {
 	return out
 }
 
-// The kind of evidence ranks first: a bad check or a pattern in the text
-// beats a picked symptom, which beats words in common, whatever the scores.
+// The kind of evidence ranks first: a bad check naming the article or a
+// pattern in the text beats a picked symptom or a bad check the article
+// only covers, which beat words in common, whatever the scores.
 func TestMatchEvidenceOrder(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -156,10 +157,16 @@ func TestMatchEvidenceOrder(t *testing.T) {
 			want:     "api-quota-exhausted",
 		},
 		{
-			name:     "a failed check beats a picked symptom",
+			name:     "a warned check naming an article beats a picked symptom",
 			symptoms: []string{"Slow responses"},
-			results:  []check.Result{{ID: "domain.dmarc", Status: check.Warn, Summary: "no DMARC record"}},
+			results:  []check.Result{{ID: "domain.dmarc", Status: check.Warn, Summary: "no DMARC record", Articles: []string{"domain-dmarc-missing"}}},
 			want:     "domain-dmarc-missing",
+		},
+		{
+			name:     "a picked symptom beats an article that only covers a failed check",
+			symptoms: []string{"Slow responses"},
+			results:  []check.Result{{ID: "smtp.auth", Status: check.Fail, Summary: "login refused"}},
+			want:     "perf-slow-responses",
 		},
 		{
 			name: "a pattern beats an article sharing many words",
@@ -177,9 +184,11 @@ func TestMatchEvidenceOrder(t *testing.T) {
 			seenWeak, seenSymptomOnly := false, false
 			for _, m := range got {
 				direct := slices.ContainsFunc(m.Reasons, func(r string) bool {
-					return strings.HasPrefix(r, "check ") || strings.HasPrefix(r, "this article covers") || strings.HasPrefix(r, "the text contains")
+					return strings.HasPrefix(r, "check ") || strings.HasPrefix(r, "the text contains")
 				})
-				symptom := slices.ContainsFunc(m.Reasons, func(r string) bool { return strings.HasPrefix(r, "you picked") })
+				symptom := slices.ContainsFunc(m.Reasons, func(r string) bool {
+					return strings.HasPrefix(r, "you picked") || strings.HasPrefix(r, "this article covers")
+				})
 				switch {
 				case m.Confidence == Weak:
 					seenWeak = true
