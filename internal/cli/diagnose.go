@@ -34,7 +34,9 @@ each one matched: an error code or message it recognises, or words in common.
 A match on words alone is only a guess, and is shown as one (JSON: "confidence":
 "weak"; "strong" when an error code or message was recognised). Logs pasted with
 escaped line breaks (\n in JSON or Python strings) or wrapped lines are read as
-the messages they hold. It runs no checks and needs no settings.`,
+the messages they hold. It runs no checks and needs no settings; when settings
+load, articles about a provider the profile does not use (Pipedrive for a
+HubSpot profile) are left out unless the text names that provider.`,
 		Example: `  pitstop diagnose "535 5.7.8 Error: authentication failed"
   pbpaste | pitstop diagnose
   pitstop diagnose --format json < error.txt`,
