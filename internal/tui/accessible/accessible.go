@@ -579,7 +579,7 @@ func (s *session) runChecks(steps bool) error {
 		s.line(s.t("run.none"))
 		return nil
 	}
-	s.line(s.t("acc.running", len(checks)))
+	s.line(c.Plural("acc.running", len(checks)))
 	events := make(chan check.Event, 2*len(checks))
 	runLater := c.RunLater(checks, func(ev check.Event) { events <- ev })
 	type outcome struct {

@@ -41,7 +41,7 @@ func (s *session) checklist() error {
 	ev := escalate.Evidence{}
 	if l.RunsChecks() {
 		checks := c.EveryConfigured()
-		s.line(s.t("acc.running", len(checks)))
+		s.line(c.Plural("acc.running", len(checks)))
 		ev.Results = c.Runner(nil).Run(c.Ctx, checks)
 		if c.Ctx.Err() != nil {
 			return context.Canceled
