@@ -1,8 +1,9 @@
 // Package accessible is the wizard for screen readers (--accessible, and
 // TERM=dumb): numbered prompts read line by line, no animation, no screen
-// drawing. It walks the same path as the full-screen wizard: what is wrong,
-// what you see (or the pasted error), the settings, the checks, the results
-// and the articles, then "Did this fix it?".
+// drawing. It starts from the same home menu as the full-screen wizard and
+// reaches every entry (the guided flow, every check, the checklists, the
+// knowledge base, the monitor, an escalation) through the same wizard core.
+// Its prompts are Pitstop's own plain lines, in the session's language.
 package accessible
 
 import (
@@ -726,9 +727,8 @@ func (s *session) summary() {
 	}
 }
 
-// lineReader hands out its input one line per Read. huh's accessible
-// prompts make a new bufio.Scanner for every question; reading a whole
-// buffer at once would lose the lines after the first answer.
+// lineReader hands out its input one line per Read, so that nothing typed
+// ahead is buffered away from a secret read straight from the terminal.
 type lineReader struct {
 	r       *bufio.Reader
 	pending []byte
