@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"pitstop/internal/config"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/wizard"
@@ -249,7 +250,7 @@ func (m *Model) updateSymptoms(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 		m.picked[m.cursor] = !m.picked[m.cursor]
 		m.likely = ""
 		if picked := m.pickedTexts(); len(picked) > 0 {
-			if ms := m.com.KB.Match(kb.Evidence{Symptoms: picked}); len(ms) > 0 {
+			if ms := m.com.KB.Match(wizard.Evidence(m.profile(), "", picked, nil)); len(ms) > 0 {
 				m.likely = ms[0].Article.Title
 			}
 		}
@@ -312,14 +313,26 @@ func (m *Model) updatePaste(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	return m, cmd
 }
 
+// profile is the session's profile, or the loaded one before the session
+// has its own.
+func (m *Model) profile() *config.Profile {
+	if p := m.com.Session.Profile; p != nil {
+		return p
+	}
+	return m.com.Profile
+}
+
 // match ranks articles for the pasted text in a command: regular
 // expressions over up to 64 KiB do not belong in Update.
 func (m *Model) match() tea.Cmd {
 	m.seq++
 	m.matching = true
-	seq, text, base := m.seq, m.paste.Value(), m.com.KB
+	seq, base := m.seq, m.com.KB
+	// Articles about a provider the profile does not use are left out,
+	// unless the pasted text names it (as on the results).
+	evidence := wizard.Evidence(m.profile(), m.paste.Value(), nil, nil)
 	return func() tea.Msg {
-		return matchedMsg{seq: seq, matches: base.Match(kb.Evidence{Text: text})}
+		return matchedMsg{seq: seq, matches: base.Match(evidence)}
 	}
 }
 
