@@ -37,12 +37,14 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## bench: Go benchmarks plus whole-process figures against peers (see BENCHMARKS.md)
+## bench: Go benchmarks plus whole-process figures against peers (see BENCHMARKS.md);
+## BENCH_BASELINE=<git revision> measures that revision beside this tree ("before")
 BENCH_OUT ?= bench-results
+BENCH_BASELINE ?=
 bench:
 	@mkdir -p $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | tee $(BENCH_OUT)/go.txt
-	BENCH_OUT=$(BENCH_OUT) GO=$(GO) bash scripts/bench.sh
+	BENCH_OUT=$(BENCH_OUT) BENCH_BASELINE=$(BENCH_BASELINE) GO=$(GO) bash scripts/bench.sh
 
 ## golden: refresh the golden views after an intended change
 golden:

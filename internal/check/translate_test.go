@@ -29,6 +29,10 @@ var detailWrappers = map[string]bool{
 	"hit":    true, // content: a spam rule's reason, listed in details
 }
 
+// sharedWrappers are the check package's own builders that families call
+// as methods (check.Findings.Add), by name, with their format's index.
+var sharedWrappers = map[string]int{"Add": 2}
+
 // site is one summary format found in the source.
 type site struct {
 	format string // "" when the format is not a constant
@@ -123,6 +127,8 @@ func summaryFormats(t *testing.T) []site {
 				if helpers[name] {
 					idx = 0
 				} else if i, ok := wrappers[name]; ok {
+					idx = i
+				} else if i, ok := sharedWrappers[name]; ok && len(call.Args) > i {
 					idx = i
 				}
 				if idx < 0 || idx >= len(call.Args) {

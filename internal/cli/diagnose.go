@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/kb"
+	"pitstop/internal/wizard"
 )
 
 // Bounds of what diagnose reads from stdin. Matching looks at the head and
@@ -33,7 +34,9 @@ each one matched: an error code or message it recognises, or words in common.
 A match on words alone is only a guess, and is shown as one (JSON: "confidence":
 "weak"; "strong" when an error code or message was recognised). Logs pasted with
 escaped line breaks (\n in JSON or Python strings) or wrapped lines are read as
-the messages they hold. It runs no checks and needs no settings.`,
+the messages they hold. It runs no checks and needs no settings; when settings
+load, articles about a provider the profile does not use (Pipedrive for a
+HubSpot profile) are left out unless the text names that provider.`,
 		Example: `  pitstop diagnose "535 5.7.8 Error: authentication failed"
   pbpaste | pitstop diagnose
   pitstop diagnose --format json < error.txt`,
@@ -54,9 +57,11 @@ the messages they hold. It runs no checks and needs no settings.`,
 			}
 			// A pasted log may hold the real key or password: mask the
 			// loaded secrets in the reasons that quote it, when there are
-			// settings to load (diagnose works without them too).
-			app.loadSecretsQuietly()
-			matches := base.Match(kb.Evidence{Text: text})
+			// settings to load (diagnose works without them too). The
+			// profile's providers leave out the articles about others
+			// (a HubSpot profile is not shown Pipedrive's), as in the report.
+			profile := app.loadSecretsQuietly()
+			matches := base.Match(wizard.Evidence(profile, text, nil, nil))
 			if len(matches) > limit {
 				matches = matches[:limit]
 			}

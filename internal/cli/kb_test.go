@@ -374,3 +374,36 @@ func TestKBListStripsControlsFromOverlayTitles(t *testing.T) {
 		require.NotContains(t, stdout, bad)
 	}
 }
+
+// diagnose leaves out the articles about a provider the profile does not
+// use, unless the text names it, as the report does.
+func TestDiagnoseUsesTheProfilesProviders(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("default_profile: prod\nprofiles:\n  prod:\n    crm:\n      provider: hubspot\n      token: pat-na1-0000\n"), 0o600))
+	tests := []struct {
+		name   string
+		text   string
+		first  string
+		absent []string
+	}{
+		{"generic CRM error", `crm sync failed: 401 Unauthorized {"status":"error","message":"Authentication credentials not found."}`,
+			"crm-hubspot-auth", []string{"crm-pipedrive-auth", "crm-salesforce-invalid-session"}},
+		{"Salesforce error naming Salesforce", `GET https://acme.my.salesforce.com/services/data/v60.0/query: 401 [{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`,
+			"crm-salesforce-invalid-session", []string{"crm-pipedrive-auth"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runKB(t, tc.text, "--config", cfg, "diagnose", "--format", "json", "--limit", "50")
+			require.Equal(t, ExitOK, code, stderr)
+			var d diagnosed
+			require.NoError(t, json.Unmarshal([]byte(stdout), &d), stdout)
+			require.NotEmpty(t, d.Matches)
+			require.Equal(t, tc.first, d.Matches[0].ID)
+			for _, m := range d.Matches {
+				require.NotContains(t, tc.absent, m.ID)
+			}
+		})
+	}
+}

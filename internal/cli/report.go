@@ -19,6 +19,7 @@ import (
 	"pitstop/internal/fix"
 	"pitstop/internal/kb"
 	"pitstop/internal/safefile"
+	"pitstop/internal/wizard"
 	"pitstop/knowledge"
 )
 
@@ -163,7 +164,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		Scrub:      app.Scrubber().Scrub,
 	}
 	in.Articles = base
-	in.Matched = matchError(base, errText)
+	in.Matched = escalate.TopMatch(base, wizard.Evidence(p, errText, nil, nil))
 	in.Fixes = fix.Infos(app.proposeFixes(ctx, cfg.Path, p, results), nil)
 	rep, err := escalate.BuildReport(in)
 	if err != nil {
@@ -285,20 +286,6 @@ func assessWith(policy *escalate.Policy, base *kb.Base, results []check.Result, 
 		in.Articles = base
 	}
 	return policy.Assess(in, lang)
-}
-
-// matchError returns the article the pasted error points to, when a pattern
-// or symptom of one matched it clearly (not on a few shared words alone).
-func matchError(base *kb.Base, text string) []*kb.Article {
-	if strings.TrimSpace(text) == "" {
-		return nil
-	}
-	const clear = 30 // one pattern hit
-	matches := base.Match(kb.Evidence{Text: text})
-	if len(matches) == 0 || matches[0].Score < clear {
-		return nil
-	}
-	return []*kb.Article{matches[0].Article}
 }
 
 func checklistItemIDs(cl escalate.Checklist) []string {

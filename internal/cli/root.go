@@ -128,15 +128,25 @@ func (a *App) LoadProfile() (*config.Config, *config.Profile, error) {
 }
 
 // loadSecretsQuietly arms the scrubber with the config's secrets for the
-// commands that do not need settings (diagnose): a config that is missing
-// or broken is not their problem, so errors are ignored.
-func (a *App) loadSecretsQuietly() {
-	if a.Scrubber() != nil {
-		return
+// commands that do not need settings (diagnose), and returns the profile
+// --profile picks, or nil: a config that is missing or broken is not their
+// problem, so errors are ignored.
+func (a *App) loadSecretsQuietly() *config.Profile {
+	if a.profile != nil {
+		return a.profile
 	}
-	if cfg, err := config.Load(a.Opts.ConfigPath); err == nil {
+	cfg, err := config.Load(a.Opts.ConfigPath)
+	if err != nil {
+		return nil
+	}
+	if a.Scrubber() == nil {
 		a.scrubber.Store(cfg.Scrubber())
 	}
+	p, err := cfg.Profile(a.Opts.Profile)
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // Scrubber returns the scrubber for the loaded config (nil before loading).

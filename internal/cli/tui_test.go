@@ -27,9 +27,9 @@ func TestWizardWithoutTerminalAsksPlainQuestions(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"root", []string{"--config", path}, []string{"Step 1 of 6: What is wrong?", "1. API & keys"}},
+		{"root", []string{"--config", path}, []string{"What do you want to do?", "1. Guided troubleshooting", "7. Quit"}},
 		{"tui --accessible", []string{"tui", "--accessible", "--config", path}, []string{"accessible mode", "Profile prod."}},
-		{"--lang es", []string{"--lang", "es", "--config", path}, []string{"Paso 1 de 6: ¿Qué pasa?", "9. Mejor pego el mensaje de error"}},
+		{"--lang es", []string{"--lang", "es", "--config", path}, []string{"¿Qué quieres hacer?", "Escribe un número del 1 al 7:"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

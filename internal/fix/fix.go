@@ -102,6 +102,8 @@ var builders = map[string][]builder{
 	"domain.spf":        {spfFixes},
 	"domain.dmarc":      {dmarcFixes},
 	"domain.dkim":       {dkimSelectors},
+	"domain.bimi":       {bimiRecord},
+	"content.headers":   {oneClickUnsubscribe},
 }
 
 // Propose returns the fixes for the results that need attention, in the

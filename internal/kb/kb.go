@@ -19,6 +19,9 @@ type Article struct {
 	Related  []string `yaml:"related" json:"related,omitempty"`
 	Sources  []string `yaml:"sources" json:"sources,omitempty"`   // authoritative pages the facts come from
 	Reviewed string   `yaml:"reviewed" json:"reviewed,omitempty"` // when a person last checked them: 2026-12-01
+	// Provider is the one service the article is about (hubspot, gmail:
+	// one of Providers()), or empty when it applies to any.
+	Provider string `yaml:"provider" json:"provider,omitempty"`
 
 	Lang string `yaml:"-" json:"lang"`
 	// Body is the Markdown after the front matter, ending with a section
@@ -52,6 +55,12 @@ type Evidence struct {
 	Text     string         // pasted error text or free words
 	Symptoms []string       // symptoms the user picked (as written in the articles)
 	Results  []check.Result // check outcomes; Warn/Fail/Error results vote for their Articles
+	// Providers are the services the profile uses ("hubspot", "gmail",
+	// "openai"), as the settings name them. An article about another
+	// provider is left out unless the text names that provider. Nil means
+	// no profile is known and no article is left out; a profile that uses
+	// no provider gives an empty, non-nil list.
+	Providers []string
 }
 
 // Match is one ranked article and why it matched.
@@ -60,6 +69,8 @@ type Match struct {
 	Score      float64
 	Confidence Confidence
 	Reasons    []string // plain words: `check api.auth failed`, `pattern "\b429\b" found in the text`
+
+	kind evidenceKind // the strongest kind of evidence: ranks before Score
 }
 
 // Confidence says how much a match can be trusted.
@@ -67,6 +78,9 @@ type Confidence string
 
 const (
 	// Strong: a pattern, a check or a symptom the user picked matched.
+	// Matches are ranked by the kind of evidence first: a bad check that
+	// names the article or a pattern; then a picked symptom or a bad check
+	// the article covers; then words in common.
 	Strong Confidence = "strong"
 	// Weak: the article only shares words with the text; a guess.
 	Weak Confidence = "weak"

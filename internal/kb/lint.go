@@ -12,7 +12,7 @@ import (
 // Lint checks a knowledge tree (en/ and es/ directories of *.md files) and
 // returns every problem found, sorted by file and line; none means clean.
 // File names are relative to fsys. It checks the fields each article needs,
-// valid category and severity, unique ids named like their file, checks
+// valid category, severity and provider (required when the id names one), unique ids named like their file, checks
 // among knownChecks, related ids that exist, patterns that compile, the
 // required sections, sources (web addresses) and a reviewed date, and that
 // every article exists in both languages with the same category, severity,
@@ -119,6 +119,7 @@ func differences(orig, tr *parsed) []Problem {
 	}
 	same("category", []string{orig.art.Category}, []string{tr.art.Category})
 	same("severity", []string{orig.art.Severity}, []string{tr.art.Severity})
+	same("provider", []string{orig.art.Provider}, []string{tr.art.Provider})
 	same("checks", orig.art.Checks, tr.art.Checks)
 	same("related", orig.art.Related, tr.art.Related)
 	return out

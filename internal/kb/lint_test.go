@@ -88,6 +88,18 @@ func TestLint(t *testing.T) {
 			`es/a.md:10: section "## Cómo prevenirlo" is missing`,
 			`es/a.md:10: section "## Cuándo escalar" is missing`,
 		}},
+		{"provider", merge(pair("crm-hubspot-x", "provider: hubspot"), pair("crm-pipedrive-x"), pair("smtp-gmail-x", "provider: m365"), pair("c", "provider: zoho")), []string{
+			`en/c.md:7: provider "zoho" is not one of hubspot, salesforce`,
+			`en/crm-pipedrive-x.md:1: provider must be "pipedrive": the id names that provider`,
+			`en/smtp-gmail-x.md:7: provider must be "gmail"`,
+			`es/c.md:7: provider "zoho" is not one of`,
+			`es/crm-pipedrive-x.md:1: provider must be "pipedrive"`,
+			`es/smtp-gmail-x.md:7: provider must be "gmail"`,
+		}},
+		{"translation disagrees on the provider", fstest.MapFS{
+			"en/a.md": {Data: []byte(article("a", "en", "A", "provider: openai"))},
+			"es/a.md": {Data: []byte(article("a", "es", "A"))},
+		}, []string{`es/a.md:1: provider [] differs from en/a.md [openai]`}},
 		{"translation disagrees", fstest.MapFS{
 			"en/a.md": {Data: []byte(article("a", "en", "A", "checks: [api.auth]"))},
 			"es/a.md": {Data: []byte(article("a", "es", "A", "checks: [api.ratelimit]"))},

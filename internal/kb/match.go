@@ -31,21 +31,38 @@ const (
 // Match ranks articles by the evidence: bad check results that name them
 // or that they cover, symptoms the user picked, their patterns found in the
 // text, and words the text shares with them. Best first; each match says
-// why in plain words.
+// why in plain words. The kind of evidence ranks before the score: a bad
+// check that names the article or a pattern beats a picked symptom (or a
+// bad check the article merely covers), which beats words in common.
+// When the evidence says which providers the profile uses, an article
+// about another provider is left out unless the text names it.
 func (b *Base) Match(ev Evidence) []Match {
-	m := &matcher{b: b, scores: map[int32]*tally{}}
+	text := unpaste(clipText(ev.Text))
+	m := &matcher{b: b, scores: map[int32]*tally{}, off: map[int32]bool{}}
+	var hits []hit
+	if strings.TrimSpace(text) != "" {
+		hits = m.findHits(text)
+	}
+	// A provider counts as named when the text or a picked symptom names
+	// it, or the text holds an error only its articles know.
+	named := append(namedProviders(text+"\n"+strings.Join(ev.Symptoms, "\n")), m.ownedBy(hits)...)
+	for i, a := range b.articles {
+		if offProfile(a, ev, named) {
+			m.off[int32(i)] = true
+		}
+	}
 	m.checks(ev.Results)
 	m.symptoms(ev.Symptoms)
-	text := unpaste(clipText(ev.Text))
 	if strings.TrimSpace(text) != "" {
-		m.patterns(text)
+		m.patterns(text, slices.DeleteFunc(hits, func(h hit) bool { return m.off[h.article] }))
 		m.words(text)
 	}
 	out := make([]Match, 0, len(m.scores))
 	for a, t := range m.scores {
+		art := m.b.articles[a]
 		slices.SortStableFunc(t.reasons, func(x, y reason) int { return cmp.Compare(y.weight, x.weight) })
-		match := Match{Article: m.b.articles[a], Score: math.Round(t.score*10) / 10, Confidence: Weak}
-		if t.strong {
+		match := Match{Article: art, Score: math.Round(t.score*10) / 10, Confidence: Weak, kind: t.kind}
+		if t.kind > byWords {
 			match.Confidence = Strong
 		}
 		for _, r := range t.reasons {
@@ -55,13 +72,11 @@ func (b *Base) Match(ev Evidence) []Match {
 		}
 		out = append(out, match)
 	}
-	// A guess never ranks above a match with evidence, whatever its score.
+	// A guess never ranks above a match with evidence, nor a symptom above
+	// a check that names the article or a pattern, whatever the scores.
 	slices.SortFunc(out, func(x, y Match) int {
-		if x.Confidence != y.Confidence {
-			if x.Confidence == Strong {
-				return -1
-			}
-			return 1
+		if c := cmp.Compare(y.kind, x.kind); c != 0 {
+			return c
 		}
 		if c := cmp.Compare(y.Score, x.Score); c != 0 {
 			return c
@@ -71,16 +86,27 @@ func (b *Base) Match(ev Evidence) []Match {
 	return out
 }
 
+// evidenceKind is the strongest kind of evidence an article matched by, in
+// rank order.
+type evidenceKind int
+
+const (
+	byWords    evidenceKind = iota // words in common: a guess
+	byIndirect                     // a symptom the user picked, or a bad check the article covers (the check does not name it)
+	byDirect                       // a bad check that names it, or its pattern in the text
+)
+
 type matcher struct {
 	b      *Base
 	scores map[int32]*tally
+	off    map[int32]bool // articles about a provider the profile does not use: they take no evidence
 }
 
 // tally is one article's score so far and why, each reason with what it
 // added: the strongest reasons are listed first.
 type tally struct {
 	score   float64
-	strong  bool // a check, a picked symptom or a pattern matched
+	kind    evidenceKind
 	reasons []reason
 }
 
@@ -89,14 +115,17 @@ type reason struct {
 	weight float64
 }
 
-func (m *matcher) add(a int32, score float64, strong bool, reasons ...string) {
+func (m *matcher) add(a int32, score float64, kind evidenceKind, reasons ...string) {
+	if m.off[a] {
+		return
+	}
 	t, ok := m.scores[a]
 	if !ok {
 		t = &tally{}
 		m.scores[a] = t
 	}
 	t.score += score
-	t.strong = t.strong || strong
+	t.kind = max(t.kind, kind)
 	for _, r := range reasons {
 		t.reasons = append(t.reasons, reason{r, score})
 	}
@@ -112,12 +141,12 @@ func (m *matcher) checks(results []check.Result) {
 		for _, id := range r.Articles {
 			if i, ok := m.b.byID[id]; ok && !named[int32(i)] {
 				named[int32(i)] = true
-				m.add(int32(i), scoreCheckNamed*weight, true, m.b.say(msgCheckNamed, r.ID, m.b.statusWord(r.Status)))
+				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.say(msgCheckNamed, r.ID, m.b.statusWord(r.Status)))
 			}
 		}
 		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
-				m.add(a, scoreCheckCovered*weight, true, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
+				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
 			}
 		}
 	}
@@ -135,7 +164,7 @@ func (m *matcher) symptoms(picked []string) {
 					break
 				}
 			}
-			m.add(a, scoreSymptom, true, m.b.say(msgSymptom, own))
+			m.add(a, scoreSymptom, byIndirect, m.b.say(msgSymptom, own))
 		}
 	}
 }
@@ -146,11 +175,11 @@ type hit struct {
 	start, end int
 }
 
-// patterns finds each article's patterns in the text. A pattern is tried on
+// findHits finds each article's patterns in the text. A pattern is tried on
 // the text as pasted, then on the text with its line breaks and runs of
 // spaces made single spaces, so that a message a terminal or a mail server
 // wrapped over several lines still matches.
-func (m *matcher) patterns(text string) {
+func (m *matcher) findHits(text string) []hit {
 	idx := m.b.index()
 	flat, at := flattenSpace(text)
 	reflowed := flat != text
@@ -167,6 +196,31 @@ func (m *matcher) patterns(text string) {
 			}
 		}
 	}
+	return hits
+}
+
+// ownedBy returns the providers whose articles alone explain a piece of
+// the text: a hit of a provider's article that no hit of an article about
+// anything else overlaps ("INVALID_SESSION_ID" is Salesforce's own; a bare
+// "401" is everyone's).
+func (m *matcher) ownedBy(hits []hit) []string {
+	var out []string
+	for _, h := range hits {
+		p := m.b.articles[h.article].Provider
+		if p == "" || slices.Contains(out, p) {
+			continue
+		}
+		if !slices.ContainsFunc(hits, func(o hit) bool {
+			return o.start < h.end && h.start < o.end && m.b.articles[o.article].Provider != p
+		}) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// patterns scores the pattern hits found in the text.
+func (m *matcher) patterns(text string, hits []hit) {
 	// When one article's hit lies inside another article's longer hit, the
 	// longer pattern is the more specific one: "blocked using
 	// zen.spamhaus.org; Error: open resolver" is a refused query, not the
@@ -227,7 +281,7 @@ func (m *matcher) addHits(text string, a int32, list []scoredHit) {
 	for i, k := range kept {
 		quotes[i] = m.b.say(msgPattern, quoteEvidence(text[k.start:k.end]))
 	}
-	m.add(a, total, true, quotes...)
+	m.add(a, total, byDirect, quotes...)
 }
 
 func (m *matcher) words(text string) {
@@ -246,7 +300,9 @@ func (m *matcher) words(text string) {
 	acc := make([]float32, len(m.b.articles))
 	for _, t := range qterms {
 		for _, p := range idx.lookup(t) {
-			acc[p.article] += p.weight
+			if !m.off[p.article] {
+				acc[p.article] += p.weight
+			}
 		}
 	}
 	var best float32
@@ -273,7 +329,7 @@ func (m *matcher) words(text string) {
 	keep = append(keep, wordsOnly[:min(len(wordsOnly), maxWordsOnly)]...)
 	for _, a := range keep {
 		words := strings.Join(m.topWords(a, qterms, surface), ", ")
-		m.add(a, scoreWordsMax*float64(acc[a]/best), false, m.b.say(msgWords, words))
+		m.add(a, scoreWordsMax*float64(acc[a]/best), byWords, m.b.say(msgWords, words))
 	}
 }
 

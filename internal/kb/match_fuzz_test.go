@@ -13,7 +13,7 @@ const fuzzCanary = "sk-proj-Zq7Wm3Xr5Tv1Yp8Ln2Kd4Hs6"
 
 // FuzzMatch feeds arbitrary pasted text, a picked symptom and a bad check
 // result to the matcher, as `pitstop diagnose` and the wizard do: it never
-// panics, ranks best first, gives every match a reason, and never quotes a
+// panics, ranks by the kind of evidence then best first, gives every match a reason, and never quotes a
 // key-shaped token back.
 func FuzzMatch(f *testing.F) {
 	for _, tc := range pastedErrors {
@@ -44,8 +44,14 @@ func FuzzMatch(f *testing.F) {
 				if len(m.Reasons) == 0 {
 					t.Fatalf("%s matched without a reason", m.Article.ID)
 				}
-				if i > 0 && m.Score > matches[i-1].Score {
+				if i > 0 && m.kind > matches[i-1].kind {
+					t.Fatalf("stronger evidence ranked lower: %s (%d) after %s (%d)", m.Article.ID, m.kind, matches[i-1].Article.ID, matches[i-1].kind)
+				}
+				if i > 0 && m.kind == matches[i-1].kind && m.Score > matches[i-1].Score {
 					t.Fatalf("not best first: %s %.1f after %s %.1f", m.Article.ID, m.Score, matches[i-1].Article.ID, matches[i-1].Score)
+				}
+				if (m.kind > byWords) != (m.Confidence == Strong) {
+					t.Fatalf("%s: confidence %s does not follow its evidence", m.Article.ID, m.Confidence)
 				}
 				for _, r := range m.Reasons {
 					if strings.Contains(r, fuzzCanary) || strings.Contains(r, fuzzCanary[8:]) {

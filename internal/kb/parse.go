@@ -177,8 +177,10 @@ func (p *parsed) decodeFront(front []byte) {
 			p.list(v, k.Value, &a.Sources)
 		case "reviewed":
 			p.scalar(v, k.Value, &a.Reviewed)
+		case "provider":
+			p.scalar(v, k.Value, &a.Provider)
 		default:
-			p.problemAt(false, line, "unknown field %q (expected id, title, category, severity, symptoms, patterns, checks, related, sources, reviewed)", k.Value)
+			p.problemAt(false, line, "unknown field %q (expected id, title, category, severity, provider, symptoms, patterns, checks, related, sources, reviewed)", k.Value)
 		}
 	}
 }
@@ -227,6 +229,12 @@ func (p *parsed) validate(compile bool) {
 	}
 	if a.Severity != "" && !slices.Contains(Severities, a.Severity) {
 		p.problemAt(true, p.line("severity"), "severity %q is not one of %s", a.Severity, strings.Join(Severities, ", "))
+	}
+	if a.Provider != "" && !slices.Contains(Providers(), a.Provider) {
+		p.problemAt(false, p.line("provider"), "provider %q is not one of %s", a.Provider, strings.Join(Providers(), ", "))
+	}
+	if want := idProvider(a.ID); want != "" && a.Provider != want {
+		p.problemAt(false, p.line("provider"), "provider must be %q: the id names that provider, and matching leaves the article out for profiles that do not use it", want)
 	}
 	if len(a.Symptoms) == 0 {
 		p.problemAt(false, p.line("symptoms"), "symptoms is missing: list what a user would see")

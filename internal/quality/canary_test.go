@@ -40,32 +40,6 @@ const (
 	canaryRedisPW  = "QUALITYcanaryREDIS0123456789abcdef"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// pitstopBinary builds cmd/pitstop once for the tests that run the product
-// as a person does.
-func pitstopBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "pitstop-quality-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "pitstop")
-		out, err := exec.Command("go", "build", "-o", binPath, "pitstop/cmd/pitstop").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, binErr)
-	return binPath
-}
-
 // forms are the ways a secret can leak: as is, URL- and JSON-encoded,
 // base64 (whole, or inside a longer base64 text at any alignment), and the
 // middle of it (a masked form shows only a short prefix and the last four).

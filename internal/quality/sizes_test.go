@@ -141,12 +141,16 @@ func requireFits(t *testing.T, frame string, w, h int, what string) {
 // opening it at 80x24 (a person dragging the window), and opened directly
 // at the extreme sizes. Nothing panics and no line is wider than
 // the terminal, in either language.
+//
+// Every walk and language is its own parallel subtest, and so is every
+// size a screen is opened at; the resizes of one wizard follow each other,
+// as a dragged window's do.
 func TestSizeSweep(t *testing.T) {
 	t.Parallel()
 	for _, wk := range walks {
-		t.Run(wk.name+"/resized", func(t *testing.T) {
-			t.Parallel()
-			for _, lang := range []string{"en", "es"} {
+		for _, lang := range []string{"en", "es"} {
+			t.Run(wk.name+"/resized/"+lang, func(t *testing.T) {
+				t.Parallel()
 				d := newWizard(t, wk, lang, 80, 24)
 				wk.keys(d)
 				sizes := sweepSizes()
@@ -157,20 +161,20 @@ func TestSizeSweep(t *testing.T) {
 					d.Send(tea.WindowSizeMsg{Width: s.w, Height: s.h})
 					requireFits(t, d.Model.View().Content, s.w, s.h, wk.name+" ("+lang+", resized)")
 				}
-			}
-		})
-		t.Run(wk.name+"/opened", func(t *testing.T) {
-			t.Parallel()
-			sizes := opened
-			if raceEnabled {
-				sizes = opened[:1]
-			}
-			for _, s := range sizes {
+			})
+		}
+		sizes := opened
+		if raceEnabled {
+			sizes = opened[:1]
+		}
+		for _, s := range sizes {
+			t.Run(fmt.Sprintf("%s/opened/%dx%d", wk.name, s.w, s.h), func(t *testing.T) {
+				t.Parallel()
 				d := newWizard(t, wk, "en", s.w, s.h)
 				wk.keys(d)
 				requireFits(t, d.Model.View().Content, s.w, s.h, wk.name+" (opened)")
-			}
-		})
+			})
+		}
 	}
 }
 

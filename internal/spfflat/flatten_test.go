@@ -92,7 +92,7 @@ func randomTree(r *rand.Rand) *zoneResolver {
 		for n := 1 + r.IntN(5); n > 0; n-- {
 			q := quals[r.IntN(len(quals))]
 			switch k := r.IntN(7); {
-			case k == 0 && level < levels:
+			case (k == 0 || k == 6 && r.IntN(2) == 0) && level < levels:
 				terms = append(terms, q+"include:"+names(level + 1)[r.IntN(3)])
 			case k == 1:
 				bits := 24 + r.IntN(9)
@@ -146,7 +146,7 @@ func evaluate(t *testing.T, z *zoneResolver, ip netip.Addr, domain string, limit
 func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 	t.Parallel()
 	over := 0
-	for seed := uint64(1); seed <= 150; seed++ {
+	for seed := uint64(1); seed <= 60; seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
 		z := randomTree(r)
 		published := z.txt["example.test"][0]
@@ -163,9 +163,13 @@ func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 			z.txt["source.test"] = []string{src}
 		}
 		for i := 0; i < 256; i++ {
+			// Every address the generator's ranges can hold, and a few it
+			// never uses (which must stay unauthorised).
 			ips := []netip.Addr{netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}),
-				netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(i)}),
-				netip.AddrFrom4([4]byte{198, 51, 100, byte(i)})}
+				netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(i)})}
+			if i%16 == 0 {
+				ips = append(ips, netip.AddrFrom4([4]byte{198, 51, 100, byte(i)}))
+			}
 			for _, ip := range ips {
 				before := evaluate(t, z, ip, "example.test", 1000) == spf.Pass
 				after := evaluate(t, z, ip, "flat.test", 10)
@@ -178,6 +182,7 @@ func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d of 60 trees need more than 10 lookups", over)
 	require.Greater(t, over, 10, "the generator must produce trees over the limit")
 }
 

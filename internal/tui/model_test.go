@@ -61,6 +61,8 @@ var screens = []struct {
 	{"paste", func(_ *testing.T, d *tuitest.Driver) {
 		d.Press("1", "p").Send(tea.PasteMsg{Content: "SMTP error: 535 5.7.8 Error: authentication failed: " + tuitest.CanaryPassword})
 	}},
+	{"symptoms-none", func(_ *testing.T, d *tuitest.Driver) { d.Press("1", "down", "down", "down", "enter", "up") }},
+	{"paste-optional", func(_ *testing.T, d *tuitest.Driver) { d.Press("1", "down", "down", "down", "enter", "enter") }},
 	{"settings", func(_ *testing.T, d *tuitest.Driver) { emailSymptoms(d); d.Press("enter") }},
 	{"run", func(t *testing.T, d *tuitest.Driver) { emailSymptoms(d); toStep(t, d, common.StepChecks) }},
 	{"results", func(t *testing.T, d *tuitest.Driver) { emailSymptoms(d); toStep(t, d, common.StepResults) }},
@@ -142,7 +144,7 @@ func TestGolden(t *testing.T) {
 // string comes from the catalogue.
 func TestGoldenSpanish(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"home", "problem", "symptoms", "settings", "results-details", "outcome-not-fixed", "search", "fix-config"} {
+	for _, name := range []string{"home", "problem", "symptoms", "symptoms-none", "paste-optional", "settings", "results-details", "outcome-not-fixed", "search", "fix-config"} {
 		for _, sc := range screens {
 			if sc.name != name {
 				continue

@@ -190,6 +190,9 @@ func (c *Core) EveryConfigured() []check.Check {
 // caller records the outcome with Session.Record.
 func (c *Core) RunLater(checks []check.Check, progress func(check.Event)) func(ctx context.Context) ([]check.Result, []kb.Match) {
 	evidence, base, runner := c.Session.Evidence(), c.KB, c.Runner(progress)
+	if c.Session.Profile == nil {
+		evidence.Providers = Providers(c.Profile)
+	}
 	return func(ctx context.Context) ([]check.Result, []kb.Match) {
 		results := runner.Run(ctx, checks)
 		evidence.Results = results

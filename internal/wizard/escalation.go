@@ -17,8 +17,7 @@ import (
 type Pending struct {
 	in       escalate.ReportInput
 	base     *kb.Base
-	pasted   string
-	symptoms []string
+	evidence kb.Evidence // what the report's matched article comes from
 	version  string
 }
 
@@ -51,7 +50,7 @@ func (c *Core) Prepare(answers escalate.Answers, expected, actual string) Pendin
 	if c.KB != nil {
 		in.Articles = c.KB
 	}
-	return Pending{in: in, base: c.KB, pasted: s.Pasted, symptoms: in.Symptoms, version: c.Version}
+	return Pending{in: in, base: c.KB, evidence: Evidence(profile, s.Pasted, in.Symptoms, nil), version: c.Version}
 }
 
 // Build collects the environment, matches the articles and builds the
@@ -59,7 +58,7 @@ func (c *Core) Prepare(answers escalate.Answers, expected, actual string) Pendin
 func (p Pending) Build() (*escalate.Report, error) {
 	in := p.in
 	in.Env = escalate.CollectEnvironment(os.Getenv, p.version, in.Lang)
-	in.Matched = topMatch(p.base, p.pasted, p.symptoms)
+	in.Matched = escalate.TopMatch(p.base, p.evidence)
 	if in.Policy == nil {
 		return nil, fmt.Errorf("no escalation policy is loaded")
 	}
@@ -96,20 +95,6 @@ func ReportDir() (string, error) {
 // ReportName is the file name a report is saved under, from the time.
 func ReportName(now time.Time) string {
 	return "pitstop-report-" + now.Format("20060102-150405") + ".md"
-}
-
-// topMatch returns the article the pasted error or the picked symptoms
-// point to clearly (a pattern or a symptom, not a few shared words).
-func topMatch(base *kb.Base, text string, symptoms []string) []*kb.Article {
-	if base == nil || strings.TrimSpace(text) == "" && len(symptoms) == 0 {
-		return nil
-	}
-	const clear = 30 // one pattern hit; a picked symptom weighs more
-	matches := base.Match(kb.Evidence{Text: text, Symptoms: symptoms})
-	if len(matches) == 0 || matches[0].Score < clear {
-		return nil
-	}
-	return []*kb.Article{matches[0].Article}
 }
 
 // Fact is one line of the verdict: a label and its value.

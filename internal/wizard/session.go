@@ -100,9 +100,10 @@ func (s *Session) Reset() {
 	*s = Session{typed: typed}
 }
 
-// Evidence returns what matching works from: symptoms, pasted text, results.
+// Evidence returns what matching works from: symptoms, pasted text,
+// results, and the providers of the session's profile.
 func (s *Session) Evidence() kb.Evidence {
-	return kb.Evidence{Text: s.Pasted, Symptoms: s.Symptoms, Results: s.Results}
+	return Evidence(s.Profile, s.Pasted, s.Symptoms, s.Results)
 }
 
 // MarkRead records that an article was opened.
@@ -118,13 +119,13 @@ func (s *Session) MarkRead(id string) {
 func (s *Session) Choose(problem Problem, symptoms []string, pasted string, base *kb.Base, profile *config.Profile) {
 	s.Problem, s.Symptoms, s.Pasted = problem, symptoms, pasted
 	s.Suggested = nil
-	if base != nil {
-		s.Suggested = base.Match(kb.Evidence{Text: pasted, Symptoms: symptoms})
-	}
-	s.Categories = FamiliesFor(problem, s.Suggested, profile)
 	if s.Profile == nil {
 		s.Profile = CloneProfile(profile)
 	}
+	if base != nil {
+		s.Suggested = base.Match(Evidence(s.Profile, pasted, symptoms, nil))
+	}
+	s.Categories = FamiliesFor(problem, s.Suggested, profile)
 }
 
 // Record stores the outcome of a run of the checks.

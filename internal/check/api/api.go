@@ -72,6 +72,7 @@ type family struct {
 	caFile   string
 	opts     probe.Options
 	api      config.APIConfig
+	slow     time.Duration    // an answer slower than this is a warning
 	door     *config.Scrubber // outside text enters results through it
 
 	clientOnce sync.Once
@@ -99,6 +100,7 @@ func newFamily(p *config.Profile, opts probe.Options) *family {
 		caFile:   p.API.CAFile,
 		opts:     opts,
 		api:      p.API,
+		slow:     slowThreshold,
 		door:     config.NewScrubber(p.Secrets()...),
 	}
 }

@@ -40,7 +40,14 @@ var order = []string{IDConfig, IDReachability, IDAuth, IDRateLimit, IDClock, IDE
 // the family; it returns the results by ID and the log written.
 func run(t testing.TB, provider string, faults []string, timeout time.Duration, edit func(*config.Profile)) (map[string]check.Result, *demo.APIServer, string) {
 	t.Helper()
-	srv, err := demo.StartAPI(demo.APIOptions{Provider: provider, Faults: faults, Delay: 1100 * time.Millisecond})
+	return runTuned(t, demo.APIOptions{Provider: provider, Faults: faults, Delay: 1100 * time.Millisecond}, timeout, edit, nil)
+}
+
+// runTuned is run with the server's options and the family's thresholds
+// (tune) in the test's hands.
+func runTuned(t testing.TB, opts demo.APIOptions, timeout time.Duration, edit func(*config.Profile), tune func(*family)) (map[string]check.Result, *demo.APIServer, string) {
+	t.Helper()
+	srv, err := demo.StartAPI(opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
 	p := &config.Profile{Name: "test"}
@@ -50,6 +57,9 @@ func run(t testing.TB, provider string, faults []string, timeout time.Duration, 
 	}
 	var logBuf testutil.SyncBuffer
 	f := newFamily(p, probe.Options{Logger: slog.New(slog.NewJSONHandler(&logBuf, nil)), RootCAs: emptyPool()})
+	if tune != nil {
+		tune(f)
+	}
 	r := &check.Runner{Timeout: timeout, Scrub: config.NewScrubber(p.API.Key).Scrub}
 	results := r.Run(context.Background(), f.checks())
 	byID := map[string]check.Result{}
@@ -188,10 +198,15 @@ func TestHangReturnsWithinTimeout(t *testing.T) {
 
 func TestSlowWarns(t *testing.T) {
 	t.Parallel()
-	byID, _, _ := run(t, demo.APIOpenAI, []string{demo.APIFaultSlow}, 5*time.Second, nil)
+	// The threshold is injected (the product's is slowThreshold, 1 s): an
+	// answer held back past it warns.
+	const threshold = 300 * time.Millisecond
+	byID, _, _ := runTuned(t, demo.APIOptions{Provider: demo.APIOpenAI, Faults: []string{demo.APIFaultSlow}, Delay: threshold + 100*time.Millisecond},
+		5*time.Second, nil, func(f *family) { f.slow = threshold })
 	requireStatuses(t, byID, want{P, W, P, P, P, S})
 	require.Contains(t, byID[IDReachability].Summary, "slow")
 	require.Contains(t, byID[IDReachability].Articles, "perf-slow-responses")
+	require.Equal(t, time.Second, newFamily(&config.Profile{}, probe.Options{}).slow, "the product's threshold")
 }
 
 func TestEndlessBodyIsBounded(t *testing.T) {

@@ -46,7 +46,7 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 		case resp.TLS.ExpiresSoon(expiryWarnDays):
 			res = check.Warnf("The API is reachable, but its certificate expires %s: once it does, every request will fail.", daysWords(facts["cert_days_left"].(int))).
 				Explain(artTLS)
-		case resp.Timings.Total > slowThreshold:
+		case resp.Timings.Total > f.slow:
 			res = check.Warnf("The API is reachable but slow: it took %s to answer a request that should take well under a second.", human.Latency(latency)).
 				Explain(artSlow, artTimeouts)
 		}

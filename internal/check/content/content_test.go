@@ -417,15 +417,6 @@ func BenchmarkCountTokens(b *testing.B) {
 	}
 }
 
-func BenchmarkTokenizerLoad(b *testing.B) {
-	// Measures what the first content.prompt of a process pays.
-	for b.Loop() {
-		if _, err := loadEncodingUncached(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // TestBinaryEmailIsNotScored: a 3 MB binary file is not an email and does
 // not pass; a Latin-1 email still scores; a FIFO prompt is refused at once,
 // not "timed out".

@@ -82,48 +82,6 @@ func (s dkimSig) covers(names ...string) bool {
 	return true
 }
 
-// headerFinding is one thing content.headers noticed.
-type headerFinding struct {
-	status   check.Status
-	text     string
-	articles []string
-}
-
-type headerFindings []headerFinding
-
-func (f *headerFindings) add(status check.Status, articles []string, format string, a ...any) {
-	*f = append(*f, headerFinding{status: status, text: fmt.Sprintf(format, a...), articles: articles})
-}
-
-// result is the worst finding's status and summary, the others as details.
-func (f headerFindings) result(pass string, details []string) check.Result {
-	rank := map[check.Status]int{check.Pass: 0, check.Warn: 1, check.Error: 2, check.Fail: 3}
-	worst := check.Pass
-	for _, x := range f {
-		if rank[x.status] > rank[worst] {
-			worst = x.status
-		}
-	}
-	if worst == check.Pass {
-		return check.Passf("%s", pass).With(details...)
-	}
-	var res check.Result
-	var extra []string
-	for _, x := range f {
-		if x.status == worst && res.Summary == "" {
-			res = check.Result{Status: worst, Summary: x.text}
-		} else {
-			extra = append(extra, fmt.Sprintf("Also (%s): %s", x.status, x.text))
-		}
-		for _, a := range x.articles {
-			if !slices.Contains(res.Articles, a) {
-				res.Articles = append(res.Articles, a)
-			}
-		}
-	}
-	return res.With(extra...).With(details...)
-}
-
 func (h *headerCheck) run(ctx context.Context) check.Result {
 	if h.path == "" {
 		return check.Skipf("No email to check: set content.email_file to a message as your subscribers receive it (.eml).")
@@ -157,7 +115,7 @@ func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) che
 		return check.Skipf("content.email_file holds text without mail headers, so there are no headers to check. Save a message as your subscribers receive it instead (in Gmail: Show original, then Download original).")
 	}
 	hdr := msg.Header
-	var f headerFindings
+	var f check.Findings
 	var details []string
 	if truncated {
 		details = append(details, fmt.Sprintf("Only the first %d MB were read.", maxFileSize>>20))
@@ -165,7 +123,7 @@ func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) che
 
 	// Format findings come after alignment and unsubscribe ones, so among
 	// equally bad findings the summary names what costs bulk senders most.
-	var format headerFindings
+	var format check.Findings
 	fromDomain := h.checkFrom(hdr, &format, &details)
 	h.checkDate(hdr, &format, &details)
 	h.checkMessageID(hdr, &format, &details)
@@ -185,7 +143,7 @@ func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) che
 	for _, s := range sigs {
 		dkimDomains = append(dkimDomains, s.domain)
 	}
-	res := f.result(check.Sentencef("The headers meet the bulk-sender rules: From, Date and Message-ID are valid, DKIM (d=%s) and SPF (%s) both align with %s, and one-click unsubscribe is signed.", strings.Join(dkimDomains, ", "), envDomain, fromDomain), details)
+	res := f.Result(check.Sentencef("The headers meet the bulk-sender rules: From, Date and Message-ID are valid, DKIM (d=%s) and SPF (%s) both align with %s, and one-click unsubscribe is signed.", strings.Join(dkimDomains, ", "), envDomain, fromDomain), details...)
 	res = res.WithFact("one_click_unsubscribe", oneClick).WithFact("dkim_signatures", len(sigs))
 	if alignmentKnown {
 		res = res.WithFact("dkim_aligned", dkimAligned).WithFact("spf_aligned", spfAligned)
@@ -195,29 +153,29 @@ func (h *headerCheck) judge(ctx context.Context, raw []byte, truncated bool) che
 
 // checkFrom checks there is exactly one From header with one valid address
 // and returns its domain ("" when there is none).
-func (h *headerCheck) checkFrom(hdr mail.Header, f *headerFindings, details *[]string) string {
+func (h *headerCheck) checkFrom(hdr mail.Header, f *check.Findings, details *[]string) string {
 	vals := hdr["From"]
 	switch {
 	case len(vals) == 0:
-		f.add(check.Fail, []string{artBulkSender}, "The message has no From header; every message needs exactly one.")
+		f.Add(check.Fail, []string{artBulkSender}, "The message has no From header; every message needs exactly one.")
 		return ""
 	case len(vals) > 1:
-		f.add(check.Fail, []string{artBulkSender}, "The message has %d From headers; RFC 5322 allows exactly one, and Gmail rejects messages with more.", len(vals))
+		f.Add(check.Fail, []string{artBulkSender}, "The message has %d From headers; RFC 5322 allows exactly one, and Gmail rejects messages with more.", len(vals))
 	}
 	parser := mail.AddressParser{WordDecoder: wordDecoder}
 	list, err := parser.ParseList(vals[0])
 	if err != nil {
-		f.add(check.Fail, []string{artBulkSender}, "The From header %s is not a valid address (%s).", quoted(vals[0]), clean(err.Error(), 80))
+		f.Add(check.Fail, []string{artBulkSender}, "The From header %s is not a valid address (%s).", quoted(vals[0]), clean(err.Error(), 80))
 		return ""
 	}
 	if len(list) != 1 {
-		f.add(check.Fail, []string{artBulkSender}, "The From header lists %d addresses; Gmail and Yahoo require exactly one.", len(list))
+		f.Add(check.Fail, []string{artBulkSender}, "The From header lists %d addresses; Gmail and Yahoo require exactly one.", len(list))
 		return ""
 	}
 	addr := list[0].Address
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 {
-		f.add(check.Fail, []string{artBulkSender}, "The From header %s has no domain.", quoted(vals[0]))
+		f.Add(check.Fail, []string{artBulkSender}, "The From header %s has no domain.", quoted(vals[0]))
 		return ""
 	}
 	d := strings.ToLower(addr[at+1:])
@@ -225,34 +183,34 @@ func (h *headerCheck) checkFrom(hdr mail.Header, f *headerFindings, details *[]s
 	return d
 }
 
-func (h *headerCheck) checkDate(hdr mail.Header, f *headerFindings, details *[]string) {
+func (h *headerCheck) checkDate(hdr mail.Header, f *check.Findings, details *[]string) {
 	vals := hdr["Date"]
 	switch {
 	case len(vals) == 0:
-		f.add(check.Fail, []string{artBulkSender}, "The message has no Date header; RFC 5322 requires one.")
+		f.Add(check.Fail, []string{artBulkSender}, "The message has no Date header; RFC 5322 requires one.")
 		return
 	case len(vals) > 1:
-		f.add(check.Fail, []string{artBulkSender}, "The message has %d Date headers; RFC 5322 allows exactly one.", len(vals))
+		f.Add(check.Fail, []string{artBulkSender}, "The message has %d Date headers; RFC 5322 allows exactly one.", len(vals))
 	}
 	if _, err := mail.ParseDate(vals[0]); err != nil {
-		f.add(check.Fail, []string{artBulkSender}, "The Date header %s is not a valid RFC 5322 date.", quoted(vals[0]))
+		f.Add(check.Fail, []string{artBulkSender}, "The Date header %s is not a valid RFC 5322 date.", quoted(vals[0]))
 		return
 	}
 	*details = append(*details, "Date: "+quoted(vals[0]))
 }
 
-func (h *headerCheck) checkMessageID(hdr mail.Header, f *headerFindings, details *[]string) {
+func (h *headerCheck) checkMessageID(hdr mail.Header, f *check.Findings, details *[]string) {
 	vals := hdr["Message-Id"]
 	switch {
 	case len(vals) == 0:
-		f.add(check.Fail, []string{artBulkSender}, "The message has no Message-ID header; Gmail rejects messages without a valid one.")
+		f.Add(check.Fail, []string{artBulkSender}, "The message has no Message-ID header; Gmail rejects messages without a valid one.")
 		return
 	case len(vals) > 1:
-		f.add(check.Fail, []string{artBulkSender}, "The message has %d Message-ID headers; RFC 5322 allows exactly one.", len(vals))
+		f.Add(check.Fail, []string{artBulkSender}, "The message has %d Message-ID headers; RFC 5322 allows exactly one.", len(vals))
 	}
 	id := strings.TrimSpace(vals[0])
 	if !messageIDRe.MatchString(id) {
-		f.add(check.Fail, []string{artBulkSender}, "The Message-ID header %s is not of the form <unique-part@domain>.", quoted(id))
+		f.Add(check.Fail, []string{artBulkSender}, "The Message-ID header %s is not of the form <unique-part@domain>.", quoted(id))
 		return
 	}
 	*details = append(*details, "Message-ID: "+quoted(id))
@@ -303,10 +261,10 @@ func (h *headerCheck) envelopeDomain(hdr mail.Header) (string, string) {
 // checkAlignment compares the From domain with each DKIM d= and with the
 // envelope sender, in the modes the domain's DMARC record asks for. known
 // is false when the record could not be read.
-func (h *headerCheck) checkAlignment(ctx context.Context, from string, sigs []dkimSig, env, envSource string, f *headerFindings, details *[]string) (dkimOK, spfOK, known bool) {
+func (h *headerCheck) checkAlignment(ctx context.Context, from string, sigs []dkimSig, env, envSource string, f *check.Findings, details *[]string) (dkimOK, spfOK, known bool) {
 	pol, err := domain.LookupDMARC(ctx, h.res, from)
 	if err != nil {
-		f.add(check.Error, []string{artAlignment}, "Could not test DMARC alignment: reading the DMARC record of %s failed (%s).", from, clean(err.Error(), 160))
+		f.Add(check.Error, []string{artAlignment}, "Could not test DMARC alignment: reading the DMARC record of %s failed (%s).", from, clean(err.Error(), 160))
 		return false, false, false
 	}
 	mode := func(strict bool) string {
@@ -343,11 +301,11 @@ func (h *headerCheck) checkAlignment(ctx context.Context, from string, sigs []dk
 
 	switch {
 	case !dkimOK && !spfOK:
-		f.add(check.Fail, []string{artAlignment, artBulkSender}, "Neither DKIM nor SPF aligns with the From domain %s: DKIM signs for %s and the envelope sender's domain is %s. DMARC fails, and Gmail, Yahoo and Outlook.com reject or junk such bulk mail. Have your email service sign with d=%s and use a return-path (bounce) domain under %s.", from, dkimText, envText, domain.OrgDomain(from), domain.OrgDomain(from))
+		f.Add(check.Fail, []string{artAlignment, artBulkSender}, "Neither DKIM nor SPF aligns with the From domain %s: DKIM signs for %s and the envelope sender's domain is %s. DMARC fails, and Gmail, Yahoo and Outlook.com reject or junk such bulk mail. Have your email service sign with d=%s and use a return-path (bounce) domain under %s.", from, dkimText, envText, domain.OrgDomain(from), domain.OrgDomain(from))
 	case !dkimOK:
-		f.add(check.Warn, []string{artAlignment, artBulkSender}, "Only SPF aligns with the From domain %s; DKIM signs for %s. DMARC passes on SPF alone, but Gmail and Yahoo want bulk mail DKIM-signed by your own domain, and forwarding breaks SPF. Set up DKIM with d=%s at your email service.", from, dkimText, domain.OrgDomain(from))
+		f.Add(check.Warn, []string{artAlignment, artBulkSender}, "Only SPF aligns with the From domain %s; DKIM signs for %s. DMARC passes on SPF alone, but Gmail and Yahoo want bulk mail DKIM-signed by your own domain, and forwarding breaks SPF. Set up DKIM with d=%s at your email service.", from, dkimText, domain.OrgDomain(from))
 	case !spfOK:
-		f.add(check.Warn, []string{artAlignment, artBulkSender}, "Only DKIM aligns with the From domain %s; the envelope sender's domain is %s, so SPF does not count for DMARC. DMARC passes on DKIM alone, but a broken signature then fails it; use a return-path (bounce) domain under %s at your email service.", from, envText, domain.OrgDomain(from))
+		f.Add(check.Warn, []string{artAlignment, artBulkSender}, "Only DKIM aligns with the From domain %s; the envelope sender's domain is %s, so SPF does not count for DMARC. DMARC passes on DKIM alone, but a broken signature then fails it; use a return-path (bounce) domain under %s at your email service.", from, envText, domain.OrgDomain(from))
 	}
 	return dkimOK, spfOK, true
 }
@@ -355,7 +313,7 @@ func (h *headerCheck) checkAlignment(ctx context.Context, from string, sigs []dk
 // checkUnsubscribe checks one-click unsubscribe (RFC 8058): an https
 // List-Unsubscribe URI, List-Unsubscribe-Post: List-Unsubscribe=One-Click,
 // and a DKIM signature that covers both. It reports whether all three hold.
-func checkUnsubscribe(hdr mail.Header, raw []byte, sigs []dkimSig, f *headerFindings, details *[]string) bool {
+func checkUnsubscribe(hdr mail.Header, raw []byte, sigs []dkimSig, f *check.Findings, details *[]string) bool {
 	lu, post := hdr["List-Unsubscribe"], hdr["List-Unsubscribe-Post"]
 	e := parseEmail(raw)
 	body := e.text + " " + htmlToText(e.html)
@@ -363,14 +321,14 @@ func checkUnsubscribe(hdr mail.Header, raw []byte, sigs []dkimSig, f *headerFind
 	if len(lu) == 0 {
 		signals := marketingSignals(hdr, visible)
 		if len(signals) > 0 {
-			f.add(check.Fail, []string{artOneClick, artBulkSender}, "This looks like marketing mail (%s) but has no List-Unsubscribe header: Gmail and Yahoo require one-click unsubscribe (RFC 8058) on it. Add List-Unsubscribe: <https://…> and List-Unsubscribe-Post: List-Unsubscribe=One-Click, both signed with DKIM.", strings.Join(signals, ", "))
+			f.Add(check.Fail, []string{artOneClick, artBulkSender}, "This looks like marketing mail (%s) but has no List-Unsubscribe header: Gmail and Yahoo require one-click unsubscribe (RFC 8058) on it. Add List-Unsubscribe: <https://…> and List-Unsubscribe-Post: List-Unsubscribe=One-Click, both signed with DKIM.", strings.Join(signals, ", "))
 		} else {
-			f.add(check.Warn, []string{artOneClick}, "The message has no List-Unsubscribe header. If it is marketing or newsletter mail, Gmail and Yahoo require one-click unsubscribe on it; transactional mail (receipts, password resets) is exempt.")
+			f.Add(check.Warn, []string{artOneClick}, "The message has no List-Unsubscribe header. If it is marketing or newsletter mail, Gmail and Yahoo require one-click unsubscribe on it; transactional mail (receipts, password resets) is exempt.")
 		}
 		return false
 	}
 	if len(lu) > 1 {
-		f.add(check.Warn, []string{artOneClick}, "The message has %d List-Unsubscribe headers; receivers read only one. Merge them into one.", len(lu))
+		f.Add(check.Warn, []string{artOneClick}, "The message has %d List-Unsubscribe headers; receivers read only one. Merge them into one.", len(lu))
 	}
 	var httpsURI, mailtoURI string
 	var shown []string
@@ -401,24 +359,24 @@ func checkUnsubscribe(hdr mail.Header, raw []byte, sigs []dkimSig, f *headerFind
 		*details = append(*details, "List-Unsubscribe-Post: "+quoted(post[0]))
 	}
 	if !visible {
-		f.add(check.Warn, []string{artOneClick}, "No unsubscribe link shows in the body; besides the header, Gmail and Yahoo want a clearly visible one in the message.")
+		f.Add(check.Warn, []string{artOneClick}, "No unsubscribe link shows in the body; besides the header, Gmail and Yahoo want a clearly visible one in the message.")
 	}
 	switch {
 	case httpsURI == "" && mailtoURI == "":
-		f.add(check.Fail, []string{artOneClick, artBulkSender}, "The List-Unsubscribe header has no https:// or mailto: address in angle brackets, so receivers cannot use it.")
+		f.Add(check.Fail, []string{artOneClick, artBulkSender}, "The List-Unsubscribe header has no https:// or mailto: address in angle brackets, so receivers cannot use it.")
 		return false
 	case httpsURI == "":
-		f.add(check.Fail, []string{artOneClick, artBulkSender}, "List-Unsubscribe has only a mailto: address; one-click unsubscribe (RFC 8058), which Gmail and Yahoo require on marketing mail, needs an https:// URL that accepts a POST.")
+		f.Add(check.Fail, []string{artOneClick, artBulkSender}, "List-Unsubscribe has only a mailto: address; one-click unsubscribe (RFC 8058), which Gmail and Yahoo require on marketing mail, needs an https:// URL that accepts a POST.")
 		return false
 	case len(post) == 0:
-		f.add(check.Fail, []string{artOneClick, artBulkSender}, "The List-Unsubscribe-Post header is missing, so Gmail and Yahoo do not count this as one-click unsubscribe. Add List-Unsubscribe-Post: List-Unsubscribe=One-Click and sign it with DKIM.")
+		f.Add(check.Fail, []string{artOneClick, artBulkSender}, "The List-Unsubscribe-Post header is missing, so Gmail and Yahoo do not count this as one-click unsubscribe. Add List-Unsubscribe-Post: List-Unsubscribe=One-Click and sign it with DKIM.")
 		return false
 	case strings.TrimSpace(post[0]) != oneClickValue:
-		f.add(check.Fail, []string{artOneClick, artBulkSender}, "List-Unsubscribe-Post says %s; RFC 8058 requires exactly List-Unsubscribe=One-Click.", quoted(post[0]))
+		f.Add(check.Fail, []string{artOneClick, artBulkSender}, "List-Unsubscribe-Post says %s; RFC 8058 requires exactly List-Unsubscribe=One-Click.", quoted(post[0]))
 		return false
 	}
 	if !slices.ContainsFunc(sigs, func(s dkimSig) bool { return s.covers("list-unsubscribe", "list-unsubscribe-post") }) {
-		f.add(check.Fail, []string{artOneClick, artBulkSender}, "No DKIM signature covers both List-Unsubscribe and List-Unsubscribe-Post (in its h= list), as RFC 8058 requires; receivers ignore one-click headers that are not signed.")
+		f.Add(check.Fail, []string{artOneClick, artBulkSender}, "No DKIM signature covers both List-Unsubscribe and List-Unsubscribe-Post (in its h= list), as RFC 8058 requires; receivers ignore one-click headers that are not signed.")
 		return false
 	}
 	return true

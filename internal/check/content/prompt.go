@@ -4,19 +4,16 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
-	tiktoken "github.com/pkoukk/tiktoken-go"
-	tiktoken_loader "github.com/pkoukk/tiktoken-go-loader"
-
 	"pitstop/internal/check"
+	"pitstop/internal/check/content/o200k"
 )
 
 // tokenEncoding is the tokenizer used to count: OpenAI's o200k_base (GPT-4o
 // and later). Other models count somewhat differently; the words × 1.3 rule
 // of thumb is shown beside it.
-const tokenEncoding = "o200k_base"
+const tokenEncoding = o200k.Name
 
 // minPromptChars is the shortest prompt that is not rejected as too short.
 const minPromptChars = 10
@@ -24,23 +21,11 @@ const minPromptChars = 10
 // defaultMaxTokens applies when content.max_tokens is not set.
 const defaultMaxTokens = 4000
 
-// encoding loads the tokenizer once, from the tables compiled into the
-// binary (the offline loader): it never downloads anything.
-var encoding = sync.OnceValues(loadEncodingUncached)
-
-func loadEncodingUncached() (*tiktoken.Tiktoken, error) {
-	tiktoken.SetBpeLoader(tiktoken_loader.NewOfflineLoader())
-	return tiktoken.GetEncoding(tokenEncoding)
-}
-
 // CountTokens returns the number of tokens in text with the o200k_base
-// tokenizer.
+// tokenizer, whose vocabulary is compiled into the binary: it never
+// downloads anything.
 func CountTokens(text string) (int, error) {
-	enc, err := encoding()
-	if err != nil {
-		return 0, err
-	}
-	return len(enc.EncodeOrdinary(text)), nil
+	return o200k.Count(context.Background(), text)
 }
 
 // checkPrompt validates a prompt (not empty, not too short, within the
@@ -78,7 +63,7 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 	}
 	var c counted
 	done := check.Go(func() {
-		n, err := CountTokens(text)
+		n, err := o200k.Count(ctx, text) // stops counting once the check gives up
 		c = counted{n, err}
 	})
 	select {
@@ -87,6 +72,12 @@ func checkPrompt(ctx context.Context, path string, maxTokens int) check.Result {
 			return r
 		}
 	case <-ctx.Done():
+		if r, ok := check.ResultOf(ctx.Err()); ok {
+			return r // cancelled, not timed out
+		}
+		return check.Errorf("Could not test: counting tokens did not finish in time.")
+	}
+	if c.err != nil && ctx.Err() != nil {
 		if r, ok := check.ResultOf(ctx.Err()); ok {
 			return r // cancelled, not timed out
 		}

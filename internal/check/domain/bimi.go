@@ -68,7 +68,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 		return check.Skipf("The BIMI record at %s declines BIMI (empty l= and a=), so no brand logo is shown.", at).With(details...)
 	}
 
-	var f findings
+	var f check.Findings
 	var cert string // the mark certificate, for the pass summary
 	logoBytes := 0
 	logoOK := false
@@ -82,10 +82,10 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 	// still leaves time to read the certificate and DMARC.
 	switch {
 	case logoURL == "":
-		f.add(check.Fail, []string{artBIMI}, "The BIMI record at %s has no logo URL (l=).", at)
+		f.Add(check.Fail, []string{artBIMI}, "The BIMI record at %s has no logo URL (l=).", at)
 		judged = true
 	case !isHTTPS(logoURL):
-		f.add(check.Fail, []string{artBIMI}, "The BIMI logo URL %s is not an https:// address; mailbox providers fetch logos only over HTTPS.", config.RedactURL(logoURL))
+		f.Add(check.Fail, []string{artBIMI}, "The BIMI logo URL %s is not an https:// address; mailbox providers fetch logos only over HTTPS.", config.RedactURL(logoURL))
 		judged = true
 	default:
 		lctx, cancel := shareOf(ctx, 2)
@@ -93,9 +93,9 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 		cancel()
 		switch problem, couldNot := fetchProblem(resp, ferr); {
 		case couldNot:
-			f.add(check.Error, []string{artBIMI}, "Could not test the BIMI logo: %s", problem)
+			f.Add(check.Error, []string{artBIMI}, "Could not test the BIMI logo: %s", problem)
 		case problem != "":
-			f.add(check.Fail, []string{artBIMI}, "The BIMI logo could not be fetched: %s", problem)
+			f.Add(check.Fail, []string{artBIMI}, "The BIMI logo could not be fetched: %s", problem)
 			judged = true
 		default:
 			judged = true
@@ -105,7 +105,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 				if resp.Truncated {
 					size = fmt.Sprintf("more than %d KiB", fetchLimit>>10)
 				}
-				f.add(check.Fail, []string{artBIMI}, "The BIMI logo at %s is %s; mailbox providers accept logos up to %d KiB. Simplify the SVG or remove embedded images.", resp.URL, size, logoLimit>>10)
+				f.Add(check.Fail, []string{artBIMI}, "The BIMI logo at %s is %s; mailbox providers accept logos up to %d KiB. Simplify the SVG or remove embedded images.", resp.URL, size, logoLimit>>10)
 				break
 			}
 			problems := checkSVG(resp.Body)
@@ -114,7 +114,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 				if p.status == check.Fail {
 					logoOK = false
 				}
-				f.add(p.status, []string{artBIMI}, "The BIMI logo is not valid SVG Tiny PS: %s.", p.text)
+				f.Add(p.status, []string{artBIMI}, "The BIMI logo is not valid SVG Tiny PS: %s.", p.text)
 			}
 			logoBytes = len(resp.Body)
 		}
@@ -130,13 +130,13 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 	pol, derr := LookupDMARC(ctx, c.res, c.name)
 	switch {
 	case derr != nil:
-		f.add(check.Error, []string{artBIMI}, "Could not test the DMARC policy BIMI depends on: looking up _dmarc.%s failed (%s).", c.name, dnsWords(derr))
+		f.Add(check.Error, []string{artBIMI}, "Could not test the DMARC policy BIMI depends on: looking up _dmarc.%s failed (%s).", c.name, dnsWords(derr))
 	case pol.Record == nil:
-		f.add(check.Warn, []string{artBIMI, artDMARCMissing}, "%s has no usable DMARC record, and mailbox providers show a BIMI logo only for domains whose DMARC policy is quarantine or reject.", c.name)
+		f.Add(check.Warn, []string{artBIMI, artDMARCMissing}, "%s has no usable DMARC record, and mailbox providers show a BIMI logo only for domains whose DMARC policy is quarantine or reject.", c.name)
 	case pol.Policy() == dmarc.PolicyNone:
-		f.add(check.Warn, []string{artBIMI, artDMARCMissing}, "The DMARC policy of %s is p=none, so mailbox providers will not show the BIMI logo; it shows only under p=quarantine or p=reject.", c.name)
+		f.Add(check.Warn, []string{artBIMI, artDMARCMissing}, "The DMARC policy of %s is p=none, so mailbox providers will not show the BIMI logo; it shows only under p=quarantine or p=reject.", c.name)
 	case pol.Percent() < 100:
-		f.add(check.Warn, []string{artBIMI, artDMARCMissing}, "The DMARC policy of %s covers only %d%% of mail (pct=%d); BIMI logos show only when it covers all of it (pct=100).", c.name, pol.Percent(), pol.Percent())
+		f.Add(check.Warn, []string{artBIMI, artDMARCMissing}, "The DMARC policy of %s covers only %d%% of mail (pct=%d); BIMI logos show only when it covers all of it (pct=100).", c.name, pol.Percent(), pol.Percent())
 	default:
 		details = append(details, fmt.Sprintf("DMARC at _dmarc.%s: p=%s, pct=%d: the logo may show", pol.At, pol.Policy(), pol.Percent()))
 	}
@@ -145,7 +145,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 	if cert != "" {
 		pass = check.Sentencef("%s publishes BIMI with a valid SVG Tiny PS logo (%d bytes) and %s, and its DMARC policy lets mailbox providers show it.", c.name, logoBytes, cert)
 	}
-	res := f.result(pass, details...).WithFact("mark_certificate", markKind)
+	res := f.Result(pass, details...).WithFact("mark_certificate", markKind)
 	if judged {
 		res = res.WithFact("logo_ok", logoOK)
 	}
@@ -163,28 +163,28 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 // "verified", "common", "other" (a mark certificate of no stated type),
 // "not_mark", "unreadable" (not PEM), or "unknown" when it could not be
 // fetched.
-func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certURL string, f *findings, details *[]string) (string, string) {
+func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certURL string, f *check.Findings, details *[]string) (string, string) {
 	if !isHTTPS(certURL) {
-		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate URL %s is not an https:// address; mailbox providers fetch it only over HTTPS.", config.RedactURL(certURL))
+		f.Add(check.Warn, []string{artBIMI}, "The BIMI certificate URL %s is not an https:// address; mailbox providers fetch it only over HTTPS.", config.RedactURL(certURL))
 		return "", "unknown"
 	}
 	resp, ferr := client.Do(ctx, probe.Request{URL: certURL})
 	problem, couldNot := fetchProblem(resp, ferr)
 	switch {
 	case couldNot:
-		f.add(check.Error, []string{artBIMI}, "Could not test the BIMI certificate: %s", problem)
+		f.Add(check.Error, []string{artBIMI}, "Could not test the BIMI certificate: %s", problem)
 		return "", "unknown"
 	case problem != "":
-		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate (a=) could not be fetched, so Gmail and Apple Mail will not show the logo: %s", problem)
+		f.Add(check.Warn, []string{artBIMI}, "The BIMI certificate (a=) could not be fetched, so Gmail and Apple Mail will not show the logo: %s", problem)
 		return "", "unknown"
 	case resp.Truncated:
-		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is larger than %d KiB; a mark certificate chain is a few KiB.", resp.URL, fetchLimit>>10)
+		f.Add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is larger than %d KiB; a mark certificate chain is a few KiB.", resp.URL, fetchLimit>>10)
 		return "", "unknown"
 	}
 	mc, err := readMarkCert(resp.Body)
 	if err != nil {
 		*details = append(*details, fmt.Sprintf("Certificate %s: %s, %d bytes, %s", resp.URL, cut(resp.Status, 80), len(resp.Body), err))
-		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a PEM certificate (%s), so Gmail and Apple Mail will not show the logo.", resp.URL, err.Error())
+		f.Add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a PEM certificate (%s), so Gmail and Apple Mail will not show the logo.", resp.URL, err.Error())
 		return "", "unreadable"
 	}
 	now := time.Now()
@@ -192,11 +192,11 @@ func (c *bulkChecker) bimiCert(ctx context.Context, client *probe.Client, certUR
 	kind := map[string]string{"Verified Mark Certificate": "verified", "Common Mark Certificate": "common", "mark certificate": "other", "": "not_mark"}[mc.kind]
 	switch {
 	case mc.kind == "":
-		f.add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a mark certificate (it lacks the BIMI key purpose and logotype extension), so Gmail and Apple Mail will not show the logo. Get a Verified Mark Certificate (VMC) or Common Mark Certificate (CMC).", resp.URL)
+		f.Add(check.Warn, []string{artBIMI}, "The BIMI certificate at %s is not a mark certificate (it lacks the BIMI key purpose and logotype extension), so Gmail and Apple Mail will not show the logo. Get a Verified Mark Certificate (VMC) or Common Mark Certificate (CMC).", resp.URL)
 	case now.After(mc.leaf.NotAfter):
-		f.add(check.Warn, []string{artBIMI}, "The BIMI %s expired on %s; renew it or the logo stops showing in Gmail and Apple Mail.", mc.kind, mc.leaf.NotAfter.UTC().Format("2006-01-02"))
+		f.Add(check.Warn, []string{artBIMI}, "The BIMI %s expired on %s; renew it or the logo stops showing in Gmail and Apple Mail.", mc.kind, mc.leaf.NotAfter.UTC().Format("2006-01-02"))
 	case !mc.covers(c.name):
-		f.add(check.Warn, []string{artBIMI}, "The BIMI %s does not name %s among its domains, so mailbox providers will not use it for this domain.", mc.kind, c.name)
+		f.Add(check.Warn, []string{artBIMI}, "The BIMI %s does not name %s among its domains, so mailbox providers will not use it for this domain.", mc.kind, c.name)
 	default:
 		return check.Sentencef("a %s valid until %s", mc.kind, mc.leaf.NotAfter.UTC().Format("2006-01-02")), kind
 	}

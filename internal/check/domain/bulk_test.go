@@ -294,12 +294,12 @@ func TestCheckSVG(t *testing.T) {
 		{"latin-1", `<?xml version="1.0" encoding="ISO-8859-1"?>` + head + `</svg>`, check.Fail, "not UTF-8"},
 	} {
 		problems := checkSVG([]byte(tc.svg))
-		worst, text := check.Pass, ""
+		var f check.Findings
 		for _, p := range problems {
-			if severity(p.status) > severity(worst) {
-				worst, text = p.status, p.text
-			}
+			f = append(f, check.Finding{Status: p.status, Text: p.text})
 		}
+		res := f.Result("")
+		worst, text := res.Status, res.Summary
 		require.Equal(t, tc.worst, worst, "%s: %v", tc.name, problems)
 		require.Contains(t, text, tc.text, tc.name)
 	}

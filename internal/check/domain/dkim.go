@@ -48,17 +48,17 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 	}
 
 	details := []string{c.resolverLine()}
-	var f findings
+	var f check.Findings
 	var good []string
 	for _, k := range keys {
 		switch {
 		case k.err != nil:
-			f.add(check.Error, nil, "Could not test: looking up the DKIM key at %s failed (%s).", k.name, dnsWords(k.err))
+			f.Add(check.Error, nil, "Could not test: looking up the DKIM key at %s failed (%s).", k.name, dnsWords(k.err))
 			details = append(details, fmt.Sprintf("%s: lookup failed", k.name))
 		case !k.found && guessing:
 			// Reported below as one warning.
 		case !k.found:
-			f.add(check.Fail, []string{artDKIMInvalid}, "No DKIM key is published at %s: the selector name may be wrong, or the key was never added to DNS, so receivers cannot verify your signatures.", k.name)
+			f.Add(check.Fail, []string{artDKIMInvalid}, "No DKIM key is published at %s: the selector name may be wrong, or the key was never added to DNS, so receivers cannot verify your signatures.", k.name)
 			details = append(details, fmt.Sprintf("%s: no record", k.name))
 		default:
 			details = append(details, fmt.Sprintf("%s: %s", k.name, k.detail))
@@ -71,7 +71,7 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 			if k.status == check.Pass {
 				good = append(good, fmt.Sprintf("%s (%s)", k.selector, k.detail))
 			} else {
-				f.add(k.status, []string{artDKIMInvalid}, "%s", k.text)
+				f.Add(k.status, []string{artDKIMInvalid}, "%s", k.text)
 			}
 		}
 	}
@@ -86,18 +86,18 @@ func (c *checker) dkim(ctx context.Context) check.Result {
 		}
 		details = append(details, "No selector is configured (domain.dkim_selectors); Pitstop tried: "+strings.Join(commonSelectors, ", "))
 		if found == 0 {
-			f.add(check.Warn, []string{artDKIMInvalid}, "Found no DKIM key under the common selector names. That may only mean your provider uses another name: look for s= in the DKIM-Signature header of a message you sent, and add it to domain.dkim_selectors.")
+			f.Add(check.Warn, []string{artDKIMInvalid}, "Found no DKIM key under the common selector names. That may only mean your provider uses another name: look for s= in the DKIM-Signature header of a message you sent, and add it to domain.dkim_selectors.")
 		}
 	}
 	if len(good) == 0 && len(f) == 0 {
-		f.add(check.Warn, []string{artDKIMInvalid}, "Pitstop found no DKIM key to check.")
+		f.Add(check.Warn, []string{artDKIMInvalid}, "Pitstop found no DKIM key to check.")
 	}
 	facts := dkimFacts(keys)
 	if len(foundSelectors) > 0 {
 		// Found by guessing: a fix may name them in domain.dkim_selectors.
 		facts["selectors_found"] = strings.Join(foundSelectors, ",")
 	}
-	return f.result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
+	return f.Result(check.Sentencef("DKIM key%s published for %s: %s.", pluralS(len(good)), c.name, strings.Join(good, ", ")), details...).
 		WithFacts(facts)
 }
 

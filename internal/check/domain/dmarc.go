@@ -80,24 +80,24 @@ func (c *checker) dmarc(ctx context.Context) check.Result {
 		"inherited": inherited, "report_addresses": len(rec.ReportURIAggregate)}
 	details = append(details, describeDMARC(rec))
 
-	var f findings
+	var f check.Findings
 	if tags, _ := parseTags(raw); !strings.HasPrefix(strings.TrimSpace(raw), "v=DMARC1;") && len(tags) > 1 {
-		f.add(check.Warn, []string{artDMARCMissing}, "The DMARC record should start exactly with \"v=DMARC1;\".")
+		f.Add(check.Warn, []string{artDMARCMissing}, "The DMARC record should start exactly with \"v=DMARC1;\".")
 	}
 	if policy == dmarc.PolicyNone {
-		f.add(check.Warn, []string{artDMARCMissing, artReputation}, "The DMARC policy is p=none (monitoring only): mail that fakes %s is still delivered. Once reports show your own mail passes, move to p=quarantine, then p=reject.", c.name)
+		f.Add(check.Warn, []string{artDMARCMissing, artReputation}, "The DMARC policy is p=none (monitoring only): mail that fakes %s is still delivered. Once reports show your own mail passes, move to p=quarantine, then p=reject.", c.name)
 	}
 	if pct < 100 && policy != dmarc.PolicyNone {
-		f.add(check.Warn, []string{artDMARCMissing}, "The DMARC policy applies to only %d%% of failing mail (pct=%d).", pct, pct)
+		f.Add(check.Warn, []string{artDMARCMissing}, "The DMARC policy applies to only %d%% of failing mail (pct=%d).", pct, pct)
 	}
 	if len(rec.ReportURIAggregate) == 0 {
-		f.add(check.Warn, []string{artDMARCMissing}, "The DMARC record has no rua= address, so you get no reports on who sends mail as %s. Add rua=mailto:dmarc-reports@%s.", c.name, at)
+		f.Add(check.Warn, []string{artDMARCMissing}, "The DMARC record has no rua= address, so you get no reports on who sends mail as %s. Add rua=mailto:dmarc-reports@%s.", c.name, at)
 	}
 	where := ""
 	if inherited {
 		where = " (inherited from " + at + ")"
 	}
-	return f.result(check.Sentencef("%s publishes DMARC p=%s%s with aggregate reports to %s.", c.name, facts["policy"], where, strings.Join(rec.ReportURIAggregate, ", ")), details...).
+	return f.Result(check.Sentencef("%s publishes DMARC p=%s%s with aggregate reports to %s.", c.name, facts["policy"], where, strings.Join(rec.ReportURIAggregate, ", ")), details...).
 		WithFacts(facts)
 }
 

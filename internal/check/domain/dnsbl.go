@@ -57,7 +57,7 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 		return check.Skipf("No blocklists are configured (domain.dnsbl).")
 	}
 	details := []string{c.resolverLine()}
-	var f findings
+	var f check.Findings
 	targets := c.blocklistTargets(ctx, &f, &details)
 	var jobs []*listing
 	for _, z := range c.zones {
@@ -72,12 +72,12 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 	}
 	if len(jobs) == 0 && len(f) > 0 {
 		// The lookups that find the addresses failed: nothing was tested.
-		f.add(check.Error, nil, "Could not test: the addresses to look up on the blocklists could not be found, because the DNS lookups failed.")
-		return f.result("", details...)
+		f.Add(check.Error, nil, "Could not test: the addresses to look up on the blocklists could not be found, because the DNS lookups failed.")
+		return f.Result("", details...)
 	}
 	if len(jobs) == 0 {
-		f.add(check.Skip, nil, "Found no address to look up: set smtp.host, or publish MX records.")
-		return f.result("", details...)
+		f.Add(check.Skip, nil, "Found no address to look up: set smtp.host, or publish MX records.")
+		return f.Result("", details...)
 	}
 	sem := make(chan struct{}, 8)
 	done := make([]<-chan error, len(jobs))
@@ -101,17 +101,17 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 		switch {
 		case j.err != nil:
 			failed++
-			f.add(check.Error, nil, "Could not test %s on %s: the lookup failed (%s).", j.t.show, j.zone, dnsWords(j.err))
+			f.Add(check.Error, nil, "Could not test %s on %s: the lookup failed (%s).", j.t.show, j.zone, dnsWords(j.err))
 			details = append(details, fmt.Sprintf("%s → lookup failed: %s", name, j.err))
 		case len(j.answers) == 0:
 			details = append(details, fmt.Sprintf("%s → not listed", name))
 		case refusal(j.answers) != "":
 			refused++
-			f.add(check.Error, []string{artQueryRefused}, "Could not test %s on %s: %s (answer %s). This is not a listing. Query through your own DNS resolver (domain.dns_server), or use the blocklist's data service.", j.t.show, j.zone, refusedCodes[refusal(j.answers)], refusal(j.answers))
+			f.Add(check.Error, []string{artQueryRefused}, "Could not test %s on %s: %s (answer %s). This is not a listing. Query through your own DNS resolver (domain.dns_server), or use the blocklist's data service.", j.t.show, j.zone, refusedCodes[refusal(j.answers)], refusal(j.answers))
 			details = append(details, fmt.Sprintf("%s → %s (query refused, not listed)", name, strings.Join(j.answers, ", ")))
 		case !allLoopback(j.answers):
 			failed++
-			f.add(check.Error, nil, "Could not test %s on %s: the resolver answered %s, which is not a blocklist answer (a resolver that rewrites missing names?).", j.t.show, j.zone, strings.Join(j.answers, ", "))
+			f.Add(check.Error, nil, "Could not test %s on %s: the resolver answered %s, which is not a blocklist answer (a resolver that rewrites missing names?).", j.t.show, j.zone, strings.Join(j.answers, ", "))
 			details = append(details, fmt.Sprintf("%s → %s (unexpected)", name, strings.Join(j.answers, ", ")))
 		default:
 			listed++
@@ -125,7 +125,7 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 			if j.reason != "" {
 				reason = " Reason given: " + quote(j.reason) + "."
 			}
-			f.add(check.Fail, []string{artBlocklisted, artReputation}, "%s is listed on %s%s: receivers that use this list reject or junk mail from it.%s", who, j.zone, meaning, reason)
+			f.Add(check.Fail, []string{artBlocklisted, artReputation}, "%s is listed on %s%s: receivers that use this list reject or junk mail from it.%s", who, j.zone, meaning, reason)
 			details = append(details, fmt.Sprintf("%s → %s%s", name, strings.Join(j.answers, ", "), meaning))
 		}
 	}
@@ -141,13 +141,13 @@ func (c *checker) dnsbl(ctx context.Context) check.Result {
 	}
 	// listed counts the (address, blocklist) pairs that are listed; a
 	// refused or failed query is no listing and is counted apart.
-	return f.result(pass, details...).WithFacts(map[string]any{"listed": listed, "queries": len(jobs),
+	return f.Result(pass, details...).WithFacts(map[string]any{"listed": listed, "queries": len(jobs),
 		"queries_refused": refused, "queries_failed": failed, "addresses_checked": len(checked), "blocklists": len(c.zones)})
 }
 
 // blocklistTargets gathers the SMTP host's addresses, the MX addresses and,
 // for domain blocklists, the domain itself.
-func (c *checker) blocklistTargets(ctx context.Context, f *findings, details *[]string) []target {
+func (c *checker) blocklistTargets(ctx context.Context, f *check.Findings, details *[]string) []target {
 	byAddr := map[netip.Addr]*target{}
 	var order []netip.Addr
 	add := func(a netip.Addr, why string) {
@@ -164,7 +164,7 @@ func (c *checker) blocklistTargets(ctx context.Context, f *findings, details *[]
 	if c.smtpHost != "" {
 		addrs, err := c.hostAddrs(ctx, c.smtpHost)
 		if err != nil {
-			f.add(check.Warn, nil, "Could not look up the SMTP host %s (%s), so its address was not checked.", c.smtpHost, dnsWords(err))
+			f.Add(check.Warn, nil, "Could not look up the SMTP host %s (%s), so its address was not checked.", c.smtpHost, dnsWords(err))
 		}
 		for _, a := range addrs {
 			add(a, "smtp.host "+c.smtpHost)
@@ -172,7 +172,7 @@ func (c *checker) blocklistTargets(ctx context.Context, f *findings, details *[]
 	}
 	mxs, err := c.res.LookupMX(ctx, c.name)
 	if err != nil && !probe.IsNotFound(err) {
-		f.add(check.Warn, nil, "Could not look up the MX records of %s (%s), so the mail servers' addresses were not checked.", c.name, dnsWords(err))
+		f.Add(check.Warn, nil, "Could not look up the MX records of %s (%s), so the mail servers' addresses were not checked.", c.name, dnsWords(err))
 	}
 	for _, m := range mxs {
 		host := trimDot(m.Host)

@@ -7,7 +7,6 @@ package domain
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -130,73 +129,6 @@ func dnsWords(err error) string {
 		return "cancelled"
 	}
 	return err.Error()
-}
-
-// finding is one thing a check noticed; the worst sets the status and the
-// first of the worst sets the summary.
-type finding struct {
-	status   check.Status
-	text     string
-	articles []string
-}
-
-// findings collects findings in order.
-type findings []finding
-
-func (f *findings) add(status check.Status, articles []string, format string, a ...any) {
-	*f = append(*f, finding{status: status, text: fmt.Sprintf(format, a...), articles: articles})
-}
-
-// result builds the check result: the worst finding's status and summary,
-// the other findings as details (after the given ones), every article once.
-func (f findings) result(pass string, details ...string) check.Result {
-	worst := check.Pass
-	for _, x := range f {
-		if severity(x.status) > severity(worst) {
-			worst = x.status
-		}
-	}
-	if worst == check.Pass {
-		return check.Passf("%s", pass).With(details...)
-	}
-	var res check.Result
-	var extra []string
-	for _, x := range f {
-		if x.status == worst && res.Summary == "" {
-			res = check.Result{Status: worst, Summary: x.text}
-			continue
-		}
-		if x.status != check.Pass {
-			extra = append(extra, fmt.Sprintf("Also (%s): %s", x.status, x.text))
-		}
-	}
-	res = res.With(extra...).With(details...)
-	for _, x := range f {
-		if x.status == check.Pass {
-			continue
-		}
-		for _, a := range x.articles {
-			if !slices.Contains(res.Articles, a) {
-				res.Articles = append(res.Articles, a)
-			}
-		}
-	}
-	return res
-}
-
-// severity orders statuses for "worst": a failure outranks a could-not-test.
-func severity(s check.Status) int {
-	switch s {
-	case check.Fail:
-		return 4
-	case check.Error:
-		return 3
-	case check.Warn:
-		return 2
-	case check.Skip:
-		return 1
-	}
-	return 0
 }
 
 func plural(n int, word string) string {

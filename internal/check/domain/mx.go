@@ -35,14 +35,14 @@ func (c *checker) mx(ctx context.Context) check.Result {
 			With(append(details, "MX 0 .")...).Explain(artMXMissing).WithFacts(map[string]any{"mx_records": 1, "mx_resolved": 0, "null_mx": true})
 	}
 
-	var f findings
+	var f check.Findings
 	resolved := 0
 	var names []string
 	for _, m := range mxs {
 		host := trimDot(m.Host)
 		names = append(names, fmt.Sprintf("%s (%d)", host, m.Pref))
 		if net.ParseIP(host) != nil {
-			f.add(check.Warn, []string{artMXMissing}, "The MX record %s is an IP address; it must be a host name.", host)
+			f.Add(check.Warn, []string{artMXMissing}, "The MX record %s is an IP address; it must be a host name.", host)
 			details = append(details, fmt.Sprintf("MX %d %s (an address, not a name)", m.Pref, host))
 			continue
 		}
@@ -56,16 +56,16 @@ func (c *checker) mx(ctx context.Context) check.Result {
 			}
 			details = append(details, fmt.Sprintf("MX %d %s → %s", m.Pref, host, strings.Join(ips, ", ")))
 		case err != nil && !probe.IsNotFound(err):
-			f.add(check.Error, nil, "Could not test: looking up the mail server %s failed (%s).", host, dnsWords(err))
+			f.Add(check.Error, nil, "Could not test: looking up the mail server %s failed (%s).", host, dnsWords(err))
 			details = append(details, fmt.Sprintf("MX %d %s → lookup failed", m.Pref, host))
 		default:
-			f.add(check.Warn, []string{artMXMissing}, "The mail server %s named by the MX record has no address.", host)
+			f.Add(check.Warn, []string{artMXMissing}, "The mail server %s named by the MX record has no address.", host)
 			details = append(details, fmt.Sprintf("MX %d %s → no address", m.Pref, host))
 		}
 	}
 	if resolved == 0 {
-		f = append(findings{{status: check.Fail, text: check.Sentencef("None of the mail servers in %s's MX records has an address, so mail to the domain cannot be delivered.", c.name), articles: []string{artMXMissing}}}, f...)
+		f = append(check.Findings{{Status: check.Fail, Text: check.Sentencef("None of the mail servers in %s's MX records has an address, so mail to the domain cannot be delivered.", c.name), Articles: []string{artMXMissing}}}, f...)
 	}
-	return f.result(check.Sentencef("%s receives mail through %s.", c.name, strings.Join(names, ", ")), details...).
+	return f.Result(check.Sentencef("%s receives mail through %s.", c.name, strings.Join(names, ", ")), details...).
 		WithFacts(map[string]any{"mx_records": len(mxs), "mx_resolved": resolved})
 }

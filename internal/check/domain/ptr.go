@@ -128,17 +128,17 @@ func (c *bulkChecker) ptr(ctx context.Context) check.Result {
 			With(details...)
 	}
 
-	var f findings
+	var f check.Findings
 	var confirmed []string
 	for _, a := range public {
 		names, err := c.res.LookupAddr(ctx, a.String())
 		switch {
 		case err != nil && probe.IsNotFound(err) || err == nil && len(names) == 0:
-			f.add(check.Fail, []string{artPTRMismatch, artBulkSender}, "%s (%s) has no reverse DNS (PTR) record: Gmail, Yahoo and Outlook.com reject or junk mail from servers without one. Ask whoever runs the server (your hosting company or ISP) to set a PTR record naming a host that resolves back to %s.", a, host, a)
+			f.Add(check.Fail, []string{artPTRMismatch, artBulkSender}, "%s (%s) has no reverse DNS (PTR) record: Gmail, Yahoo and Outlook.com reject or junk mail from servers without one. Ask whoever runs the server (your hosting company or ISP) to set a PTR record naming a host that resolves back to %s.", a, host, a)
 			details = append(details, fmt.Sprintf("PTR %s → none", a))
 			continue
 		case err != nil:
-			f.add(check.Error, nil, "Could not test: the reverse DNS lookup of %s failed (%s).", a, dnsWords(err))
+			f.Add(check.Error, nil, "Could not test: the reverse DNS lookup of %s failed (%s).", a, dnsWords(err))
 			details = append(details, fmt.Sprintf("PTR %s → lookup failed: %v", a, err))
 			continue
 		}
@@ -171,12 +171,12 @@ func (c *bulkChecker) ptr(ctx context.Context) check.Result {
 			continue
 		}
 		if lookupErr != nil {
-			f.add(check.Error, nil, "Could not test: looking up the address of %s, which the reverse DNS of %s names, failed (%s).", trimDot(names[0]), a, dnsWords(lookupErr))
+			f.Add(check.Error, nil, "Could not test: looking up the address of %s, which the reverse DNS of %s names, failed (%s).", trimDot(names[0]), a, dnsWords(lookupErr))
 			continue
 		}
-		f.add(check.Fail, []string{artPTRMismatch, artBulkSender}, "The reverse DNS of %s names %s, which does not resolve back to %s: receivers treat the server as unidentified (forward-confirmed reverse DNS fails). Make the PTR name's A or AAAA record point at %s, or change the PTR record.", a, trimDot(names[0]), a, a)
+		f.Add(check.Fail, []string{artPTRMismatch, artBulkSender}, "The reverse DNS of %s names %s, which does not resolve back to %s: receivers treat the server as unidentified (forward-confirmed reverse DNS fails). Make the PTR name's A or AAAA record point at %s, or change the PTR record.", a, trimDot(names[0]), a, a)
 	}
-	return f.result(check.Sentencef("Every public address of %s has matching forward and reverse DNS: %s.", host, strings.Join(confirmed, ", ")), details...).
+	return f.Result(check.Sentencef("Every public address of %s has matching forward and reverse DNS: %s.", host, strings.Join(confirmed, ", ")), details...).
 		WithFact("public_addresses", len(public)).WithFact("ptr_confirmed", len(confirmed))
 }
 

@@ -75,24 +75,24 @@ func (c *checker) spf(ctx context.Context) check.Result {
 		"tree_complete": !w.cut}
 	lookups, voids := facts["dns_lookups"].(int), facts["void_lookups"].(int)
 
-	var f findings
+	var f check.Findings
 	f = append(f, w.problems...)
 	if voids > spfMaxVoidLookups {
-		f = append(findings{{status: check.Fail, articles: []string{artSPFLookups, artSPFInvalid},
-			text: check.Sentencef("%s's SPF record has %d lookups that find nothing (void lookups); the limit is %d, so receivers may treat SPF as broken. Remove terms that point at names that no longer exist.", c.name, voids, spfMaxVoidLookups)}}, f...)
+		f = append(check.Findings{{Status: check.Fail, Articles: []string{artSPFLookups, artSPFInvalid},
+			Text: check.Sentencef("%s's SPF record has %d lookups that find nothing (void lookups); the limit is %d, so receivers may treat SPF as broken. Remove terms that point at names that no longer exist.", c.name, voids, spfMaxVoidLookups)}}, f...)
 	}
 	if lookups > spfMaxLookups {
-		f = append(findings{{status: check.Fail, articles: []string{artSPFLookups, artSPFInvalid},
-			text: check.Sentencef("%s's SPF record needs %d DNS lookups; the limit is %d, so receivers stop with a permanent error and SPF fails for every message. Remove unused include: terms or replace them with ip4:/ip6: ranges.", c.name, lookups, spfMaxLookups)}}, f...)
+		f = append(check.Findings{{Status: check.Fail, Articles: []string{artSPFLookups, artSPFInvalid},
+			Text: check.Sentencef("%s's SPF record needs %d DNS lookups; the limit is %d, so receivers stop with a permanent error and SPF fails for every message. Remove unused include: terms or replace them with ip4:/ip6: ranges.", c.name, lookups, spfMaxLookups)}}, f...)
 	}
 	switch top.all {
 	case "+":
-		f.add(check.Warn, []string{artSPFInvalid}, "The SPF record ends in +all: it authorises every server on the internet to send as %s. Use ~all or -all.", c.name)
+		f.Add(check.Warn, []string{artSPFInvalid}, "The SPF record ends in +all: it authorises every server on the internet to send as %s. Use ~all or -all.", c.name)
 	case "?":
-		f.add(check.Warn, []string{artSPFInvalid}, "The SPF record ends in ?all (neutral): mail from unlisted servers gets no judgement, so SPF gives no protection. Use ~all or -all.")
+		f.Add(check.Warn, []string{artSPFInvalid}, "The SPF record ends in ?all (neutral): mail from unlisted servers gets no judgement, so SPF gives no protection. Use ~all or -all.")
 	case "":
 		if !top.redirect {
-			f.add(check.Warn, []string{artSPFInvalid}, "The SPF record has no \"all\" term at the end, so mail from unlisted servers gets a neutral result. End it with ~all or -all.")
+			f.Add(check.Warn, []string{artSPFInvalid}, "The SPF record has no \"all\" term at the end, so mail from unlisted servers gets a neutral result. End it with ~all or -all.")
 		}
 	}
 	details = append(details, w.lines...)
@@ -101,7 +101,7 @@ func (c *checker) spf(ctx context.Context) check.Result {
 
 	authorised := c.spfAuthorisation(ctx, &f, &details, facts)
 	pass := check.Sentencef("%s has one valid SPF record (%s, ending in %sall)%s.", c.name, plural(lookups, "DNS lookup"), top.all, authorised)
-	return f.result(pass, details...).WithFacts(facts)
+	return f.Result(pass, details...).WithFacts(facts)
 }
 
 // spfFlattened compares a record pitstop fix flattened (it carries a
@@ -109,7 +109,7 @@ func (c *checker) spf(ctx context.Context) check.Result {
 // those includes as they are today: a provider that moved leaves its new
 // addresses unauthorised until the record is made again. It records
 // flattened_stale (how many includes moved) for such records.
-func (c *checker) spfFlattened(ctx context.Context, record string, f *findings, details *[]string, facts map[string]any) {
+func (c *checker) spfFlattened(ctx context.Context, record string, f *check.Findings, details *[]string, facts map[string]any) {
 	if !strings.Contains(strings.ToLower(record), spfflat.FlatModifier+"=") {
 		return
 	}
@@ -119,7 +119,7 @@ func (c *checker) spfFlattened(ctx context.Context, record string, f *findings, 
 		*details = append(*details, "Could not compare the flattened record with the includes it came from: "+err.Error())
 		return
 	case len(stale) > 0:
-		f.add(check.Warn, []string{artSPFLookups}, "The flattened SPF record no longer covers every address of %s: the provider changed its addresses, so mail from the new ones fails SPF. Run pitstop fix to make the record again.", strings.Join(stale, ", "))
+		f.Add(check.Warn, []string{artSPFLookups}, "The flattened SPF record no longer covers every address of %s: the provider changed its addresses, so mail from the new ones fails SPF. Run pitstop fix to make the record again.", strings.Join(stale, ", "))
 	default:
 		*details = append(*details, "Flattened record (pitstop-flat=): it still covers every address of the includes it came from.")
 	}
@@ -131,14 +131,14 @@ func (c *checker) spfFlattened(ctx context.Context, record string, f *findings, 
 // the summary.
 //
 // It records smtp_host_authorised in facts when it could tell.
-func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]string, facts map[string]any) string {
+func (c *checker) spfAuthorisation(ctx context.Context, f *check.Findings, details *[]string, facts map[string]any) string {
 	if c.smtpHost == "" {
 		*details = append(*details, "smtp.host is not set, so Pitstop did not check whether your mail server is authorised.")
 		return ""
 	}
 	ips, err := c.hostAddrs(ctx, c.smtpHost)
 	if err != nil {
-		f.add(check.Warn, nil, "Could not look up the SMTP host %s to see whether SPF authorises it (%s).", c.smtpHost, dnsWords(err))
+		f.Add(check.Warn, nil, "Could not look up the SMTP host %s to see whether SPF authorises it (%s).", c.smtpHost, dnsWords(err))
 		return ""
 	}
 	sender := "postmaster@" + c.name
@@ -156,7 +156,7 @@ func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]
 		case spf.Pass:
 			passed++
 		case spf.TempError:
-			f.add(check.Error, nil, "Could not evaluate SPF for %s: a DNS lookup failed on the way.", ip)
+			f.Add(check.Error, nil, "Could not evaluate SPF for %s: a DNS lookup failed on the way.", ip)
 		case spf.PermError:
 			// The record's own problems are already reported above.
 		default:
@@ -167,7 +167,7 @@ func (c *checker) spfAuthorisation(ctx context.Context, f *findings, details *[]
 	// (the record's own problems, reported above) authorises nothing.
 	facts["smtp_host_authorised"] = passed == len(ips)
 	if len(denied) > 0 {
-		f.add(check.Warn, []string{artSPFInvalid}, "SPF does not authorise your SMTP server %s at %s. If this server hands mail to another one for delivery (Gmail, Microsoft 365, SendGrid ...), make sure that provider's include: is in the record.", c.smtpHost, strings.Join(denied, ", "))
+		f.Add(check.Warn, []string{artSPFInvalid}, "SPF does not authorise your SMTP server %s at %s. If this server hands mail to another one for delivery (Gmail, Microsoft 365, SendGrid ...), make sure that provider's include: is in the record.", c.smtpHost, strings.Join(denied, ", "))
 		return ""
 	}
 	return check.Sentencef(" and authorises your SMTP server %s", c.smtpHost)
@@ -197,7 +197,7 @@ type spfWalk struct {
 	walked   int
 	cut      bool // a part of a runaway tree was not followed: the counts are lower bounds
 	lines    []string
-	problems findings
+	problems check.Findings
 }
 
 // spfRecord is what the walk learns about one record.
@@ -218,7 +218,7 @@ func (w *spfWalk) line(depth int, format string, a ...any) {
 }
 
 func (w *spfWalk) syntax(domain, format string, a ...any) {
-	w.problems.add(check.Fail, []string{artSPFInvalid}, "SPF syntax error in %s: %s. Receivers treat the record as broken (permerror).", domain, fmt.Sprintf(format, a...))
+	w.problems.Add(check.Fail, []string{artSPFInvalid}, "SPF syntax error in %s: %s. Receivers treat the record as broken (permerror).", domain, fmt.Sprintf(format, a...))
 }
 
 // walk reads one record's terms, following includes and redirects.
@@ -273,7 +273,7 @@ func (w *spfWalk) walk(domain, record string, depth int) spfRecord {
 		case "ptr":
 			w.lookups++
 			w.line(depth, "[%d] %s (ptr is deprecated and slow; receivers may ignore it)", w.lookups, term)
-			w.problems.add(check.Warn, []string{artSPFInvalid}, "The SPF record of %s uses ptr, which RFC 7208 says not to use; replace it with ip4:/ip6: ranges.", domain)
+			w.problems.Add(check.Warn, []string{artSPFInvalid}, "The SPF record of %s uses ptr, which RFC 7208 says not to use; replace it with ip4:/ip6: ranges.", domain)
 		case "exists":
 			if arg == "" {
 				w.syntax(domain, "exists needs a domain")
@@ -310,7 +310,7 @@ func (w *spfWalk) include(from, label, target string, depth int) spfRecord {
 		return spfRecord{}
 	case w.path[strings.ToLower(target)]:
 		w.line(depth, "[%d] %s (includes itself: a loop)", n, label)
-		w.problems.add(check.Fail, []string{artSPFInvalid}, "The SPF include tree of %s loops back to %s.", from, target)
+		w.problems.Add(check.Fail, []string{artSPFInvalid}, "The SPF include tree of %s loops back to %s.", from, target)
 		return spfRecord{}
 	case depth >= spfMaxDepth || w.walked >= spfWalkLimit:
 		w.line(depth, "[%d] %s (not followed: tree too large)", n, label)
@@ -321,20 +321,20 @@ func (w *spfWalk) include(from, label, target string, depth int) spfRecord {
 	txts, err := w.res.LookupTXT(w.ctx, target)
 	if err != nil && !probe.IsNotFound(err) {
 		w.line(depth, "[%d] %s → lookup failed (%s)", n, label, dnsWords(err))
-		w.problems.add(check.Error, nil, "Could not test: looking up %s, which the SPF record includes, failed (%s).", target, dnsWords(err))
+		w.problems.Add(check.Error, nil, "Could not test: looking up %s, which the SPF record includes, failed (%s).", target, dnsWords(err))
 		return spfRecord{}
 	}
 	if len(txts) == 0 {
 		w.voids++
 		w.line(depth, "[%d] %s → no such record (void lookup %d)", n, label, w.voids)
-		w.problems.add(check.Fail, []string{artSPFInvalid}, "%s includes %s, which has no SPF record: receivers treat this as a permanent error.", from, target)
+		w.problems.Add(check.Fail, []string{artSPFInvalid}, "%s includes %s, which has no SPF record: receivers treat this as a permanent error.", from, target)
 		return spfRecord{}
 	}
 	recs := spfRecords(txts)
 	switch len(recs) {
 	case 0:
 		w.line(depth, "[%d] %s → no v=spf1 record", n, label)
-		w.problems.add(check.Fail, []string{artSPFInvalid}, "%s includes %s, which has no SPF record: receivers treat this as a permanent error.", from, target)
+		w.problems.Add(check.Fail, []string{artSPFInvalid}, "%s includes %s, which has no SPF record: receivers treat this as a permanent error.", from, target)
 		return spfRecord{}
 	case 1:
 		w.line(depth, "[%d] %s → %s", n, label, quote(recs[0]))
@@ -343,7 +343,7 @@ func (w *spfWalk) include(from, label, target string, depth int) spfRecord {
 		return w.walk(target, recs[0], depth+1)
 	}
 	w.line(depth, "[%d] %s → %d SPF records", n, label, len(recs))
-	w.problems.add(check.Fail, []string{artSPFInvalid}, "%s includes %s, which has %d SPF records (there must be one).", from, target, len(recs))
+	w.problems.Add(check.Fail, []string{artSPFInvalid}, "%s includes %s, which has %d SPF records (there must be one).", from, target, len(recs))
 	return spfRecord{}
 }
 
@@ -370,7 +370,7 @@ func (w *spfWalk) addressTerm(kind, term, target string, depth int) {
 		mxs, err = w.res.LookupMX(w.ctx, target)
 		found = len(mxs)
 		if found > 10 {
-			w.problems.add(check.Fail, []string{artSPFLookups}, "The mx term for %s finds %d mail servers; SPF allows at most 10.", target, found)
+			w.problems.Add(check.Fail, []string{artSPFLookups}, "The mx term for %s finds %d mail servers; SPF allows at most 10.", target, found)
 		}
 	}
 	switch {

@@ -15,7 +15,11 @@ import (
 
 // Checks returns the mail checks for a profile.
 func Checks(p *config.Profile) []check.Check {
-	s := newSession(newSettings(p.SMTP))
+	return sessionChecks(newSession(newSettings(p.SMTP)))
+}
+
+// sessionChecks are the checks that share one SMTP session.
+func sessionChecks(s *session) []check.Check {
 	sendAfter := "smtp.auth"
 	if s.set.username == "" {
 		sendAfter = "smtp.tls"

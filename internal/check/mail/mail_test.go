@@ -330,11 +330,27 @@ func TestHostileServersReturnInTime(t *testing.T) {
 
 func TestSlowGreetingWarns(t *testing.T) {
 	t.Parallel()
-	srv := startSMTP(t, demo.SMTPOptions{Faults: []string{demo.SMTPFaultSlowBanner}, BannerDelay: slowGreeting + 100*time.Millisecond})
-	got := runChecks(profileFor(t, srv), 10*time.Second)
-	require.Equal(t, check.Warn, got["smtp.connect"].Status, got["smtp.connect"].Summary)
-	require.Contains(t, got["smtp.connect"].Summary, "to greet")
-	require.Equal(t, check.Pass, got["smtp.auth"].Status)
+	// The threshold is injected (the product's is slowGreeting): a
+	// greeting held back past it warns, a prompt one passes.
+	const threshold = 500 * time.Millisecond
+	for _, tt := range []struct {
+		faults []string
+		want   check.Status
+	}{{[]string{demo.SMTPFaultSlowBanner}, check.Warn}, {nil, check.Pass}} {
+		srv := startSMTP(t, demo.SMTPOptions{Faults: tt.faults, BannerDelay: threshold + 100*time.Millisecond})
+		s := newSession(newSettings(profileFor(t, srv).SMTP))
+		s.slowGreeting = threshold
+		got := map[string]check.Result{}
+		for _, res := range (&check.Runner{Timeout: 10 * time.Second}).Run(context.Background(), sessionChecks(s)) {
+			got[res.ID] = res
+		}
+		require.Equal(t, tt.want, got["smtp.connect"].Status, got["smtp.connect"].Summary)
+		if tt.want == check.Warn {
+			require.Contains(t, got["smtp.connect"].Summary, "to greet")
+		}
+		require.Equal(t, check.Pass, got["smtp.auth"].Status)
+	}
+	require.Equal(t, 2*time.Second, newSession(settings{}).slowGreeting, "the product's threshold")
 }
 
 func TestConnectionRefused(t *testing.T) {

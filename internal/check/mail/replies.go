@@ -73,11 +73,30 @@ func (r reply) has(words ...string) bool {
 	return false
 }
 
+// The mail providers Pitstop knows by their SMTP host, named as the
+// knowledge articles' provider field names them.
+const (
+	ProviderGmail = "gmail"
+	ProviderM365  = "m365"
+)
+
+// HostProvider returns the mail provider an SMTP host belongs to
+// (smtp.gmail.com: gmail; smtp.office365.com: m365), or "".
+func HostProvider(host string) string {
+	h := strings.ToLower(host)
+	switch {
+	case strings.Contains(h, "gmail") || strings.Contains(h, "google"):
+		return ProviderGmail
+	case strings.Contains(h, "office365") || strings.Contains(h, "outlook"):
+		return ProviderM365
+	}
+	return ""
+}
+
 // explainAuth turns a reply to AUTH into a result in plain words.
 func explainAuth(r reply, host, user string) check.Result {
 	quoted := fmt.Sprintf("The server answered: %s", r)
-	gmailHost := strings.Contains(strings.ToLower(host), "gmail") || strings.Contains(strings.ToLower(host), "google")
-	m365Host := strings.Contains(strings.ToLower(host), "office365") || strings.Contains(strings.ToLower(host), "outlook")
+	gmailHost, m365Host := HostProvider(host) == ProviderGmail, HostProvider(host) == ProviderM365
 	switch {
 	case r.Enhanced == "5.7.139" || r.has("SmtpClientAuthentication is disabled", "basic authentication is disabled") ||
 		(m365Host && r.Enhanced == "5.7.3"):

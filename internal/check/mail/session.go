@@ -32,7 +32,7 @@ const (
 	defaultPhaseTimeout = 30 * time.Second
 	// idleClose closes a session that no further check picked up.
 	idleClose = 5 * time.Second
-	// slowGreeting is when a greeting counts as slow.
+	// slowGreeting is when a greeting counts as slow (session.slowGreeting).
 	slowGreeting = 2 * time.Second
 	// certWarn is how close to expiry a certificate gets a warning.
 	certWarn = 14 * 24 * time.Hour
@@ -93,10 +93,11 @@ func newSettings(c config.SMTPConfig) settings {
 // its own context, and the last one says QUIT. A check that finds the
 // session ended early (a failed step) reports Skip.
 type session struct {
-	set       settings
-	now       func() time.Time
-	helloName string
-	last      phase // the last phase this run will ask for
+	set          settings
+	now          func() time.Time
+	helloName    string
+	last         phase         // the last phase this run will ask for
+	slowGreeting time.Duration // a greeting this late is a warning
 
 	mu        sync.Mutex
 	gen       int
@@ -119,7 +120,7 @@ type session struct {
 }
 
 func newSession(set settings) *session {
-	s := &session{set: set, now: time.Now, helloName: helloName()}
+	s := &session{set: set, now: time.Now, helloName: helloName(), slowGreeting: slowGreeting}
 	s.last = phaseTLS
 	if set.username != "" {
 		s.last = phaseAuth
@@ -462,7 +463,7 @@ func (s *session) connectResult(err error, probe *tlsProbe, where string, connec
 	facts := map[string]any{"port": s.set.port, "greeting_code": greet.code(), "greeting_ms": human.Millis(took),
 		"latency_ms": human.Millis(s.now().Sub(connected)), "starttls_offered": starttls, "auth_offered": auth}
 	var res check.Result
-	if took >= slowGreeting {
+	if took >= s.slowGreeting {
 		res = check.Warnf("The SMTP server at %s answered, but took %s to greet. Sending apps often give up after a few seconds; the server may be overloaded or delaying on purpose.", where, human.Latency(facts["greeting_ms"].(float64))).
 			Explain(artConnection, artLimits)
 	} else {

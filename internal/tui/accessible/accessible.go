@@ -1,8 +1,9 @@
 // Package accessible is the wizard for screen readers (--accessible, and
 // TERM=dumb): numbered prompts read line by line, no animation, no screen
-// drawing. It walks the same path as the full-screen wizard: what is wrong,
-// what you see (or the pasted error), the settings, the checks, the results
-// and the articles, then "Did this fix it?".
+// drawing. It starts from the same home menu as the full-screen wizard and
+// reaches every entry (the guided flow, every check, the checklists, the
+// knowledge base, the monitor, an escalation) through the same wizard core.
+// Its prompts are Pitstop's own plain lines, in the session's language.
 package accessible
 
 import (
@@ -13,14 +14,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
-	"charm.land/huh/v2"
 	xterm "github.com/charmbracelet/x/term"
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/fix"
 	"pitstop/internal/human"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
@@ -94,8 +96,57 @@ func (s *session) run() error {
 		s.line(s.t("app.sandbox", c.Sandbox))
 	}
 	s.line("")
+	return s.home()
+}
+
+// homeEntries are Home's entries, in Home's order (catalogue keys
+// home.<id>), then "Quit".
+var homeEntries = []string{"guided", "everything", "checklist", "search", "monitor", "escalate"}
+
+// home is the first screen read aloud: the six things Pitstop does, then
+// back here after each, until the user quits or input ends.
+func (s *session) home() error {
 	for {
-		c.Session.Reset()
+		opts := make([]string, 0, len(homeEntries)+1)
+		for _, id := range homeEntries {
+			opts = append(opts, s.t("home."+id)+" — "+s.t("home."+id+".desc"))
+		}
+		opts = append(opts, s.t("acc.quit"))
+		pick, err := s.choose(s.t("home.question"), opts, -1)
+		if err != nil {
+			return err
+		}
+		s.line("")
+		if pick == len(homeEntries) {
+			return nil
+		}
+		switch homeEntries[pick] {
+		case "guided":
+			err = s.guided()
+		case "everything":
+			err = s.everything()
+		case "checklist":
+			err = s.checklist()
+		case "search":
+			err = s.search()
+		case "monitor":
+			err = s.monitor()
+		case "escalate":
+			s.com.Session.Reset()
+			err = s.escalate()
+		}
+		if err != nil {
+			return err
+		}
+		s.line("")
+	}
+}
+
+// guided is the guided flow: what is wrong, what you see, the settings,
+// the checks, the fixes, the articles and "Did this fix it?".
+func (s *session) guided() error {
+	for {
+		s.com.Session.Reset()
 		if err := s.askProblem(); err != nil {
 			return err
 		}
@@ -103,13 +154,19 @@ func (s *session) run() error {
 			return err
 		}
 		again, err := s.checkAndRead()
-		if err != nil {
+		if err != nil || !again {
 			return err
 		}
-		if !again {
-			return nil
-		}
 	}
+}
+
+// everything is the health check: every configured family, then the same
+// results, fixes, articles and outcome as the guided flow.
+func (s *session) everything() error {
+	s.com.Session.Reset()
+	s.com.Plan(true)
+	_, err := s.checkAndRead()
+	return err
 }
 
 // askProblem is steps 1 and 2.
@@ -117,14 +174,14 @@ func (s *session) askProblem() error {
 	c := s.com
 	sess := c.Session
 	s.line(s.t("acc.step", common.StepProblem, common.Steps, s.t("problem.title")))
-	opts := make([]huh.Option[int], 0, len(wizard.Problems)+1)
-	for i, p := range wizard.Problems {
-		opts = append(opts, huh.NewOption(c.ProblemName(p)+" — "+s.t("problem."+p.ID+".desc"), i))
+	opts := make([]string, 0, len(wizard.Problems)+1)
+	for _, p := range wizard.Problems {
+		opts = append(opts, c.ProblemName(p)+" — "+s.t("problem."+p.ID+".desc"))
 	}
 	paste := len(wizard.Problems)
-	opts = append(opts, huh.NewOption(s.t("problem.paste"), paste))
-	choice := 0
-	if err := s.form(huh.NewSelect[int]().Title(s.t("problem.question")).Options(opts...).Value(&choice)); err != nil {
+	opts = append(opts, s.t("problem.paste"))
+	choice, err := s.choose(s.t("problem.question"), opts, -1)
+	if err != nil {
 		return err
 	}
 	s.line("")
@@ -136,26 +193,27 @@ func (s *session) askProblem() error {
 		problem = wizard.Problems[choice]
 		syms := c.KB.Symptoms(problem.KBCategory)
 		if len(syms) > 0 {
-			var picked []string
-			sopts := make([]huh.Option[string], len(syms))
+			texts := make([]string, len(syms))
 			for i, sy := range syms {
-				sopts[i] = huh.NewOption(sy.Text, sy.Text)
+				texts[i] = sy.Text
 			}
+			// Nothing picked is "none of these": no symptom is made up.
 			s.line(s.t("acc.symptoms.hint"))
-			if err := s.form(huh.NewMultiSelect[string]().Title(s.t("symptoms.question", c.ProblemName(problem))).
-				Options(sopts...).Value(&picked)); err != nil {
+			picked, err := s.chooseMany(s.t("symptoms.question", c.ProblemName(problem)), texts)
+			if err != nil {
 				return err
 			}
-			symptoms = picked
+			for _, i := range picked {
+				symptoms = append(symptoms, texts[i])
+			}
 		}
 	}
 	if choice == paste || len(symptoms) == 0 {
-		text := ""
-		s.line(s.t("acc.paste.hint"))
-		if err := s.form(huh.NewText().Title(s.t("paste.question")).Value(&text)); err != nil {
+		text, err := s.input(s.t("paste.question"), s.t("acc.paste.hint"), nil)
+		if err != nil {
 			return err
 		}
-		pasted = strings.TrimSpace(text)
+		pasted = text
 	}
 	sess.Choose(problem, symptoms, pasted, c.KB, c.Profile)
 	if len(sess.Suggested) > 0 {
@@ -223,12 +281,15 @@ func (s *session) askField(p *config.Profile, f *config.Field) (wizard.Edit, err
 		return e, nil
 	}
 	if f.Kind == config.KindChoice {
-		e.Value = f.Options[0]
-		return e, s.form(huh.NewSelect[string]().Title("  " + title + ":").Description(f.Help.In(lang)).
-			Options(huh.NewOptions(f.Options...)...).Value(&e.Value))
+		i, err := s.choose("  "+title+": "+f.Help.In(lang), f.Options, 0)
+		if err == nil {
+			e.Value = f.Options[i]
+		}
+		return e, err
 	}
-	return e, s.form(huh.NewInput().Title("  " + title + ":").Description(f.Help.In(lang)).
-		Validate(wizard.Validator(f, lang)).Value(&e.Value))
+	v, err := s.input("  "+title+":", f.Help.In(lang), wizard.Validator(f, lang))
+	e.Value = v
+	return e, err
 }
 
 // readSecret reads a secret without echo on a terminal, else a plain line.
@@ -253,29 +314,38 @@ func (s *session) readSecret(prompt string) (string, error) {
 func (s *session) checkAndRead() (again bool, err error) {
 	c := s.com
 	for {
-		if err := s.runChecks(); err != nil {
+		if err := s.runChecks(true); err != nil {
+			return false, err
+		}
+		if err := s.offerFixes(); err != nil {
 			return false, err
 		}
 		if err := s.readArticles(); err != nil {
 			return false, err
 		}
 		s.line(s.t("acc.step", common.StepOutcome, common.Steps, s.t("outcome.title")))
-		fixed := false
-		if err := s.form(huh.NewConfirm().Title(s.t("outcome.question")).Value(&fixed)); err != nil {
+		fixed, err := s.confirm(s.t("outcome.question"), true)
+		if err != nil {
 			return false, err
 		}
-		c.Session.Fixed = &fixed
+		if fixed && c.Session.Runs > 0 {
+			// Taken on trust, "it works now" could hide a failure: the
+			// checks run again to confirm it, as the full-screen outcome does.
+			fixed, err = s.confirmFixed()
+			if err != nil {
+				return false, err
+			}
+		} else {
+			c.Session.Fixed = &fixed
+		}
 		if fixed {
 			s.summary()
 			return false, nil
 		}
-		next := 0
-		if err := s.form(huh.NewSelect[int]().Title(s.t("outcome.notfixed.title")).Options(
-			huh.NewOption(s.t("outcome.rerun"), 0),
-			huh.NewOption(s.t("outcome.escalate"), 1),
-			huh.NewOption(s.t("outcome.restart"), 2),
-			huh.NewOption(s.t("acc.quit"), 3),
-		).Value(&next)); err != nil {
+		next, err := s.choose(s.t("outcome.notfixed.title"), []string{
+			s.t("outcome.rerun"), s.t("outcome.escalate"), s.t("outcome.restart"), s.t("acc.quit"),
+		}, 0)
+		if err != nil {
 			return false, err
 		}
 		switch next {
@@ -291,6 +361,119 @@ func (s *session) checkAndRead() (again bool, err error) {
 	}
 }
 
+// confirmFixed runs the session's checks again after "Yes, it works now"
+// and says whether they agree: fixed only when nothing fails or could not
+// test.
+func (s *session) confirmFixed() (bool, error) {
+	c := s.com
+	s.line(s.t("acc.confirming"))
+	p, families := c.Plan(false)
+	results, matches := c.RunLater(c.Checks(p, families), nil)(c.Ctx)
+	if c.Ctx.Err() != nil {
+		return false, context.Canceled
+	}
+	c.Session.Record(results, matches, c.Now(), false)
+	fixed := !slices.ContainsFunc(results, func(r check.Result) bool { return r.Status == check.Fail || r.Status == check.Error })
+	c.Session.Fixed = &fixed
+	if fixed {
+		s.line(s.t("acc.confirmed"))
+		return true, nil
+	}
+	s.line(s.t("acc.stillfailing"))
+	for _, r := range results {
+		if r.Status == check.Fail || r.Status == check.Error {
+			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary)
+		}
+	}
+	return false, nil
+}
+
+// offerFixes proposes the fixes Pitstop is certain of for the results, as
+// the fix screen shows them: a setting change as the lines before and
+// after, applied only when the user says yes, then the checks it affects
+// run again and are read out before → after; DNS records as a zone-file
+// line and a DNS console's fields; steps at a provider, numbered.
+func (s *session) offerFixes() error {
+	c := s.com
+	sess := c.Session
+	if !slices.ContainsFunc(sess.Results, func(r check.Result) bool { return r.Status.Bad() }) {
+		return nil
+	}
+	sess.RecordFixes(c.FixesLater()(c.Ctx))
+	if c.Ctx.Err() != nil {
+		return context.Canceled
+	}
+	if len(sess.Fixes) == 0 {
+		return nil
+	}
+	s.line(c.Plural("acc.fixes", len(sess.Fixes)))
+	for i, f := range sess.Fixes {
+		s.printFix(i+1, f)
+		if f.Kind != fix.KindConfig {
+			continue
+		}
+		if c.ConfigPath == "" {
+			s.line("   " + s.t("fix.hint.noconfig"))
+			continue
+		}
+		yes, err := s.confirm("   "+s.t("acc.fix.confirm", c.ConfigPath), false)
+		if err != nil {
+			return err
+		}
+		if !yes {
+			s.line("   " + s.t("acc.fix.declined"))
+			continue
+		}
+		s.line("   " + s.t("fix.applying"))
+		applied := c.ApplyLater(f)(c.Ctx)
+		c.RecordApplied(applied)
+		if applied.Err != nil {
+			s.line("   " + s.t("fix.error", applied.Err.Error()))
+			continue
+		}
+		s.line("   " + s.t("fix.verified"))
+		for _, v := range applied.Verified {
+			s.sayf("     %s: %s → %s", c.CheckTitle(v.ID, v.ID), s.statusName(v.Before), s.statusName(v.After))
+		}
+	}
+	s.line("")
+	return nil
+}
+
+// statusName turns a status name ("pass", "not run") into words.
+func (s *session) statusName(name string) string {
+	if st, ok := check.ParseStatus(name); ok {
+		return s.com.StatusWord(st)
+	}
+	return s.t("acc.notrun")
+}
+
+// printFix reads out one fix.
+func (s *session) printFix(n int, f fix.Fix) {
+	state := s.t("fix.kind." + string(f.Kind))
+	if f.Applied {
+		state += ", " + s.t("acc.fix.applied")
+	}
+	s.sayf("%d. %s (%s)", n, f.Title, state)
+	s.line("   " + f.Summary)
+	for _, ch := range f.Changes {
+		s.line("   " + s.t("acc.fix.file", ch.File))
+		s.sayf("   - %s: %s", ch.Key, ch.From)
+		s.sayf("   + %s: %s", ch.Key, ch.To)
+	}
+	for _, r := range f.Records {
+		s.line("   " + s.t("fix.zone") + " " + r.ZoneLine())
+		s.line("   " + s.t("fix.console", r.Host(), r.Type, r.TTL))
+		s.line("   " + r.Value)
+		if r.Replaces != "" {
+			s.line("   " + s.t("fix.replaces", r.Replaces))
+		}
+	}
+	for j, step := range f.Steps {
+		s.sayf("   %d) %s", j+1, step)
+	}
+}
+
 // escalate is the escalation step read aloud: the four questions and the
 // two optional sentences, then the severity, tier, targets, the reasons and
 // what the report holds, and the report saved with mode 0600 on request.
@@ -300,27 +483,36 @@ func (s *session) escalate() error {
 	s.line(s.t("esc.title"))
 	s.line(s.t("esc.intro"))
 	ans := escalate.Answers{Impact: escalate.ImpactMedium}
-	yesNo := func(title, desc string, v *bool) error {
-		return s.form(huh.NewConfirm().Title(title).Description(desc).
-			Affirmative(s.t("esc.yes")).Negative(s.t("esc.no")).Value(v))
+	impacts := []string{escalate.ImpactLow, escalate.ImpactMedium, escalate.ImpactHigh}
+	impact, err := s.choose(s.t("esc.q.impact"), []string{
+		s.t("esc.impact.low"), s.t("esc.impact.medium"), s.t("esc.impact.high"),
+	}, 1)
+	if err != nil {
+		return err
 	}
-	var expected, actual string
-	steps := []func() error{
-		func() error {
-			return s.form(huh.NewSelect[string]().Title(s.t("esc.q.impact")).Options(
-				huh.NewOption(s.t("esc.impact.low"), escalate.ImpactLow),
-				huh.NewOption(s.t("esc.impact.medium"), escalate.ImpactMedium),
-				huh.NewOption(s.t("esc.impact.high"), escalate.ImpactHigh),
-			).Value(&ans.Impact))
-		},
-		func() error { return yesNo(s.t("esc.q.dataloss"), s.t("esc.q.dataloss.desc"), &ans.DataLoss) },
-		func() error { return yesNo(s.t("esc.q.allusers"), s.t("esc.q.allusers.desc"), &ans.AllAffected) },
-		func() error { return yesNo(s.t("esc.q.security"), s.t("esc.q.security.desc"), &ans.Security) },
-		func() error { return s.form(huh.NewInput().Title(s.t("esc.q.expected")).Value(&expected)) },
-		func() error { return s.form(huh.NewInput().Title(s.t("esc.q.actual")).Value(&actual)) },
+	ans.Impact = impacts[impact]
+	for _, q := range []struct {
+		key string
+		v   *bool
+	}{{"esc.q.dataloss", &ans.DataLoss}, {"esc.q.allusers", &ans.AllAffected}, {"esc.q.security", &ans.Security}} {
+		s.line(s.t(q.key + ".desc"))
+		if *q.v, err = s.confirm(s.t(q.key), false); err != nil {
+			return err
+		}
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	expected, err := s.input(s.t("esc.q.expected"), "", nil)
+	if err != nil {
+		return err
+	}
+	actual, err := s.input(s.t("esc.q.actual"), "", nil)
+	if err != nil {
+		return err
+	}
+	if c.Session.Runs == 0 {
+		// A standalone escalation: the report holds every configured check,
+		// as the full-screen escalation's does.
+		c.Plan(true)
+		if err := s.runChecks(false); err != nil {
 			return err
 		}
 	}
@@ -358,9 +550,8 @@ func (s *session) escalate() error {
 	if err != nil {
 		path = name
 	}
-	save := true
-	if err := s.form(huh.NewConfirm().Title(s.t("acc.save", path)).
-		Affirmative(s.t("esc.yes")).Negative(s.t("esc.no")).Value(&save)); err != nil {
+	save, err := s.confirm(s.t("acc.save", path), true)
+	if err != nil {
 		return err
 	}
 	if !save {
@@ -375,17 +566,21 @@ func (s *session) escalate() error {
 	return nil
 }
 
-// runChecks runs the checks and prints each outcome as it arrives.
-func (s *session) runChecks() error {
+// runChecks runs the session's checks and prints each outcome as it
+// arrives, then the results by family. steps numbers them as steps 4 and 5
+// of the guided flow.
+func (s *session) runChecks(steps bool) error {
 	c := s.com
 	sess := c.Session
-	s.line(s.t("acc.step", common.StepChecks, common.Steps, s.t("run.title")))
+	if steps {
+		s.line(s.t("acc.step", common.StepChecks, common.Steps, s.t("run.title")))
+	}
 	checks := c.Checks(sess.Profile, sess.Categories)
 	if len(checks) == 0 {
 		s.line(s.t("run.none"))
 		return nil
 	}
-	s.line(s.t("acc.running", len(checks)))
+	s.line(c.Plural("acc.running", len(checks)))
 	events := make(chan check.Event, 2*len(checks))
 	runLater := c.RunLater(checks, func(ev check.Event) { events <- ev })
 	type outcome struct {
@@ -424,7 +619,9 @@ func (s *session) runChecks() error {
 	results := out.results
 	sess.Record(results, out.matches, c.Now(), false)
 	s.line("")
-	s.line(s.t("acc.step", common.StepResults, common.Steps, s.t("results.title")))
+	if steps {
+		s.line(s.t("acc.step", common.StepResults, common.Steps, s.t("results.title")))
+	}
 	sum := check.Summarize(results)
 	switch {
 	case sum.Fail > 0 || sum.Error > 0:
@@ -468,21 +665,20 @@ func (s *session) readArticles() error {
 		return nil
 	}
 	for {
-		s.line(s.t("results.articles") + ":")
-		opts := make([]huh.Option[int], 0, len(matches)+1)
-		for i, m := range matches {
+		opts := make([]string, 0, len(matches)+1)
+		for _, m := range matches {
 			label := m.Article.Title + " (" + s.t("severity."+m.Article.Severity) + ")"
 			if len(m.Reasons) > 0 {
 				label += " — " + m.Reasons[0]
 			}
-			opts = append(opts, huh.NewOption(label, i))
+			opts = append(opts, label)
 		}
-		opts = append(opts, huh.NewOption(s.t("acc.continue"), -1))
-		pick := -1
-		if err := s.form(huh.NewSelect[int]().Title(s.t("acc.read")).Options(opts...).Value(&pick)); err != nil {
+		opts = append(opts, s.t("acc.continue"))
+		pick, err := s.choose(s.t("results.articles")+": "+s.t("acc.read"), opts, len(matches))
+		if err != nil {
 			return err
 		}
-		if pick < 0 {
+		if pick == len(matches) {
 			s.line("")
 			return nil
 		}
@@ -531,31 +727,8 @@ func (s *session) summary() {
 	}
 }
 
-// form runs one huh field in accessible mode. Input that has ended stops
-// the session instead of looping or panicking on an empty answer.
-func (s *session) form(f huh.Field) (err error) {
-	if s.in.eof() {
-		return errQuit
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = errQuit
-		}
-	}()
-	form := huh.NewForm(huh.NewGroup(f)).WithAccessible(true).WithInput(s.in).WithOutput(s.out).
-		WithTheme(huh.ThemeFunc(huh.ThemeBase)).WithShowHelp(false)
-	if err := form.Run(); err != nil {
-		return fmt.Errorf("prompt: %w", err)
-	}
-	if s.in.eof() {
-		return errQuit
-	}
-	return nil
-}
-
-// lineReader hands out its input one line per Read. huh's accessible
-// prompts make a new bufio.Scanner for every question; reading a whole
-// buffer at once would lose the lines after the first answer.
+// lineReader hands out its input one line per Read, so that nothing typed
+// ahead is buffered away from a secret read straight from the terminal.
 type lineReader struct {
 	r       *bufio.Reader
 	pending []byte

@@ -24,7 +24,7 @@ func TestWalksTheGuidedFlow(t *testing.T) {
 		input string
 		want  []string
 	}{
-		{"en", "4\n1\n0\n\n1\n6\ny\n", []string{
+		{"en", "1\n4\n1\n\n1\n\ny\n4\n7\n", []string{
 			"Step 1 of 6: What is wrong?",
 			"4. Email delivery",
 			"Step 2 of 6: What you see",
@@ -38,10 +38,10 @@ func TestWalksTheGuidedFlow(t *testing.T) {
 			"What to read:",
 			"## What you see",
 			"Step 6 of 6: Did this fix it?",
-			"Good. Here is what happened.",
-			"You read:",
+			"Running the checks again to confirm…",
+			"The checks do not agree: these still fail or could not test.",
 		}},
-		{"es", "9\n535 5.7.8 Error: authentication failed\n\n6\nn\n4\n", []string{
+		{"es", "1\n9\n535 5.7.8 Error: authentication failed\n\n\nn\n4\n7\n", []string{
 			"Paso 1 de 6: ¿Qué pasa?",
 			"9. Mejor pego el mensaje de error",
 			"Lo más probable: El servidor rechaza el inicio de sesión SMTP",
@@ -70,11 +70,11 @@ func TestWalksTheGuidedFlow(t *testing.T) {
 // session without an error or a loop.
 func TestEndOfInputEndsQuietly(t *testing.T) {
 	t.Parallel()
-	for _, input := range []string{"", "4\n", "4\n1\n", "4\n1\n0\n", "4\n1\n0\n1\n"} {
+	for _, input := range []string{"", "1\n", "1\n4\n", "1\n4\n1\n", "1\n4\n1\n\n", "1\n4\n1\n\n1\n", "2\n", "3\n", "4\n", "5\n", "6\n"} {
 		c := tuitest.Common(t, "en")
 		var out bytes.Buffer
 		require.NoError(t, Run(context.Background(), c, strings.NewReader(input), &out), "input %q", input)
-		require.Contains(t, out.String(), "Step 1 of 6")
+		require.Contains(t, out.String(), "What do you want to do?")
 	}
 }
 
@@ -86,7 +86,7 @@ func TestTypedSecretIsAskedAndMasked(t *testing.T) {
 	c.Profile.API.Key = tuitest.Common(t, "en").Profile.CRM.Token // an empty secret
 	const typed = "sk-typed-9a8b7c6d5e4f3a2b1c0d9e8f"
 	var out bytes.Buffer
-	require.NoError(t, Run(context.Background(), c, strings.NewReader("1\n1\n0\n"+typed+"\n"), &out))
+	require.NoError(t, Run(context.Background(), c, strings.NewReader("1\n1\n1\n"+typed+"\n"), &out))
 	text := out.String()
 	require.Contains(t, text, "API key (typing is hidden; empty to skip)")
 	require.NotContains(t, text, typed)
@@ -102,11 +102,11 @@ func TestEscalatesAndSavesTheReport(t *testing.T) {
 		lang, input string
 		want        []string
 	}{
-		{"en", "4\n1\n0\n\n6\nn\n2\n3\nn\ny\nn\nMail goes out\nLogin fails\ny\n", []string{
+		{"en", "1\n4\n1\n\n\nn\n2\n3\nn\ny\nn\nMail goes out\nLogin fails\ny\n7\n", []string{
 			"Escalation", "How much does this hurt the business?", "Escalate as", "Severity: ", "Tier: ",
 			"First answer: within", "Why: Severity is", "What the report holds", "done: ", "Report saved to",
 		}},
-		{"es", "4\n1\n0\n\n6\nn\n2\n\n\n\n\n\n\ny\n", []string{
+		{"es", "1\n4\n1\n\n\nn\n2\n\n\n\n\n\n\ns\n7\n", []string{
 			"Escalamiento", "Escalar como", "Severidad: ", "Lo que incluye el informe", "Informe guardado en",
 		}},
 	} {
@@ -149,7 +149,7 @@ func TestAsksWhatTheFormAsks(t *testing.T) {
 	c := tuitest.Common(t, "en")
 	var out bytes.Buffer
 	// Email delivery, first symptom; a DNS server without a port, then a good one.
-	require.NoError(t, Run(context.Background(), c, strings.NewReader("4\n1\n0\n9.9.9.9\n9.9.9.9:53\n"), &out))
+	require.NoError(t, Run(context.Background(), c, strings.NewReader("1\n4\n1\n9.9.9.9\n9.9.9.9:53\n"), &out))
 	text := out.String()
 	for _, f := range c.Fields() {
 		require.Contains(t, text, "  "+f.Label.In("en")+":", f.Key)

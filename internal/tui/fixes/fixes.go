@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"pitstop/internal/check"
 	"pitstop/internal/fix"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/wizard"
@@ -261,12 +262,24 @@ func (m *Model) lines() []string {
 			wrap(1, c.T("fix.error", c.Scrub(a.Err.Error())), st.Fail.Render)
 		} else if a != nil {
 			wrap(1, c.T("fix.verified"), st.Subtitle.Render)
-			for _, v := range a.Verified {
-				after := st.Pass.Render(v.After)
-				if v.After != "pass" {
-					after = st.Fail.Render(v.After)
+			word := func(name string) string {
+				if st, ok := check.ParseStatus(name); ok {
+					return c.StatusWord(st)
 				}
-				out = append(out, fmt.Sprintf("   %-20s %s → %s", c.CheckTitle(v.ID, v.ID), v.Before, after))
+				return name
+			}
+			for _, v := range a.Verified {
+				title := v.ID
+				for _, r := range c.Session.Results {
+					if r.ID == v.ID {
+						title = c.CheckTitle(r.ID, r.Title)
+					}
+				}
+				after := st.Pass.Render(word(v.After))
+				if v.After != check.Pass.String() {
+					after = st.Fail.Render(word(v.After))
+				}
+				out = append(out, "   "+common.Truncate(title, 40)+": "+word(v.Before)+" → "+after)
 			}
 		}
 	default:

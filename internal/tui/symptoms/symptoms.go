@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"pitstop/internal/config"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/wizard"
@@ -235,18 +236,21 @@ func (m *Model) updateSymptoms(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 			return m, m.paste.Focus()
 		}
 	case key.Matches(msg, k.Up):
-		m.cursor = (m.cursor + n - 1) % n
+		m.cursor = (m.cursor + n) % (n + 1)
 	case key.Matches(msg, k.Down):
-		m.cursor = (m.cursor + 1) % n
+		m.cursor = (m.cursor + 1) % (n + 1)
 	case key.Matches(msg, k.Top):
 		m.cursor = 0
 	case key.Matches(msg, k.Bottom):
-		m.cursor = n - 1
+		m.cursor = n
+	case key.Matches(msg, k.Toggle) && m.cursor == n:
+		// "None of these" is a choice, not a box: it clears the ticks.
+		m.picked, m.likely = map[int]bool{}, ""
 	case key.Matches(msg, k.Toggle):
 		m.picked[m.cursor] = !m.picked[m.cursor]
 		m.likely = ""
 		if picked := m.pickedTexts(); len(picked) > 0 {
-			if ms := m.com.KB.Match(kb.Evidence{Symptoms: picked}); len(ms) > 0 {
+			if ms := m.com.KB.Match(wizard.Evidence(m.profile(), "", picked, nil)); len(ms) > 0 {
 				m.likely = ms[0].Article.Title
 			}
 		}
@@ -254,8 +258,13 @@ func (m *Model) updateSymptoms(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 		m.enterPaste()
 		return m, m.paste.Focus()
 	case key.Matches(msg, k.Continue):
-		if len(m.pickedTexts()) == 0 {
-			m.picked[m.cursor] = true // enter on a row means "this one"
+		if len(m.pickedTexts()) == 0 || m.cursor == n {
+			// Nothing ticked is "none of these": no symptom is made up
+			// from where the cursor happens to be. The paste step comes
+			// next, where enter with nothing pasted goes on without.
+			m.picked, m.likely = map[int]bool{}, ""
+			m.enterPaste()
+			return m, m.paste.Focus()
 		}
 		return m, m.finish()
 	}
@@ -272,7 +281,7 @@ func (m *Model) listHeight() int {
 
 // scroll keeps the cursor's row on screen.
 func (m *Model) scroll() {
-	m.start, _ = common.Window(m.start, m.cursor, len(m.symptoms), m.listHeight())
+	m.start, _ = common.Window(m.start, m.cursor, len(m.symptoms)+1, m.listHeight())
 }
 
 func (m *Model) updatePaste(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
@@ -287,8 +296,8 @@ func (m *Model) updatePaste(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(msg, k.Continue):
-		if strings.TrimSpace(m.paste.Value()) == "" {
-			return m, nil
+		if strings.TrimSpace(m.paste.Value()) == "" && m.problem.ID == "" {
+			return m, nil // with no area chosen, the error is all there is to go on
 		}
 		return m, m.finish()
 	}
@@ -304,14 +313,26 @@ func (m *Model) updatePaste(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 	return m, cmd
 }
 
+// profile is the session's profile, or the loaded one before the session
+// has its own.
+func (m *Model) profile() *config.Profile {
+	if p := m.com.Session.Profile; p != nil {
+		return p
+	}
+	return m.com.Profile
+}
+
 // match ranks articles for the pasted text in a command: regular
 // expressions over up to 64 KiB do not belong in Update.
 func (m *Model) match() tea.Cmd {
 	m.seq++
 	m.matching = true
-	seq, text, base := m.seq, m.paste.Value(), m.com.KB
+	seq, base := m.seq, m.com.KB
+	// Articles about a provider the profile does not use are left out,
+	// unless the pasted text names it (as on the results).
+	evidence := wizard.Evidence(m.profile(), m.paste.Value(), nil, nil)
 	return func() tea.Msg {
-		return matchedMsg{seq: seq, matches: base.Match(kb.Evidence{Text: text})}
+		return matchedMsg{seq: seq, matches: base.Match(evidence)}
 	}
 }
 
@@ -418,19 +439,25 @@ func (m *Model) viewSymptoms() string {
 		return b.String()
 	}
 	// Rows left for the list: the heading (3), the gap and "likely" (3).
-	_, end := common.Window(m.start, m.cursor, len(m.symptoms), m.listHeight())
-	bar := c.Scrollbar(m.start, end-m.start, len(m.symptoms))
+	// The last row is "None of these": a choice, not a box.
+	rows := len(m.symptoms) + 1
+	_, end := common.Window(m.start, m.cursor, rows, m.listHeight())
+	bar := c.Scrollbar(m.start, end-m.start, rows)
 	for i := m.start; i < end; i++ {
-		s := m.symptoms[i]
 		marker, ls := "  ", st.Item
 		if i == m.cursor {
 			marker, ls = st.Cursor.Render("▸ "), st.Selected
 		}
-		box := st.Unchecked.Render("[ ]")
-		if m.picked[i] {
-			box = st.Checked.Render("[x]")
+		var line string
+		if i == len(m.symptoms) {
+			line = " " + marker + "    " + ls.Render(common.Truncate(c.T("symptoms.noneofthese"), m.width-10))
+		} else {
+			box := st.Unchecked.Render("[ ]")
+			if m.picked[i] {
+				box = st.Checked.Render("[x]")
+			}
+			line = " " + marker + box + " " + ls.Render(common.Truncate(m.symptoms[i].Text, m.width-10))
 		}
-		line := " " + marker + box + " " + ls.Render(common.Truncate(s.Text, m.width-10))
 		pad := max(0, m.width-2-lipgloss.Width(line))
 		b.WriteString(line + strings.Repeat(" ", pad) + bar[i-m.start] + "\n")
 	}
@@ -447,7 +474,11 @@ func (m *Model) viewSymptoms() string {
 func (m *Model) viewPaste() string {
 	c, st := m.com, m.com.Styles
 	var b strings.Builder
-	hint, _ := c.Hint(c.T("paste.hint"), m.width)
+	hintKey := "paste.hint"
+	if m.problem.ID != "" {
+		hintKey = "paste.hint.optional" // an area is chosen: its checks can run without the error
+	}
+	hint, _ := c.Hint(c.T(hintKey), m.width)
 	b.WriteString(" " + st.Title.Render(c.T("paste.question")) + "\n")
 	b.WriteString(hint + "\n\n")
 	b.WriteString(common.Indent(m.paste.View(), 1) + "\n\n")
