@@ -656,10 +656,9 @@ func (s *session) runChecks(steps bool) error {
 // readArticles offers the ranked articles until the user moves on.
 func (s *session) readArticles() error {
 	c := s.com
-	matches := c.Session.Matches
-	if len(matches) > maxArticles {
-		matches = matches[:maxArticles]
-	}
+	// The same articles the results screen offers: each failed check's own,
+	// then the best of the rest.
+	matches := c.Session.Offered(maxArticles)
 	if len(matches) == 0 {
 		s.line(s.t("results.noarticles"))
 		return nil
