@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -165,4 +166,26 @@ func TestInterruptWizardKeyIs130(t *testing.T) {
 	code, took := exitWithin(t, cmd, sent)
 	require.Equal(t, ExitInterrupted, code)
 	require.Less(t, took, 1500*time.Millisecond)
+}
+
+// TestHangupCleansTheSandbox: closing the terminal (SIGHUP) stops `pitstop
+// demo --serve` like Ctrl-C, and the sandbox's settings file, which holds
+// its secrets, is removed.
+func TestHangupCleansTheSandbox(t *testing.T) {
+	t.Parallel()
+	cmd := child(t, "demo", "--serve", "--scenario", "healthy")
+	cmd.Env = append(cmd.Env, "TMPDIR="+t.TempDir())
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	waitForText(t, &out, "config.yaml")
+	path := strings.TrimSpace(strings.SplitN(out.String(), "\n", 2)[0])
+	_, err := os.Stat(path)
+	require.NoError(t, err, "the sandbox settings exist while it runs: %s", out.String())
+	sent := time.Now()
+	require.NoError(t, cmd.Process.Signal(syscall.SIGHUP))
+	_, took := exitWithin(t, cmd, sent)
+	require.Less(t, took, 5*time.Second)
+	_, err = os.Stat(path)
+	require.ErrorIs(t, err, os.ErrNotExist, "the settings file with the sandbox's secrets is gone")
 }

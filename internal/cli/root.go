@@ -96,6 +96,10 @@ type App struct {
 	// interrupted is set by a command that Ctrl-C stopped without a signal
 	// (the wizard in raw mode reads it as a key): run exits 130.
 	interrupted bool
+	// hangupReloads is set by a command for which SIGHUP means "read the
+	// settings again" (serve); for every other command a hang-up (the
+	// terminal closed) stops it like Ctrl-C, so the sandbox's files go too.
+	hangupReloads atomic.Bool
 	// stopsOnInterrupt is set by a command for which Ctrl-C is the normal
 	// end (demo --serve): it exits as it says, and cleans up in its own time.
 	stopsOnInterrupt atomic.Bool
@@ -305,7 +309,8 @@ func (a *App) validateGlobal() error {
 
 // Execute runs Pitstop with the process arguments and returns the exit code.
 //
-// Ctrl-C (or SIGTERM) is handled here once for every command: the command's
+// Ctrl-C (or SIGTERM, or SIGHUP when the terminal closes) is handled here
+// once for every command: the command's
 // context is cancelled, so no check starts after it and nothing is reported
 // as found; the exit code is 130; and a command that has not stopped within
 // interruptGrace (a prompt blocked on its input) is ended, with the terminal
@@ -314,12 +319,16 @@ func Execute(version string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
 	app := &App{Version: version, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
 	restore := saveTerminal(os.Stdin)
 	go func() {
-		<-sig
+		for s := range sig {
+			if s != syscall.SIGHUP || !app.hangupReloads.Load() {
+				break
+			}
+		}
 		cancel()
 		if app.stopsOnInterrupt.Load() {
 			<-sig // only a second Ctrl-C cuts its cleanup short

@@ -121,6 +121,7 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 		return usageErrf("--listen %s: %v", o.Listen, err)
 	}
 	hup := make(chan os.Signal, 1)
+	app.hangupReloads.Store(true)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go func() {
