@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/demo"
+	"pitstop/internal/probe"
 )
 
 // TestCheckPublished plays the domain's name server and a resolver with two
@@ -25,17 +26,17 @@ func TestCheckPublished(t *testing.T) {
 	name := "_dmarc." + demo.HealthyDomain
 	value := "v=DMARC1; p=quarantine; rua=mailto:dmarc@" + demo.HealthyDomain
 
-	st := comparePublished(ctx, []string{auth.Addr}, cache.Addr, name, value)
+	st := compareAt(ctx, []string{auth.Addr}, cache.Addr, name, value)
 	require.Equal(t, NotPublished, st.State)
 
 	require.NoError(t, auth.Publish(name, "TXT", value))
-	st = comparePublished(ctx, []string{auth.Addr}, cache.Addr, name, value)
+	st = compareAt(ctx, []string{auth.Addr}, cache.Addr, name, value)
 	require.Equal(t, Propagating, st.State)
 	require.Equal(t, 300*time.Second, st.Wait)
 	require.Contains(t, st.Sentence(), "still serves the old record for up to 300 s")
 
 	require.NoError(t, cache.Publish(name, "TXT", value))
-	st = comparePublished(ctx, []string{auth.Addr}, cache.Addr, name, value)
+	st = compareAt(ctx, []string{auth.Addr}, cache.Addr, name, value)
 	require.Equal(t, Published, st.State)
 
 	// With domain.dns_server set, that server is the one asked.
@@ -49,6 +50,11 @@ func TestCheckPublished(t *testing.T) {
 	t.Cleanup(func() { silent.Close() })
 	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
-	st = comparePublished(short, []string{silent.Addr}, silent.Addr, name, value)
+	st = compareAt(short, []string{silent.Addr}, silent.Addr, name, value)
 	require.Equal(t, Unknown, st.State, "no answer: neither published nor not")
+}
+
+func compareAt(ctx context.Context, auth []string, resolver, name, value string) PublishState {
+	src, err := probe.CompareTXTAt(ctx, auth, resolver, name)
+	return publication(src, err, value)
 }

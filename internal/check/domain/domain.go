@@ -40,6 +40,10 @@ type checker struct {
 	zones     []string
 	smtpHost  string
 	res       *probe.Resolver
+	// compareTXT asks the domain's name servers and the system's resolver
+	// for the TXT records at a name (probe.CompareTXT when nil); tests play
+	// both servers.
+	compareTXT func(ctx context.Context, name string) (probe.TXTSources, error)
 }
 
 // Checks returns the domain checks for a profile.
@@ -63,9 +67,9 @@ func Checks(p *config.Profile) []check.Check {
 	}
 	return []check.Check{
 		check.Define("domain.mx", "", wrap(c.mx)),
-		check.Define("domain.spf", "", wrap(c.spf)),
+		check.Define("domain.spf", "", wrap(c.propagation(recordAt["domain.spf"], c.spf))),
 		check.Define("domain.dkim", "", wrap(c.dkim)),
-		check.Define("domain.dmarc", "", wrap(c.dmarc)),
+		check.Define("domain.dmarc", "", wrap(c.propagation(recordAt["domain.dmarc"], c.dmarc))),
 		check.Define("domain.dnsbl", "", wrap(c.dnsbl)),
 	}
 }
