@@ -162,7 +162,7 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 			return &ExitError{Code: ExitInternal, Err: err}
 		}
 	} else {
-		writeFixText(&buf, app.localize, p.Name, results, fixes, verified, o.Apply)
+		writeFixText(&buf, app.localize, ttyWidth(app.Stdout), p.Name, results, fixes, verified, o.Apply)
 	}
 	if _, err := io.WriteString(app.Stdout, app.Scrubber().Scrub(buf.String())); err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not write the fixes: %w", err)}
@@ -257,7 +257,7 @@ func writeDiff(w io.Writer, f *fix.Fix, indent string) {
 }
 
 // writeFixText is the text output of `pitstop fix`.
-func writeFixText(w io.Writer, tr func(en, es string) string, profile string, results []check.Result, fixes []fix.Fix, verified []fix.Verified, applying bool) {
+func writeFixText(w io.Writer, tr func(en, es string) string, width int, profile string, results []check.Result, fixes []fix.Fix, verified []fix.Verified, applying bool) {
 	fmt.Fprintf(w, tr("Fixes for profile %s\n", "Arreglos para el perfil %s\n"), profile)
 	if len(fixes) == 0 {
 		bad := 0
@@ -299,7 +299,7 @@ func writeFixText(w io.Writer, tr func(en, es string) string, profile string, re
 				mark = "✓"
 			}
 			fmt.Fprintf(w, "\n  %s %s  (%s)\n", mark, f.Title, f.Check)
-			fmt.Fprintf(w, "    %s\n", f.Summary)
+			fmt.Fprint(w, hangingWrap("    ", f.Summary, width))
 			writeDiff(w, &f, "    ")
 			for _, r := range f.Records {
 				fmt.Fprintf(w, tr("    Zone file:\n      %s\n", "    Archivo de zona:\n      %s\n"), r.ZoneLine())
@@ -310,7 +310,8 @@ func writeFixText(w io.Writer, tr func(en, es string) string, profile string, re
 				}
 			}
 			for _, s := range f.Steps {
-				fmt.Fprintf(w, "    - %s\n", s)
+				// A step's later lines hang under its first word.
+				fmt.Fprint(w, "    - "+strings.TrimPrefix(hangingWrap("      ", s, width), "      "))
 			}
 			if f.Kind == fix.KindConfig && !f.Applied && !applying {
 				fmt.Fprintln(w, tr("    Apply with: pitstop fix --apply", "    Aplícalo con: pitstop fix --apply"))
