@@ -292,13 +292,15 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 			how = fromCache
 			return r, nil
 		}
-		// The run stops a moment before the probe must answer, so the
-		// answer (with what did not finish) is written in time.
+		// The run stops well before the probe must answer, so the answer
+		// (with what did not finish) is written in time: the runner takes
+		// a few tens of milliseconds to give up on checks that outlive
+		// their deadline, more on a loaded machine.
 		deadline, ok := ctx.Deadline()
 		if !ok {
 			deadline = time.Now().Add(budget)
 		}
-		runCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(-min(budget/20, 100*time.Millisecond)))
+		runCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(-runMargin(budget)))
 		defer cancel()
 		s.metrics.waiting.Inc()
 		select {
@@ -326,6 +328,10 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 			"profile %q: its checks were still running when this probe's time ran out; the run goes on and the next probe gets its results", req.name)}
 	}
 }
+
+// runMargin is how long before a probe's deadline its run stops: a fifth
+// of the budget, at most 250 ms.
+func runMargin(budget time.Duration) time.Duration { return min(budget/5, 250*time.Millisecond) }
 
 // runChecks runs the profile's checks until ctx's deadline. Each check keeps
 // --timeout unless less time is left; checks the deadline cuts short end
