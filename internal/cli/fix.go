@@ -229,22 +229,7 @@ func (a *App) verifyFixes(ctx context.Context, path, profile string, before []ch
 	if ctx.Err() != nil {
 		return nil, &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted after the changes were written; run pitstop check to see where things stand")}
 	}
-	var out []fix.Verified
-	for _, id := range ids {
-		v := fix.Verified{ID: id, Before: "not run", After: "not run"}
-		for _, r := range before {
-			if r.ID == id {
-				v.Before = r.Status.String()
-			}
-		}
-		for _, r := range after {
-			if r.ID == id {
-				v.After = r.Status.String()
-			}
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return fix.Compare(ids, before, after), nil
 }
 
 // writeDiff shows a fix's setting changes as a diff of the settings file.

@@ -226,3 +226,21 @@ func Infos(fixes []Fix, verified []Verified) []escalate.FixInfo {
 	}
 	return out
 }
+
+// Compare gives each check in ids its status before and after a change
+// ("not run" when a run has no result for it).
+func Compare(ids []string, before, after []check.Result) []Verified {
+	status := func(results []check.Result, id string) string {
+		for _, r := range results {
+			if r.ID == id {
+				return r.Status.String()
+			}
+		}
+		return "not run"
+	}
+	out := make([]Verified, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Verified{ID: id, Before: status(before, id), After: status(after, id)})
+	}
+	return out
+}

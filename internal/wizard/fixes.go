@@ -126,20 +126,7 @@ func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 		out.Settings, _ = fix.ReadSettings(path)
 		ids := fix.Affected([]fix.Fix{f})
 		out.Results = run(ctx, p, ids)
-		for _, id := range ids {
-			v := fix.Verified{ID: id, Before: "not run", After: "not run"}
-			for _, r := range before {
-				if r.ID == id {
-					v.Before = r.Status.String()
-				}
-			}
-			for _, r := range out.Results {
-				if r.ID == id {
-					v.After = r.Status.String()
-				}
-			}
-			out.Verified = append(out.Verified, v)
-		}
+		out.Verified = fix.Compare(ids, before, out.Results)
 		return out
 	}
 }

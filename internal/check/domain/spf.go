@@ -11,6 +11,7 @@ import (
 	"blitiri.com.ar/go/spf"
 
 	"pitstop/internal/check"
+	"pitstop/internal/config"
 	"pitstop/internal/probe"
 	"pitstop/internal/spfflat"
 )
@@ -442,8 +443,6 @@ func hasMacro(s string) bool { return strings.Contains(s, "%{") }
 
 // quote shows a DNS text in quotes, cut if very long.
 func quote(s string) string {
-	if len(s) > 1000 {
-		s = s[:1000] + "…"
-	}
-	return strconv.Quote(s)
+	var door *config.Scrubber // DNS holds no loaded secret; the door still strips and cuts before quoting
+	return door.UntrustedQuoted(s, 1000)
 }

@@ -6,7 +6,6 @@ package suite
 
 import (
 	"slices"
-	"strings"
 
 	"pitstop/internal/check"
 	"pitstop/internal/check/api"
@@ -61,12 +60,7 @@ func For(p *config.Profile, families []string) []check.Check {
 // ForIDs returns the checks with these IDs, plus everything they require,
 // built for p: what to run again after a change that affects them.
 func ForIDs(p *config.Profile, ids []string) []check.Check {
-	var families []string
-	for _, id := range ids {
-		if _, f, ok := registry.CheckByID(id); ok && !slices.Contains(families, f.ID) {
-			families = append(families, f.ID)
-		}
-	}
+	families := FamiliesOf(ids)
 	if len(families) == 0 {
 		return nil
 	}
@@ -102,14 +96,13 @@ func Select(checks []check.Check, ids []string) []check.Check {
 	return out
 }
 
-// FamiliesOf returns the families of check IDs ("smtp.tls" → "smtp"), in
-// the order they first appear.
+// FamiliesOf returns the registry families of check IDs, in the order they
+// first appear (unknown IDs are left out).
 func FamiliesOf(ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		f, _, _ := strings.Cut(id, ".")
-		if !slices.Contains(out, f) {
-			out = append(out, f)
+		if _, f, ok := registry.CheckByID(id); ok && !slices.Contains(out, f.ID) {
+			out = append(out, f.ID)
 		}
 	}
 	return out
