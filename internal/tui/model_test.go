@@ -101,18 +101,18 @@ var screens = []struct {
 	{"results-fix", func(t *testing.T, d *tuitest.Driver) {
 		emailSymptoms(d)
 		toStep(t, d, common.StepResults)
-		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes()}})
+		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes(), Run: 1}})
 	}},
 	{"fix-config", func(t *testing.T, d *tuitest.Driver) {
 		emailSymptoms(d)
 		toStep(t, d, common.StepResults)
-		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes()}})
+		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes(), Run: 1}})
 		d.Press("f")
 	}},
 	{"fix-dns", func(t *testing.T, d *tuitest.Driver) {
 		emailSymptoms(d)
 		toStep(t, d, common.StepResults)
-		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes()}})
+		d.Send(common.FixesMsg{Proposal: wizard.Proposal{Fixes: sampleFixes(), Run: 1}})
 		d.Send(common.NavigateMsg{To: common.ScreenFix, Check: "domain.spf"})
 	}},
 	{"health-check", func(_ *testing.T, d *tuitest.Driver) { d.Press("2") }},

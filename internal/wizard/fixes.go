@@ -20,6 +20,9 @@ import (
 type Proposal struct {
 	Fixes    []fix.Fix
 	Settings []byte
+	// Run is the run the fixes were proposed for (Session.Runs): a
+	// proposal that arrives after a newer run is dropped.
+	Run int
 }
 
 // Applied is the outcome of applying one fix: the fix (marked applied), the
@@ -58,7 +61,7 @@ func (c *Core) FixesLater() func(ctx context.Context) Proposal {
 		Resolver: probe.NewResolver(p.Domain.DNSServer), Lang: c.Lang,
 		Run: c.rerun(c.Runner(nil)),
 	}
-	path, propose := c.ConfigPath, c.Propose
+	path, propose, runNo := c.ConfigPath, c.Propose, s.Runs
 	return func(ctx context.Context) Proposal {
 		var settings []byte
 		if path != "" {
@@ -67,12 +70,15 @@ func (c *Core) FixesLater() func(ctx context.Context) Proposal {
 				in.ConfigPath = "" // nothing can be applied: the fixes say what to change instead
 			}
 		}
-		return Proposal{Fixes: propose(ctx, in), Settings: settings}
+		return Proposal{Fixes: propose(ctx, in), Settings: settings, Run: runNo}
 	}
 }
 
 // RecordFixes stores proposed fixes in the session.
 func (s *Session) RecordFixes(p Proposal) {
+	if p.Run != s.Runs {
+		return // proposed for an older run's results
+	}
 	s.Fixes, s.settings = p.Fixes, p.Settings
 }
 

@@ -72,3 +72,16 @@ func writeFile(path, extra string) error {
 	}
 	return config.WriteFileAtomic(path, append(data, extra...))
 }
+
+// TestStaleProposalIsDropped: fixes worked out for a run that a newer run
+// has replaced never reach the session.
+func TestStaleProposalIsDropped(t *testing.T) {
+	t.Parallel()
+	s := &Session{}
+	s.Record(nil, nil, time.Now(), false)
+	s.Record(nil, nil, time.Now(), false)
+	s.RecordFixes(Proposal{Fixes: []fix.Fix{{ID: "old"}}, Run: 1})
+	require.Empty(t, s.Fixes)
+	s.RecordFixes(Proposal{Fixes: []fix.Fix{{ID: "new"}}, Run: 2})
+	require.Equal(t, "new", s.Fixes[0].ID)
+}
