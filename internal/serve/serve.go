@@ -324,6 +324,16 @@ func (s *Server) results(ctx context.Context, req request, budget time.Duration)
 		}
 		return res.Val.(*run), how, nil
 	case <-ctx.Done():
+		// Both may be ready at once on a busy machine: the run's own answer
+		// (results, or why it could not start) says more than "time ran out".
+		select {
+		case res := <-ch:
+			if res.Err != nil {
+				return nil, fromRun, res.Err
+			}
+			return res.Val.(*run), how, nil
+		default:
+		}
 		return nil, fromShared, &probeError{http.StatusServiceUnavailable, fmt.Sprintf(
 			"profile %q: its checks were still running when this probe's time ran out; the run goes on and the next probe gets its results", req.name)}
 	}
