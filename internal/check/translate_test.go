@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
-	"pitstop/knowledge"
+	"pitstop/locales"
 )
 
 // helpers are the check package's summary builders.
@@ -199,11 +199,11 @@ func TestDumpFormats(t *testing.T) {
 }
 
 // TestSpanishCatalogueCoversEverySummary fails when a check adds a summary
-// format with no Spanish entry (knowledge/es/checks.yaml) or builds a summary
+// format with no Spanish entry (locales/es/checks.yaml) or builds a summary
 // from a format that is not a constant.
 func TestSpanishCatalogueCoversEverySummary(t *testing.T) {
 	t.Parallel()
-	data, err := fs.ReadFile(knowledge.FS, "es/checks.yaml")
+	data, err := fs.ReadFile(locales.FS, "es/checks.yaml")
 	require.NoError(t, err)
 	cat, err := check.ParseCatalogue(data)
 	require.NoError(t, err, "every entry keeps the English verbs")
@@ -218,7 +218,7 @@ func TestSpanishCatalogueCoversEverySummary(t *testing.T) {
 			missing = append(missing, s.pos+": "+strconv.Quote(s.format))
 		}
 	}
-	require.Empty(t, missing, "add these to knowledge/es/checks.yaml")
+	require.Empty(t, missing, "add these to locales/es/checks.yaml")
 }
 
 func TestCatalogueText(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
-	"pitstop/knowledge"
+	"pitstop/locales"
 )
 
 // sayFormats returns every format handed to say in the package's code.
@@ -49,10 +49,10 @@ func sayFormats(t *testing.T) map[string]string {
 }
 
 // TestSpanishCatalogueCoversEveryFixText fails when a fix's text has no
-// entry in knowledge/es/fixes.yaml (or one whose verbs differ).
+// entry in locales/es/fixes.yaml (or one whose verbs differ).
 func TestSpanishCatalogueCoversEveryFixText(t *testing.T) {
 	t.Parallel()
-	data, err := fs.ReadFile(knowledge.FS, "es/fixes.yaml")
+	data, err := fs.ReadFile(locales.FS, "es/fixes.yaml")
 	require.NoError(t, err)
 	cat, err := check.ParseCatalogue(data)
 	require.NoError(t, err)
@@ -64,5 +64,5 @@ func TestSpanishCatalogueCoversEveryFixText(t *testing.T) {
 			missing = append(missing, pos+": "+strconv.Quote(f))
 		}
 	}
-	require.Empty(t, missing, "add these to knowledge/es/fixes.yaml")
+	require.Empty(t, missing, "add these to locales/es/fixes.yaml")
 }

@@ -1,13 +1,6 @@
-// Package i18n holds what every translated piece of Pitstop shares: the
-// languages it speaks and Text, one phrase in each of them. Tables of
-// families, checks and settings keep their words as Text, so a third
-// language is a column to fill, not a switch to extend.
 package i18n
 
 import "fmt"
-
-// Languages are the interface languages, English first (the fallback).
-var Languages = []string{"en", "es"}
 
 // Text is one phrase in every language, keyed by language code.
 type Text map[string]string
@@ -31,7 +24,7 @@ func (t Text) Format(lang string, args ...any) string {
 // Missing returns the languages the phrase lacks, for table tests.
 func (t Text) Missing() []string {
 	var out []string
-	for _, l := range Languages {
+	for _, l := range Languages() {
 		if t[l] == "" {
 			out = append(out, l)
 		}

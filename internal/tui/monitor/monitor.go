@@ -18,6 +18,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
 )
@@ -377,7 +378,7 @@ func (m *Model) headline(st monitor.Stats, w int) string {
 	if m.duration > 0 {
 		elapsed += " / " + fmtClock(m.duration)
 	}
-	left := " " + state + s.Muted.Render("  "+m.t("every", m.mon.Interval.String())+" · "+elapsed+" · "+m.t("probes", st.Total))
+	left := " " + state + s.Muted.Render("  "+m.t("every", m.mon.Interval.String())+" · "+elapsed+" · "+i18n.N(m.com.Lang, "monitor.probes", st.Total, st.Total))
 	return common.Truncate(left, w)
 }
 
@@ -493,7 +494,7 @@ func (m *Model) alertMessage(a monitor.Alert) string { return AlertText(m.com.La
 // AlertText is an alert as one plain sentence in the interface language.
 // The screen and the plain-text summary of `pitstop monitor` both use it.
 func AlertText(lang string, a monitor.Alert) string {
-	t := func(key string, args ...any) string { return fmt.Sprintf(text(lang, key), args...) }
+	t := func(key string, args ...any) string { return text(lang, key, args...) }
 	switch a.Kind {
 	case monitor.HighResponseTime:
 		return t("alert."+string(a.Kind), human.Latency(a.Value), human.Latency(a.Limit))
