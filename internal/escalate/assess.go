@@ -539,11 +539,8 @@ func (p *Policy) tierReason(a Assessment, lang string) string {
 func (p *Policy) justify(a Assessment, respBy, lang string) string {
 	reasons := a.Reasons
 	if len(reasons) > 3 {
-		more := msg(lang, "sev.more", len(a.Reasons)-3)
-		if len(a.Reasons) == 4 {
-			more = msg(lang, "sev.more1")
-		}
-		reasons = append(slices.Clone(reasons[:3]), more)
+		n := len(a.Reasons) - 3
+		reasons = append(slices.Clone(reasons[:3]), msgN(lang, "sev.more", n, n))
 	}
 	parts := []string{
 		msg(lang, "just.severity", a.SeverityLabel, joinWords(lang, reasons, "list.and")),
