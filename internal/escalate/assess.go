@@ -203,11 +203,11 @@ func severitySignals(in Input, lang string) []signal {
 		case r.Status == check.Fail:
 			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.fail", checkName(r, lang))})
 		case worst != nil && severityRank(worst.Severity) > severityRank(SeverityMedium):
-			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", checkName(r, lang), msg(lang, "status."+r.Status.String()), articleName(worst), sevWord(worst.Severity, lang))})
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", checkName(r, lang), kb.StatusVerb(lang, r.Status), articleName(worst), sevWord(worst.Severity, lang))})
 		case worst != nil:
-			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", checkName(r, lang), msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", checkName(r, lang), kb.StatusVerb(lang, r.Status))})
 		default:
-			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", checkName(r, lang), msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", checkName(r, lang), kb.StatusVerb(lang, r.Status))})
 		}
 	}
 	for _, a := range in.Matched {

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"pitstop/internal/i18n"
+	"pitstop/knowledge"
 )
 
 // Lint checks a knowledge tree (en/ and es/ directories of *.md files) and
@@ -32,7 +35,8 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 	y, m, d := today.Date()
 	today = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	byLang := map[string]map[string]*parsed{}
-	for _, lang := range Languages {
+	langs := articleLanguages(fsys)
+	for _, lang := range langs {
 		byLang[lang] = map[string]*parsed{}
 		entries, err := fs.ReadDir(fsys, lang)
 		if err != nil {
@@ -65,7 +69,7 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 		}
 	}
 
-	for _, lang := range Languages {
+	for _, lang := range langs {
 		for _, p := range byLang[lang] {
 			a := p.art
 			if day, err := time.Parse(time.DateOnly, a.Reviewed); err == nil && day.AddDate(0, reviewEvery, 0).Before(today) {
@@ -82,7 +86,7 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 					problems = append(problems, Problem{File: a.Source, Line: p.line("related"), Msg: fmt.Sprintf("related article %q does not exist in %s/", r, lang)})
 				}
 			}
-			for _, other := range Languages {
+			for _, other := range langs {
 				if other == lang {
 					continue
 				}
@@ -91,7 +95,7 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 					problems = append(problems, Problem{File: a.Source, Line: p.line("id"), Msg: fmt.Sprintf("article %q has no %s version (%s/%s.md)", a.ID, other, other, a.ID)})
 					continue
 				}
-				if lang != Languages[0] {
+				if lang != langs[0] {
 					continue // compare each pair once, from the first language
 				}
 				problems = append(problems, differences(p, o)...)
@@ -106,6 +110,25 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 		return x.Line - y.Line
 	})
 	return problems
+}
+
+// articleLanguages returns the languages lint expects articles in: English
+// first, and every other interface language that has articles built in or
+// a folder in fsys. A language whose translation has begun with its
+// messages alone (locales/<code>/) reads the English articles.
+func articleLanguages(fsys fs.FS) []string {
+	var out []string
+	for _, lang := range i18n.Languages() {
+		if lang == i18n.English || isDir(knowledge.FS, lang) || isDir(fsys, lang) {
+			out = append(out, lang)
+		}
+	}
+	return out
+}
+
+func isDir(fsys fs.FS, name string) bool {
+	info, err := fs.Stat(fsys, name)
+	return err == nil && info.IsDir()
 }
 
 // differences reports the fields that must agree across languages but do

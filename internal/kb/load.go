@@ -7,13 +7,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"pitstop/internal/safefile"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/agnivade/levenshtein"
+
+	"pitstop/internal/i18n"
+	"pitstop/internal/safefile"
 )
 
 // Base is the knowledge base in one language: read-only once loaded, safe
@@ -45,13 +47,20 @@ func (b *Base) index() *index {
 // A broken article is skipped with a Warning naming its file and line; the
 // rest loads. The error is for what stops loading altogether: an unknown
 // language, or an overlay directory that cannot be read.
+//
+// A language with interface messages but no articles of its own in fsys
+// (a translation begun with its locales/ folder) reads the English
+// articles; the reasons a match gives are still in lang.
 func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
-	if !slices.Contains(Languages, lang) {
-		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(Languages, ", "))
+	if !i18n.Supported(lang) {
+		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(i18n.Languages(), ", "))
 	}
 	l := &loader{lang: lang, byID: map[string]*parsed{}}
 	if fsys != nil {
-		if err := l.readDir(fsys, lang, "knowledge/"+lang, false); err != nil {
+		if _, err := fs.Stat(fsys, lang); err != nil {
+			l.lang = i18n.English
+		}
+		if err := l.readDir(fsys, l.lang, "knowledge/"+l.lang, false); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -139,7 +148,7 @@ func (l *loader) readOverlay(dir string) error {
 // langOfFile returns "es" for "x.es.md", "" for "x.md".
 func langOfFile(name string) string {
 	base := strings.TrimSuffix(name, ".md")
-	if i := strings.LastIndexByte(base, '.'); i >= 0 && slices.Contains(Languages, base[i+1:]) {
+	if i := strings.LastIndexByte(base, '.'); i >= 0 && i18n.Supported(base[i+1:]) {
 		return base[i+1:]
 	}
 	return ""
@@ -162,32 +171,18 @@ func newBase(lang string, byID map[string]*parsed) *Base {
 	return b
 }
 
-// sourcesHeading and sourcesChecked are the words of the section that ends
-// every article, in each language.
-var (
-	sourcesHeading = map[string]string{"en": "## Sources", "es": "## Fuentes"}
-	sourcesChecked = map[string]string{
-		"en": "Checked against these pages on %s.",
-		"es": "Comprobado con estas páginas el %s.",
-	}
-)
-
 // addSources ends the article's Body with its sources, so that every screen
 // that renders the article shows where its facts come from.
 func addSources(a *Article) {
 	if len(a.Sources) == 0 || a.written > 0 {
 		return
 	}
-	lang := a.Lang
-	if _, ok := sourcesHeading[lang]; !ok {
-		lang = "en"
-	}
 	var b strings.Builder
 	b.WriteString(strings.TrimRight(a.Body, "\n"))
 	a.written = b.Len()
-	b.WriteString("\n\n" + sourcesHeading[lang] + "\n\n")
+	b.WriteString("\n\n## " + i18n.T(a.Lang, "kb.sources.heading") + "\n\n")
 	if a.Reviewed != "" {
-		fmt.Fprintf(&b, sourcesChecked[lang]+"\n\n", a.Reviewed)
+		b.WriteString(i18n.T(a.Lang, "kb.sources.checked", a.Reviewed) + "\n\n")
 	}
 	for _, s := range a.Sources {
 		b.WriteString("- <" + s + ">\n")
@@ -195,7 +190,8 @@ func addSources(a *Article) {
 	a.Body = b.String()
 }
 
-// Lang is the language of the loaded articles.
+// Lang is the base's interface language (its articles are in English when
+// that language has none of its own).
 func (b *Base) Lang() string { return b.lang }
 
 // Articles returns every article, sorted by id. The slice is a copy; the

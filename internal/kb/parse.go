@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"pitstop/internal/i18n"
 )
 
 // Categories lists the valid article categories, in the order they are shown.
@@ -22,13 +24,18 @@ var Categories = []string{
 // Severities lists the valid article severities, worst first.
 var Severities = []string{"critical", "high", "medium", "low"}
 
-// Languages lists the languages every article must exist in.
-var Languages = []string{"en", "es"}
+// sectionKeys are the catalogue keys (kb.section.<key>) of the headings
+// every article must have, in order.
+var sectionKeys = []string{"see", "why", "fix", "prevent", "escalate"}
 
-// Sections lists, per language, the headings every article must have.
-var Sections = map[string][]string{
-	"en": {"## What you see", "## Why it happens", "## Fix it now", "## Prevent it", "## When to escalate"},
-	"es": {"## Qué ves", "## Por qué pasa", "## Arréglalo ahora", "## Cómo prevenirlo", "## Cuándo escalar"},
+// Sections returns the headings ("## What you see" ...) every article in
+// lang must have, in order.
+func Sections(lang string) []string {
+	out := make([]string, len(sectionKeys))
+	for i, k := range sectionKeys {
+		out[i] = "## " + i18n.T(lang, "kb.section."+k)
+	}
+	return out
 }
 
 // Problem is one thing wrong with an article file, at a line (1-based; 0
@@ -274,11 +281,9 @@ func (p *parsed) validate(compile bool) {
 		}
 		line++
 	}
-	if want, ok := Sections[a.Lang]; ok {
-		for _, h := range want {
-			if _, ok := p.headingAt[h]; !ok {
-				p.problemAt(false, p.bodyLine, "section %q is missing", h)
-			}
+	for _, h := range Sections(a.Lang) {
+		if _, ok := p.headingAt[h]; !ok {
+			p.problemAt(false, p.bodyLine, "section %q is missing", h)
 		}
 	}
 }
