@@ -181,7 +181,7 @@ func TestCollectEnvironment(t *testing.T) {
 	e := CollectEnvironment(func(k string) string { return env[k] }, "v1.2.3", "es")
 	require.True(t, strings.HasPrefix(e.OS, runtime.GOOS+"/"+runtime.GOARCH))
 	require.Equal(t, "v1.2.3", e.Version)
-	require.Equal(t, "xterm-256color (COLORTERM=truecolor, inside tmux)", e.Terminal)
+	require.Equal(t, "xterm-256color (COLORTERM=truecolor, dentro de tmux)", e.Terminal, "the words around the variables are in the report's language")
 	require.Equal(t, []string{"HTTPS_PROXY=http://•••@proxy:3128", "no_proxy=localhost"}, e.Proxy)
 	require.Equal(t, "es", e.Lang)
 	require.NotContains(t, strings.Join(e.Proxy, " "), "hunter22")
