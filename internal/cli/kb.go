@@ -372,6 +372,7 @@ func kbLint(app *App, dir, format string) error {
 	}
 	problems := kb.Lint(fsys, check.KnownIDs)
 	for i := range problems {
+		problems[i] = problems[i].In(app.Opts.Lang)
 		problems[i].File = filepath.Join(root, problems[i].File)
 	}
 	errs := 0

@@ -51,7 +51,7 @@ func (a *App) reportSkippedArticles(warnings []kb.Warning) {
 	}
 	fmt.Fprintln(a.Stderr, "pitstop: "+a.N("kb.skipped", len(files), len(files), dir))
 	for _, w := range warnings {
-		fmt.Fprintf(a.Stderr, "  %s\n", w)
+		fmt.Fprintf(a.Stderr, "  %s\n", w.In(a.Opts.Lang))
 	}
 }
 

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"pitstop/internal/demo"
 	"pitstop/internal/i18n"
+	"pitstop/internal/kb"
 	"pitstop/internal/monitor"
 )
 
@@ -81,6 +84,18 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 	t.Cleanup(func() { sb.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	// A --kb folder with mistakes, for lint's messages and load warnings
+	// (the English article has its headings: a missing one is quoted as
+	// written, in the article's language).
+	kbDir := t.TempDir()
+	for name, text := range map[string]string{
+		"en/broken.md": "---\nid: broken\ntitle: [x\n---\n",
+		"en/thin.md":   "---\nid: thin\ntitle: Thin\ncategory: api\nseverity: low\nreviewed: 2020-01-01\nchecks: [no.such]\nrelated: [gone]\n---\n" + strings.Join(kb.Sections("en"), "\n\n") + "\n",
+		"es/thin.md":   "---\nid: thin\ntitle: Fino\ncategory: email\nseverity: low\n---\ncuerpo\n",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Join(kbDir, filepath.Dir(name)), 0o700))
+		require.NoError(t, os.WriteFile(filepath.Join(kbDir, name), []byte(text), 0o600))
+	}
 
 	commands := [][]string{
 		{"check"},
@@ -104,6 +119,8 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 		{"kb", "show", "api-rate-limit"},
 		{"kb", "show", "api-rate-limt"},
 		{"kb", "lint"},
+		{"kb", "lint", kbDir},
+		{"kb", "list", "--kb", kbDir},
 		{"demo", "--list"},
 		{"demo", "--scenario", "nope"},
 		{"monitor", "--interval", "1ms"},

@@ -55,7 +55,7 @@ func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
 	if !i18n.Supported(lang) {
 		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(i18n.Languages(), ", "))
 	}
-	l := &loader{lang: lang, byID: map[string]*parsed{}}
+	l := &loader{lang: lang, ui: lang, byID: map[string]*parsed{}}
 	if fsys != nil {
 		if _, err := fs.Stat(fsys, lang); err != nil {
 			l.lang = i18n.English
@@ -73,14 +73,15 @@ func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
 }
 
 type loader struct {
-	lang     string
+	lang     string // of the articles
+	ui       string // of the messages
 	byID     map[string]*parsed
 	warnings []Warning
 }
 
 func (l *loader) warn(ps []Problem) {
 	for _, p := range ps {
-		l.warnings = append(l.warnings, Warning{File: p.File, Line: p.Line, Msg: p.Msg})
+		l.warnings = append(l.warnings, Warning{File: p.File, Line: p.Line, Msg: p.Msg, problem: p})
 	}
 }
 
@@ -109,7 +110,7 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 		}
 		data, err := safefile.ReadFS(fsys, path.Join(dir, name), "the article", safefile.MaxArticle)
 		if err != nil {
-			l.warn([]Problem{{File: source, Msg: fmt.Sprintf("cannot read: %v", err)}})
+			l.warn([]Problem{problem(source, 0, "unreadable", err)})
 			continue
 		}
 		p := parseArticle(source, l.lang, data, replace)
@@ -118,7 +119,7 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 			continue
 		}
 		if prev, dup := l.byID[p.art.ID]; dup && !replace {
-			l.warn([]Problem{{File: source, Line: p.line("id"), Msg: fmt.Sprintf("id %q is already used by %s; this file is skipped", p.art.ID, prev.art.Source)}})
+			l.warn([]Problem{problem(source, p.line("id"), "id_skipped", p.art.ID, prev.art.Source)})
 			continue
 		}
 		l.byID[p.art.ID] = p
@@ -130,13 +131,13 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 func (l *loader) readOverlay(dir string) error {
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("knowledge directory %s (--kb): there is no such folder", dir)
+		return errors.New(i18n.T(l.ui, "kb.load.no_dir", dir))
 	}
 	if err != nil {
-		return fmt.Errorf("knowledge directory %s (--kb): %w", dir, err)
+		return fmt.Errorf("%s: %w", i18n.T(l.ui, "kb.load.dir", dir), err)
 	}
 	if !info.IsDir() {
-		return fmt.Errorf("knowledge directory %s is a file; give the directory that holds the articles", dir)
+		return errors.New(i18n.T(l.ui, "kb.load.file", dir))
 	}
 	fsys := os.DirFS(dir)
 	if err := l.readDir(fsys, l.lang, filepath.Join(dir, l.lang), true); err != nil {
