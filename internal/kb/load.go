@@ -7,13 +7,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"pitstop/internal/safefile"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/agnivade/levenshtein"
+
+	"pitstop/internal/i18n"
+	"pitstop/internal/safefile"
 )
 
 // Base is the knowledge base in one language: read-only once loaded, safe
@@ -36,8 +38,9 @@ func (b *Base) index() *index {
 	return b.idx
 }
 
-// Load reads the articles of one language from fsys (the embedded tree, with
-// en/ and es/ directories) and then from overlayDir, whose articles add to
+// Load reads the articles of one language from fsys (the embedded tree, one
+// directory per language: en/, es/), then, for an id the language lacks,
+// the English article, and then from overlayDir, whose articles add to
 // or replace the embedded ones by id. An overlay holds either en/ and es/
 // directories or flat *.md files; a flat file named "id.es.md" is only for
 // that language, a plain "id.md" for every language.
@@ -46,13 +49,26 @@ func (b *Base) index() *index {
 // rest loads. The error is for what stops loading altogether: an unknown
 // language, or an overlay directory that cannot be read.
 func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
-	if !slices.Contains(Languages, lang) {
-		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(Languages, ", "))
+	if !i18n.Supported(lang) {
+		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(i18n.Languages(), ", "))
 	}
 	l := &loader{lang: lang, byID: map[string]*parsed{}}
 	if fsys != nil {
 		if err := l.readDir(fsys, lang, "knowledge/"+lang, false); err != nil {
 			return nil, nil, err
+		}
+		if lang != i18n.English {
+			// An article the language does not have yet reads in English
+			// (its Lang says so): a language needs no articles to be usable.
+			en := &loader{lang: i18n.English, byID: map[string]*parsed{}}
+			if err := en.readDir(fsys, i18n.English, "knowledge/"+i18n.English, false); err != nil {
+				return nil, nil, err
+			}
+			for id, p := range en.byID {
+				if _, ok := l.byID[id]; !ok {
+					l.byID[id] = p
+				}
+			}
 		}
 	}
 	if overlayDir != "" {
@@ -139,7 +155,7 @@ func (l *loader) readOverlay(dir string) error {
 // langOfFile returns "es" for "x.es.md", "" for "x.md".
 func langOfFile(name string) string {
 	base := strings.TrimSuffix(name, ".md")
-	if i := strings.LastIndexByte(base, '.'); i >= 0 && slices.Contains(Languages, base[i+1:]) {
+	if i := strings.LastIndexByte(base, '.'); i >= 0 && i18n.Supported(base[i+1:]) {
 		return base[i+1:]
 	}
 	return ""
