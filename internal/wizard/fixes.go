@@ -12,6 +12,7 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
+	"pitstop/internal/i18n"
 	"pitstop/internal/probe"
 )
 
@@ -100,18 +101,18 @@ func (s *Session) FixesFor(checkID string) []fix.Fix {
 func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 	s := c.Session
 	path, settings := c.ConfigPath, s.settings
-	profile := c.Profile.Name
+	profile, lang := c.Profile.Name, c.Lang
 	before := slices.Clone(s.Results)
 	runner := c.Runner(nil)
 	run := c.rerun(runner)
 	return func(ctx context.Context) Applied {
 		out := Applied{Fix: f}
 		if f.Kind != fix.KindConfig {
-			out.Err = errors.New("only setting changes can be applied here")
+			out.Err = errors.New(i18n.T(lang, "wizard.fix.notconfig"))
 			return out
 		}
 		if path == "" {
-			out.Err = errors.New("the settings come from the environment, not a file: make the change by hand")
+			out.Err = errors.New(i18n.T(lang, "wizard.fix.fromenv"))
 			return out
 		}
 		if err := fix.Apply(path, profile, settings, []*fix.Fix{&out.Fix}); err != nil {
@@ -120,7 +121,7 @@ func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 		}
 		cfg, err := config.Load(path)
 		if err != nil {
-			out.Err = fmt.Errorf("the change was written, but the settings no longer load: %w", err)
+			out.Err = fmt.Errorf("%s: %w", i18n.T(lang, "wizard.fix.noload"), err)
 			return out
 		}
 		p, err := cfg.Profile(profile)
