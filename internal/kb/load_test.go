@@ -83,12 +83,7 @@ func TestLoadUnknownLanguage(t *testing.T) {
 // reads in English, and says so; a language needs no articles to be usable.
 func TestLoadFallsBackToEnglish(t *testing.T) {
 	t.Parallel()
-	base := fstest.MapFS{
-		"en/api-one.md": {Data: []byte(article("api-one", "en", "Embedded one"))},
-		"en/api-two.md": {Data: []byte(article("api-two", "en", "Embedded two"))},
-		"es/api-one.md": {Data: []byte(article("api-one", "es", "Uno embebido"))},
-	}
-	b, warnings, err := Load(base, "", "es")
+	b, warnings, err := Load(embeddedTwo(), "", "es")
 	require.NoError(t, err)
 	require.Empty(t, warnings)
 	one, ok := b.Get("api-one")
@@ -102,13 +97,19 @@ func TestLoadFallsBackToEnglish(t *testing.T) {
 	require.Equal(t, "knowledge/en/api-two.md", two.Source)
 }
 
-func TestLoadOverlay(t *testing.T) {
-	t.Parallel()
-	base := fstest.MapFS{
+// embeddedTwo is a small embedded tree: two English articles, one of
+// them in Spanish.
+func embeddedTwo() fstest.MapFS {
+	return fstest.MapFS{
 		"en/api-one.md": {Data: []byte(article("api-one", "en", "Embedded one"))},
 		"en/api-two.md": {Data: []byte(article("api-two", "en", "Embedded two"))},
 		"es/api-one.md": {Data: []byte(article("api-one", "es", "Uno embebido"))},
 	}
+}
+
+func TestLoadOverlay(t *testing.T) {
+	t.Parallel()
+	base := embeddedTwo()
 	tests := []struct {
 		name      string
 		files     map[string]string
