@@ -30,8 +30,8 @@ func (k Kind) String() string {
 }
 
 // Field describes one setting of a profile: the one place its key, its
-// words (message ids in the catalogue), how it is read and written and what makes a
-// value valid are kept. Validation of the file, the settings form, the
+// words (message ids of the catalogue), how it is read and written and what
+// makes a value valid are kept. Validation of the file, the settings form, the
 // accessible wizard and saving all go through it.
 type Field struct {
 	Key  string // dotted path under the profile: "smtp.port"
@@ -291,8 +291,9 @@ var fields = worded([]*Field{
 	{Key: "api.base_url", Enables: true, Kind: KindText, rule: httpURL,
 		Placeholder: "https://api.copycarai.com/v2",
 		text:        func(p *Profile) *string { return &p.API.BaseURL }},
-	{Key: "api.key", Enables: true, Kind: KindSecret, secret: func(p *Profile) *Secret { return &p.API.Key },
-		env: func(p *Profile) []string { return APIKeyEnvNames(p.API.Provider) }},
+	{Key: "api.key", Enables: true, Kind: KindSecret,
+		secret: func(p *Profile) *Secret { return &p.API.Key },
+		env:    func(p *Profile) []string { return APIKeyEnvNames(p.API.Provider) }},
 	{Key: "api.endpoints", Kind: KindList, rule: httpURL,
 		list: func(p *Profile) *[]string { return &p.API.Endpoints }},
 	{Key: "api.ca_file", Kind: KindText,
@@ -302,8 +303,9 @@ var fields = worded([]*Field{
 		text: func(p *Profile) *string { return &p.CRM.Provider }},
 	{Key: "crm.base_url", Enables: true, Kind: KindText, rule: httpURL,
 		text: func(p *Profile) *string { return &p.CRM.BaseURL }},
-	{Key: "crm.token", Kind: KindSecret, secret: func(p *Profile) *Secret { return &p.CRM.Token },
-		env: func(p *Profile) []string { return CRMTokenEnvNames(p.CRM.Provider) }},
+	{Key: "crm.token", Kind: KindSecret,
+		secret: func(p *Profile) *Secret { return &p.CRM.Token },
+		env:    func(p *Profile) []string { return CRMTokenEnvNames(p.CRM.Provider) }},
 	{Key: "crm.object", Kind: KindText,
 		text: func(p *Profile) *string { return &p.CRM.Object }},
 	{Key: "crm.sample_size", Kind: KindNumber, rule: sampleSize, helpArgs: []any{DefaultCRMSampleSize},
@@ -319,8 +321,9 @@ var fields = worded([]*Field{
 		text: func(p *Profile) *string { return &p.SMTP.Security }},
 	{Key: "smtp.username", Kind: KindText,
 		text: func(p *Profile) *string { return &p.SMTP.Username }},
-	{Key: "smtp.password", Kind: KindSecret, secret: func(p *Profile) *Secret { return &p.SMTP.Password },
-		env: func(*Profile) []string { return []string{"SMTP_PASSWORD"} }},
+	{Key: "smtp.password", Kind: KindSecret,
+		secret: func(p *Profile) *Secret { return &p.SMTP.Password },
+		env:    func(*Profile) []string { return []string{"SMTP_PASSWORD"} }},
 	{Key: "smtp.from", Kind: KindText,
 		text: func(p *Profile) *string { return &p.SMTP.From }},
 	{Key: "smtp.test_recipient", Kind: KindText,
