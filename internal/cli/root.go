@@ -181,7 +181,7 @@ fixed here, writes the escalation report.`,
 	f := root.PersistentFlags()
 	f.StringVar(&app.Opts.ConfigPath, "config", "", "settings file (see `pitstop config`)")
 	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: default_profile)")
-	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: en or es")
+	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: "+strings.Join(i18n.Languages(), ", "))
 	f.StringVar(&app.Opts.KBDir, "kb", "", "your articles: add to or replace ours by id")
 	f.StringVar(&app.Opts.Theme, "theme", "", "dark, light or high-contrast (default: auto)")
 	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "time limit for each check")
@@ -281,11 +281,12 @@ func wrapWords(words []string, width int) string {
 }
 
 // defaultLang is the language the environment asks for (PITSTOP_LANG, then
-// the locale: "es_ES.UTF-8" is es) when Pitstop speaks it, else English.
+// the locale: "es_ES.UTF-8" is es) when Pitstop has it, English otherwise.
 func defaultLang() string {
 	for _, v := range []string{"PITSTOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		if s := os.Getenv(v); s != "" {
-			s, _, _ = strings.Cut(s, ".")
+			s, _, _ = strings.Cut(s, ".") // es_ES.UTF-8, pt_BR@euro
+			s, _, _ = strings.Cut(s, "@")
 			s = strings.ReplaceAll(s, "_", "-")
 			if i18n.Supported(s) {
 				return s
@@ -301,9 +302,7 @@ func defaultLang() string {
 
 func (a *App) validateGlobal() error {
 	if !i18n.Supported(a.Opts.Lang) {
-		// No language to say it in yet: English, naming the choices.
-		langs := i18n.Languages()
-		return usageErrf("--lang is %q; expected %s or %s", a.Opts.Lang, strings.Join(langs[:len(langs)-1], ", "), langs[len(langs)-1])
+		return usageErrf("--lang is %q; expected one of: %s", a.Opts.Lang, strings.Join(i18n.Languages(), ", "))
 	}
 	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
 		return usageErrf("%s", a.T("err.theme", a.Opts.Theme, strings.Join(theme.Names(), ", ")))
