@@ -41,7 +41,7 @@ func (s *session) checklist() error {
 	ev := escalate.Evidence{}
 	if l.RunsChecks() {
 		checks := c.EveryConfigured()
-		s.line(c.Plural("acc.running", len(checks)))
+		s.line(c.N("acc.running", len(checks)))
 		ev.Results = c.Runner(nil).Run(c.Ctx, checks)
 		if c.Ctx.Err() != nil {
 			return context.Canceled
@@ -127,7 +127,7 @@ func (s *session) search() error {
 			opts = append(opts, label)
 		}
 		opts = append(opts, s.t("acc.search.again"))
-		s.line(c.Plural("acc.search.found", len(hits)))
+		s.line(c.N("acc.search.found", len(hits)))
 		pick, err := s.choose(s.t("acc.read"), opts, 0)
 		if err != nil {
 			return err
