@@ -299,7 +299,7 @@ func (s *session) readSecret(prompt string) (string, error) {
 		b, err := xterm.ReadPassword(s.tty.Fd())
 		fmt.Fprintln(s.out)
 		if err != nil {
-			return "", fmt.Errorf("read secret: %w", err)
+			return "", fmt.Errorf("%s: %w", s.t("acc.secret.err"), err)
 		}
 		return strings.TrimSpace(string(b)), nil
 	}

@@ -461,7 +461,7 @@ func (m *Model) View() string {
 	var body string
 	switch {
 	case m.err != nil:
-		body = " " + st.ErrorText.Render(common.Wrap(m.err.Error(), m.width-2))
+		body = " " + st.ErrorText.Render(common.Wrap(c.T("article.error", m.id, m.err.Error()), m.width-2))
 	case m.content == "":
 		body = " " + st.Muted.Render(c.T("article.loading"))
 	case m.panelOpen && !m.sidebar():
