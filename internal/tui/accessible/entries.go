@@ -198,7 +198,7 @@ func (s *session) monitor() error {
 		}
 	}
 	st := mon.Stats()
-	s.line(s.t("acc.monitor.summary", st.Total, st.Successes, st.Rejected, st.Failures))
+	s.line(s.com.N("acc.monitor.summary", st.Total, st.Total, st.Successes, st.Rejected, st.Failures))
 	s.line(s.t("acc.monitor.latency", human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
 	if len(mon.Alerts()) == 0 {
 		s.line(s.t("acc.monitor.noalerts"))

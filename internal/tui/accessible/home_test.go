@@ -50,7 +50,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"Run every check", "failed: Mail login", "Type the numbers that match, like 1,3,5 or 2-4",
 			"of", "done.", "Tick or untick what you have done yourself:",
 			"articles match.", "# ", // an article is read
-			"Round 1: ", "probes: ", "Latency: p50",
+			"Round 1: ", "1 probe: ", "Latency: p50",
 			"How much does this hurt the business?", "Escalate as",
 			"Step 1 of 6: What is wrong?", "Step 6 of 6: Did this fix it?",
 		}},
@@ -58,7 +58,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"¿Qué quieres hacer?", "7. Salir", "Escribe un número del 1 al 7:",
 			"Ejecutar todas las pruebas", "falló: El inicio de sesión SMTP", "Escribe los números que coincidan, como 1,3,5 o 2-4",
 			"hechos.", "Marca o desmarca lo que hayas hecho tú:",
-			"coinciden.", "Ronda 1: ", "sondeos: ", "Latencia: p50",
+			"coinciden.", "Ronda 1: ", "1 sondeo: ", "Latencia: p50",
 			"Escalar como", "(s/n, enter para no):",
 			"Paso 1 de 6: ¿Qué pasa?", "Paso 6 de 6:",
 		}},

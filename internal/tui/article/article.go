@@ -521,7 +521,7 @@ func (m *Model) footer() string {
 	if m.searching {
 		count := ""
 		if m.query != "" {
-			count = st.Muted.Render(c.T("article.matches", len(m.matches)))
+			count = st.Muted.Render(c.N("article.matches", len(m.matches)))
 		}
 		return " " + m.input.View() + "  " + count
 	}

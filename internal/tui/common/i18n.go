@@ -11,9 +11,13 @@ import (
 func (c *Common) T(key string, args ...any) string { return Translate(c.Lang, key, args...) }
 
 // N returns the message key in the plural form count takes in the session's
-// language ("1 problem", "2 problems"), with count as its first argument.
-func (c *Common) N(key string, count int) string {
-	return i18n.N(c.Lang, "tui."+key, count, count)
+// language ("1 problem", "2 problems"), filled with args, or with count
+// alone when there are none.
+func (c *Common) N(key string, count int, args ...any) string {
+	if len(args) == 0 {
+		args = []any{count}
+	}
+	return i18n.N(c.Lang, "tui."+key, count, args...)
 }
 
 // Translate returns the message key in lang, for code that holds a

@@ -84,7 +84,9 @@ func Bypasses(frame string, data ...string) []string {
 	text := " " + strings.Join(strings.Fields(outside.String()), " ") + " "
 	for _, d := range data {
 		if d = strings.Join(strings.Fields(d), " "); d != "" {
-			text = strings.ReplaceAll(text, d, " ")
+			// Whole words only: typed "spf" is not the middle of domain-spf-invalid.
+			re := regexp.MustCompile(`(^|[^\p{L}\p{N}_-])` + regexp.QuoteMeta(d) + `($|[^\p{L}\p{N}_-])`)
+			text = re.ReplaceAllString(text, "$1 $2")
 		}
 	}
 	var out []string
