@@ -159,7 +159,7 @@ func jsonish(s string) string {
 
 // pseudoCommon is a wizard in the pseudo-locale on the sandbox's profile,
 // with the real checks.
-func pseudoCommon(t *testing.T, sb *demo.Sandbox) *common.Common {
+func pseudoCommon(t *testing.T, sb *demo.Sandbox, scenario string) *common.Common {
 	t.Helper()
 	base := installPseudo(t)
 	cfg, err := config.Load(sb.ConfigPath)
@@ -170,7 +170,7 @@ func pseudoCommon(t *testing.T, sb *demo.Sandbox) *common.Common {
 	t.Cleanup(cancel)
 	c := common.Must(common.New(common.Options{
 		KB: base, Config: cfg, Profile: p, ConfigPath: sb.ConfigPath, Lang: i18ntest.Code, Theme: "dark",
-		Sandbox: "mixed", Timeout: 5 * time.Second, Version: "test", Ctx: ctx,
+		Sandbox: scenario, Timeout: 5 * time.Second, Version: "test", Ctx: ctx,
 		Now: func() time.Time { return tuitest.Clock },
 	}))
 	c.Animate = false
@@ -178,8 +178,8 @@ func pseudoCommon(t *testing.T, sb *demo.Sandbox) *common.Common {
 	return c
 }
 
-// pseudoScreens are the screens the golden tests do not reach from home
-// with the guided walks (those are in screens).
+// pseudoScreens are the screens the golden walks (screens) do not reach;
+// those named healthy- run against the healthy sandbox (every check passes).
 var pseudoScreens = []struct {
 	name string
 	walk func(t *testing.T, d *tuitest.Driver)
@@ -201,6 +201,13 @@ var pseudoScreens = []struct {
 		toStep(t, d, common.StepResults)
 		d.Send(common.NavigateMsg{To: common.ScreenFix, Check: "domain.dmarc"})
 	}},
+	{"healthy-outcome-fixed", func(t *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		toStep(t, d, common.StepResults)
+		d.Press("d", "y")
+		require.Contains(t, d.View(), common.Translate(i18ntest.Code, "outcome.fixed.title"), "confirmed fixed")
+	}},
+	{"healthy-results", func(t *testing.T, d *tuitest.Driver) { d.Press("2") }},
 	{"search-none", func(_ *testing.T, d *tuitest.Driver) { d.Press("/", "zzzqqq") }},
 }
 
@@ -226,9 +233,13 @@ func evidence(c *common.Common, extra ...string) []string {
 // TestPseudoLocaleEveryScreen draws every screen in the pseudo-locale and
 // fails on any word that bypassed the catalogue.
 func TestPseudoLocaleEveryScreen(t *testing.T) {
-	sb, err := demo.StartSandbox("mixed", demo.SandboxOptions{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sb.Close() })
+	sandboxes := map[string]*demo.Sandbox{}
+	for _, name := range []string{"mixed", "healthy"} {
+		sb, err := demo.StartSandbox(name, demo.SandboxOptions{Dir: t.TempDir()})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = sb.Close() })
+		sandboxes[name] = sb
+	}
 	var all []struct {
 		name string
 		walk func(t *testing.T, d *tuitest.Driver)
@@ -242,7 +253,11 @@ func TestPseudoLocaleEveryScreen(t *testing.T) {
 	for _, size := range []struct{ w, h int }{{80, 24}, {120, 40}} {
 		for _, sc := range all {
 			t.Run(fmt.Sprintf("%dx%d/%s", size.w, size.h, sc.name), func(t *testing.T) {
-				c := pseudoCommon(t, sb)
+				scenario := "mixed"
+				if strings.HasPrefix(sc.name, "healthy-") {
+					scenario = "healthy"
+				}
+				c := pseudoCommon(t, sandboxes[scenario], scenario)
 				d := tuitest.NewDriver(t, tui.New(c), size.w, size.h)
 				sc.walk(t, d)
 				tuitest.RequirePseudo(t, sc.name, d.View(), evidence(c, typed[sc.name]...)...)
@@ -258,7 +273,7 @@ func TestPseudoLocaleAccessible(t *testing.T) {
 	sb, err := demo.StartSandbox("mixed", demo.SandboxOptions{Dir: t.TempDir()})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sb.Close() })
-	c := pseudoCommon(t, sb)
+	c := pseudoCommon(t, sb, "mixed")
 	const input = "" +
 		"x\n" + // a wrong answer at home
 		"1\n4\n1,3\n\n\nn\n4\n" + // guided: email, two symptoms, no DNS server, no article, not fixed, home
