@@ -18,21 +18,15 @@ import (
 // Key names, host names, addresses, check IDs and anything with a digit,
 // dot, hyphen, slash or @ are data by their shape and need no entry here.
 var allowed = map[string]string{
-	// The product and the names of what it checks: the same in every language.
-	"Pitstop": "product name", "SANDBOX": "catalogued as is: same word in every language",
-	"API": "acronym", "SMTP": "protocol", "TLS": "protocol", "STARTTLS": "protocol command", "DNS": "protocol",
-	"SPF": "DNS record type", "DKIM": "DNS record type", "DMARC": "DNS record type", "BIMI": "DNS record type",
-	"TXT": "DNS record type", "CRM": "acronym", "HubSpot": "provider", "Salesforce": "provider",
-	"Pipedrive": "provider", "Redis": "product", "HTTP": "protocol", "HTTPS": "protocol", "JSON": "format",
-	"Markdown": "format", "OSC": "terminal escape name (OSC 52)", "TTL": "DNS field", "GDPR": "regulation",
-	"SendGrid": "provider", "Gmail": "provider", "Microsoft": "provider", "CopyCar": "sandbox AI provider",
-	"copycar": "sandbox provider id", "hubspot": "provider id", "starttls": "setting value", "tls": "setting value",
-	"none": "setting value", "auto": "setting value", "plain": "setting value", "login": "setting value",
+	// Names: the same in every language.
+	"Pitstop": "the product", "API": "acronym", "CRM": "acronym", "SMTP": "protocol", "TLS": "protocol",
+	"STARTTLS": "protocol command", "DNS": "protocol", "SPF": "DNS record", "DKIM": "DNS record",
+	"DMARC": "DNS record", "BIMI": "DNS record", "TXT": "DNS record type", "HubSpot": "provider",
+	"Gmail": "provider", "Redis": "product",
+	// Setting values, shown as the config file spells them.
+	"copycar": "api.provider", "hubspot": "crm.provider", "starttls": "smtp.security", "login": "smtp.auth",
 	// Keys, as the help bar and the prompts name them.
-	"enter": "key", "esc": "key", "space": "key", "tab": "key", "shift": "key", "ctrl": "key", "alt": "key",
-	"home": "key", "end": "key", "pgup": "key", "pgdown": "key", "backspace": "key",
-	// The sandbox's values.
-	"sandbox": "profile name", "mixed": "scenario name", "production": "profile name of the test config",
+	"enter": "key", "esc": "key", "space": "key", "tab": "key", "home": "key", "end": "key",
 }
 
 // dataShape matches a token that is data by its shape: it holds a digit or
