@@ -20,6 +20,10 @@ func TestHuhKeyMap(t *testing.T) {
 			require.True(t, ok, "%s: huh's help %q has no message in huhHelp", path, d)
 		}
 	})
+	for desc, id := range huhHelp {
+		require.True(t, HasKey(id), "huh's %q: %s is not in the catalogue", desc, id)
+	}
+	require.True(t, HasKey("huh.switch"))
 	es := HuhKeyMap("es")
 	require.Equal(t, "marcar", es.MultiSelect.Toggle.Help().Desc)
 	require.Equal(t, "x", es.MultiSelect.Toggle.Help().Key, "key names stay as huh writes them")
