@@ -2,6 +2,7 @@ package common
 
 import (
 	"reflect"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/huh/v2"
@@ -100,7 +101,8 @@ var huhHelp = map[string]string{
 
 // HuhKeyMap returns huh's default keys with their help in lang, for every
 // huh form Pitstop shows. A yes/no question's ←/→ switches the answer
-// rather than ticking. A single choice cannot be filtered: huh's "No
+// rather than ticking, and it takes the language's letter for yes too (s
+// for sí). A single choice cannot be filtered: huh's "No
 // matches" under an empty filter has no way to be translated, and Pitstop's
 // choices are short lists.
 func HuhKeyMap(lang string) *huh.KeyMap {
@@ -118,6 +120,10 @@ func HuhKeyMap(lang string) *huh.KeyMap {
 			b.SetHelp(h.Key, Translate(lang, id))
 		}
 	})
+	if yes := Translate(lang, "key.yes.letter"); yes != "y" { // "s/n" in Spanish
+		km.Confirm.Accept.SetKeys("y", "Y", yes, strings.ToUpper(yes))
+		km.Confirm.Accept.SetHelp(yes, Translate(lang, "key.yes"))
+	}
 	km.Select.Filter.Unbind()
 	km.Select.SetFilter.Unbind()
 	km.Select.ClearFilter.Unbind()

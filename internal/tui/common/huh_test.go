@@ -31,6 +31,8 @@ func TestHuhKeyMap(t *testing.T) {
 	require.Equal(t, "enviar", es.Input.Submit.Help().Desc)
 	require.Equal(t, "filtrar", es.MultiSelect.Filter.Help().Desc)
 	require.Equal(t, "sí", es.Confirm.Accept.Help().Desc)
+	require.True(t, key.Matches(tea.KeyPressMsg{Code: 's', Text: "s"}, es.Confirm.Accept), "s for sí")
+	require.True(t, key.Matches(tea.KeyPressMsg{Code: 'y', Text: "y"}, es.Confirm.Accept))
 	require.False(t, key.Matches(tea.KeyPressMsg{Code: '/', Text: "/"}, es.Select.Filter), "a single choice is not filtered")
 	require.Equal(t, "submit", HuhKeyMap("en").Input.Submit.Help().Desc)
 }
