@@ -30,11 +30,11 @@ var allowed = map[string]string{
 }
 
 // dataShape matches a token that is data by its shape: it holds a digit or
-// one of . - _ / @ : = + $ % # ~ or is a run of the same bullet.
-var dataShape = regexp.MustCompile(`[0-9._/@:=+$%#~\\-]`)
+// one of . - _ / @ : = + $ % # ~ ` (code, a fence's language).
+var dataShape = regexp.MustCompile("[0-9._/@:=+$%#~`\\\\-]")
 
 // wordRe finds candidate words: runs of letters, digits and data punctuation.
-var wordRe = regexp.MustCompile(`[\p{L}\p{N}._/@:=+$%#~\\'-]+`)
+var wordRe = regexp.MustCompile("[\\p{L}\\p{N}._/@:=+$%#~`\\\\'-]+")
 
 // asciiWord is three or more ASCII letters (an accented word is the
 // pseudo-locale's, even when a truncation cut its bracket).
@@ -70,14 +70,12 @@ func Bypasses(frame string, data ...string) []string {
 			r = ' '
 		case depth > 0:
 			continue
-		case strings.ContainsRune("│┃█▐▌░▒▓╭╮╰╯─•·›▸", r):
-			r = ' ' // frames, scroll bars and separators between words
 		}
 		outside.WriteRune(r)
 	}
-	text := " " + strings.Join(strings.Fields(outside.String()), " ") + " "
+	text := " " + flatten(outside.String()) + " "
 	for _, d := range data {
-		if d = strings.Join(strings.Fields(d), " "); d != "" {
+		if d = flatten(d); d != "" {
 			// Whole words only: typed "spf" is not the middle of domain-spf-invalid.
 			re := regexp.MustCompile(`(^|[^\p{L}\p{N}_-])` + regexp.QuoteMeta(d) + `($|[^\p{L}\p{N}_-])`)
 			text = re.ReplaceAllString(text, "$1 $2")
@@ -95,6 +93,18 @@ func Bypasses(frame string, data ...string) []string {
 		out = append(out, tok)
 	}
 	return out
+}
+
+// flatten turns frames, scroll bars and separators between words into
+// spaces, and every run of spaces and line breaks into one space.
+func flatten(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune("│┃█▐▌░▒▓╭╮╰╯─•·›▸", r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // RequirePseudo fails when a frame shows a word that bypassed the catalogue.
