@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"pitstop/internal/tui/accessible"
 	"pitstop/internal/tui/common"
 	"slices"
 	"strings"
@@ -202,6 +203,21 @@ func wrapMarkdownList(md string, width int) string {
 // tickInteractively lets the person toggle the manual items with a huh
 // multi-select; items Pitstop settled stay as they are.
 func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error {
+	if app.Opts.Accessible || os.Getenv("TERM") == "dumb" {
+		// Pitstop's own numbered prompts: huh's accessible ones are English only.
+		com, err := common.New(common.Options{Lang: app.Opts.Lang, Version: app.Version})
+		if err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+		ids, err := accessible.Tick(ctx, com, f, app.Stdin, app.Stdout)
+		if err != nil {
+			return &ExitError{Code: ExitInternal, Err: err}
+		}
+		for _, id := range ids {
+			f.Toggle(id, app.Opts.Lang)
+		}
+		return nil
+	}
 	width, height := ttySize(app.Stdout)
 	var selected []string
 	form, err := tickForm(app, f, &selected, width, height)
@@ -209,8 +225,7 @@ func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error 
 		return &ExitError{Code: ExitInternal, Err: err}
 	}
 	before := slices.Clone(selected)
-	form = form.WithAccessible(app.Opts.Accessible || os.Getenv("TERM") == "dumb").
-		WithInput(app.Stdin).WithOutput(app.Stdout)
+	form = form.WithInput(app.Stdin).WithOutput(app.Stdout)
 	if err := form.RunWithContext(ctx); err != nil {
 		if errors.Is(err, huh.ErrUserAborted) {
 			return &ExitError{Code: ExitUsage, Err: errors.New(app.T("checklist.cancelled"))}
@@ -257,7 +272,7 @@ func tickForm(app *App, f *escalate.Filled, selected *[]string, width, height in
 	if height > 0 {
 		rows = min(rows, max(6, height-2))
 	}
-	keys := huh.NewDefaultKeyMap()
+	keys := common.HuhKeyMap(app.Opts.Lang)
 	keys.MultiSelect.Toggle = key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", com.T("key.toggle")))
 	form := huh.NewForm(huh.NewGroup(
 		huh.NewMultiSelect[string]().

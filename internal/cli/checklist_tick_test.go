@@ -40,3 +40,42 @@ func TestTickFormShowsEveryItemAndOneToggleKey(t *testing.T) {
 		require.Equal(t, []string{"i1"}, sel)
 	}
 }
+
+// TestTickSpeaksTheLanguage: huh's own help around the list is in the
+// interface language, and on a screen reader (--accessible) the items are
+// asked with Pitstop's numbered prompts in that language, not huh's English
+// ones; the answer toggles the items named.
+func TestTickSpeaksTheLanguage(t *testing.T) {
+	t.Parallel()
+	newFilled := func() *escalate.Filled {
+		f := &escalate.Filled{Title: "Antes del lanzamiento"}
+		for i := range 3 {
+			f.Items = append(f.Items, escalate.FilledItem{ID: fmt.Sprintf("i%d", i), Label: fmt.Sprintf("Punto %d", i), Manual: true})
+		}
+		return f
+	}
+	app := &App{Version: "test", Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
+	app.Opts.Lang = "es"
+	var sel []string
+	form, err := tickForm(app, newFilled(), &sel, 100, 24)
+	require.NoError(t, err)
+	form.Init()
+	view := ansi.Strip(form.View())
+	require.Contains(t, view, "enviar")
+	for _, en := range []string{"submit", "filter", "select all"} {
+		require.NotContains(t, view, en)
+	}
+
+	var out strings.Builder
+	app = &App{Version: "test", Stdin: strings.NewReader("2,3\n"), Stdout: &out, Stderr: io.Discard}
+	app.Opts.Lang, app.Opts.Accessible = "es", true
+	f := newFilled()
+	require.NoError(t, tickInteractively(t.Context(), app, f))
+	require.Contains(t, out.String(), "Escribe los números que coincidan")
+	for _, en := range []string{"Select up to", "Enter a number", "Confirm selection"} {
+		require.NotContains(t, out.String(), en)
+	}
+	require.Equal(t, escalate.Open, f.Items[0].State)
+	require.Equal(t, escalate.Done, f.Items[1].State)
+	require.Equal(t, escalate.Done, f.Items[2].State)
+}

@@ -209,8 +209,9 @@ func (s *session) monitor() error {
 }
 
 // Tick asks, with the accessible prompts in com's language, which of the
-// items of filled only a person can confirm to tick or untick, and returns
-// their IDs (none when the answer is empty). It is for `pitstop checklist
+// items of filled only a person can confirm to tick or untick (each said
+// with where it stands), and returns their IDs (none when the answer is
+// empty). It is for `pitstop checklist
 // --tick` on a screen reader: huh's own accessible prompts are English only.
 func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
 	com.Ctx = ctx
@@ -218,8 +219,12 @@ func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in i
 	var ids, labels []string
 	for _, it := range filled.Items {
 		if it.Manual {
+			label := s.t("acc.clist.state."+it.State.String()) + ": " + it.Label
+			if it.Required {
+				label += " (" + s.t("acc.clist.required") + ")"
+			}
 			ids = append(ids, it.ID)
-			labels = append(labels, it.Label)
+			labels = append(labels, label)
 		}
 	}
 	if len(ids) == 0 {
