@@ -64,15 +64,7 @@ profiles:
 func newConfigCmd(app *App) *cobra.Command {
 	var example bool
 	cmd := &cobra.Command{
-		Use:   "config",
-		Short: "Where the settings come from, or an example file",
-		Long: `Config says which settings file Pitstop reads (--config, else $PITSTOP_CONFIG,
-else $XDG_CONFIG_HOME/pitstop/config.yaml), its profiles, what each one
-configures and where each secret comes from (masked).
-
---example prints a commented settings file to start from.`,
-		Example: `  pitstop config
-  pitstop config --example > pitstop.yaml      # edit it, then --config pitstop.yaml`,
+		Use:  "config",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if example {
@@ -82,7 +74,7 @@ configures and where each secret comes from (masked).
 			return showConfig(app)
 		},
 	}
-	cmd.Flags().BoolVar(&example, "example", false, "print a commented example settings file")
+	cmd.Flags().BoolVar(&example, "example", false, "")
 	return cmd
 }
 

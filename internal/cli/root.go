@@ -23,9 +23,11 @@ import (
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"pitstop/internal/config"
 	"pitstop/internal/i18n"
+	"pitstop/internal/registry"
 	"pitstop/internal/theme"
 )
 
@@ -160,16 +162,7 @@ func (a *App) Scrubber() *config.Scrubber { return a.scrubber.Load() }
 // NewRoot builds the root command with every subcommand.
 func NewRoot(app *App) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "pitstop",
-		Short: "Troubleshoot your AI marketing stack: API, CRM, email and domain",
-		Long: `Pitstop walks you from "it doesn't work" to a fix or a ready escalation.
-Pick what you see or paste the error; Pitstop runs live checks against your API key,
-CRM and email settings, explains the result in plain words and, when it can't be
-fixed here, writes the escalation report.`,
-		Example: `  pitstop                          # the guided wizard
-  pitstop demo                     # try it on the built-in sandbox
-  pitstop check --format json      # every check, for CI
-  pitstop diagnose "535 5.7.8 Error: authentication failed"`,
+		Use:           "pitstop",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -179,16 +172,16 @@ fixed here, writes the escalation report.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app) },
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&app.Opts.ConfigPath, "config", "", "settings file (see `pitstop config`)")
-	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: default_profile)")
-	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: en or es")
-	f.StringVar(&app.Opts.KBDir, "kb", "", "your articles: add to or replace ours by id")
-	f.StringVar(&app.Opts.Theme, "theme", "", "dark, light or high-contrast (default: auto)")
-	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "time limit for each check")
-	f.BoolVar(&app.Opts.NoColor, "no-color", false, "no colors in the output")
-	f.StringVar(&app.Opts.LogFile, "log-file", "", "activity log (default: $XDG_STATE_HOME/pitstop)")
-	f.BoolVar(&app.Opts.Debug, "debug", false, "log debug details (secrets stay masked)")
-	f.BoolVar(&app.Opts.Accessible, "accessible", false, "prompts for screen readers (on when TERM=dumb)")
+	f.StringVar(&app.Opts.ConfigPath, "config", "", "")
+	f.StringVar(&app.Opts.Profile, "profile", "", "")
+	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "")
+	f.StringVar(&app.Opts.KBDir, "kb", "", "")
+	f.StringVar(&app.Opts.Theme, "theme", "", "")
+	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "")
+	f.BoolVar(&app.Opts.NoColor, "no-color", false, "")
+	f.StringVar(&app.Opts.LogFile, "log-file", "", "")
+	f.BoolVar(&app.Opts.Debug, "debug", false, "")
+	f.BoolVar(&app.Opts.Accessible, "accessible", false, "")
 
 	root.AddCommand(
 		newTUICmd(app),
@@ -204,27 +197,83 @@ fixed here, writes the escalation report.`,
 		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
-	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
-			c.Short = "Shell completions: bash, zsh, fish, powershell"
-		}
-	}
-	reflowHelp(root)
+	localizeHelp(root, defaultLang())
 	return root
 }
 
-// reflowHelp rewraps each plain paragraph of every command's long help to
+// localizeHelp gives every command's help and every flag's usage in lang,
+// from the catalogue: cli.help.<path>.short|long|example and
+// cli.flag.<path>.<flag>, where path is "root" or the command's path below
+// it ("kb.show"). What the catalogue does not hold (cobra's completion
+// subcommands) keeps cobra's words.
+func localizeHelp(root *cobra.Command, lang string) {
+	t := func(id string, args ...any) (string, bool) {
+		if !i18n.Has(i18n.English, id) {
+			return "", false
+		}
+		return i18n.T(lang, id, args...), true
+	}
+	var walk func(c *cobra.Command, path string)
+	walk = func(c *cobra.Command, path string) {
+		if s, ok := t("cli.help." + path + ".short"); ok {
+			c.Short = s
+		}
+		if s, ok := t("cli.help." + path + ".long"); ok {
+			c.Long = reflow(s)
+		}
+		if s, ok := t("cli.help." + path + ".example"); ok {
+			c.Example = s
+		}
+		// The command's own flags (not LocalFlags, which would merge the
+		// inherited ones into every command).
+		flags := func(f *pflag.Flag) {
+			switch f.Name {
+			case "only":
+				f.Usage = i18n.T(lang, "cli.flag.only", strings.Join(registry.IDs(), ","))
+			case "lang":
+				f.Usage = i18n.T(lang, "cli.flag.root.lang", strings.Join(i18n.Languages(), ", "))
+			default:
+				if s, ok := t("cli.flag." + path + "." + f.Name); ok {
+					f.Usage = s
+				}
+			}
+		}
+		c.Flags().VisitAll(flags)
+		c.PersistentFlags().VisitAll(flags)
+		for _, sub := range c.Commands() {
+			if path == "root" {
+				walk(sub, sub.Name())
+			} else {
+				walk(sub, path+"."+sub.Name())
+			}
+		}
+	}
+	walk(root, "root")
+}
+
+// langArg is the language --lang names in args, when Pitstop speaks it: help
+// is printed before the flags are read into the options.
+func langArg(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		lang, ok := strings.CutPrefix(a, "--lang=")
+		if a == "--lang" && i+1 < len(args) {
+			lang, ok = args[i+1], true
+		}
+		if ok && i18n.Supported(lang) {
+			return lang
+		}
+	}
+	return ""
+}
+
+// reflow rewraps each plain paragraph of a command's long help to
 // helpWidth columns at spaces only, so an 80-column terminal gets neither
 // ragged half-lines (fang keeps the source's line breaks and wraps again)
 // nor a flag cut at its hyphens. Paragraphs with indented lines (lists,
 // commands) stay as written.
-func reflowHelp(c *cobra.Command) {
-	c.Long = reflow(c.Long)
-	for _, sub := range c.Commands() {
-		reflowHelp(sub)
-	}
-}
-
 func reflow(text string) string {
 	paras := strings.Split(text, "\n\n")
 	for i, p := range paras {
@@ -381,6 +430,9 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	defer slog.SetDefault(prev)
 	defer app.closeLog()
 	root := NewRoot(app)
+	if lang := langArg(args); lang != "" {
+		localizeHelp(root, lang)
+	}
 	root.SetArgs(args)
 	root.SetIn(app.Stdin)
 	// Help goes through cobra's writer; piped, it loses the spaces fang pads
