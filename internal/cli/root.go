@@ -106,6 +106,9 @@ type App struct {
 	// stopsOnInterrupt is set by a command for which Ctrl-C is the normal
 	// end (demo --serve): it exits as it says, and cleans up in its own time.
 	stopsOnInterrupt atomic.Bool
+	// lang is Opts.Lang once the flags are read, for the interrupt handler,
+	// which runs on its own goroutine.
+	lang atomic.Value
 	// scrubber is read by the log handler, which may run on any goroutine
 	// (slog's default logger is process-wide).
 	scrubber atomic.Pointer[config.Scrubber]
@@ -349,7 +352,9 @@ func defaultLang() string {
 }
 
 func (a *App) validateGlobal() error {
-	if !i18n.Supported(a.Opts.Lang) {
+	if i18n.Supported(a.Opts.Lang) {
+		a.lang.Store(a.Opts.Lang)
+	} else {
 		// No language to say it in yet: English, naming the choices.
 		langs := i18n.Languages()
 		return usageErrf("--lang is %q; expected %s or %s", a.Opts.Lang, strings.Join(langs[:len(langs)-1], ", "), langs[len(langs)-1])
@@ -397,7 +402,8 @@ func Execute(version string) int {
 		case <-time.After(interruptGrace):
 		}
 		restore()
-		fmt.Fprintln(os.Stderr, "\npitstop: interrupted.")
+		lang, _ := app.lang.Load().(string)
+		fmt.Fprintln(os.Stderr, "\npitstop: "+i18n.T(lang, "cli.interrupted"))
 		os.Exit(ExitInterrupted)
 	}()
 	return run(ctx, app, os.Args[1:])
@@ -466,7 +472,7 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 					}
 				}
 				for _, e := range errs {
-					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), commandPath(root, args))
+					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), app.T("usage_hint", commandPath(root, args)))
 				}
 				return
 			}
@@ -534,14 +540,14 @@ func commandPath(root *cobra.Command, args []string) string {
 
 // writePlainError writes err for a log or a pipe: "pitstop: " and the
 // message, with a pointer to --help when the command line itself was wrong.
-func writePlainError(w io.Writer, err error, cmdPath string) {
+func writePlainError(w io.Writer, err error, hint string) {
 	msg := strings.TrimRight(err.Error(), " \n")
 	if !strings.ContainsAny(msg[max(len(msg)-1, 0):], ".?!") {
 		msg += "."
 	}
 	fmt.Fprintf(w, "pitstop: %s\n", msg)
 	if isCommandLineError(err) {
-		fmt.Fprintf(w, "Run `%s --help` for its usage.\n", cmdPath)
+		fmt.Fprintln(w, hint)
 	}
 }
 
