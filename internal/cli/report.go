@@ -73,7 +73,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	}
 	impact, err := escalate.ParseImpact(o.Impact)
 	if err != nil {
-		return usageErrf("--impact: %v", err)
+		return usageErrf("%s", app.T("report.err.impact", o.Impact))
 	}
 	if o.Error != "" && o.ErrorFile != "" {
 		return usageErrf("%s", app.T("report.err.both_errors"))

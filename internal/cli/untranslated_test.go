@@ -111,6 +111,8 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 		{"check", "--format", "pdf"},
 		{"report", "--out", "-", "--error", "CopyCar API error 401: Invalid API Key", "--impact", "high"},
 		{"report", "--format", "pdf"},
+		{"report", "--impact", "huge"},
+		{"fix", "--apply"},
 		{"fix"},
 		{"fix", "--yes"},
 		{"checklist"},
