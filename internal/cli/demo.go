@@ -88,7 +88,7 @@ func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) e
 			Description string   `json:"description"`
 			Config      string   `json:"config"`
 			Services    []string `json:"services"`
-		}{sb.Scenario.Name, sb.Scenario.Description, sb.ConfigPath, sb.Services()}
+		}{sb.Scenario.Name, sb.Scenario.Describe(app.Opts.Lang), sb.ConfigPath, sb.Services()}
 		if err := json.NewEncoder(app.Stdout).Encode(out); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) e
 		fmt.Fprintln(app.Stdout, sb.ConfigPath)
 		w := app.Stderr
 		width := ttyWidth(w)
-		fmt.Fprintf(w, "\n%s\n", hangingWrap("", app.T("demo.running", sb.Scenario.Name, sb.Scenario.Description), width))
+		fmt.Fprintf(w, "\n%s\n", hangingWrap("", app.T("demo.running", sb.Scenario.Name, sb.Scenario.Describe(app.Opts.Lang)), width))
 		for _, s := range sb.Services() {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
@@ -126,7 +126,7 @@ func listScenarios(app *App, format string) error {
 			Scenarios []item `json:"scenarios"`
 		}{}
 		for _, s := range scs {
-			out.Scenarios = append(out.Scenarios, item{s.Name, s.Description, s.Name == demo.DefaultScenario})
+			out.Scenarios = append(out.Scenarios, item{s.Name, s.Describe(app.Opts.Lang), s.Name == demo.DefaultScenario})
 		}
 		enc := json.NewEncoder(app.Stdout)
 		enc.SetIndent("", "  ")
@@ -138,7 +138,7 @@ func listScenarios(app *App, format string) error {
 		if s.Name == demo.DefaultScenario {
 			name = app.T("config.default", name)
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", name, s.Description)
+		fmt.Fprintf(tw, "%s\t%s\n", name, s.Describe(app.Opts.Lang))
 	}
 	return tw.Flush()
 }

@@ -333,11 +333,12 @@ func wrapWords(words []string, width int) string {
 }
 
 // defaultLang is the language the environment asks for (PITSTOP_LANG, then
-// the locale: "es_ES.UTF-8" is es) when Pitstop speaks it, else English.
+// the locale: "es_ES.UTF-8" is es) when Pitstop has it, English otherwise.
 func defaultLang() string {
 	for _, v := range []string{"PITSTOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		if s := os.Getenv(v); s != "" {
-			s, _, _ = strings.Cut(s, ".")
+			s, _, _ = strings.Cut(s, ".") // es_ES.UTF-8, pt_BR@euro
+			s, _, _ = strings.Cut(s, "@")
 			s = strings.ReplaceAll(s, "_", "-")
 			if i18n.Supported(s) {
 				return s
@@ -352,13 +353,11 @@ func defaultLang() string {
 }
 
 func (a *App) validateGlobal() error {
-	if i18n.Supported(a.Opts.Lang) {
-		a.lang.Store(a.Opts.Lang)
-	} else {
+	if !i18n.Supported(a.Opts.Lang) {
 		// No language to say it in yet: English, naming the choices.
-		langs := i18n.Languages()
-		return usageErrf("--lang is %q; expected %s or %s", a.Opts.Lang, strings.Join(langs[:len(langs)-1], ", "), langs[len(langs)-1])
+		return usageErrf("--lang is %q; expected one of: %s", a.Opts.Lang, strings.Join(i18n.Languages(), ", "))
 	}
+	a.lang.Store(a.Opts.Lang)
 	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
 		return usageErrf("%s", a.T("err.theme", a.Opts.Theme, strings.Join(theme.Names(), ", ")))
 	}

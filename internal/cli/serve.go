@@ -83,6 +83,7 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 		TimeoutOffset: o.TimeoutOffset,
 		Logger:        logger,
 		Version:       version(app.Version),
+		Lang:          app.Opts.Lang,
 	})
 	if err != nil {
 		return usageErr(err)

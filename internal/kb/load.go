@@ -38,8 +38,9 @@ func (b *Base) index() *index {
 	return b.idx
 }
 
-// Load reads the articles of one language from fsys (the embedded tree, with
-// en/ and es/ directories) and then from overlayDir, whose articles add to
+// Load reads the articles of one language from fsys (the embedded tree, one
+// directory per language: en/, es/), then, for an id the language lacks,
+// the English article, and then from overlayDir, whose articles add to
 // or replace the embedded ones by id. An overlay holds either en/ and es/
 // directories or flat *.md files; a flat file named "id.es.md" is only for
 // that language, a plain "id.md" for every language.
@@ -62,6 +63,19 @@ func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
 		}
 		if err := l.readDir(fsys, l.lang, "knowledge/"+l.lang, false); err != nil {
 			return nil, nil, err
+		}
+		if lang != i18n.English {
+			// An article the language does not have yet reads in English
+			// (its Lang says so): a language needs no articles to be usable.
+			en := &loader{lang: i18n.English, byID: map[string]*parsed{}}
+			if err := en.readDir(fsys, i18n.English, "knowledge/"+i18n.English, false); err != nil {
+				return nil, nil, err
+			}
+			for id, p := range en.byID {
+				if _, ok := l.byID[id]; !ok {
+					l.byID[id] = p
+				}
+			}
 		}
 	}
 	if overlayDir != "" {

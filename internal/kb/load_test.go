@@ -80,13 +80,37 @@ func TestLoadUnknownLanguage(t *testing.T) {
 	require.ErrorContains(t, err, `"fr"`)
 }
 
-func TestLoadOverlay(t *testing.T) {
+// TestLoadFallsBackToEnglish: an article a language does not have yet
+// reads in English, and says so; a language needs no articles to be usable.
+func TestLoadFallsBackToEnglish(t *testing.T) {
 	t.Parallel()
-	base := fstest.MapFS{
+	b, warnings, err := Load(embeddedTwo(), "", "es")
+	require.NoError(t, err)
+	require.Empty(t, warnings)
+	one, ok := b.Get("api-one")
+	require.True(t, ok)
+	require.Equal(t, "Uno embebido", one.Title)
+	require.Equal(t, "es", one.Lang)
+	two, ok := b.Get("api-two")
+	require.True(t, ok)
+	require.Equal(t, "Embedded two", two.Title)
+	require.Equal(t, "en", two.Lang)
+	require.Equal(t, "knowledge/en/api-two.md", two.Source)
+}
+
+// embeddedTwo is a small embedded tree: two English articles, one of
+// them in Spanish.
+func embeddedTwo() fstest.MapFS {
+	return fstest.MapFS{
 		"en/api-one.md": {Data: []byte(article("api-one", "en", "Embedded one"))},
 		"en/api-two.md": {Data: []byte(article("api-two", "en", "Embedded two"))},
 		"es/api-one.md": {Data: []byte(article("api-one", "es", "Uno embebido"))},
 	}
+}
+
+func TestLoadOverlay(t *testing.T) {
+	t.Parallel()
+	base := embeddedTwo()
 	tests := []struct {
 		name      string
 		files     map[string]string
