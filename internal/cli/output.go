@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
+	"pitstop/internal/escalate"
 	"pitstop/internal/human"
-	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -41,7 +41,7 @@ func statusIcon(s check.Status) string {
 }
 
 // statusWord is the status in words in lang: "pass" ... "could not test".
-func statusWord(s check.Status, lang string) string { return i18n.T(lang, "cli.status."+s.String()) }
+func statusWord(s check.Status, lang string) string { return escalate.StatusLabel(lang, s) }
 
 // categoryGroup is the results of one category, in run order.
 type categoryGroup struct {

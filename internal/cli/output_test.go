@@ -54,7 +54,7 @@ func TestCheckOutputInSpanish(t *testing.T) {
 	}
 	b.Reset()
 	require.NoError(t, run.writeMarkdown(&b))
-	for _, want := range []string{"Severidad: **ALTA** · soporte: **Nivel 2 — Técnico**", "| Estado | Comprobación |", "| ✗ falla |", "## Evidencia"} {
+	for _, want := range []string{"Severidad: **ALTA** · soporte: **Nivel 2 — Técnico**", "| Estado | Comprobación |", "| ✗ falló |", "## Evidencia"} {
 		require.Contains(t, b.String(), want)
 	}
 	b.Reset()

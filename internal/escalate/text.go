@@ -45,3 +45,8 @@ func joinWords(lang string, items []string, last string) string {
 	}
 	return strings.Join(items[:len(items)-1], sep) + final + items[len(items)-1]
 }
+
+// StatusLabel is a check's status as a label in lang ("pass" ... "could not
+// test"): the one set of words for a status shown as a tag, in the report,
+// the checklists and the command line's tables.
+func StatusLabel(lang string, s check.Status) string { return msg(lang, "status."+s.String()) }
