@@ -115,7 +115,7 @@ func (r *Report) Markdown() string {
 	if len(r.Results) == 0 {
 		w("%s\n\n", msg(lang, "rep.no_checks"))
 	} else {
-		w("%s\n\n", msg(lang, "rep.check_counts", msgN(lang, "n.checks", len(r.Results), len(r.Results)), statusCounts(lang, s)))
+		w("%s\n\n", msg(lang, "rep.check_counts", CheckCount(lang, len(r.Results)), StatusCounts(lang, s)))
 		for _, res := range r.Results {
 			writeResult(&b, res, lang)
 		}
