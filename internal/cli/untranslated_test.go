@@ -17,6 +17,7 @@ import (
 
 	"pitstop/internal/demo"
 	"pitstop/internal/i18n"
+	"pitstop/internal/i18n/i18ntest"
 	"pitstop/internal/kb"
 	"pitstop/internal/monitor"
 	"pitstop/internal/registry"
@@ -77,11 +78,11 @@ func untranslated(out string, phrases map[string]string) []string {
 	return bad
 }
 
-// TestSpanishOutputHasNoEnglish runs the main commands with --lang es
-// against the sandbox and fails on any line that shows a phrase of an
-// English message of the catalogue: text that bypassed it, or a Spanish
-// message left in English. The same commands in English must trip it, so
-// the test can fail.
+// TestSpanishOutputHasNoEnglish runs the main commands with --lang es (and
+// any other language of the catalogue) against the sandbox and fails on any
+// line that shows a phrase of an English message of the catalogue: text
+// that bypassed it, or a message left in English. The same commands in
+// English must trip it, so the test can fail.
 func TestSpanishOutputHasNoEnglish(t *testing.T) {
 	t.Parallel()
 	phrases := englishPhrases(t)
@@ -133,6 +134,10 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 		{"demo", "--scenario", "nope"},
 		{"monitor", "--interval", "1ms"},
 		{"serve", "--concurrency", "0"},
+		{"--help"},
+		{"check", "--help"},
+		{"kb", "lint", "--help"},
+		{"monitor", "--help"},
 	}
 	_, lists, err := (&App{}).loadEscalation()
 	require.NoError(t, err)
@@ -141,14 +146,17 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 	}
 	var english []string
 	for _, args := range commands {
-		for _, lang := range []string{"es", "en"} {
+		for _, lang := range i18n.Languages() {
+			if lang == i18ntest.Code {
+				continue // the pseudo-locale reads English articles
+			}
 			_, out, errOut := runCLI(t, ctx, append([]string{"--config", sb.ConfigPath, "--lang", lang}, args...)...)
 			bad := untranslated(out+"\n"+errOut, phrases)
-			if lang == "en" {
+			if lang == i18n.English {
 				english = append(english, bad...)
 				continue
 			}
-			require.Empty(t, bad, "pitstop %s --lang es shows English:\n%s", strings.Join(args, " "), out+errOut)
+			require.Empty(t, bad, "pitstop %s --lang %s shows English:\n%s", strings.Join(args, " "), lang, out+errOut)
 		}
 	}
 	require.NotEmpty(t, english, "the English runs show no English phrase: the test cannot fail")
