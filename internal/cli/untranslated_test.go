@@ -119,6 +119,7 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 		{"checklist"},
 		{"checklist", "nope"},
 		{"config"},
+		{"config", "--example"},
 		{"diagnose", "535 5.7.8 Error: authentication failed"},
 		{"diagnose", "the purple banana wobbles on tuesdays"},
 		{"diagnose", "--limit", "0", "x"},
