@@ -37,29 +37,15 @@ var checkFormats = []string{"text", "json", "junit", "markdown"}
 func newCheckCmd(app *App) *cobra.Command {
 	var o checkOptions
 	cmd := &cobra.Command{
-		Use:   "check",
-		Short: "Run every check, no wizard (for scripts and CI)",
-		Long: `Check runs every check of the configured categories (or of --only) in parallel,
-each under --timeout, and prints what it found: grouped by category, one plain
-sentence per check, how long each took and the knowledge articles to read.
-
-Exit codes: 0 every check passed (warnings allowed unless --strict), 1 a check
-failed or could not test, 2 usage or configuration error, 3 Pitstop itself failed.
-
-Secrets never appear in the output, whatever the format.`,
-		Example: `  pitstop check
-  pitstop check --only api,smtp --strict
-  pitstop check --format json | jq '.results[] | select(.status != "pass")'
-  pitstop check --format junit > pitstop.xml     # for CI test reports
-  pitstop check --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Use:  "check",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Only, "only", "", onlyHelp())
-	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(checkFormats, ", "))
-	f.BoolVar(&o.Strict, "strict", false, "warnings fail too")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "text: show the evidence under each check (codes, timings)")
+	f.StringVar(&o.Only, "only", "", "")
+	f.StringVar(&o.Format, "format", "text", "")
+	f.BoolVar(&o.Strict, "strict", false, "")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "")
 	return cmd
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"charm.land/bubbles/v2/key"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,8 @@ import (
 	"pitstop/internal/tui/common"
 	"slices"
 	"strings"
+
+	"charm.land/bubbles/v2/key"
 
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -30,37 +31,7 @@ type checklistOptions struct {
 func newChecklistCmd(app *App) *cobra.Command {
 	var o checklistOptions
 	cmd := &cobra.Command{
-		Use:   "checklist [NAME]",
-		Short: "Prelaunch, support and escalation checklists",
-		Long: `Checklist shows one of Pitstop's checklists; without NAME it lists them.
-
-  prelaunch       every configured check, plus what Pitstop cannot see
-                  for itself (monitoring, backups, DMARC policy,
-                  rate-limit headroom, alert recipients)
-  bulk-sender     Gmail's, Yahoo's and Outlook.com's bulk-sender rules, ticked
-                  from the smtp, domain and content checks; the spam
-                  complaint rate and unsubscribe handling stay for you
-  before-support  what to try before you open a ticket
-  escalation      what the ticket needs (` + "`pitstop report`" + ` fills it in)
-  prevention      habits that keep the next incident small
-
-On a terminal you tick the items Pitstop cannot settle from a list (space toggles,
-enter confirms). Elsewhere, or with --format, the list is printed as Markdown or
-JSON; tick items with --done ID, once per item, for unattended runs.
-
-prelaunch runs every configured check (or those of --only), bulk-sender the checks its
-items name; both exit 1 while a check fails or a required item is unticked, so they can
-gate a release:
-
-  pitstop checklist prelaunch --format json \
-      --done monitoring --done backups --done dmarc-policy \
-      --done ratelimit-headroom --done alert-recipients
-
-The checklists are knowledge/checklists.yaml; a team replaces them with its own
-checklists.yaml in the directory given to --kb.`,
-		Example: `  pitstop checklist                         # the list of checklists
-  pitstop checklist prelaunch               # run every check, tick the rest on screen
-  pitstop checklist escalation --format markdown >> ticket.md`,
+		Use:  "checklist [NAME]",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := ""
@@ -71,9 +42,9 @@ checklists.yaml in the directory given to --kb.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Format, "format", "", "markdown or json (default: markdown; ticking on a terminal)")
-	f.StringArrayVar(&o.Done, "done", nil, "tick an item by id (repeatable); ids show next to open items")
-	f.StringVar(&o.Only, "only", "", "prelaunch: check only these categories (api,crm,smtp,...)")
+	f.StringVar(&o.Format, "format", "", "")
+	f.StringArrayVar(&o.Done, "done", nil, "")
+	f.StringVar(&o.Only, "only", "", "")
 	return cmd
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,11 +14,9 @@ import (
 )
 
 // exampleConfig is what `pitstop config --example` prints: every setting,
-// commented, secrets taken from the environment.
-const exampleConfig = `# Pitstop settings. Save as ~/.config/pitstop/config.yaml (or point
-# --config or $PITSTOP_CONFIG at it), keep only the sections you use, and run
-# pitstop check. ${VAR} is read from the environment; secrets (key, token,
-# password) may also be left out and taken from the environment alone.
+// commented, secrets taken from the environment. Each «name» is a comment
+// from the catalogue (cli.example.<name>), in the run's language.
+const exampleConfig = `«header»
 default_profile: production
 profiles:
   production:
@@ -25,15 +24,15 @@ profiles:
       provider: copycar          # copycar | openai | anthropic | custom
       base_url: https://api.copycarai.com/v2
       key: ${COPYCAR_API_KEY}
-      endpoints: []              # extra base URLs behind a load balancer, each probed
-      ca_file: ""                # extra CA bundle (corporate proxy)
+      endpoints: []              # «endpoints»
+      ca_file: ""                # «ca_file»
     crm:
       provider: hubspot          # hubspot | salesforce | pipedrive
       base_url: https://api.hubapi.com
       token: ${HUBSPOT_TOKEN}
       object: contacts           # hubspot: contacts; salesforce: Contact; pipedrive: person
       field_mapping: {email: email, company: company, personalization_score: pz_score}
-      sample_size: 500           # records read (read-only, paged) by crm.data_quality; 0 = skip that check
+      sample_size: 500           # «sample_size»
     smtp:
       host: smtp.example.com
       port: 587
@@ -41,20 +40,20 @@ profiles:
       username: mailer@example.com
       password: ${SMTP_PASSWORD}
       from: news@example.com
-      test_recipient: ""         # empty: no message is sent
+      test_recipient: ""         # «test_recipient»
     domain:
       name: example.com
       dkim_selectors: [s1]
-      dns_server: ""             # host:port; empty = system resolver
+      dns_server: ""             # «dns_server»
       dnsbl: [zen.spamhaus.org]
-      bimi_selector: default     # domain.bimi reads {selector}._bimi.{name}
+      bimi_selector: default     # «bimi_selector»
     content:
       max_tokens: 4000
-      prompt_file: ""            # a prompt to validate
-      email_file: ""             # an .eml or text email to score for spam
-      spamd: ""                  # host:port of a SpamAssassin spamd; empty = built-in rules
+      prompt_file: ""            # «prompt_file»
+      email_file: ""             # «email_file»
+      spamd: ""                  # «spamd»
     cache:
-      redis_url: ""              # redis://host:6379/0, checked when set
+      redis_url: ""              # «redis_url»
   staging:
     api:
       provider: openai
@@ -64,25 +63,17 @@ profiles:
 func newConfigCmd(app *App) *cobra.Command {
 	var example bool
 	cmd := &cobra.Command{
-		Use:   "config",
-		Short: "Where the settings come from, or an example file",
-		Long: `Config says which settings file Pitstop reads (--config, else $PITSTOP_CONFIG,
-else $XDG_CONFIG_HOME/pitstop/config.yaml), its profiles, what each one
-configures and where each secret comes from (masked).
-
---example prints a commented settings file to start from.`,
-		Example: `  pitstop config
-  pitstop config --example > pitstop.yaml      # edit it, then --config pitstop.yaml`,
+		Use:  "config",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if example {
-				_, err := fmt.Fprint(app.Stdout, exampleConfig)
+				_, err := fmt.Fprint(app.Stdout, app.exampleConfig())
 				return err
 			}
 			return showConfig(app)
 		},
 	}
-	cmd.Flags().BoolVar(&example, "example", false, "print a commented example settings file")
+	cmd.Flags().BoolVar(&example, "example", false, "")
 	return cmd
 }
 
@@ -148,4 +139,18 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 func (app *App) noSettingsError() error {
 	where := config.DefaultPath()
 	return usageErrf("%s", app.T("err.no_settings", where, escalate.ShellQuote(filepath.Dir(where)), escalate.ShellQuote(where)))
+}
+
+var exampleComment = regexp.MustCompile(`«([a-z_]+)»`)
+
+// exampleConfig is the example settings file with its comments in the run's
+// language.
+func (app *App) exampleConfig() string {
+	return exampleComment.ReplaceAllStringFunc(exampleConfig, func(m string) string {
+		name := m[len("«") : len(m)-len("»")]
+		if name == "header" {
+			return "# " + strings.ReplaceAll(wrapText(app.T("example.header"), 76), "\n", "\n# ")
+		}
+		return app.T("example." + name)
+	})
 }

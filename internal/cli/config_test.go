@@ -13,19 +13,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
 func TestConfigExampleParses(t *testing.T) {
 	t.Parallel()
-	code, stdout, stderr := runKB(t, "", "config", "--example")
-	require.Equal(t, ExitOK, code, stderr)
-	cfg, err := config.Parse("example.yaml", []byte(stdout))
-	require.NoError(t, err)
-	require.Equal(t, []string{"production", "staging"}, cfg.ProfileNames())
-	p, err := cfg.Profile("")
-	require.NoError(t, err)
-	require.Equal(t, registry.IDs()[:4], registry.Configured(p))
+	for _, lang := range i18n.Languages() {
+		code, stdout, stderr := runKB(t, "", "--lang", lang, "config", "--example")
+		require.Equal(t, ExitOK, code, stderr)
+		require.NotContains(t, stdout, "«", "%s: a comment the catalogue lacks", lang)
+		cfg, err := config.Parse("example.yaml", []byte(stdout))
+		require.NoError(t, err, lang)
+		require.Equal(t, []string{"production", "staging"}, cfg.ProfileNames())
+		p, err := cfg.Profile("")
+		require.NoError(t, err)
+		require.Equal(t, registry.IDs()[:4], registry.Configured(p))
+	}
 }
 
 func TestConfigShowsSourcesMasked(t *testing.T) {

@@ -24,33 +24,15 @@ type demoOptions struct {
 func newDemoCmd(app *App) *cobra.Command {
 	o := demoOptions{Scenario: demo.DefaultScenario}
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Try Pitstop on a sandbox with known faults",
-		Long: `Demo starts sandbox services on this computer (an AI API and a replica, a CRM,
-an SMTP server, a DNS server and a Redis cache, all on loopback addresses),
-writes a temporary config that points at them and opens the wizard on it. Each
-scenario injects known faults, so you can see what Pitstop finds and rehearse a
-support call without any account or network. Nothing leaves this computer; the
-services and the config are removed when you quit.
-
-The default scenario, mixed, has one fault per area. --list shows them all.
---serve only starts the services, prints the config path and waits for Ctrl-C,
-so other commands can use it:
-
-  pitstop demo --serve --scenario bad-key    # prints the config path
-  pitstop --config /tmp/pitstop-sandbox-…/config.yaml check`,
-		Example: `  pitstop demo                                 # the wizard on the mixed scenario
-  pitstop demo --scenario smtp-no-starttls     # one fault
-  pitstop demo --list                          # every scenario
-  pitstop demo --serve                         # services only, for check/monitor/report`,
+		Use:  "demo",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Scenario, "scenario", o.Scenario, "fault scenario (--list shows them)")
-	f.BoolVar(&o.List, "list", false, "list the scenarios and exit")
-	f.BoolVar(&o.Serve, "serve", false, "serve only, no checks: print the config path, wait for Ctrl-C")
-	f.StringVar(&o.Format, "format", "text", "output of --list and --serve: text or json")
+	f.StringVar(&o.Scenario, "scenario", o.Scenario, "")
+	f.BoolVar(&o.List, "list", false, "")
+	f.BoolVar(&o.Serve, "serve", false, "")
+	f.StringVar(&o.Format, "format", "text", "")
 	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return demo.ScenarioNames(), cobra.ShellCompDirectiveNoFileComp
 	})

@@ -26,20 +26,7 @@ func newDiagnoseCmd(app *App) *cobra.Command {
 	var format string
 	var limit int
 	cmd := &cobra.Command{
-		Use:   "diagnose [TEXT]",
-		Short: "Find the articles that explain an error message",
-		Long: `Diagnose reads an error message (the arguments, or stdin when there are none)
-and lists the knowledge articles that explain it, best first, with the reasons
-each one matched: an error code or message it recognises, or words in common.
-A match on words alone is only a guess, and is shown as one (JSON: "confidence":
-"weak"; "strong" when an error code or message was recognised). Logs pasted with
-escaped line breaks (\n in JSON or Python strings) or wrapped lines are read as
-the messages they hold. It runs no checks and needs no settings; when settings
-load, articles about a provider the profile does not use (Pipedrive for a
-HubSpot profile) are left out unless the text names that provider.`,
-		Example: `  pitstop diagnose "535 5.7.8 Error: authentication failed"
-  pbpaste | pitstop diagnose
-  pitstop diagnose --format json < error.txt`,
+		Use: "diagnose [TEXT]",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := app.checkTextOrJSON(format); err != nil {
 				return err
@@ -72,8 +59,8 @@ HubSpot profile) are left out unless the text names that provider.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
-	cmd.Flags().IntVar(&limit, "limit", 5, "how many articles to list at most")
+	cmd.Flags().StringVar(&format, "format", "text", "")
+	cmd.Flags().IntVar(&limit, "limit", 5, "")
 	return cmd
 }
 

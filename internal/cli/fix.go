@@ -34,33 +34,15 @@ var fixFormats = []string{"text", "json"}
 func newFixCmd(app *App) *cobra.Command {
 	var o fixOptions
 	cmd := &cobra.Command{
-		Use:   "fix",
-		Short: "Fix what fails: settings, DNS, manual steps",
-		Long: `Fix runs the checks and proposes a fix wherever one is certain: a setting change
-Pitstop can make in your settings file, the exact DNS records to publish, or the
-steps to take at a provider. A setting change is proposed only after the checks
-pass with it. Everything else keeps pointing at its knowledge articles.
-
-With --apply, each setting change is shown as a diff and applied when you agree
-(--yes agrees to all, for scripts); the file keeps its comments, order and mode.
-Then the checks the changes affect run again, and their status before and after
-is shown. Secrets from the environment are never written into the file.
-
-Exit codes: 0 nothing left to fix (or every change applied and verified),
-1 fixes remain (records to publish, manual steps, declined changes),
-2 usage or configuration error, 130 interrupted.`,
-		Example: `  pitstop fix                      # what can be fixed, and how
-  pitstop fix --apply              # apply setting changes, asking for each
-  pitstop fix --apply --yes        # unattended
-  pitstop fix --only domain --format json | jq '.fixes[].records'`,
+		Use:  "fix",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFix(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Only, "only", "", onlyHelp())
-	f.StringVar(&o.Format, "format", "text", "output: "+strings.Join(fixFormats, ", "))
-	f.BoolVar(&o.Apply, "apply", false, "apply the setting changes, then check again")
-	f.BoolVar(&o.Yes, "yes", false, "with --apply: no questions")
+	f.StringVar(&o.Only, "only", "", "")
+	f.StringVar(&o.Format, "format", "text", "")
+	f.BoolVar(&o.Apply, "apply", false, "")
+	f.BoolVar(&o.Yes, "yes", false, "")
 	return cmd
 }
 

@@ -28,47 +28,28 @@ import (
 func newKBCmd(app *App) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "kb",
-		Short: "Knowledge base: list, search, show, lint",
-		Long: `The knowledge base explains each problem Pitstop knows: what you see, why it
-happens, how to fix it now, how to prevent it and when to escalate. Articles
-come in English and Spanish (--lang); --kb DIR adds your own or replaces ours
-by id (DIR/en/*.md and DIR/es/*.md, or flat *.md files).`,
-		Example: `  pitstop kb list
-  pitstop kb search "gmail password"
-  pitstop kb show smtp-gmail-app-password
-  pitstop kb lint ./my-articles`,
+		Use:  "kb",
 		Args: cobra.NoArgs,
 	}
-	cmd.PersistentFlags().StringVar(&format, "format", "text", "output: text or json")
+	cmd.PersistentFlags().StringVar(&format, "format", "text", "")
 	cmd.AddCommand(
 		&cobra.Command{
-			Use:   "list",
-			Short: "List every article",
-			Args:  cobra.NoArgs,
-			RunE:  func(*cobra.Command, []string) error { return kbList(app, format) },
+			Use:  "list",
+			Args: cobra.NoArgs,
+			RunE: func(*cobra.Command, []string) error { return kbList(app, format) },
 		},
 		&cobra.Command{
-			Use:   "search QUERY",
-			Short: "Find articles by words in their title, symptoms or text",
-			Args:  cobra.MinimumNArgs(1),
-			RunE:  func(_ *cobra.Command, args []string) error { return kbSearch(app, strings.Join(args, " "), format) },
+			Use:  "search QUERY",
+			Args: cobra.MinimumNArgs(1),
+			RunE: func(_ *cobra.Command, args []string) error { return kbSearch(app, strings.Join(args, " "), format) },
 		},
 		&cobra.Command{
-			Use:   "show ID",
-			Short: "Show an article (formatted on a terminal, Markdown otherwise)",
-			Args:  cobra.ExactArgs(1),
-			RunE:  func(_ *cobra.Command, args []string) error { return kbShow(app, args[0], format) },
+			Use:  "show ID",
+			Args: cobra.ExactArgs(1),
+			RunE: func(_ *cobra.Command, args []string) error { return kbShow(app, args[0], format) },
 		},
 		&cobra.Command{
-			Use:   "lint [DIR]",
-			Short: "Check articles for mistakes (ours, or those in DIR)",
-			Long: `Lint checks every article: required fields, valid category and severity, unique
-ids, known check ids, related articles that exist, patterns that compile, the
-required sections, sources (web addresses) and a reviewed date, and that each
-article exists in English and Spanish. Problems print as file:line: problem;
-any problem makes the exit code 1. An article reviewed more than a year ago
-gets a warning, which does not.`,
+			Use:  "lint [DIR]",
 			Args: cobra.MaximumNArgs(1),
 			RunE: func(_ *cobra.Command, args []string) error {
 				dir := ""

@@ -49,26 +49,7 @@ func newMonitorCmd(app *App) *cobra.Command {
 		MinSuccessRate: def.SuccessRate * 100, MinThroughput: def.Throughput,
 	}
 	cmd := &cobra.Command{
-		Use:   "monitor",
-		Short: "Watch the API: latency, error rate, alerts",
-		Long: `Monitor probes your API (and each of api.endpoints) every --interval for --duration
-with the same key check ` + "`pitstop check`" + ` uses, and shows latency (p50, p95, max),
-success and error rates, throughput per minute and each endpoint's health.
-
-An alert is raised when a figure crosses its threshold (defaults from the
-CopyCar guide: average response time 5000 ms, error rate 5%, success rate 95%,
-throughput 100 requests a minute — judged only when the schedule itself sends
-that many); an endpoint that fails 3 probes in a row is reported down. With
---alert-email each kind of alert is emailed once per run through the smtp
-settings of your profile; --test-alert sends one test alert now, to prove the
-address and the SMTP settings work (alone, it is all the command does).
-
-On a terminal you get a live screen (q quits). Otherwise each probe is one JSON
-line, then one summary line. The exit code is 1 when an alert was raised.`,
-		Example: `  pitstop monitor                              # one minute, a probe every 5 s
-  pitstop monitor --duration 10m --interval 10s --alert-email oncall@example.com
-  pitstop monitor --duration 30s --format json | jq .
-  pitstop monitor --alert-email oncall@example.com --test-alert`,
+		Use:  "monitor",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.durationSet = cmd.Flags().Changed("duration")
@@ -76,15 +57,15 @@ line, then one summary line. The exit code is 1 when an alert was raised.`,
 		},
 	}
 	f := cmd.Flags()
-	f.DurationVar(&o.Duration, "duration", o.Duration, "how long to monitor (0 = until Ctrl-C)")
-	f.DurationVar(&o.Interval, "interval", o.Interval, "time between probes")
-	f.StringVar(&o.AlertEmail, "alert-email", "", "email each kind of alert once (via the smtp settings)")
-	f.DurationVar(&o.MaxLatency, "max-latency", o.MaxLatency, "alert when the average response time is above this")
-	f.Float64Var(&o.MaxErrorRate, "max-error-rate", o.MaxErrorRate, "alert when more than this percent of probes fail")
-	f.Float64Var(&o.MinSuccessRate, "min-success-rate", o.MinSuccessRate, "alert below this percent of successful probes")
-	f.Float64Var(&o.MinThroughput, "min-throughput", o.MinThroughput, "alert below this many successes a minute (0: off)")
-	f.StringVar(&o.Format, "format", "", "live or json (default: live on a terminal, else json)")
-	f.BoolVar(&o.TestAlert, "test-alert", false, "send one test alert email now (needs --alert-email)")
+	f.DurationVar(&o.Duration, "duration", o.Duration, "")
+	f.DurationVar(&o.Interval, "interval", o.Interval, "")
+	f.StringVar(&o.AlertEmail, "alert-email", "", "")
+	f.DurationVar(&o.MaxLatency, "max-latency", o.MaxLatency, "")
+	f.Float64Var(&o.MaxErrorRate, "max-error-rate", o.MaxErrorRate, "")
+	f.Float64Var(&o.MinSuccessRate, "min-success-rate", o.MinSuccessRate, "")
+	f.Float64Var(&o.MinThroughput, "min-throughput", o.MinThroughput, "")
+	f.StringVar(&o.Format, "format", "", "")
+	f.BoolVar(&o.TestAlert, "test-alert", false, "")
 	return cmd
 }
 

@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
+	"pitstop/internal/escalate"
 	"pitstop/internal/human"
-	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -41,7 +41,7 @@ func statusIcon(s check.Status) string {
 }
 
 // statusWord is the status in words in lang: "pass" ... "could not test".
-func statusWord(s check.Status, lang string) string { return i18n.T(lang, "cli.status."+s.String()) }
+func statusWord(s check.Status, lang string) string { return escalate.StatusLabel(lang, s) }
 
 // categoryGroup is the results of one category, in run order.
 type categoryGroup struct {
@@ -69,12 +69,9 @@ func (r *checkRun) groups() []categoryGroup {
 	return out
 }
 
-// countsLine is "6 checks in 1.2 s: 3 passed, 1 warning, 1 failed, 1 skipped, 0 could not test."
+// countsLine is "6 checks in 1.2 s: 3 passed, 1 warned, 1 failed, 0 could not test, 1 skipped."
 func (r *checkRun) countsLine() string {
-	s := r.Summary
-	n := func(key string, count int) string { return r.N("counts."+key, count, count) }
-	return r.T("counts.line", n("checks", len(r.Results)), human.Duration(r.Elapsed),
-		n("pass", s.Pass), n("warn", s.Warn), n("fail", s.Fail), n("skip", s.Skip), n("error", s.Error))
+	return r.T("counts.line", escalate.CheckCount(r.Lang, len(r.Results)), human.Duration(r.Elapsed), escalate.StatusCounts(r.Lang, r.Summary))
 }
 
 // verdict is the run's outcome in words.

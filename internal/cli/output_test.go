@@ -49,12 +49,12 @@ func TestCheckOutputInSpanish(t *testing.T) {
 	text := plain(b.String())
 	for _, want := range []string{"Pitstop check · perfil production", "API de IA", "Correo (SMTP)", "lee: api-invalid-key",
 		"✗ Clave de API aceptada  api.auth",
-		"No pasa: arregla primero", "6 comprobaciones en 10 s: 2 pasaron, 1 aviso, 1 falló, 1 omitida, 1 no se pudo probar."} {
+		"No pasa: arregla primero", "6 comprobaciones en 10 s: 2 pasaron, 1 con advertencia, 1 falló, 1 no pudo probarse, 1 omitida."} {
 		require.Contains(t, text, want)
 	}
 	b.Reset()
 	require.NoError(t, run.writeMarkdown(&b))
-	for _, want := range []string{"Severidad: **ALTA** · soporte: **Nivel 2 — Técnico**", "| Estado | Comprobación |", "| ✗ falla |", "## Evidencia"} {
+	for _, want := range []string{"Severidad: **ALTA** · soporte: **Nivel 2 — Técnico**", "| Estado | Comprobación |", "| ✗ falló |", "## Evidencia"} {
 		require.Contains(t, b.String(), want)
 	}
 	b.Reset()

@@ -46,45 +46,24 @@ type reportOptions struct {
 func newReportCmd(app *App) *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
-		Use:   "report",
-		Short: "Run the checks, write the escalation report",
-		Long: `Report runs every configured check (or those of --only), works out the severity,
-support tier, response and resolution targets from the escalation policy, and writes
-a report a support engineer can act on: summary, severity and targets, business
-impact, the error as seen, steps to reproduce, expected vs actual, what was tried,
-every check with its details and transcripts, the environment (proxy credentials
-removed), the configuration with secrets masked and where each came from, and the
-escalation checklist filled in.
-
-Secrets never appear in the report. The file is written atomically with mode 0600.
-Without --out the report goes to pitstop-report-<time>.md (or .json) in the current
-directory; --out - writes it to standard output.
-
-The escalation policy is knowledge/escalation.yaml; a team replaces it by putting
-its own escalation.yaml (and checklists.yaml) in the directory given to --kb.
-
-Exit code 0 means the report was written, whatever the checks found.`,
-		Example: `  pitstop report --impact high --error "401 Invalid API Key" --out ticket.md
-  pitstop report --only smtp --error-file bounce.txt --expected "mail is sent" --actual "535 5.7.8"
-  pitstop report --all-users --data-loss --step "Open a campaign" --step "Press Generate" --out -
-  pitstop report --format json --out - | jq .assessment`,
+		Use:  "report",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Out, "out", "", "file to write, - for stdout (default: pitstop-report-TIME.md)")
-	f.StringVar(&o.Format, "format", "markdown", "markdown or json")
-	f.StringVar(&o.Only, "only", "", onlyHelp())
-	f.StringVar(&o.Error, "error", "", "the error message you see, as text")
-	f.StringVar(&o.ErrorFile, "error-file", "", "read the error message from this file (- for stdin)")
-	f.StringArrayVar(&o.Steps, "step", nil, "a step to reproduce the problem (repeat, in order)")
-	f.StringVar(&o.Impact, "impact", "", "business impact: low, medium or high")
-	f.BoolVar(&o.DataLoss, "data-loss", false, "data is being lost")
-	f.BoolVar(&o.AllUsers, "all-users", false, "everyone is affected, or the system is down")
-	f.BoolVar(&o.Security, "security", false, "there is a security or compliance concern")
-	f.StringVar(&o.Expected, "expected", "", "what should happen")
-	f.StringVar(&o.Actual, "actual", "", "what happens instead")
-	f.StringArrayVar(&o.Done, "done", nil, "tick an escalation checklist item by id (repeatable)")
+	f.StringVar(&o.Out, "out", "", "")
+	f.StringVar(&o.Format, "format", "markdown", "")
+	f.StringVar(&o.Only, "only", "", "")
+	f.StringVar(&o.Error, "error", "", "")
+	f.StringVar(&o.ErrorFile, "error-file", "", "")
+	f.StringArrayVar(&o.Steps, "step", nil, "")
+	f.StringVar(&o.Impact, "impact", "", "")
+	f.BoolVar(&o.DataLoss, "data-loss", false, "")
+	f.BoolVar(&o.AllUsers, "all-users", false, "")
+	f.BoolVar(&o.Security, "security", false, "")
+	f.StringVar(&o.Expected, "expected", "", "")
+	f.StringVar(&o.Actual, "actual", "", "")
+	f.StringArrayVar(&o.Done, "done", nil, "")
 	return cmd
 }
 
@@ -94,7 +73,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	}
 	impact, err := escalate.ParseImpact(o.Impact)
 	if err != nil {
-		return usageErrf("--impact: %v", err)
+		return usageErrf("%s", app.T("report.err.impact", o.Impact))
 	}
 	if o.Error != "" && o.ErrorFile != "" {
 		return usageErrf("%s", app.T("report.err.both_errors"))

@@ -132,7 +132,7 @@ func TestReportUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"format", []string{"report", "--format", "pdf"}, "expected markdown or json"},
-		{"impact", []string{"report", "--impact", "huge"}, "low, medium, high"},
+		{"impact", []string{"report", "--impact", "huge"}, "expected low, medium or high"},
 		{"both errors", []string{"report", "--error", "x", "--error-file", "y"}, "not both"},
 		{"missing error file", []string{"report", "--error-file", filepath.Join(kbDir, "missing.txt")}, "missing.txt"},
 		{"only", []string{"report", "--only", "fax"}, `unknown category "fax"`},

@@ -23,9 +23,11 @@ import (
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"pitstop/internal/config"
 	"pitstop/internal/i18n"
+	"pitstop/internal/registry"
 	"pitstop/internal/theme"
 )
 
@@ -104,6 +106,9 @@ type App struct {
 	// stopsOnInterrupt is set by a command for which Ctrl-C is the normal
 	// end (demo --serve): it exits as it says, and cleans up in its own time.
 	stopsOnInterrupt atomic.Bool
+	// lang is Opts.Lang once the flags are read, for the interrupt handler,
+	// which runs on its own goroutine.
+	lang atomic.Value
 	// scrubber is read by the log handler, which may run on any goroutine
 	// (slog's default logger is process-wide).
 	scrubber atomic.Pointer[config.Scrubber]
@@ -160,16 +165,7 @@ func (a *App) Scrubber() *config.Scrubber { return a.scrubber.Load() }
 // NewRoot builds the root command with every subcommand.
 func NewRoot(app *App) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "pitstop",
-		Short: "Troubleshoot your AI marketing stack: API, CRM, email and domain",
-		Long: `Pitstop walks you from "it doesn't work" to a fix or a ready escalation.
-Pick what you see or paste the error; Pitstop runs live checks against your API key,
-CRM and email settings, explains the result in plain words and, when it can't be
-fixed here, writes the escalation report.`,
-		Example: `  pitstop                          # the guided wizard
-  pitstop demo                     # try it on the built-in sandbox
-  pitstop check --format json      # every check, for CI
-  pitstop diagnose "535 5.7.8 Error: authentication failed"`,
+		Use:           "pitstop",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -179,16 +175,16 @@ fixed here, writes the escalation report.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app) },
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&app.Opts.ConfigPath, "config", "", "settings file (see `pitstop config`)")
-	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: default_profile)")
-	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: "+strings.Join(i18n.Languages(), ", "))
-	f.StringVar(&app.Opts.KBDir, "kb", "", "your articles: add to or replace ours by id")
-	f.StringVar(&app.Opts.Theme, "theme", "", "dark, light or high-contrast (default: auto)")
-	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "time limit for each check")
-	f.BoolVar(&app.Opts.NoColor, "no-color", false, "no colors in the output")
-	f.StringVar(&app.Opts.LogFile, "log-file", "", "activity log (default: $XDG_STATE_HOME/pitstop)")
-	f.BoolVar(&app.Opts.Debug, "debug", false, "log debug details (secrets stay masked)")
-	f.BoolVar(&app.Opts.Accessible, "accessible", false, "prompts for screen readers (on when TERM=dumb)")
+	f.StringVar(&app.Opts.ConfigPath, "config", "", "")
+	f.StringVar(&app.Opts.Profile, "profile", "", "")
+	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "")
+	f.StringVar(&app.Opts.KBDir, "kb", "", "")
+	f.StringVar(&app.Opts.Theme, "theme", "", "")
+	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "")
+	f.BoolVar(&app.Opts.NoColor, "no-color", false, "")
+	f.StringVar(&app.Opts.LogFile, "log-file", "", "")
+	f.BoolVar(&app.Opts.Debug, "debug", false, "")
+	f.BoolVar(&app.Opts.Accessible, "accessible", false, "")
 
 	root.AddCommand(
 		newTUICmd(app),
@@ -204,27 +200,83 @@ fixed here, writes the escalation report.`,
 		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
-	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
-			c.Short = "Shell completions: bash, zsh, fish, powershell"
-		}
-	}
-	reflowHelp(root)
+	localizeHelp(root, defaultLang())
 	return root
 }
 
-// reflowHelp rewraps each plain paragraph of every command's long help to
+// localizeHelp gives every command's help and every flag's usage in lang,
+// from the catalogue: cli.help.<path>.short|long|example and
+// cli.flag.<path>.<flag>, where path is "root" or the command's path below
+// it ("kb.show"). What the catalogue does not hold (cobra's completion
+// subcommands) keeps cobra's words.
+func localizeHelp(root *cobra.Command, lang string) {
+	t := func(id string, args ...any) (string, bool) {
+		if !i18n.Has(i18n.English, id) {
+			return "", false
+		}
+		return i18n.T(lang, id, args...), true
+	}
+	var walk func(c *cobra.Command, path string)
+	walk = func(c *cobra.Command, path string) {
+		if s, ok := t("cli.help." + path + ".short"); ok {
+			c.Short = s
+		}
+		if s, ok := t("cli.help." + path + ".long"); ok {
+			c.Long = reflow(s)
+		}
+		if s, ok := t("cli.help." + path + ".example"); ok {
+			c.Example = s
+		}
+		// The command's own flags (not LocalFlags, which would merge the
+		// inherited ones into every command).
+		flags := func(f *pflag.Flag) {
+			switch f.Name {
+			case "only":
+				f.Usage = i18n.T(lang, "cli.flag.only", strings.Join(registry.IDs(), ","))
+			case "lang":
+				f.Usage = i18n.T(lang, "cli.flag.root.lang", strings.Join(i18n.Languages(), ", "))
+			default:
+				if s, ok := t("cli.flag." + path + "." + f.Name); ok {
+					f.Usage = s
+				}
+			}
+		}
+		c.Flags().VisitAll(flags)
+		c.PersistentFlags().VisitAll(flags)
+		for _, sub := range c.Commands() {
+			if path == "root" {
+				walk(sub, sub.Name())
+			} else {
+				walk(sub, path+"."+sub.Name())
+			}
+		}
+	}
+	walk(root, "root")
+}
+
+// langArg is the language --lang names in args, when Pitstop speaks it: help
+// is printed before the flags are read into the options.
+func langArg(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		lang, ok := strings.CutPrefix(a, "--lang=")
+		if a == "--lang" && i+1 < len(args) {
+			lang, ok = args[i+1], true
+		}
+		if ok && i18n.Supported(lang) {
+			return lang
+		}
+	}
+	return ""
+}
+
+// reflow rewraps each plain paragraph of a command's long help to
 // helpWidth columns at spaces only, so an 80-column terminal gets neither
 // ragged half-lines (fang keeps the source's line breaks and wraps again)
 // nor a flag cut at its hyphens. Paragraphs with indented lines (lists,
 // commands) stay as written.
-func reflowHelp(c *cobra.Command) {
-	c.Long = reflow(c.Long)
-	for _, sub := range c.Commands() {
-		reflowHelp(sub)
-	}
-}
-
 func reflow(text string) string {
 	paras := strings.Split(text, "\n\n")
 	for i, p := range paras {
@@ -302,8 +354,10 @@ func defaultLang() string {
 
 func (a *App) validateGlobal() error {
 	if !i18n.Supported(a.Opts.Lang) {
+		// No language to say it in yet: English, naming the choices.
 		return usageErrf("--lang is %q; expected one of: %s", a.Opts.Lang, strings.Join(i18n.Languages(), ", "))
 	}
+	a.lang.Store(a.Opts.Lang)
 	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
 		return usageErrf("%s", a.T("err.theme", a.Opts.Theme, strings.Join(theme.Names(), ", ")))
 	}
@@ -347,7 +401,8 @@ func Execute(version string) int {
 		case <-time.After(interruptGrace):
 		}
 		restore()
-		fmt.Fprintln(os.Stderr, "\npitstop: interrupted.")
+		lang, _ := app.lang.Load().(string)
+		fmt.Fprintln(os.Stderr, "\npitstop: "+i18n.T(lang, "cli.interrupted"))
 		os.Exit(ExitInterrupted)
 	}()
 	return run(ctx, app, os.Args[1:])
@@ -380,6 +435,9 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	defer slog.SetDefault(prev)
 	defer app.closeLog()
 	root := NewRoot(app)
+	if lang := langArg(args); lang != "" {
+		localizeHelp(root, lang)
+	}
 	root.SetArgs(args)
 	root.SetIn(app.Stdin)
 	// Help goes through cobra's writer; piped, it loses the spaces fang pads
@@ -413,7 +471,7 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 					}
 				}
 				for _, e := range errs {
-					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), commandPath(root, args))
+					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), app.T("usage_hint", commandPath(root, args)))
 				}
 				return
 			}
@@ -481,14 +539,14 @@ func commandPath(root *cobra.Command, args []string) string {
 
 // writePlainError writes err for a log or a pipe: "pitstop: " and the
 // message, with a pointer to --help when the command line itself was wrong.
-func writePlainError(w io.Writer, err error, cmdPath string) {
+func writePlainError(w io.Writer, err error, hint string) {
 	msg := strings.TrimRight(err.Error(), " \n")
 	if !strings.ContainsAny(msg[max(len(msg)-1, 0):], ".?!") {
 		msg += "."
 	}
 	fmt.Fprintf(w, "pitstop: %s\n", msg)
 	if isCommandLineError(err) {
-		fmt.Fprintf(w, "Run `%s --help` for its usage.\n", cmdPath)
+		fmt.Fprintln(w, hint)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 )
 
 // TestErrorsArePlainWithoutTerminal: when stderr is a pipe or a CI log, an
@@ -50,7 +51,7 @@ func TestErrorsArePlainWithoutTerminal(t *testing.T) {
 }
 
 // TestHelpFitsEightyColumns: every command's --help reads on an 80-column
-// terminal, with no line cut in the middle of a flag.
+// terminal in every language, with no line cut in the middle of a flag.
 func TestHelpFitsEightyColumns(t *testing.T) {
 	t.Parallel()
 	var paths [][]string
@@ -65,17 +66,19 @@ func TestHelpFitsEightyColumns(t *testing.T) {
 	}
 	walk(NewRoot(&App{}), nil)
 	require.Greater(t, len(paths), 10)
-	for _, path := range paths {
-		t.Run(strings.Join(append([]string{"pitstop"}, path...), " "), func(t *testing.T) {
-			t.Parallel()
-			code, stdout, stderr := runKB(t, "", append(path, "--help")...)
-			require.Equal(t, ExitOK, code, stderr)
-			for _, line := range strings.Split(ansi.Strip(stdout), "\n") {
-				line = strings.TrimRight(line, " ")
-				require.LessOrEqual(t, ansi.StringWidth(line), 80, "%q", line)
-				require.False(t, strings.HasSuffix(line, " --") || strings.HasSuffix(line, " -"), "a flag cut at its hyphen: %q", line)
-			}
-		})
+	for _, lang := range i18n.Languages() {
+		for _, path := range paths {
+			t.Run(lang+" "+strings.Join(append([]string{"pitstop"}, path...), " "), func(t *testing.T) {
+				t.Parallel()
+				code, stdout, stderr := runKB(t, "", append([]string{"--lang", lang}, append(path, "--help")...)...)
+				require.Equal(t, ExitOK, code, stderr)
+				for _, line := range strings.Split(ansi.Strip(stdout), "\n") {
+					line = strings.TrimRight(line, " ")
+					require.LessOrEqual(t, ansi.StringWidth(line), 80, "%q", line)
+					require.False(t, strings.HasSuffix(line, " --") || strings.HasSuffix(line, " -"), "a flag cut at its hyphen: %q", line)
+				}
+			})
+		}
 	}
 }
 

@@ -98,6 +98,3 @@ func (a *App) runChecks(ctx context.Context, categories []string, progress func(
 func (a *App) checkRunner(progress func(check.Event)) *check.Runner {
 	return &check.Runner{Timeout: a.Opts.Timeout, Scrub: a.Scrubber().Scrub, Progress: progress, Lang: a.Opts.Lang}
 }
-
-// onlyHelp is the help of every --only flag: the registry's families.
-func onlyHelp() string { return "only these categories (" + strings.Join(registry.IDs(), ",") + ")" }

@@ -32,42 +32,16 @@ func newServeCmd(app *App) *cobra.Command {
 		Concurrency: serve.DefaultConcurrency, TimeoutOffset: serve.DefaultTimeoutOffset,
 	}
 	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Prometheus exporter: checks as metrics",
-		Long: `Serve answers Prometheus's scrapes with the results of Pitstop's checks, the way
-blackbox_exporter does: Prometheus names the profile to probe
-(GET /probe?profile=NAME, optionally &only=api,crm), and gets
-pitstop_probe_success, pitstop_check_status, pitstop_check_duration_seconds and
-each check's measured values as gauges. GET /metrics has the exporter's own
-figures; GET / lists the profiles with links to their probes.
-
-Providers are never hammered: a profile's results are reused for --cache-ttl,
-probes of one profile that arrive together share one run, at most
---concurrency profiles are probed at once, and a probe stops in time for
-Prometheus's scrape timeout (minus --timeout-offset). The exporter never sends
-mail: smtp.test_recipient is ignored and smtp.send reports skip.
-
-SIGHUP reads the settings file again; when the new file does not load, the
-settings loaded before stay in service, the log says why and
-pitstop_settings_last_reload_successful drops to 0. A profile whose own settings
-do not load answers pitstop_settings_valid 0 while the others are served.
-
---web-config takes an exporter-toolkit web configuration file for TLS and basic
-auth. deploy/ has a Prometheus scrape configuration, alert rules, a Grafana
-dashboard and a systemd unit.`,
-		Example: `  pitstop serve
-  pitstop serve --listen 0.0.0.0:9469 --web-config /etc/pitstop/web.yml
-  curl 'http://127.0.0.1:9469/probe?profile=production&only=api'
-  kill -HUP $(pidof pitstop)     # reload the settings file`,
+		Use:  "serve",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Listen, "listen", o.Listen, "address to listen on (host:port)")
-	f.DurationVar(&o.CacheTTL, "cache-ttl", o.CacheTTL, "reuse results this long (0: never)")
-	f.StringVar(&o.WebConfig, "web-config", "", "web config file (exporter-toolkit): TLS, basic auth")
-	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "profiles probed at once, at most")
-	f.DurationVar(&o.TimeoutOffset, "timeout-offset", o.TimeoutOffset, "taken off Prometheus's scrape timeout")
+	f.StringVar(&o.Listen, "listen", o.Listen, "")
+	f.DurationVar(&o.CacheTTL, "cache-ttl", o.CacheTTL, "")
+	f.StringVar(&o.WebConfig, "web-config", "", "")
+	f.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "")
+	f.DurationVar(&o.TimeoutOffset, "timeout-offset", o.TimeoutOffset, "")
 	return cmd
 }
 

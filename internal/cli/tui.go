@@ -20,12 +20,7 @@ import (
 // newTUICmd is `pitstop tui`, the same wizard as `pitstop` alone.
 func newTUICmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "tui",
-		Short: "The guided wizard (same as plain pitstop)",
-		Long: `The guided wizard: pick what you see or paste the error, check the settings,
-run the checks, read what they mean, and escalate when it is still broken.
-With --accessible (automatic when TERM=dumb or when input or output is not a
-terminal) it asks plain numbered questions instead of drawing screens.`,
+		Use:  "tui",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app) },
 	}

@@ -11,12 +11,16 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/demo"
 	"pitstop/internal/i18n"
+	"pitstop/internal/i18n/i18ntest"
 	"pitstop/internal/kb"
 	"pitstop/internal/monitor"
+	"pitstop/internal/registry"
 )
 
 // code matches what reads the same in every language: fmt verbs, `quoted
@@ -40,6 +44,9 @@ func englishPhrases(t *testing.T) map[string]string {
 	}
 	phrases := map[string]string{} // phrase -> id
 	for _, id := range i18n.IDs(i18n.English) {
+		if strings.HasSuffix(id, ".example") {
+			continue // sample commands quote error texts and article words
+		}
 		for _, s := range forms(i18n.English, id) {
 			for _, part := range code.Split(s, -1) {
 				for _, p := range strings.Split(part, "\n") {
@@ -71,11 +78,11 @@ func untranslated(out string, phrases map[string]string) []string {
 	return bad
 }
 
-// TestSpanishOutputHasNoEnglish runs the main commands with --lang es
-// against the sandbox and fails on any line that shows a phrase of an
-// English message of the catalogue: text that bypassed it, or a Spanish
-// message left in English. The same commands in English must trip it, so
-// the test can fail.
+// TestSpanishOutputHasNoEnglish runs the main commands with --lang es (and
+// any other language of the catalogue) against the sandbox and fails on any
+// line that shows a phrase of an English message of the catalogue: text
+// that bypassed it, or a message left in English. The same commands in
+// English must trip it, so the test can fail.
 func TestSpanishOutputHasNoEnglish(t *testing.T) {
 	t.Parallel()
 	phrases := englishPhrases(t)
@@ -105,11 +112,14 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 		{"check", "--format", "pdf"},
 		{"report", "--out", "-", "--error", "CopyCar API error 401: Invalid API Key", "--impact", "high"},
 		{"report", "--format", "pdf"},
+		{"report", "--impact", "huge"},
+		{"fix", "--apply"},
 		{"fix"},
 		{"fix", "--yes"},
 		{"checklist"},
 		{"checklist", "nope"},
 		{"config"},
+		{"config", "--example"},
 		{"diagnose", "535 5.7.8 Error: authentication failed"},
 		{"diagnose", "the purple banana wobbles on tuesdays"},
 		{"diagnose", "--limit", "0", "x"},
@@ -125,6 +135,10 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 		{"demo", "--scenario", "nope"},
 		{"monitor", "--interval", "1ms"},
 		{"serve", "--concurrency", "0"},
+		{"--help"},
+		{"check", "--help"},
+		{"kb", "lint", "--help"},
+		{"monitor", "--help"},
 	}
 	_, lists, err := (&App{}).loadEscalation()
 	require.NoError(t, err)
@@ -133,14 +147,17 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 	}
 	var english []string
 	for _, args := range commands {
-		for _, lang := range []string{"es", "en"} {
+		for _, lang := range i18n.Languages() {
+			if lang == i18ntest.Code {
+				continue // the pseudo-locale reads English articles
+			}
 			_, out, errOut := runCLI(t, ctx, append([]string{"--config", sb.ConfigPath, "--lang", lang}, args...)...)
 			bad := untranslated(out+"\n"+errOut, phrases)
-			if lang == "en" {
+			if lang == i18n.English {
 				english = append(english, bad...)
 				continue
 			}
-			require.Empty(t, bad, "pitstop %s --lang es shows English:\n%s", strings.Join(args, " "), out+errOut)
+			require.Empty(t, bad, "pitstop %s --lang %s shows English:\n%s", strings.Join(args, " "), lang, out+errOut)
 		}
 	}
 	require.NotEmpty(t, english, "the English runs show no English phrase: the test cannot fail")
@@ -155,4 +172,38 @@ func TestSpanishOutputHasNoEnglish(t *testing.T) {
 	b.Reset()
 	printMonitorSummary(&b, sum, "en", 0)
 	require.NotEmpty(t, untranslated(b.String(), phrases), b.String())
+}
+
+// TestHelpFromCatalogue: every command has a summary and every flag a usage
+// in each language (the help lives in the catalogue, not in the commands),
+// and `--lang es --help` prints the Spanish help.
+func TestHelpFromCatalogue(t *testing.T) {
+	t.Parallel()
+	for _, lang := range i18n.Languages() {
+		root := NewRoot(&App{})
+		localizeHelp(root, lang)
+		var walk func(c *cobra.Command)
+		walk = func(c *cobra.Command) {
+			if c.Parent() == nil || c.Parent().Name() != "completion" {
+				require.NotEmpty(t, c.Short, "%s %s: no summary", lang, c.CommandPath())
+			}
+			usage := func(f *pflag.Flag) {
+				require.NotEmpty(t, f.Usage, "%s %s --%s: no usage", lang, c.CommandPath(), f.Name)
+				require.NotContains(t, f.Usage, "%!", "%s %s --%s", lang, c.CommandPath(), f.Name)
+			}
+			c.Flags().VisitAll(usage)
+			c.PersistentFlags().VisitAll(usage)
+			for _, sub := range c.Commands() {
+				walk(sub)
+			}
+		}
+		walk(root)
+	}
+	_, out, _ := runCLI(t, context.Background(), "--lang", "es", "check", "--help")
+	require.Contains(t, out, "Check ejecuta todas las comprobaciones")
+	// fang capitalises a flag's usage: compare from the second letter.
+	require.Contains(t, out, i18n.T("es", "cli.flag.check.strict")[1:])
+	require.Contains(t, out, i18n.T("es", "cli.flag.only", strings.Join(registry.IDs(), ","))[1:])
+	_, out, _ = runCLI(t, context.Background(), "--lang=en", "check", "--help")
+	require.Contains(t, out, "Check runs every check")
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 )
@@ -277,21 +278,14 @@ func patternFound(a *kb.Article, text string) bool {
 	return false
 }
 
-// sevWord is a severity as a plain word in lang.
+// sevWord is an article's severity as a plain word in lang, the word the
+// knowledge base's outputs use (kb.word.<severity>).
 func sevWord(sev, lang string) string {
-	if lang == "es" {
-		switch strings.ToLower(sev) {
-		case SeverityCritical:
-			return "crítica"
-		case SeverityHigh:
-			return "alta"
-		case SeverityMedium:
-			return "media"
-		case SeverityLow:
-			return "baja"
-		}
+	sev = strings.ToLower(sev)
+	if !i18n.Has(i18n.English, "kb.word."+sev) {
+		return sev
 	}
-	return strings.ToLower(sev)
+	return i18n.T(lang, "kb.word."+sev)
 }
 
 // Which article categories make which issue types (a check's family says

@@ -115,7 +115,7 @@ func (r *Report) Markdown() string {
 	if len(r.Results) == 0 {
 		w("%s\n\n", msg(lang, "rep.no_checks"))
 	} else {
-		w("%s\n\n", msg(lang, "rep.check_counts", msgN(lang, "n.checks", len(r.Results), len(r.Results)), statusCounts(lang, s)))
+		w("%s\n\n", msg(lang, "rep.check_counts", CheckCount(lang, len(r.Results)), StatusCounts(lang, s)))
 		for _, res := range r.Results {
 			writeResult(&b, res, lang)
 		}
@@ -206,7 +206,7 @@ func writeResult(b *strings.Builder, res check.Result, lang string) {
 		title = res.ID
 	}
 	fmt.Fprintf(b, "### %s `%s` %s\n\n", statusMark(res.Status), res.ID, title)
-	fmt.Fprintf(b, "%s · %s\n\n", strings.ToUpper(msg(lang, "rep.st."+res.Status.String())), human.Duration(res.Duration))
+	fmt.Fprintf(b, "%s · %s\n\n", strings.ToUpper(StatusLabel(lang, res.Status)), human.Duration(res.Duration))
 	if res.Summary != "" {
 		fmt.Fprintf(b, "%s\n\n", res.Summary)
 	}
@@ -359,7 +359,7 @@ func triedChecks(r *Report, lang string) []string {
 	}
 	out := make([]string, len(r.Results))
 	for i, res := range r.Results {
-		out[i] = fmt.Sprintf("%s (%s)", res.ID, msg(lang, "rep.st."+res.Status.String()))
+		out[i] = fmt.Sprintf("%s (%s)", res.ID, StatusLabel(lang, res.Status))
 	}
 	return out
 }

@@ -504,7 +504,7 @@ func summarize(r *Report, profile, lang string) string {
 	if total == 0 {
 		parts = append(parts, msg(lang, "rep.sum_nochecks", profile))
 	} else {
-		parts = append(parts, msg(lang, "rep.sum_checks", msgN(lang, "n.checks", total, total), profile, statusCounts(lang, s)))
+		parts = append(parts, msg(lang, "rep.sum_checks", CheckCount(lang, total), profile, StatusCounts(lang, s)))
 	}
 	var bad []string
 	for _, res := range r.Results {

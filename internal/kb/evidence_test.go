@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
-	"pitstop/internal/i18n"
+	"pitstop/knowledge"
 )
 
 func TestMatchChecks(t *testing.T) {
@@ -76,7 +76,7 @@ func TestMatchChecks(t *testing.T) {
 
 func TestMatchSymptoms(t *testing.T) {
 	t.Parallel()
-	for _, lang := range i18n.Languages() {
+	for _, lang := range articleLanguages(knowledge.FS) {
 		b := embedded()[lang]
 		for _, a := range b.Articles() {
 			// Picking an article's own symptoms, in another case, ranks it

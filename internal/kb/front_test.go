@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
-	"pitstop/internal/i18n"
 	"pitstop/knowledge"
 )
 
@@ -39,7 +38,7 @@ func sameAsYAML(t *testing.T, front string) (quick bool) {
 
 func frontMatters(tb testing.TB) []string {
 	var out []string
-	for _, lang := range i18n.Languages() {
+	for _, lang := range articleLanguages(knowledge.FS) {
 		files, err := fs.Glob(knowledge.FS, lang+"/*.md")
 		require.NoError(tb, err)
 		for _, f := range files {

@@ -79,6 +79,9 @@ func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
 		}
 	}
 	if overlayDir != "" {
+		// The overlay's articles are in the language asked for: DIR/<lang>/
+		// and the flat files written for every language.
+		l.lang = lang
 		if err := l.readOverlay(overlayDir); err != nil {
 			return nil, l.warnings, err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/i18n"
+	"pitstop/internal/i18n/i18ntest"
 	"pitstop/knowledge"
 )
 
@@ -243,7 +244,7 @@ func TestCategoriesAndSymptoms(t *testing.T) {
 
 func TestEmbeddedCategoriesHaveSymptoms(t *testing.T) {
 	t.Parallel()
-	for _, lang := range i18n.Languages() {
+	for _, lang := range articleLanguages(knowledge.FS) {
 		b := embedded()[lang]
 		for _, c := range b.Categories() {
 			require.NotEmpty(t, b.Symptoms(c), "%s/%s", lang, c)
@@ -275,7 +276,7 @@ func TestClosest(t *testing.T) {
 // each article once, worst severity first, so "Invalid API key" is not buried.
 func TestSymptomsLeadWithEveryArticle(t *testing.T) {
 	t.Parallel()
-	for _, lang := range i18n.Languages() {
+	for _, lang := range articleLanguages(knowledge.FS) {
 		b, _, err := Load(knowledge.FS, "", lang)
 		require.NoError(t, err)
 		var arts []*Article
@@ -299,4 +300,30 @@ func TestSymptomsLeadWithEveryArticle(t *testing.T) {
 		}
 		require.Len(t, firsts, len(arts))
 	}
+}
+
+// TestLanguageWithoutArticles: a language with messages but no articles of
+// its own (the pseudo-locale) reads the English articles, reads a --kb
+// folder's articles for it (DIR/<lang>/ and flat files) as its own, and
+// gives its reasons and the Sources heading in that language.
+func TestLanguageWithoutArticles(t *testing.T) {
+	require.NoError(t, i18ntest.Install())
+	lang := i18ntest.Code
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, lang, "api-new.md"), article("api-new", lang, "Pseudo new", `patterns: ["wobble"]`))
+	b, warnings, err := Load(embeddedTwo(), dir, lang)
+	require.NoError(t, err)
+	require.Empty(t, warnings)
+	one, ok := b.Get("api-one")
+	require.True(t, ok)
+	require.Equal(t, i18n.English, one.Lang, "an article the language lacks reads in English")
+	require.Equal(t, "Embedded one", one.Title)
+	nu, ok := b.Get("api-new")
+	require.True(t, ok, "the overlay's folder for the language is read")
+	require.Equal(t, lang, nu.Lang)
+	require.Contains(t, nu.Body, "## "+i18n.T(lang, "kb.sources.heading"))
+	m := b.Match(Evidence{Text: "the wobble again"})
+	require.NotEmpty(t, m)
+	require.Equal(t, "api-new", m[0].Article.ID)
+	require.True(t, strings.HasPrefix(m[0].Reasons[0], i18ntest.Open), m[0].Reasons[0])
 }
