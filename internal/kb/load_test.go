@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 	"pitstop/knowledge"
 )
 
@@ -29,7 +30,7 @@ func article(id, lang, title string, extra ...string) string {
 		b.WriteString("reviewed: 2026-12-01\n")
 	}
 	b.WriteString("---\n")
-	for _, h := range Sections[lang] {
+	for _, h := range Sections(lang) {
 		b.WriteString(h + "\n\nText.\n\n")
 	}
 	return b.String()
@@ -242,7 +243,7 @@ func TestCategoriesAndSymptoms(t *testing.T) {
 
 func TestEmbeddedCategoriesHaveSymptoms(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b := embedded()[lang]
 		for _, c := range b.Categories() {
 			require.NotEmpty(t, b.Symptoms(c), "%s/%s", lang, c)
@@ -274,7 +275,7 @@ func TestClosest(t *testing.T) {
 // each article once, worst severity first, so "Invalid API key" is not buried.
 func TestSymptomsLeadWithEveryArticle(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b, _, err := Load(knowledge.FS, "", lang)
 		require.NoError(t, err)
 		var arts []*Article

@@ -30,7 +30,7 @@ type Core struct {
 	Profile    *config.Profile // the active profile as loaded
 	ConfigPath string          // where "save to my config" writes
 	Scrubber   *config.Scrubber
-	Lang       string // one of i18n.Languages(); English otherwise
+	Lang       string // one of i18n.Languages
 	Version    string
 	// Sandbox, when set, names the built-in sandbox the settings point at.
 	Sandbox string

@@ -100,19 +100,19 @@ func (s *Session) FixesFor(checkID string) []fix.Fix {
 // change affects. The caller records the outcome with Session.RecordApplied.
 func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 	s := c.Session
-	path, settings := c.ConfigPath, s.settings
-	profile, lang := c.Profile.Name, c.Lang
+	path, settings, lang := c.ConfigPath, s.settings, c.Lang
+	profile := c.Profile.Name
 	before := slices.Clone(s.Results)
 	runner := c.Runner(nil)
 	run := c.rerun(runner)
 	return func(ctx context.Context) Applied {
 		out := Applied{Fix: f}
 		if f.Kind != fix.KindConfig {
-			out.Err = errors.New(i18n.T(lang, "wizard.fix.notconfig"))
+			out.Err = errors.New(i18n.T(lang, "wizard.apply.not_setting"))
 			return out
 		}
 		if path == "" {
-			out.Err = errors.New(i18n.T(lang, "wizard.fix.fromenv"))
+			out.Err = errors.New(i18n.T(lang, "wizard.apply.from_env"))
 			return out
 		}
 		if err := fix.Apply(path, profile, settings, []*fix.Fix{&out.Fix}); err != nil {
@@ -121,7 +121,7 @@ func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 		}
 		cfg, err := config.Load(path)
 		if err != nil {
-			out.Err = fmt.Errorf("%s: %w", i18n.T(lang, "wizard.fix.noload"), err)
+			out.Err = fmt.Errorf("%s: %w", i18n.T(lang, "wizard.apply.no_longer_loads"), err)
 			return out
 		}
 		p, err := cfg.Profile(profile)

@@ -92,7 +92,7 @@ func TestApplyRefusalSpeaksTheLanguage(t *testing.T) {
 	t.Parallel()
 	for lang, want := range map[string][2]string{
 		"en": {"only setting changes can be applied here", "the settings come from the environment, not a file: make the change by hand"},
-		"es": {"aquí solo se pueden aplicar cambios de ajustes", "los ajustes vienen del entorno, no de un archivo: haz el cambio a mano"},
+		"es": {"aquí solo se pueden aplicar cambios de ajustes", "la configuración viene del entorno, no de un archivo: haz el cambio a mano"},
 	} {
 		c, err := New(Options{Config: &config.Config{}, Profile: &config.Profile{Name: "default"}, Lang: lang})
 		require.NoError(t, err)
