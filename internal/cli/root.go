@@ -181,7 +181,7 @@ fixed here, writes the escalation report.`,
 	f := root.PersistentFlags()
 	f.StringVar(&app.Opts.ConfigPath, "config", "", "settings file (see `pitstop config`)")
 	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: default_profile)")
-	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: "+languageChoices())
+	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: "+strings.Join(i18n.Languages(), ", "))
 	f.StringVar(&app.Opts.KBDir, "kb", "", "your articles: add to or replace ours by id")
 	f.StringVar(&app.Opts.Theme, "theme", "", "dark, light or high-contrast (default: auto)")
 	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "time limit for each check")
@@ -281,11 +281,12 @@ func wrapWords(words []string, width int) string {
 }
 
 // defaultLang is the language the environment asks for (PITSTOP_LANG, then
-// the locale: "es_ES.UTF-8" is es) when Pitstop speaks it, else English.
+// the locale: "es_ES.UTF-8" is es) when Pitstop has it, English otherwise.
 func defaultLang() string {
 	for _, v := range []string{"PITSTOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		if s := os.Getenv(v); s != "" {
-			s, _, _ = strings.Cut(s, ".")
+			s, _, _ = strings.Cut(s, ".") // es_ES.UTF-8, pt_BR@euro
+			s, _, _ = strings.Cut(s, "@")
 			s = strings.ReplaceAll(s, "_", "-")
 			if i18n.Supported(s) {
 				return s
@@ -299,20 +300,9 @@ func defaultLang() string {
 	return i18n.English
 }
 
-// languageChoices names the languages --lang takes, one per folder of
-// locales/: "en or es", "en, es or fr".
-func languageChoices() string {
-	langs := i18n.Languages()
-	if len(langs) == 1 {
-		return langs[0]
-	}
-	return strings.Join(langs[:len(langs)-1], ", ") + " or " + langs[len(langs)-1]
-}
-
 func (a *App) validateGlobal() error {
 	if !i18n.Supported(a.Opts.Lang) {
-		// No language to say it in yet: English, naming the choices.
-		return usageErrf("--lang is %q; expected %s", a.Opts.Lang, languageChoices())
+		return usageErrf("--lang is %q; expected one of: %s", a.Opts.Lang, strings.Join(i18n.Languages(), ", "))
 	}
 	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
 		return usageErrf("%s", a.T("err.theme", a.Opts.Theme, strings.Join(theme.Names(), ", ")))

@@ -27,7 +27,7 @@ func TestErrorsArePlainWithoutTerminal(t *testing.T) {
 		want string
 	}{
 		{"bad global flag value", []string{"--lang", "xx", "kb", "list"},
-			"pitstop: --lang is \"xx\"; expected en or es.\n"},
+			"pitstop: --lang is \"xx\"; expected one of: en, es.\n"},
 		{"unknown flag", []string{"check", "--bogus"},
 			"pitstop: unknown flag: --bogus.\nRun `pitstop check --help` for its usage.\n"},
 		{"wrong argument count", []string{"kb", "show", "a", "b"},

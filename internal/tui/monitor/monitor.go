@@ -449,7 +449,7 @@ func (m *Model) figures(st monitor.Stats, w int) string {
 		"   " + m.t("mean") + " " + val(human.Duration(st.Mean), st.Mean > th.ResponseTime)
 	rates := " " + m.t("success") + " " + val(pct(st.SuccessRate), st.SuccessRate < th.SuccessRate) +
 		"   " + m.t("errors") + " " + val(pct(st.ErrorRate), st.ErrorRate > th.ErrorRate) +
-		"   " + m.t("throughput") + " " + val(fmt.Sprintf("%.1f/min", st.Throughput), false)
+		"   " + m.t("throughput") + " " + val(m.t("perminute", st.Throughput), false)
 	return common.Truncate(lat, w) + "\n" + common.Truncate(rates, w)
 }
 
