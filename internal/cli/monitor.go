@@ -162,7 +162,7 @@ func newAlertMailer(app *App, p *config.Profile, to string, mon *monitor.Monitor
 	if err != nil {
 		return nil, err
 	}
-	m.Scrub = app.Scrubber().Scrub
+	m.Scrub, m.Lang = app.Scrubber().Scrub, app.Opts.Lang
 	for _, t := range mon.Targets {
 		m.Targets = append(m.Targets, t.Name)
 	}
@@ -239,9 +239,7 @@ func runMonitorJSON(ctx context.Context, app *App, mon *monitor.Monitor, mailer 
 // alert_email JSON line otherwise. A test alert that cannot be sent is a
 // failure (exit 1) whose message says why.
 func sendTestAlert(ctx context.Context, app *App, m *monitor.Mailer, asJSON bool) error {
-	a := monitor.Alert{Kind: monitor.TestAlert, Severity: monitor.Warning, Since: time.Now(),
-		Message: app.T("monitor.test_alert")}
-	res := sendAlert(ctx, m, a)
+	res := sendAlert(ctx, m, monitor.NewTestAlert(time.Now()))
 	if asJSON {
 		b, err := json.Marshal(monitorLine{Type: "alert_email", Email: res})
 		if err != nil {

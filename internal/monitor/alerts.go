@@ -141,6 +141,13 @@ func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
 	return out
 }
 
+// NewTestAlert is the alert monitor --test-alert emails, stamped now.
+func NewTestAlert(now time.Time) Alert {
+	a := Alert{Kind: TestAlert, Severity: Warning, Since: now}
+	a.Message = a.Text(i18n.English)
+	return a
+}
+
 // Text says the alert in one plain sentence in lang, from its numbers (the
 // catalogue's monitor.alert.<KIND>): the screens, the summary and the email
 // say the same thing.
@@ -159,6 +166,8 @@ func (a Alert) Text(lang string) string {
 			return i18n.T(lang, id+".many", len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
 		}
 		return i18n.T(lang, id, a.Endpoint, a.Value)
+	case TestAlert:
+		return i18n.T(lang, id)
 	}
 	return a.Message
 }

@@ -8,16 +8,19 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"mime"
 	"net"
-	"pitstop/internal/probe"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
+	"pitstop/internal/probe"
 )
 
 // Mailer emails alerts through the configured SMTP server, honouring its
@@ -32,6 +35,8 @@ type Mailer struct {
 	Scrub func(string) string
 	// Now stamps the message (time.Now when nil).
 	Now func() time.Time
+	// Lang is the language of the message (--lang; English when "").
+	Lang string
 }
 
 // NewMailer checks that the SMTP settings can send mail and returns a mailer.
@@ -148,20 +153,36 @@ func (m *Mailer) message(a Alert) []byte {
 	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
 	hdr("From", m.SMTP.From)
 	hdr("To", m.To)
-	hdr("Subject", "Pitstop alert: "+string(a.Kind))
+	lang := m.Lang
+	if lang == "" {
+		lang = i18n.English
+	}
+	say := func(key string, args ...any) string { return i18n.T(lang, "monitor.mail."+key, args...) }
+	hdr("Subject", mime.QEncoding.Encode("utf-8", say("subject", a.Kind)))
 	hdr("Date", now().Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
 	hdr("MIME-Version", "1.0")
 	hdr("Content-Type", "text/plain; charset=utf-8")
 	hdr("Auto-Submitted", "auto-generated")
 	b.WriteString("\r\n")
-	body := fmt.Sprintf("Pitstop monitor alert\n\nKind:     %s\nSeverity: %s\nMessage:  %s\nSince:    %s\n",
-		a.Kind, a.Severity, a.Message, a.Since.Format(time.RFC3339))
-	if len(m.Targets) > 0 {
-		body += "Watching: " + strings.Join(m.Targets, ", ") + "\n"
+	fields := [][2]string{
+		{say("kind"), string(a.Kind)},
+		{say("severity"), i18n.T(lang, "monitor.sev."+string(a.Severity))},
+		{say("message"), a.Text(lang)},
+		{say("since"), a.Since.Format(time.RFC3339)},
 	}
-	body += "\nThis alert is sent once per kind for each monitor run.\n" +
-		"Run `pitstop check --only api` to see why, or `pitstop report` to prepare an escalation.\n"
+	if len(m.Targets) > 0 {
+		fields = append(fields, [2]string{say("watching"), strings.Join(m.Targets, ", ")})
+	}
+	width := 0
+	for _, f := range fields {
+		width = max(width, utf8.RuneCountInString(f[0]))
+	}
+	body := say("heading") + "\n\n"
+	for _, f := range fields { // labels in one column: "Kind:     HIGH_ERROR_RATE"
+		body += f[0] + ":" + strings.Repeat(" ", width-utf8.RuneCountInString(f[0])+1) + f[1] + "\n"
+	}
+	body += "\n" + say("once") + "\n" + say("next") + "\n"
 	b.WriteString(strings.ReplaceAll(scrub(body), "\n", "\r\n"))
 	return []byte(b.String())
 }

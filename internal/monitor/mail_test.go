@@ -151,3 +151,27 @@ func TestNewMailerNeedsSettings(t *testing.T) {
 	_, err = NewMailer(config.SMTPConfig{Host: "h", From: "x@y.z"}, "nobody")
 	require.ErrorContains(t, err, "not an email address")
 }
+
+// TestAlertEmailSpeaksTheLanguage: the email's words and the alert's
+// sentence are in the mailer's language; the kind keeps its name, the
+// labels stay in one column.
+func TestAlertEmailSpeaksTheLanguage(t *testing.T) {
+	t.Parallel()
+	a := Alert{Kind: HighErrorRate, Severity: Critical, Value: 0.5, Limit: 0.05, Since: t0, Active: true}
+	a.Message = a.Text("en")
+	en := string((&Mailer{SMTP: config.SMTPConfig{From: "pitstop@example.com"}, To: "ops@example.com", Targets: []string{"primary"}}).message(a))
+	require.Contains(t, en, "Subject: Pitstop alert: HIGH_ERROR_RATE\r\n")
+	require.Contains(t, en, "Pitstop monitor alert\r\n\r\nKind:     HIGH_ERROR_RATE\r\nSeverity: CRITICAL\r\n"+
+		"Message:  The API is failing: 50.0% of requests got no good answer (limit 5.0%).\r\n")
+	require.Contains(t, en, "Watching: primary\r\n")
+
+	es := string((&Mailer{SMTP: config.SMTPConfig{From: "pitstop@example.com"}, To: "ops@example.com", Lang: "es"}).message(a))
+	require.Contains(t, es, "Subject: Alerta de Pitstop: HIGH_ERROR_RATE\r\n")
+	require.Contains(t, es, "Tipo:     HIGH_ERROR_RATE\r\n")
+	require.Contains(t, es, "Mensaje:  La API está fallando: el 50.0% de las solicitudes")
+	require.NotContains(t, es, "The API is failing")
+
+	test := NewTestAlert(t0)
+	require.Contains(t, test.Message, "This is a test alert from Pitstop")
+	require.Contains(t, test.Text("es"), "Esta es una alerta de prueba de Pitstop")
+}
