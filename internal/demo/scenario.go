@@ -280,6 +280,13 @@ var scenarios = []Scenario{
 		Expect:  expectHealthy(nil),
 	},
 	{
+		Name:        "cache-skip-verify",
+		Description: "The cache is reached over TLS (rediss://), but its URL turns certificate checks off (skip_verify=true).",
+		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Redis:  RedisOptions{TLS: true, SkipVerify: true},
+		Expect: expectHealthy(map[string]check.Status{"cache.redis": check.Warn}),
+	},
+	{
 		Name: "mixed",
 		Description: "One fault per area: API requests running out, a CRM scope missing, no STARTTLS, " +
 			"no DMARC, a cache evicting keys and a spammy, unaligned email.",
