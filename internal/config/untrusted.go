@@ -210,6 +210,20 @@ func StripEscapeSequences(s string) string {
 	return b.String()
 }
 
+// StripControlsText is StripControls for a document (a knowledge article's
+// Markdown): its line breaks and tabs, which shape it, are kept.
+func StripControlsText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, line := range lines {
+		cells := strings.Split(line, "\t")
+		for j := range cells {
+			cells[j] = StripControls(cells[j])
+		}
+		lines[i] = strings.Join(cells, "\t")
+	}
+	return strings.Join(lines, "\n")
+}
+
 // StripControlsLines is StripControls for text whose line breaks matter (an
 // error pasted with its stack trace): each line is stripped, the breaks kept.
 func StripControlsLines(s string) string {

@@ -163,6 +163,11 @@ func TestStripEscapeSequences(t *testing.T) {
 	}
 }
 
+func TestStripControlsText(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "# Title\n\n\tcode\nred text end", StripControlsText("# Title\r\n\n\tcode\x00\n\x1b[31mred\x1b[0m text\x1b]0;pwned\x07 \u202eend"))
+}
+
 func TestUntrustedCutsAndQuotes(t *testing.T) {
 	t.Parallel()
 	var sc *Scrubber

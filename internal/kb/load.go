@@ -108,6 +108,9 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 			l.warn(p.fatal)
 			continue
 		}
+		if replace {
+			passTheDoor(p.art) // an overlay is outside text
+		}
 		if prev, dup := l.byID[p.art.ID]; dup && !replace {
 			l.warn([]Problem{{File: source, Line: p.line("id"), Msg: fmt.Sprintf("id %q is already used by %s; this file is skipped", p.art.ID, prev.art.Source)}})
 			continue
