@@ -34,7 +34,8 @@ func cancelable(ctx context.Context, in io.Reader) (io.Reader, func()) {
 // readPassword reads a line from the terminal without echo, and gives up as
 // soon as ctx ends, with the terminal put back as it was (echo on).
 func readPassword(ctx context.Context, tty *os.File) ([]byte, error) {
-	state, err := xterm.GetState(tty.Fd())
+	fd := tty.Fd() // read here: the file may be closed while the read waits
+	state, err := xterm.GetState(fd)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func readPassword(ctx context.Context, tty *os.File) ([]byte, error) {
 	}
 	done := make(chan read, 1)
 	go func() {
-		b, err := xterm.ReadPassword(tty.Fd())
+		b, err := xterm.ReadPassword(fd)
 		done <- read{b, err}
 	}()
 	select {
@@ -53,7 +54,7 @@ func readPassword(ctx context.Context, tty *os.File) ([]byte, error) {
 	case <-ctx.Done():
 		// The read is left behind (the session is over and the process
 		// ends); the echo it turned off is turned back on now.
-		_ = xterm.Restore(tty.Fd(), state)
+		_ = xterm.Restore(fd, state)
 		return nil, ctx.Err()
 	}
 }
