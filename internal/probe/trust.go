@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"pitstop/internal/safefile"
 )
@@ -44,7 +45,10 @@ var systemBundles = []string{
 // its details.
 func LoadTrust(caFile, setting string) (*Trust, error) {
 	t := &Trust{}
-	certFile, certDir := os.Getenv("SSL_CERT_FILE"), os.Getenv("SSL_CERT_DIR")
+	certFile, certDir := os.Getenv("SSL_CERT_FILE"), ""
+	if readsCertDir {
+		certDir = os.Getenv("SSL_CERT_DIR")
+	}
 	fileProblem := ""
 	if certFile != "" {
 		fileProblem = unusable(certFile)
@@ -101,6 +105,10 @@ func appendSystemBundle(pool *x509.CertPool) {
 		}
 	}
 }
+
+// readsCertDir is whether Go reads SSL_CERT_DIR here: on macOS and Windows
+// it asks the system instead, and so does Pitstop.
+var readsCertDir = runtime.GOOS != "darwin" && runtime.GOOS != "ios" && runtime.GOOS != "windows"
 
 // maxCertDirFiles bounds how many entries of SSL_CERT_DIR are read (the
 // system's folder holds a few hundred).
