@@ -219,6 +219,9 @@ func TestSSLCertFileIsAddedToRoots(t *testing.T) {
 // finding too.
 func TestSSLCertDirIsReadSafely(t *testing.T) {
 	// Not parallel: it sets SSL_CERT_DIR.
+	if !readsCertDir {
+		t.Skip("Go asks the system for its roots here, not SSL_CERT_DIR")
+	}
 	ca, caFile := newCA(t)
 	srv := tlsServer(t, ca, demo.LeafOptions{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	dir := t.TempDir()
