@@ -10,11 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"pitstop/internal/escalate"
 	"pitstop/internal/tui/tuitest"
 )
 
 // TestPromptEndsWhenCancelled drives accessible mode on a pseudo-terminal:
-// once a prompt is shown (a choice, or a secret read without echo), Ctrl-C
+// once a prompt is shown (a choice, a secret read without echo, the items
+// of checklist --tick), Ctrl-C
 // (the session's context cancelled) ends the session at once with
 // context.Canceled, and the terminal's echo is back on. The prompt itself
 // stops waiting: no watchdog is needed.
@@ -23,9 +25,11 @@ func TestPromptEndsWhenCancelled(t *testing.T) {
 	for _, tc := range []struct {
 		name, prompt string
 		answers      string // typed once the first prompt shows, to reach the one to cancel
+		tick         bool   // checklist --tick's prompt rather than the wizard's
 	}{
 		{name: "a choice", prompt: "Type a number from 1 to 7:"},
 		{name: "a secret", prompt: "(typing is hidden; empty to skip): ", answers: "1\n1\n1\n"},
+		{name: "ticking a checklist", prompt: "(enter for none):", tick: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -40,7 +44,17 @@ func TestPromptEndsWhenCancelled(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan error, 1)
-			go func() { done <- RunWith(ctx, c, tty, tty, Options{SaveDir: t.TempDir()}) }()
+			if tc.tick {
+				l, ok := c.Checklists.Get("prelaunch")
+				require.True(t, ok)
+				filled := l.Fill(escalate.Evidence{}, "en")
+				go func() {
+					_, err := Tick(ctx, c, &filled, tty, tty)
+					done <- err
+				}()
+			} else {
+				go func() { done <- RunWith(ctx, c, tty, tty, Options{SaveDir: t.TempDir()}) }()
+			}
 
 			if tc.answers != "" {
 				out.next(t, "Type a number from 1 to 7:")
