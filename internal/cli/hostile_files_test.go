@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/demo"
 )
 
 // limitedEnv, when set, makes this test binary a child that runs Pitstop's
@@ -81,6 +83,11 @@ func TestHostileFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, []byte("profiles:\n  p:\n    content:\n      prompt_file: "+fifo+"\n      email_file: /dev/zero\n"), 0o600))
 	ca := filepath.Join(dir, "ca.pem")
 	require.NoError(t, os.WriteFile(ca, []byte("not a certificate"), 0o600))
+	certDir := filepath.Join(dir, "certs")
+	require.NoError(t, os.Mkdir(certDir, 0o700))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(certDir, "fifo.pem"), 0o600))
+	require.NoError(t, os.Symlink("/dev/zero", filepath.Join(certDir, "zero.pem")))
+	apiCfg, _ := apiConfig(t, demo.APIOptions{Provider: demo.APIOpenAI, Delay: time.Millisecond})
 	link := filepath.Join(dir, "report-link.md")
 	require.NoError(t, os.Symlink("/dev/null", link))
 
@@ -102,7 +109,10 @@ func TestHostileFiles(t *testing.T) {
 		{"report over a link", nil, []string{"--config", cfg, "report", "--out", link}, ExitUsage, []string{"--out " + link + " is a symbolic link"}},
 		{"report over a device", nil, []string{"--config", cfg, "report", "--out", "/dev/null"}, ExitUsage, []string{"--out /dev/null is a device"}},
 		{"report to /dev/stdout", nil, []string{"--config", cfg, "report", "--out", "/dev/stdout"}, ExitOK, []string{"# Escalation report"}},
-		{"SSL_CERT_FILE is /dev/zero", []string{"SSL_CERT_FILE=/dev/zero"}, []string{"--config", cfg, "check", "--only", "content"}, ExitFailed, []string{"content.prompt"}},
+		{"SSL_CERT_FILE is /dev/zero", []string{"SSL_CERT_FILE=/dev/zero"}, []string{"--config", apiCfg, "check", "--only", "api", "--verbose"}, ExitOK,
+			[]string{"SSL_CERT_FILE /dev/zero is not a regular file"}},
+		{"SSL_CERT_DIR holds a FIFO and /dev/zero", []string{"SSL_CERT_DIR=" + certDir}, []string{"--config", apiCfg, "check", "--only", "api", "--verbose"}, ExitOK,
+			[]string{"fifo.pem is a named pipe (FIFO)", "zero.pem is a device"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

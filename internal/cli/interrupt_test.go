@@ -81,21 +81,24 @@ func exitWithin(t *testing.T, cmd *exec.Cmd, since time.Time) (int, time.Duratio
 // and nothing reports problems made of the cancelled checks.
 func TestInterruptIsHonest(t *testing.T) {
 	t.Parallel()
-	cfg, _ := apiConfig(t, demo.APIOptions{Provider: demo.APIOpenAI, Faults: []string{demo.APIFaultHang}})
 	for _, args := range [][]string{
-		{"--config", cfg, "--timeout", "30s", "check"},
-		{"--config", cfg, "--timeout", "30s", "check", "--format", "json"},
-		{"--config", cfg, "--timeout", "30s", "report", "--out", "-"},
-		{"--config", cfg, "--timeout", "30s", "monitor", "--format", "json", "--interval", "500ms"},
-		{"--config", cfg, "--timeout", "30s", "fix"},
+		{"check"},
+		{"check", "--format", "json"},
+		{"report", "--out", "-"},
+		{"monitor", "--format", "json", "--interval", "500ms"},
+		{"fix"},
 	} {
-		t.Run(strings.Join(args[4:], " "), func(t *testing.T) {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
-			cmd := child(t, args...)
+			cfg, srv := apiConfig(t, demo.APIOptions{Provider: demo.APIOpenAI, Faults: []string{demo.APIFaultHang}})
+			cmd := child(t, append([]string{"--config", cfg, "--timeout", "30s"}, args...)...)
 			var out lockedBuffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			require.NoError(t, cmd.Start())
-			time.Sleep(700 * time.Millisecond) // the checks are under way (the API never answers)
+			// The checks are under way once the API (which never answers) has
+			// been asked something.
+			require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 20*time.Second, 5*time.Millisecond,
+				"the API was never asked:\n%s", &out)
 			sent := time.Now()
 			require.NoError(t, cmd.Process.Signal(os.Interrupt))
 			code, took := exitWithin(t, cmd, sent)
@@ -125,12 +128,11 @@ func TestInterruptAccessibleWizard(t *testing.T) {
 			defer tty.Close()
 			var out lockedBuffer
 			go func() { _, _ = io.Copy(&out, tty) }()
-			waitForText(t, &out, "Pitstop")
-			time.Sleep(300 * time.Millisecond) // at the prompt
+			waitForText(t, &out, "Type a number from 1 to 7:") // at the first prompt
 			if name == "after choosing" {
 				_, err = tty.Write([]byte("1\r"))
 				require.NoError(t, err)
-				time.Sleep(300 * time.Millisecond)
+				waitForText(t, &out, "Type a number from 1 to 9:") // what is wrong?
 			}
 			sent := time.Now()
 			_, err = tty.Write([]byte{3}) // Ctrl-C, as the terminal sends it
@@ -138,6 +140,9 @@ func TestInterruptAccessibleWizard(t *testing.T) {
 			code, took := exitWithin(t, cmd, sent)
 			require.Equal(t, ExitInterrupted, code, out.String())
 			require.Less(t, took, 1500*time.Millisecond)
+			// The prompt stopped waiting by itself: the watchdog that ends a
+			// command still blocked a second after Ctrl-C never had to.
+			require.NotContains(t, out.String(), "pitstop: interrupted.", "the watchdog ended it (%s after Ctrl-C)", took)
 			// Enter after Ctrl-C runs nothing: the process is gone.
 			_, _ = tty.Write([]byte("\r"))
 			require.NotContains(t, strings.ToLower(out.String()), "problems")
@@ -158,8 +163,7 @@ func TestInterruptWizardKeyIs130(t *testing.T) {
 	defer tty.Close()
 	var out lockedBuffer
 	go func() { _, _ = io.Copy(&out, tty) }()
-	waitForText(t, &out, "Pitstop")
-	time.Sleep(300 * time.Millisecond)
+	waitForText(t, &out, "quit") // the help bar ends the first frame: the wizard reads keys
 	sent := time.Now()
 	_, err = tty.Write([]byte{3}) // in raw mode, a key: the wizard interrupts itself
 	require.NoError(t, err)

@@ -375,6 +375,37 @@ func TestKBListStripsControlsFromOverlayTitles(t *testing.T) {
 	}
 }
 
+// TestOverlayFieldsPassTheDoorEverywhere: an overlay article with escape
+// sequences, control characters and bidi overrides in its title, symptoms,
+// patterns, sources and body shows none of them in any command that shows
+// it: kb list, search and show, in text and JSON, and diagnose.
+func TestOverlayFieldsPassTheDoorEverywhere(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "en", "api-evil.md")
+	const evil = `\e]0;pwned\a\e[2J\0\u202e`
+	writeArticle(t, path, "api-evil", "en", `patterns: ["(?i)zorbulated\e\a\0\u202e widget"]`+"\n"+`sources: ["https://example.com/`+evil+`docs"]`)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	evilText := strings.Replace(string(data), "title: Overlay api-evil", `title: "Evil`+evil+` zorbulated title"`, 1)
+	evilText = strings.Replace(evilText, `symptoms: ["Odd"]`, `symptoms: ["Zorbulated`+evil+` widget"]`, 1)
+	evilText = strings.Replace(evilText, "Text.", "Body \x1b]8;;https://evil.test\x07link\x1b]8;;\x07 \x1b[31mzorbulated\x1b[0m\x00 \u202eend", -1)
+	require.NoError(t, os.WriteFile(path, []byte(evilText), 0o600))
+	for _, args := range [][]string{
+		{"kb", "list"}, {"kb", "list", "--format", "json"},
+		{"kb", "search", "zorbulated"}, {"kb", "search", "zorbulated", "--format", "json"},
+		{"kb", "show", "api-evil"}, {"kb", "show", "api-evil", "--format", "json"},
+		{"diagnose", "the zorbulated widget broke"}, {"diagnose", "--format", "json", "the zorbulated widget broke"},
+	} {
+		code, stdout, stderr := runKB(t, "", append([]string{"--kb", dir}, args...)...)
+		require.Equal(t, 0, code, "%v: %s", args, stderr)
+		require.Contains(t, stdout, "api-evil", "%v shows the article: %s", args, stderr)
+		for _, bad := range []string{"\x1b", "\a", "\x00", "\u202e", `\u001b`, `\u0007`, `\u0000`, `\u202e`, "pwned", "evil.test"} {
+			require.NotContains(t, stdout+stderr, bad, "%v", args)
+		}
+	}
+}
+
 // diagnose leaves out the articles about a provider the profile does not
 // use, unless the text names it, as the report does.
 func TestDiagnoseUsesTheProfilesProviders(t *testing.T) {

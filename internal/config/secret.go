@@ -194,7 +194,13 @@ func NewScrubber(secrets ...Secret) *Scrubber {
 				add(form, m)
 			}
 		}
-		if body := v[len(PublicPrefix(v)):]; !s.password && len(body) >= 2*keyRun {
+		// Runs of a key past its public prefix, and of a long password: a
+		// server that echoes all of one but a character shows none of it.
+		body := v
+		if !s.password {
+			body = v[len(PublicPrefix(v)):]
+		}
+		if len(body) >= 2*keyRun || s.password && len(body) > keyRun {
 			if sc.grams == nil {
 				sc.grams = map[uint64]string{}
 			}

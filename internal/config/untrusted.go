@@ -189,6 +189,41 @@ func StripControls(s string) string {
 	return b.String()
 }
 
+// StripEscapeSequences removes ANSI escape sequences whole (CSI, OSC, DCS
+// and the like) and leaves every other byte as it is: for text that spells
+// the remaining control bytes out itself (an SMTP transcript shows a TLS
+// record's \x16\x03), so that a sequence's words (a window title) go too.
+func StripEscapeSequences(s string) string {
+	if !strings.ContainsAny(s, "\x1b\u009b\u009d\u0090\u009e\u009f") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0x1b || r == 0x9b || r == 0x9d || r == 0x90 || r == 0x9e || r == 0x9f {
+			i = skipEscape(s, i)
+			continue
+		}
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
+}
+
+// StripControlsText is StripControls for a document (a knowledge article's
+// Markdown): its line breaks and tabs, which shape it, are kept.
+func StripControlsText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, line := range lines {
+		cells := strings.Split(line, "\t")
+		for j := range cells {
+			cells[j] = StripControls(cells[j])
+		}
+		lines[i] = strings.Join(cells, "\t")
+	}
+	return strings.Join(lines, "\n")
+}
+
 // StripControlsLines is StripControls for text whose line breaks matter (an
 // error pasted with its stack trace): each line is stripped, the breaks kept.
 func StripControlsLines(s string) string {

@@ -109,6 +109,14 @@ func TestUntrustedMasksPieces(t *testing.T) {
 	out := sc.Untrusted("invalid key "+key[:len(key)-1]+" (check it)", 0)
 	require.Empty(t, leak(doorSecrets[0], out), out)
 	require.Contains(t, out, "(check it)")
+	// A server that cuts its own reply: all of a password but its last
+	// character, inside the text rather than at an edge.
+	for _, p := range doorSecrets[6:] {
+		v := []rune(p.Reveal())
+		out := sc.Untrusted("denied: "+string(v[:len(v)-1])+" (check it)", 0)
+		require.Empty(t, leak(p, out), out)
+		require.Contains(t, out, "(check it)")
+	}
 	for cut := minEdge; cut < len(pw); cut++ {
 		out := sc.Untrusted("denied: "+pw[:cut], 0)
 		require.NotContains(t, out, pw[:cut], "head %d", cut)
@@ -139,6 +147,25 @@ func TestStripControls(t *testing.T) {
 	for _, tt := range tests {
 		require.Equal(t, tt.want, StripControls(tt.in), "%q", tt.in)
 	}
+}
+
+func TestStripEscapeSequences(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"a\x1b]0;pwned\x07b", "ab"},
+		{"\x1b[2J\x1b[Hcleared\x00\a", "cleared\x00\a"},
+		{"\x16\x03\x01 tls", "\x16\x03\x01 tls"},
+		{"c1 \u009d0;title\x07x", "c1 x"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, StripEscapeSequences(tt.in), "%q", tt.in)
+	}
+}
+
+func TestStripControlsText(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "# Title\n\n\tcode\nred text end", StripControlsText("# Title\r\n\n\tcode\x00\n\x1b[31mred\x1b[0m text\x1b]0;pwned\x07 \u202eend"))
 }
 
 func TestUntrustedCutsAndQuotes(t *testing.T) {

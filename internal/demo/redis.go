@@ -3,6 +3,7 @@ package demo
 import (
 	"bufio"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -56,6 +57,13 @@ type RedisOptions struct {
 	// RESP2Only answers HELLO with "unknown command", as Redis before 6
 	// does, so clients fall back to AUTH and RESP2.
 	RESP2Only bool
+	// TLS serves rediss:// with a certificate for localhost and 127.0.0.1
+	// signed by CA (a new CA when nil).
+	TLS bool
+	CA  *CA
+	// SkipVerify makes the URL Configure writes turn certificate checks off
+	// (rediss://…?skip_verify=true), as a hurried setup does.
+	SkipVerify bool
 }
 
 // RedisServer is a small loopback Redis: enough RESP2 and RESP3 for a
@@ -64,10 +72,14 @@ type RedisOptions struct {
 type RedisServer struct {
 	// Addr is host:port.
 	Addr string
+	// CA signed the server's certificate (TLS only).
+	CA *CA
 
 	password  string
 	faults    map[string]bool
 	resp2Only bool
+	tls       bool
+	skipCheck bool
 	conns     *connserver.Server
 
 	mu       sync.Mutex
@@ -78,7 +90,8 @@ type RedisServer struct {
 
 // StartRedis starts a sandbox Redis. Close it when done.
 func StartRedis(opts RedisOptions) (*RedisServer, error) {
-	s := &RedisServer{password: opts.Password, faults: map[string]bool{}, resp2Only: opts.RESP2Only}
+	s := &RedisServer{password: opts.Password, faults: map[string]bool{}, resp2Only: opts.RESP2Only,
+		tls: opts.TLS, skipCheck: opts.SkipVerify}
 	for _, f := range opts.Faults {
 		if !slices.Contains(RedisFaults, f) {
 			return nil, fmt.Errorf("unknown Redis fault %q; expected some of: %s", f, strings.Join(RedisFaults, ", "))
@@ -94,6 +107,20 @@ func StartRedis(opts RedisOptions) (*RedisServer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.TLS {
+		if s.CA = opts.CA; s.CA == nil {
+			if s.CA, err = NewCA(); err != nil {
+				_ = ln.Close()
+				return nil, err
+			}
+		}
+		conf, err := s.CA.ServerTLS(LeafOptions{})
+		if err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+		ln = tls.NewListener(ln, conf)
+	}
 	s.conns, s.Addr = connserver.New(ln), ln.Addr().String()
 	s.conns.Serve(func(c net.Conn) func() {
 		s.mu.Lock()
@@ -108,12 +135,19 @@ func StartRedis(opts RedisOptions) (*RedisServer, error) {
 // Password returns the password the server requires.
 func (s *RedisServer) Password() string { return s.password }
 
-// URL returns the redis:// URL Configure writes.
+// URL returns the redis:// (rediss:// over TLS) URL Configure writes.
 func (s *RedisServer) URL() string {
-	if s.faults[RedisFaultNoPassword] {
-		return "redis://" + s.Addr + "/0"
+	scheme, query := "redis://", ""
+	if s.tls {
+		scheme = "rediss://"
 	}
-	return "redis://:" + s.password + "@" + s.Addr + "/0"
+	if s.skipCheck {
+		query = "?skip_verify=true"
+	}
+	if s.faults[RedisFaultNoPassword] {
+		return scheme + s.Addr + "/0" + query
+	}
+	return scheme + ":" + s.password + "@" + s.Addr + "/0" + query
 }
 
 // Configure points cache.redis_url at the sandbox.

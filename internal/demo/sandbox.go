@@ -107,7 +107,11 @@ func StartSandbox(name string, opts SandboxOptions) (sb *Sandbox, err error) {
 	sb.DNS.Configure(p)
 	p.SMTP.From = "news@" + sb.DNS.Domain()
 
-	if sb.Redis, err = StartRedis(sc.Redis); err != nil {
+	redisOpts := sc.Redis
+	if redisOpts.TLS && redisOpts.CA == nil {
+		redisOpts.CA = sb.API.CA // one CA bundle for every TLS service
+	}
+	if sb.Redis, err = StartRedis(redisOpts); err != nil {
 		return nil, err
 	}
 	sb.Redis.Configure(p)

@@ -18,7 +18,7 @@ func TestScenariosAreWellFormed(t *testing.T) {
 	seen := map[string]bool{}
 	want := []string{"healthy", "bad-key", "rate-limited", "quota-exhausted", "smtp-no-starttls", "smtp-bad-password",
 		"spf-too-many-lookups", "dmarc-missing", "crm-missing-scope", "crm-field-missing", "crm-data-quality", "provider-outage", "mixed",
-		"smtp-wrong-security", "api-missing-version", "key-with-newline", "dkim-unnamed", "bulk-sender"}
+		"smtp-wrong-security", "api-missing-version", "key-with-newline", "dkim-unnamed", "bulk-sender", "cache-skip-verify"}
 	require.ElementsMatch(t, want, ScenarioNames())
 	for _, sc := range Scenarios() {
 		require.False(t, seen[sc.Name], "duplicate %s", sc.Name)

@@ -264,6 +264,12 @@ var scenarios = []Scenario{
 		Expect:  expectHealthy(nil),
 	},
 	{
+		Name: "cache-skip-verify",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Redis:  RedisOptions{TLS: true, SkipVerify: true},
+		Expect: expectHealthy(map[string]check.Status{"cache.redis": check.Warn}),
+	},
+	{
 		Name: "mixed",
 		API:  apiFaults(APIFaultLowRemaining), CRM: hubspot(CRMFaultMissingScope),
 		SMTP: smtpFaults(SMTPFaultNoStartTLS), DNS: dnsWith(NoDMARCDomain),

@@ -135,6 +135,9 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 			l.warn(p.fatal)
 			continue
 		}
+		if replace {
+			passTheDoor(p.art) // an overlay is outside text
+		}
 		if prev, dup := l.byID[p.art.ID]; dup && !replace {
 			l.warn([]Problem{problem(source, p.line("id"), "id_skipped", p.art.ID, prev.art.Source)})
 			continue

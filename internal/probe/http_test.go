@@ -212,6 +212,61 @@ func TestSSLCertFileIsAddedToRoots(t *testing.T) {
 	}
 }
 
+// TestSSLCertDirIsReadSafely: SSL_CERT_DIR holding a FIFO nobody writes,
+// /dev/zero and a link to it neither hangs nor eats the memory (Go's own
+// loader would do both): each is a finding, and the certificate next to
+// them is trusted. A folder that does not exist, or holds nothing, is a
+// finding too.
+func TestSSLCertDirIsReadSafely(t *testing.T) {
+	// Not parallel: it sets SSL_CERT_DIR.
+	if !readsCertDir {
+		t.Skip("Go asks the system for its roots here, not SSL_CERT_DIR")
+	}
+	ca, caFile := newCA(t)
+	srv := tlsServer(t, ca, demo.LeafOptions{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	dir := t.TempDir()
+	pem, err := os.ReadFile(caFile)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "corp.pem"), pem, 0o600))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "fifo.pem"), 0o600))
+	require.NoError(t, os.Symlink("/dev/zero", filepath.Join(dir, "zero.pem")))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o700))
+	t.Setenv("SSL_CERT_FILE", "")
+	t.Setenv("SSL_CERT_DIR", dir)
+
+	done := make(chan struct{})
+	var trust *Trust
+	go func() {
+		defer close(done)
+		trust, err = LoadTrust("", "ca_file")
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("LoadTrust hung on a FIFO in SSL_CERT_DIR")
+	}
+	require.NoError(t, err)
+	findings := strings.Join(trust.Findings, "\n")
+	require.Len(t, trust.Findings, 2, findings)
+	require.Contains(t, findings, filepath.Join(dir, "fifo.pem")+" is a named pipe (FIFO), not a regular file; it was skipped")
+	require.Contains(t, findings, filepath.Join(dir, "zero.pem")+" is a device, not a regular file; it was skipped")
+	resp, err := newClient(t, Options{RootCAs: trust.Roots}).Do(context.Background(), Request{URL: srv.URL})
+	require.NoError(t, err)
+	require.True(t, resp.TLS.Verified, "the certificate in SSL_CERT_DIR is trusted")
+
+	for dir, want := range map[string]string{
+		filepath.Join(t.TempDir(), "missing"): "does not exist",
+		caFile:                                "is not a folder",
+		t.TempDir():                           "holds no certificate",
+	} {
+		t.Setenv("SSL_CERT_DIR", dir)
+		c, err := NewClient(Options{CAFile: caFile})
+		require.NoError(t, err, "a bad SSL_CERT_DIR does not block a readable ca_file")
+		require.Len(t, c.TrustFindings(), 1, dir)
+		require.Contains(t, c.TrustFindings()[0], "SSL_CERT_DIR "+dir+" "+want)
+	}
+}
+
 func TestCAFileProblems(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -17,8 +17,18 @@ import (
 )
 
 // runReachability is api.reachability: DNS, TCP, TLS and a first answer,
-// with an httpstat-like breakdown and the certificate's facts.
+// with an httpstat-like breakdown and the certificate's facts. What loading
+// the trusted roots found (an unusable SSL_CERT_FILE or SSL_CERT_DIR) is
+// said whatever the answer: it may be why there was none.
 func (f *family) runReachability(ctx context.Context) check.Result {
+	res := f.reachability(ctx)
+	if c, err := f.getClient(); err == nil {
+		res = res.With(c.TrustFindings()...)
+	}
+	return res
+}
+
+func (f *family) reachability(ctx context.Context) check.Result {
 	resp, err := f.getHealth(ctx)
 	if err != nil && (resp == nil || !isBodyError(err)) {
 		return f.networkResult(err, "Could not test whether the API is reachable")
@@ -56,9 +66,6 @@ func (f *family) runReachability(ctx context.Context) check.Result {
 	res = res.With(resp.Timings.Lines()...)
 	res = res.With(resp.TLS.Lines()...)
 	res = res.With(connectionLines(resp.RemoteAddr, resp.Proxy)...)
-	if c, err := f.getClient(); err == nil {
-		res = res.With(c.TrustFindings()...) // an unusable SSL_CERT_FILE, said without blocking
-	}
 	if id := requestID(f.door, resp.Header); id != "" {
 		res = res.With(id)
 	}

@@ -97,11 +97,12 @@ func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string)
 		return check.Failf("cache.redis_url could not be read: %s. It should look like redis://:password@host:6379/0 (rediss:// for TLS).", parseProblem(err)).
 			With("cache.redis_url: " + masked).Explain(articleCaching)
 	}
+	var trustNote []string // an unusable SSL_CERT_FILE or SSL_CERT_DIR, said in the details
 	if opt.TLSConfig != nil {
 		// rediss://: the one trust decision every client makes.
 		// rediss:// has no ca_file, so loading cannot fail.
 		if trust, err := probe.LoadTrust("", ""); err == nil {
-			opt.TLSConfig.RootCAs = trust.Roots
+			opt.TLSConfig.RootCAs, trustNote = trust.Roots, trust.Findings
 		}
 		opt.TLSConfig.MinVersion = tls.VersionTLS12
 	}
@@ -126,7 +127,7 @@ func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string)
 	client := redis.NewClient(opt)
 	defer client.Close()
 
-	details := []string{"cache.redis_url: " + masked}
+	details := append([]string{"cache.redis_url: " + masked}, trustNote...)
 	start := time.Now()
 	if err := client.Ping(ctx).Err(); err != nil {
 		return connectProblem(door, err, opt.Addr, opt.TLSConfig != nil).With(details...).

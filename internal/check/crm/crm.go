@@ -100,9 +100,13 @@ func newChecks(p *config.Profile, o options) []check.Check {
 		o.now = time.Now
 	}
 	var clientErr error
+	var trustFindings []string // an unusable SSL_CERT_FILE or SSL_CERT_DIR, said once, by crm.auth
 	if o.client == nil {
 		c, err := probe.NewClient(probe.Options{Logger: o.log})
 		o.client, clientErr = c, err
+		if err == nil {
+			trustFindings = c.TrustFindings()
+		}
 	}
 	door := config.NewScrubber(p.Secrets()...)
 	prov, skip := newProvider(cfg, o, door)
@@ -129,6 +133,9 @@ func newChecks(p *config.Profile, o options) []check.Check {
 	var auth, perm, avail func(context.Context) check.Result
 	if prov != nil {
 		auth, perm, avail = prov.auth, prov.permissions, prov.availability
+		if len(trustFindings) > 0 {
+			auth = func(ctx context.Context) check.Result { return prov.auth(ctx).With(trustFindings...) }
+		}
 		fm = func(ctx context.Context) check.Result { return fieldMapping(ctx, prov, cfg) }
 		dq = func(ctx context.Context) check.Result { return dataQuality(ctx, prov, cfg) }
 	}

@@ -77,6 +77,7 @@ func (c *bulkChecker) bimi(ctx context.Context) check.Result {
 	if cerr != nil {
 		return check.Errorf("Could not test the BIMI logo: %s", cerr.Error()).With(details...).Explain(artBIMI)
 	}
+	details = append(details, client.TrustFindings()...) // an unusable SSL_CERT_FILE or SSL_CERT_DIR
 
 	// The logo gets at most half the time left, so a logo server that hangs
 	// still leaves time to read the certificate and DMARC.

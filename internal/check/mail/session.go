@@ -114,6 +114,7 @@ type session struct {
 	verifyErr error
 	caErr     error
 	roots     *x509.CertPool
+	trustNote []string // what loading the roots found (an unusable SSL_CERT_FILE), for smtp.tls
 	authed    bool
 	idle      *time.Timer
 	timings   timings
@@ -192,16 +193,23 @@ func (s *session) reset() {
 	s.closeConn()
 	s.next, s.results, s.dead = 0, [numPhases]*check.Result{}, false
 	s.tr, s.tlsMark, s.ext = nil, 0, nil
-	s.encrypted, s.tlsState, s.verifyErr, s.caErr, s.roots, s.authed = false, nil, nil, nil, nil, false
+	s.encrypted, s.tlsState, s.verifyErr, s.caErr, s.roots, s.trustNote, s.authed = false, nil, nil, nil, nil, nil, false
 	s.timings = nil
 }
 
 func (s *session) runPhase(ctx context.Context, p phase) check.Result {
 	switch p {
 	case phaseConnect:
+		if s.set.security != "none" {
+			// The roots are loaded before the server is dialled, not while
+			// it waits for the next command.
+			_, _ = s.rootPool()
+		}
 		return s.connect(ctx)
 	case phaseTLS:
-		return s.startTLS(ctx)
+		// What loading the trusted roots found (an unusable SSL_CERT_FILE)
+		// is said whatever the handshake gives: it may be why it failed.
+		return s.startTLS(ctx).With(s.trustNote...)
 	case phaseAuth:
 		return s.auth(ctx)
 	default:
@@ -621,7 +629,7 @@ func (s *session) rootPool() (*x509.CertPool, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.roots = trust.Roots
+	s.roots, s.trustNote = trust.Roots, trust.Findings
 	return trust.Roots, nil
 }
 

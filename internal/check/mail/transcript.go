@@ -284,8 +284,10 @@ func printable(s string) string {
 
 // visible spells control bytes and invalid UTF-8 as \x.. escapes, so a
 // transcript shows what a server that is not a mail server sent (a TLS
-// record starts \x16\x03) while no control byte reaches a terminal.
+// record starts \x16\x03) while no control byte reaches a terminal. Escape
+// sequences go whole first: spelled out, a window title would still show.
 func visible(s string) string {
+	s = config.StripEscapeSequences(s)
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // EchoServer is a hostile server that echoes back the credential it was sent,
@@ -69,16 +70,28 @@ func (s *EchoServer) Close() error {
 	return err
 }
 
-// Echo is the text a hostile server sends back for secret: padding, then the
-// secret in every quoting, so each lands at some cut for some padding.
+// EchoTitle is the window title a hostile echo tries to set (an OSC
+// sequence at the start of every echo): text that never shows when the
+// sequence is stripped whole.
+const EchoTitle = "pitstop-retitled-by-server"
+
+// echoControls end every echo: clear the screen, ring the bell, a NUL and a
+// colour left on.
+const echoControls = "\x1b[2J\x1b[H\a\x00\x1b[31m"
+
+// Echo is the text a hostile server sends back for secret: a terminal
+// title, padding, then the secret in every quoting, so each lands at some
+// cut for some padding, all of it but its last character (a server that
+// cuts its own reply), and control bytes last. After the title is stripped
+// the secret sits pad characters in.
 func Echo(secret string, pad int) string {
 	var u strings.Builder
 	for _, r := range secret {
 		fmt.Fprintf(&u, `\u%04x`, r)
 	}
-	return strings.Repeat("x", pad) + secret + " quoted " + strconv.Quote(secret) +
+	return "\x1b]0;" + EchoTitle + "\a" + strings.Repeat("x", pad) + secret + " quoted " + strconv.Quote(secret) +
 		" b64 " + base64.StdEncoding.EncodeToString([]byte(secret)) + " esc " + u.String() +
-		" plain " + base64.StdEncoding.EncodeToString([]byte("\x00user\x00"+secret)) + " is not valid"
+		" plain " + base64.StdEncoding.EncodeToString([]byte("\x00user\x00"+secret)) + " is not valid, cut " + string([]rune(secret)[:max(0, utf8.RuneCountInString(secret)-1)]) + echoControls
 }
 
 func (s *EchoServer) serveHTTP(w http.ResponseWriter, r *http.Request) {

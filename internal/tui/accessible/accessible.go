@@ -60,7 +60,9 @@ func Run(ctx context.Context, com *common.Common, in io.Reader, out io.Writer) e
 
 // RunWith is Run with options.
 func RunWith(ctx context.Context, com *common.Common, in io.Reader, out io.Writer, o Options) error {
-	s := &session{com: com, in: newLineReader(in), out: out, dir: o.SaveDir}
+	watched, release := cancelable(ctx, in)
+	defer release()
+	s := &session{com: com, in: newLineReader(watched), out: out, dir: o.SaveDir}
 	if f, ok := in.(*os.File); ok && xterm.IsTerminal(f.Fd()) {
 		s.tty = f
 	}
@@ -296,7 +298,7 @@ func (s *session) askField(p *config.Profile, f *config.Field) (wizard.Edit, err
 func (s *session) readSecret(prompt string) (string, error) {
 	fmt.Fprint(s.out, prompt)
 	if s.tty != nil && !s.in.buffered() {
-		b, err := xterm.ReadPassword(s.tty.Fd())
+		b, err := readPassword(s.com.Ctx, s.tty)
 		fmt.Fprintln(s.out)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", s.t("acc.secret.err"), err)

@@ -215,7 +215,9 @@ func (s *session) monitor() error {
 // --tick` on a screen reader: huh's own accessible prompts are English only.
 func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
 	com.Ctx = ctx
-	s := &session{com: com, in: newLineReader(in), out: out}
+	watched, release := cancelable(ctx, in)
+	defer release()
+	s := &session{com: com, in: newLineReader(watched), out: out}
 	var ids, labels []string
 	for _, it := range filled.Items {
 		if it.Manual {

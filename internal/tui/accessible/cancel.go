@@ -1,0 +1,60 @@
+package accessible
+
+import (
+	"context"
+	"io"
+	"os"
+
+	xterm "github.com/charmbracelet/x/term"
+	"github.com/muesli/cancelreader"
+)
+
+// cancelable returns in as a reader whose Read returns, with an error, as
+// soon as ctx ends (Ctrl-C), and a function that releases it: a prompt
+// waiting for a line does not outlive the session. A terminal or a pipe is
+// watched with the same reader Bubble Tea uses; input that cannot be
+// watched (a regular file, a reader in a test) never blocks for long and
+// is read as is.
+func cancelable(ctx context.Context, in io.Reader) (io.Reader, func()) {
+	f, ok := in.(*os.File)
+	if !ok {
+		return in, func() {}
+	}
+	cr, err := cancelreader.NewReader(f)
+	if err != nil {
+		return in, func() {}
+	}
+	stop := context.AfterFunc(ctx, func() { cr.Cancel() })
+	return cr, func() {
+		stop()
+		_ = cr.Close()
+	}
+}
+
+// readPassword reads a line from the terminal without echo, and gives up as
+// soon as ctx ends, with the terminal put back as it was (echo on).
+func readPassword(ctx context.Context, tty *os.File) ([]byte, error) {
+	fd := tty.Fd() // read here: the file may be closed while the read waits
+	state, err := xterm.GetState(fd)
+	if err != nil {
+		return nil, err
+	}
+	type read struct {
+		b   []byte
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		b, err := xterm.ReadPassword(fd)
+		done <- read{b, err}
+	}()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-ctx.Done():
+		// The read is left behind (the session is over and the process
+		// ends); the echo it turned off is turned back on now.
+		_ = xterm.Restore(fd, state)
+		return nil, ctx.Err()
+	}
+}
