@@ -136,9 +136,9 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 	src := s.Source()
 	switch {
 	case s.IsSet() && strings.HasPrefix(src, "env:"):
-		return s.Masked() + app.localize(" (from ", " (de ") + strings.TrimPrefix(src, "env:") + ")"
+		return s.MaskedIn(app.Opts.Lang) + app.localize(" (from ", " (de ") + strings.TrimPrefix(src, "env:") + ")"
 	case s.IsSet():
-		return s.Masked() + app.localize(" (in the file)", " (en el archivo)")
+		return s.MaskedIn(app.Opts.Lang) + app.localize(" (in the file)", " (en el archivo)")
 	case strings.HasPrefix(src, "env:"):
 		return app.localize("not set: ", "sin valor: ") + strings.TrimPrefix(src, "env:") + app.localize(" is empty or not set", " está vacía o no existe")
 	case len(envVars) > 0:

@@ -268,7 +268,7 @@ func (s *session) askField(p *config.Profile, f *config.Field) (wizard.Edit, err
 			if strings.HasPrefix(sec.Source(), "env:") {
 				src = "$" + strings.TrimPrefix(sec.Source(), "env:")
 			}
-			s.sayf("  %s: %s (%s)", title, sec.Masked(), src)
+			s.sayf("  %s: %s (%s)", title, sec.MaskedIn(lang), src)
 			return e, nil
 		}
 		v, err := s.readSecret("  " + title + " " + s.t("acc.hidden") + ": ")

@@ -108,10 +108,10 @@ func TestTerminalWalksEveryHomeEntryInSpanish(t *testing.T) {
 		t.Fatalf("still running after Quit:\n%s", out)
 	}
 	text := out.String()
-	for _, w := range []string{"Ronda 1: ", "Latencia: p50", "Informe guardado en", "9 de 15 hechos.", "Paso 6 de 6:"} {
+	for _, w := range []string{"Ronda 1: ", "Latencia: p50", "Informe guardado en", "9 de 15 hechos.", "Paso 6 de 6:", "Contraseña SMTP: •••• (con valor)"} {
 		require.Contains(t, text, w)
 	}
-	for _, en := range englishPrompts {
+	for _, en := range append(englishPrompts, "(set)") {
 		require.NotContains(t, text, en)
 	}
 	require.Len(t, c.Session.Symptoms, 3, "2-4 picks three symptoms")

@@ -164,9 +164,9 @@ func (m *Model) secretSource(f *field) string {
 	src := s.Source()
 	switch {
 	case s.IsSet() && strings.HasPrefix(src, "env:"):
-		return c.T("settings.secret.env", strings.TrimPrefix(src, "env:"), s.Masked())
+		return c.T("settings.secret.env", strings.TrimPrefix(src, "env:"), s.MaskedIn(c.Lang))
 	case s.IsSet():
-		return c.T("settings.secret.file", s.Masked())
+		return c.T("settings.secret.file", s.MaskedIn(c.Lang))
 	case strings.HasPrefix(src, "env:"):
 		return c.T("settings.secret.envunset", strings.TrimPrefix(src, "env:"))
 	}
