@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -37,7 +38,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 		"2\n\nn\n4\n" + // every check, no article, not fixed, back home
 		"3\n\n1\n\n" + // the pre-launch checklist, tick the first manual item, done
 		"4\ndkim\n1\n\n" + // search "dkim", read the first article, back
-		"5\n1\n" + // monitor, one round
+		"5\n\n\n" + // monitor until stopped; a line stops it after its first round
 		"6\n\n\n\n\n\n\nn\n" + // escalate: impact, three questions, two sentences, do not save
 		"1\n4\n1,3\n\n\nn\n4\n" + // guided: email, symptoms 1 and 3, no DNS server, no article, not fixed
 		"7\n" // quit
@@ -50,7 +51,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"Run every check", "failed: Mail login", "Type the numbers that match, like 1,3,5 or 2-4",
 			"of", "done.", "Tick or untick what you have done yourself:",
 			"articles match.", "# ", // an article is read
-			"Round 1: ", "probes: ", "Latency: p50",
+			"Round 1: ", "Probes: ", "Latency: p50",
 			"How much does this hurt the business?", "Escalate as",
 			"Step 1 of 6: What is wrong?", "Step 6 of 6: Did this fix it?",
 		}},
@@ -58,7 +59,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"¿Qué quieres hacer?", "7. Salir", "Escribe un número del 1 al 7:",
 			"Ejecutar todas las pruebas", "falló: El inicio de sesión SMTP", "Escribe los números que coincidan, como 1,3,5 o 2-4",
 			"hechos.", "Marca o desmarca lo que hayas hecho tú:",
-			"coinciden.", "Ronda 1: ", "sondeos: ", "Latencia: p50",
+			"coinciden.", "Ronda 1: ", "Sondeos: ", "Latencia: p50",
 			"Escalar como", "(s/n, enter para no):",
 			"Paso 1 de 6: ¿Qué pasa?", "Paso 6 de 6:",
 		}},
@@ -68,7 +69,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			c := tuitest.Common(t, tt.lang)
 			withDemoAPI(t, c)
 			var out bytes.Buffer
-			require.NoError(t, RunWith(context.Background(), c, strings.NewReader(input), &out, Options{SaveDir: t.TempDir()}))
+			require.NoError(t, RunWith(context.Background(), c, strings.NewReader(input), &out, Options{SaveDir: t.TempDir(), MonitorInterval: 20 * time.Millisecond}))
 			text := out.String()
 			for _, w := range tt.want {
 				require.Contains(t, text, w)
