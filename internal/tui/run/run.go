@@ -364,7 +364,7 @@ func (m *Model) rowView(r *row) string {
 		status = c.StatusStyle(r.result.Status).Render(c.StatusWord(r.result.Status))
 		dur = human.Duration(r.result.Duration)
 	}
-	statusW, durW := 1, 6
+	statusW, durW := 1, m.durationWidth()
 	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
 		statusW = max(statusW, lipgloss.Width(c.StatusWord(st))+2)
 	}
@@ -391,6 +391,18 @@ func (m *Model) rowView(r *row) string {
 		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
 	}
 	return left + mid + strings.Repeat(" ", gap) + right
+}
+
+// durationWidth is the width of the time column: the widest time shown,
+// at least that of "0.82 ms", so the columns do not move as times come in.
+func (m *Model) durationWidth() int {
+	w := 7
+	for _, r := range m.rows {
+		if r.state == finished {
+			w = max(w, lipgloss.Width(human.Duration(r.result.Duration)))
+		}
+	}
+	return w
 }
 
 // longestTitle is the width of the longest check title.
