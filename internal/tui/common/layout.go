@@ -2,11 +2,13 @@ package common
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
+	"pitstop/internal/human"
 	"pitstop/internal/registry"
 	"pitstop/internal/wizard"
 )
@@ -87,6 +89,17 @@ func (c *Common) FamilyName(category string) string { return registry.FamilyTitl
 
 // ProblemName returns the translated label of a wizard category.
 func (c *Common) ProblemName(p wizard.Problem) string { return c.T("problem." + p.ID) }
+
+// TimeColumn is the width of a column of times as human.Duration writes
+// them: the widest, and at least that of "0.82 ms", so the columns beside it
+// do not move as times come in.
+func TimeColumn(times ...time.Duration) int {
+	w := len("0.82 ms")
+	for _, d := range times {
+		w = max(w, lipgloss.Width(human.Duration(d)))
+	}
+	return w
+}
 
 // Truncate cuts s (which may hold styles) to width cells with an ellipsis.
 func Truncate(s string, width int) string {

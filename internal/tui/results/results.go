@@ -7,6 +7,7 @@ package results
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -334,7 +335,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 	if len(r.Details) == 0 {
 		fold = " "
 	}
-	dur := st.Duration.Render(fmt.Sprintf("%6s", human.Duration(r.Duration)))
+	dur := st.Duration.Render(fmt.Sprintf("%*s", m.timeWidth(), human.Duration(r.Duration)))
 	word := c.StatusWord(r.Status)
 	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, m.statusWidth()-lipgloss.Width(word)))
 	right := " " + status + " " + dur + " " + st.Faint.Render(fold)
@@ -432,6 +433,15 @@ func (m *Model) longestTitle() int {
 }
 
 // statusWidth is the widest status word of the results shown.
+// timeWidth is the width of the time column (common.TimeColumn).
+func (m *Model) timeWidth() int {
+	times := make([]time.Duration, len(m.com.Session.Results))
+	for i, r := range m.com.Session.Results {
+		times[i] = r.Duration
+	}
+	return common.TimeColumn(times...)
+}
+
 func (m *Model) statusWidth() int {
 	w := 0
 	for _, r := range m.com.Session.Results {

@@ -393,16 +393,16 @@ func (m *Model) rowView(r *row) string {
 	return left + mid + strings.Repeat(" ", gap) + right
 }
 
-// durationWidth is the width of the time column: the widest time shown,
-// at least that of "0.82 ms", so the columns do not move as times come in.
+// durationWidth is the width of the time column (common.TimeColumn of the
+// finished checks).
 func (m *Model) durationWidth() int {
-	w := 7
+	var times []time.Duration
 	for _, r := range m.rows {
 		if r.state == finished {
-			w = max(w, lipgloss.Width(human.Duration(r.result.Duration)))
+			times = append(times, r.result.Duration)
 		}
 	}
-	return w
+	return common.TimeColumn(times...)
 }
 
 // longestTitle is the width of the longest check title.
