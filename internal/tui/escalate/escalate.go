@@ -9,7 +9,6 @@ package escalate
 
 import (
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
 	"path/filepath"
 	"strings"
 
@@ -441,9 +440,10 @@ func (m *Model) resultLines() []string {
 		add("")
 	}
 	if m.saved != "" {
-		// A long path goes on over the next lines, never cut: it is what
-		// the person copies.
-		for _, l := range strings.Split(ansi.Hardwrap(c.T("esc.savedat", m.saved), w-1, true), "\n") {
+		// The path is what the person copies: on a line of its own when it
+		// does not fit after the label, cut only at the edge when it is
+		// longer than a line.
+		for _, l := range strings.Split(common.Wrap(c.T("esc.savedat", m.saved), w-1), "\n") {
 			add(" " + st.Pass.Render(l))
 		}
 	}
