@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"pitstop/internal/check"
+	"pitstop/internal/registry"
 )
 
 // Scores of each kind of evidence. A pattern hit always outweighs every
@@ -141,12 +142,12 @@ func (m *matcher) checks(results []check.Result) {
 		for _, id := range r.Articles {
 			if i, ok := m.b.byID[id]; ok && !named[int32(i)] {
 				named[int32(i)] = true
-				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.say(msgCheckNamed, r.ID, m.b.statusWord(r.Status)))
+				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.say(msgCheckNamed, m.b.checkName(r), m.b.statusWord(r.Status)))
 			}
 		}
 		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
-				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
+				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.say(msgCheckCovered, m.b.checkName(r), m.b.statusWord(r.Status)))
 			}
 		}
 	}
@@ -439,6 +440,20 @@ func (b *Base) say(key int, a ...any) string {
 		msgs = messages["en"]
 	}
 	return fmt.Sprintf(msgs[key], a...)
+}
+
+// checkName is how a reason names a check: its title in the base's
+// language, quoted (“SMTP connection is encrypted”), or its ID when it has
+// no title.
+func (b *Base) checkName(r check.Result) string {
+	t := registry.CheckTitle(r.ID, r.Title, b.lang)
+	if c, _, ok := registry.CheckByID(r.ID); ok && t == "" && !strings.Contains(c.Title.In(b.lang), "%") {
+		t = c.Title.In(b.lang)
+	}
+	if t == "" {
+		return r.ID
+	}
+	return "“" + t + "”"
 }
 
 func (b *Base) statusWord(s check.Status) string {
