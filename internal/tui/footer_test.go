@@ -56,3 +56,32 @@ func TestHomeAndEndMoveInMenus(t *testing.T) {
 	d.Press("home")
 	require.Contains(t, cursorLine(), "Prepare an escalation")
 }
+
+// TestNarrowFootersKeepTheNextStep: at 80x24, when keys must go, the ones
+// that lead on stay ("did it work?", "fix", "change answers") and the
+// arrows, which every list answers to, go first.
+func TestNarrowFootersKeepTheNextStep(t *testing.T) {
+	t.Parallel()
+	want := map[string]map[string][]string{
+		"en": {"results": {"d did it work?"}, "results-fix": {"f fix", "d did it work?"}, "outcome-not-fixed": {"enter"}},
+		"es": {"results": {"d ¿se arregló?"}, "results-fix": {"d ¿se arregló?"}, "outcome-not-fixed": {"enter"}},
+	}
+	for _, lang := range []string{"en", "es"} {
+		for _, sc := range screens {
+			keys, ok := want[lang][sc.name]
+			if !ok {
+				continue
+			}
+			t.Run(lang+"/"+sc.name, func(t *testing.T) {
+				t.Parallel()
+				d, _ := newDriver(t, lang, 80, 24)
+				sc.walk(t, d)
+				lines := strings.Split(ansi.Strip(d.View()), "\n")
+				footer := lines[len(lines)-1]
+				for _, k := range keys {
+					require.Contains(t, footer, k, "%q", footer)
+				}
+			})
+		}
+	}
+}

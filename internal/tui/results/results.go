@@ -166,7 +166,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		open = k.Open
 	}
 	if m.selectedFixes() {
-		return []key.Binding{k.Move, open, k.Fix, k.Fixed, k.Rerun, k.Back}
+		// "did it work?" before "fix": the row itself says "fix available (f)".
+		return []key.Binding{k.Move, open, k.Fixed, k.Fix, k.Rerun, k.Back}
 	}
 	return []key.Binding{k.Move, open, k.Fixed, k.Rerun, k.Back}
 }
