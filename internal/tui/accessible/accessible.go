@@ -600,10 +600,12 @@ func (s *session) runChecks(steps bool) error {
 		results, matches := runLater(c.Ctx)
 		done <- outcome{results, matches}
 	}()
+	var finished []check.Result
 	say := func(ev check.Event) {
 		if ev.Kind == check.Finished {
 			r := ev.Result
-			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, human.Duration(r.Duration))
+			finished = append(finished, r)
+			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), c.SummaryAmong(r, finished), human.Duration(r.Duration))
 		}
 	}
 	var out *outcome
@@ -648,9 +650,9 @@ func (s *session) runChecks(steps bool) error {
 				s.sayf("%s:", c.FamilyName(cat))
 				first = false
 			}
-			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary)
+			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), c.SummaryAmong(r, results))
 			if r.Status.Bad() {
-				for _, d := range r.Details {
+				for _, d := range c.Details(r) {
 					s.sayf("    %s", d)
 				}
 			}

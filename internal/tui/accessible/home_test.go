@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/check"
+	"pitstop/internal/config"
 	"pitstop/internal/demo"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
@@ -132,4 +134,28 @@ func TestParseNumbers(t *testing.T) {
 		require.Equal(t, tt.want, got, tt.in)
 		require.Equal(t, tt.bad, bad, tt.in)
 	}
+}
+
+// TestSkippedChecksNameWhatFailedByTitle: every check run from Home reads
+// out a check skipped behind another (even behind a skip) by the title of
+// the one that failed, in the session's language, never by its ID.
+func TestSkippedChecksNameWhatFailedByTitle(t *testing.T) {
+	t.Parallel()
+	c := tuitest.Common(t, "es")
+	c.Checks = func(*config.Profile, []string) []check.Check {
+		run := func(r check.Result) func(context.Context) check.Result {
+			return func(context.Context) check.Result { return r }
+		}
+		return []check.Check{
+			{ID: "smtp.tls", Category: "smtp", Title: "SMTP connection is encrypted", Run: run(check.Failf("The server does not offer STARTTLS."))},
+			{ID: "smtp.auth", Category: "smtp", Title: "SMTP login works", Requires: []string{"smtp.tls"}, Run: run(check.Passf("ok"))},
+			{ID: "smtp.send", Category: "smtp", Title: "SMTP server accepts a test message", Requires: []string{"smtp.auth"}, Run: run(check.Passf("ok"))},
+		}
+	}
+	var out bytes.Buffer
+	require.NoError(t, Run(context.Background(), c, strings.NewReader("2\n\nn\n4\n7\n"), &out))
+	text := out.String()
+	require.Equal(t, 4, strings.Count(text, "No se ejecutó: «La conexión SMTP está cifrada» falló."), "two checks, read out as they finish and in the results:\n%s", text)
+	require.NotContains(t, text, "smtp.tls")
+	require.NotContains(t, text, "requires ")
 }

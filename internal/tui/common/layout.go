@@ -1,6 +1,7 @@
 package common
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -318,8 +319,24 @@ func (c *Common) Hint(text string, width int) (string, int) {
 // because another did not pass names that one by its title ("Not run:
 // “SMTP connection is encrypted” failed"), never by its ID; the JSON and the
 // other formats keep the runner's sentence.
-func (c *Common) Summary(r check.Result) string {
+func (c *Common) Summary(r check.Result) string { return c.SummaryAmong(r, c.Session.Results) }
+
+// SummaryAmong is Summary with the other results of the run given, for a
+// run still under way.
+func (c *Common) SummaryAmong(r check.Result, results []check.Result) string {
 	id, st, ok := check.BlockedBy(r)
+	// A skip behind a skip: name the check at the start of the chain.
+	for seen := 0; ok && st == check.Skip && seen < len(results); seen++ {
+		i := slices.IndexFunc(results, func(o check.Result) bool { return o.ID == id })
+		if i < 0 {
+			break
+		}
+		next, nst, nok := check.BlockedBy(results[i])
+		if !nok {
+			break
+		}
+		id, st = next, nst
+	}
 	if !ok || !HasKey("result.blocked."+st.String()) {
 		return r.Summary // a skip behind a skip keeps the first reason
 	}
@@ -327,7 +344,7 @@ func (c *Common) Summary(r check.Result) string {
 	if rc, _, ok := registry.CheckByID(id); ok && !strings.Contains(rc.Title.In("en"), "%s") {
 		title = c.CheckTitle(id, rc.Title.In("en"))
 	}
-	for _, o := range c.Session.Results {
+	for _, o := range results {
 		if o.ID == id {
 			title = c.CheckTitle(id, o.Title)
 			break

@@ -384,13 +384,24 @@ func (m *Model) rowView(r *row) string {
 	left := "  " + icon + " " + st.Bold.Render(title)
 	mid := ""
 	if wide && r.state == finished && r.result.Summary != "" {
-		mid = "  " + st.Muted.Render(common.Truncate(c.Summary(r.result), room))
+		mid = "  " + st.Muted.Render(common.Truncate(c.SummaryAmong(r.result, m.finished()), room))
 	}
 	gap := 1
 	if wide {
 		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
 	}
 	return left + mid + strings.Repeat(" ", gap) + right
+}
+
+// finished returns the results of the checks that have finished.
+func (m *Model) finished() []check.Result {
+	var out []check.Result
+	for _, r := range m.rows {
+		if r.state == finished {
+			out = append(out, r.result)
+		}
+	}
+	return out
 }
 
 // durationWidth is the width of the time column (common.TimeColumn of the
