@@ -1,12 +1,16 @@
 package tui_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/check"
+	"pitstop/internal/config"
+	"pitstop/internal/registry"
 	"pitstop/internal/tui/common"
 )
 
@@ -82,6 +86,36 @@ func TestNarrowFootersKeepTheNextStep(t *testing.T) {
 					require.Contains(t, footer, k, "%q", footer)
 				}
 			})
+		}
+	}
+}
+
+// TestStillFailingNamesEveryCheck: after "yes, it works" the checks run
+// again; when some still fail, each is named in full while the window has
+// room, in both languages.
+func TestStillFailingNamesEveryCheck(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		d, c := newDriver(t, lang, 80, 24)
+		// The sandbox's mixed scenario: four checks with long titles fail.
+		c.Checks = func(*config.Profile, []string) []check.Check {
+			var out []check.Check
+			for _, id := range []string{"smtp.tls", "domain.dmarc", "content.spam", "content.headers"} {
+				rc, _, _ := registry.CheckByID(id)
+				cat, _, _ := strings.Cut(id, ".")
+				out = append(out, check.Check{ID: id, Category: cat, Title: rc.Title.In("en"),
+					Run: func(context.Context) check.Result { return check.Failf("broken") }})
+			}
+			return out
+		}
+		d.Press("2", "enter", "d", "y")
+		view := d.View()
+		require.NotContains(t, view, "…", "%s: the list is cut:\n%s", lang, view)
+		flat := strings.Join(strings.Fields(view), " ")
+		for _, r := range c.Session.Results {
+			if r.Status == check.Fail || r.Status == check.Error {
+				require.Contains(t, flat, c.CheckTitle(r.ID, r.Title), "%s:\n%s", lang, view)
+			}
 		}
 	}
 }
