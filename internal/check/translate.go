@@ -25,8 +25,8 @@ import (
 // that are themselves a catalogued sentence or phrase translate too. A
 // summary with no match stays in English.
 //
-// Check titles are not here: the family registry (internal/registry) holds
-// them in every language.
+// Check titles are not here: they are messages of the catalogue
+// (registry.check.<id>.title in locales/<lang>/registry.yaml).
 type Catalogue struct {
 	entries []entry
 }
@@ -46,13 +46,13 @@ type piece struct {
 	arg  int
 }
 
-// titlesKey was the catalogue's section of check titles; they moved to the
-// family registry.
+// titlesKey was the catalogue's section of check titles; they moved to
+// registry.yaml.
 const titlesKey = "titles"
 
 // ParseCatalogue reads a catalogue: a YAML mapping from English format to
 // translated format. It rejects an entry whose verbs differ from the
-// English, and a titles section (titles live in internal/registry).
+// English, and a titles section (titles live in registry.yaml).
 func ParseCatalogue(data []byte) (*Catalogue, error) {
 	var m map[string]yaml.Node
 	if err := yaml.Unmarshal(data, &m); err != nil {
@@ -61,7 +61,7 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 	texts := make(map[string]string, len(m))
 	for en, node := range m {
 		if en == titlesKey && node.Kind == yaml.MappingNode {
-			return nil, fmt.Errorf("%s: check titles live in the family registry (internal/registry/table.go), in every language", titlesKey)
+			return nil, fmt.Errorf("%s: check titles live in registry.yaml, as registry.check.<id>.title", titlesKey)
 		}
 		var tr string
 		if err := node.Decode(&tr); err != nil {

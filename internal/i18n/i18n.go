@@ -104,9 +104,14 @@ func T(lang, id string, args ...any) string {
 }
 
 // N returns message id in the plural form CLDR gives count in lang (one,
-// few, many, other ...), with args filled in.
+// few, many, other ...), with args filled in. A form without verbs ("one
+// more reason") takes no args: the count it would print is spelled out.
 func N(lang, id string, count int, args ...any) string {
-	return format(lookup(lang, id, count), args)
+	s := lookup(lang, id, count)
+	if !VerbRe.MatchString(s) {
+		return s
+	}
+	return format(s, args)
 }
 
 // Has reports whether lang itself (not the English fallback) has id.

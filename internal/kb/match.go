@@ -2,13 +2,13 @@ package kb
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
 	"strings"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -142,12 +142,12 @@ func (m *matcher) checks(results []check.Result) {
 		for _, id := range r.Articles {
 			if i, ok := m.b.byID[id]; ok && !named[int32(i)] {
 				named[int32(i)] = true
-				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.say(msgCheckNamed, m.b.checkName(r), m.b.statusWord(r.Status)))
+				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.reason("check_named", m.b.checkName(r), StatusVerb(m.b.lang, r.Status)))
 			}
 		}
 		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
-				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.say(msgCheckCovered, m.b.checkName(r), m.b.statusWord(r.Status)))
+				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.reason("check_covered", m.b.checkName(r), StatusVerb(m.b.lang, r.Status)))
 			}
 		}
 	}
@@ -165,7 +165,7 @@ func (m *matcher) symptoms(picked []string) {
 					break
 				}
 			}
-			m.add(a, scoreSymptom, byIndirect, m.b.say(msgSymptom, own))
+			m.add(a, scoreSymptom, byIndirect, m.b.reason("symptom", own))
 		}
 	}
 }
@@ -280,7 +280,7 @@ func (m *matcher) addHits(text string, a int32, list []scoredHit) {
 	slices.SortFunc(kept, func(x, y hit) int { return x.start - y.start })
 	quotes := make([]string, len(kept))
 	for i, k := range kept {
-		quotes[i] = m.b.say(msgPattern, quoteEvidence(text[k.start:k.end]))
+		quotes[i] = m.b.reason("pattern", quoteEvidence(text[k.start:k.end]))
 	}
 	m.add(a, total, byDirect, quotes...)
 }
@@ -330,7 +330,7 @@ func (m *matcher) words(text string) {
 	keep = append(keep, wordsOnly[:min(len(wordsOnly), maxWordsOnly)]...)
 	for _, a := range keep {
 		words := strings.Join(m.topWords(a, qterms, surface), ", ")
-		m.add(a, scoreWordsMax*float64(acc[a]/best), byWords, m.b.say(msgWords, words))
+		m.add(a, scoreWordsMax*float64(acc[a]/best), byWords, m.b.reason("words", words))
 	}
 }
 
@@ -403,44 +403,9 @@ func looksSecret(tok string) bool {
 	return letters && digits
 }
 
-// Message keys for reasons, in each language.
-const (
-	msgCheckNamed = iota
-	msgCheckCovered
-	msgSymptom
-	msgPattern
-	msgWords
-)
-
-var messages = map[string][]string{
-	"en": {
-		msgCheckNamed:   "check %s %s and points to this article",
-		msgCheckCovered: "this article covers check %s, which %s",
-		msgSymptom:      `you picked "%s"`,
-		msgPattern:      `the text contains "%s"`,
-		msgWords:        "words in common: %s",
-	},
-	"es": {
-		msgCheckNamed:   "la comprobación %s %s y remite a este artículo",
-		msgCheckCovered: "este artículo trata la comprobación %s, que %s",
-		msgSymptom:      `elegiste "%s"`,
-		msgPattern:      `el texto contiene "%s"`,
-		msgWords:        "palabras en común: %s",
-	},
-}
-
-var statusWords = map[string]map[check.Status]string{
-	"en": {check.Fail: "failed", check.Warn: "warned", check.Error: "could not run"},
-	"es": {check.Fail: "falló", check.Warn: "dio un aviso", check.Error: "no pudo ejecutarse"},
-}
-
-func (b *Base) say(key int, a ...any) string {
-	msgs, ok := messages[b.lang]
-	if !ok {
-		msgs = messages["en"]
-	}
-	return fmt.Sprintf(msgs[key], a...)
-}
+// reason returns the catalogue's reason kb.reason.<key> in the base's
+// language.
+func (b *Base) reason(key string, a ...any) string { return i18n.T(b.lang, "kb.reason."+key, a...) }
 
 // checkName is how a reason names a check: its title in the base's
 // language, quoted (“SMTP connection is encrypted”), or its ID when it has
@@ -456,9 +421,9 @@ func (b *Base) checkName(r check.Result) string {
 	return "“" + t + "”"
 }
 
-func (b *Base) statusWord(s check.Status) string {
-	if w, ok := statusWords[b.lang][s]; ok {
-		return w
-	}
-	return statusWords["en"][s]
+// StatusVerb is a check's status as a verb in lang, as it reads after "check
+// api.auth": "failed", "warned", "could not be tested". Every sentence that
+// says what a check did uses it, so the wording is one.
+func StatusVerb(lang string, s check.Status) string {
+	return i18n.T(lang, "kb.status."+s.String())
 }

@@ -12,6 +12,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
+	"pitstop/internal/escalate"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
 )
@@ -158,4 +159,30 @@ func TestSkippedChecksNameWhatFailedByTitle(t *testing.T) {
 	require.Equal(t, 4, strings.Count(text, "No se ejecutó: «La conexión SMTP está cifrada» falló."), "two checks, read out as they finish and in the results:\n%s", text)
 	require.NotContains(t, text, "smtp.tls")
 	require.NotContains(t, text, "requires ")
+}
+
+// TestTickSpeaksTheLanguage: ticking a checklist's items on a screen reader
+// (pitstop checklist --tick --accessible) asks with Pitstop's own prompts,
+// in the interface language, and returns the items picked.
+func TestTickSpeaksTheLanguage(t *testing.T) {
+	t.Parallel()
+	c := tuitest.Common(t, "es")
+	l, ok := c.Checklists.Get("prelaunch")
+	require.True(t, ok)
+	filled := l.Fill(escalate.Evidence{}, "es")
+	manual := filled.ManualIDs()
+	require.GreaterOrEqual(t, len(manual), 3)
+	var out bytes.Buffer
+	ids, err := Tick(context.Background(), c, &filled, strings.NewReader("x\n1,3\n"), &out)
+	require.NoError(t, err)
+	require.Equal(t, []string{manual[0], manual[2]}, ids)
+	text := out.String()
+	require.Contains(t, text, Translate("es", "acc.clist.tick"))
+	require.Contains(t, text, Translate("es", "acc.invalid.number", "x", len(manual)))
+	for _, en := range englishPrompts {
+		require.NotContains(t, text, en)
+	}
+	ids, err = Tick(context.Background(), c, &filled, strings.NewReader(""), &out)
+	require.NoError(t, err, "input that ends picks nothing")
+	require.Empty(t, ids)
 }
