@@ -119,3 +119,26 @@ func TestStillFailingNamesEveryCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsHelpKeepsAddressesWhole: the settings form wraps a setting's
+// help at spaces only, so an address like empresa.pipedrive.com/api or a
+// masked token is never broken at a dot or a hyphen, at 80 and 120
+// columns, in both languages.
+func TestSettingsHelpKeepsAddressesWhole(t *testing.T) {
+	t.Parallel()
+	url, _ := config.FieldByKey("crm.base_url")
+	for _, size := range sizes {
+		for _, lang := range []string{"en", "es"} {
+			d, _ := newDriver(t, lang, size.w, size.h)
+			d.Press("1", "down", "down", "down", "down", "enter", "space", "enter")
+			view := d.View()
+			require.Contains(t, view, url.Label.In(lang), "%s at %d: not on the CRM settings:\n%s", lang, size.w, view)
+			for _, word := range strings.Fields(url.Help.In(lang)) {
+				if strings.ContainsAny(word, ".-") {
+					require.Contains(t, view, word, "%s at %d:\n%s", lang, size.w, view)
+				}
+			}
+			require.NotContains(t, view, "\u2024", "the stand-ins are swapped back")
+		}
+	}
+}

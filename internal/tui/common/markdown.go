@@ -176,6 +176,15 @@ func keepWordsWhole(md string) string {
 	return strings.Join(lines, "\n")
 }
 
+// KeepWhole makes the words of s unbreakable at ". , ; -" for a wrapper
+// that breaks there too (glamour, huh's field titles and descriptions):
+// each such character with more of its word after it becomes a look-alike.
+// Whatever draws s passes its output through Rebreak.
+func KeepWhole(s string) string { return keepWordsWhole(s) }
+
+// Rebreak swaps KeepWhole's look-alikes back in drawn text.
+func Rebreak(s string) string { return rebreak.Replace(s) }
+
 // thematicBreak reports whether a trimmed line is a rule ("---", "- - -").
 func thematicBreak(t string) bool {
 	t = strings.ReplaceAll(t, " ", "")
@@ -191,5 +200,5 @@ func RenderArticle(r interface {
 	if err != nil {
 		return "", err
 	}
-	return rebreak.Replace(out), nil
+	return Rebreak(out), nil
 }

@@ -105,7 +105,7 @@ func (m *Model) buildForm() {
 	yesNo := func(title, desc string, v *bool) *huh.Confirm {
 		// Buttons at the left edge, under the question: centered, they
 		// wander from one question to the next.
-		return huh.NewConfirm().WithButtonAlignment(lipgloss.Left).Title(title).Description(desc).
+		return huh.NewConfirm().WithButtonAlignment(lipgloss.Left).Title(title).Description(common.KeepWhole(desc)).
 			Affirmative(c.T("esc.yes")).Negative(c.T("esc.no")).Value(v)
 	}
 	m.form = huh.NewForm(
@@ -341,7 +341,7 @@ func (m *Model) View() string {
 	case phaseAsk:
 		hint, _ := c.Hint(c.T("esc.intro"), m.width)
 		intro := " " + st.Title.Render(c.T("esc.title")) + "\n" + hint + "\n\n"
-		return intro + common.Indent(m.form.View(), 1)
+		return intro + common.Indent(common.Rebreak(m.form.View()), 1) // see settings: huh wraps at dots
 	case phaseChecking:
 		return " " + st.Running.Render("…") + " " + st.Paragraph.Render(common.Wrap(c.T("esc.running", m.checking), m.width-4)) + "\n"
 	case phaseBuilding:
