@@ -186,3 +186,17 @@ func TestTickSpeaksTheLanguage(t *testing.T) {
 	require.NoError(t, err, "input that ends picks nothing")
 	require.Empty(t, ids)
 }
+
+// TestPastePromptSaysItOnce: "paste the error" is asked once, its hint
+// does not say it again.
+func TestPastePromptSaysItOnce(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		c := tuitest.Common(t, lang)
+		var out bytes.Buffer
+		require.NoError(t, Run(context.Background(), c, strings.NewReader("1\n9\n"), &out))
+		q, hint := Translate(lang, "paste.question"), Translate(lang, "acc.paste.hint")
+		require.Contains(t, out.String(), q+" "+hint)
+		require.NotContains(t, strings.ToLower(hint), strings.ToLower(q), "%s: the hint says the question again", lang)
+	}
+}
