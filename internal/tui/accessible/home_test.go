@@ -156,7 +156,7 @@ func TestSkippedChecksNameWhatFailedByTitle(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, Run(context.Background(), c, strings.NewReader("2\n\nn\n4\n7\n"), &out))
 	text := out.String()
-	require.Equal(t, 4, strings.Count(text, "No se ejecutó: «La conexión SMTP está cifrada» falló."), "two checks, read out as they finish and in the results:\n%s", text)
+	require.Equal(t, 4, strings.Count(text, "No se ejecutó: “La conexión SMTP está cifrada” falló."), "two checks, read out as they finish and in the results:\n%s", text)
 	require.NotContains(t, text, "smtp.tls")
 	require.NotContains(t, text, "requires ")
 }

@@ -69,7 +69,7 @@ func TestSkippedCheckNamesItsPrerequisiteByTitle(t *testing.T) {
 	t.Parallel()
 	for lang, want := range map[string]string{
 		"en": "Not run: “SMTP connection is encrypted” failed.",
-		"es": "No se ejecutó: «La conexión SMTP está cifrada» falló.",
+		"es": "No se ejecutó: “La conexión SMTP está cifrada” falló.",
 	} {
 		c := tuitest.Common(t, lang)
 		tls := check.Failf("The server does not offer STARTTLS, so the connection cannot be encrypted before logging in.")
