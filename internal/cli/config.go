@@ -123,9 +123,9 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 	src := s.Source()
 	switch {
 	case s.IsSet() && strings.HasPrefix(src, "env:"):
-		return app.T("config.secret.env", s.Masked(), strings.TrimPrefix(src, "env:"))
+		return app.T("config.secret.env", s.MaskedIn(app.Opts.Lang), strings.TrimPrefix(src, "env:"))
 	case s.IsSet():
-		return app.T("config.secret.file", s.Masked())
+		return app.T("config.secret.file", s.MaskedIn(app.Opts.Lang))
 	case strings.HasPrefix(src, "env:"):
 		return app.T("config.secret.env_unset", strings.TrimPrefix(src, "env:"))
 	case len(envVars) > 0:

@@ -35,18 +35,24 @@ func TestConfigExampleParses(t *testing.T) {
 func TestConfigShowsSourcesMasked(t *testing.T) {
 	t.Parallel()
 	const key = "sk-proj-CONFIGcanary0123456789abcdefCANARY42"
+	const password = "smtpCANARYpassword77"
 	path := filepath.Join(t.TempDir(), "config.yaml")
-	require.NoError(t, os.WriteFile(path, []byte("default_profile: prod\nprofiles:\n  prod:\n    api: {provider: openai, key: "+key+"}\n  empty: {}\n"), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte("default_profile: prod\nprofiles:\n  prod:\n    api: {provider: openai, key: "+key+"}\n"+
+		"    smtp: {host: smtp.example.test, username: u, password: "+password+", from: a@example.test}\n  empty: {}\n"), 0o600))
 	code, stdout, stderr := runKB(t, "", "--config", path, "config")
 	require.Equal(t, ExitOK, code, stderr)
 	require.Contains(t, stdout, "Settings file: "+path)
-	require.Contains(t, stdout, "Profile prod (default)\n  checks: api\n  api.key: sk-proj-…RY42 (in the file)")
+	require.Contains(t, stdout, "Profile prod (default)\n  checks: api, smtp, domain\n  api.key: sk-proj-…RY42 (in the file)")
+	require.Contains(t, stdout, "smtp.password: •••• (set) (in the file)")
 	require.Contains(t, stdout, "Profile empty\n  configures nothing to check")
 	require.NotContains(t, stdout+stderr, key)
 
-	code, stdout, _ = runKB(t, "", "--config", path, "--lang", "es", "config")
+	code, stdout, stderr = runKB(t, "", "--config", path, "--lang", "es", "config")
 	require.Equal(t, ExitOK, code)
 	require.Contains(t, stdout, "Perfil prod (predeterminado)")
+	require.Contains(t, stdout, "smtp.password: •••• (con valor) (en el archivo)")
+	require.NotContains(t, stdout, "(set)")
+	require.NotContains(t, stdout+stderr, password)
 
 	code, _, stderr = runKB(t, "", "--config", filepath.Join(t.TempDir(), "none.yaml"), "config")
 	require.Equal(t, ExitUsage, code)

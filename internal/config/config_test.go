@@ -365,6 +365,34 @@ func TestMask(t *testing.T) {
 	}
 }
 
+// TestMaskSpeaksTheLanguage: the words of a mask follow the interface
+// language; the characters shown do not, and a password shows none.
+func TestMaskSpeaksTheLanguage(t *testing.T) {
+	t.Parallel()
+	const pw = "Hunter2-secret-1234"
+	tests := []struct {
+		lang     string
+		s        Secret
+		want     string
+		notShown string
+	}{
+		{"en", NewPassword(pw, "file"), "•••• (set)", pw},
+		{"es", NewPassword(pw, "file"), "•••• (con valor)", pw},
+		{"es", NewPassword("", ""), "(sin valor)", ""},
+		{"es", NewSecret("", "env:COPYCAR_API_KEY"), "(sin valor)", ""},
+		{"es", NewSecret("sk-proj-abcdefghijklmnop1234", "file"), "sk-proj-…1234", "abcdefghijklmnop"},
+	}
+	for _, tt := range tests {
+		got := tt.s.MaskedIn(tt.lang)
+		require.Equal(t, tt.want, got, tt.lang)
+		if tt.notShown != "" {
+			require.NotContains(t, got, tt.notShown)
+		}
+	}
+	// fmt, JSON and logs stay English whatever the interface speaks.
+	require.Equal(t, "•••• (set)", fmt.Sprint(NewPassword(pw, "file")))
+}
+
 func TestScrubber(t *testing.T) {
 	t.Parallel()
 	other := NewSecret("token/with+special=chars&more", "file")

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"pitstop/internal/i18n"
 )
 
 // Secret holds a credential. It formats itself masked in every fmt verb, in
@@ -62,12 +64,17 @@ func (s Secret) Source() string { return s.source }
 
 // Masked returns the value in a form safe to show (DESIGN.md's mask policy):
 // a key shows its provider's public prefix and its last four characters, a
-// password none of its characters.
-func (s Secret) Masked() string {
+// password none of its characters. Its words are English, for fmt, logs and
+// JSON; a screen or a report shows MaskedIn.
+func (s Secret) Masked() string { return s.MaskedIn(i18n.English) }
+
+// MaskedIn is Masked with its words ("(set)", "(not set)") in the interface
+// language lang; the characters shown are the same in every language.
+func (s Secret) MaskedIn(lang string) string {
 	if s.password {
-		return MaskPassword(s.value)
+		return MaskPasswordIn(s.value, lang)
 	}
-	return Mask(s.value)
+	return MaskIn(s.value, lang)
 }
 
 // String implements fmt.Stringer with the masked value.
@@ -119,9 +126,12 @@ func PublicPrefix(v string) string {
 // Mask returns the display form of a key or token: its public prefix and its
 // last four characters ("sk-proj-…9f2a", "pat-na1-…c47c", "…9f2a" without a
 // known prefix), bullets for a short one.
-func Mask(v string) string {
+func Mask(v string) string { return MaskIn(v, i18n.English) }
+
+// MaskIn is Mask with "(not set)" in the interface language lang.
+func MaskIn(v, lang string) string {
 	if v == "" {
-		return "(not set)"
+		return i18n.T(lang, "secret.unset")
 	}
 	prefix := PublicPrefix(v)
 	r := []rune(v[len(prefix):])
@@ -132,12 +142,16 @@ func Mask(v string) string {
 }
 
 // MaskPassword returns the display form of a password: none of its
-// characters, only whether it is set.
-func MaskPassword(v string) string {
+// characters, only whether it is set ("•••• (set)").
+func MaskPassword(v string) string { return MaskPasswordIn(v, i18n.English) }
+
+// MaskPasswordIn is MaskPassword with its words in the interface language
+// lang ("•••• (con valor)" in Spanish).
+func MaskPasswordIn(v, lang string) string {
 	if v == "" {
-		return "(not set)"
+		return i18n.T(lang, "secret.unset")
 	}
-	return "•••• (set)"
+	return edgeMask + " " + i18n.T(lang, "secret.set")
 }
 
 // Scrubber replaces every known secret value in text with its masked form.

@@ -243,7 +243,7 @@ func describeSource(s SecretInfo, lang string) string {
 		return msg(lang, "rep.src_file")
 	case strings.HasPrefix(s.Source, "env:"):
 		name := strings.TrimPrefix(s.Source, "env:")
-		if s.Masked == "(not set)" {
+		if !s.Set {
 			return msg(lang, "rep.src_env_unset", name)
 		}
 		return msg(lang, "rep.src_env", name)

@@ -95,7 +95,8 @@ func describeProxy(getenv func(string) string) []string {
 // SecretInfo describes one secret without its value.
 type SecretInfo struct {
 	Field  string `json:"field"`  // api.key
-	Masked string `json:"masked"` // sk-…9f2a
+	Masked string `json:"masked"` // sk-…9f2a; its words ("(set)") in the report's language
+	Set    bool   `json:"set"`    // whether it has a value, in any language
 	Source string `json:"source"` // file, env:NAME, or "" when unset
 }
 
@@ -127,8 +128,9 @@ func profileSecrets(p *config.Profile) []profileSecret {
 }
 
 // RedactConfig returns the profile's settings with every secret masked and
-// its source named. Secrets that are neither set nor named are left out.
-func RedactConfig(p *config.Profile, path string) (ConfigInfo, error) {
+// its source named, in the report's language lang. Secrets that are neither
+// set nor named are left out.
+func RedactConfig(p *config.Profile, path, lang string) (ConfigInfo, error) {
 	info := ConfigInfo{Path: path, Profile: p.Name, Settings: map[string]any{}}
 	var doc yaml.Node
 	if err := doc.Encode(p); err != nil {
@@ -138,15 +140,16 @@ func RedactConfig(p *config.Profile, path string) (ConfigInfo, error) {
 		if !sec.s.IsSet() && sec.s.Source() == "" {
 			continue
 		}
-		info.Secrets = append(info.Secrets, SecretInfo{Field: sec.section + "." + sec.key, Masked: sec.s.Masked(), Source: sec.s.Source()})
+		si := SecretInfo{Field: sec.section + "." + sec.key, Masked: sec.s.MaskedIn(lang), Set: sec.s.IsSet(), Source: sec.s.Source()}
+		info.Secrets = append(info.Secrets, si)
 		section := mappingValue(&doc, sec.section)
 		if section == nil {
 			section = &yaml.Node{Kind: yaml.MappingNode}
 			doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: sec.section}, section)
 		}
-		val := &yaml.Node{Kind: yaml.ScalarNode, Value: sec.s.Masked(), Style: yaml.DoubleQuotedStyle}
-		if src := sec.s.Source(); src != "" {
-			val.LineComment = "from " + src
+		val := &yaml.Node{Kind: yaml.ScalarNode, Value: si.Masked, Style: yaml.DoubleQuotedStyle}
+		if si.Source != "" {
+			val.LineComment = describeSource(si, lang)
 		}
 		if existing := mappingValue(section, sec.key); existing != nil {
 			*existing = *val
@@ -320,7 +323,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 	if profile == nil {
 		profile = &config.Profile{}
 	}
-	cfg, err := RedactConfig(profile, in.ConfigPath)
+	cfg, err := RedactConfig(profile, in.ConfigPath, lang)
 	if err != nil {
 		return nil, err
 	}

@@ -24,13 +24,13 @@ func TestMatchChecks(t *testing.T) {
 			name:    "failed check naming an article",
 			results: []check.Result{check.Failf("wrong password").Explain("smtp-gmail-app-password")},
 			want:    "smtp-gmail-app-password",
-			reason:  "check smtp.auth failed and points to this article",
+			reason:  "check “SMTP login works” failed and points to this article",
 		},
 		{
 			name:    "failed check without articles votes for those that cover it",
 			results: []check.Result{check.Failf("no DMARC")},
 			want:    "domain-dmarc-missing",
-			reason:  "this article covers check domain.dmarc, which failed",
+			reason:  "this article covers check “DMARC policy is published”, which failed",
 		},
 		{
 			name:    "passing and skipped checks say nothing",
@@ -71,6 +71,27 @@ func TestMatchChecks(t *testing.T) {
 			require.Equal(t, tc.want, got[0].Article.ID, describe(got))
 			require.Contains(t, got[0].Reasons[0], tc.reason)
 		})
+	}
+}
+
+// TestReasonsNameChecksByTitle: a reason names the check as the screen
+// does, by its title in the base's language, never by its internal ID.
+func TestReasonsNameChecksByTitle(t *testing.T) {
+	t.Parallel()
+	r := check.Failf("no STARTTLS").Explain("smtp-no-starttls")
+	r.ID, r.Title = "smtp.tls", "SMTP connection is encrypted"
+	for lang, want := range map[string]string{
+		"en": "check “SMTP connection is encrypted” failed and points to this article",
+		"es": "la comprobación “La conexión SMTP está cifrada” falló y remite a este artículo",
+	} {
+		got := embedded()[lang].Match(Evidence{Results: []check.Result{r}})
+		require.NotEmpty(t, got)
+		require.Equal(t, want, got[0].Reasons[0])
+		for _, m := range got {
+			for _, reason := range m.Reasons {
+				require.NotContains(t, reason, "smtp.tls", lang)
+			}
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package kb
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -326,4 +327,26 @@ func TestLanguageWithoutArticles(t *testing.T) {
 	require.NotEmpty(t, m)
 	require.Equal(t, "api-new", m[0].Article.ID)
 	require.True(t, strings.HasPrefix(m[0].Reasons[0], i18ntest.Open), m[0].Reasons[0])
+}
+
+// TestSpanishArticlesNameSeveritiesInSpanish: a Spanish article's prose
+// names a severity as the Spanish escalation policy does (ALTA, not HIGH),
+// so it reads like the escalation screen; code and quoted output keep
+// what programs print.
+func TestSpanishArticlesNameSeveritiesInSpanish(t *testing.T) {
+	t.Parallel()
+	english := regexp.MustCompile(`(^|[^\w])(CRITICAL|HIGH|MEDIUM|LOW)([^\w]|$)`)
+	for _, a := range embedded()["es"].Articles() {
+		fence := false
+		for i, l := range strings.Split(a.Written(), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "```") {
+				fence = !fence
+				continue
+			}
+			parts := strings.Split(l, "`")
+			for j := 0; j < len(parts) && !fence; j += 2 {
+				require.False(t, english.MatchString(parts[j]), "knowledge/es/%s.md, line %d of the text: %q", a.ID, i+1, l)
+			}
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/i18n"
+	"pitstop/internal/registry"
 )
 
 // Scores of each kind of evidence. A pattern hit always outweighs every
@@ -141,12 +142,12 @@ func (m *matcher) checks(results []check.Result) {
 		for _, id := range r.Articles {
 			if i, ok := m.b.byID[id]; ok && !named[int32(i)] {
 				named[int32(i)] = true
-				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.reason("check_named", r.ID, StatusVerb(m.b.lang, r.Status)))
+				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.reason("check_named", m.b.checkName(r), StatusVerb(m.b.lang, r.Status)))
 			}
 		}
 		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
-				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.reason("check_covered", r.ID, StatusVerb(m.b.lang, r.Status)))
+				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.reason("check_covered", m.b.checkName(r), StatusVerb(m.b.lang, r.Status)))
 			}
 		}
 	}
@@ -405,6 +406,20 @@ func looksSecret(tok string) bool {
 // reason returns the catalogue's reason kb.reason.<key> in the base's
 // language.
 func (b *Base) reason(key string, a ...any) string { return i18n.T(b.lang, "kb.reason."+key, a...) }
+
+// checkName is how a reason names a check: its title in the base's
+// language, quoted (“SMTP connection is encrypted”), or its ID when it has
+// no title.
+func (b *Base) checkName(r check.Result) string {
+	t := registry.CheckTitle(r.ID, r.Title, b.lang)
+	if c, _, ok := registry.CheckByID(r.ID); ok && t == "" && !strings.Contains(c.Title.In(b.lang), "%") {
+		t = c.Title.In(b.lang)
+	}
+	if t == "" {
+		return r.ID
+	}
+	return "“" + t + "”"
+}
 
 // StatusVerb is a check's status as a verb in lang, as it reads after "check
 // api.auth": "failed", "warned", "could not be tested". Every sentence that

@@ -130,12 +130,28 @@ func (b *Base) bodyLine(a int32, t string) string {
 	return ""
 }
 
-// markdownMarks are a line's list, heading and quote markers.
-var markdownMarks = regexp.MustCompile(`^\s*(#+|[-*>]|\d+\.)\s+`)
+// markdownMarks are a line's list, heading and quote markers; links are
+// [text](address) and <address>.
+var (
+	markdownMarks = regexp.MustCompile(`^\s*(#+|[-*>]|\d+\.)\s+`)
+	markdownLink  = regexp.MustCompile(`\[([^\]]*)\]\([^)\s]*\)`)
+	autoLink      = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
+)
 
-// plainLine turns a Markdown line into a short plain snippet.
+// plainLine turns a Markdown line into a short plain snippet: a link
+// reads as its text, a table row as its cells.
 func plainLine(line string) string {
 	line = markdownMarks.ReplaceAllString(line, "")
+	line = autoLink.ReplaceAllString(markdownLink.ReplaceAllString(line, "$1"), "$1")
+	if t := strings.TrimSpace(line); strings.HasPrefix(t, "|") {
+		var cells []string
+		for _, cell := range strings.Split(strings.Trim(t, "|"), "|") {
+			if cell = strings.TrimSpace(cell); cell != "" {
+				cells = append(cells, cell)
+			}
+		}
+		line = strings.Join(cells, " · ")
+	}
 	line = strings.NewReplacer("**", "", "`", "").Replace(strings.TrimSpace(line))
 	if r := []rune(line); len(r) > 100 {
 		line = string(r[:99]) + "…"

@@ -131,7 +131,10 @@ func (m *Monitor) Summary() Summary {
 // called from Run's goroutine, one at a time.
 type Hooks struct {
 	Sample func(Sample)
-	Alert  func(Alert)
+	// Round receives each finished round's samples, after Sample and
+	// before the alerts the round raised.
+	Round func([]Sample)
+	Alert func(Alert)
 }
 
 // Run probes every Interval until duration has passed (the first round at
@@ -159,6 +162,9 @@ func (m *Monitor) Run(ctx context.Context, duration time.Duration, h Hooks) Summ
 			if h.Sample != nil {
 				h.Sample(s)
 			}
+		}
+		if h.Round != nil {
+			h.Round(samples)
 		}
 		for _, a := range fresh {
 			if h.Alert != nil {

@@ -330,10 +330,15 @@ func TestRunStopsAfterDuration(t *testing.T) {
 		},
 	})
 	var seen []Sample
+	var perRound [][]Sample
 	start := time.Now()
-	sum := m.Run(context.Background(), 50*time.Millisecond, Hooks{Sample: func(s Sample) { seen = append(seen, s) }})
+	sum := m.Run(context.Background(), 50*time.Millisecond, Hooks{
+		Sample: func(s Sample) { seen = append(seen, s) },
+		Round:  func(ss []Sample) { perRound = append(perRound, ss) },
+	})
 	require.Less(t, time.Since(start), 50*time.Millisecond+500*time.Millisecond)
 	require.GreaterOrEqual(t, len(seen), 1)
+	require.Len(t, perRound, len(seen), "one round hook per round of one target")
 	require.Equal(t, int(rounds.Load()), sum.Stats.Total)
 	require.Equal(t, len(seen), sum.Stats.Total)
 	require.Empty(t, sum.Alerts)

@@ -2,6 +2,7 @@ package theme
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"charm.land/glamour/v2"
@@ -12,6 +13,11 @@ import (
 
 // ASCII is the name of the colorless Markdown style, for Renderer.
 const ASCII = "ascii"
+
+// Glue joins a list marker ("•", "1.") to the first word of its item in
+// what Renderer draws, so a word too long for the line does not leave the
+// marker alone on a line; the caller turns it back into a space.
+const Glue = "\u00a0"
 
 // glamourSpec is the glamour section of a theme file. Each color is a
 // palette token or a color literal; "" leaves the base style's choice off
@@ -129,6 +135,8 @@ func Renderer(name string, width int) (*MarkdownRenderer, error) {
 		}
 		style = t.Glamour
 	}
+	style.Item.BlockPrefix = strings.Replace(style.Item.BlockPrefix, " ", Glue, 1)
+	style.Enumeration.BlockPrefix = strings.Replace(style.Enumeration.BlockPrefix, " ", Glue, 1)
 	tr, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithWordWrap(width))
 	if err != nil {
 		return nil, fmt.Errorf("markdown renderer for theme %s: %w", name, err)

@@ -372,7 +372,8 @@ func (m *Model) helpBar(scr common.Screen) string {
 
 // fitHelp shows as many keys as fit the width. When they do not all fit,
 // the way out is never what goes: the screen's back key, `?` (every key) and
-// quit stay, and the screen's other keys join them in order while they fit.
+// quit stay; then the screen's keys that lead on join them in order while
+// they fit, and the arrows, which every list answers to, come last.
 func (m *Model) fitHelp(screen, global []key.Binding) string {
 	avail := m.width - 1
 	h := m.help
@@ -401,14 +402,20 @@ func (m *Model) fitHelp(screen, global []key.Binding) string {
 		}
 		return append(out, keep...)
 	}
-	for i := range screen {
-		if in[i] {
-			continue
-		}
-		in[i] = true
-		if lipgloss.Width(h.ShortHelpView(pick())) > avail {
-			in[i] = false
-			break
+	k := m.com.Keys
+	arrows := func(b key.Binding) bool {
+		return slices.ContainsFunc([]key.Binding{k.Move, k.Scroll, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			func(a key.Binding) bool { return same(a, b) })
+	}
+	for _, last := range []bool{false, true} {
+		for i, b := range screen {
+			if in[i] || arrows(b) != last {
+				continue
+			}
+			in[i] = true
+			if lipgloss.Width(h.ShortHelpView(pick())) > avail {
+				in[i] = false
+			}
 		}
 	}
 	return common.Truncate(h.ShortHelpView(pick()), avail)

@@ -64,6 +64,10 @@ var screens = []struct {
 	{"symptoms-none", func(_ *testing.T, d *tuitest.Driver) { d.Press("1", "down", "down", "down", "enter", "up") }},
 	{"paste-optional", func(_ *testing.T, d *tuitest.Driver) { d.Press("1", "down", "down", "down", "enter", "enter") }},
 	{"settings", func(_ *testing.T, d *tuitest.Driver) { emailSymptoms(d); d.Press("enter") }},
+	{"settings-password", func(_ *testing.T, d *tuitest.Driver) {
+		emailSymptoms(d)
+		d.Press("enter", "enter", "enter", "enter", "enter")
+	}},
 	{"run", func(t *testing.T, d *tuitest.Driver) { emailSymptoms(d); toStep(t, d, common.StepChecks) }},
 	{"results", func(t *testing.T, d *tuitest.Driver) { emailSymptoms(d); toStep(t, d, common.StepResults) }},
 	{"results-details", func(t *testing.T, d *tuitest.Driver) {
@@ -144,7 +148,7 @@ func TestGolden(t *testing.T) {
 // string comes from the catalogue.
 func TestGoldenSpanish(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"home", "problem", "symptoms", "symptoms-none", "paste-optional", "settings", "results-details", "outcome-not-fixed", "search", "fix-config"} {
+	for _, name := range []string{"home", "problem", "symptoms", "symptoms-none", "paste-optional", "settings", "settings-password", "results-details", "outcome-not-fixed", "search", "fix-config"} {
 		for _, sc := range screens {
 			if sc.name != name {
 				continue

@@ -361,7 +361,7 @@ func TestPseudoLocaleAccessible(t *testing.T) {
 		"1\n4\n1,3\n\n\nn\n4\n" + // guided: email, two symptoms, no DNS server, no article, not fixed, home
 		"3\n\n1\n\n" + // the pre-launch checklist, tick the first manual item, done
 		"4\ndkim\n1\n\n" + // search "dkim", read the first article, back
-		"5\n1\n" + // monitor, one round
+		"5\n\n\n" + // monitor until stopped; a line stops it after its first round
 		"6\n\n\n\n\n\n\nn\n" + // escalate: impact, three questions, two sentences, do not save
 		"2\n1\n\nn\n4\n" + // every check (last: its evidence is the session's), an article, not fixed
 		"7\n"

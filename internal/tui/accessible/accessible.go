@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	xterm "github.com/charmbracelet/x/term"
 
@@ -43,6 +44,9 @@ type session struct {
 	out io.Writer
 	tty *os.File // the terminal, for hidden secret input (nil when piped)
 	dir string   // where the report is saved ("" is the working directory)
+	// monitorInterval is how often the monitor probes (0: the monitor
+	// screen's default).
+	monitorInterval time.Duration
 }
 
 // Options change where the accessible wizard keeps its files.
@@ -50,6 +54,9 @@ type Options struct {
 	// SaveDir is where the escalation report is saved; "" is the working
 	// directory.
 	SaveDir string
+	// MonitorInterval is how often the monitor probes; 0 is the monitor
+	// screen's default (5 s).
+	MonitorInterval time.Duration
 }
 
 // Run walks the guided flow with plain prompts on in and out. It returns
@@ -62,7 +69,7 @@ func Run(ctx context.Context, com *common.Common, in io.Reader, out io.Writer) e
 func RunWith(ctx context.Context, com *common.Common, in io.Reader, out io.Writer, o Options) error {
 	watched, release := cancelable(ctx, in)
 	defer release()
-	s := &session{com: com, in: newLineReader(watched), out: out, dir: o.SaveDir}
+	s := &session{com: com, in: newLineReader(watched), out: out, dir: o.SaveDir, monitorInterval: o.MonitorInterval}
 	if f, ok := in.(*os.File); ok && xterm.IsTerminal(f.Fd()) {
 		s.tty = f
 	}
@@ -270,7 +277,7 @@ func (s *session) askField(p *config.Profile, f *config.Field) (wizard.Edit, err
 			if strings.HasPrefix(sec.Source(), "env:") {
 				src = "$" + strings.TrimPrefix(sec.Source(), "env:")
 			}
-			s.sayf("  %s: %s (%s)", title, sec.Masked(), src)
+			s.sayf("  %s: %s (%s)", title, sec.MaskedIn(lang), src)
 			return e, nil
 		}
 		v, err := s.readSecret("  " + title + " " + s.t("acc.hidden") + ": ")
@@ -595,10 +602,12 @@ func (s *session) runChecks(steps bool) error {
 		results, matches := runLater(c.Ctx)
 		done <- outcome{results, matches}
 	}()
+	var finished []check.Result
 	say := func(ev check.Event) {
 		if ev.Kind == check.Finished {
 			r := ev.Result
-			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary, human.Duration(r.Duration))
+			finished = append(finished, r)
+			s.sayf("  %s: %s — %s (%s)", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), c.SummaryAmong(r, finished), human.Duration(r.Duration))
 		}
 	}
 	var out *outcome
@@ -643,9 +652,9 @@ func (s *session) runChecks(steps bool) error {
 				s.sayf("%s:", c.FamilyName(cat))
 				first = false
 			}
-			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), r.Summary)
+			s.sayf("  %s: %s. %s", c.StatusWord(r.Status), c.CheckTitle(r.ID, r.Title), c.SummaryAmong(r, results))
 			if r.Status.Bad() {
-				for _, d := range r.Details {
+				for _, d := range c.Details(r) {
 					s.sayf("    %s", d)
 				}
 			}
@@ -734,12 +743,33 @@ type lineReader struct {
 	r       *bufio.Reader
 	pending []byte
 	ended   bool
+	// async is a line being read in the background (onLine); the next
+	// Read waits for it.
+	async chan asyncLine
+}
+
+// asyncLine is what a background read met; consumed means its line was
+// used up by whoever asked for it and is no answer to a prompt.
+type asyncLine struct {
+	line     []byte
+	err      error
+	consumed bool
 }
 
 func newLineReader(r io.Reader) *lineReader { return &lineReader{r: bufio.NewReader(r)} }
 
 // Read returns at most one line (or the rest of one).
 func (l *lineReader) Read(p []byte) (int, error) {
+	if l.async != nil {
+		got := <-l.async
+		l.async = nil
+		if got.err != nil {
+			l.ended = true
+		}
+		if !got.consumed {
+			l.pending = got.line
+		}
+	}
 	if len(l.pending) == 0 {
 		if l.ended {
 			return 0, io.EOF
@@ -756,6 +786,25 @@ func (l *lineReader) Read(p []byte) (int, error) {
 	n := copy(p, l.pending)
 	l.pending = l.pending[n:]
 	return n, nil
+}
+
+// onLine reads the next line (or the end of the input) in the background
+// and calls take when it comes: take returns true when the line is used up
+// (it stopped something), false to leave it for the next prompt.
+func (l *lineReader) onLine(take func() bool) {
+	if l.async != nil {
+		return
+	}
+	if len(l.pending) > 0 || l.ended {
+		take()
+		return
+	}
+	ch := make(chan asyncLine, 1)
+	l.async = ch
+	go func() {
+		line, err := l.r.ReadBytes('\n')
+		ch <- asyncLine{line: line, err: err, consumed: take()}
+	}()
 }
 
 // line reads one line for our own prompts.
@@ -782,5 +831,8 @@ func (l *lineReader) line() (string, error) {
 // it learns of the end only when a read meets it.
 func (l *lineReader) eof() bool { return l.ended && len(l.pending) == 0 }
 
-// buffered reports whether typed-ahead input is waiting.
-func (l *lineReader) buffered() bool { return len(l.pending) > 0 || l.r.Buffered() > 0 }
+// buffered reports whether typed-ahead input is waiting (a line being read
+// in the background counts: it will come through Read).
+func (l *lineReader) buffered() bool {
+	return l.async != nil || len(l.pending) > 0 || l.r.Buffered() > 0
+}

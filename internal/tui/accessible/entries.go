@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"pitstop/internal/escalate"
@@ -140,15 +141,18 @@ func (s *session) search() error {
 	}
 }
 
-// monitorRounds is how many rounds the monitor runs unless told otherwise.
-const monitorRounds = 3
-
-// monitor probes the API for a few rounds, as the monitor screen does,
-// reading out each answer, each alert, and the figures at the end.
+// monitor probes the API as the monitor screen does, until the time asked
+// for has passed, Enter is pressed (back to Home) or Ctrl-C (Pitstop ends,
+// exit 130): one line per round, each alert as it is raised, and the
+// figures of what was measured at the end, however it ends.
 func (s *session) monitor() error {
 	c := s.com
+	interval := s.monitorInterval
+	if interval <= 0 {
+		interval = tuimonitor.DefaultInterval
+	}
 	mon, err := monitor.ForProfile(c.Profile, monitor.ProfileOptions{
-		Interval: tuimonitor.DefaultInterval, Timeout: min(c.Timeout, tuimonitor.DefaultInterval),
+		Interval: interval, Timeout: min(c.Timeout, max(interval, time.Second)),
 		Now: c.Now, Scrub: c.Scrub, Logger: slog.New(slog.DiscardHandler),
 	})
 	if errors.Is(err, monitor.ErrNoAPI) {
@@ -159,53 +163,82 @@ func (s *session) monitor() error {
 		s.line(s.t("acc.monitor.err", err.Error()))
 		return nil
 	}
-	answer, err := s.input(s.t("acc.monitor.rounds", human.Duration(mon.Interval)), s.t("acc.monitor.rounds.hint", monitorRounds),
+	answer, err := s.input(s.t("acc.monitor.time", human.Duration(mon.Interval)), s.t("acc.monitor.time.hint"),
 		func(v string) error {
-			if v == "" {
-				return nil
-			}
-			if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 1000 {
-				return errors.New(s.t("acc.monitor.rounds.bad"))
+			if _, ok := parseMonitorDuration(v); !ok {
+				return errors.New(s.t("acc.monitor.time.bad"))
 			}
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	rounds := monitorRounds
-	if answer != "" {
-		rounds, _ = strconv.Atoi(answer)
-	}
-	for r := 0; r < rounds; r++ {
-		if r > 0 {
-			select {
-			case <-c.Ctx.Done():
-				return context.Canceled
-			case <-time.After(mon.Interval):
-			}
-		}
-		samples := mon.Round(c.Ctx)
-		if c.Ctx.Err() != nil {
-			return context.Canceled
-		}
-		for _, sm := range samples {
-			what := strconv.Itoa(sm.Status)
-			if sm.Status == 0 {
-				what = sm.Error
-			}
-			s.line(s.t("acc.monitor.sample", r+1, sm.Endpoint, what, human.Duration(sm.Latency)))
-		}
-		for _, a := range mon.Record(samples...) {
-			s.line(s.t("acc.monitor.alert", tuimonitor.AlertText(c.Lang, a)))
+	duration, _ := parseMonitorDuration(answer)
+	names := make([]string, len(mon.Targets))
+	for i, t := range mon.Targets {
+		names[i] = t.Name
+		if len(mon.Targets) > 1 {
+			names[i] = fmt.Sprintf("%d) %s", i+1, t.Name)
 		}
 	}
+	s.line(s.t("acc.monitor.start", strings.Join(names, ", ")))
+
+	// Enter stops the run, but only once a round has been read out: a
+	// line typed ahead does not cut the first round short. A line that
+	// comes after the run has ended by itself answers the next prompt.
+	ctx, stop := context.WithCancel(c.Ctx)
+	defer stop()
+	var running atomic.Bool
+	running.Store(true)
+	round := 0
+	mon.Run(ctx, duration, monitor.Hooks{
+		Round: func(samples []monitor.Sample) {
+			round++
+			parts := make([]string, len(samples))
+			for i, sm := range samples {
+				parts[i] = s.t("acc.monitor.answer", strconv.Itoa(sm.Status), human.Duration(sm.Latency))
+				if sm.Status == 0 {
+					parts[i] = s.t("acc.monitor.noanswer", strings.TrimSuffix(sm.Error, "."), human.Duration(sm.Latency))
+				}
+				if len(samples) > 1 {
+					parts[i] = fmt.Sprintf("%d) %s", i+1, parts[i])
+				}
+			}
+			s.line(s.t("acc.monitor.round", round, strings.Join(parts, ", ")))
+			if round == 1 {
+				s.in.onLine(func() bool {
+					if running.CompareAndSwap(true, false) {
+						stop()
+						return true
+					}
+					return false
+				})
+			}
+		},
+		Alert: func(a monitor.Alert) { s.line(s.t("acc.monitor.alert", tuimonitor.AlertText(c.Lang, a))) },
+	})
+	running.Store(false)
 	st := mon.Stats()
-	s.line(s.com.N("acc.monitor.summary", st.Total, st.Total, st.Successes, st.Rejected, st.Failures))
+	s.line(s.t("acc.monitor.summary", st.Total, st.Successes, st.Rejected, st.Failures))
 	s.line(s.t("acc.monitor.latency", human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
 	if len(mon.Alerts()) == 0 {
 		s.line(s.t("acc.monitor.noalerts"))
 	}
+	if c.Ctx.Err() != nil {
+		return context.Canceled
+	}
 	return nil
+}
+
+// parseMonitorDuration reads how long the monitor runs, as pitstop monitor
+// --duration does ("30s", "5m", "1h30m"); empty or 0 runs until stopped.
+func parseMonitorDuration(v string) (time.Duration, bool) {
+	v = strings.ReplaceAll(strings.TrimSpace(v), " ", "")
+	if v == "" || v == "0" {
+		return 0, true
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil && d >= 0
 }
 
 // Tick asks, with the accessible prompts in com's language, which of the

@@ -5,9 +5,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/check"
+	"pitstop/internal/config"
 	"pitstop/internal/demo"
 	"pitstop/internal/escalate"
 	"pitstop/internal/tui/common"
@@ -38,7 +41,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 		"2\n\nn\n4\n" + // every check, no article, not fixed, back home
 		"3\n\n1\n\n" + // the pre-launch checklist, tick the first manual item, done
 		"4\ndkim\n1\n\n" + // search "dkim", read the first article, back
-		"5\n1\n" + // monitor, one round
+		"5\n\n\n" + // monitor until stopped; a line stops it after its first round
 		"6\n\n\n\n\n\n\nn\n" + // escalate: impact, three questions, two sentences, do not save
 		"1\n4\n1,3\n\n\nn\n4\n" + // guided: email, symptoms 1 and 3, no DNS server, no article, not fixed
 		"7\n" // quit
@@ -51,7 +54,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"Run every check", "failed: Mail login", "Type the numbers that match, like 1,3,5 or 2-4",
 			"of", "done.", "Tick or untick what you have done yourself:",
 			"articles match.", "# ", // an article is read
-			"Round 1: ", "1 probe: ", "Latency: p50",
+			"Round 1: ", "Probes: ", "Latency: p50",
 			"How much does this hurt the business?", "Escalate as",
 			"Step 1 of 6: What is wrong?", "Step 6 of 6: Did this fix it?",
 		}},
@@ -59,7 +62,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"¿Qué quieres hacer?", "7. Salir", "Escribe un número del 1 al 7:",
 			"Ejecutar todas las pruebas", "falló: El inicio de sesión SMTP", "Escribe los números que coincidan, como 1,3,5 o 2-4",
 			"hechos.", "Marca o desmarca lo que hayas hecho tú:",
-			"coinciden.", "Ronda 1: ", "1 sondeo: ", "Latencia: p50",
+			"coinciden.", "Ronda 1: ", "Sondeos: ", "Latencia: p50",
 			"Escalar como", "(s/n, enter para no):",
 			"Paso 1 de 6: ¿Qué pasa?", "Paso 6 de 6:",
 		}},
@@ -69,7 +72,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			c := tuitest.Common(t, tt.lang)
 			withDemoAPI(t, c)
 			var out bytes.Buffer
-			require.NoError(t, RunWith(context.Background(), c, strings.NewReader(input), &out, Options{SaveDir: t.TempDir()}))
+			require.NoError(t, RunWith(context.Background(), c, strings.NewReader(input), &out, Options{SaveDir: t.TempDir(), MonitorInterval: 20 * time.Millisecond}))
 			text := out.String()
 			for _, w := range tt.want {
 				require.Contains(t, text, w)
@@ -134,6 +137,30 @@ func TestParseNumbers(t *testing.T) {
 	}
 }
 
+// TestSkippedChecksNameWhatFailedByTitle: every check run from Home reads
+// out a check skipped behind another (even behind a skip) by the title of
+// the one that failed, in the session's language, never by its ID.
+func TestSkippedChecksNameWhatFailedByTitle(t *testing.T) {
+	t.Parallel()
+	c := tuitest.Common(t, "es")
+	c.Checks = func(*config.Profile, []string) []check.Check {
+		run := func(r check.Result) func(context.Context) check.Result {
+			return func(context.Context) check.Result { return r }
+		}
+		return []check.Check{
+			{ID: "smtp.tls", Category: "smtp", Title: "SMTP connection is encrypted", Run: run(check.Failf("The server does not offer STARTTLS."))},
+			{ID: "smtp.auth", Category: "smtp", Title: "SMTP login works", Requires: []string{"smtp.tls"}, Run: run(check.Passf("ok"))},
+			{ID: "smtp.send", Category: "smtp", Title: "SMTP server accepts a test message", Requires: []string{"smtp.auth"}, Run: run(check.Passf("ok"))},
+		}
+	}
+	var out bytes.Buffer
+	require.NoError(t, Run(context.Background(), c, strings.NewReader("2\n\nn\n4\n7\n"), &out))
+	text := out.String()
+	require.Equal(t, 4, strings.Count(text, "No se ejecutó: “La conexión SMTP está cifrada” falló."), "two checks, read out as they finish and in the results:\n%s", text)
+	require.NotContains(t, text, "smtp.tls")
+	require.NotContains(t, text, "requires ")
+}
+
 // TestTickSpeaksTheLanguage: ticking a checklist's items on a screen reader
 // (pitstop checklist --tick --accessible) asks with Pitstop's own prompts,
 // in the interface language, and returns the items picked.
@@ -158,4 +185,18 @@ func TestTickSpeaksTheLanguage(t *testing.T) {
 	ids, err = Tick(context.Background(), c, &filled, strings.NewReader(""), &out)
 	require.NoError(t, err, "input that ends picks nothing")
 	require.Empty(t, ids)
+}
+
+// TestPastePromptSaysItOnce: "paste the error" is asked once, its hint
+// does not say it again.
+func TestPastePromptSaysItOnce(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		c := tuitest.Common(t, lang)
+		var out bytes.Buffer
+		require.NoError(t, Run(context.Background(), c, strings.NewReader("1\n9\n"), &out))
+		q, hint := Translate(lang, "paste.question"), Translate(lang, "acc.paste.hint")
+		require.Contains(t, out.String(), q+" "+hint)
+		require.NotContains(t, strings.ToLower(hint), strings.ToLower(q), "%s: the hint says the question again", lang)
+	}
 }

@@ -67,7 +67,9 @@ func TestTerminalWalksEveryHomeEntryInSpanish(t *testing.T) {
 	withDemoAPI(t, c)
 	dir := t.TempDir()
 	done := make(chan error, 1)
-	go func() { done <- RunWith(context.Background(), c, tty, tty, Options{SaveDir: dir}) }()
+	go func() {
+		done <- RunWith(context.Background(), c, tty, tty, Options{SaveDir: dir, MonitorInterval: 20 * time.Millisecond})
+	}()
 
 	const home = "Escribe un número del 1 al 7:"
 	// Each step waits for a text; answer is typed then, unless it is "-"
@@ -82,8 +84,13 @@ func TestTerminalWalksEveryHomeEntryInSpanish(t *testing.T) {
 		// Search, read the first article, then back.
 		{home, "4"}, {"Buscar:", "-"}, {"> ", "dkim"}, {"coinciden.", "-"}, {"(enter para el 1):", "1"},
 		{"# ", "-"}, {"> ", ""},
-		// The monitor, one round.
-		{home, "5"}, {"¿Cuántas rondas de sondeo?", "-"}, {"> ", "1"},
+		// The monitor until enter: one line a round, more rounds than
+		// any fixed number, then the figures and Home again.
+		{home, "5"}, {"¿Cuánto tiempo debe sondear?", "-"}, {"> ", ""}, {"Pulsa enter para parar", "-"},
+		{"Ronda 1: 200 en ", "-"}, {"Ronda 2: 200 en ", "-"}, {"Ronda 6: 200 en ", ""}, {"Sondeos: ", "-"},
+		// The monitor for a given time: it ends by itself, and the next
+		// answer goes to Home.
+		{home, "5"}, {"> ", "150ms"}, {"Ronda 1: ", "-"}, {"Sondeos: ", "-"},
 		// A standalone escalation, saved.
 		{home, "6"}, {"(enter para el 2):", ""}, {"(s/n, enter para no):", ""}, {"(s/n, enter para no):", ""},
 		{"(s/n, enter para no):", ""}, {"> ", "Que salga el correo"}, {"> ", ""},
@@ -108,15 +115,59 @@ func TestTerminalWalksEveryHomeEntryInSpanish(t *testing.T) {
 		t.Fatalf("still running after Quit:\n%s", out)
 	}
 	text := out.String()
-	for _, w := range []string{"Ronda 1: ", "Latencia: p50", "Informe guardado en", "9 de 15 hechos.", "Paso 6 de 6:"} {
+	for _, w := range []string{"Ronda 1: ", "Latencia: p50", "Informe guardado en", "9 de 15 hechos.", "Paso 6 de 6:", "Contraseña SMTP: •••• (con valor)"} {
 		require.Contains(t, text, w)
 	}
-	for _, en := range englishPrompts {
+	for _, en := range append(englishPrompts, "(set)") {
 		require.NotContains(t, text, en)
 	}
 	require.Len(t, c.Session.Symptoms, 3, "2-4 picks three symptoms")
 	files, err := filepath.Glob(filepath.Join(dir, "pitstop-report-*.md"))
 	require.NoError(t, err)
 	require.Len(t, files, 1)
+	tuitest.NoSecrets(t, text)
+}
+
+// TestMonitorRunsUntilCtrlC: with no time given the monitor reads out one
+// line a round until Ctrl-C, then the figures of what it measured, and the
+// session ends as interrupted (the command exits 130).
+func TestMonitorRunsUntilCtrlC(t *testing.T) {
+	t.Parallel()
+	ptmx, tty, err := pty.Open()
+	require.NoError(t, err)
+	defer ptmx.Close()
+	defer tty.Close()
+	out := &screen{}
+	go func() { _, _ = io.Copy(out, ptmx) }()
+
+	c := tuitest.Common(t, "en")
+	withDemoAPI(t, c)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- RunWith(ctx, c, tty, tty, Options{MonitorInterval: 20 * time.Millisecond}) }()
+
+	out.next(t, "Type a number from 1 to 7:")
+	_, err = ptmx.Write([]byte("5\n"))
+	require.NoError(t, err)
+	out.next(t, "How long should it run?")
+	out.next(t, "> ")
+	_, err = ptmx.Write([]byte("\n"))
+	require.NoError(t, err)
+	out.next(t, "Press enter to stop and go back; Ctrl-C quits Pitstop.")
+	for _, round := range []string{"Round 1: 200 in ", "Round 2: 200 in ", "Round 5: 200 in "} {
+		out.next(t, round)
+	}
+	cancel() // Ctrl-C
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still running after Ctrl-C:\n%s", out)
+	}
+	out.next(t, "Probes: ")
+	out.next(t, "Latency: p50")
+	text := out.String()
+	require.Equal(t, 1, strings.Count(text, "What do you want to do?"), "Ctrl-C does not go back to Home")
 	tuitest.NoSecrets(t, text)
 }

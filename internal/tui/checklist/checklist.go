@@ -270,18 +270,22 @@ func (m *Model) View() string {
 	}
 	b.WriteString("\n " + m.summary() + "\n")
 	if note := m.detail(); note != "" {
-		for _, l := range common.WrapMax(note, w, 2) {
+		for _, l := range common.WrapMax(note, w, noteLines) {
 			b.WriteString(" " + st.Muted.Render(l) + "\n")
 		}
 	}
 	return b.String()
 }
 
+// noteLines is the room under the list for the selected item's note: its
+// whole label (cut short in its row) and why it stands where it does.
+const noteLines = 3
+
 // listRows is how many items fit: the tabs (2 lines), the heading (title,
-// description, gap), the summary and the note (two lines) take the rest.
+// description, gap), the summary and the note take the rest.
 func (m *Model) listRows() int {
 	_, descH := m.com.Hint(m.filled.Description, m.width)
-	return max(3, m.height-8-descH)
+	return max(3, m.height-6-noteLines-descH)
 }
 
 // tabs names every list, the current one highlighted.

@@ -1,12 +1,15 @@
 package common
 
 import (
+	"slices"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"pitstop/internal/check"
+	"pitstop/internal/human"
 	"pitstop/internal/registry"
 	"pitstop/internal/wizard"
 )
@@ -73,6 +76,17 @@ func (c *Common) FamilyName(category string) string { return registry.FamilyTitl
 
 // ProblemName returns the translated label of a wizard category.
 func (c *Common) ProblemName(p wizard.Problem) string { return c.T("problem." + p.ID) }
+
+// TimeColumn is the width of a column of times as human.Duration writes
+// them: the widest, and at least that of "0.82 ms", so the columns beside it
+// do not move as times come in.
+func TimeColumn(times ...time.Duration) int {
+	w := len("0.82 ms")
+	for _, d := range times {
+		w = max(w, lipgloss.Width(human.Duration(d)))
+	}
+	return w
+}
 
 // Truncate cuts s (which may hold styles) to width cells with an ellipsis.
 func Truncate(s string, width int) string {
@@ -291,8 +305,24 @@ func (c *Common) Hint(text string, width int) (string, int) {
 // because another did not pass names that one by its title ("Not run:
 // “SMTP connection is encrypted” failed"), never by its ID; the JSON and the
 // other formats keep the runner's sentence.
-func (c *Common) Summary(r check.Result) string {
+func (c *Common) Summary(r check.Result) string { return c.SummaryAmong(r, c.Session.Results) }
+
+// SummaryAmong is Summary with the other results of the run given, for a
+// run still under way.
+func (c *Common) SummaryAmong(r check.Result, results []check.Result) string {
 	id, st, ok := check.BlockedBy(r)
+	// A skip behind a skip: name the check at the start of the chain.
+	for seen := 0; ok && st == check.Skip && seen < len(results); seen++ {
+		i := slices.IndexFunc(results, func(o check.Result) bool { return o.ID == id })
+		if i < 0 {
+			break
+		}
+		next, nst, nok := check.BlockedBy(results[i])
+		if !nok {
+			break
+		}
+		id, st = next, nst
+	}
 	if !ok || !HasKey("result.blocked."+st.String()) {
 		return r.Summary // a skip behind a skip keeps the first reason
 	}
@@ -300,7 +330,7 @@ func (c *Common) Summary(r check.Result) string {
 	if rc, _, ok := registry.CheckByID(id); ok && !strings.Contains(rc.Title.In("en"), "%s") {
 		title = c.CheckTitle(id, rc.Title.In("en"))
 	}
-	for _, o := range c.Session.Results {
+	for _, o := range results {
 		if o.ID == id {
 			title = c.CheckTitle(id, o.Title)
 			break

@@ -89,35 +89,43 @@ func (c *Common) MarkdownStyle() string {
 // JoinListLines joins the lines a list item is wrapped over in the source
 // into one line. Glamour keeps those line breaks inside list items and
 // then wraps again at the screen width, which leaves ragged half-lines
-// ("still gets 401: open a" / "Tier 2 ticket..."). Code blocks, nested
+// ("still gets 401: open a" / "Tier 2 ticket..."). The same goes for a
+// paragraph that follows a code block inside an item. Code blocks, nested
 // items, tables and quotes are left as they are.
 func JoinListLines(md string) string {
 	lines := strings.Split(md, "\n")
 	out := make([]string, 0, len(lines))
-	inList, fence := false, ""
+	// inList: the line above is an item's text, which a continuation
+	// joins; afterCode: a code block inside an item has just closed, so the
+	// next indented line starts a paragraph of that item.
+	inList, afterCode, fence, fenceInList := false, false, "", false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		if fence != "" {
 			out = append(out, l)
 			if strings.HasPrefix(t, fence) {
-				fence = ""
+				fence, afterCode = "", fenceInList
 			}
 			continue
 		}
+		indented := strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "\t")
+		special := strings.HasPrefix(t, "|") || strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#")
 		switch {
 		case strings.HasPrefix(t, "```"), strings.HasPrefix(t, "~~~"):
-			fence = t[:3]
-			inList = false
+			fence, fenceInList = t[:3], inList && indented
+			inList, afterCode = false, false
 		case t == "":
-			inList = false
+			inList, afterCode = false, false
 		case listMarker(t):
-			inList = true
-		case inList && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, ">") && !strings.HasPrefix(t, "#"):
+			inList, afterCode = true, false
+		case inList && !special:
 			// A continuation of the item above (indented or lazy).
 			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " ") + " " + t
 			continue
+		case afterCode && indented && !special:
+			inList, afterCode = true, false
 		default:
-			inList = false
+			inList, afterCode = false, false
 		}
 		out = append(out, l)
 	}
@@ -138,24 +146,49 @@ func listMarker(t string) bool {
 }
 
 // Glamour wraps list items and quotes at ". , ; -" as well as at spaces,
-// which breaks an address or a code in two ("mailer@example.\ntest",
-// "535 5.7.\n8"). Between two letters or digits such a character is part of
-// a word: it is swapped for a look-alike of the same width that is no
-// break point, and swapped back once the text is wrapped.
+// and paragraphs at "-", which breaks an address, an option or a code in
+// two ("mailer@example.\ntest", "535 5.7.\n8", "-\n-out"). Such a
+// character with more of the word after it (not a space, not the end) is
+// part of a word: it is swapped for a look-alike of the same width that is
+// no break point, and swapped back once the text is wrapped. A word longer
+// than the line is then cut where the line is full, like any other.
 var (
 	unbreakable = map[rune]rune{'.': '\u2024', ',': '\u201a', ';': '\u037e', '-': '\u2010'}
-	rebreak     = strings.NewReplacer("\u2024", ".", "\u201a", ",", "\u037e", ";", "\u2010", "-")
+	rebreak     = strings.NewReplacer("\u2024", ".", "\u201a", ",", "\u037e", ";", "\u2010", "-",
+		"•"+theme.Glue, "• ", "."+theme.Glue, ". ") // a list marker glued to its item's first word
 )
 
 func keepWordsWhole(md string) string {
-	rs := []rune(md)
-	alnum := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-	for i := 1; i+1 < len(rs); i++ {
-		if alt, ok := unbreakable[rs[i]]; ok && alnum(rs[i-1]) && alnum(rs[i+1]) {
-			rs[i] = alt
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "|") || thematicBreak(t) {
+			continue // a table's rows and a rule are Markdown, not words
 		}
+		rs := []rune(l)
+		for j := 0; j+1 < len(rs); j++ {
+			if alt, ok := unbreakable[rs[j]]; ok && !unicode.IsSpace(rs[j+1]) && (j > 0 || rs[j] != '-') {
+				rs[j] = alt
+			}
+		}
+		lines[i] = string(rs)
 	}
-	return string(rs)
+	return strings.Join(lines, "\n")
+}
+
+// KeepWhole makes the words of s unbreakable at ". , ; -" for a wrapper
+// that breaks there too (glamour, huh's field titles and descriptions):
+// each such character with more of its word after it becomes a look-alike.
+// Whatever draws s passes its output through Rebreak.
+func KeepWhole(s string) string { return keepWordsWhole(s) }
+
+// Rebreak swaps KeepWhole's look-alikes back in drawn text.
+func Rebreak(s string) string { return rebreak.Replace(s) }
+
+// thematicBreak reports whether a trimmed line is a rule ("---", "- - -").
+func thematicBreak(t string) bool {
+	t = strings.ReplaceAll(t, " ", "")
+	return len(t) >= 3 && strings.Trim(t, string(t[0])) == "" && strings.ContainsRune("-*_", rune(t[0]))
 }
 
 // RenderArticle renders an article's Markdown with r, the wizard's and
@@ -167,5 +200,5 @@ func RenderArticle(r interface {
 	if err != nil {
 		return "", err
 	}
-	return rebreak.Replace(out), nil
+	return Rebreak(out), nil
 }

@@ -9,7 +9,6 @@ package escalate
 
 import (
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
 	"path/filepath"
 	"strings"
 
@@ -106,7 +105,7 @@ func (m *Model) buildForm() {
 	yesNo := func(title, desc string, v *bool) *huh.Confirm {
 		// Buttons at the left edge, under the question: centered, they
 		// wander from one question to the next.
-		return huh.NewConfirm().WithButtonAlignment(lipgloss.Left).Title(title).Description(desc).
+		return huh.NewConfirm().WithButtonAlignment(lipgloss.Left).Title(title).Description(common.KeepWhole(desc)).
 			Affirmative(c.T("esc.yes")).Negative(c.T("esc.no")).Value(v)
 	}
 	m.form = huh.NewForm(
@@ -342,7 +341,7 @@ func (m *Model) View() string {
 	case phaseAsk:
 		hint, _ := c.Hint(c.T("esc.intro"), m.width)
 		intro := " " + st.Title.Render(c.T("esc.title")) + "\n" + hint + "\n\n"
-		return intro + common.Indent(m.form.View(), 1)
+		return intro + common.Indent(common.Rebreak(m.form.View()), 1) // see settings: huh wraps at dots
 	case phaseChecking:
 		return " " + st.Running.Render("…") + " " + st.Paragraph.Render(common.Wrap(c.T("esc.running", m.checking), m.width-4)) + "\n"
 	case phaseBuilding:
@@ -441,9 +440,10 @@ func (m *Model) resultLines() []string {
 		add("")
 	}
 	if m.saved != "" {
-		// A long path goes on over the next lines, never cut: it is what
-		// the person copies.
-		for _, l := range strings.Split(ansi.Hardwrap(c.T("esc.savedat", m.saved), w-1, true), "\n") {
+		// The path is what the person copies: on a line of its own when it
+		// does not fit after the label, cut only at the edge when it is
+		// longer than a line.
+		for _, l := range strings.Split(common.Wrap(c.T("esc.savedat", m.saved), w-1), "\n") {
 			add(" " + st.Pass.Render(l))
 		}
 	}

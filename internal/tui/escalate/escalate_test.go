@@ -287,3 +287,32 @@ func TestIntroCountsTheQuestionsAsked(t *testing.T) {
 	d, _ := newDriver(t, "en", 120, 40, true)
 	require.Contains(t, d.View(), "Six questions")
 }
+
+// TestSavedPathStaysWhole: where the report went is one word to copy; at
+// 80 columns a path that fits a line is on a line of its own, whole, not
+// cut at the edge after "Saved:".
+func TestSavedPathStaysWhole(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		d, _ := newDriver(t, lang, 80, 24, true)
+		answer(d, "", [3]bool{}, "", "")
+		base, err := os.MkdirTemp("", "pit")
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = os.RemoveAll(base) })
+		// A path of 72 characters: too long to follow "Saved: ", short
+		// enough for a line of its own.
+		dir := filepath.Join(base, strings.Repeat("r", max(1, 72-len(base)-2-len("pitstop-report-20250314-092653.md"))))
+		require.NoError(t, os.Mkdir(dir, 0o700))
+		screen(d).SaveDir(dir)
+		d.Press("s")
+		path := filepath.Join(dir, "pitstop-report-20250314-092653.md")
+		require.FileExists(t, path)
+		require.Greater(t, len(path)+len("Guardado: "), 78, "the test needs a path that does not fit after the label")
+		require.LessOrEqual(t, len(path), 76, "the test needs a path that fits a line")
+		found := false
+		for _, l := range strings.Split(d.View(), "\n") {
+			found = found || strings.Contains(l, path)
+		}
+		require.True(t, found, "%s: the path is cut:\n%s", lang, d.View())
+	}
+}

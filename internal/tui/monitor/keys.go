@@ -19,6 +19,6 @@ func DefaultKeyMap(com *common.Common) KeyMap {
 	return KeyMap{
 		Pause: key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", t("key.pause"))),
 		Reset: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", t("key.reset"))),
-		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t("key.back"))),
+		Back:  com.Keys.Back, // "esc back", worded as on every other screen
 	}
 }

@@ -453,6 +453,19 @@ func TestEndpointDownAlertCountsEndpoints(t *testing.T) {
 	}
 }
 
+// TestBackKeyIsWordedAsElsewhere: the help bar says "esc atrás" as every
+// other screen does, not a word of its own.
+func TestBackKeyIsWordedAsElsewhere(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]string{"en": "back", "es": "atrás"} {
+		com := common.Must(common.New(common.Options{Profile: &config.Profile{Name: "p"}, Lang: lang, Theme: "dark", Ctx: context.Background()}))
+		keys := DefaultKeyMap(com)
+		require.Equal(t, "esc", keys.Back.Help().Key)
+		require.Equal(t, want, keys.Back.Help().Desc)
+		require.Equal(t, com.Keys.Back.Help(), keys.Back.Help())
+	}
+}
+
 // TestPseudoLocale draws the monitor with probes, alerts and a failing
 // replica in the pseudo-locale: every word on it comes from the catalogue.
 func TestPseudoLocale(t *testing.T) {

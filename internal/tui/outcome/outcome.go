@@ -285,7 +285,10 @@ func (m *Model) viewNotFixed() string {
 				bad = append(bad, c.CheckTitle(r.ID, r.Title)+" ("+c.StatusWord(r.Status)+")")
 			}
 		}
-		for _, l := range common.WrapMax(c.T("outcome.still.hint", strings.Join(bad, "; ")), m.width-4, 3) {
+		// As many lines as the window leaves beside the title, the four
+		// choices and the blank lines: every failing check is named.
+		room := max(3, m.height-2-2*len(notFixedChoices)-1)
+		for _, l := range common.WrapMax(c.T("outcome.still.hint", strings.Join(bad, "; ")), m.width-4, room) {
 			b.WriteString(" " + st.Paragraph.Render(l) + "\n")
 		}
 		b.WriteString("\n")

@@ -69,20 +69,24 @@ func TestSkippedCheckNamesItsPrerequisiteByTitle(t *testing.T) {
 	t.Parallel()
 	for lang, want := range map[string]string{
 		"en": "Not run: “SMTP connection is encrypted” failed.",
-		"es": "No se ejecutó: «La conexión SMTP está cifrada» falló.",
+		"es": "No se ejecutó: “La conexión SMTP está cifrada” falló.",
 	} {
 		c := tuitest.Common(t, lang)
 		tls := check.Failf("The server does not offer STARTTLS, so the connection cannot be encrypted before logging in.")
 		tls.ID, tls.Category, tls.Title = "smtp.tls", "smtp", "SMTP connection is encrypted"
 		auth := check.Skipf("Not run because smtp.tls did not pass: %s", tls.Summary).With("requires smtp.tls, which ended fail")
 		auth.ID, auth.Category, auth.Title = "smtp.auth", "smtp", "Login"
-		c.Session.Results = []check.Result{tls, auth}
+		// A skip behind a skip names the check that failed, too.
+		send := check.Skipf("%s", auth.Summary).With("requires smtp.auth, which ended skip")
+		send.ID, send.Category, send.Title = "smtp.send", "smtp", "Test message"
+		c.Session.Results = []check.Result{tls, auth, send}
 		m := New(c)
 		m.SetSize(80, 24)
 		m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
 		m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 		view := ansi.Strip(m.View())
 		require.Contains(t, view, want, view)
+		require.Equal(t, want, c.Summary(send))
 		require.NotContains(t, view, "smtp.tls", "no check ID in prose")
 		require.NotContains(t, view, "…", "nothing cut at 80 columns: %s", view)
 		require.Contains(t, view, "encrypted before logging in.", "the sentence wraps under its title")

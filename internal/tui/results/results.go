@@ -7,6 +7,7 @@ package results
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -165,7 +166,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		open = k.Open
 	}
 	if m.selectedFixes() {
-		return []key.Binding{k.Move, open, k.Fix, k.Fixed, k.Rerun, k.Back}
+		// "did it work?" before "fix": the row itself says "fix available (f)".
+		return []key.Binding{k.Move, open, k.Fixed, k.Fix, k.Rerun, k.Back}
 	}
 	return []key.Binding{k.Move, open, k.Fixed, k.Rerun, k.Back}
 }
@@ -334,7 +336,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 	if len(r.Details) == 0 {
 		fold = " "
 	}
-	dur := st.Duration.Render(fmt.Sprintf("%6s", human.Duration(r.Duration)))
+	dur := st.Duration.Render(fmt.Sprintf("%*s", m.timeWidth(), human.Duration(r.Duration)))
 	word := c.StatusWord(r.Status)
 	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, m.statusWidth()-lipgloss.Width(word)))
 	right := " " + status + " " + dur + " " + st.Faint.Render(fold)
@@ -432,6 +434,15 @@ func (m *Model) longestTitle() int {
 }
 
 // statusWidth is the widest status word of the results shown.
+// timeWidth is the width of the time column (common.TimeColumn).
+func (m *Model) timeWidth() int {
+	times := make([]time.Duration, len(m.com.Session.Results))
+	for i, r := range m.com.Session.Results {
+		times[i] = r.Duration
+	}
+	return common.TimeColumn(times...)
+}
+
 func (m *Model) statusWidth() int {
 	w := 0
 	for _, r := range m.com.Session.Results {

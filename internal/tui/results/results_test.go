@@ -1,8 +1,10 @@
 package results
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -55,4 +57,36 @@ func TestResultsWithoutFillRatiosShowNoTable(t *testing.T) {
 	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	require.NotContains(t, ansi.Strip(m.View()), "Completos, por campo asignado")
 	require.Contains(t, ansi.Strip(m.View()), "detail")
+}
+
+// TestTimesKeepTheColumnsAligned: a time under a millisecond ("0.82 ms")
+// does not push its row's status out of line with the others.
+func TestTimesKeepTheColumnsAligned(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		c := tuitest.Common(t, lang)
+		var rs []check.Result
+		for i, d := range []time.Duration{50 * time.Microsecond, 500 * time.Millisecond, 55 * time.Millisecond, 820 * time.Microsecond} {
+			r := check.Passf("fine")
+			if i == 3 {
+				r = check.Failf("not fine")
+			}
+			r.ID, r.Category, r.Title, r.Duration = fmt.Sprintf("api.x%d", i), "api", fmt.Sprintf("Check %d", i), d
+			rs = append(rs, r)
+		}
+		c.Session.Results = rs
+		m := New(c)
+		m.SetSize(80, 24)
+		ends := map[int]bool{}
+		for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+			if strings.Contains(l, "Check ") && strings.HasSuffix(strings.TrimRight(l, " ›"), " ms") {
+				for _, word := range []string{c.StatusWord(check.Pass), c.StatusWord(check.Fail)} {
+					if j := strings.Index(l, " "+word+" "); j >= 0 {
+						ends[ansi.StringWidth(l[:j])] = true
+					}
+				}
+			}
+		}
+		require.Len(t, ends, 1, "%s: the status column moves with the time's width:\n%s", lang, ansi.Strip(m.View()))
+	}
 }

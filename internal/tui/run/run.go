@@ -364,7 +364,7 @@ func (m *Model) rowView(r *row) string {
 		status = c.StatusStyle(r.result.Status).Render(c.StatusWord(r.result.Status))
 		dur = human.Duration(r.result.Duration)
 	}
-	statusW, durW := 1, 6
+	statusW, durW := 1, m.durationWidth()
 	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
 		statusW = max(statusW, lipgloss.Width(c.StatusWord(st))+2)
 	}
@@ -384,13 +384,36 @@ func (m *Model) rowView(r *row) string {
 	left := "  " + icon + " " + st.Bold.Render(title)
 	mid := ""
 	if wide && r.state == finished && r.result.Summary != "" {
-		mid = "  " + st.Muted.Render(common.Truncate(c.Summary(r.result), room))
+		mid = "  " + st.Muted.Render(common.Truncate(c.SummaryAmong(r.result, m.finished()), room))
 	}
 	gap := 1
 	if wide {
 		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
 	}
 	return left + mid + strings.Repeat(" ", gap) + right
+}
+
+// finished returns the results of the checks that have finished.
+func (m *Model) finished() []check.Result {
+	var out []check.Result
+	for _, r := range m.rows {
+		if r.state == finished {
+			out = append(out, r.result)
+		}
+	}
+	return out
+}
+
+// durationWidth is the width of the time column (common.TimeColumn of the
+// finished checks).
+func (m *Model) durationWidth() int {
+	var times []time.Duration
+	for _, r := range m.rows {
+		if r.state == finished {
+			times = append(times, r.result.Duration)
+		}
+	}
+	return common.TimeColumn(times...)
 }
 
 // longestTitle is the width of the longest check title.

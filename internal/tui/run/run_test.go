@@ -125,3 +125,33 @@ func TestFinishedRunFitsAndShowsTheFirstProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsStayAlignedWhateverTheTime: a time under a millisecond
+// ("0.82 ms") is wider than most; the status column still starts at the
+// same place on every row, in both languages.
+func TestColumnsStayAlignedWhateverTheTime(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es"} {
+		for _, w := range []int{80, 120} {
+			m := finishedRun(t, lang, w, 14)
+			times := []time.Duration{820 * time.Microsecond, 535 * time.Millisecond, 0, 1100 * time.Millisecond, 4200 * time.Microsecond}
+			for i, r := range m.rows {
+				r.result.Duration = times[i%len(times)]
+			}
+			starts := map[int]bool{}
+			for _, l := range strings.Split(tuitest.Plain(m.View()), "\n") {
+				if !strings.HasPrefix(l, "  ✓") && !strings.HasPrefix(l, "  ✗") && !strings.HasPrefix(l, "  –") && !strings.HasPrefix(l, "  !") {
+					continue
+				}
+				for _, s := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
+					word := m.com.StatusWord(s)
+					if i := strings.LastIndex(l, " "+word+" "); i >= 0 {
+						starts[lipgloss.Width(l[:i])] = true
+						break
+					}
+				}
+			}
+			require.Len(t, starts, 1, "%s at %d: the status column moves with the time's width", lang, w)
+		}
+	}
+}

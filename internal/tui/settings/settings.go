@@ -77,7 +77,7 @@ func (m *Model) build() {
 		if len(fields) > 0 {
 			groups = append(groups, huh.NewGroup(fields...).
 				Title(c.FamilyName(current)).
-				Description(familyAbout(current, c.Lang)))
+				Description(common.KeepWhole(familyAbout(current, c.Lang))))
 		}
 		fields = nil
 	}
@@ -96,7 +96,7 @@ func (m *Model) build() {
 		huh.NewGroup(
 			huh.NewConfirm().WithButtonAlignment(lipgloss.Left).
 				Title(c.T("settings.save")).
-				Description(c.T("settings.save.desc", path)).
+				Description(common.KeepWhole(c.T("settings.save.desc", path))).
 				Affirmative(c.T("settings.save.yes")).
 				Negative(c.T("settings.save.no")).
 				Value(&m.save),
@@ -130,19 +130,19 @@ func (m *Model) input(f *field) huh.Field {
 		if f.value == "" {
 			f.value = opts[0]
 		}
-		return huh.NewSelect[string]().Title(title).Description(f.Help.In(c.Lang)).
+		return huh.NewSelect[string]().Title(title).Description(common.KeepWhole(f.Help.In(c.Lang))).
 			Options(huh.NewOptions(opts...)...).Inline(true).Value(&f.value)
 	case config.KindSecret:
 		placeholder := c.T("settings.secret.placeholder")
 		if !f.secret.IsSet() { // nothing to keep: say what to do
 			placeholder = c.T("settings.secret.placeholder.unset")
 		}
-		return huh.NewInput().Title(title).Description(m.secretSource(f)).
+		return huh.NewInput().Title(title).Description(common.KeepWhole(m.secretSource(f))).
 			EchoMode(huh.EchoModePassword).
 			Placeholder(placeholder).
 			Value(&f.value)
 	}
-	in := huh.NewInput().Title(title).Description(f.Help.In(c.Lang)).Value(&f.value).Validate(wizard.Validator(f.Field, c.Lang))
+	in := huh.NewInput().Title(title).Description(common.KeepWhole(f.Help.In(c.Lang))).Value(&f.value).Validate(wizard.Validator(f.Field, c.Lang))
 	if f.Placeholder != "" {
 		in = in.Placeholder(f.Placeholder)
 	}
@@ -164,9 +164,9 @@ func (m *Model) secretSource(f *field) string {
 	src := s.Source()
 	switch {
 	case s.IsSet() && strings.HasPrefix(src, "env:"):
-		return c.T("settings.secret.env", strings.TrimPrefix(src, "env:"), s.Masked())
+		return c.T("settings.secret.env", strings.TrimPrefix(src, "env:"), s.MaskedIn(c.Lang))
 	case s.IsSet():
-		return c.T("settings.secret.file", s.Masked())
+		return c.T("settings.secret.file", s.MaskedIn(c.Lang))
 	case strings.HasPrefix(src, "env:"):
 		return c.T("settings.secret.envunset", strings.TrimPrefix(src, "env:"))
 	}
@@ -299,7 +299,9 @@ func (m *Model) View() string {
 	c, st := m.com, m.com.Styles
 	hint, _ := c.Hint(m.hint(), m.width)
 	intro := " " + st.Title.Render(c.T("settings.question")) + "\n" + hint + "\n\n"
-	return intro + common.Indent(m.form.View(), 1)
+	// huh wraps help at dots and hyphens as well as spaces: the words went
+	// in whole (KeepWhole) and come out as they were.
+	return intro + common.Indent(common.Rebreak(m.form.View()), 1)
 }
 
 // hint says which areas the form covers and where the values come from.

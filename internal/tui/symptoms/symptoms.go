@@ -273,10 +273,11 @@ func (m *Model) updateSymptoms(msg tea.KeyPressMsg) (common.Screen, tea.Cmd) {
 }
 
 // listHeight is the rows left for the symptom list: the heading (title,
-// hint and a gap), the gap and the "likely" line.
+// hint and a gap), the gap and the two "likely" lines (a long article
+// title goes on under the first).
 func (m *Model) listHeight() int {
 	_, hintH := m.com.Hint(m.com.T("symptoms.hint"), m.width)
-	return max(3, m.height-4-hintH)
+	return max(3, m.height-5-hintH)
 }
 
 // scroll keeps the cursor's row on screen.
@@ -438,7 +439,7 @@ func (m *Model) viewSymptoms() string {
 		b.WriteString(" " + st.Paragraph.Render(common.Wrap(c.T("symptoms.none"), m.width-2)) + "\n")
 		return b.String()
 	}
-	// Rows left for the list: the heading (3), the gap and "likely" (3).
+	// Rows left for the list: see listHeight.
 	// The last row is "None of these": a choice, not a box.
 	rows := len(m.symptoms) + 1
 	_, end := common.Window(m.start, m.cursor, rows, m.listHeight())
@@ -463,8 +464,13 @@ func (m *Model) viewSymptoms() string {
 	}
 	b.WriteString("\n")
 	if m.likely != "" {
-		b.WriteString(" " + st.Muted.Render(c.T("symptoms.likely")) + " " +
-			st.Accent.Render(common.Truncate(m.likely, m.width-lipgloss.Width(c.T("symptoms.likely"))-3)))
+		label := c.T("symptoms.likely")
+		indent := lipgloss.Width(label) + 2
+		lines := common.WrapMax(m.likely, m.width-indent-1, 2)
+		b.WriteString(" " + st.Muted.Render(label) + " " + st.Accent.Render(lines[0]))
+		for _, l := range lines[1:] {
+			b.WriteString("\n" + strings.Repeat(" ", indent) + st.Accent.Render(l))
+		}
 	} else {
 		b.WriteString(" " + st.Faint.Render(c.T("symptoms.orpaste")))
 	}
