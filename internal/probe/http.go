@@ -51,7 +51,7 @@ type Options struct {
 // connect and TLS are measured every time; a Client is safe for concurrent use.
 type Client struct {
 	opts     Options
-	roots    *x509.CertPool
+	trust    *Trust
 	findings []string // what LoadTrust found on the way (an unreadable SSL_CERT_FILE)
 }
 
@@ -65,18 +65,19 @@ func (c *Client) TrustFindings() []string { return c.findings }
 func NewClient(opts Options) (*Client, error) {
 	c := &Client{opts: opts}
 	if opts.RootCAs != nil {
-		c.roots = opts.RootCAs.Clone()
+		roots := opts.RootCAs.Clone()
 		if opts.CAFile != "" {
-			if err := appendPEMFile(c.roots, opts.CAFile, "ca_file"); err != nil {
+			if err := appendPEMFile(roots, opts.CAFile, "ca_file"); err != nil {
 				return nil, err
 			}
 		}
+		c.trust = TrustPool(roots)
 	} else {
 		trust, err := LoadTrust(opts.CAFile, "ca_file")
 		if err != nil {
 			return nil, err
 		}
-		c.roots, c.findings = trust.Roots, trust.Findings
+		c.trust, c.findings = trust, trust.Findings
 	}
 	if c.opts.MaxBody <= 0 {
 		c.opts.MaxBody = MaxBody
@@ -137,6 +138,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 
 	tr := &tracer{}
+	// A fresh transport per request, so the configuration names the host
+	// its certificate must cover (redirects are not followed).
+	tlsConf := c.trust.TLSConfig(host)
 	proxyFn := c.opts.Proxy
 	if proxyFn == nil {
 		envProxy := httpproxy.FromEnvironment().ProxyFunc()
@@ -153,7 +157,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			return p, err
 		},
 		DialContext:            (&net.Dialer{KeepAlive: -1}).DialContext,
-		TLSClientConfig:        &tls.Config{RootCAs: c.roots, MinVersion: tls.VersionTLS12},
+		TLSClientConfig:        tlsConf,
 		DisableKeepAlives:      true,
 		ForceAttemptHTTP2:      true,
 		MaxResponseHeaderBytes: 64 << 10,
@@ -203,7 +207,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		Body:       data,
 		Truncated:  truncated,
 		Timings:    t,
-		TLS:        tlsInfoFromState(resp.TLS, host, c.opts.Now()),
+		TLS:        tlsInfoFromState(resp.TLS, VerifiedBy(tlsConf), host, c.opts.Now()),
 		Proxy:      proxyUsed,
 		RemoteAddr: tr.remote(),
 		Received:   tr.firstByteTime(),

@@ -154,12 +154,15 @@ func dialRedis(ctx context.Context, o *redisOptions) (*redisConn, error) {
 	}
 	if o.tls {
 		// rediss:// names no ca_file, so loading cannot fail.
-		trust, _ := probe.LoadTrust("", "")
-		conf := &tls.Config{ServerName: o.host, MinVersion: tls.VersionTLS12}
-		if trust != nil {
-			conf = trust.TLSConfig(o.host)
+		trust, err := probe.LoadTrust("", "")
+		if err != nil {
+			_ = c.Close()
+			return nil, err
 		}
-		conf.InsecureSkipVerify = o.skipVerify
+		conf := trust.TLSConfig(o.host)
+		if o.skipVerify {
+			conf.InsecureSkipVerify, conf.VerifyConnection = true, nil
+		}
 		tc := tls.Client(c, conf)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			_ = c.Close()

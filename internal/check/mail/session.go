@@ -113,7 +113,7 @@ type session struct {
 	tlsState  *tls.ConnectionState
 	verifyErr error
 	caErr     error
-	roots     *x509.CertPool
+	trust     *probe.Trust
 	authed    bool
 	idle      *time.Timer
 	timings   timings
@@ -192,7 +192,7 @@ func (s *session) reset() {
 	s.closeConn()
 	s.next, s.results, s.dead = 0, [numPhases]*check.Result{}, false
 	s.tr, s.tlsMark, s.ext = nil, 0, nil
-	s.encrypted, s.tlsState, s.verifyErr, s.caErr, s.roots, s.authed = false, nil, nil, nil, nil, false
+	s.encrypted, s.tlsState, s.verifyErr, s.caErr, s.trust, s.authed = false, nil, nil, nil, nil, false
 	s.timings = nil
 }
 
@@ -595,34 +595,15 @@ func (s *session) verify(cs tls.ConnectionState) error {
 	if len(cs.PeerCertificates) == 0 {
 		return errors.New("the server sent no certificate")
 	}
-	roots, err := s.rootPool()
-	if err != nil {
-		s.caErr = err
-		return err
+	if s.trust == nil {
+		trust, err := probe.LoadTrust(s.set.caFile, "smtp.ca_file")
+		if err != nil {
+			s.caErr = err
+			return err
+		}
+		s.trust = trust
 	}
-	inter := x509.NewCertPool()
-	for _, c := range cs.PeerCertificates[1:] {
-		inter.AddCert(c)
-	}
-	_, err = cs.PeerCertificates[0].Verify(x509.VerifyOptions{
-		DNSName:       s.set.host,
-		Roots:         roots,
-		Intermediates: inter,
-		CurrentTime:   s.now(),
-	})
-	return err
-}
-
-func (s *session) rootPool() (*x509.CertPool, error) {
-	if s.roots != nil {
-		return s.roots, nil
-	}
-	trust, err := probe.LoadTrust(s.set.caFile, "smtp.ca_file")
-	if err != nil {
-		return nil, err
-	}
-	s.roots = trust.Roots
-	return trust.Roots, nil
+	return s.trust.Verify(cs.PeerCertificates, s.set.host, s.now())
 }
 
 func (s *session) startTLS(ctx context.Context) check.Result {
