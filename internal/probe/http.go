@@ -91,6 +91,21 @@ func NewClient(opts Options) (*Client, error) {
 	return c, nil
 }
 
+// tlsConfigFor is the trust of one request (a fresh transport each, and
+// redirects are not followed), naming the host its certificate must cover.
+// Plain http:// needs none, so the roots are not loaded for it. Through an
+// HTTPS proxy the same configuration meets the proxy too, so it names no
+// host and holds every root (the transport names each end itself).
+func (c *Client) tlsConfigFor(req *http.Request, host string, proxyFn func(*http.Request) (*url.URL, error)) *tls.Config {
+	if p, err := proxyFn(req); err == nil && p != nil && p.Scheme == "https" {
+		return &tls.Config{RootCAs: c.trust.Roots(), MinVersion: tls.VersionTLS12}
+	}
+	if req.URL.Scheme != "https" {
+		return nil
+	}
+	return c.trust.TLSConfig(host)
+}
+
 // Request is one HTTP request to probe.
 type Request struct {
 	Method string // GET when empty
@@ -138,9 +153,6 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 
 	tr := &tracer{}
-	// A fresh transport per request, so the configuration names the host
-	// its certificate must cover (redirects are not followed).
-	tlsConf := c.trust.TLSConfig(host)
 	proxyFn := c.opts.Proxy
 	if proxyFn == nil {
 		envProxy := httpproxy.FromEnvironment().ProxyFunc()
@@ -157,7 +169,6 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			return p, err
 		},
 		DialContext:            (&net.Dialer{KeepAlive: -1}).DialContext,
-		TLSClientConfig:        tlsConf,
 		DisableKeepAlives:      true,
 		ForceAttemptHTTP2:      true,
 		MaxResponseHeaderBytes: 64 << 10,
@@ -183,6 +194,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 
+	tlsConf := c.tlsConfigFor(req, host, proxyFn)
+	transport.TLSClientConfig = tlsConf
 	tr.start(time.Now())
 	resp, err := client.Do(req)
 	proxyUsed := tr.proxyURL()

@@ -402,6 +402,51 @@ func TestDoThroughProxyRedactsUserInfo(t *testing.T) {
 	require.NotContains(t, resp.Proxy, "corp-user")
 }
 
+// TestDoThroughHTTPSProxy: through an HTTPS proxy, the proxy's certificate
+// is checked for the proxy's name and the API's for the API's, in both
+// trust modes.
+func TestDoThroughHTTPSProxy(t *testing.T) {
+	t.Parallel()
+	for mode, client := range trustModes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			ca, caFile := newCA(t)
+			api := tlsServer(t, ca, demo.LeafOptions{Hosts: []string{"127.0.0.1"}}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, "from the API")
+			}))
+			proxy := tlsServer(t, ca, demo.LeafOptions{Hosts: []string{"localhost"}}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodConnect {
+					http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+					return
+				}
+				up, err := net.Dial("tcp", r.Host)
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusBadGateway)
+					return
+				}
+				w.WriteHeader(http.StatusOK)
+				down, _, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					_ = up.Close()
+					return
+				}
+				go func() { _, _ = io.Copy(up, down); _ = up.Close() }()
+				_, _ = io.Copy(down, up)
+				_ = down.Close()
+			}))
+			pu, err := url.Parse(strings.Replace(proxy.URL, "127.0.0.1", "localhost", 1))
+			require.NoError(t, err)
+			c := client(t, caFile)
+			c.opts.Proxy = func(*http.Request) (*url.URL, error) { return pu, nil }
+			resp, err := c.Do(context.Background(), Request{URL: api.URL})
+			require.NoError(t, err)
+			require.Equal(t, "from the API", string(resp.Body))
+			require.True(t, resp.TLS.Verified)
+			require.NotEmpty(t, resp.Proxy)
+		})
+	}
+}
+
 func TestDoProxyFailure(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

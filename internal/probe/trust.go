@@ -182,7 +182,7 @@ func (t *Trust) TLSConfig(serverName string) *tls.Config {
 // VerifyConnection: a handshake that finished was then verified, though
 // crypto/tls leaves ConnectionState.VerifiedChains empty.
 func VerifiedBy(conf *tls.Config) bool {
-	return conf.InsecureSkipVerify && conf.VerifyConnection != nil
+	return conf != nil && conf.InsecureSkipVerify && conf.VerifyConnection != nil
 }
 
 // unusable says why SSL_CERT_FILE cannot be read safely, or "".
