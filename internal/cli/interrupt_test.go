@@ -81,21 +81,24 @@ func exitWithin(t *testing.T, cmd *exec.Cmd, since time.Time) (int, time.Duratio
 // and nothing reports problems made of the cancelled checks.
 func TestInterruptIsHonest(t *testing.T) {
 	t.Parallel()
-	cfg, _ := apiConfig(t, demo.APIOptions{Provider: demo.APIOpenAI, Faults: []string{demo.APIFaultHang}})
 	for _, args := range [][]string{
-		{"--config", cfg, "--timeout", "30s", "check"},
-		{"--config", cfg, "--timeout", "30s", "check", "--format", "json"},
-		{"--config", cfg, "--timeout", "30s", "report", "--out", "-"},
-		{"--config", cfg, "--timeout", "30s", "monitor", "--format", "json", "--interval", "500ms"},
-		{"--config", cfg, "--timeout", "30s", "fix"},
+		{"check"},
+		{"check", "--format", "json"},
+		{"report", "--out", "-"},
+		{"monitor", "--format", "json", "--interval", "500ms"},
+		{"fix"},
 	} {
-		t.Run(strings.Join(args[4:], " "), func(t *testing.T) {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
-			cmd := child(t, args...)
+			cfg, srv := apiConfig(t, demo.APIOptions{Provider: demo.APIOpenAI, Faults: []string{demo.APIFaultHang}})
+			cmd := child(t, append([]string{"--config", cfg, "--timeout", "30s"}, args...)...)
 			var out lockedBuffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			require.NoError(t, cmd.Start())
-			time.Sleep(700 * time.Millisecond) // the checks are under way (the API never answers)
+			// The checks are under way once the API (which never answers)
+			// has a request: a fixed wait met a child still starting up on a
+			// loaded machine, before it listened for Ctrl-C.
+			require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 10*time.Second, 5*time.Millisecond, "no request reached the API")
 			sent := time.Now()
 			require.NoError(t, cmd.Process.Signal(os.Interrupt))
 			code, took := exitWithin(t, cmd, sent)
