@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"io/fs"
 	"regexp"
 	"sort"
 	"strconv"
@@ -11,7 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"pitstop/knowledge"
+	"pitstop/internal/i18n"
 )
 
 // Catalogue translates check summaries into one language. It is built from
@@ -26,8 +25,8 @@ import (
 // that are themselves a catalogued sentence or phrase translate too. A
 // summary with no match stays in English.
 //
-// Check titles are not here: the family registry (internal/registry) holds
-// them in every language.
+// Check titles are not here: they are messages of the catalogue
+// (registry.check.<id>.title in locales/<lang>/registry.yaml).
 type Catalogue struct {
 	entries []entry
 }
@@ -47,44 +46,37 @@ type piece struct {
 	arg  int
 }
 
-// verbRe matches one fmt verb: %%, or % [explicit index] flags width
-// precision verb.
-var verbRe = regexp.MustCompile(`%(?:%|(\[\d+\])?[-+# 0]*(\d+|\*)?(\.(\d+|\*)?)?[a-zA-Z])`)
-
-// Verbs lists a format's verbs in order, normalised to their letter with any
-// explicit index ("%[2]s" stays "%[2]s"; "%-8.1f" is "%f"). "%%" is left out.
-func Verbs(format string) []string {
-	var out []string
-	for _, m := range verbRe.FindAllStringSubmatch(format, -1) {
-		if m[0] == "%%" {
-			continue
-		}
-		out = append(out, "%"+m[1]+m[0][len(m[0])-1:])
-	}
-	return out
-}
-
-// titlesKey was the catalogue's section of check titles; they moved to the
-// family registry.
+// titlesKey was the catalogue's section of check titles; they moved to
+// registry.yaml.
 const titlesKey = "titles"
 
 // ParseCatalogue reads a catalogue: a YAML mapping from English format to
 // translated format. It rejects an entry whose verbs differ from the
-// English, and a titles section (titles live in internal/registry).
+// English, and a titles section (titles live in registry.yaml).
 func ParseCatalogue(data []byte) (*Catalogue, error) {
 	var m map[string]yaml.Node
 	if err := yaml.Unmarshal(data, &m); err != nil {
 		return nil, err
 	}
-	c := &Catalogue{}
+	texts := make(map[string]string, len(m))
 	for en, node := range m {
 		if en == titlesKey && node.Kind == yaml.MappingNode {
-			return nil, fmt.Errorf("%s: check titles live in the family registry (internal/registry/table.go), in every language", titlesKey)
+			return nil, fmt.Errorf("%s: check titles live in registry.yaml, as registry.check.<id>.title", titlesKey)
 		}
 		var tr string
 		if err := node.Decode(&tr); err != nil {
 			return nil, fmt.Errorf("%q: %w", en, err)
 		}
+		texts[en] = tr
+	}
+	return NewCatalogue(texts)
+}
+
+// NewCatalogue builds a catalogue from English format -> translated format.
+// It rejects an entry whose verbs differ from the English.
+func NewCatalogue(texts map[string]string) (*Catalogue, error) {
+	c := &Catalogue{}
+	for en, tr := range texts {
 		e, err := newEntry(en, tr)
 		if err != nil {
 			return nil, err
@@ -102,14 +94,14 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 }
 
 func newEntry(en, tr string) (entry, error) {
-	ev := Verbs(en)
-	if err := sameVerbs(ev, Verbs(tr)); err != nil {
+	ev := i18n.Verbs(en)
+	if err := i18n.SameVerbs(ev, i18n.Verbs(tr)); err != nil {
 		return entry{}, fmt.Errorf("%q: %w", en, err)
 	}
 	var re strings.Builder
 	re.WriteString(`^`)
 	weight, last, needle := 0, 0, ""
-	for _, loc := range verbRe.FindAllStringIndex(en, -1) {
+	for _, loc := range i18n.VerbRe.FindAllStringIndex(en, -1) {
 		lit := en[last:loc[0]]
 		re.WriteString(regexp.QuoteMeta(lit))
 		weight += len(lit)
@@ -142,7 +134,7 @@ func newEntry(en, tr string) (entry, error) {
 		return entry{}, fmt.Errorf("%q: %w", en, err)
 	}
 	last, n := 0, 0
-	for _, m := range verbRe.FindAllStringSubmatchIndex(tr, -1) {
+	for _, m := range i18n.VerbRe.FindAllStringSubmatchIndex(tr, -1) {
 		e.target = append(e.target, piece{text: tr[last:m[0]], arg: -1})
 		last = m[1]
 		if tr[m[0]:m[1]] == "%%" {
@@ -159,46 +151,6 @@ func newEntry(en, tr string) (entry, error) {
 	}
 	e.target = append(e.target, piece{text: tr[last:], arg: -1})
 	return e, nil
-}
-
-// sameVerbs checks a translation uses the English verbs: in the same order,
-// or each English argument once through explicit indexes of the same kind.
-func sameVerbs(en, tr []string) error {
-	letters := func(vs []string) []string {
-		out := make([]string, len(vs))
-		for i, v := range vs {
-			out[i] = v[len(v)-1:]
-		}
-		return out
-	}
-	if strings.Join(en, " ") == strings.Join(tr, " ") {
-		return nil
-	}
-	// Reordered with explicit indexes: every English argument appears with its verb.
-	if len(en) == len(tr) {
-		want := letters(en)
-		seen := make([]bool, len(en))
-		ok := true
-		for i, v := range tr {
-			k := i
-			if strings.HasPrefix(v, "%[") {
-				k, _ = strconv.Atoi(v[2:strings.Index(v, "]")])
-				k--
-			} else {
-				ok = false
-				break
-			}
-			if k < 0 || k >= len(en) || seen[k] || want[k] != v[len(v)-1:] {
-				ok = false
-				break
-			}
-			seen[k] = true
-		}
-		if ok {
-			return nil
-		}
-	}
-	return fmt.Errorf("verbs %v in the translation, want %v", tr, en)
 }
 
 // Has reports whether the catalogue has an entry for this English format.
@@ -287,25 +239,37 @@ func (c *Catalogue) Translate(r Result) Result {
 	return r
 }
 
-var catalogues sync.Map // lang -> *Catalogue (nil when there is none)
+var catalogues sync.Map // "lang/file" -> *Catalogue (nil when there is none)
 
-// CatalogueFor returns the built-in catalogue for a language, or nil for
-// English and for a language without knowledge/<lang>/checks.yaml. A
-// catalogue that does not parse is a build mistake the tests catch; here it
-// yields nil (English summaries) rather than a crash.
+// CatalogueFor returns the built-in catalogue for a language: its
+// checks.yaml in the i18n catalogue (locales/<lang>/checks.yaml), or nil for
+// English and for a language without one. A catalogue that does not parse is
+// a build mistake the tests catch; here it yields nil (English summaries)
+// rather than a crash.
 func CatalogueFor(lang string) *Catalogue {
-	if lang == "" || lang == "en" {
+	return catalogueOf(lang, "checks")
+}
+
+// catalogueOf returns the catalogue built from one by-text message file of
+// lang (checks, fixes), nil when there is none.
+func catalogueOf(lang, file string) *Catalogue {
+	if lang == "" || lang == i18n.English {
 		return nil
 	}
-	if c, ok := catalogues.Load(lang); ok {
+	key := lang + "/" + file
+	if c, ok := catalogues.Load(key); ok {
 		return c.(*Catalogue)
 	}
 	var c *Catalogue
-	if data, err := fs.ReadFile(knowledge.FS, lang+"/checks.yaml"); err == nil {
-		if parsed, err := ParseCatalogue(data); err == nil {
+	if texts := i18n.File(lang, file); texts != nil {
+		if parsed, err := NewCatalogue(texts); err == nil {
 			c = parsed
 		}
 	}
-	actual, _ := catalogues.LoadOrStore(lang, c)
+	actual, _ := catalogues.LoadOrStore(key, c)
 	return actual.(*Catalogue)
 }
+
+// FixCatalogueFor returns the catalogue of the fixes' sentences
+// (locales/<lang>/fixes.yaml), nil for English or when there is none.
+func FixCatalogueFor(lang string) *Catalogue { return catalogueOf(lang, "fixes") }

@@ -16,7 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
-	"pitstop/knowledge"
+	"pitstop/internal/i18n"
+	"pitstop/locales"
 )
 
 // helpers are the check package's summary builders.
@@ -198,27 +199,30 @@ func TestDumpFormats(t *testing.T) {
 	require.NoError(t, os.WriteFile(out, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
 }
 
-// TestSpanishCatalogueCoversEverySummary fails when a check adds a summary
-// format with no Spanish entry (knowledge/es/checks.yaml) or builds a summary
-// from a format that is not a constant.
-func TestSpanishCatalogueCoversEverySummary(t *testing.T) {
+// TestCatalogueCoversEverySummary fails when a check adds a summary format
+// with no entry in a language's checks.yaml (locales/es/checks.yaml) or
+// builds a summary from a format that is not a constant.
+func TestCatalogueCoversEverySummary(t *testing.T) {
 	t.Parallel()
-	data, err := fs.ReadFile(knowledge.FS, "es/checks.yaml")
-	require.NoError(t, err)
-	cat, err := check.ParseCatalogue(data)
-	require.NoError(t, err, "every entry keeps the English verbs")
-	var missing []string
-	for _, s := range summaryFormats(t) {
-		switch {
-		case s.format == "":
-			missing = append(missing, s.pos+": the summary format is not a constant, so it cannot be translated")
-		case s.format == "%s" || s.format == "%s.":
-			// A pass-through: the sentence inside is catalogued where it is written.
-		case !cat.Has(s.format):
-			missing = append(missing, s.pos+": "+strconv.Quote(s.format))
+	formats := summaryFormats(t)
+	for _, lang := range i18n.Languages()[1:] {
+		data, err := fs.ReadFile(locales.FS, lang+"/checks.yaml")
+		require.NoError(t, err, "locales/%s/ needs a checks.yaml", lang)
+		cat, err := check.ParseCatalogue(data)
+		require.NoError(t, err, "every entry keeps the English verbs")
+		var missing []string
+		for _, s := range formats {
+			switch {
+			case s.format == "":
+				missing = append(missing, s.pos+": the summary format is not a constant, so it cannot be translated")
+			case s.format == "%s" || s.format == "%s.":
+				// A pass-through: the sentence inside is catalogued where it is written.
+			case !cat.Has(s.format):
+				missing = append(missing, s.pos+": "+strconv.Quote(s.format))
+			}
 		}
+		require.Empty(t, missing, "add these to locales/%s/checks.yaml", lang)
 	}
-	require.Empty(t, missing, "add these to knowledge/es/checks.yaml")
 }
 
 func TestCatalogueText(t *testing.T) {
@@ -326,8 +330,8 @@ func BenchmarkCatalogueText(b *testing.B) {
 	}
 }
 
-// TestTitlesAreNotHere: check titles live in the family registry
-// (internal/registry), in every language; a titles section in a summary
+// TestTitlesAreNotHere: check titles live in registry.yaml, by check ID;
+// a titles section in a summary
 // catalogue is a mistake that says where they went.
 func TestTitlesAreNotHere(t *testing.T) {
 	t.Parallel()
@@ -337,5 +341,5 @@ func TestTitlesAreNotHere(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, "Tardó 3 s", got)
 	_, err = check.ParseCatalogue([]byte("titles:\n  a.b: \"Título\"\n"))
-	require.ErrorContains(t, err, "internal/registry")
+	require.ErrorContains(t, err, "registry.yaml")
 }

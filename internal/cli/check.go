@@ -66,7 +66,7 @@ Secrets never appear in the output, whatever the format.`,
 func runCheck(ctx context.Context, app *App, o checkOptions) error {
 	format := strings.ToLower(o.Format)
 	if !slices.Contains(checkFormats, format) {
-		return usageErrf("--format is %q; expected one of: %s", o.Format, strings.Join(checkFormats, ", "))
+		return app.formatErr(o.Format, checkFormats...)
 	}
 	categories, err := suite.ParseOnly(o.Only)
 	if err != nil {
@@ -77,13 +77,13 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 		return err
 	}
 	if len(categories) == 0 && len(registry.Configured(p)) == 0 && cfg.Path == "" {
-		return noSettingsError()
+		return app.noSettingsError()
 	}
-	if err := requireConfigured(p, categories); err != nil {
+	if err := requireConfigured(app.Opts.Lang, p, categories); err != nil {
 		return err
 	}
 	if len(categories) == 0 && len(registry.Configured(p)) == 0 {
-		return usageErrf("profile %q configures nothing to check; add an api, crm, smtp, domain, content or cache section (or name categories with --only)", p.Name)
+		return usageErrf("%s", app.T("err.nothing_configured", p.Name))
 	}
 	start := time.Now()
 	progress, progressDone := app.progressLine()
@@ -116,7 +116,7 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 		err = run.writeText(&buf, newTextStyles(), o.Verbose, ttyWidth(app.Stdout))
 	}
 	if err != nil {
-		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not format the results: %w", err)}
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("%s: %w", app.T("err.format_results"), err)}
 	}
 	// The runner scrubbed every result already; this pass also covers
 	// anything the formats added.
@@ -130,7 +130,7 @@ func runCheck(ctx context.Context, app *App, o checkOptions) error {
 		w = cw
 	}
 	if _, err := w.Write([]byte(out)); err != nil {
-		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not write the results: %w", err)}
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("%s: %w", app.T("err.write_results"), err)}
 	}
 	if run.Interrupted {
 		app.interrupted = true // run exits 130

@@ -123,7 +123,7 @@ func TestCheckJSONShape(t *testing.T) {
 		}
 		require.Len(t, r, 9)
 	}
-	require.Equal(t, "could not test", statusWord(check.Error))
+	require.Equal(t, "could not test", statusWord(check.Error, "en"))
 	require.JSONEq(t, `{"pass":2,"warn":1,"fail":1,"skip":1,"error":1}`, string(doc["summary"]))
 	require.JSONEq(t, `{"severity":"high","tier":"tier_2_technical"}`, string(doc["assessment"]))
 

@@ -80,7 +80,7 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 	switch o.Format {
 	case "", "markdown", "json":
 	default:
-		return usageErrf("--format is %q; expected markdown or json", o.Format)
+		return app.formatErr(o.Format, "markdown", "json")
 	}
 	_, lists, err := app.loadEscalation()
 	if err != nil {
@@ -91,10 +91,10 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 	}
 	cl, ok := lists.Get(name)
 	if !ok {
-		return usageErrf("there is no checklist %q; choose one of %s", name, strings.Join(lists.Names(), ", "))
+		return usageErrf("%s", app.T("checklist.err.unknown", name, strings.Join(lists.Names(), ", ")))
 	}
 	if unknown := cl.UnknownDone(o.Done); len(unknown) > 0 {
-		return usageErrf("--done %s: no such item in %s; items are %s", strings.Join(unknown, ", "), name, strings.Join(checklistItemIDs(cl), ", "))
+		return usageErrf("%s", app.T("checklist.err.done", strings.Join(unknown, ", "), name, strings.Join(checklistItemIDs(cl), ", ")))
 	}
 	categories, err := suite.ParseOnly(o.Only)
 	if err != nil {
@@ -106,7 +106,7 @@ func runChecklist(ctx context.Context, app *App, name string, o checklistOptions
 		if err != nil {
 			return err
 		}
-		if err := requireConfigured(p, categories); err != nil {
+		if err := requireConfigured(app.Opts.Lang, p, categories); err != nil {
 			return err
 		}
 	}
@@ -172,7 +172,7 @@ func listChecklists(app *App, lists *escalate.Checklists, format string) error {
 	for _, e := range out {
 		fmt.Fprintf(app.Stdout, "%-*s  %s\n", width, e.Name, e.Title)
 	}
-	fmt.Fprintln(app.Stdout, "\n"+app.localize("Show one with `pitstop checklist NAME`.", "Muestra una con `pitstop checklist NOMBRE`."))
+	fmt.Fprintln(app.Stdout, "\n"+app.T("checklist.show_one"))
 	return nil
 }
 
@@ -213,7 +213,7 @@ func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error 
 		WithInput(app.Stdin).WithOutput(app.Stdout)
 	if err := form.RunWithContext(ctx); err != nil {
 		if errors.Is(err, huh.ErrUserAborted) {
-			return &ExitError{Code: ExitUsage, Err: errors.New("cancelled; nothing was ticked")}
+			return &ExitError{Code: ExitUsage, Err: errors.New(app.T("checklist.cancelled"))}
 		}
 		return &ExitError{Code: ExitInternal, Err: err}
 	}
@@ -262,7 +262,7 @@ func tickForm(app *App, f *escalate.Filled, selected *[]string, width, height in
 	form := huh.NewForm(huh.NewGroup(
 		huh.NewMultiSelect[string]().
 			Title(f.Title).
-			Description(tickHelp(app.Opts.Lang)).
+			Description(app.T("checklist.tick_help")).
 			Options(opts...).
 			Height(rows).
 			Value(selected),
@@ -271,11 +271,4 @@ func tickForm(app *App, f *escalate.Filled, selected *[]string, width, height in
 		form = form.WithWidth(width)
 	}
 	return form, nil
-}
-
-func tickHelp(lang string) string {
-	if lang == "es" {
-		return "Marca lo que ya está hecho (espacio marca o desmarca, enter confirma). * = obligatorio."
-	}
-	return "Tick what is already done (space ticks or unticks, enter confirms). * = required."
 }

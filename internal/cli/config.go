@@ -95,15 +95,11 @@ func showConfig(app *App) error {
 	app.scrubber.Store(cfg.Scrubber())
 	w := app.Stdout
 	if cfg.Path != "" {
-		fmt.Fprintf(w, "%s %s\n", app.localize("Settings file:", "Archivo de configuración:"), cfg.Path)
+		fmt.Fprintln(w, app.T("config.file", cfg.Path))
 	} else {
 		where := config.DefaultPath()
-		fmt.Fprintln(w, app.localize(
-			fmt.Sprintf("No settings file (looked for %s); settings come from the environment alone.", where),
-			fmt.Sprintf("No hay archivo de configuración (se buscó %s); la configuración sale solo del entorno.", where)))
-		fmt.Fprintln(w, app.localize(
-			"Start one with: mkdir -p "+escalate.ShellQuote(filepath.Dir(where))+" && pitstop config --example > "+escalate.ShellQuote(where),
-			"Crea uno con: mkdir -p "+escalate.ShellQuote(filepath.Dir(where))+" && pitstop config --example > "+escalate.ShellQuote(where)))
+		fmt.Fprintln(w, app.T("config.no_file", where))
+		fmt.Fprintln(w, app.T("config.start", escalate.ShellQuote(filepath.Dir(where)), escalate.ShellQuote(where)))
 	}
 	// The default is found once: asking per profile sorted every name
 	// for each (10,000 profiles took 23 s).
@@ -112,14 +108,14 @@ func showConfig(app *App) error {
 		p := cfg.Profiles[name]
 		label := name
 		if def != nil && def == p {
-			label += app.localize(" (default)", " (predeterminado)")
+			label = app.T("config.default", name)
 		}
-		fmt.Fprintf(w, "\n%s %s\n", app.localize("Profile", "Perfil"), label)
+		fmt.Fprintf(w, "\n%s\n", app.T("config.profile", label))
 		cats := registry.Configured(p)
 		if len(cats) == 0 {
-			fmt.Fprintf(w, "  %s\n", app.localize("configures nothing to check", "no configura nada que comprobar"))
+			fmt.Fprintf(w, "  %s\n", app.T("config.nothing"))
 		} else {
-			fmt.Fprintf(w, "  %s %s\n", app.localize("checks:", "comprueba:"), strings.Join(cats, ", "))
+			fmt.Fprintf(w, "  %s\n", app.T("config.checks", strings.Join(cats, ", ")))
 		}
 		for _, f := range config.Fields() {
 			if !f.Secret() || !p.Configured(f.Section()) {
@@ -136,22 +132,20 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 	src := s.Source()
 	switch {
 	case s.IsSet() && strings.HasPrefix(src, "env:"):
-		return s.Masked() + app.localize(" (from ", " (de ") + strings.TrimPrefix(src, "env:") + ")"
+		return app.T("config.secret.env", s.Masked(), strings.TrimPrefix(src, "env:"))
 	case s.IsSet():
-		return s.Masked() + app.localize(" (in the file)", " (en el archivo)")
+		return app.T("config.secret.file", s.Masked())
 	case strings.HasPrefix(src, "env:"):
-		return app.localize("not set: ", "sin valor: ") + strings.TrimPrefix(src, "env:") + app.localize(" is empty or not set", " está vacía o no existe")
+		return app.T("config.secret.env_unset", strings.TrimPrefix(src, "env:"))
 	case len(envVars) > 0:
-		return app.localize("not set (in the file, or in ", "sin valor (en el archivo, o en ") + strings.Join(envVars, app.localize(" or ", " o ")) + ")"
+		return app.T("config.secret.unset_either", strings.Join(envVars, app.T("or")))
 	}
-	return app.localize("not set", "sin valor")
+	return app.T("config.secret.unset")
 }
 
 // noSettingsError is the usage error for a run with nothing to check and
 // no settings file: where the file was looked for and how to start one.
-func noSettingsError() error {
+func (app *App) noSettingsError() error {
 	where := config.DefaultPath()
-	return usageErrf("no settings found: there is no %s, and no API key or CRM token in the environment.\n"+
-		"Enter them in the wizard (run `pitstop`), or start a file with `mkdir -p %s && pitstop config --example > %s`",
-		where, escalate.ShellQuote(filepath.Dir(where)), escalate.ShellQuote(where))
+	return usageErrf("%s", app.T("err.no_settings", where, escalate.ShellQuote(filepath.Dir(where)), escalate.ShellQuote(where)))
 }

@@ -59,26 +59,23 @@ so other commands can use it:
 
 func runDemo(ctx context.Context, app *App, o demoOptions) error {
 	if o.Format != "text" && o.Format != "json" {
-		return usageErrf("--format is %q; expected text or json", o.Format)
+		return app.formatErr(o.Format, "text", "json")
 	}
 	if o.List {
 		return listScenarios(app, o.Format)
 	}
 	if _, ok := demo.ScenarioByName(o.Scenario); !ok {
-		return usageErrf("there is no scenario %q; pick one of: %s (`pitstop demo --list` describes them)",
-			o.Scenario, strings.Join(demo.ScenarioNames(), ", "))
+		return usageErrf("%s", app.T("demo.err.scenario", o.Scenario, strings.Join(demo.ScenarioNames(), ", ")))
 	}
 	if !o.Serve && !(isTerminal(app.Stdout) && isTerminal(app.Stdin)) {
-		return usageErrf("the demo opens the wizard, which needs a terminal. Without one, start only the services:\n"+
-			"  pitstop demo --serve --scenario %s\n"+
-			"It prints the path of a config; use it with `pitstop --config PATH check` (or monitor, report) and stop it with Ctrl-C", o.Scenario)
+		return usageErrf("%s", app.T("demo.err.no_terminal", o.Scenario))
 	}
 	if app.Opts.ConfigPath != "" || app.Opts.Profile != "" {
 		slog.Info("demo ignores --config and --profile: it uses its own sandbox config")
 	}
 	sb, err := demo.StartSandbox(o.Scenario, demo.SandboxOptions{})
 	if err != nil {
-		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not start the sandbox: %w", err)}
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("%s: %w", app.T("demo.err.start"), err)}
 	}
 	defer func() {
 		if err := sb.Close(); err != nil {
@@ -91,7 +88,7 @@ func runDemo(ctx context.Context, app *App, o demoOptions) error {
 	app.Opts.ConfigPath, app.Opts.Profile = sb.ConfigPath, ""
 	app.Sandbox = o.Scenario
 	if _, _, err := app.LoadProfile(); err != nil {
-		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("the sandbox config does not load: %w", err)}
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("%s: %w", app.T("demo.err.config"), err)}
 	}
 	if o.Serve {
 		return serveDemo(ctx, app, sb, o.Format)
@@ -109,7 +106,7 @@ func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) e
 			Description string   `json:"description"`
 			Config      string   `json:"config"`
 			Services    []string `json:"services"`
-		}{sb.Scenario.Name, sb.Scenario.Description, sb.ConfigPath, sb.Services()}
+		}{sb.Scenario.Name, sb.Scenario.Describe(app.Opts.Lang), sb.ConfigPath, sb.Services()}
 		if err := json.NewEncoder(app.Stdout).Encode(out); err != nil {
 			return err
 		}
@@ -117,19 +114,19 @@ func serveDemo(ctx context.Context, app *App, sb *demo.Sandbox, format string) e
 		fmt.Fprintln(app.Stdout, sb.ConfigPath)
 		w := app.Stderr
 		width := ttyWidth(w)
-		fmt.Fprintf(w, "\n%s\n", hangingWrap("", fmt.Sprintf("Sandbox %q is running: %s", sb.Scenario.Name, sb.Scenario.Description), width))
+		fmt.Fprintf(w, "\n%s\n", hangingWrap("", app.T("demo.running", sb.Scenario.Name, sb.Scenario.Describe(app.Opts.Lang)), width))
 		for _, s := range sb.Services() {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
-		fmt.Fprintf(w, "\nTry it from another terminal:\n")
+		fmt.Fprintf(w, "\n%s\n", app.T("demo.try"))
 		fmt.Fprintf(w, "  pitstop --config %s check\n", sb.ConfigPath)
 		fmt.Fprintf(w, "  pitstop --config %s monitor --duration 30s\n", sb.ConfigPath)
 		fmt.Fprintf(w, "  pitstop --config %s\n", sb.ConfigPath)
-		fmt.Fprintf(w, "\n%s", hangingWrap("", "Every secret in that config is a throwaway sandbox value. Press Ctrl-C to stop and remove it.", width))
+		fmt.Fprintf(w, "\n%s", hangingWrap("", app.T("demo.throwaway"), width))
 	}
 	<-ctx.Done()
 	if format != "json" {
-		fmt.Fprintln(app.Stderr, "\nStopping the sandbox and removing its files.")
+		fmt.Fprintln(app.Stderr, "\n"+app.T("demo.stopping"))
 	}
 	return nil
 }
@@ -147,7 +144,7 @@ func listScenarios(app *App, format string) error {
 			Scenarios []item `json:"scenarios"`
 		}{}
 		for _, s := range scs {
-			out.Scenarios = append(out.Scenarios, item{s.Name, s.Description, s.Name == demo.DefaultScenario})
+			out.Scenarios = append(out.Scenarios, item{s.Name, s.Describe(app.Opts.Lang), s.Name == demo.DefaultScenario})
 		}
 		enc := json.NewEncoder(app.Stdout)
 		enc.SetIndent("", "  ")
@@ -157,9 +154,9 @@ func listScenarios(app *App, format string) error {
 	for _, s := range scs {
 		name := s.Name
 		if s.Name == demo.DefaultScenario {
-			name += " (default)"
+			name = app.T("config.default", name)
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", name, s.Description)
+		fmt.Fprintf(tw, "%s\t%s\n", name, s.Describe(app.Opts.Lang))
 	}
 	return tw.Flush()
 }

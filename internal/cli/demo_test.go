@@ -108,9 +108,13 @@ func TestDemoList(t *testing.T) {
 	require.Len(t, lines, len(demo.Scenarios()))
 	for i, sc := range demo.Scenarios() {
 		require.True(t, strings.HasPrefix(lines[i], sc.Name), lines[i])
-		require.Contains(t, lines[i], sc.Description)
+		require.Contains(t, lines[i], sc.Describe("en"))
 	}
 	require.Contains(t, out, "mixed (default)")
+
+	code, out, _ = runCLI(t, context.Background(), "--lang", "es", "demo", "--list")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, out, "Todo funciona: una base con la que comparar los fallos.")
 
 	code, out, _ = runCLI(t, context.Background(), "demo", "--list", "--format", "json")
 	require.Equal(t, ExitOK, code)

@@ -41,11 +41,11 @@ HubSpot profile) are left out unless the text names that provider.`,
   pbpaste | pitstop diagnose
   pitstop diagnose --format json < error.txt`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkTextOrJSON(format); err != nil {
+			if err := app.checkTextOrJSON(format); err != nil {
 				return err
 			}
 			if limit < 1 {
-				return usageErrf("--limit must be at least 1")
+				return usageErrf("%s", app.T("diagnose.err.limit"))
 			}
 			text, err := diagnoseInput(app, args)
 			if err != nil {
@@ -85,15 +85,15 @@ func diagnoseInput(app *App, args []string) (string, error) {
 		text = strings.Join(args, " ")
 	} else {
 		if f, ok := app.Stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
-			return "", usageErrf(`give the error message: pitstop diagnose "the error text", or pipe it in`)
+			return "", usageErrf("%s", app.T("diagnose.err.no_text"))
 		}
 		var err error
 		if text, err = readHeadTail(app.Stdin, pasteKeep, maxPasteRead); err != nil {
-			return "", &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not read the error text from stdin: %w", err)}
+			return "", &ExitError{Code: ExitInternal, Err: fmt.Errorf("%s: %w", app.T("diagnose.err.read"), err)}
 		}
 	}
 	if strings.TrimSpace(text) == "" {
-		return "", usageErrf(`the error text is empty: pitstop diagnose "the error text", or pipe it in`)
+		return "", usageErrf("%s", app.T("diagnose.err.empty"))
 	}
 	return text, nil
 }
@@ -124,35 +124,31 @@ func writeDiagnoseJSON(app *App, matches []kb.Match) error {
 func writeDiagnoseText(app *App, matches []kb.Match) {
 	w := app.Stdout
 	if len(matches) == 0 {
-		fmt.Fprintln(w, app.localize(
-			"No article matches this text. Try `pitstop kb search WORDS`, or `pitstop check` to test your settings.",
-			"Ningún artículo coincide con este texto. Prueba `pitstop kb search PALABRAS`, o `pitstop check` para probar tu configuración."))
+		fmt.Fprintln(w, app.T("diagnose.none"))
 		return
 	}
 	width := ttyWidth(w) // 0 for pipes: no wrapping
 	guess := matches[0].Confidence != kb.Strong
 	if guess {
-		fmt.Fprint(w, hangingWrap("", app.localize(
-			"No error code or message Pitstop knows is in this text. These articles only share words with it, so they are a guess, not a diagnosis:",
-			"Este texto no contiene ningún código ni mensaje de error que Pitstop conozca. Estos artículos solo comparten palabras con él: son una suposición, no un diagnóstico:"), width))
+		fmt.Fprint(w, hangingWrap("", app.T("diagnose.guess"), width))
 	}
 	for i, m := range matches {
 		a := m.Article
 		title := fmt.Sprintf("%d. %s  %s", i+1, a.ID, a.Title)
 		if !guess && m.Confidence != kb.Strong {
-			title += app.localize("  (a guess: only words in common)", "  (una suposición: solo palabras en común)")
+			title += "  " + app.T("diagnose.weak")
 		}
 		fmt.Fprint(w, strings.TrimPrefix(hangingWrap("   ", title, width), "   "))
-		fmt.Fprintf(w, "   %s · %s %s · %s %.0f\n", app.articleWord(a.Category), app.localize("severity", "gravedad"), app.articleWord(a.Severity), app.localize("score", "puntuación"), m.Score)
+		fmt.Fprintf(w, "   %s · %s · %s\n", app.articleWord(a.Category), app.T("kb.show.severity", app.articleWord(a.Severity)), app.T("diagnose.score", m.Score))
 		for _, r := range scrubAll(app, m.Reasons) {
 			fmt.Fprint(w, "   - "+strings.TrimPrefix(hangingWrap("     ", r, width), "     "))
 		}
 	}
 	if guess {
-		fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("If one of them fits, read it:", "Si alguno encaja, léelo:"), matches[0].Article.ID)
+		fmt.Fprintf(w, "\n%s\n", app.T("diagnose.read_guess", matches[0].Article.ID))
 		return
 	}
-	fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("Read the first:", "Lee el primero:"), matches[0].Article.ID)
+	fmt.Fprintf(w, "\n%s\n", app.T("diagnose.read_first", matches[0].Article.ID))
 }
 
 // scrubAll masks loaded secrets in reasons (they quote the pasted text).

@@ -17,6 +17,7 @@ import (
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
 	"pitstop/internal/fix"
+	"pitstop/internal/i18n"
 	"pitstop/internal/probe"
 	"pitstop/internal/registry"
 )
@@ -73,14 +74,14 @@ type fixReport struct {
 func runFix(ctx context.Context, app *App, o fixOptions) error {
 	format := strings.ToLower(o.Format)
 	if !slices.Contains(fixFormats, format) {
-		return usageErrf("--format is %q; expected one of: %s", o.Format, strings.Join(fixFormats, ", "))
+		return app.formatErr(o.Format, fixFormats...)
 	}
 	if o.Yes && !o.Apply {
-		return usageErrf("--yes only makes sense with --apply")
+		return usageErrf("%s", app.T("fix.err.yes"))
 	}
 	ask := o.Apply && !o.Yes
 	if ask && !isTerminal(app.Stdin) {
-		return usageErrf("--apply asks before each change, but standard input is not a terminal; add --yes to apply unattended")
+		return usageErrf("%s", app.T("fix.err.no_terminal"))
 	}
 	categories, err := suite.ParseOnly(o.Only)
 	if err != nil {
@@ -90,16 +91,16 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := requireConfigured(p, categories); err != nil {
+	if err := requireConfigured(app.Opts.Lang, p, categories); err != nil {
 		return err
 	}
 	if len(registry.Configured(p)) == 0 && len(categories) == 0 {
-		return noSettingsError()
+		return app.noSettingsError()
 	}
 	var original []byte
 	if cfg.Path != "" {
 		if original, err = fix.ReadSettings(cfg.Path); err != nil && o.Apply {
-			return usageErrf("cannot apply changes to the settings file: %v", err)
+			return usageErrf("%s", app.T("fix.err.read", err))
 		}
 	}
 
@@ -110,11 +111,11 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 		return err
 	}
 	if ctx.Err() != nil {
-		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was changed")}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New(app.T("fix.err.interrupted"))}
 	}
 	fixes := app.proposeFixes(ctx, cfg.Path, p, results)
 	if ctx.Err() != nil {
-		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was changed")}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New(app.T("fix.err.interrupted"))}
 	}
 
 	var verified []fix.Verified
@@ -162,10 +163,10 @@ func runFix(ctx context.Context, app *App, o fixOptions) error {
 			return &ExitError{Code: ExitInternal, Err: err}
 		}
 	} else {
-		writeFixText(&buf, app.localize, ttyWidth(app.Stdout), p.Name, results, fixes, verified, o.Apply)
+		writeFixText(&buf, app.Opts.Lang, ttyWidth(app.Stdout), p.Name, results, fixes, verified, o.Apply)
 	}
 	if _, err := io.WriteString(app.Stdout, app.Scrubber().Scrub(buf.String())); err != nil {
-		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("could not write the fixes: %w", err)}
+		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("%s: %w", app.T("fix.err.write"), err)}
 	}
 	if fix.Remaining(fixes) > 0 || slices.ContainsFunc(verified, func(v fix.Verified) bool { return v.After != check.Pass.String() }) {
 		return &ExitError{Code: ExitFailed}
@@ -191,7 +192,7 @@ func (a *App) confirmChange(ctx context.Context, f *fix.Fix) (bool, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s\n", f.Title)
 	writeDiff(&b, f, "  ")
-	b.WriteString(a.localize("Apply this change? [y/N] ", "¿Aplicar este cambio? [s/N] "))
+	b.WriteString(a.T("fix.ask") + " ")
 	if _, err := io.WriteString(a.Stdout, a.Scrubber().Scrub(b.String())); err != nil {
 		return false, err
 	}
@@ -202,7 +203,7 @@ func (a *App) confirmChange(ctx context.Context, f *fix.Fix) (bool, error) {
 	}()
 	select {
 	case <-ctx.Done():
-		return false, &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was changed")}
+		return false, &ExitError{Code: ExitInterrupted, Err: errors.New(a.T("fix.err.interrupted"))}
 	case line := <-answer:
 		line = strings.ToLower(strings.TrimSpace(line))
 		return line == "y" || line == "yes" || line == "s" || line == "sí" || line == "si", nil
@@ -214,7 +215,7 @@ func (a *App) confirmChange(ctx context.Context, f *fix.Fix) (bool, error) {
 func (a *App) verifyFixes(ctx context.Context, path, profile string, before []check.Result, applied []*fix.Fix) ([]fix.Verified, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, usageErr(fmt.Errorf("the settings were changed but do not load again: %w", err))
+		return nil, usageErr(fmt.Errorf("%s: %w", a.T("fix.err.reload"), err))
 	}
 	p, err := cfg.Profile(profile)
 	if err != nil {
@@ -227,7 +228,7 @@ func (a *App) verifyFixes(ctx context.Context, path, profile string, before []ch
 	ids := fix.Affected(fixes)
 	after := a.checkRunner(nil).Run(ctx, suite.ForIDs(p, ids))
 	if ctx.Err() != nil {
-		return nil, &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted after the changes were written; run pitstop check to see where things stand")}
+		return nil, &ExitError{Code: ExitInterrupted, Err: errors.New(a.T("fix.err.interrupted_after"))}
 	}
 	return fix.Compare(ids, before, after), nil
 }
@@ -242,8 +243,9 @@ func writeDiff(w io.Writer, f *fix.Fix, indent string) {
 }
 
 // writeFixText is the text output of `pitstop fix`.
-func writeFixText(w io.Writer, tr func(en, es string) string, width int, profile string, results []check.Result, fixes []fix.Fix, verified []fix.Verified, applying bool) {
-	fmt.Fprintf(w, tr("Fixes for profile %s\n", "Arreglos para el perfil %s\n"), profile)
+func writeFixText(w io.Writer, lang string, width int, profile string, results []check.Result, fixes []fix.Fix, verified []fix.Verified, applying bool) {
+	t := func(key string, args ...any) string { return i18n.T(lang, "cli."+key, args...) }
+	fmt.Fprintln(w, t("fix.heading", profile))
 	if len(fixes) == 0 {
 		bad := 0
 		for _, r := range results {
@@ -252,10 +254,9 @@ func writeFixText(w io.Writer, tr func(en, es string) string, width int, profile
 			}
 		}
 		if bad == 0 {
-			fmt.Fprintln(w, tr("\nNothing to fix: every check passed.", "\nNada que arreglar: todas las comprobaciones pasaron."))
+			fmt.Fprintln(w, "\n"+t("fix.nothing"))
 		} else {
-			fmt.Fprintf(w, tr("\nNo certain fix for what needs attention (%d checks); `pitstop check -v` lists them with the articles to read.\n",
-				"\nNo hay un arreglo seguro para lo que necesita atención (%d comprobaciones); `pitstop check -v` las enumera con los artículos que leer.\n"), bad)
+			fmt.Fprintln(w, "\n"+i18n.N(lang, "cli.fix.none_certain", bad, bad))
 		}
 		return
 	}
@@ -263,9 +264,9 @@ func writeFixText(w io.Writer, tr func(en, es string) string, width int, profile
 		kind  fix.Kind
 		title string
 	}{
-		{fix.KindConfig, tr("Setting changes Pitstop can make", "Cambios de ajustes que Pitstop puede hacer")},
-		{fix.KindDNS, tr("DNS records to publish", "Registros DNS que publicar")},
-		{fix.KindManual, tr("Steps to take yourself", "Pasos que dar tú")},
+		{fix.KindConfig, t("fix.group.config")},
+		{fix.KindDNS, t("fix.group.dns")},
+		{fix.KindManual, t("fix.group.manual")},
 	}
 	for _, g := range groups {
 		var these []fix.Fix
@@ -287,11 +288,10 @@ func writeFixText(w io.Writer, tr func(en, es string) string, width int, profile
 			fmt.Fprint(w, hangingWrap("    ", f.Summary, width))
 			writeDiff(w, &f, "    ")
 			for _, r := range f.Records {
-				fmt.Fprintf(w, tr("    Zone file:\n      %s\n", "    Archivo de zona:\n      %s\n"), r.ZoneLine())
-				fmt.Fprintf(w, tr("    In your DNS provider's console: host %s · type %s · TTL %d\n      value: %s\n",
-					"    En la consola de tu proveedor DNS: host %s · tipo %s · TTL %d\n      valor: %s\n"), r.Host(), r.Type, r.TTL, r.Value)
+				fmt.Fprintf(w, "    %s\n      %s\n", t("fix.zone"), r.ZoneLine())
+				fmt.Fprintf(w, "    %s\n      %s\n", t("fix.console", r.Host(), r.Type, r.TTL), t("fix.value", r.Value))
 				if r.Replaces != "" {
-					fmt.Fprintf(w, tr("      replaces: %s\n", "      sustituye a: %s\n"), r.Replaces)
+					fmt.Fprintf(w, "      %s\n", t("fix.replaces", r.Replaces))
 				}
 			}
 			for _, s := range f.Steps {
@@ -299,12 +299,12 @@ func writeFixText(w io.Writer, tr func(en, es string) string, width int, profile
 				fmt.Fprint(w, "    - "+strings.TrimPrefix(hangingWrap("      ", s, width), "      "))
 			}
 			if f.Kind == fix.KindConfig && !f.Applied && !applying {
-				fmt.Fprintln(w, tr("    Apply with: pitstop fix --apply", "    Aplícalo con: pitstop fix --apply"))
+				fmt.Fprintln(w, "    "+t("fix.apply_with"))
 			}
 		}
 	}
 	if len(verified) > 0 {
-		fmt.Fprintln(w, tr("\nChecked again after the changes", "\nComprobado de nuevo tras los cambios"))
+		fmt.Fprintln(w, "\n"+t("fix.verified"))
 		for _, v := range verified {
 			fmt.Fprintf(w, "  %-20s %s → %s\n", v.ID, v.Before, v.After)
 		}

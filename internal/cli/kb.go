@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 	"pitstop/internal/tui/common"
 	"strings"
 	"text/tabwriter"
@@ -104,15 +105,15 @@ func writeIndentedJSON(w io.Writer, v any) error {
 }
 
 // checkTextOrJSON validates --format for the commands that print text or JSON.
-func checkTextOrJSON(format string) error {
+func (app *App) checkTextOrJSON(format string) error {
 	if format != "text" && format != "json" {
-		return usageErrf("--format is %q; expected text or json", format)
+		return app.formatErr(format, "text", "json")
 	}
 	return nil
 }
 
 func kbList(app *App, format string) error {
-	if err := checkTextOrJSON(format); err != nil {
+	if err := app.checkTextOrJSON(format); err != nil {
 		return err
 	}
 	base, err := app.Knowledge()
@@ -131,7 +132,7 @@ func kbList(app *App, format string) error {
 	}
 	var rows strings.Builder
 	tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, app.localize("ID\tCATEGORY\tSEVERITY\tTITLE", "ID\tCATEGORÍA\tGRAVEDAD\tTÍTULO"))
+	fmt.Fprintln(tw, app.T("kb.list.columns"))
 	for _, a := range articles {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, app.articleWord(a.Category), app.articleWord(a.Severity), config.StripControls(a.Title)) // an overlay is outside text
 	}
@@ -190,7 +191,7 @@ func fitLines(text string, width int) string {
 }
 
 func kbSearch(app *App, query, format string) error {
-	if err := checkTextOrJSON(format); err != nil {
+	if err := app.checkTextOrJSON(format); err != nil {
 		return err
 	}
 	base, err := app.Knowledge()
@@ -215,9 +216,7 @@ func kbSearch(app *App, query, format string) error {
 	w := app.Stdout
 	width := ttyWidth(app.Stdout)
 	if len(hits) == 0 {
-		fmt.Fprintf(w, "%s\n", app.localize(
-			fmt.Sprintf("No article matches %q. Try other words, or `pitstop kb list`.", query),
-			fmt.Sprintf("Ningún artículo coincide con %q. Prueba otras palabras, o `pitstop kb list`.", query)))
+		fmt.Fprintln(w, app.T("kb.search.none", query))
 		return nil
 	}
 	for _, h := range hits {
@@ -227,7 +226,7 @@ func kbSearch(app *App, query, format string) error {
 			fmt.Fprintln(w, fitLines("    "+h.Snippet, width))
 		}
 	}
-	fmt.Fprintf(w, "\n%s pitstop kb show %s\n", app.localize("Read one:", "Lee uno:"), hits[0].Article.ID)
+	fmt.Fprintf(w, "\n%s\n", app.T("kb.search.read_one", hits[0].Article.ID))
 	return nil
 }
 
@@ -237,7 +236,7 @@ const maxShown = 10
 func roundScore(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 
 func kbShow(app *App, id, format string) error {
-	if err := checkTextOrJSON(format); err != nil {
+	if err := app.checkTextOrJSON(format); err != nil {
 		return err
 	}
 	base, err := app.Knowledge()
@@ -246,11 +245,10 @@ func kbShow(app *App, id, format string) error {
 	}
 	a, ok := base.Get(id)
 	if !ok {
-		msg := app.localize(fmt.Sprintf("there is no article %q", id), fmt.Sprintf("no hay ningún artículo %q", id))
 		if near := base.Closest(id, 3); len(near) > 0 {
-			msg += app.localize("; did you mean ", "; ¿quisiste decir ") + strings.Join(near, ", ") + "?"
+			return usageErrf("%s", app.T("kb.show.unknown_near", id, strings.Join(near, ", ")))
 		}
-		return usageErrf("%s %s", msg, app.localize("(`pitstop kb list` shows them all)", "(`pitstop kb list` los muestra todos)"))
+		return usageErrf("%s", app.T("kb.show.unknown", id))
 	}
 	if format == "json" {
 		return writeIndentedJSON(app.Stdout, struct {
@@ -330,16 +328,16 @@ func orEmpty(s []string) []string {
 func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", config.StripControls(a.Title))
-	facts := fmt.Sprintf("`%s` · %s · %s", a.ID, app.articleWord(a.Category), app.localize("severity ", "gravedad ")+app.articleWord(a.Severity))
+	facts := fmt.Sprintf("`%s` · %s · %s", a.ID, app.articleWord(a.Category), app.T("kb.show.severity", app.articleWord(a.Severity)))
 	if len(a.Checks) > 0 {
-		facts += " · " + app.localize("checks: ", "comprobaciones: ") + strings.Join(a.Checks, ", ")
+		facts += " · " + app.T("kb.show.checks", strings.Join(a.Checks, ", "))
 	}
 	fmt.Fprintf(&b, "*%s*\n\n", facts)
 	written := a.Written()
 	b.WriteString(strings.TrimSpace(written))
 	b.WriteString("\n")
 	if len(a.Related) > 0 {
-		fmt.Fprintf(&b, "\n## %s\n\n", app.localize("Related articles", "Artículos relacionados"))
+		fmt.Fprintf(&b, "\n## %s\n\n", app.T("kb.show.related"))
 		for _, id := range a.Related {
 			if r, ok := base.Get(id); ok {
 				fmt.Fprintf(&b, "- `%s`: %s\n", r.ID, r.Title)
@@ -354,7 +352,7 @@ func articleMarkdown(app *App, base *kb.Base, a *kb.Article) string {
 }
 
 func kbLint(app *App, dir, format string) error {
-	if err := checkTextOrJSON(format); err != nil {
+	if err := app.checkTextOrJSON(format); err != nil {
 		return err
 	}
 	var fsys fs.FS = knowledge.FS
@@ -362,18 +360,19 @@ func kbLint(app *App, dir, format string) error {
 	if dir != "" {
 		info, err := os.Stat(dir)
 		if errors.Is(err, fs.ErrNotExist) {
-			return usageErrf("cannot lint %s: there is no such folder", dir)
+			return usageErrf("%s", app.T("kb.lint.err.no_dir", dir))
 		}
 		if err != nil {
-			return usageErrf("cannot lint %s: %v", dir, err)
+			return usageErrf("%s", app.T("kb.lint.err.dir", dir, err))
 		}
 		if !info.IsDir() {
-			return usageErrf("cannot lint %s: it is a file; give the directory that holds en/ and es/", dir)
+			return usageErrf("%s", app.T("kb.lint.err.file", dir))
 		}
 		fsys, root = os.DirFS(dir), dir
 	}
 	problems := kb.Lint(fsys, check.KnownIDs)
 	for i := range problems {
+		problems[i] = problems[i].In(app.Opts.Lang)
 		problems[i].File = filepath.Join(root, problems[i].File)
 	}
 	errs := 0
@@ -395,15 +394,11 @@ func kbLint(app *App, dir, format string) error {
 		}
 		switch {
 		case len(problems) == 0:
-			fmt.Fprintln(app.Stdout, app.localize(root+": no problems.", root+": sin problemas."))
+			fmt.Fprintln(app.Stdout, app.T("kb.lint.clean", root))
 		case errs == 0:
-			fmt.Fprintln(app.Stderr, app.localize(
-				fmt.Sprintf("%d warning(s) in %s: articles due for review.", warns, root),
-				fmt.Sprintf("%d aviso(s) en %s: artículos que toca revisar.", warns, root)))
+			fmt.Fprintln(app.Stderr, app.N("kb.lint.warnings", warns, warns, root))
 		default:
-			fmt.Fprintln(app.Stderr, app.localize(
-				fmt.Sprintf("%d problem(s) and %d warning(s) in %s.", errs, warns, root),
-				fmt.Sprintf("%d problema(s) y %d aviso(s) en %s.", errs, warns, root)))
+			fmt.Fprintln(app.Stderr, app.T("kb.lint.problems", app.N("kb.lint.n_problems", errs, errs), app.N("kb.lint.n_warnings", warns, warns), root))
 		}
 	}
 	// Warnings (an article due for review) are said, not failed on.
@@ -413,26 +408,10 @@ func kbLint(app *App, dir, format string) error {
 	return nil
 }
 
-// articleWordsES name article severities and categories in Spanish, for
-// the text outputs (JSON keeps the ids).
-var articleWordsES = map[string]string{
-	"critical": "crítica", "high": "alta", "medium": "media", "low": "baja",
-	"performance": "rendimiento", "content": "contenido", "email": "correo", "workflow": "flujos de trabajo",
-	"security": "seguridad", "data": "datos", "operations": "operaciones", "support": "soporte",
-}
-
 // articleWord is an article's severity or category as the reader's word.
 func (a *App) articleWord(id string) string {
-	if w, ok := articleWordsES[id]; ok && a.Opts.Lang == "es" {
-		return w
+	if !i18n.Has(i18n.English, "kb.word."+id) {
+		return id // a category of an overlay article Pitstop has no word for
 	}
-	return id
-}
-
-// localize picks the English or Spanish text by --lang.
-func (a *App) localize(en, es string) string {
-	if a.Opts.Lang == "es" {
-		return es
-	}
-	return en
+	return i18n.T(a.Opts.Lang, "kb.word."+id)
 }

@@ -159,7 +159,7 @@ func TestKBLint(t *testing.T) {
 	require.Equal(t, ExitFailed, code)
 	require.Contains(t, stdout, filepath.Join(dir, "en", "api-x.md")+`:7: check "api.nope" is not a known check id`)
 	require.Contains(t, stdout, filepath.Join(dir, "en", "api-y.md")+`:2: article "api-y" has no es version`)
-	require.Contains(t, stderr, "3 problem(s)")
+	require.Contains(t, stderr, "3 problems and 0 warnings")
 
 	code, stdout, _ = runKB(t, "", "kb", "lint", "--format", "json", dir)
 	require.Equal(t, ExitFailed, code)
@@ -181,7 +181,7 @@ func TestKBLint(t *testing.T) {
 	code, stdout, stderr = runKB(t, "", "kb", "lint", old)
 	require.Equal(t, ExitOK, code, stdout+stderr)
 	require.Contains(t, stdout, filepath.Join(old, "en", "api-z.md")+":7: warning: reviewed 2020-01-31, more than 12 months ago")
-	require.Contains(t, stderr, "2 warning(s)")
+	require.Contains(t, stderr, "2 warnings in")
 
 	// An article without sources fails.
 	writeArticle(t, filepath.Join(old, "en", "api-w.md"), "api-w", "en", "sources: []")
@@ -231,7 +231,7 @@ func TestKBOverlay(t *testing.T) {
 	code, stdout, stderr := runKB(t, "", "--kb", dir, "kb", "show", "api-rate-limit")
 	require.Equal(t, ExitOK, code, stderr)
 	require.True(t, strings.HasPrefix(stdout, "# Overlay api-rate-limit"), stdout)
-	require.Equal(t, 1, strings.Count(stderr, "1 article file(s) have mistakes and were left out"), stderr)
+	require.Equal(t, 1, strings.Count(stderr, "1 article file has mistakes and was left out"), stderr)
 	require.Contains(t, stderr, "`pitstop kb lint "+dir+"`")
 	require.Contains(t, stderr, "\n  "+filepath.Join(dir, "en", "broken.md")+":3:")
 

@@ -49,11 +49,9 @@ func (a *App) reportSkippedArticles(warnings []kb.Warning) {
 	if dir == "" {
 		dir = "DIR"
 	}
-	fmt.Fprintln(a.Stderr, a.localize(
-		fmt.Sprintf("pitstop: %d article file(s) have mistakes and were left out (`pitstop kb lint %s` checks them all):", len(files), dir),
-		fmt.Sprintf("pitstop: %d archivo(s) de artículos tienen errores y se omitieron (`pitstop kb lint %s` los revisa todos):", len(files), dir)))
+	fmt.Fprintln(a.Stderr, "pitstop: "+a.N("kb.skipped", len(files), len(files), dir))
 	for _, w := range warnings {
-		fmt.Fprintf(a.Stderr, "  %s\n", w)
+		fmt.Fprintf(a.Stderr, "  %s\n", w.In(a.Opts.Lang))
 	}
 }
 

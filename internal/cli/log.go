@@ -39,10 +39,10 @@ func (a *App) setupLog() error {
 	w, err := openRotating(path, maxLogSize)
 	if err != nil {
 		if a.Opts.LogFile != "" {
-			return usageErrf("cannot open the log file: %v", err)
+			return usageErrf("%s", a.T("err.log_file", err))
 		}
 		if a.Opts.Debug {
-			fmt.Fprintf(a.Stderr, "pitstop: no activity log this time: %v\n", err)
+			fmt.Fprintf(a.Stderr, "pitstop: %s\n", a.T("err.no_log", err))
 		}
 		return nil
 	}

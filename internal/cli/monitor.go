@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 
 	"pitstop/internal/config"
 	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
 	tuimonitor "pitstop/internal/tui/monitor"
@@ -95,16 +97,16 @@ func (o monitorOptions) thresholds() monitor.Thresholds {
 	return t
 }
 
-func (o monitorOptions) validate() error {
+func (o monitorOptions) validate(app *App) error {
 	switch {
 	case o.Interval < 100*time.Millisecond:
-		return usageErrf("--interval must be at least 100ms (for example 5s)")
+		return usageErrf("%s", app.T("monitor.err.interval"))
 	case o.Duration < 0:
-		return usageErrf("--duration must be zero (until Ctrl-C) or more (for example 1m)")
+		return usageErrf("%s", app.T("monitor.err.duration"))
 	case o.Format != "" && o.Format != "live" && o.Format != "json":
-		return usageErrf("--format is %q; expected live or json", o.Format)
+		return app.formatErr(o.Format, "live", "json")
 	case o.TestAlert && o.AlertEmail == "":
-		return usageErrf("--test-alert needs --alert-email ADDR: the address to send it to")
+		return usageErrf("%s", app.T("monitor.err.test_alert"))
 	}
 	if err := o.thresholds().Validate(); err != nil {
 		return usageErr(err)
@@ -119,7 +121,7 @@ func isTerminal(v any) bool {
 }
 
 func runMonitor(ctx context.Context, app *App, o monitorOptions) error {
-	if err := o.validate(); err != nil {
+	if err := o.validate(app); err != nil {
 		return err
 	}
 	_, p, err := app.LoadProfile()
@@ -257,7 +259,7 @@ func runMonitorJSON(ctx context.Context, app *App, mon *monitor.Monitor, mailer 
 // failure (exit 1) whose message says why.
 func sendTestAlert(ctx context.Context, app *App, m *monitor.Mailer, asJSON bool) error {
 	a := monitor.Alert{Kind: monitor.TestAlert, Severity: monitor.Warning, Since: time.Now(),
-		Message: "This is a test alert from Pitstop: alert emails reach this address through your SMTP settings."}
+		Message: app.T("monitor.test_alert")}
 	res := sendAlert(ctx, m, a)
 	if asJSON {
 		b, err := json.Marshal(monitorLine{Type: "alert_email", Email: res})
@@ -266,11 +268,10 @@ func sendTestAlert(ctx context.Context, app *App, m *monitor.Mailer, asJSON bool
 		}
 		fmt.Fprintln(app.Stdout, app.Scrubber().Scrub(string(b)))
 	} else if res.Sent {
-		fmt.Fprintf(app.Stdout, app.localize("Test alert sent to %s through %s:%d.\n", "Alerta de prueba enviada a %s a través de %s:%d.\n"),
-			res.To, m.SMTP.Host, m.SMTP.Port)
+		fmt.Fprintln(app.Stdout, app.T("monitor.test_sent", res.To, m.SMTP.Host, m.SMTP.Port))
 	}
 	if !res.Sent {
-		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("%s", app.localize("the test alert could not be sent: ", "no se pudo enviar la alerta de prueba: ")+res.Error)}
+		return &ExitError{Code: ExitFailed, Err: errors.New(app.T("monitor.err.test_failed", res.Error))}
 	}
 	return nil
 }
@@ -329,34 +330,26 @@ func logPerformance(sum monitor.Summary, t monitor.Thresholds) {
 // printMonitorSummary writes the end of a live run as plain text in lang,
 // wrapped to width (0: no wrapping).
 func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width int) {
-	tr := func(en, es string) string {
-		if lang == "es" {
-			return es
-		}
-		return en
-	}
+	t := func(key string, args ...any) string { return i18n.T(lang, "cli.monitor."+key, args...) }
 	var b strings.Builder
 	line := func(pad, text string) { b.WriteString(hangingWrap(pad, text, width)) }
 	st := sum.Stats
-	line("", fmt.Sprintf(tr("Monitored for %s: %d probes, %.1f%% succeeded, %.1f%% failed.",
-		"Monitoreado durante %s: %d pruebas, %.1f%% con éxito, %.1f%% fallidas."),
-		human.Duration(st.Elapsed.Round(time.Second)), st.Total, st.SuccessRate*100, st.ErrorRate*100))
-	line("", fmt.Sprintf(tr("Latency: p50 %s, p95 %s, max %s.", "Latencia: p50 %s, p95 %s, máx %s."),
-		human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
-	line("", fmt.Sprintf(tr("Throughput: %.1f successful requests a minute.", "Rendimiento: %.1f solicitudes con éxito por minuto."), st.Throughput))
+	line("", t("summary", human.Duration(st.Elapsed.Round(time.Second)), i18n.N(lang, "cli.monitor.probes", st.Total, st.Total), st.SuccessRate*100, st.ErrorRate*100))
+	line("", t("latency", human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
+	line("", t("throughput", st.Throughput))
 	for _, e := range st.Endpoints {
-		state := tr("healthy", "bien")
+		state := t("healthy")
 		if !e.Healthy() {
-			state = tr("NOT healthy", "CON PROBLEMAS")
+			state = t("unhealthy")
 		}
-		line("  ", fmt.Sprintf(tr("%s: %s (%d/%d ok)", "%s: %s (%d/%d bien)"), e.Endpoint, state, e.Successes, e.Total))
+		line("  ", t("endpoint", e.Endpoint, state, e.Successes, e.Total))
 	}
 	if len(sum.Alerts) == 0 {
-		line("", tr("No alerts.", "Sin alertas."))
+		line("", t("no_alerts"))
 	} else {
-		line("", fmt.Sprintf(tr("%d alert(s):", "%d alerta(s):"), len(sum.Alerts)))
+		line("", i18n.N(lang, "cli.monitor.alerts", len(sum.Alerts), len(sum.Alerts)))
 		for _, a := range sum.Alerts {
-			line("  ", fmt.Sprintf("%s %s: %s", a.Severity, a.Kind, tuimonitor.AlertText(lang, a)))
+			line("  ", fmt.Sprintf("%s %s: %s", i18n.T(lang, "monitor.sev."+string(a.Severity)), a.Kind, tuimonitor.AlertText(lang, a)))
 		}
 	}
 	_, _ = io.WriteString(w, b.String())
@@ -379,7 +372,7 @@ func runMonitorLive(ctx context.Context, app *App, mon *monitor.Monitor, mailer 
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	if _, err := tea.NewProgram(prog, opts...).Run(); err != nil && ctx.Err() == nil {
-		return monitor.Summary{}, fmt.Errorf("the monitor screen failed: %w", err)
+		return monitor.Summary{}, fmt.Errorf("%s: %w", app.T("monitor.err.screen"), err)
 	}
 	if prog.Interrupted() {
 		app.interrupted = true // the summary of what was measured still prints; the exit is 130

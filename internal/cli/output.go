@@ -12,6 +12,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -21,14 +22,6 @@ func categoryTitleIn(c, lang string) string { return registry.FamilyTitle(c, lan
 // title is a result's title in the run's language, from the registry.
 func (r *checkRun) title(res check.Result) string {
 	return registry.CheckTitle(res.ID, res.Title, r.Lang)
-}
-
-// tr picks the run's language: English, or Spanish with --lang es.
-func (r *checkRun) tr(en, es string) string {
-	if r.Lang == "es" {
-		return es
-	}
-	return en
 }
 
 // statusIcons are the one-character marks of each status.
@@ -47,23 +40,8 @@ func statusIcon(s check.Status) string {
 	return "?"
 }
 
-// statusWord is the status in words, "could not test" for Error.
-func statusWord(s check.Status) string { return statusWordIn(s, "en") }
-
-// statusWordsES are the statuses in Spanish.
-var statusWordsES = map[check.Status]string{
-	check.Pass: "bien", check.Warn: "aviso", check.Fail: "falla", check.Skip: "omitida", check.Error: "no se pudo probar",
-}
-
-func statusWordIn(s check.Status, lang string) string {
-	if w, ok := statusWordsES[s]; ok && lang == "es" {
-		return w
-	}
-	if s == check.Error {
-		return "could not test"
-	}
-	return s.String()
-}
+// statusWord is the status in words in lang: "pass" ... "could not test".
+func statusWord(s check.Status, lang string) string { return i18n.T(lang, "cli.status."+s.String()) }
 
 // categoryGroup is the results of one category, in run order.
 type categoryGroup struct {
@@ -91,24 +69,12 @@ func (r *checkRun) groups() []categoryGroup {
 	return out
 }
 
-// countsLine is "6 checks in 1.20s: 3 passed, 1 warning, 1 failed, 1 skipped, 0 could not test."
+// countsLine is "6 checks in 1.2 s: 3 passed, 1 warning, 1 failed, 1 skipped, 0 could not test."
 func (r *checkRun) countsLine() string {
 	s := r.Summary
-	plural := func(n int, one, many string) string {
-		if n == 1 {
-			return fmt.Sprintf("%d %s", n, one)
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	}
-	if r.Lang == "es" {
-		return fmt.Sprintf("%s en %s: %s, %s, %s, %s, %s.",
-			plural(len(r.Results), "comprobación", "comprobaciones"), human.Duration(r.Elapsed),
-			plural(s.Pass, "pasó", "pasaron"), plural(s.Warn, "aviso", "avisos"), plural(s.Fail, "falló", "fallaron"),
-			plural(s.Skip, "omitida", "omitidas"), plural(s.Error, "no se pudo probar", "no se pudieron probar"))
-	}
-	return fmt.Sprintf("%s in %s: %d passed, %s, %d failed, %d skipped, %d could not test.",
-		plural(len(r.Results), "check", "checks"), human.Duration(r.Elapsed),
-		s.Pass, plural(s.Warn, "warning", "warnings"), s.Fail, s.Skip, s.Error)
+	n := func(key string, count int) string { return r.N("counts."+key, count, count) }
+	return r.T("counts.line", n("checks", len(r.Results)), human.Duration(r.Elapsed),
+		n("pass", s.Pass), n("warn", s.Warn), n("fail", s.Fail), n("skip", s.Skip), n("error", s.Error))
 }
 
 // verdict is the run's outcome in words.
@@ -116,20 +82,17 @@ func (r *checkRun) verdict() string {
 	s := r.Summary
 	switch {
 	case r.Interrupted:
-		return r.tr("Stopped before every check finished (interrupted): these results are incomplete.",
-			"Detenido antes de que terminaran todas las comprobaciones (interrumpido): estos resultados están incompletos.")
+		return r.T("verdict.interrupted")
 	case len(r.Results) > 0 && s.Skip == len(r.Results):
-		return r.tr("Nothing was tested: every check was skipped (the reason is under each).",
-			"No se probó nada: se omitieron todas las comprobaciones (el motivo está debajo de cada una).")
+		return r.T("verdict.all_skipped")
 	case r.Summary.OK(r.Strict) && r.Summary.Warn > 0:
-		return r.tr("Passed, with warnings worth a look.", "Pasa, con avisos que conviene mirar.")
+		return r.T("verdict.warnings")
 	case r.Summary.OK(r.Strict):
-		return r.tr("All clear.", "Todo en orden.")
+		return r.T("verdict.clear")
 	case r.Strict && r.Summary.Fail == 0 && r.Summary.Error == 0:
-		return r.tr("Not passing: --strict counts warnings as failures.", "No pasa: --strict cuenta los avisos como fallos.")
+		return r.T("verdict.strict")
 	}
-	return r.tr("Not passing: fix the failed checks first; the articles named under each explain how.",
-		"No pasa: arregla primero las comprobaciones que fallaron; los artículos indicados en cada una explican cómo.")
+	return r.T("verdict.failing")
 }
 
 // textStyles color the text output. Colors are the 16 basic ANSI ones so
@@ -177,7 +140,7 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 		return out.String()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Pitstop check · %s %s\n", r.tr("profile", "perfil"), r.Profile)
+	b.WriteString(r.T("check.heading", r.Profile) + "\n")
 	for _, g := range r.groups() {
 		fmt.Fprintf(&b, "\n%s\n", st.heading.Render(categoryTitleIn(g.Category, r.Lang)))
 		for _, res := range g.Results {
@@ -196,15 +159,14 @@ func (r *checkRun) writeText(w io.Writer, st textStyles, verbose bool, width int
 				}
 			}
 			if res.Status.Bad() && len(res.Articles) > 0 {
-				b.WriteString(indent("    ", r.tr("read: ", "lee: ")+strings.Join(res.Articles, ", "), st.muted))
+				b.WriteString(indent("    ", r.T("check.read", strings.Join(res.Articles, ", ")), st.muted))
 			}
 		}
 	}
 	b.WriteString("\n")
 	b.WriteString(indent("", r.verdict()))
 	if !r.Summary.OK(r.Strict) || r.Summary.Warn > 0 {
-		b.WriteString(indent("", r.tr("Read an article with `pitstop kb show ID`; for a ticket, `pitstop report --out ticket.md`.",
-			"Lee un artículo con `pitstop kb show ID`; para un ticket, `pitstop report --out ticket.md`."), st.muted))
+		b.WriteString(indent("", r.T("check.next"), st.muted))
 	}
 	b.WriteString(indent("", r.countsLine()))
 	_, err := io.WriteString(w, b.String())
@@ -227,7 +189,7 @@ func (r *checkRun) shortSummary(res check.Result) string {
 	if !ok || !slices.ContainsFunc(r.Results, func(o check.Result) bool { return o.ID == id }) {
 		return res.Summary
 	}
-	return r.tr("Not run: it needs "+id+", which did not pass.", "No se ejecutó: necesita "+id+", que no pasó.")
+	return r.T("check.needs", id)
 }
 
 // seconds renders a duration as seconds with millisecond precision.

@@ -168,16 +168,16 @@ func xmlSafe(s string) string {
 // pull requests and CI job summaries.
 func (r *checkRun) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Pitstop check: %s\n\n", mdCell(r.Profile))
+	fmt.Fprintf(&b, "# %s\n\n", r.T("md.title", mdCell(r.Profile)))
 	fmt.Fprintf(&b, "%s %s\n\n", r.verdict(), r.countsLine())
 	severity, tier := r.Assessment.Severity, r.Assessment.Tier
 	if r.SeverityLabel != "" && r.TierName != "" {
 		severity, tier = r.SeverityLabel, r.TierName
 	}
-	fmt.Fprintf(&b, "%s: **%s** · %s: **%s**\n", r.tr("Severity", "Severidad"), severity, r.tr("support", "soporte"), tier)
+	b.WriteString(r.T("md.severity", severity, tier) + "\n")
 	for _, g := range r.groups() {
 		fmt.Fprintf(&b, "\n## %s\n\n", categoryTitleIn(g.Category, r.Lang))
-		b.WriteString(r.tr("| Status | Check | Result | Time | Read |\n", "| Estado | Comprobación | Resultado | Tiempo | Leer |\n"))
+		b.WriteString(r.T("md.columns") + "\n")
 		b.WriteString("|---|---|---|---:|---|\n")
 		for _, res := range g.Results {
 			var arts []string
@@ -185,7 +185,7 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 				arts = append(arts, "`"+a+"`")
 			}
 			fmt.Fprintf(&b, "| %s %s | %s (`%s`) | %s | %s | %s |\n",
-				statusIcon(res.Status), statusWordIn(res.Status, r.Lang), mdCell(r.title(res)), res.ID,
+				statusIcon(res.Status), statusWord(res.Status, r.Lang), mdCell(r.title(res)), res.ID,
 				mdCell(res.Summary), human.Duration(res.Duration), strings.Join(arts, " "))
 		}
 	}
@@ -196,7 +196,7 @@ func (r *checkRun) writeMarkdown(w io.Writer) error {
 		}
 	}
 	if len(withDetails) > 0 {
-		b.WriteString(r.tr("\n## Evidence\n", "\n## Evidencia\n"))
+		b.WriteString("\n## " + r.T("md.evidence") + "\n")
 		for _, res := range withDetails {
 			fmt.Fprintf(&b, "\n<details><summary>%s %s: %s</summary>\n\n```text\n", statusIcon(res.Status), res.ID, mdCell(r.title(res)))
 			for _, d := range res.Details {

@@ -91,14 +91,14 @@ Exit code 0 means the report was written, whatever the checks found.`,
 
 func runReport(ctx context.Context, app *App, o reportOptions) error {
 	if o.Format != "markdown" && o.Format != "json" {
-		return usageErrf("--format is %q; expected markdown or json", o.Format)
+		return app.formatErr(o.Format, "markdown", "json")
 	}
 	impact, err := escalate.ParseImpact(o.Impact)
 	if err != nil {
 		return usageErrf("--impact: %v", err)
 	}
 	if o.Error != "" && o.ErrorFile != "" {
-		return usageErrf("give the error either with --error or with --error-file, not both")
+		return usageErrf("%s", app.T("report.err.both_errors"))
 	}
 	categories, err := suite.ParseOnly(o.Only)
 	if err != nil {
@@ -111,7 +111,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		}
 	}
 	if o.Out != "" && o.Out != "-" {
-		if err := checkOutPath(o.Out); err != nil {
+		if err := app.checkOutPath(o.Out); err != nil {
 			return err
 		}
 	}
@@ -119,7 +119,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := requireConfigured(p, categories); err != nil {
+	if err := requireConfigured(app.Opts.Lang, p, categories); err != nil {
 		return err
 	}
 	policy, lists, err := app.loadEscalation()
@@ -128,8 +128,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 	}
 	if cl, ok := lists.Get(escalate.ChecklistEscalation); ok {
 		if unknown := cl.UnknownDone(o.Done); len(unknown) > 0 {
-			return usageErrf("--done %s: no such item in the escalation checklist; items are %s",
-				strings.Join(unknown, ", "), strings.Join(checklistItemIDs(cl), ", "))
+			return usageErrf("%s", app.T("report.err.done", strings.Join(unknown, ", "), strings.Join(checklistItemIDs(cl), ", ")))
 		}
 	}
 	base, err := app.Knowledge()
@@ -144,7 +143,7 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		return err
 	}
 	if ctx.Err() != nil {
-		return &ExitError{Code: ExitFailed, Err: errors.New("interrupted before the checks finished: no report was written")}
+		return &ExitError{Code: ExitFailed, Err: errors.New(app.T("report.err.interrupted"))}
 	}
 	in := escalate.ReportInput{
 		Policy:     policy,
@@ -198,30 +197,28 @@ func runReport(ctx context.Context, app *App, o reportOptions) error {
 		if errors.As(err, &se) && se.Err == nil {
 			code = ExitUsage // a link, a device, a FIFO or a folder: the wrong place
 		}
-		return &ExitError{Code: code, Err: fmt.Errorf("could not save the report: %w; try another place with --out", err)}
+		return &ExitError{Code: code, Err: fmt.Errorf("%s", app.T("report.err.save", err))}
 	}
 	a := rep.Assessment
-	fmt.Fprintln(app.Stderr, app.localize(
-		fmt.Sprintf("Report written to %s (mode 0600).\nSeverity %s, %s: first answer within %s.", path, a.SeverityLabel, a.TierName, escalate.FormatDuration(time.Duration(a.Response))),
-		fmt.Sprintf("Informe guardado en %s (modo 0600).\nSeveridad %s, %s: primera respuesta en menos de %s.", path, a.SeverityLabel, a.TierName, escalate.FormatDuration(time.Duration(a.Response)))))
+	fmt.Fprintln(app.Stderr, app.T("report.written", path, a.SeverityLabel, a.TierName, escalate.FormatDuration(time.Duration(a.Response))))
 	return nil
 }
 
 // checkOutPath says, before any check runs, why a report could not be saved
 // at path: a folder that does not exist, or a folder given as the file.
-func checkOutPath(path string) error {
+func (app *App) checkOutPath(path string) error {
 	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		return usageErrf("--out %s is a folder; give a file name, for example --out %s", path, filepath.Join(path, "ticket.md"))
+		return usageErrf("%s", app.T("report.err.out_folder", path, filepath.Join(path, "ticket.md")))
 	}
 	dir := filepath.Dir(path)
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return usageErrf("--out %s: the folder %s does not exist; create it first or choose another place", path, dir)
+		return usageErrf("%s", app.T("report.err.out_no_dir", path, dir))
 	case err != nil:
-		return usageErrf("--out %s: cannot use the folder %s: %v", path, dir, err)
+		return usageErrf("%s", app.T("report.err.out_dir", path, dir, err))
 	case !info.IsDir():
-		return usageErrf("--out %s: %s is a file, not a folder", path, dir)
+		return usageErrf("%s", app.T("report.err.out_file", path, dir))
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 	"pitstop/internal/theme"
 )
 
@@ -180,7 +181,7 @@ fixed here, writes the escalation report.`,
 	f := root.PersistentFlags()
 	f.StringVar(&app.Opts.ConfigPath, "config", "", "settings file (see `pitstop config`)")
 	f.StringVar(&app.Opts.Profile, "profile", "", "profile to use (default: default_profile)")
-	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: en or es")
+	f.StringVar(&app.Opts.Lang, "lang", defaultLang(), "language: "+strings.Join(i18n.Languages(), ", "))
 	f.StringVar(&app.Opts.KBDir, "kb", "", "your articles: add to or replace ours by id")
 	f.StringVar(&app.Opts.Theme, "theme", "", "dark, light or high-contrast (default: auto)")
 	f.DurationVar(&app.Opts.Timeout, "timeout", 10*time.Second, "time limit for each check")
@@ -279,27 +280,35 @@ func wrapWords(words []string, width int) string {
 	return b.String()
 }
 
+// defaultLang is the language the environment asks for (PITSTOP_LANG, then
+// the locale: "es_ES.UTF-8" is es) when Pitstop has it, English otherwise.
 func defaultLang() string {
 	for _, v := range []string{"PITSTOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
 		if s := os.Getenv(v); s != "" {
-			if len(s) >= 2 && s[:2] == "es" {
-				return "es"
+			s, _, _ = strings.Cut(s, ".") // es_ES.UTF-8, pt_BR@euro
+			s, _, _ = strings.Cut(s, "@")
+			s = strings.ReplaceAll(s, "_", "-")
+			if i18n.Supported(s) {
+				return s
 			}
-			return "en"
+			if base, _, _ := strings.Cut(s, "-"); i18n.Supported(base) {
+				return base
+			}
+			return i18n.English
 		}
 	}
-	return "en"
+	return i18n.English
 }
 
 func (a *App) validateGlobal() error {
-	if a.Opts.Lang != "en" && a.Opts.Lang != "es" {
-		return usageErrf("--lang is %q; expected en or es", a.Opts.Lang)
+	if !i18n.Supported(a.Opts.Lang) {
+		return usageErrf("--lang is %q; expected one of: %s", a.Opts.Lang, strings.Join(i18n.Languages(), ", "))
 	}
 	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
-		return usageErrf("--theme is %q; expected one of: %s", a.Opts.Theme, strings.Join(theme.Names(), ", "))
+		return usageErrf("%s", a.T("err.theme", a.Opts.Theme, strings.Join(theme.Names(), ", ")))
 	}
 	if a.Opts.Timeout <= 0 {
-		return usageErrf("--timeout must be more than zero (for example 10s)")
+		return usageErrf("%s", a.T("err.timeout"))
 	}
 	if os.Getenv("NO_COLOR") != "" {
 		a.Opts.NoColor = true
@@ -360,7 +369,7 @@ func saveTerminal(f *os.File) func() {
 func run(ctx context.Context, app *App, args []string) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(app.Stderr, "pitstop: internal error: %v\nPlease report this with `pitstop --version` and the command you ran.\n", p)
+			fmt.Fprintf(app.Stderr, "pitstop: %s\n", app.T("err.internal", p))
 			code = ExitInternal
 		}
 	}()

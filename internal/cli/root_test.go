@@ -26,8 +26,8 @@ func TestErrorsArePlainWithoutTerminal(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"bad global flag value", []string{"--lang", "fr", "kb", "list"},
-			"pitstop: --lang is \"fr\"; expected en or es.\n"},
+		{"bad global flag value", []string{"--lang", "xx", "kb", "list"},
+			"pitstop: --lang is \"xx\"; expected one of: en, es.\n"},
 		{"unknown flag", []string{"check", "--bogus"},
 			"pitstop: unknown flag: --bogus.\nRun `pitstop check --help` for its usage.\n"},
 		{"wrong argument count", []string{"kb", "show", "a", "b"},

@@ -13,6 +13,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/check/suite"
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -35,9 +36,9 @@ func (a *App) progressLine() (progress func(check.Event), done func()) {
 			finished++
 			running = slices.DeleteFunc(running, func(id string) bool { return id == ev.ID })
 		}
-		line := fmt.Sprintf(a.localize("Checking… %d of %d done", "Comprobando… %d de %d hechas"), finished, ev.Total)
+		line := a.T("progress.done", finished, ev.Total)
 		if len(running) > 0 {
-			line += a.localize("; waiting for ", "; esperando a ") + strings.Join(running[:min(len(running), 3)], ", ")
+			line = a.T("progress.waiting", finished, ev.Total, strings.Join(running[:min(len(running), 3)], ", "))
 		}
 		fmt.Fprintf(a.Stderr, "\r\x1b[K%s", ansi.Truncate(line, max(ttyWidth(a.Stderr)-1, 20), "…"))
 	}
@@ -50,7 +51,7 @@ func (a *App) progressLine() (progress func(check.Event), done func()) {
 
 // enablingSettings names what configures a family, for messages:
 // "api.provider, api.base_url or api.key".
-func enablingSettings(id string) string {
+func enablingSettings(lang, id string) string {
 	f, ok := registry.Get(id)
 	if !ok {
 		return id
@@ -59,29 +60,24 @@ func enablingSettings(id string) string {
 	if len(keys) == 1 {
 		return keys[0]
 	}
-	return strings.Join(keys[:len(keys)-1], ", ") + " or " + keys[len(keys)-1]
+	return strings.Join(keys[:len(keys)-1], ", ") + i18n.T(lang, "cli.or") + keys[len(keys)-1]
 }
 
 // requireConfigured is the usage error for --only naming a category the
 // profile does not configure: its checks would all be skipped and the run
 // would pass without testing anything.
-func requireConfigured(p *config.Profile, categories []string) error {
+func requireConfigured(lang string, p *config.Profile, categories []string) error {
 	var missing, keys []string
 	for _, c := range categories {
 		if !p.Configured(c) {
 			missing = append(missing, c)
-			keys = append(keys, enablingSettings(c))
+			keys = append(keys, enablingSettings(lang, c))
 		}
 	}
 	if len(missing) == 0 {
 		return nil
 	}
-	it := "it"
-	if len(missing) > 1 {
-		it = "them"
-	}
-	return usageErrf("--only %s: profile %q does not configure %s (%s), so nothing there can be checked; add the settings, or leave %s out of --only",
-		strings.Join(missing, ","), p.Name, it, strings.Join(keys, "; "), it)
+	return usageErrf("%s", i18n.N(lang, "cli.err.only_unconfigured", len(missing), strings.Join(missing, ","), p.Name, strings.Join(keys, "; ")))
 }
 
 // runChecks runs the checks of the given categories (every configured one

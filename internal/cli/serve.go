@@ -73,16 +73,16 @@ dashboard and a systemd unit.`,
 
 func runServe(ctx context.Context, app *App, o serveOptions) error {
 	if o.CacheTTL < 0 {
-		return usageErrf("--cache-ttl is %s; expected zero or more (for example 30s)", o.CacheTTL)
+		return usageErrf("%s", app.T("serve.err.cache_ttl", o.CacheTTL))
 	}
 	if o.Concurrency < 1 {
-		return usageErrf("--concurrency is %d; expected 1 or more", o.Concurrency)
+		return usageErrf("%s", app.T("serve.err.concurrency", o.Concurrency))
 	}
 	if o.TimeoutOffset < 0 {
-		return usageErrf("--timeout-offset is %s; expected zero or more (for example 500ms)", o.TimeoutOffset)
+		return usageErrf("%s", app.T("serve.err.timeout_offset", o.TimeoutOffset))
 	}
 	if app.Opts.Profile != "" {
-		return usageErrf("--profile does not apply to serve: it answers for every profile of the settings file; Prometheus names one per probe (/probe?profile=%s)", app.Opts.Profile)
+		return usageErrf("%s", app.T("serve.err.profile", app.Opts.Profile))
 	}
 	if o.WebConfig != "" {
 		if err := web.Validate(o.WebConfig); err != nil {
@@ -109,6 +109,7 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 		TimeoutOffset: o.TimeoutOffset,
 		Logger:        logger,
 		Version:       version(app.Version),
+		Lang:          app.Opts.Lang,
 	})
 	if err != nil {
 		return usageErr(err)
@@ -137,24 +138,21 @@ func runServe(ctx context.Context, app *App, o serveOptions) error {
 		}
 	}()
 	st := s.Settings()
-	how := "plain HTTP"
+	how := app.T("serve.plain")
 	if o.WebConfig != "" {
-		how = "TLS and auth as " + o.WebConfig + " says"
+		how = app.T("serve.web_config", o.WebConfig)
 	}
-	served := fmt.Sprintf("%d profiles", len(st.Config.Profiles))
-	if len(st.Config.Profiles) == 1 {
-		served = "1 profile"
-	}
+	served := app.N("serve.profiles", len(st.Config.Profiles), len(st.Config.Profiles))
 	if len(st.Broken) > 0 {
-		served += fmt.Sprintf(" (and %d whose settings do not load: see the log or the page)", len(st.Broken))
+		served += " " + app.T("serve.broken", len(st.Broken))
 	}
 	if st.Config.Path == "" {
-		served += fmt.Sprintf(" (no settings file at %s: the environment's settings only)", config.DefaultPath())
+		served += " " + app.T("serve.no_file", config.DefaultPath())
 	}
 	// Ctrl-C or SIGTERM is how a service ends: exit 0 after a graceful
 	// shutdown, in its own time (a second Ctrl-C cuts it short).
 	app.stopsOnInterrupt.Store(true)
-	fmt.Fprintf(app.Stderr, "Serving %s on %s (%s); Ctrl-C stops.\n", served, ln.Addr(), how)
+	fmt.Fprintln(app.Stderr, app.T("serve.serving", served, ln.Addr(), how))
 	if err := s.Serve(ctx, ln, o.WebConfig); err != nil {
 		return &ExitError{Code: ExitInternal, Err: fmt.Errorf("serve: %w", err)}
 	}

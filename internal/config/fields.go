@@ -30,16 +30,20 @@ func (k Kind) String() string {
 }
 
 // Field describes one setting of a profile: the one place its key, its
-// words in every language, how it is read and written and what makes a
-// value valid are kept. Validation of the file, the settings form, the
+// words (message ids of the catalogue), how it is read and written and what
+// makes a value valid are kept. Validation of the file, the settings form, the
 // accessible wizard and saving all go through it.
 type Field struct {
-	Key         string // dotted path under the profile: "smtp.port"
-	Kind        Kind
-	Label       i18n.Text // short name: "SMTP server"
-	Help        i18n.Text // one line under the input; empty for secrets (they say where they come from)
-	Placeholder string    // an example value shown in an empty input
-	Options     []string  // KindChoice: the allowed values, the first one the default
+	Key  string // dotted path under the profile: "smtp.port"
+	Kind Kind
+	// Label (short name: "SMTP server") and Help (one line under the
+	// input; none for secrets, which say where they come from) are the
+	// catalogue's settings.<key>.label and settings.<key>.help
+	// (locales/<lang>/settings.yaml), set from Key.
+	Label       i18n.Text
+	Help        i18n.Message
+	Placeholder string   // an example value shown in an empty input
+	Options     []string // KindChoice: the allowed values, the first one the default
 	// Enables is true when this setting alone is enough for its family's
 	// checks to run (smtp.host; not smtp.port, which has a default).
 	Enables bool
@@ -55,6 +59,8 @@ type Field struct {
 	rule func(key, v string) *Invalid
 	// env names the variables a secret is read from when the file has none.
 	env func(*Profile) []string
+	// helpArgs fill in the verbs of the field's help.
+	helpArgs []any
 }
 
 // Invalid is a value a field does not accept: the same rule speaks to
@@ -62,8 +68,8 @@ type Field struct {
 // someone typing it in the wizard (Hint, in every language).
 type Invalid struct {
 	Key  string
-	File string    // `domain.dns_server "x" should be host:port, for example 1.1.1.1:53`
-	Hint i18n.Text // "Type host:port, like 1.1.1.1:53."
+	File string       // `domain.dns_server "x" should be host:port, for example 1.1.1.1:53`
+	Hint i18n.Message // "Type host:port, like 1.1.1.1:53."
 }
 
 func (e *Invalid) Error() string { return e.File }
@@ -186,7 +192,7 @@ func (f *Field) Validate(v string) error {
 	if f.Kind == KindNumber {
 		if _, err := strconv.Atoi(v); err != nil {
 			return &Invalid{Key: f.Key, File: fmt.Sprintf("%s is %q; expected a whole number", f.Key, v),
-				Hint: i18n.Text{"en": "Type a whole number.", "es": "Escribe un número entero."}}
+				Hint: hintNumber.With()}
 		}
 	}
 	values := []string{v}
@@ -205,7 +211,7 @@ func (f *Field) check(v string) *Invalid {
 	if f.Kind == KindChoice && !slices.Contains(f.Options, v) {
 		return &Invalid{Key: f.Key,
 			File: fmt.Sprintf("%s is %q; expected one of: %s", f.Key, v, strings.Join(f.Options, ", ")),
-			Hint: i18n.Text{"en": "Pick one of: " + strings.Join(f.Options, ", ") + ".", "es": "Elige uno de: " + strings.Join(f.Options, ", ") + "."}}
+			Hint: hintChoice.With(strings.Join(f.Options, ", "))}
 	}
 	if f.rule == nil {
 		return nil
@@ -276,114 +282,108 @@ func (f *Field) Section() string {
 	return s
 }
 
-func t(en, es string) i18n.Text { return i18n.Text{"en": en, "es": es} }
-
-// fields is the table of settings. A new setting is one entry here (and its
-// YAML field in the struct of its section).
-var fields = []*Field{
+// fields is the table of settings. A new setting is one entry here, its
+// YAML field in the struct of its section, and its label and help in
+// locales/<lang>/settings.yaml.
+var fields = worded([]*Field{
 	{Key: "api.provider", Enables: true, Kind: KindChoice, Options: APIProviders,
-		Label: t("Provider", "Proveedor"), Help: t("Who serves the AI API.", "Quién ofrece la API de IA."),
 		text: func(p *Profile) *string { return &p.API.Provider }},
 	{Key: "api.base_url", Enables: true, Kind: KindText, rule: httpURL,
-		Label: t("Base URL", "URL base"), Help: t("Copy it from the provider's documentation.", "Cópiala de la documentación del proveedor."),
 		Placeholder: "https://api.copycarai.com/v2",
 		text:        func(p *Profile) *string { return &p.API.BaseURL }},
-	{Key: "api.key", Enables: true, Kind: KindSecret, Label: t("API key", "Clave de la API"),
+	{Key: "api.key", Enables: true, Kind: KindSecret,
 		secret: func(p *Profile) *Secret { return &p.API.Key },
 		env:    func(p *Profile) []string { return APIKeyEnvNames(p.API.Provider) }},
 	{Key: "api.endpoints", Kind: KindList, rule: httpURL,
-		Label: t("Extra endpoints", "Endpoints adicionales"), Help: t("Other base URLs behind a load balancer, comma separated.", "Otras URL base detrás de un balanceador, separadas por comas."),
 		list: func(p *Profile) *[]string { return &p.API.Endpoints }},
 	{Key: "api.ca_file", Kind: KindText,
-		Label: t("CA bundle", "Paquete de CA"), Help: t("Extra certificates to trust (a corporate proxy).", "Certificados adicionales de confianza (un proxy corporativo)."),
 		text: func(p *Profile) *string { return &p.API.CAFile }},
 
 	{Key: "crm.provider", Enables: true, Kind: KindChoice, Options: CRMProviders,
-		Label: t("CRM", "CRM"), Help: t("Which CRM holds your contacts.", "Qué CRM guarda tus contactos."),
 		text: func(p *Profile) *string { return &p.CRM.Provider }},
 	{Key: "crm.base_url", Enables: true, Kind: KindText, rule: httpURL,
-		Label: t("CRM address", "Dirección del CRM"),
-		Help: t("HubSpot: api.hubapi.com · Salesforce: your instance URL · Pipedrive: company.pipedrive.com/api",
-			"HubSpot: api.hubapi.com · Salesforce: la URL de tu instancia · Pipedrive: empresa.pipedrive.com/api"),
 		text: func(p *Profile) *string { return &p.CRM.BaseURL }},
-	{Key: "crm.token", Kind: KindSecret, Label: t("CRM token", "Token del CRM"),
+	{Key: "crm.token", Kind: KindSecret,
 		secret: func(p *Profile) *Secret { return &p.CRM.Token },
 		env:    func(p *Profile) []string { return CRMTokenEnvNames(p.CRM.Provider) }},
 	{Key: "crm.object", Kind: KindText,
-		Label: t("Object", "Objeto"), Help: t("hubspot: contacts · salesforce: Contact · pipedrive: person", "hubspot: contacts · salesforce: Contact · pipedrive: person"),
 		text: func(p *Profile) *string { return &p.CRM.Object }},
-	{Key: "crm.sample_size", Kind: KindNumber, rule: sampleSize,
-		Label: t("Records to sample", "Registros de muestra"),
-		Help: t(fmt.Sprintf("How many records crm.data_quality reads (default %d; 0 skips it).", DefaultCRMSampleSize),
-			fmt.Sprintf("Cuántos registros lee crm.data_quality (por defecto %d; 0 la omite).", DefaultCRMSampleSize)),
+	{Key: "crm.sample_size", Kind: KindNumber, rule: sampleSize, helpArgs: []any{DefaultCRMSampleSize},
 		optional: func(p *Profile) **int { return &p.CRM.SampleSize }},
-	{Key: "crm.field_mapping", Kind: KindMap,
-		Label: t("Field mapping", "Mapeo de campos"), Help: t("Your names for the CRM's fields.", "Tus nombres para los campos del CRM.")},
+	{Key: "crm.field_mapping", Kind: KindMap},
 
 	{Key: "smtp.host", Enables: true, Kind: KindText, rule: hostOnly,
-		Label: t("SMTP server", "Servidor SMTP"), Help: t("Host name only, like smtp.example.com.", "Solo el nombre, como smtp.example.com."),
 		Placeholder: "smtp.example.com",
 		text:        func(p *Profile) *string { return &p.SMTP.Host }},
 	{Key: "smtp.port", Kind: KindNumber, rule: port,
-		Label: t("Port", "Puerto"), Help: t("587 for STARTTLS, 465 for TLS.", "587 para STARTTLS, 465 para TLS."),
 		number: func(p *Profile) *int { return &p.SMTP.Port }},
 	{Key: "smtp.security", Kind: KindChoice, Options: SMTPSecurity,
-		Label: t("Security", "Seguridad"), Help: t("How the connection is encrypted.", "Cómo se cifra la conexión."),
 		text: func(p *Profile) *string { return &p.SMTP.Security }},
 	{Key: "smtp.username", Kind: KindText,
-		Label: t("User name", "Usuario"), Help: t("Usually the full email address.", "Normalmente la dirección de correo completa."),
 		text: func(p *Profile) *string { return &p.SMTP.Username }},
-	{Key: "smtp.password", Kind: KindSecret, Label: t("SMTP password", "Contraseña SMTP"),
+	{Key: "smtp.password", Kind: KindSecret,
 		secret: func(p *Profile) *Secret { return &p.SMTP.Password },
 		env:    func(*Profile) []string { return []string{"SMTP_PASSWORD"} }},
 	{Key: "smtp.from", Kind: KindText,
-		Label: t("From address", "Dirección remitente"), Help: t("The address your emails are sent from.", "La dirección desde la que se envían tus correos."),
 		text: func(p *Profile) *string { return &p.SMTP.From }},
 	{Key: "smtp.test_recipient", Kind: KindText,
-		Label: t("Test recipient", "Destinatario de prueba"), Help: t("Where a test message goes; empty sends none.", "Adónde va un mensaje de prueba; vacío no envía ninguno."),
 		text: func(p *Profile) *string { return &p.SMTP.TestRecipient }},
 	{Key: "smtp.ca_file", Kind: KindText,
-		Label: t("CA bundle", "Paquete de CA"), Help: t("Extra certificates to trust for the SMTP server.", "Certificados adicionales de confianza para el servidor SMTP."),
 		text: func(p *Profile) *string { return &p.SMTP.CAFile }},
 
 	{Key: "domain.name", Enables: true, Kind: KindText,
-		Label: t("Domain", "Dominio"), Help: t("The domain after the @ of your From address.", "El dominio después de la @ de tu remitente."),
 		text: func(p *Profile) *string { return &p.Domain.Name }},
 	{Key: "domain.dkim_selectors", Kind: KindList,
-		Label: t("DKIM selectors", "Selectores DKIM"), Help: t("Comma separated, like s1, google.", "Separados por comas, como s1, google."),
 		list: func(p *Profile) *[]string { return &p.Domain.DKIMSelectors }},
 	{Key: "domain.dns_server", Kind: KindText, rule: hostPort("1.1.1.1:53"),
-		Label: t("DNS server", "Servidor DNS"), Help: t("host:port; empty uses the system resolver.", "host:puerto; vacío usa el de tu sistema."),
 		text: func(p *Profile) *string { return &p.Domain.DNSServer }},
 	{Key: "domain.dnsbl", Kind: KindList,
-		Label: t("Blocklists", "Listas de bloqueo"), Help: t("DNS blocklist zones to ask, comma separated.", "Zonas de listas de bloqueo DNS a consultar, separadas por comas."),
 		list: func(p *Profile) *[]string { return &p.Domain.DNSBL }},
 
 	{Key: "domain.bimi_selector", Kind: KindText,
-		Label: t("BIMI selector", "Selector BIMI"), Help: t("domain.bimi reads {selector}._bimi.{domain}; empty is default.", "domain.bimi lee {selector}._bimi.{dominio}; vacío es default."),
 		text: func(p *Profile) *string { return &p.Domain.BIMISelector }},
 	{Key: "domain.ca_file", Kind: KindText,
-		Label: t("CA bundle", "Paquete de CA"), Help: t("Extra certificates to trust when fetching the BIMI logo and certificate.", "Certificados adicionales de confianza al descargar el logo y el certificado BIMI."),
 		text: func(p *Profile) *string { return &p.Domain.CAFile }},
 
 	{Key: "content.max_tokens", Kind: KindNumber, rule: notNegative,
-		Label: t("Max tokens", "Máximo de tokens"), Help: t("The token budget your prompts must fit in.", "El presupuesto de tokens en el que deben caber tus prompts."),
 		number: func(p *Profile) *int { return &p.Content.MaxTokens }},
 	{Key: "content.prompt_file", Enables: true, Kind: KindText,
-		Label: t("Prompt file", "Archivo de prompt"), Help: t("A prompt to check for size and problems.", "Un prompt para revisar su tamaño y problemas."),
 		text: func(p *Profile) *string { return &p.Content.PromptFile }},
 	{Key: "content.email_file", Enables: true, Kind: KindText,
-		Label: t("Email file", "Archivo de correo"), Help: t("An .eml or text email to score for spam.", "Un correo .eml o de texto para medir su puntaje de spam."),
 		text: func(p *Profile) *string { return &p.Content.EmailFile }},
 	{Key: "content.spamd", Enables: true, Kind: KindText, rule: hostPort("127.0.0.1:783"),
-		Label: t("SpamAssassin (spamd)", "SpamAssassin (spamd)"), Help: t("host:port of a spamd; empty uses the built-in rules.", "host:puerto de un spamd; vacío usa las reglas integradas."),
 		text: func(p *Profile) *string { return &p.Content.Spamd }},
 
 	{Key: "cache.redis_url", Enables: true, Kind: KindText, rule: redisURL,
-		Label: t("Redis URL", "URL de Redis"), Help: t("Like redis://host:6379/0; empty skips the cache check.", "Como redis://host:6379/0; vacío omite la prueba de caché."),
 		Placeholder: "redis://localhost:6379/0",
 		text:        func(p *Profile) *string { return &p.Cache.RedisURL }},
+})
+
+// worded gives each field its words: the catalogue ids that follow from
+// its key.
+func worded(fields []*Field) []*Field {
+	for _, f := range fields {
+		f.Label = i18n.Text("settings." + f.Key + ".label")
+		if !f.Secret() {
+			f.Help = i18n.Text("settings." + f.Key + ".help").With(f.helpArgs...)
+		}
+	}
+	return fields
 }
+
+// The hints of the rules, in locales/<lang>/settings.yaml.
+const (
+	hintNumber      i18n.Text = "settings.hint.number"
+	hintChoice      i18n.Text = "settings.hint.choice"
+	hintURL         i18n.Text = "settings.hint.url"
+	hintURLSecret   i18n.Text = "settings.hint.url_secret"
+	hintHost        i18n.Text = "settings.hint.host"
+	hintHostPort    i18n.Text = "settings.hint.host_port"
+	hintPort        i18n.Text = "settings.hint.port"
+	hintSampleSize  i18n.Text = "settings.hint.sample_size"
+	hintNotNegative i18n.Text = "settings.hint.not_negative"
+	hintRedis       i18n.Text = "settings.hint.redis"
+)
 
 // The rules of the fields. Each says what is wrong in both voices.
 
@@ -392,12 +392,11 @@ func httpURL(key, v string) *Invalid {
 	if msg == "" {
 		return nil
 	}
-	hint := t("Type a full address starting with https://", "Escribe una dirección completa que empiece por https://")
+	hint := hintURL
 	if u, err := url.Parse(v); err == nil && (u.User != nil || u.RawQuery != "") {
-		hint = t("No user, password or ?query in the address: secrets go in their own field.",
-			"Sin usuario, contraseña ni ?consulta en la dirección: los secretos van en su propio campo.")
+		hint = hintURLSecret
 	}
-	return &Invalid{Key: key, File: fmt.Sprintf("%s %q %s", key, RedactURL(v), msg), Hint: hint}
+	return &Invalid{Key: key, File: fmt.Sprintf("%s %q %s", key, RedactURL(v), msg), Hint: hint.With()}
 }
 
 func hostOnly(key, v string) *Invalid {
@@ -406,8 +405,7 @@ func hostOnly(key, v string) *Invalid {
 	}
 	return &Invalid{Key: key,
 		File: fmt.Sprintf("%s %q should be a host name only (no scheme, port or path); put the port in smtp.port", key, v),
-		Hint: t("Only the host name, like smtp.example.com (the port has its own field).",
-			"Solo el nombre del servidor, como smtp.example.com (el puerto tiene su propio campo).")}
+		Hint: hintHost.With()}
 }
 
 func hostPort(example string) func(key, v string) *Invalid {
@@ -417,7 +415,7 @@ func hostPort(example string) func(key, v string) *Invalid {
 		}
 		return &Invalid{Key: key,
 			File: fmt.Sprintf("%s %q should be host:port, for example %s", key, v, example),
-			Hint: t("Type host:port, like "+example+".", "Escribe host:puerto, como "+example+".")}
+			Hint: hintHostPort.With(example)}
 	}
 }
 
@@ -427,7 +425,7 @@ func port(key, v string) *Invalid {
 	}
 	return &Invalid{Key: key,
 		File: fmt.Sprintf("%s is %s; expected a port between 1 and 65535 (usually 587, 465 or 25)", key, v),
-		Hint: t("Type a port between 1 and 65535 (usually 587, 465 or 25).", "Escribe un puerto entre 1 y 65535 (normalmente 587, 465 o 25).")}
+		Hint: hintPort.With()}
 }
 
 func sampleSize(key, v string) *Invalid {
@@ -436,7 +434,7 @@ func sampleSize(key, v string) *Invalid {
 	}
 	return &Invalid{Key: key,
 		File: fmt.Sprintf("%s is %s; expected 0 (skip crm.data_quality) to %d records", key, v, MaxCRMSampleSize),
-		Hint: t(fmt.Sprintf("Type 0 (skip the check) to %d.", MaxCRMSampleSize), fmt.Sprintf("Escribe de 0 (omitir la prueba) a %d.", MaxCRMSampleSize))}
+		Hint: hintSampleSize.With(MaxCRMSampleSize)}
 }
 
 func notNegative(key, v string) *Invalid {
@@ -444,7 +442,7 @@ func notNegative(key, v string) *Invalid {
 		return nil
 	}
 	return &Invalid{Key: key, File: key + " must be zero or more",
-		Hint: t("Type zero or a larger whole number.", "Escribe cero o un número entero mayor.")}
+		Hint: hintNotNegative.With()}
 }
 
 func redisURL(key, v string) *Invalid {
@@ -455,8 +453,7 @@ func redisURL(key, v string) *Invalid {
 	}
 	return &Invalid{Key: key,
 		File: key + " should look like redis://host:6379/0 (or rediss:// for TLS, unix:///path/to/redis.sock for a socket)",
-		Hint: t("Type an address like redis://host:6379/0 (rediss:// for TLS, unix:///path for a socket).",
-			"Escribe una dirección como redis://host:6379/0 (rediss:// para TLS, unix:///ruta para un socket).")}
+		Hint: hintRedis.With()}
 }
 
 func splitList(v string) []string {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/i18n"
 )
 
 // TestFieldsAreWhole: every setting has words in every language, one
@@ -15,9 +17,15 @@ func TestFieldsAreWhole(t *testing.T) {
 	for _, f := range Fields() {
 		require.False(t, seen[f.Key], f.Key)
 		seen[f.Key] = true
-		require.Empty(t, f.Label.Missing(), f.Key)
-		if !f.Secret() {
-			require.Empty(t, f.Help.Missing(), f.Key)
+		for _, lang := range i18n.Languages() {
+			require.True(t, i18n.Has(lang, string(f.Label)), "%s: no label in locales/%s/settings.yaml", f.Key, lang)
+			if !f.Secret() {
+				require.True(t, i18n.Has(lang, string(f.Help.ID)), "%s: no help in locales/%s/settings.yaml", f.Key, lang)
+				require.NotContains(t, f.Help.In(lang), "%!", f.Key)
+			}
+		}
+		if f.Secret() {
+			require.Empty(t, f.Help.In("en"), "%s: a secret says where it comes from instead", f.Key)
 		}
 		if f.Kind == KindChoice {
 			require.NotEmpty(t, f.Options, f.Key)
@@ -114,9 +122,33 @@ func TestOneRuleForFileAndForm(t *testing.T) {
 		}
 		var bad *Invalid
 		require.ErrorAs(t, typed, &bad, tc.key+" "+tc.value)
-		require.Empty(t, bad.Hint.Missing())
+		for _, lang := range i18n.Languages() {
+			require.True(t, i18n.Has(lang, string(bad.Hint.ID)), "%s %s: hint %s in %s", tc.key, tc.value, bad.Hint.ID, lang)
+			require.NotContains(t, bad.Hint.In(lang), "%!", tc.key)
+		}
 		require.Error(t, setErr)
 		require.Error(t, fileErr, tc.key+" "+tc.value)
 		require.Contains(t, fileErr.Error(), tc.key[strings.IndexByte(tc.key, '.')+1:])
 	}
+}
+
+// TestFieldWords: a field's words come from the catalogue, their arguments
+// filled in, in the language asked for.
+func TestFieldWords(t *testing.T) {
+	t.Parallel()
+	f, _ := FieldByKey("smtp.host")
+	require.Equal(t, "SMTP server", f.Label.In("en"))
+	require.Equal(t, "Servidor SMTP", f.Label.In("es"))
+	f, _ = FieldByKey("crm.sample_size")
+	require.Equal(t, "How many records crm.data_quality reads (default 500; 0 skips it).", f.Help.In("en"))
+	hint := func(key, v, lang string) string {
+		f, _ := FieldByKey(key)
+		var bad *Invalid
+		require.ErrorAs(t, f.Validate(v), &bad)
+		return bad.Hint.In(lang)
+	}
+	require.Equal(t, "Escribe host:puerto, como 1.1.1.1:53.", hint("domain.dns_server", "nope", "es"))
+	require.Equal(t, "Pick one of: starttls, tls, none.", hint("smtp.security", "ssl", "en"))
+	require.Equal(t, "Type a whole number.", hint("smtp.port", "x", "en"))
+	require.Equal(t, "Escribe de 0 (omitir la prueba) a 10000.", hint("crm.sample_size", "-1", "es"))
 }

@@ -9,6 +9,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -22,8 +23,10 @@ func TestScenariosAreWellFormed(t *testing.T) {
 	for _, sc := range Scenarios() {
 		require.False(t, seen[sc.Name], "duplicate %s", sc.Name)
 		seen[sc.Name] = true
-		require.NotEmpty(t, sc.Description, sc.Name)
-		require.NotContains(t, sc.Description, "\n", sc.Name)
+		for _, lang := range i18n.Languages() {
+			require.True(t, i18n.Has(lang, "demo.scenario."+sc.Name), "%s: no line in locales/%s/demo.yaml", sc.Name, lang)
+			require.NotContains(t, sc.Describe(lang), "\n", sc.Name)
+		}
 		require.NotEmpty(t, sc.Expect, sc.Name)
 		bad := false
 		for id, st := range sc.Expect {

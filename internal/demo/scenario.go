@@ -5,6 +5,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 )
 
 // DefaultScenario is what `pitstop demo` starts without --scenario.
@@ -13,9 +14,9 @@ const DefaultScenario = "mixed"
 // Scenario is a named set of faults for the sandbox: what each service
 // does wrong, and what `pitstop check` is expected to find.
 type Scenario struct {
+	// Name is the scenario's --scenario value; what it shows is said in
+	// one line by Describe.
 	Name string
-	// Description is one line for `pitstop demo --list`.
-	Description string
 
 	API            APIOptions // TLS is always on; Faults add to it
 	EndpointFaults []string   // faults of the API replica in endpoints[]
@@ -133,15 +134,13 @@ func expectHealthy(overrides map[string]check.Status) map[string]check.Status {
 // scenarios are every scenario, in the order --list shows them.
 var scenarios = []Scenario{
 	{
-		Name:        "healthy",
-		Description: "Everything works: a baseline to compare the faults with.",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Name: "healthy",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(nil),
 	},
 	{
-		Name:        "bad-key",
-		Description: "The AI API rejects the key (401): a wrong, revoked or mistyped key.",
-		API:         apiFaults(APIFaultBadKey), EndpointFaults: []string{APIFaultBadKey},
+		Name: "bad-key",
+		API:  apiFaults(APIFaultBadKey), EndpointFaults: []string{APIFaultBadKey},
 		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"api.auth": check.Fail, "api.ratelimit": check.Skip,
@@ -149,18 +148,16 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
-		Name:        "rate-limited",
-		Description: "The AI API answers 429 Too Many Requests with Retry-After: slow down and retry.",
-		API:         apiFaults(APIFaultRateLimited), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Name: "rate-limited",
+		API:  apiFaults(APIFaultRateLimited), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"api.auth": check.Warn, "api.ratelimit": check.Fail,
 		}),
 		ExitCode: 1,
 	},
 	{
-		Name:        "quota-exhausted",
-		Description: "The AI API answers 429 insufficient_quota: the plan's credit is used up, retrying won't help.",
-		API:         apiFaults(APIFaultQuotaExhausted), EndpointFaults: []string{APIFaultQuotaExhausted},
+		Name: "quota-exhausted",
+		API:  apiFaults(APIFaultQuotaExhausted), EndpointFaults: []string{APIFaultQuotaExhausted},
 		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"api.auth": check.Warn, "api.ratelimit": check.Fail,
@@ -168,54 +165,48 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
-		Name:        "smtp-no-starttls",
-		Description: "The mail server offers no STARTTLS: the password would cross the network in clear text.",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(SMTPFaultNoStartTLS), DNS: dnsWith(HealthyDomain),
+		Name: "smtp-no-starttls",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(SMTPFaultNoStartTLS), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
 		}),
 		ExitCode: 1,
 	},
 	{
-		Name:        "smtp-bad-password",
-		Description: "The mail server refuses the login (535 5.7.8): wrong password or an app password is needed.",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(SMTPFaultBadCredentials), DNS: dnsWith(HealthyDomain),
+		Name: "smtp-bad-password",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(SMTPFaultBadCredentials), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"smtp.auth": check.Fail, "smtp.send": check.Skip,
 		}),
 		ExitCode: 1,
 	},
 	{
-		Name:        "spf-too-many-lookups",
-		Description: "The sender domain's SPF record needs more than 10 DNS lookups: receivers treat it as broken.",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(SPFLookupsDomain),
+		Name: "spf-too-many-lookups",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(SPFLookupsDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"domain.spf": check.Fail, "domain.bimi": check.Skip,
 		}),
 		ExitCode: 1,
 	},
 	{
-		Name:        "dmarc-missing",
-		Description: "The sender domain publishes no DMARC record: big mailbox providers file its mail as spam.",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(NoDMARCDomain),
+		Name: "dmarc-missing",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(NoDMARCDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"domain.dmarc": check.Fail, "domain.bimi": check.Skip,
 		}),
 		ExitCode: 1,
 	},
 	{
-		Name:        "crm-missing-scope",
-		Description: "The HubSpot token lacks a scope (403 MISSING_SCOPES): contacts can't be written.",
-		API:         apiFaults(), CRM: hubspot(CRMFaultMissingScope), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Name: "crm-missing-scope",
+		API:  apiFaults(), CRM: hubspot(CRMFaultMissingScope), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"crm.permissions": check.Fail, "crm.field_mapping": check.Skip, "crm.data_quality": check.Skip,
 		}),
 		ExitCode: 1,
 	},
 	{
-		Name:        "crm-field-missing",
-		Description: "The field mapping names a HubSpot property that does not exist (pz_score).",
-		API:         apiFaults(), CRM: hubspot(CRMFaultFieldMissing), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Name: "crm-field-missing",
+		API:  apiFaults(), CRM: hubspot(CRMFaultFieldMissing), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"crm.field_mapping": check.Fail,
 		}),
@@ -223,18 +214,15 @@ var scenarios = []Scenario{
 	},
 	{
 		Name: "crm-data-quality",
-		Description: "The HubSpot contacts are half-filled: a third have no first name, some addresses are invalid " +
-			"or duplicated, phone numbers are written four ways.",
-		API: apiFaults(), CRM: hubspot(CRMFaultDirtyData), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		API:  apiFaults(), CRM: hubspot(CRMFaultDirtyData), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"crm.data_quality": check.Fail,
 		}),
 		ExitCode: 1,
 	},
 	{
-		Name:        "provider-outage",
-		Description: "The AI provider is down: 500 errors on every replica, 503 on /health.",
-		API:         apiFaults(APIFaultServerError), EndpointFaults: []string{APIFaultServerError},
+		Name: "provider-outage",
+		API:  apiFaults(APIFaultServerError), EndpointFaults: []string{APIFaultServerError},
 		CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Expect: expectHealthy(map[string]check.Status{
 			"api.reachability": check.Warn, "api.auth": check.Fail, "api.ratelimit": check.Skip,
@@ -243,9 +231,8 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
-		Name:        "smtp-wrong-security",
-		Description: "smtp.security says starttls, but the port speaks TLS from the first byte (465 style).",
-		API:         apiFaults(), CRM: hubspot(), SMTP: SMTPOptions{ImplicitTLS: true}, DNS: dnsWith(HealthyDomain),
+		Name: "smtp-wrong-security",
+		API:  apiFaults(), CRM: hubspot(), SMTP: SMTPOptions{ImplicitTLS: true}, DNS: dnsWith(HealthyDomain),
 		Profile: func(p *config.Profile) { p.SMTP.Security = "starttls" },
 		Expect: expectHealthy(map[string]check.Status{
 			"smtp.connect": check.Warn, "smtp.tls": check.Fail, "smtp.auth": check.Skip, "smtp.send": check.Skip,
@@ -253,9 +240,8 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
-		Name:        "api-missing-version",
-		Description: "api.base_url lacks CopyCar's /v2, so every request hits a missing route (404).",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Name: "api-missing-version",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Profile: func(p *config.Profile) { p.API.BaseURL = strings.TrimSuffix(p.API.BaseURL, "/v2") },
 		Expect: expectHealthy(map[string]check.Status{
 			"api.config": check.Warn, "api.reachability": check.Warn, "api.auth": check.Error, "api.ratelimit": check.Skip,
@@ -263,9 +249,8 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
-		Name:        "key-with-newline",
-		Description: "The API key in the settings file ends in a line break, pasted along with the key.",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Name: "key-with-newline",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Profile: func(p *config.Profile) { p.API.Key = config.NewSecret(p.API.Key.Reveal()+"\n", "file") },
 		Expect: expectHealthy(map[string]check.Status{
 			"api.config": check.Fail, "api.auth": check.Skip, "api.ratelimit": check.Skip,
@@ -273,17 +258,14 @@ var scenarios = []Scenario{
 		ExitCode: 1,
 	},
 	{
-		Name:        "dkim-unnamed",
-		Description: "No DKIM selector is configured: Pitstop finds the key by trying common selector names.",
-		API:         apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
+		Name: "dkim-unnamed",
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(HealthyDomain),
 		Profile: func(p *config.Profile) { p.Domain.DKIMSelectors = nil },
 		Expect:  expectHealthy(nil),
 	},
 	{
 		Name: "mixed",
-		Description: "One fault per area: API requests running out, a CRM scope missing, no STARTTLS, " +
-			"no DMARC, a cache evicting keys and a spammy, unaligned email.",
-		API: apiFaults(APIFaultLowRemaining), CRM: hubspot(CRMFaultMissingScope),
+		API:  apiFaults(APIFaultLowRemaining), CRM: hubspot(CRMFaultMissingScope),
 		SMTP: smtpFaults(SMTPFaultNoStartTLS), DNS: dnsWith(NoDMARCDomain),
 		Redis: RedisOptions{Faults: []string{RedisFaultEvicting}},
 		Email: spammyEmail,
@@ -299,9 +281,7 @@ var scenarios = []Scenario{
 	},
 	{
 		Name: "bulk-sender",
-		Description: "Authenticated but not compliant: the email's DKIM signs for the sending service's domain, " +
-			"one-click unsubscribe is missing, and the BIMI logo carries a script.",
-		API: apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(BulkDomain),
+		API:  apiFaults(), CRM: hubspot(), SMTP: smtpFaults(), DNS: dnsWith(BulkDomain),
 		Email: bulkEmail,
 		Expect: expectHealthy(map[string]check.Status{
 			"domain.bimi": check.Fail, "content.headers": check.Fail,
@@ -316,6 +296,10 @@ func Scenarios() []Scenario {
 	copy(out, scenarios)
 	return out
 }
+
+// Describe says in one line, in lang, what the scenario gets wrong: the
+// catalogue's demo.scenario.<name> (pitstop demo --list).
+func (s Scenario) Describe(lang string) string { return i18n.T(lang, "demo.scenario."+s.Name) }
 
 // ScenarioNames returns the scenario names, in display order.
 func ScenarioNames() []string {

@@ -203,11 +203,11 @@ func severitySignals(in Input, lang string) []signal {
 		case r.Status == check.Fail:
 			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.fail", checkName(r, lang))})
 		case worst != nil && severityRank(worst.Severity) > severityRank(SeverityMedium):
-			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", checkName(r, lang), msg(lang, "status."+r.Status.String()), articleName(worst), sevWord(worst.Severity, lang))})
+			sigs = append(sigs, signal{SeverityMedium, msg(lang, "sev.bad_article", checkName(r, lang), kb.StatusVerb(lang, r.Status), articleName(worst), sevWord(worst.Severity, lang))})
 		case worst != nil:
-			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", checkName(r, lang), msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{strings.ToLower(worst.Severity), msg(lang, "sev.bad", checkName(r, lang), kb.StatusVerb(lang, r.Status))})
 		default:
-			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", checkName(r, lang), msg(lang, "status."+r.Status.String()))})
+			sigs = append(sigs, signal{SeverityLow, msg(lang, "sev.bad", checkName(r, lang), kb.StatusVerb(lang, r.Status))})
 		}
 	}
 	for _, a := range in.Matched {
@@ -539,11 +539,8 @@ func (p *Policy) tierReason(a Assessment, lang string) string {
 func (p *Policy) justify(a Assessment, respBy, lang string) string {
 	reasons := a.Reasons
 	if len(reasons) > 3 {
-		more := msg(lang, "sev.more", len(a.Reasons)-3)
-		if len(a.Reasons) == 4 {
-			more = msg(lang, "sev.more1")
-		}
-		reasons = append(slices.Clone(reasons[:3]), more)
+		n := len(a.Reasons) - 3
+		reasons = append(slices.Clone(reasons[:3]), msgN(lang, "sev.more", n, n))
 	}
 	parts := []string{
 		msg(lang, "just.severity", a.SeverityLabel, joinWords(lang, reasons, "list.and")),

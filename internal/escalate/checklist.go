@@ -76,7 +76,9 @@ const (
 )
 
 // LoadChecklists reads checklists.yaml from overlayDir when it holds one,
-// else from fsys (the embedded knowledge tree).
+// else from fsys (the embedded knowledge tree). Titles, labels and hints
+// are configuration in every language the file gives, not catalogue
+// messages (see Text); the notes Pitstop adds to items are (escalate.cl.*).
 func LoadChecklists(fsys fs.FS, overlayDir string) (*Checklists, error) {
 	data, source, err := readOverlaid(fsys, overlayDir, ChecklistFile)
 	if err != nil {

@@ -206,7 +206,7 @@ func writeResult(b *strings.Builder, res check.Result, lang string) {
 		title = res.ID
 	}
 	fmt.Fprintf(b, "### %s `%s` %s\n\n", statusMark(res.Status), res.ID, title)
-	fmt.Fprintf(b, "%s · %s\n\n", strings.ToUpper(res.Status.String()), human.Duration(res.Duration))
+	fmt.Fprintf(b, "%s · %s\n\n", strings.ToUpper(msg(lang, "rep.st."+res.Status.String())), human.Duration(res.Duration))
 	if res.Summary != "" {
 		fmt.Fprintf(b, "%s\n\n", res.Summary)
 	}

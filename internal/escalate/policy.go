@@ -23,6 +23,11 @@ import (
 const PolicyFile = "escalation.yaml"
 
 // Text is a label in several languages, keyed by language code ("en", "es").
+// Texts are read from the policy and checklist files (knowledge/escalation.yaml,
+// knowledge/checklists.yaml, or a team's own in --kb): they are configuration
+// a team rewords and translates in its own file, not interface messages, so
+// they stay out of the i18n catalogue (locales/), which holds the words
+// around them.
 type Text map[string]string
 
 // In returns the text in lang, falling back to English, then to any.
@@ -204,7 +209,9 @@ const (
 )
 
 // LoadPolicy reads escalation.yaml from overlayDir when it holds one, else
-// from fsys (the embedded knowledge tree).
+// from fsys (the embedded knowledge tree). Its names and labels (tiers,
+// severities, channels, support levels) are configuration in every language
+// the file gives, not catalogue messages: see Text.
 func LoadPolicy(fsys fs.FS, overlayDir string) (*Policy, error) {
 	data, source, err := readOverlaid(fsys, overlayDir, PolicyFile)
 	if err != nil {

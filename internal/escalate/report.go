@@ -39,7 +39,7 @@ func CollectEnvironment(getenv func(string) string, version, lang string) Enviro
 	if pretty := osRelease(); pretty != "" {
 		osName += " (" + pretty + ")"
 	}
-	return Environment{OS: osName, Version: version, Terminal: describeTerminal(getenv), Proxy: describeProxy(getenv), Lang: lang}
+	return Environment{OS: osName, Version: version, Terminal: describeTerminal(getenv, lang), Proxy: describeProxy(getenv), Lang: lang}
 }
 
 // osRelease returns PRETTY_NAME from /etc/os-release, or "".
@@ -56,10 +56,10 @@ func osRelease() string {
 	return ""
 }
 
-func describeTerminal(getenv func(string) string) string {
+func describeTerminal(getenv func(string) string, lang string) string {
 	term := getenv("TERM")
 	if term == "" {
-		term = "unknown"
+		term = msg(lang, "env.unknown")
 	}
 	var extra []string
 	for _, v := range []string{"TERM_PROGRAM", "COLORTERM"} {
@@ -69,9 +69,9 @@ func describeTerminal(getenv func(string) string) string {
 	}
 	switch {
 	case getenv("TMUX") != "":
-		extra = append(extra, "inside tmux")
+		extra = append(extra, msg(lang, "env.inside", "tmux"))
 	case getenv("STY") != "":
-		extra = append(extra, "inside screen")
+		extra = append(extra, msg(lang, "env.inside", "screen"))
 	}
 	if len(extra) == 0 {
 		return term

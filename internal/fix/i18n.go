@@ -2,38 +2,19 @@ package fix
 
 import (
 	"fmt"
-	"io/fs"
-	"sync"
 
 	"pitstop/internal/check"
-	"pitstop/knowledge"
 )
 
 // say formats a sentence or phrase a person reads (a fix's title, summary
 // or step). Every such text goes through it, so the translation test finds
 // its format; Propose translates the finished texts through
-// knowledge/<lang>/fixes.yaml, the same catalogue format as the checks'.
+// locales/<lang>/fixes.yaml, the same catalogue format as the checks'.
 func say(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 
-var catalogues sync.Map // lang → *check.Catalogue (nil when none)
-
-// catalogueFor returns the fix catalogue of a language, nil for English.
-func catalogueFor(lang string) *check.Catalogue {
-	if lang == "" || lang == "en" {
-		return nil
-	}
-	if c, ok := catalogues.Load(lang); ok {
-		return c.(*check.Catalogue)
-	}
-	var c *check.Catalogue
-	if data, err := fs.ReadFile(knowledge.FS, lang+"/fixes.yaml"); err == nil {
-		if parsed, err := check.ParseCatalogue(data); err == nil {
-			c = parsed
-		}
-	}
-	actual, _ := catalogues.LoadOrStore(lang, c)
-	return actual.(*check.Catalogue)
-}
+// catalogueFor returns the fix catalogue of a language
+// (locales/<lang>/fixes.yaml), nil for English.
+func catalogueFor(lang string) *check.Catalogue { return check.FixCatalogueFor(lang) }
 
 // translate puts the texts people read into lang; a text with no entry
 // stays in English.

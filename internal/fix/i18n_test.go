@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
-	"pitstop/knowledge"
+	"pitstop/internal/i18n"
+	"pitstop/locales"
 )
 
 // sayFormats returns every format handed to say in the package's code.
@@ -48,21 +50,25 @@ func sayFormats(t *testing.T) map[string]string {
 	return out
 }
 
-// TestSpanishCatalogueCoversEveryFixText fails when a fix's text has no
-// entry in knowledge/es/fixes.yaml (or one whose verbs differ).
-func TestSpanishCatalogueCoversEveryFixText(t *testing.T) {
+// TestCatalogueCoversEveryFixText fails when a fix's text has no entry in
+// a language's fixes.yaml (locales/es/fixes.yaml), or one whose verbs
+// differ.
+func TestCatalogueCoversEveryFixText(t *testing.T) {
 	t.Parallel()
-	data, err := fs.ReadFile(knowledge.FS, "es/fixes.yaml")
-	require.NoError(t, err)
-	cat, err := check.ParseCatalogue(data)
-	require.NoError(t, err)
 	formats := sayFormats(t)
 	require.Greater(t, len(formats), 50)
-	var missing []string
-	for f, pos := range formats {
-		if !cat.Has(f) {
-			missing = append(missing, pos+": "+strconv.Quote(f))
+	for _, lang := range i18n.Languages()[1:] {
+		data, err := fs.ReadFile(locales.FS, lang+"/fixes.yaml")
+		require.NoError(t, err, "locales/%s/ needs a fixes.yaml", lang)
+		cat, err := check.ParseCatalogue(data)
+		require.NoError(t, err)
+		var missing []string
+		for f, pos := range formats {
+			if !cat.Has(f) {
+				missing = append(missing, pos+": "+strconv.Quote(f))
+			}
 		}
+		sort.Strings(missing)
+		require.Empty(t, missing, "add these to locales/%s/fixes.yaml", lang)
 	}
-	require.Empty(t, missing, "add these to knowledge/es/fixes.yaml")
 }

@@ -1,6 +1,9 @@
 // Package human formats measured values the way people read them. It is the
 // one place a duration becomes words, so the screen, the reports, the check
 // summaries and the monitor all spell a latency alike ("12 ms", "1.3 s").
+// Its units are SI and IEC symbols (ms, s, min, h, B, KiB), written alike in
+// every language Pitstop speaks, so they are not in the i18n catalogue; the
+// check sentences built around them are.
 package human
 
 import (

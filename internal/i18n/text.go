@@ -1,40 +1,31 @@
-// Package i18n holds what every translated piece of Pitstop shares: the
-// languages it speaks and Text, one phrase in each of them. Tables of
-// families, checks and settings keep their words as Text, so a third
-// language is a column to fill, not a switch to extend.
 package i18n
 
-import "fmt"
+// Text is the ID of a message in the catalogue, for tables that name their
+// words once and say them in whatever language is asked for later (the
+// family registry, the settings fields). The empty Text says nothing.
+type Text string
 
-// Languages are the interface languages, English first (the fallback).
-var Languages = []string{"en", "es"}
+// In returns the message in lang (English where lang lacks it).
+func (t Text) In(lang string) string { return t.Format(lang) }
 
-// Text is one phrase in every language, keyed by language code.
-type Text map[string]string
-
-// In returns the phrase in lang, or in English when lang has none.
-func (t Text) In(lang string) string {
-	if s, ok := t[lang]; ok && s != "" {
-		return s
-	}
-	return t["en"]
-}
-
-// Format returns the phrase in lang with args filled in (fmt verbs).
+// Format returns the message in lang with args filled in (fmt verbs).
 func (t Text) Format(lang string, args ...any) string {
-	if len(args) == 0 {
-		return t.In(lang)
+	if t == "" {
+		return ""
 	}
-	return fmt.Sprintf(t.In(lang), args...)
+	return T(lang, string(t), args...)
 }
 
-// Missing returns the languages the phrase lacks, for table tests.
-func (t Text) Missing() []string {
-	var out []string
-	for _, l := range Languages {
-		if t[l] == "" {
-			out = append(out, l)
-		}
-	}
-	return out
+// With binds the message's arguments now, for words said later in a
+// language not yet known: a hint that names the allowed values.
+func (t Text) With(args ...any) Message { return Message{ID: t, Args: args} }
+
+// Message is a Text with its arguments: "Pick one of: %s." with "tls,
+// starttls".
+type Message struct {
+	ID   Text
+	Args []any
 }
+
+// In returns the message in lang, its arguments filled in.
+func (m Message) In(lang string) string { return m.ID.Format(lang, m.Args...) }

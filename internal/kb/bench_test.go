@@ -77,7 +77,7 @@ var generated = sync.OnceValue(func() *Base {
 	for i := range n {
 		id := fmt.Sprintf("gen-%05d", i)
 		var body strings.Builder
-		for _, h := range Sections["en"] {
+		for _, h := range Sections("en") {
 			body.WriteString(h + "\n\n" + pick(60) + "\n\n")
 		}
 		front := fmt.Sprintf("---\nid: %s\ntitle: %s\ncategory: api\nseverity: low\nsymptoms: [%q, %q, %q]\npatterns: ['GEN_ERROR_%05d', '(?i)%s %s', '\\b%d\\b']\n---\n",

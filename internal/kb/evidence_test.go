@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 )
 
 func TestMatchChecks(t *testing.T) {
@@ -48,7 +49,7 @@ func TestMatchChecks(t *testing.T) {
 			name:    "could not test",
 			results: []check.Result{check.Errorf("query refused").Explain("domain-dnsbl-query-refused")},
 			want:    "domain-dnsbl-query-refused",
-			reason:  "could not run",
+			reason:  "could not be tested",
 		},
 	}
 	ids := map[string]string{
@@ -75,7 +76,7 @@ func TestMatchChecks(t *testing.T) {
 
 func TestMatchSymptoms(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b := embedded()[lang]
 		for _, a := range b.Articles() {
 			// Picking an article's own symptoms, in another case, ranks it

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"pitstop/internal/i18n"
 	"pitstop/knowledge"
 )
 
@@ -38,7 +39,7 @@ func sameAsYAML(t *testing.T, front string) (quick bool) {
 
 func frontMatters(tb testing.TB) []string {
 	var out []string
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		files, err := fs.Glob(knowledge.FS, lang+"/*.md")
 		require.NoError(tb, err)
 		for _, f := range files {

@@ -48,6 +48,8 @@ type Warning struct {
 	File string
 	Line int
 	Msg  string
+
+	problem Problem // the same, for In and String
 }
 
 // Evidence is what matching works from.

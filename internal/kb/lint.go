@@ -1,12 +1,14 @@
 package kb
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
 	"time"
+
+	"pitstop/internal/i18n"
+	"pitstop/knowledge"
 )
 
 // Lint checks a knowledge tree (en/ and es/ directories of *.md files) and
@@ -32,11 +34,12 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 	y, m, d := today.Date()
 	today = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	byLang := map[string]map[string]*parsed{}
-	for _, lang := range Languages {
+	langs := articleLanguages(fsys)
+	for _, lang := range langs {
 		byLang[lang] = map[string]*parsed{}
 		entries, err := fs.ReadDir(fsys, lang)
 		if err != nil {
-			problems = append(problems, Problem{File: lang, Msg: fmt.Sprintf("cannot read the %s/ directory: %v", lang, err)})
+			problems = append(problems, problem(lang, 0, "no_dir", lang, err))
 			continue
 		}
 		for _, e := range entries {
@@ -46,7 +49,7 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 			name := path.Join(lang, e.Name())
 			data, err := fs.ReadFile(fsys, name)
 			if err != nil {
-				problems = append(problems, Problem{File: name, Msg: fmt.Sprintf("cannot read: %v", err)})
+				problems = append(problems, problem(name, 0, "unreadable", err))
 				continue
 			}
 			p := parseArticle(name, lang, data, true)
@@ -55,43 +58,44 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 				continue
 			}
 			if want := strings.TrimSuffix(e.Name(), ".md"); p.art.ID != want {
-				problems = append(problems, Problem{File: name, Line: p.line("id"), Msg: fmt.Sprintf("id %q does not match the file name (expected %q)", p.art.ID, want)})
+				problems = append(problems, problem(name, p.line("id"), "id_name", p.art.ID, want))
 			}
 			if prev, dup := byLang[lang][p.art.ID]; dup {
-				problems = append(problems, Problem{File: name, Line: p.line("id"), Msg: fmt.Sprintf("id %q is already used by %s", p.art.ID, prev.art.Source)})
+				problems = append(problems, problem(name, p.line("id"), "id_used", p.art.ID, prev.art.Source))
 				continue
 			}
 			byLang[lang][p.art.ID] = p
 		}
 	}
 
-	for _, lang := range Languages {
+	for _, lang := range langs {
 		for _, p := range byLang[lang] {
 			a := p.art
 			if day, err := time.Parse(time.DateOnly, a.Reviewed); err == nil && day.AddDate(0, reviewEvery, 0).Before(today) {
-				problems = append(problems, Problem{File: a.Source, Line: p.line("reviewed"), Warn: true,
-					Msg: fmt.Sprintf("reviewed %s, more than %d months ago: check its facts against the sources again and update the date", a.Reviewed, reviewEvery)})
+				due := problem(a.Source, p.line("reviewed"), "due", a.Reviewed, reviewEvery)
+				due.Warn = true
+				problems = append(problems, due)
 			}
 			for _, c := range a.Checks {
 				if !slices.Contains(knownChecks, c) {
-					problems = append(problems, Problem{File: a.Source, Line: p.line("checks"), Msg: fmt.Sprintf("check %q is not a known check id", c)})
+					problems = append(problems, problem(a.Source, p.line("checks"), "check", c))
 				}
 			}
 			for _, r := range a.Related {
 				if _, ok := byLang[lang][r]; !ok {
-					problems = append(problems, Problem{File: a.Source, Line: p.line("related"), Msg: fmt.Sprintf("related article %q does not exist in %s/", r, lang)})
+					problems = append(problems, problem(a.Source, p.line("related"), "related", r, lang))
 				}
 			}
-			for _, other := range Languages {
+			for _, other := range langs {
 				if other == lang {
 					continue
 				}
 				o, ok := byLang[other][a.ID]
 				if !ok {
-					problems = append(problems, Problem{File: a.Source, Line: p.line("id"), Msg: fmt.Sprintf("article %q has no %s version (%s/%s.md)", a.ID, other, other, a.ID)})
+					problems = append(problems, problem(a.Source, p.line("id"), "no_version", a.ID, other, other+"/"+a.ID+".md"))
 					continue
 				}
-				if lang != Languages[0] {
+				if lang != langs[0] {
 					continue // compare each pair once, from the first language
 				}
 				problems = append(problems, differences(p, o)...)
@@ -108,13 +112,32 @@ func LintAt(fsys fs.FS, knownChecks []string, today time.Time) []Problem {
 	return problems
 }
 
+// articleLanguages returns the languages lint expects articles in: English
+// first, and every other interface language that has articles built in or
+// a folder in fsys. A language whose translation has begun with its
+// messages alone (locales/<code>/) reads the English articles.
+func articleLanguages(fsys fs.FS) []string {
+	var out []string
+	for _, lang := range i18n.Languages() {
+		if lang == i18n.English || isDir(knowledge.FS, lang) || isDir(fsys, lang) {
+			out = append(out, lang)
+		}
+	}
+	return out
+}
+
+func isDir(fsys fs.FS, name string) bool {
+	info, err := fs.Stat(fsys, name)
+	return err == nil && info.IsDir()
+}
+
 // differences reports the fields that must agree across languages but do
 // not; the problem is reported on the translation.
 func differences(orig, tr *parsed) []Problem {
 	var out []Problem
 	same := func(key string, x, y []string) {
 		if !slices.Equal(sortedCopy(x), sortedCopy(y)) {
-			out = append(out, Problem{File: tr.art.Source, Line: tr.line(key), Msg: fmt.Sprintf("%s [%s] differs from %s [%s]", key, strings.Join(y, ", "), orig.art.Source, strings.Join(x, ", "))})
+			out = append(out, problem(tr.art.Source, tr.line(key), "differs", key, strings.Join(y, ", "), orig.art.Source, strings.Join(x, ", ")))
 		}
 	}
 	same("category", []string{orig.art.Category}, []string{tr.art.Category})

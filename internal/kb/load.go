@@ -7,13 +7,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"pitstop/internal/safefile"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/agnivade/levenshtein"
+
+	"pitstop/internal/i18n"
+	"pitstop/internal/safefile"
 )
 
 // Base is the knowledge base in one language: read-only once loaded, safe
@@ -36,8 +38,9 @@ func (b *Base) index() *index {
 	return b.idx
 }
 
-// Load reads the articles of one language from fsys (the embedded tree, with
-// en/ and es/ directories) and then from overlayDir, whose articles add to
+// Load reads the articles of one language from fsys (the embedded tree, one
+// directory per language: en/, es/), then, for an id the language lacks,
+// the English article, and then from overlayDir, whose articles add to
 // or replace the embedded ones by id. An overlay holds either en/ and es/
 // directories or flat *.md files; a flat file named "id.es.md" is only for
 // that language, a plain "id.md" for every language.
@@ -45,14 +48,34 @@ func (b *Base) index() *index {
 // A broken article is skipped with a Warning naming its file and line; the
 // rest loads. The error is for what stops loading altogether: an unknown
 // language, or an overlay directory that cannot be read.
+//
+// A language with interface messages but no articles of its own in fsys
+// (a translation begun with its locales/ folder) reads the English
+// articles; the reasons a match gives are still in lang.
 func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
-	if !slices.Contains(Languages, lang) {
-		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(Languages, ", "))
+	if !i18n.Supported(lang) {
+		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(i18n.Languages(), ", "))
 	}
-	l := &loader{lang: lang, byID: map[string]*parsed{}}
+	l := &loader{lang: lang, ui: lang, byID: map[string]*parsed{}}
 	if fsys != nil {
-		if err := l.readDir(fsys, lang, "knowledge/"+lang, false); err != nil {
+		if _, err := fs.Stat(fsys, lang); err != nil {
+			l.lang = i18n.English
+		}
+		if err := l.readDir(fsys, l.lang, "knowledge/"+l.lang, false); err != nil {
 			return nil, nil, err
+		}
+		if lang != i18n.English {
+			// An article the language does not have yet reads in English
+			// (its Lang says so): a language needs no articles to be usable.
+			en := &loader{lang: i18n.English, byID: map[string]*parsed{}}
+			if err := en.readDir(fsys, i18n.English, "knowledge/"+i18n.English, false); err != nil {
+				return nil, nil, err
+			}
+			for id, p := range en.byID {
+				if _, ok := l.byID[id]; !ok {
+					l.byID[id] = p
+				}
+			}
 		}
 	}
 	if overlayDir != "" {
@@ -64,14 +87,15 @@ func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
 }
 
 type loader struct {
-	lang     string
+	lang     string // of the articles
+	ui       string // of the messages
 	byID     map[string]*parsed
 	warnings []Warning
 }
 
 func (l *loader) warn(ps []Problem) {
 	for _, p := range ps {
-		l.warnings = append(l.warnings, Warning{File: p.File, Line: p.Line, Msg: p.Msg})
+		l.warnings = append(l.warnings, Warning{File: p.File, Line: p.Line, Msg: p.Msg, problem: p})
 	}
 }
 
@@ -100,7 +124,7 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 		}
 		data, err := safefile.ReadFS(fsys, path.Join(dir, name), "the article", safefile.MaxArticle)
 		if err != nil {
-			l.warn([]Problem{{File: source, Msg: fmt.Sprintf("cannot read: %v", err)}})
+			l.warn([]Problem{problem(source, 0, "unreadable", err)})
 			continue
 		}
 		p := parseArticle(source, l.lang, data, replace)
@@ -109,7 +133,7 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 			continue
 		}
 		if prev, dup := l.byID[p.art.ID]; dup && !replace {
-			l.warn([]Problem{{File: source, Line: p.line("id"), Msg: fmt.Sprintf("id %q is already used by %s; this file is skipped", p.art.ID, prev.art.Source)}})
+			l.warn([]Problem{problem(source, p.line("id"), "id_skipped", p.art.ID, prev.art.Source)})
 			continue
 		}
 		l.byID[p.art.ID] = p
@@ -121,13 +145,13 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 func (l *loader) readOverlay(dir string) error {
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("knowledge directory %s (--kb): there is no such folder", dir)
+		return errors.New(i18n.T(l.ui, "kb.load.no_dir", dir))
 	}
 	if err != nil {
-		return fmt.Errorf("knowledge directory %s (--kb): %w", dir, err)
+		return fmt.Errorf("%s: %w", i18n.T(l.ui, "kb.load.dir", dir), err)
 	}
 	if !info.IsDir() {
-		return fmt.Errorf("knowledge directory %s is a file; give the directory that holds the articles", dir)
+		return errors.New(i18n.T(l.ui, "kb.load.file", dir))
 	}
 	fsys := os.DirFS(dir)
 	if err := l.readDir(fsys, l.lang, filepath.Join(dir, l.lang), true); err != nil {
@@ -139,7 +163,7 @@ func (l *loader) readOverlay(dir string) error {
 // langOfFile returns "es" for "x.es.md", "" for "x.md".
 func langOfFile(name string) string {
 	base := strings.TrimSuffix(name, ".md")
-	if i := strings.LastIndexByte(base, '.'); i >= 0 && slices.Contains(Languages, base[i+1:]) {
+	if i := strings.LastIndexByte(base, '.'); i >= 0 && i18n.Supported(base[i+1:]) {
 		return base[i+1:]
 	}
 	return ""
@@ -162,32 +186,18 @@ func newBase(lang string, byID map[string]*parsed) *Base {
 	return b
 }
 
-// sourcesHeading and sourcesChecked are the words of the section that ends
-// every article, in each language.
-var (
-	sourcesHeading = map[string]string{"en": "## Sources", "es": "## Fuentes"}
-	sourcesChecked = map[string]string{
-		"en": "Checked against these pages on %s.",
-		"es": "Comprobado con estas páginas el %s.",
-	}
-)
-
 // addSources ends the article's Body with its sources, so that every screen
 // that renders the article shows where its facts come from.
 func addSources(a *Article) {
 	if len(a.Sources) == 0 || a.written > 0 {
 		return
 	}
-	lang := a.Lang
-	if _, ok := sourcesHeading[lang]; !ok {
-		lang = "en"
-	}
 	var b strings.Builder
 	b.WriteString(strings.TrimRight(a.Body, "\n"))
 	a.written = b.Len()
-	b.WriteString("\n\n" + sourcesHeading[lang] + "\n\n")
+	b.WriteString("\n\n## " + i18n.T(a.Lang, "kb.sources.heading") + "\n\n")
 	if a.Reviewed != "" {
-		fmt.Fprintf(&b, sourcesChecked[lang]+"\n\n", a.Reviewed)
+		b.WriteString(i18n.T(a.Lang, "kb.sources.checked", a.Reviewed) + "\n\n")
 	}
 	for _, s := range a.Sources {
 		b.WriteString("- <" + s + ">\n")
@@ -195,7 +205,8 @@ func addSources(a *Article) {
 	a.Body = b.String()
 }
 
-// Lang is the language of the loaded articles.
+// Lang is the base's interface language (its articles are in English when
+// that language has none of its own).
 func (b *Base) Lang() string { return b.lang }
 
 // Articles returns every article, sorted by id. The slice is a copy; the

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 	"pitstop/knowledge"
 )
 
@@ -29,7 +30,7 @@ func article(id, lang, title string, extra ...string) string {
 		b.WriteString("reviewed: 2026-12-01\n")
 	}
 	b.WriteString("---\n")
-	for _, h := range Sections[lang] {
+	for _, h := range Sections(lang) {
 		b.WriteString(h + "\n\nText.\n\n")
 	}
 	return b.String()
@@ -79,13 +80,37 @@ func TestLoadUnknownLanguage(t *testing.T) {
 	require.ErrorContains(t, err, `"fr"`)
 }
 
-func TestLoadOverlay(t *testing.T) {
+// TestLoadFallsBackToEnglish: an article a language does not have yet
+// reads in English, and says so; a language needs no articles to be usable.
+func TestLoadFallsBackToEnglish(t *testing.T) {
 	t.Parallel()
-	base := fstest.MapFS{
+	b, warnings, err := Load(embeddedTwo(), "", "es")
+	require.NoError(t, err)
+	require.Empty(t, warnings)
+	one, ok := b.Get("api-one")
+	require.True(t, ok)
+	require.Equal(t, "Uno embebido", one.Title)
+	require.Equal(t, "es", one.Lang)
+	two, ok := b.Get("api-two")
+	require.True(t, ok)
+	require.Equal(t, "Embedded two", two.Title)
+	require.Equal(t, "en", two.Lang)
+	require.Equal(t, "knowledge/en/api-two.md", two.Source)
+}
+
+// embeddedTwo is a small embedded tree: two English articles, one of
+// them in Spanish.
+func embeddedTwo() fstest.MapFS {
+	return fstest.MapFS{
 		"en/api-one.md": {Data: []byte(article("api-one", "en", "Embedded one"))},
 		"en/api-two.md": {Data: []byte(article("api-two", "en", "Embedded two"))},
 		"es/api-one.md": {Data: []byte(article("api-one", "es", "Uno embebido"))},
 	}
+}
+
+func TestLoadOverlay(t *testing.T) {
+	t.Parallel()
+	base := embeddedTwo()
 	tests := []struct {
 		name      string
 		files     map[string]string
@@ -218,7 +243,7 @@ func TestCategoriesAndSymptoms(t *testing.T) {
 
 func TestEmbeddedCategoriesHaveSymptoms(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b := embedded()[lang]
 		for _, c := range b.Categories() {
 			require.NotEmpty(t, b.Symptoms(c), "%s/%s", lang, c)
@@ -250,7 +275,7 @@ func TestClosest(t *testing.T) {
 // each article once, worst severity first, so "Invalid API key" is not buried.
 func TestSymptomsLeadWithEveryArticle(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b, _, err := Load(knowledge.FS, "", lang)
 		require.NoError(t, err)
 		var arts []*Article

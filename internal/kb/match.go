@@ -2,13 +2,13 @@ package kb
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
 	"strings"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 )
 
 // Scores of each kind of evidence. A pattern hit always outweighs every
@@ -141,12 +141,12 @@ func (m *matcher) checks(results []check.Result) {
 		for _, id := range r.Articles {
 			if i, ok := m.b.byID[id]; ok && !named[int32(i)] {
 				named[int32(i)] = true
-				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.say(msgCheckNamed, r.ID, m.b.statusWord(r.Status)))
+				m.add(int32(i), scoreCheckNamed*weight, byDirect, m.b.reason("check_named", r.ID, StatusVerb(m.b.lang, r.Status)))
 			}
 		}
 		for _, a := range m.b.index().byCheck[r.ID] {
 			if !named[a] {
-				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.say(msgCheckCovered, r.ID, m.b.statusWord(r.Status)))
+				m.add(a, scoreCheckCovered*weight, byIndirect, m.b.reason("check_covered", r.ID, StatusVerb(m.b.lang, r.Status)))
 			}
 		}
 	}
@@ -164,7 +164,7 @@ func (m *matcher) symptoms(picked []string) {
 					break
 				}
 			}
-			m.add(a, scoreSymptom, byIndirect, m.b.say(msgSymptom, own))
+			m.add(a, scoreSymptom, byIndirect, m.b.reason("symptom", own))
 		}
 	}
 }
@@ -279,7 +279,7 @@ func (m *matcher) addHits(text string, a int32, list []scoredHit) {
 	slices.SortFunc(kept, func(x, y hit) int { return x.start - y.start })
 	quotes := make([]string, len(kept))
 	for i, k := range kept {
-		quotes[i] = m.b.say(msgPattern, quoteEvidence(text[k.start:k.end]))
+		quotes[i] = m.b.reason("pattern", quoteEvidence(text[k.start:k.end]))
 	}
 	m.add(a, total, byDirect, quotes...)
 }
@@ -329,7 +329,7 @@ func (m *matcher) words(text string) {
 	keep = append(keep, wordsOnly[:min(len(wordsOnly), maxWordsOnly)]...)
 	for _, a := range keep {
 		words := strings.Join(m.topWords(a, qterms, surface), ", ")
-		m.add(a, scoreWordsMax*float64(acc[a]/best), byWords, m.b.say(msgWords, words))
+		m.add(a, scoreWordsMax*float64(acc[a]/best), byWords, m.b.reason("words", words))
 	}
 }
 
@@ -402,48 +402,13 @@ func looksSecret(tok string) bool {
 	return letters && digits
 }
 
-// Message keys for reasons, in each language.
-const (
-	msgCheckNamed = iota
-	msgCheckCovered
-	msgSymptom
-	msgPattern
-	msgWords
-)
+// reason returns the catalogue's reason kb.reason.<key> in the base's
+// language.
+func (b *Base) reason(key string, a ...any) string { return i18n.T(b.lang, "kb.reason."+key, a...) }
 
-var messages = map[string][]string{
-	"en": {
-		msgCheckNamed:   "check %s %s and points to this article",
-		msgCheckCovered: "this article covers check %s, which %s",
-		msgSymptom:      `you picked "%s"`,
-		msgPattern:      `the text contains "%s"`,
-		msgWords:        "words in common: %s",
-	},
-	"es": {
-		msgCheckNamed:   "la comprobación %s %s y remite a este artículo",
-		msgCheckCovered: "este artículo trata la comprobación %s, que %s",
-		msgSymptom:      `elegiste "%s"`,
-		msgPattern:      `el texto contiene "%s"`,
-		msgWords:        "palabras en común: %s",
-	},
-}
-
-var statusWords = map[string]map[check.Status]string{
-	"en": {check.Fail: "failed", check.Warn: "warned", check.Error: "could not run"},
-	"es": {check.Fail: "falló", check.Warn: "dio un aviso", check.Error: "no pudo ejecutarse"},
-}
-
-func (b *Base) say(key int, a ...any) string {
-	msgs, ok := messages[b.lang]
-	if !ok {
-		msgs = messages["en"]
-	}
-	return fmt.Sprintf(msgs[key], a...)
-}
-
-func (b *Base) statusWord(s check.Status) string {
-	if w, ok := statusWords[b.lang][s]; ok {
-		return w
-	}
-	return statusWords["en"][s]
+// StatusVerb is a check's status as a verb in lang, as it reads after "check
+// api.auth": "failed", "warned", "could not be tested". Every sentence that
+// says what a check did uses it, so the wording is one.
+func StatusVerb(lang string, s check.Status) string {
+	return i18n.T(lang, "kb.status."+s.String())
 }

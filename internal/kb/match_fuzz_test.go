@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 )
 
 // fuzzCanary is a key-shaped token planted in the fuzzed text: the reasons a
@@ -28,7 +29,7 @@ func FuzzMatch(f *testing.F) {
 	f.Add("Error: Invalid API Key: sk-proj-Zq7Wm3Xr5Tv1Yp8Ln2Kd4Hs6 (401)", "", "api.auth", 2)
 	f.Add("İıßſK ǅ ΣΑΣ 𝔸 ﬁ", "ﬁ", "", 2)
 	f.Fuzz(func(t *testing.T, text, symptom, checkID string, status int) {
-		for _, lang := range Languages {
+		for _, lang := range i18n.Languages() {
 			b := embedded()[lang]
 			ev := Evidence{
 				Text:     text + " " + fuzzCanary + " " + text,

@@ -8,13 +8,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/i18n"
 	"pitstop/knowledge"
 )
 
 // embedded loads the built-in knowledge base once per language.
 var embedded = sync.OnceValue(func() map[string]*Base {
 	out := map[string]*Base{}
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b, warnings, err := Load(knowledge.FS, "", lang)
 		if err != nil {
 			panic(err)
@@ -123,7 +124,7 @@ var freeText = []struct {
 
 func TestMatchPastedErrors(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		for _, tc := range pastedErrors {
 			t.Run(lang+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"pitstop/internal/i18n"
 )
 
 // Categories lists the valid article categories, in the order they are shown.
@@ -22,13 +24,18 @@ var Categories = []string{
 // Severities lists the valid article severities, worst first.
 var Severities = []string{"critical", "high", "medium", "low"}
 
-// Languages lists the languages every article must exist in.
-var Languages = []string{"en", "es"}
+// sectionKeys are the catalogue keys (kb.section.<key>) of the headings
+// every article must have, in order.
+var sectionKeys = []string{"see", "why", "fix", "prevent", "escalate"}
 
-// Sections lists, per language, the headings every article must have.
-var Sections = map[string][]string{
-	"en": {"## What you see", "## Why it happens", "## Fix it now", "## Prevent it", "## When to escalate"},
-	"es": {"## Qué ves", "## Por qué pasa", "## Arréglalo ahora", "## Cómo prevenirlo", "## Cuándo escalar"},
+// Sections returns the headings ("## What you see" ...) every article in
+// lang must have, in order.
+func Sections(lang string) []string {
+	out := make([]string, len(sectionKeys))
+	for i, k := range sectionKeys {
+		out[i] = "## " + i18n.T(lang, "kb.section."+k)
+	}
+	return out
 }
 
 // Problem is one thing wrong with an article file, at a line (1-based; 0
@@ -40,6 +47,26 @@ type Problem struct {
 	// Warn marks a problem that does not fail lint (an article due for
 	// review): it is reported, and the exit code stays 0.
 	Warn bool `json:"warning,omitempty"`
+
+	// key and args are the message in the catalogue (kb.lint.<key>); Msg
+	// is it in English until In gives another language.
+	key  string
+	args []any
+	lang string
+}
+
+// problem is a Problem whose message is the catalogue's kb.lint.<key>.
+func problem(file string, line int, key string, args ...any) Problem {
+	return Problem{File: file, Line: line, key: key, args: args, Msg: i18n.T(i18n.English, "kb.lint."+key, args...)}
+}
+
+// In returns the problem with its message in lang.
+func (p Problem) In(lang string) Problem {
+	if p.key != "" {
+		p.Msg = i18n.T(lang, "kb.lint."+p.key, p.args...)
+	}
+	p.lang = lang
+	return p
 }
 
 // String formats the problem as "file:line: message" ("file:line:
@@ -47,7 +74,7 @@ type Problem struct {
 func (p Problem) String() string {
 	msg := p.Msg
 	if p.Warn {
-		msg = "warning: " + msg
+		msg = i18n.T(p.lang, "kb.lint.warning", msg)
 	}
 	if p.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
@@ -56,7 +83,14 @@ func (p Problem) String() string {
 }
 
 // String formats the warning as "file:line: message".
-func (w Warning) String() string { return Problem{File: w.File, Line: w.Line, Msg: w.Msg}.String() }
+func (w Warning) String() string { return w.problem.String() }
+
+// In returns the warning with its message in lang.
+func (w Warning) In(lang string) Warning {
+	w.problem = w.problem.In(lang)
+	w.Msg = w.problem.Msg
+	return w
+}
 
 // parsed is an article as read from one file, with the line of each
 // front-matter field (for messages) and its compiled patterns.
@@ -71,8 +105,8 @@ type parsed struct {
 }
 
 // problemAt records a problem on line (0 = whole file).
-func (p *parsed) problemAt(fatal bool, line int, format string, a ...any) {
-	pr := Problem{File: p.art.Source, Line: line, Msg: fmt.Sprintf(format, a...)}
+func (p *parsed) problemAt(fatal bool, line int, key string, a ...any) {
+	pr := problem(p.art.Source, line, key, a...)
 	if fatal {
 		p.fatal = append(p.fatal, pr)
 	} else {
@@ -100,7 +134,7 @@ func parseArticle(source, lang string, data []byte, compile bool) *parsed {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	front, body, bodyLine, ok := splitFrontMatter(data)
 	if !ok {
-		p.problemAt(true, 1, "no front matter: the file must start with a line '---', then the fields, then '---'")
+		p.problemAt(true, 1, "no_front")
 		return p
 	}
 	p.bodyLine = bodyLine
@@ -139,11 +173,11 @@ func splitFrontMatter(data []byte) (front []byte, body string, bodyLine int, ok 
 func (p *parsed) decodeFront(front []byte) {
 	doc, err := parseFront(front)
 	if err != nil {
-		p.problemAt(true, yamlErrLine(err)+1, "front matter is not valid YAML: %s", yamlErrText(err))
+		p.problemAt(true, yamlErrLine(err)+1, "bad_yaml", yamlErrText(err))
 		return
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		p.problemAt(true, 2, "front matter must be fields like 'id: my-article'")
+		p.problemAt(true, 2, "not_fields")
 		return
 	}
 	m := doc.Content[0]
@@ -152,7 +186,7 @@ func (p *parsed) decodeFront(front []byte) {
 		k, v := m.Content[i], m.Content[i+1]
 		line := k.Line + 1
 		if _, dup := p.lines[k.Value]; dup {
-			p.problemAt(true, line, "field %q appears twice", k.Value)
+			p.problemAt(true, line, "twice", k.Value)
 			continue
 		}
 		p.lines[k.Value] = line
@@ -180,14 +214,14 @@ func (p *parsed) decodeFront(front []byte) {
 		case "provider":
 			p.scalar(v, k.Value, &a.Provider)
 		default:
-			p.problemAt(false, line, "unknown field %q (expected id, title, category, severity, provider, symptoms, patterns, checks, related, sources, reviewed)", k.Value)
+			p.problemAt(false, line, "unknown_field", k.Value)
 		}
 	}
 }
 
 func (p *parsed) scalar(v *yaml.Node, key string, dst *string) {
 	if v.Kind != yaml.ScalarNode {
-		p.problemAt(true, v.Line+1, "%s must be a single text value", key)
+		p.problemAt(true, v.Line+1, "scalar", key)
 		return
 	}
 	*dst = strings.TrimSpace(v.Value)
@@ -198,13 +232,13 @@ func (p *parsed) list(v *yaml.Node, key string, dst *[]string) {
 		return
 	}
 	if v.Kind != yaml.SequenceNode {
-		p.problemAt(true, v.Line+1, "%s must be a list, like [a, b]", key)
+		p.problemAt(true, v.Line+1, "list", key)
 		return
 	}
 	out := make([]string, 0, len(v.Content))
 	for _, item := range v.Content {
 		if item.Kind != yaml.ScalarNode {
-			p.problemAt(true, item.Line+1, "each item of %s must be a single text value", key)
+			p.problemAt(true, item.Line+1, "item", key)
 			continue
 		}
 		out = append(out, item.Value)
@@ -221,36 +255,36 @@ func (p *parsed) validate(compile bool) {
 		name, value string
 	}{{"id", a.ID}, {"title", a.Title}, {"category", a.Category}, {"severity", a.Severity}} {
 		if f.value == "" {
-			p.problemAt(true, p.line(f.name), "%s is missing", f.name)
+			p.problemAt(true, p.line(f.name), "missing", f.name)
 		}
 	}
 	if a.Category != "" && !slices.Contains(Categories, a.Category) {
-		p.problemAt(true, p.line("category"), "category %q is not one of %s", a.Category, strings.Join(Categories, ", "))
+		p.problemAt(true, p.line("category"), "category", a.Category, strings.Join(Categories, ", "))
 	}
 	if a.Severity != "" && !slices.Contains(Severities, a.Severity) {
-		p.problemAt(true, p.line("severity"), "severity %q is not one of %s", a.Severity, strings.Join(Severities, ", "))
+		p.problemAt(true, p.line("severity"), "severity", a.Severity, strings.Join(Severities, ", "))
 	}
 	if a.Provider != "" && !slices.Contains(Providers(), a.Provider) {
-		p.problemAt(false, p.line("provider"), "provider %q is not one of %s", a.Provider, strings.Join(Providers(), ", "))
+		p.problemAt(false, p.line("provider"), "provider", a.Provider, strings.Join(Providers(), ", "))
 	}
 	if want := idProvider(a.ID); want != "" && a.Provider != want {
-		p.problemAt(false, p.line("provider"), "provider must be %q: the id names that provider, and matching leaves the article out for profiles that do not use it", want)
+		p.problemAt(false, p.line("provider"), "provider_id", want)
 	}
 	if len(a.Symptoms) == 0 {
-		p.problemAt(false, p.line("symptoms"), "symptoms is missing: list what a user would see")
+		p.problemAt(false, p.line("symptoms"), "no_symptoms")
 	}
 	if len(a.Sources) == 0 {
-		p.problemAt(false, p.line("sources"), "sources is missing: list the authoritative pages the article's facts come from, like [\"https://...\"]")
+		p.problemAt(false, p.line("sources"), "no_sources")
 	}
 	for _, src := range a.Sources {
 		if u, err := url.Parse(src); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			p.problemAt(false, p.line("sources"), "source %q is not a web address (https://...)", src)
+			p.problemAt(false, p.line("sources"), "source", src)
 		}
 	}
 	if a.Reviewed == "" {
-		p.problemAt(false, p.line("reviewed"), "reviewed is missing: the date a person last checked the facts, like 2026-12-01")
+		p.problemAt(false, p.line("reviewed"), "no_reviewed")
 	} else if _, err := time.Parse(time.DateOnly, a.Reviewed); err != nil {
-		p.problemAt(false, p.line("reviewed"), "reviewed %q is not a date like 2026-12-01", a.Reviewed)
+		p.problemAt(false, p.line("reviewed"), "reviewed", a.Reviewed)
 	}
 	for _, pat := range a.Patterns {
 		if !compile {
@@ -258,7 +292,7 @@ func (p *parsed) validate(compile bool) {
 		}
 		re, err := regexp.Compile(pat)
 		if err != nil {
-			p.problemAt(true, p.line("patterns"), "pattern %q does not compile: %v", pat, err)
+			p.problemAt(true, p.line("patterns"), "pattern", pat, err)
 			continue
 		}
 		p.patterns = append(p.patterns, re)
@@ -274,11 +308,9 @@ func (p *parsed) validate(compile bool) {
 		}
 		line++
 	}
-	if want, ok := Sections[a.Lang]; ok {
-		for _, h := range want {
-			if _, ok := p.headingAt[h]; !ok {
-				p.problemAt(false, p.bodyLine, "section %q is missing", h)
-			}
+	for _, h := range Sections(a.Lang) {
+		if _, ok := p.headingAt[h]; !ok {
+			p.problemAt(false, p.bodyLine, "section", h)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"pitstop/internal/i18n"
 	"pitstop/knowledge"
 )
 
@@ -14,7 +15,7 @@ import (
 // inside the file, and an article it accepts has the fields the matcher and
 // the screens rely on.
 func FuzzArticle(f *testing.F) {
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		entries, err := knowledge.FS.ReadDir(lang)
 		if err != nil {
 			f.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 )
 
 func TestUnpaste(t *testing.T) {
@@ -57,7 +58,7 @@ func TestMatchSurvivesPastes(t *testing.T) {
 		{"escaped quotes in an embedded body", `@body="{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"`, "api-provider-outage"},
 		{"gmail reply over three lines", "550-5.7.26 Unauthenticated email from example.com is not accepted due to\n550-5.7.26 domain's DMARC policy. Please contact the administrator of\n550 5.7.26 example.com domain.", "domain-dmarc-missing"},
 	}
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		for _, tc := range tests {
 			got := embedded()[lang].Match(Evidence{Text: tc.text})
 			require.NotEmpty(t, got, tc.name)
@@ -131,7 +132,7 @@ var mtaWordings = []struct {
 
 func TestMatchMTAWordings(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		for _, tc := range mtaWordings {
 			got := embedded()[lang].Match(Evidence{Text: tc.text})
 			require.NotEmpty(t, got, tc.who)
@@ -186,7 +187,7 @@ var uncovered = []string{
 
 func TestUncoveredTextsGetNoStrongMatch(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		for _, text := range uncovered {
 			for _, m := range embedded()[lang].Match(Evidence{Text: text}) {
 				require.Equal(t, Weak, m.Confidence, "%s: %q matched %s strongly: %v", lang, text, m.Article.ID, m.Reasons)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 )
 
 // Articles about a provider the profile does not use stay out of the
@@ -94,7 +95,7 @@ func TestMatchLeavesOutOtherProviders(t *testing.T) {
 			present: []string{"crm-hubspot-auth", "crm-pipedrive-auth", "crm-salesforce-invalid-session"},
 		},
 	}
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		for _, tc := range tests {
 			t.Run(lang+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()

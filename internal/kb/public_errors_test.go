@@ -2,6 +2,7 @@ package kb
 
 import (
 	"fmt"
+	"pitstop/internal/i18n"
 	"strings"
 	"testing"
 
@@ -210,7 +211,7 @@ func rankOf(ms []Match, want string) int {
 func TestMatchPublicErrors(t *testing.T) {
 	t.Parallel()
 	var misses []string
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b := embedded()[lang]
 		first, top3 := 0, 0
 		for _, tc := range publicErrors {
@@ -294,7 +295,7 @@ sm-mta[23903]: vA347GJM023903: Milter: from=<sktlcctkv@email.quickerpickerupper.
 // batch too, and says how it did.
 func TestMatchLaterPublicErrors(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		b := embedded()[lang]
 		first, top3 := 0, 0
 		for _, tc := range laterPublicErrors {

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"pitstop/internal/i18n"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -189,7 +190,7 @@ More details here: https://curl.se/docs/sslcerts.html`, "api-tls-certificate"},
 
 func TestMatchUnseenErrors(t *testing.T) {
 	t.Parallel()
-	for _, lang := range Languages {
+	for _, lang := range i18n.Languages() {
 		for _, tc := range unseenErrors {
 			if tc.lang != "" && tc.lang != lang {
 				continue

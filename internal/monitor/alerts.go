@@ -2,9 +2,11 @@ package monitor
 
 import (
 	"fmt"
-	"pitstop/internal/human"
 	"strings"
 	"time"
+
+	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 )
 
 // Thresholds decide when figures raise an alert.
@@ -72,7 +74,7 @@ const (
 type Alert struct {
 	Kind     AlertKind `json:"kind"`
 	Severity Severity  `json:"severity"`
-	Message  string    `json:"message"` // one plain sentence (English)
+	Message  string    `json:"message"` // one plain sentence in English: Text(i18n.English)
 	Since    time.Time `json:"since"`   // when it was first raised
 	Active   bool      `json:"active"`  // still crossed at the latest evaluation
 	// Value crossed Limit: milliseconds for HIGH_RESPONSE_TIME, a share
@@ -97,26 +99,21 @@ func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
 		return nil
 	}
 	var out []Alert
-	add := func(k AlertKind, sev Severity, value, limit float64, format string, a ...any) *Alert {
-		out = append(out, Alert{Kind: k, Severity: sev, Message: fmt.Sprintf(format, a...), Since: now, Active: true,
-			Value: value, Limit: limit})
+	add := func(k AlertKind, sev Severity, value, limit float64) *Alert {
+		out = append(out, Alert{Kind: k, Severity: sev, Since: now, Active: true, Value: value, Limit: limit})
 		return &out[len(out)-1]
 	}
 	if st.Mean > t.ResponseTime {
-		add(HighResponseTime, Warning, msf(st.Mean), msf(t.ResponseTime),
-			"Answers are slow: %s on average, above the %s limit.", human.Duration(st.Mean), human.Duration(t.ResponseTime))
+		add(HighResponseTime, Warning, msf(st.Mean), msf(t.ResponseTime))
 	}
 	if st.ErrorRate > t.ErrorRate {
-		add(HighErrorRate, Critical, st.ErrorRate, t.ErrorRate,
-			"The API is failing: %s of requests got no good answer (limit %s).", pct(st.ErrorRate), pct(t.ErrorRate))
+		add(HighErrorRate, Critical, st.ErrorRate, t.ErrorRate)
 	}
 	if st.SuccessRate < t.SuccessRate {
-		add(LowSuccessRate, Warning, st.SuccessRate, t.SuccessRate,
-			"Only %s of requests succeeded (expected at least %s).", pct(st.SuccessRate), pct(t.SuccessRate))
+		add(LowSuccessRate, Warning, st.SuccessRate, t.SuccessRate)
 	}
 	if t.Throughput > 0 && planned >= t.Throughput && st.Elapsed >= time.Minute && st.Throughput < t.Throughput {
-		add(LowThroughput, Warning, st.Throughput, t.Throughput,
-			"Only %.0f successful requests a minute (expected at least %.0f).", st.Throughput, t.Throughput)
+		add(LowThroughput, Warning, st.Throughput, t.Throughput)
 	}
 	if t.DownAfter > 0 {
 		var down []EndpointStats
@@ -129,24 +126,41 @@ func (t Thresholds) Evaluate(st Stats, planned float64, now time.Time) []Alert {
 			// One alert for every endpoint down: it is emailed once per kind,
 			// so its text names them all.
 			fewest := down[0].ConsecutiveFailures
-			var names, each []string
+			var names []string
 			for _, e := range down {
 				fewest = min(fewest, e.ConsecutiveFailures)
 				names = append(names, e.Endpoint)
-				each = append(each, fmt.Sprintf("%s (last %d checks failed in a row)", e.Endpoint, e.ConsecutiveFailures))
 			}
-			var a *Alert
-			if len(down) == 1 {
-				a = add(EndpointDown, Critical, float64(fewest), float64(t.DownAfter),
-					"%s failed its last %d checks in a row.", down[0].Endpoint, fewest)
-			} else {
-				a = add(EndpointDown, Critical, float64(fewest), float64(t.DownAfter),
-					"%d endpoints are down: %s.", len(down), strings.Join(each, ", "))
-			}
+			a := add(EndpointDown, Critical, float64(fewest), float64(t.DownAfter))
 			a.Endpoint, a.Endpoints = strings.Join(names, ", "), names
 		}
 	}
+	for i := range out {
+		out[i].Message = out[i].Text(i18n.English)
+	}
 	return out
+}
+
+// Text says the alert in one plain sentence in lang, from its numbers (the
+// catalogue's monitor.alert.<KIND>): the screens, the summary and the email
+// say the same thing.
+func (a Alert) Text(lang string) string {
+	id := "monitor.alert." + string(a.Kind)
+	switch a.Kind {
+	case HighResponseTime:
+		return i18n.T(lang, id, human.Latency(a.Value), human.Latency(a.Limit))
+	case HighErrorRate, LowSuccessRate:
+		return i18n.T(lang, id, pct(a.Value), pct(a.Limit))
+	case LowThroughput:
+		return i18n.T(lang, id, a.Value, a.Limit)
+	case EndpointDown:
+		// One endpoint down, or several named in one sentence that counts them.
+		if len(a.Endpoints) > 1 {
+			return i18n.T(lang, id+".many", len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
+		}
+		return i18n.T(lang, id, a.Endpoint, a.Value)
+	}
+	return a.Message
 }
 
 // Alerts remembers every alert kind raised during a run, so each is reported

@@ -97,7 +97,7 @@ func TestEndpointDownEmailNamesEveryEndpoint(t *testing.T) {
 	require.Len(t, msgs, 1, "one email for the kind")
 	body := string(msgs[0].Data)
 	require.Contains(t, body, "Subject: Pitstop alert: ENDPOINT_DOWN")
-	require.Contains(t, body, "2 endpoints are down: https://eu.api.test/v2 (last 3 checks failed in a row), https://us.api.test/v2 (last 3 checks failed in a row).")
+	require.Contains(t, body, "2 endpoints are down: https://eu.api.test/v2, https://us.api.test/v2; each failed at least its last 3 checks in a row.")
 }
 
 func TestAlertEmailSecurity(t *testing.T) {

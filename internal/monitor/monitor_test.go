@@ -403,7 +403,7 @@ func TestEndpointDownNamesEveryEndpoint(t *testing.T) {
 	}{
 		{"one down", st.Endpoints[:2], "https://a.test failed its last 5 checks in a row.", "https://a.test", 5},
 		{"two down", st.Endpoints,
-			"2 endpoints are down: https://a.test (last 5 checks failed in a row), https://c.test (last 3 checks failed in a row).",
+			"2 endpoints are down: https://a.test, https://c.test; each failed at least its last 3 checks in a row.",
 			"https://a.test, https://c.test", 3},
 	}
 	for _, tc := range tests {
@@ -438,4 +438,20 @@ func TestEndpointDownNamesEveryEndpoint(t *testing.T) {
 	require.Contains(t, all[0].Message, "https://c.test")
 	require.Equal(t, []string{"https://a.test", "https://c.test"}, all[0].Endpoints)
 	require.Equal(t, t0, all[0].Since)
+}
+
+// TestAlertTextIsTheCatalogue: an alert's English message is its text in
+// the catalogue, and the same numbers read in another language.
+func TestAlertTextIsTheCatalogue(t *testing.T) {
+	t.Parallel()
+	st := Stats{Window: 10, Total: 10, ErrorRate: 0.2, SuccessRate: 0.8, Mean: 6 * time.Second}
+	alerts := DefaultThresholds().Evaluate(st, 0, t0)
+	require.Len(t, alerts, 3)
+	for _, a := range alerts {
+		require.Equal(t, a.Text("en"), a.Message)
+		require.NotEqual(t, a.Message, a.Text("es"), a.Kind)
+		require.NotContains(t, a.Message, "monitor.alert", "a message id is no sentence")
+	}
+	require.Equal(t, "Answers are slow: 6.0 s on average, above the 5.0 s limit.", alerts[0].Message)
+	require.Equal(t, "The API is failing: 20.0% of requests got no good answer (limit 5.0%).", alerts[1].Message)
 }

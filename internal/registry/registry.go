@@ -1,11 +1,11 @@
 // Package registry is the one table of check families: each family's ID,
-// its words in every language, the settings it reads and asks for, and its
+// its words (message ids of the catalogue), the settings it reads and asks for, and its
 // checks with their IDs, titles, prerequisites, articles and what their
 // outcomes mean for an escalation. Config validation, the check suite,
 // every output format, the wizard's screens, the escalation assessment and
 // the list of known check IDs are all derived from it: adding a family or
-// a check is one entry in table.go (and, for a family, its constructor in
-// check/suite).
+// a check is one entry in table.go, its words in locales/<lang>/registry.yaml
+// (and, for a family, its constructor in check/suite).
 //
 // The package knows nothing of the UI and nothing of how checks run; it
 // imports only config (the settings' own table) and i18n.
@@ -25,9 +25,11 @@ type Family struct {
 	// ID is the family's name, the category of its checks and the section
 	// of the settings it owns: "smtp".
 	ID string
-	// Title names the family in headings: "Email (SMTP)".
+	// Title names the family in headings: "Email (SMTP)". Its words are
+	// registry.family.<ID>.title in locales/<lang>/registry.yaml.
 	Title i18n.Text
-	// About says in one line what the family's settings describe.
+	// About says in one line what the family's settings describe
+	// (registry.family.<ID>.about).
 	About i18n.Text
 	// Fields are the settings the wizard shows for this family, in order.
 	Fields []string
@@ -52,7 +54,7 @@ type Check struct {
 	ID string
 	// Title names the check. A %s stands for the provider's name where the
 	// family has several providers ("%s token accepted": "HubSpot token
-	// accepted").
+	// accepted"). Its words are registry.check.<ID>.title.
 	Title i18n.Text
 	// Requires are the checks that must pass (or warn) first.
 	Requires []string
@@ -125,7 +127,7 @@ func KnownIDs() []string {
 // EnglishTitle is a check's title in English with the provider's name
 // filled in where the title has a place for it.
 func (c *Check) EnglishTitle(provider string) string {
-	return c.TitleIn("en", provider)
+	return c.TitleIn(i18n.English, provider)
 }
 
 // TitleIn is the check's title in lang, the provider's name filled in.
@@ -144,10 +146,10 @@ func (c *Check) TitleIn(lang, provider string) string {
 // fall back to the ID.
 func CheckTitle(id, english, lang string) string {
 	c, _, ok := CheckByID(id)
-	if !ok || english == "" || lang == "en" || c.Title[lang] == "" {
+	if !ok || english == "" || lang == i18n.English || !i18n.Has(lang, string(c.Title)) {
 		return english
 	}
-	en := c.Title.In("en")
+	en := c.Title.In(i18n.English)
 	if !strings.Contains(en, "%s") {
 		return c.Title.In(lang)
 	}

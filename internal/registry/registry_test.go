@@ -19,8 +19,10 @@ func TestTableIsWhole(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
 	complete := func(what string, txt i18n.Text) {
-		require.Empty(t, txt.Missing(), "%s lacks a language", what)
-		require.Equal(t, strings.Count(txt.In("en"), "%s"), strings.Count(txt.In("es"), "%s"), what)
+		for _, lang := range i18n.Languages() {
+			require.True(t, i18n.Has(lang, string(txt)), "%s: no %s in locales/%s/registry.yaml", what, txt, lang)
+			require.Equal(t, strings.Count(txt.In(i18n.English), "%s"), strings.Count(txt.In(lang), "%s"), "%s in %s", what, lang)
+		}
 	}
 	for _, f := range Families() {
 		require.False(t, seen[f.ID], f.ID)
@@ -76,6 +78,11 @@ func TestCheckTitle(t *testing.T) {
 	} {
 		require.Equal(t, tc.want, CheckTitle(tc.id, tc.english, tc.lang), tc.id)
 	}
+	f, _ := Get("smtp")
+	require.Equal(t, "Correo (SMTP)", f.Title.In("es"))
+	require.Equal(t, "Email (SMTP)", FamilyTitle("smtp", "en"))
+	require.Equal(t, "El servidor que envía tu correo.", f.About.In("es"))
+	require.Equal(t, "nope", FamilyTitle("nope", "es"))
 	c, _, _ := CheckByID("crm.auth")
 	require.Equal(t, "Pipedrive token accepted", c.EnglishTitle("Pipedrive"))
 }

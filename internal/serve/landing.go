@@ -1,23 +1,27 @@
 package serve
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
 // landingPage lists the profiles with links to their probes, like
-// blackbox_exporter's page. html/template escapes every value it prints
-// (profile names come from the settings file and may hold anything).
-var landingPage = template.Must(template.New("landing").Parse(`<!DOCTYPE html>
-<html lang="en">
+// blackbox_exporter's page, in the exporter's language (--lang). Its words
+// are the catalogue's serve.landing.* messages, escaped before the markup
+// they hold is filled in (say); html/template escapes every other value it
+// prints (profile names come from the settings file and may hold anything).
+var landingPage = template.Must(template.New("landing").Funcs(template.FuncMap{"code": code}).Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
-<title>Pitstop exporter</title>
+<title>{{call .Say "title"}}</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 60rem; color: #1d1d1f; }
 table { border-collapse: collapse; } td, th { padding: .3rem .8rem; text-align: left; border-bottom: 1px solid #ddd; }
@@ -25,24 +29,43 @@ table { border-collapse: collapse; } td, th { padding: .3rem .8rem; text-align: 
 </style>
 </head>
 <body>
-<h1>Pitstop exporter</h1>
-<p>Prometheus probes a profile at <code>/probe?profile=NAME</code> (add <code>&amp;only=api,crm</code> to limit the categories).
-Results are reused for {{.TTL}}; the exporter's own metrics are at <a href="metrics">/metrics</a>.</p>
-<p>Settings: <code>{{.Path}}</code>, loaded {{.Loaded}}.{{if .ReloadFailed}} <span class="bad">The last reload failed; these are the settings loaded before.</span>{{end}}</p>
-<h2>Profiles</h2>
+<h1>{{call .Say "title"}}</h1>
+<p>{{call .Say "probe" (code "/probe?profile=NAME") (code "&only=api,crm")}}
+{{call .Say "cache" .TTL .MetricsLink}}</p>
+<p>{{call .Say "settings" (code .Path) .Loaded}}{{if .ReloadFailed}} <span class="bad">{{call .Say "reloadfailed"}}</span>{{end}}</p>
+<h2>{{call .Say "profiles"}}</h2>
 <table>
-<tr><th>Profile</th><th>Probe</th><th>By category</th></tr>
+<tr><th>{{call .Say "profile"}}</th><th>{{call .Say "probecol"}}</th><th>{{call .Say "bycategory"}}</th></tr>
 {{range .Profiles}}<tr>
 <td>{{.Name}}</td>
-{{if .Error}}<td colspan="2" class="bad">settings do not load: {{.Error}}</td>
-{{else}}<td><a href="{{.Probe}}">all</a></td>
+{{if .Error}}<td colspan="2" class="bad">{{call $.Say "broken" .Error}}</td>
+{{else}}<td><a href="{{.Probe}}">{{call $.Say "all"}}</a></td>
 <td>{{range .Categories}}<a href="{{.URL}}">{{.Name}}</a> {{end}}</td>
 {{end}}</tr>
-{{else}}<tr><td colspan="3">No profiles.</td></tr>
+{{else}}<tr><td colspan="3">{{call .Say "none"}}</td></tr>
 {{end}}</table>
 </body>
 </html>
 `))
+
+// code is a value shown as code on the landing page, escaped.
+func code(s string) template.HTML {
+	return template.HTML("<code>" + template.HTMLEscapeString(s) + "</code>")
+}
+
+// landingSay returns the page's words in lang: the message
+// serve.landing.<key>, escaped, with its arguments filled in (markup from
+// code kept, any other text escaped).
+func landingSay(lang string) func(key string, args ...any) template.HTML {
+	return func(key string, args ...any) template.HTML {
+		for i, a := range args {
+			if _, ok := a.(template.HTML); !ok {
+				args[i] = template.HTMLEscapeString(fmt.Sprint(a))
+			}
+		}
+		return template.HTML(fmt.Sprintf(template.HTMLEscapeString(i18n.T(lang, "serve.landing."+key)), args...))
+	}
+}
 
 type landingLink struct {
 	Name string
@@ -71,14 +94,23 @@ func (s *Server) serveLanding(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.Settings()
 	path := st.Config.Path
+	lang := s.opts.Lang
+	if !i18n.Supported(lang) {
+		lang = i18n.English
+	}
 	if path == "" {
-		path = "(none: settings from the environment)"
+		path = i18n.T(lang, "serve.landing.nopath")
 	}
 	data := struct {
-		TTL, Path, Loaded string
-		ReloadFailed      bool
-		Profiles          []landingProfile
+		Lang, TTL, Path, Loaded string
+		MetricsLink             template.HTML
+		ReloadFailed            bool
+		Profiles                []landingProfile
+		Say                     func(key string, args ...any) template.HTML
 	}{
+		Lang:         lang,
+		Say:          landingSay(lang),
+		MetricsLink:  template.HTML(`<a href="metrics">/metrics</a>`),
 		TTL:          s.opts.CacheTTL.String(),
 		Path:         path,
 		Loaded:       st.Loaded.UTC().Format(time.RFC3339),

@@ -69,6 +69,10 @@ type Options struct {
 	Now func() time.Time
 	// Version is reported by pitstop_build_info.
 	Version string
+	// Lang is the language of the landing page (--lang); English when ""
+	// or not one of i18n.Languages(). Metrics and probe errors are for
+	// machines and logs, and stay English.
+	Lang string
 }
 
 // Server is the exporter. Its zero value is not usable; use New.

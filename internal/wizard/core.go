@@ -17,6 +17,7 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
+	"pitstop/internal/i18n"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 	"pitstop/knowledge"
@@ -29,7 +30,7 @@ type Core struct {
 	Profile    *config.Profile // the active profile as loaded
 	ConfigPath string          // where "save to my config" writes
 	Scrubber   *config.Scrubber
-	Lang       string // en | es
+	Lang       string // one of i18n.Languages
 	Version    string
 	// Sandbox, when set, names the built-in sandbox the settings point at.
 	Sandbox string
@@ -122,8 +123,8 @@ func New(o Options) (*Core, error) {
 		}
 	}
 	c.Scrubber = c.Config.Scrubber()
-	if c.Lang != "es" {
-		c.Lang = "en"
+	if !i18n.Supported(c.Lang) {
+		c.Lang = i18n.English
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = check.DefaultTimeout

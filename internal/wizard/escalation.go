@@ -1,7 +1,7 @@
 package wizard
 
 import (
-	"fmt"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pitstop/internal/escalate"
+	"pitstop/internal/i18n"
 	"pitstop/internal/kb"
 )
 
@@ -60,7 +61,7 @@ func (p Pending) Build() (*escalate.Report, error) {
 	in.Env = escalate.CollectEnvironment(os.Getenv, p.version, in.Lang)
 	in.Matched = escalate.TopMatch(p.base, p.evidence)
 	if in.Policy == nil {
-		return nil, fmt.Errorf("no escalation policy is loaded")
+		return nil, errors.New(i18n.T(in.Lang, "wizard.report.no_policy"))
 	}
 	return escalate.BuildReport(in)
 }

@@ -12,6 +12,7 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
+	"pitstop/internal/i18n"
 	"pitstop/internal/probe"
 )
 
@@ -99,7 +100,7 @@ func (s *Session) FixesFor(checkID string) []fix.Fix {
 // change affects. The caller records the outcome with Session.RecordApplied.
 func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 	s := c.Session
-	path, settings := c.ConfigPath, s.settings
+	path, settings, lang := c.ConfigPath, s.settings, c.Lang
 	profile := c.Profile.Name
 	before := slices.Clone(s.Results)
 	runner := c.Runner(nil)
@@ -107,11 +108,11 @@ func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 	return func(ctx context.Context) Applied {
 		out := Applied{Fix: f}
 		if f.Kind != fix.KindConfig {
-			out.Err = errors.New("only setting changes can be applied here")
+			out.Err = errors.New(i18n.T(lang, "wizard.apply.not_setting"))
 			return out
 		}
 		if path == "" {
-			out.Err = errors.New("the settings come from the environment, not a file: make the change by hand")
+			out.Err = errors.New(i18n.T(lang, "wizard.apply.from_env"))
 			return out
 		}
 		if err := fix.Apply(path, profile, settings, []*fix.Fix{&out.Fix}); err != nil {
@@ -120,7 +121,7 @@ func (c *Core) ApplyLater(f fix.Fix) func(ctx context.Context) Applied {
 		}
 		cfg, err := config.Load(path)
 		if err != nil {
-			out.Err = fmt.Errorf("the change was written, but the settings no longer load: %w", err)
+			out.Err = fmt.Errorf("%s: %w", i18n.T(lang, "wizard.apply.no_longer_loads"), err)
 			return out
 		}
 		p, err := cfg.Profile(profile)

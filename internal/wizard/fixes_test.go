@@ -85,3 +85,19 @@ func TestStaleProposalIsDropped(t *testing.T) {
 	s.RecordFixes(Proposal{Fixes: []fix.Fix{{ID: "new"}}, Run: 2})
 	require.Equal(t, "new", s.Fixes[0].ID)
 }
+
+// TestApplyRefusalSpeaksTheLanguage: what the core says when a fix cannot
+// be applied here is in the session's language.
+func TestApplyRefusalSpeaksTheLanguage(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string][2]string{
+		"en": {"only setting changes can be applied here", "the settings come from the environment, not a file: make the change by hand"},
+		"es": {"aquí solo se pueden aplicar cambios de ajustes", "la configuración viene del entorno, no de un archivo: haz el cambio a mano"},
+	} {
+		c, err := New(Options{Config: &config.Config{}, Profile: &config.Profile{Name: "default"}, Lang: lang})
+		require.NoError(t, err)
+		ctx := context.Background()
+		require.EqualError(t, c.ApplyLater(fix.Fix{Kind: fix.KindDNS})(ctx).Err, want[0])
+		require.EqualError(t, c.ApplyLater(fix.Fix{Kind: fix.KindConfig})(ctx).Err, want[1])
+	}
+}

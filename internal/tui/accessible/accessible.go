@@ -299,7 +299,7 @@ func (s *session) readSecret(prompt string) (string, error) {
 		b, err := xterm.ReadPassword(s.tty.Fd())
 		fmt.Fprintln(s.out)
 		if err != nil {
-			return "", fmt.Errorf("read secret: %w", err)
+			return "", fmt.Errorf("%s: %w", s.t("acc.secret.err"), err)
 		}
 		return strings.TrimSpace(string(b)), nil
 	}
@@ -406,7 +406,7 @@ func (s *session) offerFixes() error {
 	if len(sess.Fixes) == 0 {
 		return nil
 	}
-	s.line(c.Plural("acc.fixes", len(sess.Fixes)))
+	s.line(c.N("acc.fixes", len(sess.Fixes)))
 	for i, f := range sess.Fixes {
 		s.printFix(i+1, f)
 		if f.Kind != fix.KindConfig {
@@ -580,7 +580,7 @@ func (s *session) runChecks(steps bool) error {
 		s.line(s.t("run.none"))
 		return nil
 	}
-	s.line(c.Plural("acc.running", len(checks)))
+	s.line(c.N("acc.running", len(checks)))
 	events := make(chan check.Event, 2*len(checks))
 	runLater := c.RunLater(checks, func(ev check.Event) { events <- ev })
 	type outcome struct {
@@ -625,9 +625,9 @@ func (s *session) runChecks(steps bool) error {
 	sum := check.Summarize(results)
 	switch {
 	case sum.Fail > 0 || sum.Error > 0:
-		s.line(c.Plural("results.problems", sum.Fail+sum.Error))
+		s.line(c.N("results.problems", sum.Fail+sum.Error))
 	case sum.Warn > 0:
-		s.line(c.Plural("results.warnings", sum.Warn))
+		s.line(c.N("results.warnings", sum.Warn))
 	default:
 		s.line(s.t("results.allgood"))
 	}
@@ -712,7 +712,7 @@ func (s *session) summary() {
 				titles = append(titles, fmt.Sprintf("%s (%s)", c.CheckTitle(r.ID, r.Title), c.StatusWord(r.Status)))
 			}
 		}
-		found += " " + c.Plural("outcome.attention", bad) + " " + strings.Join(titles, "; ") + "."
+		found += " " + c.N("outcome.attention", bad) + " " + strings.Join(titles, "; ") + "."
 	}
 	s.sayf("%s: %s", s.t("outcome.checks"), found)
 	var read []string

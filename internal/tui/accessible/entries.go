@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"pitstop/internal/escalate"
 	"pitstop/internal/human"
 	"pitstop/internal/monitor"
+	"pitstop/internal/tui/common"
 	tuimonitor "pitstop/internal/tui/monitor"
 )
 
@@ -41,7 +43,7 @@ func (s *session) checklist() error {
 	ev := escalate.Evidence{}
 	if l.RunsChecks() {
 		checks := c.EveryConfigured()
-		s.line(c.Plural("acc.running", len(checks)))
+		s.line(c.N("acc.running", len(checks)))
 		ev.Results = c.Runner(nil).Run(c.Ctx, checks)
 		if c.Ctx.Err() != nil {
 			return context.Canceled
@@ -127,7 +129,7 @@ func (s *session) search() error {
 			opts = append(opts, label)
 		}
 		opts = append(opts, s.t("acc.search.again"))
-		s.line(c.Plural("acc.search.found", len(hits)))
+		s.line(c.N("acc.search.found", len(hits)))
 		pick, err := s.choose(s.t("acc.read"), opts, 0)
 		if err != nil {
 			return err
@@ -198,10 +200,44 @@ func (s *session) monitor() error {
 		}
 	}
 	st := mon.Stats()
-	s.line(s.t("acc.monitor.summary", st.Total, st.Successes, st.Rejected, st.Failures))
+	s.line(s.com.N("acc.monitor.summary", st.Total, st.Total, st.Successes, st.Rejected, st.Failures))
 	s.line(s.t("acc.monitor.latency", human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
 	if len(mon.Alerts()) == 0 {
 		s.line(s.t("acc.monitor.noalerts"))
 	}
 	return nil
+}
+
+// Tick asks, with the accessible prompts in com's language, which of the
+// items of filled only a person can confirm to tick or untick, and returns
+// their IDs (none when the answer is empty). It is for `pitstop checklist
+// --tick` on a screen reader: huh's own accessible prompts are English only.
+func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
+	com.Ctx = ctx
+	s := &session{com: com, in: newLineReader(in), out: out}
+	var ids, labels []string
+	for _, it := range filled.Items {
+		if it.Manual {
+			ids = append(ids, it.ID)
+			labels = append(labels, it.Label)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	picked, err := s.chooseMany(filled.Title+": "+s.t("acc.clist.tick"), labels)
+	if ctx.Err() != nil {
+		return nil, context.Canceled
+	}
+	if errors.Is(err, errQuit) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ticked := make([]string, len(picked))
+	for i, j := range picked {
+		ticked[i] = ids[j]
+	}
+	return ticked, nil
 }

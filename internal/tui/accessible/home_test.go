@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/demo"
+	"pitstop/internal/escalate"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
 )
@@ -50,7 +51,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"Run every check", "failed: Mail login", "Type the numbers that match, like 1,3,5 or 2-4",
 			"of", "done.", "Tick or untick what you have done yourself:",
 			"articles match.", "# ", // an article is read
-			"Round 1: ", "probes: ", "Latency: p50",
+			"Round 1: ", "1 probe: ", "Latency: p50",
 			"How much does this hurt the business?", "Escalate as",
 			"Step 1 of 6: What is wrong?", "Step 6 of 6: Did this fix it?",
 		}},
@@ -58,7 +59,7 @@ func TestHomeReachesEveryEntry(t *testing.T) {
 			"¿Qué quieres hacer?", "7. Salir", "Escribe un número del 1 al 7:",
 			"Ejecutar todas las pruebas", "falló: El inicio de sesión SMTP", "Escribe los números que coincidan, como 1,3,5 o 2-4",
 			"hechos.", "Marca o desmarca lo que hayas hecho tú:",
-			"coinciden.", "Ronda 1: ", "sondeos: ", "Latencia: p50",
+			"coinciden.", "Ronda 1: ", "1 sondeo: ", "Latencia: p50",
 			"Escalar como", "(s/n, enter para no):",
 			"Paso 1 de 6: ¿Qué pasa?", "Paso 6 de 6:",
 		}},
@@ -131,4 +132,30 @@ func TestParseNumbers(t *testing.T) {
 		require.Equal(t, tt.want, got, tt.in)
 		require.Equal(t, tt.bad, bad, tt.in)
 	}
+}
+
+// TestTickSpeaksTheLanguage: ticking a checklist's items on a screen reader
+// (pitstop checklist --tick --accessible) asks with Pitstop's own prompts,
+// in the interface language, and returns the items picked.
+func TestTickSpeaksTheLanguage(t *testing.T) {
+	t.Parallel()
+	c := tuitest.Common(t, "es")
+	l, ok := c.Checklists.Get("prelaunch")
+	require.True(t, ok)
+	filled := l.Fill(escalate.Evidence{}, "es")
+	manual := filled.ManualIDs()
+	require.GreaterOrEqual(t, len(manual), 3)
+	var out bytes.Buffer
+	ids, err := Tick(context.Background(), c, &filled, strings.NewReader("x\n1,3\n"), &out)
+	require.NoError(t, err)
+	require.Equal(t, []string{manual[0], manual[2]}, ids)
+	text := out.String()
+	require.Contains(t, text, Translate("es", "acc.clist.tick"))
+	require.Contains(t, text, Translate("es", "acc.invalid.number", "x", len(manual)))
+	for _, en := range englishPrompts {
+		require.NotContains(t, text, en)
+	}
+	ids, err = Tick(context.Background(), c, &filled, strings.NewReader(""), &out)
+	require.NoError(t, err, "input that ends picks nothing")
+	require.Empty(t, ids)
 }

@@ -41,9 +41,9 @@ func (s *session) listOptions(options []string) {
 func (s *session) choose(title string, options []string, def int) (int, error) {
 	s.line(title)
 	s.listOptions(options)
-	prompt := s.t("acc.prompt.one", len(options))
+	prompt := s.t("acc.prompt.pick", len(options))
 	if def >= 0 {
-		prompt = s.t("acc.prompt.one.default", len(options), def+1)
+		prompt = s.t("acc.prompt.pick.default", len(options), def+1)
 	}
 	for {
 		answer, err := s.ask(prompt)

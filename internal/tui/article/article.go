@@ -461,7 +461,7 @@ func (m *Model) View() string {
 	var body string
 	switch {
 	case m.err != nil:
-		body = " " + st.ErrorText.Render(common.Wrap(m.err.Error(), m.width-2))
+		body = " " + st.ErrorText.Render(common.Wrap(c.T("article.error", m.id, m.err.Error()), m.width-2))
 	case m.content == "":
 		body = " " + st.Muted.Render(c.T("article.loading"))
 	case m.panelOpen && !m.sidebar():
@@ -521,7 +521,7 @@ func (m *Model) footer() string {
 	if m.searching {
 		count := ""
 		if m.query != "" {
-			count = st.Muted.Render(c.T("article.matches", len(m.matches)))
+			count = st.Muted.Render(c.N("article.matches", len(m.matches)))
 		}
 		return " " + m.input.View() + "  " + count
 	}

@@ -375,11 +375,11 @@ func (m *Model) summary() string {
 	parts := []string{c.T("clist.done", done, total)}
 	style := st.Warn
 	if failing > 0 {
-		parts = append(parts, c.T("clist.failingN", failing))
+		parts = append(parts, c.N("clist.failingN", failing))
 		style = st.Fail
 	}
 	if open > 0 {
-		parts = append(parts, c.T("clist.openN", open))
+		parts = append(parts, c.N("clist.openN", open))
 	}
 	return style.Render(strings.Join(parts, " · "))
 }

@@ -1,6 +1,10 @@
 package common
 
 import (
+	"reflect"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 )
@@ -57,4 +61,90 @@ func (c *Common) HuhTheme() huh.Theme {
 		t.Help.FullKey, t.Help.FullDesc, t.Help.FullSeparator = st.HelpKey, st.HelpDesc, st.HelpSep
 		return t
 	})
+}
+
+// huhHelp names the catalogue message for each help text huh's default key
+// map gives its keys (huh writes them in English). TestHuhKeyMap fails when
+// a huh upgrade brings one this table lacks.
+var huhHelp = map[string]string{
+	"back":         "key.back",
+	"up":           "key.up",
+	"down":         "key.down",
+	"first":        "key.top",
+	"last":         "key.bottom",
+	"page up":      "key.pageup",
+	"page down":    "key.pagedown",
+	"select":       "key.select",
+	"open":         "key.open",
+	"new line":     "key.newline",
+	"toggle":       "key.toggle",
+	"Yes":          "key.yes",
+	"No":           "key.no",
+	"next":         "huh.next",
+	"submit":       "huh.submit",
+	"confirm":      "huh.confirm",
+	"complete":     "huh.complete",
+	"close":        "huh.close",
+	"open editor":  "huh.editor",
+	"left":         "huh.left",
+	"right":        "huh.right",
+	"filter":       "huh.filter",
+	"set filter":   "huh.setfilter",
+	"clear filter": "huh.clearfilter",
+	"½ page up":    "huh.halfpageup",
+	"½ page down":  "huh.halfpagedown",
+	"go to start":  "huh.start",
+	"go to end":    "huh.end",
+	"select all":   "huh.selectall",
+	"select none":  "huh.selectnone",
+}
+
+// HuhKeyMap returns huh's default keys with their help in lang, for every
+// huh form Pitstop shows. A yes/no question's ←/→ switches the answer
+// rather than ticking, and it takes the language's letter for yes too (s
+// for sí). A single choice cannot be filtered: huh's "No
+// matches" under an empty filter has no way to be translated, and Pitstop's
+// choices are short lists.
+func HuhKeyMap(lang string) *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	eachBinding(km, func(path string, b *key.Binding) {
+		h := b.Help()
+		if h.Desc == "" {
+			return
+		}
+		id, ok := huhHelp[h.Desc]
+		if path == "Confirm.Toggle" {
+			id, ok = "huh.switch", true
+		}
+		if ok {
+			b.SetHelp(h.Key, Translate(lang, id))
+		}
+	})
+	if yes := Translate(lang, "key.yes.letter"); yes != "y" { // "s/n" in Spanish
+		km.Confirm.Accept.SetKeys("y", "Y", yes, strings.ToUpper(yes))
+		km.Confirm.Accept.SetHelp(yes, Translate(lang, "key.yes"))
+	}
+	km.Select.Filter.Unbind()
+	km.Select.SetFilter.Unbind()
+	km.Select.ClearFilter.Unbind()
+	return km
+}
+
+// eachBinding calls fn with every key binding of km and its path
+// ("Select.Filter").
+func eachBinding(km *huh.KeyMap, fn func(path string, b *key.Binding)) {
+	bindingType := reflect.TypeFor[key.Binding]()
+	var walk func(prefix string, v reflect.Value)
+	walk = func(prefix string, v reflect.Value) {
+		for i := range v.NumField() {
+			f, name := v.Field(i), v.Type().Field(i).Name
+			switch {
+			case f.Type() == bindingType:
+				fn(prefix+name, f.Addr().Interface().(*key.Binding))
+			case f.Kind() == reflect.Struct:
+				walk(prefix+name+".", f)
+			}
+		}
+	}
+	walk("", reflect.ValueOf(km).Elem())
 }

@@ -14,27 +14,14 @@ import (
 	"pitstop/internal/wizard"
 )
 
-// verbs finds the formatting verbs of a string, in order.
-var verbs = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
-
-// TestCatalogueIsComplete checks every entry has both languages with the
-// same formatting verbs, so `--lang es` never shows English or a broken
-// "%!d(MISSING)".
-func TestCatalogueIsComplete(t *testing.T) {
-	t.Parallel()
-	for key, e := range CatalogueKeys() {
-		require.NotEmpty(t, e[0], "%s has no English text", key)
-		require.NotEmpty(t, e[1], "%s has no Spanish text", key)
-		require.Equal(t, verbs.FindAllString(e[0], -1), verbs.FindAllString(e[1], -1), "%s: the two languages take different arguments", key)
-	}
-}
-
-// literalKey matches T("key") and T("key", ...) calls with a literal key.
-var literalKey = regexp.MustCompile(`\bT\("([a-z0-9_.]+)"`)
+// literalKey matches T("key"), t("key"), N("key", n) and Translate(lang,
+// "key") calls with a literal key.
+var literalKey = regexp.MustCompile(`(?:\bT\(|\bN\(|\bs\.t\(|\bTranslate\([a-zA-Z.]+, )"([a-z0-9_./]+)"`)
 
 // TestEveryKeyUsedExists reads the wizard's sources: every literal key
-// passed to T is in the catalogue, and so is every key built from a known
-// list (families, problems, statuses ...).
+// passed to T or N is in the catalogue (locales/en/tui.yaml), and so is
+// every key built from a known list (problems, statuses ...). That each
+// message has every language is internal/i18n's test.
 func TestEveryKeyUsedExists(t *testing.T) {
 	t.Parallel()
 	var files []string
@@ -69,7 +56,7 @@ func TestEveryKeyUsedExists(t *testing.T) {
 		built = append(built, "severity."+s)
 	}
 	for _, s := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
-		built = append(built, "status."+s.String(), "count."+s.String()+".1", "count."+s.String()+".n")
+		built = append(built, "status."+s.String(), "count."+s.String())
 	}
 	for _, e := range []string{"guided", "everything", "checklist", "search", "monitor", "escalate"} {
 		built = append(built, "home."+e, "home."+e+".desc")
@@ -92,12 +79,24 @@ func TestTranslate(t *testing.T) {
 		{"en", "app.step", []any{2, 6}, "Step 2 of 6"},
 		{"es", "app.step", []any{2, 6}, "Paso 2 de 6"},
 		{"fr", "key.quit", nil, "quit"},
-		{"es", "count.warn.n", []any{3}, "3 avisos"},
-		{"en", "no.such.key", nil, "no.such.key"},
+		{"en", "no.such.key", nil, "tui.no.such.key"},
 	}
 	for _, tt := range tests {
 		require.Equal(t, tt.want, Translate(tt.lang, tt.key, tt.args...), "%s %s", tt.lang, tt.key)
 	}
+}
+
+// TestCounts: a count takes the plural form of the interface language.
+func TestCounts(t *testing.T) {
+	t.Parallel()
+	en, es := &Common{Core: &wizard.Core{Lang: "en"}}, &Common{Core: &wizard.Core{Lang: "es"}}
+	require.Equal(t, "1 warning", en.Count(check.Warn, 1))
+	require.Equal(t, "3 warnings", en.Count(check.Warn, 3))
+	require.Equal(t, "1 aviso", es.Count(check.Warn, 1))
+	require.Equal(t, "3 avisos", es.Count(check.Warn, 3))
+	require.Equal(t, "2 no se pudieron probar", es.Count(check.Error, 2))
+	require.Equal(t, "Pitstop found 1 problem. It points to an article below.", en.N("results.problems", 1))
+	require.Equal(t, "Pitstop encontró 2 problemas. Cada uno apunta a un artículo más abajo.", es.N("results.problems", 2))
 }
 
 // TestCheckTitle: the interface names checks and families from the

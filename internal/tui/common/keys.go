@@ -44,7 +44,7 @@ func NewKeyMap(c *Common) KeyMap {
 		Fixed:     b("key.fixed", "d"),
 		Fix:       b("key.fix", "f"),
 		Paste:     b("key.paste", "p"),
-		Yes:       b("key.yes", "y"),
+		Yes:       b("key.yes", c.T("key.yes.letter"), "y"), // "s/n" in Spanish; y works in every language
 		No:        b("key.no", "n"),
 		Open:      b("key.open", "enter"),
 		Help:      b("key.help", "?"),

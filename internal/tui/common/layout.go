@@ -49,21 +49,7 @@ func (c *Common) StatusWord(s check.Status) string { return c.T("status." + s.St
 
 // Count says how many results had a status: "1 warning", "3 warnings",
 // "2 could not test".
-func (c *Common) Count(s check.Status, n int) string {
-	form := "n"
-	if n == 1 {
-		form = "1"
-	}
-	return c.T("count."+s.String()+"."+form, n)
-}
-
-// Plural returns the catalogue string key.1 or key.n for n, formatted with n.
-func (c *Common) Plural(key string, n int) string {
-	if n == 1 {
-		return c.T(key+".1", n)
-	}
-	return c.T(key+".n", n)
-}
+func (c *Common) Count(s check.Status, n int) string { return c.N("count."+s.String(), n) }
 
 // Counts joins the non-zero counts of a summary, worst news last.
 func (c *Common) Counts(sum check.Summary, style func(check.Status, string) string) []string {

@@ -1,7 +1,6 @@
 package common
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -58,11 +57,11 @@ func (c *Common) RenderMarkdown(id, body string, width int) tea.Cmd {
 	return func() tea.Msg {
 		r, err := theme.Renderer(themeName, width)
 		if err != nil {
-			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: fmt.Errorf("render article %s: %w", id, err)}
+			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: err}
 		}
 		out, err := RenderArticle(r, body)
 		if err != nil {
-			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: fmt.Errorf("render article %s: %w", id, err)}
+			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: err}
 		}
 		out = strings.Trim(out, "\n")
 		return RenderedMsg{ID: id, Width: width, Theme: themeName, Text: scrub.Scrub(out)}

@@ -125,7 +125,7 @@ func (m *Model) buildForm() {
 			huh.NewInput().Title(c.T("esc.q.expected")).Placeholder(c.T("esc.q.placeholder")).Value(&m.expected),
 			huh.NewInput().Title(c.T("esc.q.actual")).Placeholder(c.T("esc.q.placeholder")).Value(&m.actual),
 		),
-	).WithShowHelp(false).WithTheme(c.HuhTheme()).WithKeyMap(huh.NewDefaultKeyMap())
+	).WithShowHelp(false).WithTheme(c.HuhTheme()).WithKeyMap(common.HuhKeyMap(c.Lang))
 	m.resizeForm()
 }
 

@@ -13,6 +13,7 @@ import (
 	"pitstop/internal/check"
 	"pitstop/internal/config"
 	"pitstop/internal/fix"
+	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
 	"pitstop/internal/wizard"
 )
@@ -31,23 +32,7 @@ profiles:
 // checks again, and the screen shows them before and after.
 func TestFixScreenAppliesWithConsent(t *testing.T) {
 	t.Parallel()
-	c := tuitest.Common(t, "en")
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(settings), 0o640))
-	cfg, err := config.Load(path)
-	require.NoError(t, err)
-	p, err := cfg.Profile("")
-	require.NoError(t, err)
-	c.Config, c.Profile, c.ConfigPath = cfg, p, path
-	c.Plan(true)
-	c.Session.Results = []check.Result{{ID: "api.config", Category: "api", Status: check.Fail, Summary: "The API key has spaces at the end."}}
-	proposal := wizard.Proposal{Fixes: fix.Propose(context.Background(), &fix.Input{Profile: p, ConfigPath: path, Results: c.Session.Results})}
-	proposal.Settings, err = fix.ReadSettings(path)
-	require.NoError(t, err)
-	require.Len(t, proposal.Fixes, 1)
-	c.Session.RecordFixes(proposal)
-
-	m := New(c, "api.config")
+	m, c, path := fixScreen(t, "en")
 	m.SetSize(80, 20)
 	view := tuitest.Plain(m.View())
 	require.Regexp(t, `- api\.key: \S+ \(with spaces\)`, view)
@@ -85,4 +70,39 @@ func TestFixScreenAppliesWithConsent(t *testing.T) {
 	for _, b := range m.ShortHelp() {
 		require.NotEqual(t, "a", b.Help().Key, "nothing left to apply")
 	}
+}
+
+// fixScreen opens the fix screen in lang on a settings file whose API key
+// has spaces at the end.
+func fixScreen(t *testing.T, lang string) (*Model, *common.Common, string) {
+	t.Helper()
+	c := tuitest.Common(t, lang)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(settings), 0o640))
+	cfg, err := config.Load(path)
+	require.NoError(t, err)
+	p, err := cfg.Profile("")
+	require.NoError(t, err)
+	c.Config, c.Profile, c.ConfigPath = cfg, p, path
+	c.Plan(true)
+	c.Session.Results = []check.Result{{ID: "api.config", Category: "api", Status: check.Fail, Summary: "The API key has spaces at the end."}}
+	proposal := wizard.Proposal{Fixes: fix.Propose(context.Background(), &fix.Input{Profile: p, ConfigPath: path, Results: c.Session.Results})}
+	proposal.Settings, err = fix.ReadSettings(path)
+	require.NoError(t, err)
+	require.Len(t, proposal.Fixes, 1)
+	c.Session.RecordFixes(proposal)
+	return New(c, "api.config"), c, path
+}
+
+// TestSpanishYesIsS: the Spanish question ends "s/n", and s answers yes.
+func TestSpanishYesIsS(t *testing.T) {
+	t.Parallel()
+	m, _, _ := fixScreen(t, "es")
+	m.SetSize(80, 20)
+	m.Update(tuitest.Key("a"))
+	require.Equal(t, phaseConfirm, m.phase)
+	require.Contains(t, tuitest.Plain(m.View()), "s/n")
+	_, cmd := m.Update(tuitest.Key("s"))
+	require.NotNil(t, cmd)
+	require.Equal(t, phaseApplying, m.phase)
 }

@@ -18,6 +18,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
 )
@@ -377,7 +378,7 @@ func (m *Model) headline(st monitor.Stats, w int) string {
 	if m.duration > 0 {
 		elapsed += " / " + fmtClock(m.duration)
 	}
-	left := " " + state + s.Muted.Render("  "+m.t("every", m.mon.Interval.String())+" · "+elapsed+" · "+m.t("probes", st.Total))
+	left := " " + state + s.Muted.Render("  "+m.t("every", m.mon.Interval.String())+" · "+elapsed+" · "+i18n.N(m.com.Lang, "monitor.probes", st.Total, st.Total))
 	return common.Truncate(left, w)
 }
 
@@ -448,7 +449,7 @@ func (m *Model) figures(st monitor.Stats, w int) string {
 		"   " + m.t("mean") + " " + val(human.Duration(st.Mean), st.Mean > th.ResponseTime)
 	rates := " " + m.t("success") + " " + val(pct(st.SuccessRate), st.SuccessRate < th.SuccessRate) +
 		"   " + m.t("errors") + " " + val(pct(st.ErrorRate), st.ErrorRate > th.ErrorRate) +
-		"   " + m.t("throughput") + " " + val(fmt.Sprintf("%.1f/min", st.Throughput), false)
+		"   " + m.t("throughput") + " " + val(m.t("perminute", st.Throughput), false)
 	return common.Truncate(lat, w) + "\n" + common.Truncate(rates, w)
 }
 
@@ -492,24 +493,7 @@ func (m *Model) alertMessage(a monitor.Alert) string { return AlertText(m.com.La
 
 // AlertText is an alert as one plain sentence in the interface language.
 // The screen and the plain-text summary of `pitstop monitor` both use it.
-func AlertText(lang string, a monitor.Alert) string {
-	t := func(key string, args ...any) string { return fmt.Sprintf(text(lang, key), args...) }
-	switch a.Kind {
-	case monitor.HighResponseTime:
-		return t("alert."+string(a.Kind), human.Latency(a.Value), human.Latency(a.Limit))
-	case monitor.HighErrorRate, monitor.LowSuccessRate:
-		return t("alert."+string(a.Kind), pct(a.Value), pct(a.Limit))
-	case monitor.LowThroughput:
-		return t("alert."+string(a.Kind), a.Value, a.Limit)
-	case monitor.EndpointDown:
-		// One endpoint down, or several named in one sentence that counts them.
-		if len(a.Endpoints) > 1 {
-			return t("alert."+string(a.Kind)+".many", len(a.Endpoints), strings.Join(a.Endpoints, ", "), a.Value)
-		}
-		return t("alert."+string(a.Kind), a.Endpoint, a.Value)
-	}
-	return a.Message
-}
+func AlertText(lang string, a monitor.Alert) string { return a.Text(lang) }
 
 // alertLine is the alert's kind and severity, then (unless compact) what
 // it means on a line of its own.

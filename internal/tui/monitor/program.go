@@ -121,7 +121,7 @@ func (p *Program) styleHelp() {
 func (p *Program) View() tea.View {
 	v := tea.NewView(p.com.Scrub(p.render()))
 	v.AltScreen = true
-	v.WindowTitle = "Pitstop monitor"
+	v.WindowTitle = text(p.com.Lang, "window")
 	return v
 }
 

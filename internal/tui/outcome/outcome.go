@@ -257,7 +257,7 @@ func (m *Model) summary() string {
 			}
 		}
 		if len(bad) > 0 {
-			found += " " + c.Plural("outcome.attention", len(bad)) + " " + strings.Join(bad, "; ") + "."
+			found += " " + c.N("outcome.attention", len(bad)) + " " + strings.Join(bad, "; ") + "."
 		}
 		line(c.T("outcome.checks"), found, 0)
 	}

@@ -535,9 +535,9 @@ func (m *Model) View() string {
 	case len(s.Results) == 0:
 		head, style = c.T("results.none"), st.Muted
 	case sum.Fail > 0 || sum.Error > 0:
-		head, style = c.Plural("results.problems", sum.Fail+sum.Error), st.Fail
+		head, style = c.N("results.problems", sum.Fail+sum.Error), st.Fail
 	case sum.Warn > 0:
-		head, style = c.Plural("results.warnings", sum.Warn), st.Warn
+		head, style = c.N("results.warnings", sum.Warn), st.Warn
 	}
 	if s.Cancelled {
 		head += " " + c.T("results.cancelled")

@@ -189,7 +189,7 @@ func (m *Model) listHeight() int {
 // View draws the input, the hits and the preview.
 func (m *Model) View() string {
 	c, st := m.com, m.com.Styles
-	head := " " + m.input.View() + "  " + st.Muted.Render(c.T("search.count", len(m.hits)))
+	head := " " + m.input.View() + "  " + st.Muted.Render(c.N("search.count", len(m.hits)))
 	list := m.list()
 	prev := m.previewView()
 	var body string

@@ -113,7 +113,7 @@ func (m *Model) build() {
 	m.form = huh.NewForm(groups...).
 		WithShowHelp(false).
 		WithTheme(c.HuhTheme()).
-		WithKeyMap(huh.NewDefaultKeyMap())
+		WithKeyMap(common.HuhKeyMap(c.Lang))
 	m.resizeForm()
 }
 
