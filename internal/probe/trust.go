@@ -90,21 +90,52 @@ func LoadTrust(caFile, setting string) (*Trust, error) {
 				}
 			}
 		} else {
-			if pool, _ = x509.SystemCertPool(); pool == nil {
-				pool = x509.NewCertPool()
-			}
-			if envUsable {
-				// Go reads it once per process; read it again so a change
-				// made since (and a test's) counts.
-				if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
-					pool.AppendCertsFromPEM(data)
-				}
-			}
+			pool = systemPool(env, envUsable)
 		}
 		pool.AppendCertsFromPEM(extraPEM)
 		return pool
 	})
 	return t, nil
+}
+
+// systemPools holds the system's roots with SSL_CERT_FILE's certificates,
+// per SSL_CERT_FILE as last seen (path, size, modification time): parsed
+// once a process, not once a check (`pitstop serve` runs checks all day).
+var systemPools sync.Map // systemPoolKey → *x509.CertPool, never changed
+
+type systemPoolKey struct {
+	path string
+	size int64
+	mod  time.Time
+}
+
+// systemPool returns a copy of the system's roots plus SSL_CERT_FILE's
+// (env, when usable). Go reads SSL_CERT_FILE once per process; it is read
+// again here, so a change made since (and a test's) counts.
+func systemPool(env string, usable bool) *x509.CertPool {
+	var key systemPoolKey
+	if usable {
+		st, err := os.Stat(env)
+		if err != nil {
+			usable = false
+		} else {
+			key = systemPoolKey{env, st.Size(), st.ModTime()}
+		}
+	}
+	if p, ok := systemPools.Load(key); ok {
+		return p.(*x509.CertPool).Clone()
+	}
+	pool, _ := x509.SystemCertPool()
+	if pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if usable {
+		if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
+			pool.AppendCertsFromPEM(data)
+		}
+	}
+	systemPools.Store(key, pool.Clone())
+	return pool
 }
 
 // TrustPool is a Trust with exactly these roots (a test's, or a caller's

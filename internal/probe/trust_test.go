@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -105,4 +107,33 @@ func TestTrustTLSConfigHandshake(t *testing.T) {
 		require.ErrorAs(t, err, &cve, c.name)
 		require.True(t, errors.As(err, new(x509.UnknownAuthorityError)), c.name)
 	}
+}
+
+// TestSSLCertFileChangeCounts: the parsed system roots are kept per
+// SSL_CERT_FILE as last seen, so a file rewritten in place is read again.
+func TestSSLCertFileChangeCounts(t *testing.T) {
+	// Not parallel: it sets SSL_CERT_FILE.
+	first, firstFile := newCA(t)
+	second, secondFile := newCA(t)
+	path := filepath.Join(t.TempDir(), "bundle.pem")
+	copyFile := func(from string) {
+		data, err := os.ReadFile(from)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+	}
+	copyFile(firstFile)
+	t.Setenv("SSL_CERT_FILE", path)
+	for range 2 { // the second time from the kept pool
+		trust, err := LoadTrust("", "")
+		require.NoError(t, err)
+		require.NoError(t, trust.Verify(leafChain(t, first, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+		require.Error(t, trust.Verify(leafChain(t, second, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+	}
+	copyFile(secondFile)
+	later := time.Now().Add(time.Minute)
+	require.NoError(t, os.Chtimes(path, later, later))
+	trust, err := LoadTrust("", "")
+	require.NoError(t, err)
+	require.NoError(t, trust.Verify(leafChain(t, second, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+	require.Error(t, trust.Verify(leafChain(t, first, demo.LeafOptions{}), "127.0.0.1", time.Now()))
 }
