@@ -424,10 +424,14 @@ func TestDoThroughHTTPSProxy(t *testing.T) {
 					http.Error(w, err.Error(), http.StatusBadGateway)
 					return
 				}
-				w.WriteHeader(http.StatusOK)
 				down, _, err := http.NewResponseController(w).Hijack()
 				if err != nil {
 					_ = up.Close()
+					return
+				}
+				if _, err := io.WriteString(down, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+					_ = up.Close()
+					_ = down.Close()
 					return
 				}
 				go func() { _, _ = io.Copy(up, down); _ = up.Close() }()
