@@ -185,8 +185,11 @@ func assessResults(results []check.Result) assessment {
 	if err != nil {
 		return assessment{}
 	}
-	base, _, _ := kb.Load(knowledge.FS, "", "en")
-	return assessmentOf(policy, base, results)
+	load := func() (*kb.Base, error) {
+		base, _, err := kb.Load(knowledge.FS, "", "en")
+		return base, err
+	}
+	return assessmentOf(policy, &lazyArticles{load: load}, results)
 }
 
 // ttySize is the terminal's width and height behind w, 0, 0 when w is not a

@@ -17,6 +17,9 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/demo"
+	"pitstop/internal/escalate"
+	"pitstop/internal/kb"
+	"pitstop/knowledge"
 )
 
 // checkCanary is the API key in the end-to-end runs, shaped per provider:
@@ -150,6 +153,32 @@ func TestAssessResults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		require.Equal(t, tt.want, assessResults(tt.results), "%+v", tt.results)
+	}
+}
+
+// TestAssessmentLoadsArticlesOnlyForProblems: the knowledge base is parsed
+// for the first result that did not pass, never for a run that passed.
+func TestAssessmentLoadsArticlesOnlyForProblems(t *testing.T) {
+	t.Parallel()
+	policy, err := escalate.LoadPolicy(knowledge.FS, "")
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		results []check.Result
+		loads   int
+	}{
+		{[]check.Result{{ID: "api.auth", Category: "api", Status: check.Pass}}, 0},
+		{[]check.Result{{ID: "api.auth", Category: "api", Status: check.Fail, Articles: []string{"api-invalid-key"}},
+			{ID: "api.clock", Category: "api", Status: check.Warn, Articles: []string{"api-invalid-key"}}}, 1},
+	} {
+		loads := 0
+		articles := &lazyArticles{load: func() (*kb.Base, error) {
+			loads++
+			base, _, err := kb.Load(knowledge.FS, "", "en")
+			return base, err
+		}}
+		got := assessmentOf(policy, articles, tt.results)
+		require.Equal(t, tt.loads, loads, "%+v", tt.results)
+		require.Equal(t, assessResults(tt.results), got)
 	}
 }
 

@@ -67,8 +67,9 @@ type RedisOptions struct {
 }
 
 // RedisServer is a small loopback Redis: enough RESP2 and RESP3 for a
-// go-redis v9 client to connect, authenticate (HELLO or AUTH), PING, SELECT,
-// CLIENT SETINFO and read INFO server/clients/memory/stats/keyspace.
+// client (Pitstop's cache check, go-redis, redis-cli) to connect,
+// authenticate (HELLO or AUTH), PING, SELECT, CLIENT SETINFO and read INFO
+// server/clients/memory/stats/keyspace.
 type RedisServer struct {
 	// Addr is host:port.
 	Addr string

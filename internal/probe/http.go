@@ -51,7 +51,7 @@ type Options struct {
 // connect and TLS are measured every time; a Client is safe for concurrent use.
 type Client struct {
 	opts     Options
-	roots    *x509.CertPool
+	trust    *Trust
 	findings []string // what LoadTrust found on the way (an unreadable SSL_CERT_FILE)
 }
 
@@ -65,18 +65,19 @@ func (c *Client) TrustFindings() []string { return c.findings }
 func NewClient(opts Options) (*Client, error) {
 	c := &Client{opts: opts}
 	if opts.RootCAs != nil {
-		c.roots = opts.RootCAs.Clone()
+		roots := opts.RootCAs.Clone()
 		if opts.CAFile != "" {
-			if err := appendPEMFile(c.roots, opts.CAFile, "ca_file"); err != nil {
+			if err := appendPEMFile(roots, opts.CAFile, "ca_file"); err != nil {
 				return nil, err
 			}
 		}
+		c.trust = TrustPool(roots)
 	} else {
 		trust, err := LoadTrust(opts.CAFile, "ca_file")
 		if err != nil {
 			return nil, err
 		}
-		c.roots, c.findings = trust.Roots, trust.Findings
+		c.trust, c.findings = trust, trust.Findings
 	}
 	if c.opts.MaxBody <= 0 {
 		c.opts.MaxBody = MaxBody
@@ -88,6 +89,21 @@ func NewClient(opts Options) (*Client, error) {
 		c.opts.Now = time.Now
 	}
 	return c, nil
+}
+
+// tlsConfigFor is the trust of one request (a fresh transport each, and
+// redirects are not followed), naming the host its certificate must cover.
+// Plain http:// needs none, so the roots are not loaded for it. Through an
+// HTTPS proxy the same configuration meets the proxy too, so it names no
+// host and holds every root (the transport names each end itself).
+func (c *Client) tlsConfigFor(req *http.Request, host string, proxyFn func(*http.Request) (*url.URL, error)) *tls.Config {
+	if p, err := proxyFn(req); err == nil && p != nil && p.Scheme == "https" {
+		return &tls.Config{RootCAs: c.trust.Roots(), MinVersion: tls.VersionTLS12}
+	}
+	if req.URL.Scheme != "https" {
+		return nil
+	}
+	return c.trust.TLSConfig(host)
 }
 
 // Request is one HTTP request to probe.
@@ -153,7 +169,6 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			return p, err
 		},
 		DialContext:            (&net.Dialer{KeepAlive: -1}).DialContext,
-		TLSClientConfig:        &tls.Config{RootCAs: c.roots, MinVersion: tls.VersionTLS12},
 		DisableKeepAlives:      true,
 		ForceAttemptHTTP2:      true,
 		MaxResponseHeaderBytes: 64 << 10,
@@ -179,6 +194,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 
+	tlsConf := c.tlsConfigFor(req, host, proxyFn)
+	transport.TLSClientConfig = tlsConf
 	tr.start(time.Now())
 	resp, err := client.Do(req)
 	proxyUsed := tr.proxyURL()
@@ -203,7 +220,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		Body:       data,
 		Truncated:  truncated,
 		Timings:    t,
-		TLS:        tlsInfoFromState(resp.TLS, host, c.opts.Now()),
+		TLS:        tlsInfoFromState(resp.TLS, VerifiedBy(tlsConf), host, c.opts.Now()),
 		Proxy:      proxyUsed,
 		RemoteAddr: tr.remote(),
 		Received:   tr.firstByteTime(),

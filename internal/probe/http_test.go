@@ -108,11 +108,32 @@ func TestDoFreshConnectionEachTime(t *testing.T) {
 	require.Len(t, conns, 3)
 }
 
+// trustModes are the two ways a client trusts a ca_file: added to a given
+// pool (the tests' empty one), or to the system's roots, which a chain
+// ca_file vouches for never needs (Trust.Verify, in VerifyConnection).
+var trustModes = map[string]func(t *testing.T, caFile string) *Client{
+	"pool": func(t *testing.T, caFile string) *Client { return newClient(t, Options{CAFile: caFile}) },
+	"system roots plus ca_file": func(t *testing.T, caFile string) *Client {
+		c, err := NewClient(Options{CAFile: caFile, Logger: slog.New(slog.DiscardHandler)})
+		require.NoError(t, err)
+		return c
+	},
+}
+
 func TestDoTLS(t *testing.T) {
 	t.Parallel()
+	for mode, client := range trustModes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			testDoTLS(t, client)
+		})
+	}
+}
+
+func testDoTLS(t *testing.T, client func(t *testing.T, caFile string) *Client) {
 	ca, caFile := newCA(t)
 	srv := tlsServer(t, ca, demo.LeafOptions{NotAfter: time.Now().Add(30 * 24 * time.Hour)}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	c := newClient(t, Options{CAFile: caFile})
+	c := client(t, caFile)
 	resp, err := c.Do(context.Background(), Request{URL: srv.URL})
 	require.NoError(t, err)
 	require.NotNil(t, resp.TLS)
@@ -133,7 +154,17 @@ func TestDoTLS(t *testing.T) {
 
 func TestDoTLSProblems(t *testing.T) {
 	t.Parallel()
+	for mode, client := range trustModes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			testDoTLSProblems(t, client)
+		})
+	}
+}
+
+func testDoTLSProblems(t *testing.T, client func(t *testing.T, caFile string) *Client) {
 	ca, caFile := newCA(t)
+	_, otherCAFile := newCA(t)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
 	tests := []struct {
 		name    string
@@ -143,6 +174,7 @@ func TestDoTLSProblems(t *testing.T) {
 		words   string
 	}{
 		{"unknown authority", demo.LeafOptions{}, "", TLSUnknownAuthority, "does not trust"},
+		{"signed by another CA than ca_file", demo.LeafOptions{}, otherCAFile, TLSUnknownAuthority, "does not trust"},
 		{"expired", demo.LeafOptions{NotBefore: time.Now().Add(-60 * 24 * time.Hour), NotAfter: time.Now().Add(-3 * 24 * time.Hour)}, caFile, TLSExpired, "expired on"},
 		{"not yet valid", demo.LeafOptions{NotBefore: time.Now().Add(2 * time.Hour), NotAfter: time.Now().Add(48 * time.Hour)}, caFile, TLSNotYetValid, "date and time"},
 		{"wrong host", demo.LeafOptions{Hosts: []string{"other.example"}}, caFile, TLSHostname, "other.example"},
@@ -151,7 +183,7 @@ func TestDoTLSProblems(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := tlsServer(t, ca, tt.leaf, ok)
-			c := newClient(t, Options{CAFile: tt.caFile})
+			c := client(t, tt.caFile)
 			_, err := c.Do(context.Background(), Request{URL: srv.URL})
 			var pe *Error
 			require.ErrorAs(t, err, &pe)
@@ -193,7 +225,7 @@ func TestSSLCertFileIsAddedToRoots(t *testing.T) {
 	trust, err := LoadTrust("", "ca_file")
 	require.NoError(t, err)
 	require.Empty(t, trust.Findings)
-	c := newClient(t, Options{RootCAs: trust.Roots})
+	c := newClient(t, Options{RootCAs: trust.Roots()})
 	resp, err := c.Do(context.Background(), Request{URL: srv.URL})
 	require.NoError(t, err)
 	require.True(t, resp.TLS.Verified)
@@ -250,7 +282,7 @@ func TestSSLCertDirIsReadSafely(t *testing.T) {
 	require.Len(t, trust.Findings, 2, findings)
 	require.Contains(t, findings, filepath.Join(dir, "fifo.pem")+" is a named pipe (FIFO), not a regular file; it was skipped")
 	require.Contains(t, findings, filepath.Join(dir, "zero.pem")+" is a device, not a regular file; it was skipped")
-	resp, err := newClient(t, Options{RootCAs: trust.Roots}).Do(context.Background(), Request{URL: srv.URL})
+	resp, err := newClient(t, Options{RootCAs: trust.Roots()}).Do(context.Background(), Request{URL: srv.URL})
 	require.NoError(t, err)
 	require.True(t, resp.TLS.Verified, "the certificate in SSL_CERT_DIR is trusted")
 
@@ -423,6 +455,55 @@ func TestDoThroughProxyRedactsUserInfo(t *testing.T) {
 	require.Equal(t, "http://•••@"+strings.TrimPrefix(proxy.URL, "http://"), resp.Proxy)
 	require.NotContains(t, resp.Proxy, "proxy-password")
 	require.NotContains(t, resp.Proxy, "corp-user")
+}
+
+// TestDoThroughHTTPSProxy: through an HTTPS proxy, the proxy's certificate
+// is checked for the proxy's name and the API's for the API's, in both
+// trust modes.
+func TestDoThroughHTTPSProxy(t *testing.T) {
+	t.Parallel()
+	for mode, client := range trustModes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			ca, caFile := newCA(t)
+			api := tlsServer(t, ca, demo.LeafOptions{Hosts: []string{"127.0.0.1"}}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, "from the API")
+			}))
+			proxy := tlsServer(t, ca, demo.LeafOptions{Hosts: []string{"localhost"}}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodConnect {
+					http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+					return
+				}
+				up, err := net.Dial("tcp", r.Host)
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusBadGateway)
+					return
+				}
+				down, _, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					_ = up.Close()
+					return
+				}
+				if _, err := io.WriteString(down, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+					_ = up.Close()
+					_ = down.Close()
+					return
+				}
+				go func() { _, _ = io.Copy(up, down); _ = up.Close() }()
+				_, _ = io.Copy(down, up)
+				_ = down.Close()
+			}))
+			pu, err := url.Parse(strings.Replace(proxy.URL, "127.0.0.1", "localhost", 1))
+			require.NoError(t, err)
+			c := client(t, caFile)
+			c.opts.Proxy = func(*http.Request) (*url.URL, error) { return pu, nil }
+			resp, err := c.Do(context.Background(), Request{URL: api.URL})
+			require.NoError(t, err)
+			require.Equal(t, "from the API", string(resp.Body))
+			require.True(t, resp.TLS.Verified)
+			require.NotEmpty(t, resp.Proxy)
+		})
+	}
 }
 
 func TestDoProxyFailure(t *testing.T) {

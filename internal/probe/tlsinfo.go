@@ -103,12 +103,14 @@ func orUnknown(s string) string {
 	return s
 }
 
-// tlsInfoFromState builds TLSInfo from a finished handshake.
-func tlsInfoFromState(cs *tls.ConnectionState, host string, now time.Time) *TLSInfo {
+// tlsInfoFromState builds TLSInfo from a finished handshake; verified says
+// the configuration checked the chain itself (Trust.TLSConfig with a
+// ca_file), so that finishing the handshake means it was accepted.
+func tlsInfoFromState(cs *tls.ConnectionState, verified bool, host string, now time.Time) *TLSInfo {
 	if cs == nil {
 		return nil
 	}
-	info := &TLSInfo{Version: tls.VersionName(cs.Version), Verified: len(cs.VerifiedChains) > 0}
+	info := &TLSInfo{Version: tls.VersionName(cs.Version), Verified: verified || len(cs.VerifiedChains) > 0}
 	if len(cs.PeerCertificates) > 0 {
 		fillLeaf(info, cs.PeerCertificates[0], host, now)
 	}

@@ -3,12 +3,15 @@ package probe
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"time"
 
 	"pitstop/internal/safefile"
 )
@@ -18,11 +21,21 @@ import (
 // Go finds them (SSL_CERT_FILE, SSL_CERT_DIR, else the system bundle), plus
 // the profile's ca_file. An extra file adds to the system roots, never
 // replaces them.
+//
+// Parsing the system's roots (about 140 certificates, twice as many files
+// with SSL_CERT_DIR) costs 7 to 11 ms of CPU, a quarter of a short check.
+// A certificate that ca_file alone vouches for needs none of them: a chain
+// that verifies against part of the roots verifies against all of them. So
+// with a ca_file, a chain is tried against ca_file first, and the system's
+// roots are parsed only when that fails; the verdict is always that of
+// both together.
 type Trust struct {
-	Roots *x509.CertPool
 	// Findings are problems that did not stop the trust from being built,
 	// for a result's details: an unreadable SSL_CERT_FILE.
 	Findings []string
+
+	extra *x509.CertPool        // ca_file's certificates; nil without one
+	roots func() *x509.CertPool // the system's roots plus extra, parsed once, on first use
 }
 
 // systemBundles are where Linux distributions keep the system roots; they
@@ -40,61 +53,185 @@ var systemBundles = []string{
 // LoadTrust builds the trusted roots. caFile, named by setting in errors
 // ("smtp.ca_file"), must be readable and hold a certificate: a check that
 // names one cannot go on without it. An unusable SSL_CERT_FILE or
-// SSL_CERT_DIR is only a finding: the system bundle and ca_file are still
-// trusted. Every check that makes a TLS connection shows the findings in
-// its details.
+// SSL_CERT_DIR entry is only a finding: the system bundle and ca_file are
+// still trusted. Every check that makes a TLS connection shows the findings
+// in its details. The system's roots themselves are parsed when first
+// needed (Roots, Verify).
 func LoadTrust(caFile, setting string) (*Trust, error) {
 	t := &Trust{}
-	certFile, certDir := os.Getenv("SSL_CERT_FILE"), ""
-	if readsCertDir {
-		certDir = os.Getenv("SSL_CERT_DIR")
-	}
-	fileProblem := ""
-	if certFile != "" {
-		fileProblem = unusable(certFile)
-	}
-	if fileProblem != "" || certDir != "" {
-		// Go would read SSL_CERT_FILE whole, and every entry of SSL_CERT_DIR
-		// with a plain read (a FIFO there hangs it, /dev/zero eats the
-		// memory): Pitstop reads them itself, each file knowing what it is.
-		t.Roots = x509.NewCertPool()
-		if fileProblem != "" {
-			t.Findings = append(t.Findings, fmt.Sprintf("SSL_CERT_FILE %s %s; the system's certificates are trusted instead", certFile, fileProblem))
+	var extraPEM []byte
+	if caFile != "" {
+		data, err := safefile.Read(caFile, setting, safefile.MaxCerts)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %w", err)
 		}
-		if certFile != "" && fileProblem == "" {
-			if err := appendPEMFile(t.Roots, certFile, "SSL_CERT_FILE"); err != nil {
-				t.Findings = append(t.Findings, err.Error()+"; the system's certificates are trusted instead")
-				appendSystemBundle(t.Roots)
+		t.extra = x509.NewCertPool()
+		if !t.extra.AppendCertsFromPEM(data) {
+			return nil, fmt.Errorf("%s %s holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)", setting, caFile)
+		}
+		extraPEM = data
+	}
+	env := os.Getenv("SSL_CERT_FILE")
+	envUsable, envUnusable := false, false
+	if env != "" {
+		if problem := unusable(env); problem != "" {
+			envUnusable = true
+			t.Findings = append(t.Findings, fmt.Sprintf("SSL_CERT_FILE %s %s; the system's certificates are trusted instead", env, problem))
+		} else if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err != nil {
+			t.Findings = append(t.Findings, fmt.Sprintf("cannot read %s; the system's certificates are trusted instead", err))
+		} else if !holdsCertificate(data) {
+			t.Findings = append(t.Findings, fmt.Sprintf("SSL_CERT_FILE %s holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks); the system's certificates are trusted instead", env))
+		} else {
+			envUsable = true
+		}
+	}
+	if certDir := os.Getenv("SSL_CERT_DIR"); readsCertDir && certDir != "" {
+		// Go would read every entry of SSL_CERT_DIR with a plain read (a
+		// FIFO there hangs it, /dev/zero eats the memory): Pitstop reads
+		// them itself, now, since what it finds goes in the details.
+		pool := x509.NewCertPool()
+		if envUsable {
+			if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
+				pool.AppendCertsFromPEM(data)
 			}
 		} else {
-			appendSystemBundle(t.Roots)
+			appendSystemBundle(pool)
 		}
-		if certDir != "" {
-			t.Findings = append(t.Findings, appendCertDirs(t.Roots, certDir)...)
-		}
-	} else {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
+		t.Findings = append(t.Findings, appendCertDirs(pool, certDir)...)
+		pool.AppendCertsFromPEM(extraPEM)
+		t.roots = func() *x509.CertPool { return pool }
+		return t, nil
+	}
+	t.roots = sync.OnceValue(func() *x509.CertPool {
+		var pool *x509.CertPool
+		if envUnusable {
 			pool = x509.NewCertPool()
-			if certFile != "" {
-				t.Findings = append(t.Findings, "SSL_CERT_FILE holds no certificate Go can read; only ca_file is trusted")
-			}
+			appendSystemBundle(pool)
+		} else {
+			pool = systemPool(env, envUsable)
 		}
-		t.Roots = pool
-		if certFile != "" {
-			// Go reads it once per process; read it again so a change made
-			// since (and a test's) counts, and so a bad one is said.
-			if err := appendPEMFile(t.Roots, certFile, "SSL_CERT_FILE"); err != nil {
-				t.Findings = append(t.Findings, err.Error()+"; the system's certificates are trusted instead")
-			}
-		}
-	}
-	if caFile != "" {
-		if err := appendPEMFile(t.Roots, caFile, setting); err != nil {
-			return nil, err
-		}
-	}
+		pool.AppendCertsFromPEM(extraPEM)
+		return pool
+	})
 	return t, nil
+}
+
+// systemPools holds the system's roots with SSL_CERT_FILE's certificates,
+// per SSL_CERT_FILE as last seen (path, size, modification time): parsed
+// once a process, not once a check (`pitstop serve` runs checks all day).
+var systemPools sync.Map // systemPoolKey → *x509.CertPool, never changed
+
+type systemPoolKey struct {
+	path string
+	size int64
+	mod  time.Time
+}
+
+// systemPool returns a copy of the system's roots plus SSL_CERT_FILE's
+// (env, when usable). Go reads SSL_CERT_FILE once per process; it is read
+// again here, so a change made since (and a test's) counts.
+func systemPool(env string, usable bool) *x509.CertPool {
+	var key systemPoolKey
+	if usable {
+		st, err := os.Stat(env)
+		if err != nil {
+			usable = false
+		} else {
+			key = systemPoolKey{env, st.Size(), st.ModTime()}
+		}
+	}
+	if p, ok := systemPools.Load(key); ok {
+		return p.(*x509.CertPool).Clone()
+	}
+	pool, _ := x509.SystemCertPool()
+	if pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if usable {
+		if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
+			pool.AppendCertsFromPEM(data)
+		}
+	}
+	systemPools.Store(key, pool.Clone())
+	return pool
+}
+
+// TrustPool is a Trust with exactly these roots (a test's, or a caller's
+// that replaces the system's).
+func TrustPool(pool *x509.CertPool) *Trust {
+	return &Trust{roots: func() *x509.CertPool { return pool }}
+}
+
+// holdsCertificate reports whether a PEM bundle has a certificate Go can
+// parse; it stops at the first, where loading the pool would parse all.
+func holdsCertificate(data []byte) bool {
+	for len(data) > 0 {
+		var block *pem.Block
+		if block, data = pem.Decode(data); block == nil {
+			return false
+		}
+		if block.Type == "CERTIFICATE" && len(block.Headers) == 0 {
+			if _, err := x509.ParseCertificate(block.Bytes); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Roots is every trusted root: the system's plus ca_file. The first call
+// parses the system's.
+func (t *Trust) Roots() *x509.CertPool { return t.roots() }
+
+// Verify checks a server's chain (leaf first) for host at now, against
+// ca_file alone first, then against every root. A failure is the whole
+// pool's verdict, as crypto/tls gives it.
+func (t *Trust) Verify(chain []*x509.Certificate, host string, now time.Time) error {
+	if len(chain) == 0 {
+		return errors.New("the server sent no certificate")
+	}
+	opts := x509.VerifyOptions{DNSName: host, Intermediates: x509.NewCertPool(), CurrentTime: now}
+	for _, c := range chain[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	if t.extra != nil {
+		opts.Roots = t.extra
+		if _, err := chain[0].Verify(opts); err == nil {
+			return nil
+		}
+	}
+	opts.Roots = t.Roots()
+	_, err := chain[0].Verify(opts)
+	return err
+}
+
+// TLSConfig is the client configuration every TLS connection to serverName
+// uses (the host name or IP address the certificate must cover). With a
+// ca_file, the chain is checked by Verify in VerifyConnection (crypto/tls
+// would need every root up front); the handshake fails the same way, with
+// a *tls.CertificateVerificationError.
+func (t *Trust) TLSConfig(serverName string) *tls.Config {
+	if t.extra == nil || serverName == "" {
+		return &tls.Config{RootCAs: t.Roots(), ServerName: serverName, MinVersion: tls.VersionTLS12}
+	}
+	return &tls.Config{
+		ServerName:         serverName,
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: true, // verified in VerifyConnection, on every handshake
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if err := t.Verify(cs.PeerCertificates, serverName, time.Now()); err != nil {
+				return &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates, Err: err}
+			}
+			return nil
+		},
+	}
+}
+
+// VerifiedBy reports whether conf (from TLSConfig) checks certificates in
+// VerifyConnection: a handshake that finished was then verified, though
+// crypto/tls leaves ConnectionState.VerifiedChains empty.
+func VerifiedBy(conf *tls.Config) bool {
+	return conf != nil && conf.InsecureSkipVerify && conf.VerifyConnection != nil
 }
 
 // appendSystemBundle adds the first system bundle that holds certificates.
@@ -176,9 +313,4 @@ func unusable(path string) string {
 		return "is too large for a certificate bundle"
 	}
 	return ""
-}
-
-// TLSConfig is the client configuration every TLS connection uses.
-func (t *Trust) TLSConfig(serverName string) *tls.Config {
-	return &tls.Config{RootCAs: t.Roots, ServerName: serverName, MinVersion: tls.VersionTLS12}
 }

@@ -472,11 +472,14 @@ func TestCanaryNeverOnScreen(t *testing.T) {
 	t.Parallel()
 	for _, lang := range []string{"es"} {
 		for _, sc := range screens {
-			d, _ := newDriver(t, lang, 100, 30)
-			sc.walk(t, d)
-			tuitest.NoSecrets(t, d.View())
-			d.Press("enter")
-			tuitest.NoSecrets(t, d.View())
+			t.Run(lang+"/"+sc.name, func(t *testing.T) {
+				t.Parallel()
+				d, _ := newDriver(t, lang, 100, 30)
+				sc.walk(t, d)
+				tuitest.NoSecrets(t, d.View())
+				d.Press("enter")
+				tuitest.NoSecrets(t, d.View())
+			})
 		}
 	}
 }

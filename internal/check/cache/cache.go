@@ -1,5 +1,5 @@
 // Package cache holds the cache check: cache.redis connects to the Redis in
-// cache.redis_url with go-redis, authenticates, times PING and reads INFO
+// cache.redis_url, authenticates, times PING and reads INFO
 // memory and stats to warn when keys are being evicted. The URL's password
 // is masked in every string the check returns or logs.
 package cache
@@ -17,12 +17,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
-
-	"github.com/redis/go-redis/v9"
-	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
@@ -52,21 +48,9 @@ func Checks(p *config.Profile) []check.Check {
 	}
 }
 
-// quietRedis routes go-redis's own log lines (written to stderr by default,
-// which would tear through the wizard's screen) into the activity log.
-var quietRedis sync.Once
-
-// slogRedisLogger is go-redis's logger interface over slog.Default().
-type slogRedisLogger struct{}
-
-func (slogRedisLogger) Printf(ctx context.Context, format string, v ...any) {
-	slog.Default().DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
-}
-
 // checkRedis runs the whole check; every string it returns or logs has the
 // password masked.
 func checkRedis(ctx context.Context, raw string, log *slog.Logger) check.Result {
-	quietRedis.Do(func() { redis.SetLogger(slogRedisLogger{}) })
 	if strings.TrimSpace(raw) == "" {
 		return check.Skipf("No cache is set up: cache.redis_url is not set.")
 	}
@@ -92,45 +76,33 @@ func checkRedis(ctx context.Context, raw string, log *slog.Logger) check.Result 
 }
 
 func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string) check.Result {
-	opt, err := redis.ParseURL(raw)
+	opt, err := parseRedisURL(raw)
 	if err != nil {
 		return check.Failf("cache.redis_url could not be read: %s. It should look like redis://:password@host:6379/0 (rediss:// for TLS).", parseProblem(err)).
 			With("cache.redis_url: " + masked).Explain(articleCaching)
 	}
-	var trustNote []string // an unusable SSL_CERT_FILE or SSL_CERT_DIR, said in the details
-	if opt.TLSConfig != nil {
-		// rediss://: the one trust decision every client makes.
-		// rediss:// has no ca_file, so loading cannot fail.
-		if trust, err := probe.LoadTrust("", ""); err == nil {
-			opt.TLSConfig.RootCAs, trustNote = trust.Roots, trust.Findings
+	details := []string{"cache.redis_url: " + masked}
+	var trust *probe.Trust
+	if opt.tls {
+		// rediss://: the one trust decision every client makes; it names no
+		// ca_file, so loading cannot fail. An unusable SSL_CERT_FILE or
+		// SSL_CERT_DIR is said in the details.
+		if t, err := probe.LoadTrust("", ""); err == nil {
+			trust = t
+			details = append(details, t.Findings...)
 		}
-		opt.TLSConfig.MinVersion = tls.VersionTLS12
 	}
-	opt.ContextTimeoutEnabled = true
-	opt.MaxRetries = -1
-	opt.DialerRetries = 1
-	opt.PoolSize = 1
-	opt.MinIdleConns = 0
-	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	opt.DialTimeout = dialTimeout
-	if dl, ok := ctx.Deadline(); ok {
-		opt.DialTimeout = max(time.Until(dl), time.Millisecond)
-	}
-	dial := redis.NewDialer(opt)
-	opt.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		return &boundedConn{Conn: c, left: maxReplyBytes}, nil
-	}
-	client := redis.NewClient(opt)
-	defer client.Close()
-
-	details := append([]string{"cache.redis_url: " + masked}, trustNote...)
 	start := time.Now()
-	if err := client.Ping(ctx).Err(); err != nil {
-		return connectProblem(door, err, opt.Addr, opt.TLSConfig != nil).With(details...).
+	client, err := dialRedis(ctx, opt, trust)
+	if err == nil {
+		defer client.Close()
+		err = client.handshake(ctx, opt)
+	}
+	if err == nil {
+		err = client.ping(ctx)
+	}
+	if err != nil {
+		return connectProblem(door, err, opt.addr, opt.tls).With(details...).
 			With(fmt.Sprintf("first PING failed after %s: %s", human.Duration(time.Since(start)), door.UntrustedError(err, 300))).Explain(articleCaching)
 	}
 	first := time.Since(start)
@@ -139,8 +111,8 @@ func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string)
 	rtts := make([]time.Duration, 0, pingSamples)
 	for range pingSamples {
 		start = time.Now()
-		if err := client.Ping(ctx).Err(); err != nil {
-			return connectProblem(door, err, opt.Addr, opt.TLSConfig != nil).With(details...).Explain(articleCaching)
+		if err := client.ping(ctx); err != nil {
+			return connectProblem(door, err, opt.addr, opt.tls).With(details...).Explain(articleCaching)
 		}
 		rtts = append(rtts, time.Since(start))
 	}
@@ -152,7 +124,7 @@ func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string)
 
 	info := map[string]string{}
 	for _, section := range []string{"server", "memory", "stats"} {
-		text, err := client.Info(ctx, section).Result()
+		text, err := client.info(ctx, section)
 		if err != nil {
 			if section == "server" && isRedisErr(err) {
 				continue // some managed services hide INFO server
@@ -161,7 +133,7 @@ func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string)
 		}
 		parseInfo(text, info)
 	}
-	return judge(opt.Addr, ping, info, details)
+	return judge(opt.addr, ping, info, details)
 }
 
 // judge turns the numbers into a result. The facts are the numbers as
@@ -255,7 +227,7 @@ func connectProblem(door *config.Scrubber, err error, addr string, useTLS bool) 
 			hint = " If the server requires TLS, use rediss:// in cache.redis_url."
 		}
 		return check.Errorf("Could not test: Redis at %s closed the connection without answering.%s", addr, hint)
-	case isProtocolErr(msg):
+	case isProtocolErr(err, msg):
 		return check.Errorf("Could not test: whatever answers at %s does not speak the Redis protocol. Check the host and port in cache.redis_url.", addr)
 	case isRedisErr(err):
 		return check.Failf("Redis refused the connection: %s.", msg)
@@ -272,7 +244,7 @@ func infoProblem(door *config.Scrubber, err error, section string) check.Result 
 }
 
 func isRedisErr(err error) bool {
-	var re redis.Error
+	var re redisError
 	return errors.As(err, &re)
 }
 
@@ -281,8 +253,14 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-func isProtocolErr(msg string) bool {
-	for _, s := range []string{"invalid reply", "can't parse", "unknown reply", "Protocol error", "got '"} {
+// isProtocolErr: the reply was not RESP, or the server said our command
+// was not (a server that is not Redis may answer that way).
+func isProtocolErr(err error, msg string) bool {
+	var pe errProtocol
+	if errors.As(err, &pe) {
+		return true
+	}
+	for _, s := range []string{"Protocol error", "unknown reply"} {
 		if strings.Contains(msg, s) {
 			return true
 		}
@@ -317,16 +295,16 @@ func parseInfo(text string, m map[string]string) {
 // connection: certificate checks turned off, or a password sent in clear
 // to another machine.
 func transportWarnings(raw, password string) []string {
-	opt, err := redis.ParseURL(raw)
+	opt, err := parseRedisURL(raw)
 	if err != nil {
 		return nil
 	}
 	var out []string
-	if opt.TLSConfig != nil && opt.TLSConfig.InsecureSkipVerify {
+	if opt.skipVerify {
 		out = append(out, check.Sentencef("cache.redis_url turns certificate checks off (skip_verify=true): anyone between Pitstop and Redis could pose as it and read the password. Remove skip_verify and trust the server's certificate instead."))
 	}
-	host, _, _ := net.SplitHostPort(opt.Addr)
-	if opt.TLSConfig == nil && password != "" && !probe.IsLoopback(host) {
+	host := opt.host
+	if opt.network == "tcp" && !opt.tls && password != "" && !probe.IsLoopback(host) {
 		out = append(out, check.Sentencef("cache.redis_url sends the password over plain redis:// to %s: anyone on the network path could read it. Use rediss:// (TLS).", host))
 	}
 	return out

@@ -113,8 +113,7 @@ type session struct {
 	tlsState  *tls.ConnectionState
 	verifyErr error
 	caErr     error
-	roots     *x509.CertPool
-	trustNote []string // what loading the roots found (an unusable SSL_CERT_FILE), for smtp.tls
+	trust     *probe.Trust
 	authed    bool
 	idle      *time.Timer
 	timings   timings
@@ -193,7 +192,7 @@ func (s *session) reset() {
 	s.closeConn()
 	s.next, s.results, s.dead = 0, [numPhases]*check.Result{}, false
 	s.tr, s.tlsMark, s.ext = nil, 0, nil
-	s.encrypted, s.tlsState, s.verifyErr, s.caErr, s.roots, s.trustNote, s.authed = false, nil, nil, nil, nil, nil, false
+	s.encrypted, s.tlsState, s.verifyErr, s.caErr, s.trust, s.authed = false, nil, nil, nil, nil, false
 	s.timings = nil
 }
 
@@ -201,15 +200,20 @@ func (s *session) runPhase(ctx context.Context, p phase) check.Result {
 	switch p {
 	case phaseConnect:
 		if s.set.security != "none" {
-			// The roots are loaded before the server is dialled, not while
-			// it waits for the next command.
-			_, _ = s.rootPool()
+			// The trust is loaded before the server is dialled, not while
+			// it waits for the next command (the system's roots themselves
+			// are parsed only if ca_file does not vouch for the server).
+			_, _ = s.loadTrust()
 		}
 		return s.connect(ctx)
 	case phaseTLS:
 		// What loading the trusted roots found (an unusable SSL_CERT_FILE)
 		// is said whatever the handshake gives: it may be why it failed.
-		return s.startTLS(ctx).With(s.trustNote...)
+		var notes []string
+		if s.trust != nil {
+			notes = s.trust.Findings
+		}
+		return s.startTLS(ctx).With(notes...)
 	case phaseAuth:
 		return s.auth(ctx)
 	default:
@@ -603,34 +607,26 @@ func (s *session) verify(cs tls.ConnectionState) error {
 	if len(cs.PeerCertificates) == 0 {
 		return errors.New("the server sent no certificate")
 	}
-	roots, err := s.rootPool()
+	trust, err := s.loadTrust()
 	if err != nil {
 		s.caErr = err
 		return err
 	}
-	inter := x509.NewCertPool()
-	for _, c := range cs.PeerCertificates[1:] {
-		inter.AddCert(c)
-	}
-	_, err = cs.PeerCertificates[0].Verify(x509.VerifyOptions{
-		DNSName:       s.set.host,
-		Roots:         roots,
-		Intermediates: inter,
-		CurrentTime:   s.now(),
-	})
-	return err
+	return trust.Verify(cs.PeerCertificates, s.set.host, s.now())
 }
 
-func (s *session) rootPool() (*x509.CertPool, error) {
-	if s.roots != nil {
-		return s.roots, nil
+// loadTrust loads the session's trust once: the system's roots and
+// smtp.ca_file.
+func (s *session) loadTrust() (*probe.Trust, error) {
+	if s.trust != nil {
+		return s.trust, nil
 	}
 	trust, err := probe.LoadTrust(s.set.caFile, "smtp.ca_file")
 	if err != nil {
 		return nil, err
 	}
-	s.roots, s.trustNote = trust.Roots, trust.Findings
-	return trust.Roots, nil
+	s.trust = trust
+	return trust, nil
 }
 
 func (s *session) startTLS(ctx context.Context) check.Result {

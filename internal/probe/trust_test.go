@@ -1,0 +1,139 @@
+package probe
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/demo"
+)
+
+// leafChain is a server chain (leaf only) signed by ca for opts.
+func leafChain(t *testing.T, ca *demo.CA, opts demo.LeafOptions) []*x509.Certificate {
+	t.Helper()
+	leaf, err := ca.Leaf(opts)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(leaf.Certificate[0])
+	require.NoError(t, err)
+	return []*x509.Certificate{cert}
+}
+
+// countRoots makes t count how often it loads every root.
+func countRoots(t *Trust) *int {
+	n := new(int)
+	all := t.roots
+	t.roots = func() *x509.CertPool { *n++; return all() }
+	return n
+}
+
+// TestVerifyTriesCAFileFirst: a chain ca_file vouches for is accepted
+// without the system's roots; any other verdict is that of every root.
+func TestVerifyTriesCAFileFirst(t *testing.T) {
+	t.Parallel()
+	ca, caFile := newCA(t)
+	other, _ := newCA(t)
+	trust, err := LoadTrust(caFile, "ca_file")
+	require.NoError(t, err)
+	loads := countRoots(trust)
+
+	require.NoError(t, trust.Verify(leafChain(t, ca, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+	require.NoError(t, trust.Verify(leafChain(t, ca, demo.LeafOptions{}), "localhost", time.Now()))
+	require.Zero(t, *loads, "the system's roots are not needed")
+
+	err = trust.Verify(leafChain(t, other, demo.LeafOptions{}), "127.0.0.1", time.Now())
+	require.ErrorAs(t, err, new(x509.UnknownAuthorityError))
+	require.Equal(t, 1, *loads, "a chain ca_file does not vouch for is checked against every root")
+
+	err = trust.Verify(leafChain(t, ca, demo.LeafOptions{Hosts: []string{"other.example"}}), "127.0.0.1", time.Now())
+	require.ErrorAs(t, err, new(x509.HostnameError))
+	err = trust.Verify(leafChain(t, ca, demo.LeafOptions{}), "127.0.0.1", time.Now().Add(72*time.Hour))
+	var inv x509.CertificateInvalidError
+	require.ErrorAs(t, err, &inv)
+	require.Equal(t, x509.Expired, inv.Reason)
+	require.Error(t, trust.Verify(nil, "127.0.0.1", time.Now()))
+
+	// Without a ca_file there is nothing to try first.
+	plain, err := LoadTrust("", "")
+	require.NoError(t, err)
+	require.NotNil(t, plain.TLSConfig("example.com").RootCAs)
+	require.False(t, VerifiedBy(plain.TLSConfig("example.com")))
+}
+
+// TestTrustTLSConfigHandshake: with a ca_file, the handshake is checked in
+// VerifyConnection and fails as crypto/tls's own check does.
+func TestTrustTLSConfigHandshake(t *testing.T) {
+	t.Parallel()
+	ca, caFile := newCA(t)
+	other, _ := newCA(t)
+	trust, err := LoadTrust(caFile, "ca_file")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name   string
+		signer *demo.CA
+		want   error
+	}{
+		{"ca_file's", ca, nil},
+		{"another CA's", other, x509.UnknownAuthorityError{}},
+	} {
+		conf, err := c.signer.ServerTLS(demo.LeafOptions{})
+		require.NoError(t, err)
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", conf)
+		require.NoError(t, err)
+		go func() {
+			s, err := ln.Accept()
+			if err == nil {
+				_ = s.(*tls.Conn).Handshake()
+				_ = s.Close()
+			}
+		}()
+		raw, err := net.Dial("tcp", ln.Addr().String())
+		require.NoError(t, err)
+		client := tls.Client(raw, trust.TLSConfig("127.0.0.1"))
+		err = client.Handshake()
+		_ = client.Close()
+		_ = ln.Close()
+		if c.want == nil {
+			require.NoError(t, err, c.name)
+			continue
+		}
+		var cve *tls.CertificateVerificationError
+		require.ErrorAs(t, err, &cve, c.name)
+		require.True(t, errors.As(err, new(x509.UnknownAuthorityError)), c.name)
+	}
+}
+
+// TestSSLCertFileChangeCounts: the parsed system roots are kept per
+// SSL_CERT_FILE as last seen, so a file rewritten in place is read again.
+func TestSSLCertFileChangeCounts(t *testing.T) {
+	// Not parallel: it sets SSL_CERT_FILE.
+	first, firstFile := newCA(t)
+	second, secondFile := newCA(t)
+	path := filepath.Join(t.TempDir(), "bundle.pem")
+	copyFile := func(from string) {
+		data, err := os.ReadFile(from)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+	}
+	copyFile(firstFile)
+	t.Setenv("SSL_CERT_FILE", path)
+	for range 2 { // the second time from the kept pool
+		trust, err := LoadTrust("", "")
+		require.NoError(t, err)
+		require.NoError(t, trust.Verify(leafChain(t, first, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+		require.Error(t, trust.Verify(leafChain(t, second, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+	}
+	copyFile(secondFile)
+	later := time.Now().Add(time.Minute)
+	require.NoError(t, os.Chtimes(path, later, later))
+	trust, err := LoadTrust("", "")
+	require.NoError(t, err)
+	require.NoError(t, trust.Verify(leafChain(t, second, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+	require.Error(t, trust.Verify(leafChain(t, first, demo.LeafOptions{}), "127.0.0.1", time.Now()))
+}
