@@ -187,8 +187,7 @@ func (a *App) confirmChange(ctx context.Context, f *fix.Fix) (bool, error) {
 	case <-ctx.Done():
 		return false, &ExitError{Code: ExitInterrupted, Err: errors.New(a.T("fix.err.interrupted"))}
 	case line := <-answer:
-		line = strings.ToLower(strings.TrimSpace(line))
-		return line == "y" || line == "yes" || line == "s" || line == "sí" || line == "si", nil
+		return i18n.IsYes(a.Opts.Lang, line), nil
 	}
 }
 
@@ -238,7 +237,7 @@ func writeFixText(w io.Writer, lang string, width int, profile string, results [
 		if bad == 0 {
 			fmt.Fprintln(w, "\n"+t("fix.nothing"))
 		} else {
-			fmt.Fprintln(w, "\n"+i18n.N(lang, "cli.fix.none_certain", bad, bad))
+			fmt.Fprintln(w, "\n"+i18n.N(lang, "cli.fix.none_certain", bad))
 		}
 		return
 	}

@@ -159,12 +159,21 @@ func TestFixAsksBeforeEachChange(t *testing.T) {
 	t.Parallel()
 	f := &fix.Fix{Title: "Use the encryption the mail server speaks", Kind: fix.KindConfig,
 		Changes: []fix.Change{{File: "/etc/pitstop.yaml", Key: "smtp.security", From: "starttls", To: "tls"}}}
-	for answer, want := range map[string]bool{"y\n": true, "yes\n": true, "sí\n": true, "n\n": false, "\n": false, "": false} {
+	for _, tc := range []struct {
+		lang, answer string
+		want         bool
+	}{
+		{"en", "y\n", true}, {"en", "yes\n", true}, {"en", "n\n", false}, {"en", "\n", false}, {"en", "", false},
+		{"en", "sí\n", false}, // the question says [y/N]
+		{"es", "sí\n", true}, {"es", "s\n", true}, {"es", "y\n", true}, {"es", "n\n", false},
+	} {
+		answer, want := tc.answer, tc.want
 		var out testutil.SyncBuffer
 		app := &App{Stdin: strings.NewReader(answer), Stdout: &out, Stderr: &out}
+		app.Opts.Lang = tc.lang
 		ok, err := app.confirmChange(context.Background(), f)
 		require.NoError(t, err)
-		require.Equal(t, want, ok, "answer %q", answer)
+		require.Equal(t, want, ok, "answer %q in %s", answer, tc.lang)
 		require.Contains(t, out.String(), "- smtp.security: starttls\n")
 		require.Contains(t, out.String(), "+ smtp.security: tls\n")
 	}

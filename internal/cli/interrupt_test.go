@@ -49,6 +49,19 @@ func (b *lockedBuffer) String() string {
 }
 
 // waitForText waits until out holds want.
+// startOnTerminal starts cmd on a 100x40 pseudo-terminal: tty is the
+// keyboard's end, out gathers what cmd prints. The terminal closes with the
+// test.
+func startOnTerminal(t *testing.T, cmd *exec.Cmd) (tty *os.File, out *lockedBuffer) {
+	t.Helper()
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tty.Close() })
+	out = &lockedBuffer{}
+	go func() { _, _ = io.Copy(out, tty) }()
+	return tty, out
+}
+
 func waitForText(t *testing.T, out *lockedBuffer, want string) {
 	t.Helper()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), want) }, 20*time.Second, 10*time.Millisecond,
@@ -123,19 +136,15 @@ func TestInterruptAccessibleWizard(t *testing.T) {
 			t.Parallel()
 			cmd := child(t, "--config", cfg, "--accessible")
 			cmd.Env = append(cmd.Env, "TERM=dumb")
-			tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
-			require.NoError(t, err)
-			defer tty.Close()
-			var out lockedBuffer
-			go func() { _, _ = io.Copy(&out, tty) }()
-			waitForText(t, &out, "Type a number from 1 to 7:") // at the first prompt
+			tty, out := startOnTerminal(t, cmd)
+			waitForText(t, out, "Type a number from 1 to 7:") // at the first prompt
 			if name == "after choosing" {
-				_, err = tty.Write([]byte("1\r"))
+				_, err := tty.Write([]byte("1\r"))
 				require.NoError(t, err)
-				waitForText(t, &out, "Type a number from 1 to 9:") // what is wrong?
+				waitForText(t, out, "Type a number from 1 to 9:") // what is wrong?
 			}
 			sent := time.Now()
-			_, err = tty.Write([]byte{3}) // Ctrl-C, as the terminal sends it
+			_, err := tty.Write([]byte{3}) // Ctrl-C, as the terminal sends it
 			require.NoError(t, err)
 			code, took := exitWithin(t, cmd, sent)
 			require.Equal(t, ExitInterrupted, code, out.String())
@@ -158,14 +167,10 @@ func TestInterruptWizardKeyIs130(t *testing.T) {
 	cfg, _ := apiConfig(t, demo.APIOptions{Provider: demo.APIOpenAI})
 	cmd := child(t, "--config", cfg)
 	cmd.Env = append(cmd.Env, "TERM=xterm-256color")
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})
-	require.NoError(t, err)
-	defer tty.Close()
-	var out lockedBuffer
-	go func() { _, _ = io.Copy(&out, tty) }()
-	waitForText(t, &out, "quit") // the help bar ends the first frame: the wizard reads keys
+	tty, out := startOnTerminal(t, cmd)
+	waitForText(t, out, "quit") // the help bar ends the first frame: the wizard reads keys
 	sent := time.Now()
-	_, err = tty.Write([]byte{3}) // in raw mode, a key: the wizard interrupts itself
+	_, err := tty.Write([]byte{3}) // in raw mode, a key: the wizard interrupts itself
 	require.NoError(t, err)
 	code, took := exitWithin(t, cmd, sent)
 	require.Equal(t, ExitInterrupted, code)

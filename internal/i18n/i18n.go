@@ -104,12 +104,16 @@ func T(lang, id string, args ...any) string {
 }
 
 // N returns message id in the plural form CLDR gives count in lang (one,
-// few, many, other ...), with args filled in. A form without verbs ("one
-// more reason") takes no args: the count it would print is spelled out.
+// few, many, other ...), with args filled in, or with count alone when
+// there are none. A form without verbs ("one more reason") takes no args:
+// the count it would print is spelled out.
 func N(lang, id string, count int, args ...any) string {
 	s := lookup(lang, id, count)
 	if !VerbRe.MatchString(s) {
-		return s
+		return s // a form that spells its count out: "one more reason"
+	}
+	if len(args) == 0 {
+		args = []any{count}
 	}
 	return format(s, args)
 }

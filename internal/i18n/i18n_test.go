@@ -92,3 +92,21 @@ func TestPseudoLocale(t *testing.T) {
 	require.Equal(t, "⟦1 próbé⟧", i18n.N(i18ntest.Code, "monitor.probes", 1, 1))
 	require.Equal(t, i18ntest.Pseudo("%d of %d endpoints answer; down: %s."), "⟦%d óf %d éñdpóíñts áñswér; dówñ: %s.⟧")
 }
+
+func TestAnswers(t *testing.T) {
+	require.Equal(t, "y", i18n.YesKey("en"))
+	require.Equal(t, "s", i18n.YesKey("es"))
+	for _, yes := range []string{"y", " YES ", "Yes"} {
+		require.True(t, i18n.IsYes("en", yes), yes)
+		require.True(t, i18n.IsYes("es", yes), "English's yes works in every language: %q", yes)
+	}
+	for _, yes := range []string{"s", "Sí", "si"} {
+		require.True(t, i18n.IsYes("es", yes), yes)
+		require.False(t, i18n.IsYes("en", yes), yes)
+	}
+	for _, no := range []string{"n", "No", ""} {
+		require.False(t, i18n.IsYes("es", no), no)
+	}
+	require.True(t, i18n.IsNo("es", "no"))
+	require.False(t, i18n.IsNo("en", "yes"))
+}

@@ -223,8 +223,10 @@ func (hr *hostileRun) run() {
 // The servers mostly make checks wait out their timeout, so every pairing
 // runs at once (go test's -parallel, the number of CPUs, would queue them
 // two by two on a small machine); each is then judged in its own subtest.
+// It is not parallel with the package's other tests: its bound is on time,
+// and the binary-level tests beside it start dozens of processes, which on
+// a small machine under -race starve the checks it times.
 func TestHostileServers(t *testing.T) {
-	t.Parallel()
 	var runs []*hostileRun
 	for _, fam := range families {
 		for _, h := range hostile.Hostilities {

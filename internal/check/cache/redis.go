@@ -127,7 +127,9 @@ type redisError string
 
 func (e redisError) Error() string { return string(e) }
 
-// errProtocol is a reply that is not RESP.
+// errProtocol is a reply that is not RESP. It names what was wrong, never
+// the bytes: a hostile server may echo a secret there, and a piece of one
+// cut short escapes the door's masking.
 type errProtocol struct{ what string }
 
 func (e errProtocol) Error() string { return "redis: invalid reply: " + e.what }
@@ -179,9 +181,11 @@ func (rc *redisConn) Close() error { return rc.c.Close() }
 // do sends one command and reads its reply; an error reply is returned as a
 // redisError. When the context ends first, its error is what is returned.
 func (rc *redisConn) do(ctx context.Context, args ...string) (any, error) {
-	if dl, ok := ctx.Deadline(); ok {
-		_ = rc.c.SetDeadline(dl)
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(dialTimeout) // no reply is waited for without end
 	}
+	_ = rc.c.SetDeadline(dl)
 	stop := context.AfterFunc(ctx, func() { _ = rc.c.SetDeadline(time.Now()) })
 	defer stop()
 	reply, err := rc.roundTrip(args)
@@ -234,7 +238,7 @@ func (rc *redisConn) reply(depth int) (any, error) {
 	case ':':
 		n, err := strconv.ParseInt(rest, 10, 64)
 		if err != nil {
-			return nil, errProtocol{fmt.Sprintf("a bad integer %q", cut(rest))}
+			return nil, errProtocol{"an integer that is not a number"}
 		}
 		return n, nil
 	case '_':
@@ -250,7 +254,7 @@ func (rc *redisConn) reply(depth int) (any, error) {
 	case '*', '~', '>', '%', '|':
 		n, err := strconv.Atoi(rest)
 		if err != nil || n < -1 {
-			return nil, errProtocol{fmt.Sprintf("a bad length %q", cut(rest))}
+			return nil, errProtocol{"a count that is not a number"}
 		}
 		if n == -1 {
 			return nil, nil
@@ -269,12 +273,13 @@ func (rc *redisConn) reply(depth int) (any, error) {
 			}
 			items = append(items, v)
 		}
-		if kind == '|' { // attributes come before the reply they describe
-			return rc.reply(depth)
+		if kind == '|' { // attributes come before the reply they describe,
+			// one level deeper, so a chain of them is bounded like nesting
+			return rc.reply(depth + 1)
 		}
 		return items, nil
 	}
-	return nil, errProtocol{fmt.Sprintf("got '%s'", cut(line[:1]))}
+	return nil, errProtocol{"a reply of no RESP type"}
 }
 
 // blob reads a length-prefixed string; the length is checked before
@@ -283,7 +288,7 @@ func (rc *redisConn) blob(length string) (any, error) {
 	n, err := strconv.Atoi(length)
 	switch {
 	case err != nil || n < -1:
-		return nil, errProtocol{fmt.Sprintf("a bad length %q", cut(length))}
+		return nil, errProtocol{"a length that is not a number"}
 	case n == -1:
 		return nil, nil
 	case n > maxReplyBytes:
@@ -313,15 +318,6 @@ func (rc *redisConn) line() (string, error) {
 		return "", errProtocol{"a line not ended by CRLF"}
 	}
 	return string(b[:len(b)-2]), nil
-}
-
-// cut keeps a piece of a bad reply short for an error message (the door
-// scrubs and strips it after).
-func cut(s string) string {
-	if len(s) > 20 {
-		return s[:20]
-	}
-	return s
 }
 
 // handshake authenticates and selects the database the way go-redis does:

@@ -98,25 +98,36 @@ func TestRedisReplies(t *testing.T) {
 func TestRedisHostileReplies(t *testing.T) {
 	t.Parallel()
 	for raw, want := range map[string]error{
-		"$9000000000000\r\n":                        errTooMuch,
-		"!2000000000\r\n":                           errTooMuch,
-		strings.Repeat("*1\r\n", 100000) + ":1\r\n": errProtocol{"replies nested too deep"},
-		"\x00\x15garbage\r\n":                       errProtocol{},
-		"+PONG\n":                                   errProtocol{},
-		"$3\r\nabcde":                               errProtocol{},
-		":x\r\n":                                    errProtocol{},
-		"*-5\r\n":                                   errProtocol{},
-		"+" + strings.Repeat("a", 20<<10) + "\r\n": errProtocol{},
+		"$9000000000000\r\n":                         errTooMuch,
+		"!2000000000\r\n":                            errTooMuch,
+		strings.Repeat("*1\r\n", 100000) + ":1\r\n":  errProtocol{"replies nested too deep"},
+		strings.Repeat("|0\r\n", 200000) + "+OK\r\n": errProtocol{"replies nested too deep"}, // attributes chained
+		"\x00\x15garbage\r\n":                        errProtocol{},
+		"+PONG\n":                                    errProtocol{},
+		"$3\r\nabcde":                                errProtocol{},
+		":x\r\n":                                     errProtocol{},
+		"*-5\r\n":                                    errProtocol{},
+		"+" + strings.Repeat("a", 20<<10) + "\r\n":   errProtocol{},
 		"+PONG": io.ErrUnexpectedEOF,
 	} {
 		_, err := replyOf(raw)
 		require.Error(t, err, "%.40q", raw)
-		if _, ok := want.(errProtocol); ok {
+		if pe, ok := want.(errProtocol); ok {
 			require.ErrorAs(t, err, new(errProtocol), "%.40q", raw)
+			if pe.what != "" {
+				require.EqualError(t, err, pe.Error(), "%.40q", raw)
+			}
 			require.True(t, isProtocolErr(err, err.Error()))
 			continue
 		}
 		require.ErrorIs(t, err, want, "%.40q", raw)
+	}
+	// A bad reply's bytes stay out of the error: cut short, an echoed
+	// secret would escape the door's masking.
+	for _, raw := range []string{":13junkbytes+pass1234\r\n", "*pass1234\r\n", "$pass1234\r\n", "?pass1234\r\n"} {
+		_, err := replyOf(raw)
+		require.ErrorAs(t, err, new(errProtocol), "%q", raw)
+		require.NotContains(t, err.Error(), "pass", "%q", raw)
 	}
 	// An endless array of small replies stops at the byte bound.
 	_, err := replyOf("*100000000\r\n" + strings.Repeat(":1\r\n", 300000))

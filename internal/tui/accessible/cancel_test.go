@@ -2,11 +2,9 @@ package accessible
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
@@ -33,12 +31,7 @@ func TestPromptEndsWhenCancelled(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ptmx, tty, err := pty.Open()
-			require.NoError(t, err)
-			defer ptmx.Close()
-			defer tty.Close()
-			out := &screen{}
-			go func() { _, _ = io.Copy(out, ptmx) }()
+			ptmx, tty, out := openTerminal(t)
 			c := tuitest.Common(t, "en")
 			c.Profile.API.Key = tuitest.Common(t, "en").Profile.CRM.Token // an empty secret: asked for
 			ctx, cancel := context.WithCancel(context.Background())

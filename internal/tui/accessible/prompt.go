@@ -1,6 +1,8 @@
 package accessible
 
 import (
+	"pitstop/internal/i18n"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -116,12 +118,12 @@ func (s *session) confirm(title string, def bool) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		switch strings.ToLower(answer) {
-		case "":
+		switch {
+		case strings.TrimSpace(answer) == "":
 			return def, nil
-		case "y", "yes", "s", "si", "sí":
+		case i18n.IsYes(s.com.Lang, answer):
 			return true, nil
-		case "n", "no":
+		case i18n.IsNo(s.com.Lang, answer):
 			return false, nil
 		}
 		s.line(s.t("acc.invalid.yesno", answer))

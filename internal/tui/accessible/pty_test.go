@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -44,6 +45,19 @@ func (s *screen) next(t *testing.T, text string) {
 	}, 20*time.Second, 5*time.Millisecond, "waiting for %q after:\n%s", text, s)
 }
 
+// openTerminal opens a pseudo-terminal for a session to run on: tty is the
+// session's end, ptmx the keyboard's, and out gathers what the session
+// prints. Both ends close with the test.
+func openTerminal(t *testing.T) (ptmx, tty *os.File, out *screen) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ptmx.Close(); _ = tty.Close() })
+	out = &screen{}
+	go func() { _, _ = io.Copy(out, ptmx) }()
+	return ptmx, tty, out
+}
+
 func (s *screen) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -56,12 +70,7 @@ func (s *screen) String() string {
 // No prompt is in English, and the report is saved where asked.
 func TestTerminalWalksEveryHomeEntryInSpanish(t *testing.T) {
 	t.Parallel()
-	ptmx, tty, err := pty.Open()
-	require.NoError(t, err)
-	defer ptmx.Close()
-	defer tty.Close()
-	out := &screen{}
-	go func() { _, _ = io.Copy(out, ptmx) }()
+	ptmx, tty, out := openTerminal(t)
 
 	c := tuitest.Common(t, "es")
 	withDemoAPI(t, c)
@@ -133,12 +142,7 @@ func TestTerminalWalksEveryHomeEntryInSpanish(t *testing.T) {
 // session ends as interrupted (the command exits 130).
 func TestMonitorRunsUntilCtrlC(t *testing.T) {
 	t.Parallel()
-	ptmx, tty, err := pty.Open()
-	require.NoError(t, err)
-	defer ptmx.Close()
-	defer tty.Close()
-	out := &screen{}
-	go func() { _, _ = io.Copy(out, ptmx) }()
+	ptmx, tty, out := openTerminal(t)
 
 	c := tuitest.Common(t, "en")
 	withDemoAPI(t, c)
@@ -148,7 +152,7 @@ func TestMonitorRunsUntilCtrlC(t *testing.T) {
 	go func() { done <- RunWith(ctx, c, tty, tty, Options{MonitorInterval: 20 * time.Millisecond}) }()
 
 	out.next(t, "Type a number from 1 to 7:")
-	_, err = ptmx.Write([]byte("5\n"))
+	_, err := ptmx.Write([]byte("5\n"))
 	require.NoError(t, err)
 	out.next(t, "How long should it run?")
 	out.next(t, "> ")

@@ -1,6 +1,8 @@
 package common
 
 import (
+	"pitstop/internal/i18n"
+
 	"reflect"
 	"strings"
 
@@ -120,7 +122,7 @@ func HuhKeyMap(lang string) *huh.KeyMap {
 			b.SetHelp(h.Key, Translate(lang, id))
 		}
 	})
-	if yes := Translate(lang, "key.yes.letter"); yes != "y" { // "s/n" in Spanish
+	if yes := i18n.YesKey(lang); yes != "y" { // "s/n" in Spanish
 		km.Confirm.Accept.SetKeys("y", "Y", yes, strings.ToUpper(yes))
 		km.Confirm.Accept.SetHelp(yes, Translate(lang, "key.yes"))
 	}

@@ -14,9 +14,6 @@ func (c *Common) T(key string, args ...any) string { return Translate(c.Lang, ke
 // language ("1 problem", "2 problems"), filled with args, or with count
 // alone when there are none.
 func (c *Common) N(key string, count int, args ...any) string {
-	if len(args) == 0 {
-		args = []any{count}
-	}
 	return i18n.N(c.Lang, "tui."+key, count, args...)
 }
 

@@ -1,6 +1,10 @@
 package common
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"pitstop/internal/i18n"
+)
 
 // KeyMap holds every key binding of the wizard, with help text in the
 // interface language. Screens pick the ones they use for their help.
@@ -44,7 +48,7 @@ func NewKeyMap(c *Common) KeyMap {
 		Fixed:     b("key.fixed", "d"),
 		Fix:       b("key.fix", "f"),
 		Paste:     b("key.paste", "p"),
-		Yes:       b("key.yes", c.T("key.yes.letter"), "y"), // "s/n" in Spanish; y works in every language
+		Yes:       b("key.yes", i18n.YesKey(c.Lang), "y"), // "s/n" in Spanish; y works in every language
 		No:        b("key.no", "n"),
 		Open:      b("key.open", "enter"),
 		Help:      b("key.help", "?"),

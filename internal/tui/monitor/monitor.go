@@ -378,7 +378,7 @@ func (m *Model) headline(st monitor.Stats, w int) string {
 	if m.duration > 0 {
 		elapsed += " / " + fmtClock(m.duration)
 	}
-	left := " " + state + s.Muted.Render("  "+m.t("every", m.mon.Interval.String())+" · "+elapsed+" · "+i18n.N(m.com.Lang, "monitor.probes", st.Total, st.Total))
+	left := " " + state + s.Muted.Render("  "+m.t("every", m.mon.Interval.String())+" · "+elapsed+" · "+i18n.N(m.com.Lang, "monitor.probes", st.Total))
 	return common.Truncate(left, w)
 }
 

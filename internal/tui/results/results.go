@@ -269,14 +269,34 @@ func (m *Model) listHeight() int { return max(3, m.height-3) }
 func (m *Model) lines() ([]string, []int) {
 	var out []string
 	at := make([]int, len(m.items))
+	cols := m.columns()
 	for i, it := range m.items {
 		at[i] = len(out)
-		out = append(out, m.itemLines(i, it)...)
+		out = append(out, m.itemLines(i, it, cols)...)
 	}
 	return out, at
 }
 
-func (m *Model) itemLines(i int, it *item) []string {
+// columns are the widths every result row shares, measured once a frame.
+type columns struct {
+	title, status, time int
+}
+
+// columns measures the longest title, the widest status word and the
+// widest time (common.TimeColumn) of the results shown.
+func (m *Model) columns() columns {
+	var cols columns
+	times := make([]time.Duration, len(m.com.Session.Results))
+	for i, r := range m.com.Session.Results {
+		cols.title = max(cols.title, lipgloss.Width(m.com.CheckTitle(r.ID, r.Title)))
+		cols.status = max(cols.status, lipgloss.Width(m.com.StatusWord(r.Status)))
+		times[i] = r.Duration
+	}
+	cols.time = common.TimeColumn(times...)
+	return cols
+}
+
+func (m *Model) itemLines(i int, it *item, cols columns) []string {
 	c, st := m.com, m.com.Styles
 	w := m.width - 2 // the scrollbar and a space
 	selected := i == m.cursor
@@ -336,9 +356,9 @@ func (m *Model) itemLines(i int, it *item) []string {
 	if len(r.Details) == 0 {
 		fold = " "
 	}
-	dur := st.Duration.Render(fmt.Sprintf("%*s", m.timeWidth(), human.Duration(r.Duration)))
+	dur := st.Duration.Render(fmt.Sprintf("%*s", cols.time, human.Duration(r.Duration)))
 	word := c.StatusWord(r.Status)
-	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, m.statusWidth()-lipgloss.Width(word)))
+	status := c.StatusStyle(r.Status).Render(word) + strings.Repeat(" ", max(0, cols.status-lipgloss.Width(word)))
 	right := " " + status + " " + dur + " " + st.Faint.Render(fold)
 	var lines []string
 	cutTitle, cutSummary := false, false
@@ -370,7 +390,7 @@ func (m *Model) itemLines(i int, it *item) []string {
 			lines = append(lines, "       "+st.Accent.Render("→ "+c.T("results.fix")+" (f)"))
 		}
 	} else {
-		titleW := max(12, min(m.longestTitle(), 44, w/3))
+		titleW := max(12, min(cols.title, 44, w/3))
 		title := common.Truncate(r.Title, titleW)
 		title += strings.Repeat(" ", titleW-lipgloss.Width(title))
 		left := " " + marker + c.Icon(r.Status) + " " + ts.Render(title) + "  "
@@ -423,33 +443,6 @@ func (m *Model) itemLines(i int, it *item) []string {
 // narrow reports whether the list is too narrow for a title and a sentence
 // side by side: the sentence then goes under the title.
 func (m *Model) narrow() bool { return m.width < 100 }
-
-// longestTitle is the width of the longest check title shown.
-func (m *Model) longestTitle() int {
-	w := 0
-	for _, r := range m.com.Session.Results {
-		w = max(w, lipgloss.Width(m.com.CheckTitle(r.ID, r.Title)))
-	}
-	return w
-}
-
-// statusWidth is the widest status word of the results shown.
-// timeWidth is the width of the time column (common.TimeColumn).
-func (m *Model) timeWidth() int {
-	times := make([]time.Duration, len(m.com.Session.Results))
-	for i, r := range m.com.Session.Results {
-		times[i] = r.Duration
-	}
-	return common.TimeColumn(times...)
-}
-
-func (m *Model) statusWidth() int {
-	w := 0
-	for _, r := range m.com.Session.Results {
-		w = max(w, lipgloss.Width(m.com.StatusWord(r.Status)))
-	}
-	return w
-}
 
 // RenderDetails styles the evidence lines of a result: an SMTP transcript
 // ("-> EHLO", "<- 250 OK", "** TLS started") in three colors, the

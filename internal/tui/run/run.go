@@ -331,8 +331,9 @@ func (m *Model) View() string {
 	start := min(m.start, max(0, len(m.rows)-listH))
 	end := min(len(m.rows), start+listH)
 	bar := c.Scrollbar(start, end-start, len(m.rows))
+	cols := m.columns()
 	for i, r := range m.rows[start:end] {
-		line := m.rowView(r)
+		line := m.rowView(r, cols)
 		if len(m.rows) > listH {
 			line += strings.Repeat(" ", max(0, m.width-1-lipgloss.Width(line))) + bar[i]
 		}
@@ -349,8 +350,34 @@ func (m *Model) View() string {
 	return b.String()
 }
 
+// columns is what every row shares, measured once a frame: the widest
+// status word, the time column (common.TimeColumn of the finished checks),
+// the longest title, and the finished results (a skipped check's summary
+// names the one it waited for among them).
+type columns struct {
+	status, time, title int
+	finished            []check.Result
+}
+
+func (m *Model) columns() columns {
+	cols := columns{status: 1}
+	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
+		cols.status = max(cols.status, lipgloss.Width(m.com.StatusWord(st))+2)
+	}
+	var times []time.Duration
+	for _, r := range m.rows {
+		cols.title = max(cols.title, lipgloss.Width(m.com.CheckTitle(r.check.ID, r.check.Title)))
+		if r.state == finished {
+			cols.finished = append(cols.finished, r.result)
+			times = append(times, r.result.Duration)
+		}
+	}
+	cols.time = common.TimeColumn(times...)
+	return cols
+}
+
 // rowView is one check: icon, family, title, summary, status, time.
-func (m *Model) rowView(r *row) string {
+func (m *Model) rowView(r *row, cols columns) string {
 	c, st := m.com, m.com.Styles
 	var icon, status, dur string
 	switch r.state {
@@ -364,65 +391,30 @@ func (m *Model) rowView(r *row) string {
 		status = c.StatusStyle(r.result.Status).Render(c.StatusWord(r.result.Status))
 		dur = human.Duration(r.result.Duration)
 	}
-	statusW, durW := 1, m.durationWidth()
-	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
-		statusW = max(statusW, lipgloss.Width(c.StatusWord(st))+2)
-	}
+	statusW, durW := cols.status, cols.time
 	right := " " + status + strings.Repeat(" ", max(0, statusW-lipgloss.Width(status))) +
 		st.Duration.Render(fmt.Sprintf("%*s", durW, dur))
-	titleW := max(12, min(m.longestTitle(), 40, m.width*2/5))
+	titleW := max(12, min(cols.title, 40, m.width*2/5))
 	// With room for a useful summary the status sits at the right edge;
 	// without, the title takes the room, and the status follows it, the
 	// same on every row.
 	room := m.width - 4 - titleW - lipgloss.Width(right) - 4 // gaps and the scrollbar
 	wide := room >= 20                                       // a shorter summary says nothing; the results show it whole
 	if !wide {
-		titleW = max(12, min(m.longestTitle(), m.width-4-lipgloss.Width(right)-2)) // the gap and the scrollbar
+		titleW = max(12, min(cols.title, m.width-4-lipgloss.Width(right)-2)) // the gap and the scrollbar
 	}
 	title := common.Truncate(c.CheckTitle(r.check.ID, r.check.Title), titleW)
 	title += strings.Repeat(" ", titleW-lipgloss.Width(title))
 	left := "  " + icon + " " + st.Bold.Render(title)
 	mid := ""
 	if wide && r.state == finished && r.result.Summary != "" {
-		mid = "  " + st.Muted.Render(common.Truncate(c.SummaryAmong(r.result, m.finished()), room))
+		mid = "  " + st.Muted.Render(common.Truncate(c.SummaryAmong(r.result, cols.finished), room))
 	}
 	gap := 1
 	if wide {
 		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(mid)-lipgloss.Width(right)-1)
 	}
 	return left + mid + strings.Repeat(" ", gap) + right
-}
-
-// finished returns the results of the checks that have finished.
-func (m *Model) finished() []check.Result {
-	var out []check.Result
-	for _, r := range m.rows {
-		if r.state == finished {
-			out = append(out, r.result)
-		}
-	}
-	return out
-}
-
-// durationWidth is the width of the time column (common.TimeColumn of the
-// finished checks).
-func (m *Model) durationWidth() int {
-	var times []time.Duration
-	for _, r := range m.rows {
-		if r.state == finished {
-			times = append(times, r.result.Duration)
-		}
-	}
-	return common.TimeColumn(times...)
-}
-
-// longestTitle is the width of the longest check title.
-func (m *Model) longestTitle() int {
-	w := 0
-	for _, r := range m.rows {
-		w = max(w, lipgloss.Width(m.com.CheckTitle(r.check.ID, r.check.Title)))
-	}
-	return w
 }
 
 // summary counts the outcomes and says what to do next.
