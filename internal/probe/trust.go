@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,10 +73,9 @@ func LoadTrust(caFile, setting string) (*Trust, error) {
 		extraPEM = data
 	}
 	env := os.Getenv("SSL_CERT_FILE")
-	envUsable, envUnusable := false, false
+	envUsable := false
 	if env != "" {
 		if problem := unusable(env); problem != "" {
-			envUnusable = true
 			t.Findings = append(t.Findings, fmt.Sprintf("SSL_CERT_FILE %s %s; the system's certificates are trusted instead", env, problem))
 		} else if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err != nil {
 			t.Findings = append(t.Findings, fmt.Sprintf("cannot read %s; the system's certificates are trusted instead", err))
@@ -85,19 +85,17 @@ func LoadTrust(caFile, setting string) (*Trust, error) {
 			envUsable = true
 		}
 	}
+	// An SSL_CERT_FILE that cannot be used is left out of Go's hands: Go
+	// would read it instead of the system bundle, so the bundle is read
+	// here, as the finding says.
+	envUnusable := env != "" && !envUsable
 	if certDir := os.Getenv("SSL_CERT_DIR"); readsCertDir && certDir != "" {
 		// Go would read every entry of SSL_CERT_DIR with a plain read (a
 		// FIFO there hangs it, /dev/zero eats the memory): Pitstop reads
-		// them itself, now, since what it finds goes in the details.
-		pool := x509.NewCertPool()
-		if envUsable {
-			if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
-				pool.AppendCertsFromPEM(data)
-			}
-		} else {
-			appendSystemBundle(pool)
-		}
-		t.Findings = append(t.Findings, appendCertDirs(pool, certDir)...)
+		// them itself, now, since what it finds goes in the details; the
+		// result is kept for the process while nothing changes.
+		pool, findings := certDirPool(env, envUsable, certDir)
+		t.Findings = append(t.Findings, findings...)
 		pool.AppendCertsFromPEM(extraPEM)
 		t.roots = func() *x509.CertPool { return pool }
 		return t, nil
@@ -247,6 +245,51 @@ func appendSystemBundle(pool *x509.CertPool) {
 // it asks the system instead, and so does Pitstop.
 var readsCertDir = runtime.GOOS != "darwin" && runtime.GOOS != "ios" && runtime.GOOS != "windows"
 
+// certDirPools holds, per SSL_CERT_FILE and SSL_CERT_DIR as last seen
+// (paths, sizes and modification times), the roots read and what reading
+// them found.
+var certDirPools sync.Map // string → certDirRead, never changed
+
+type certDirRead struct {
+	pool     *x509.CertPool
+	findings []string
+}
+
+// certDirPool returns a copy of the roots SSL_CERT_DIR (and SSL_CERT_FILE
+// when usable, else the system bundle) give, and the findings of reading
+// them.
+func certDirPool(env string, envUsable bool, dirs string) (*x509.CertPool, []string) {
+	var key strings.Builder
+	stamp := func(path string) {
+		if st, err := os.Stat(path); err == nil {
+			fmt.Fprintf(&key, "%s|%d|%d\n", path, st.Size(), st.ModTime().UnixNano())
+		} else {
+			fmt.Fprintf(&key, "%s|-\n", path)
+		}
+	}
+	if envUsable {
+		stamp(env)
+	}
+	for _, dir := range filepath.SplitList(dirs) {
+		stamp(dir)
+	}
+	if r, ok := certDirPools.Load(key.String()); ok {
+		r := r.(certDirRead)
+		return r.pool.Clone(), r.findings
+	}
+	pool := x509.NewCertPool()
+	if envUsable {
+		if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
+			pool.AppendCertsFromPEM(data)
+		}
+	} else {
+		appendSystemBundle(pool)
+	}
+	findings := appendCertDirs(pool, dirs)
+	certDirPools.Store(key.String(), certDirRead{pool: pool.Clone(), findings: findings})
+	return pool, findings
+}
+
 // maxCertDirFiles bounds how many entries of SSL_CERT_DIR are read (the
 // system's folder holds a few hundred).
 const maxCertDirFiles = 10000
@@ -280,6 +323,9 @@ func appendCertDirs(pool *x509.CertPool, dirs string) []string {
 				return findings
 			}
 			path := filepath.Join(dir, e.Name())
+			if sameDirLink(path, e) {
+				continue // the hash names c_rehash makes: Go skips them too
+			}
 			st, err := os.Stat(path) // a link counts as what it points to
 			if err != nil || st.IsDir() {
 				continue // a broken link or a sub-folder: Go skips them too
@@ -299,6 +345,16 @@ func appendCertDirs(pool *x509.CertPool, dirs string) []string {
 		findings = append(findings, fmt.Sprintf("SSL_CERT_DIR %s holds no certificate; only the system bundle and ca_file are trusted", dirs))
 	}
 	return findings
+}
+
+// sameDirLink reports whether entry is a link to a file of its own folder
+// (a target without a slash), as Go's reading of SSL_CERT_DIR skips.
+func sameDirLink(path string, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	target, err := os.Readlink(path)
+	return err == nil && !strings.Contains(target, "/")
 }
 
 // unusable says why SSL_CERT_FILE cannot be read safely, or "".
