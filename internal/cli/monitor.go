@@ -44,7 +44,7 @@ type monitorOptions struct {
 func newMonitorCmd(app *App) *cobra.Command {
 	def := monitor.DefaultThresholds()
 	o := monitorOptions{
-		Duration: time.Minute, Interval: 5 * time.Second,
+		Duration: time.Minute, Interval: monitor.DefaultInterval,
 		MaxLatency: def.ResponseTime, MaxErrorRate: def.ErrorRate * 100,
 		MinSuccessRate: def.SuccessRate * 100, MinThroughput: def.Throughput,
 	}
@@ -146,10 +146,9 @@ func runMonitor(ctx context.Context, app *App, o monitorOptions) error {
 }
 
 func newProfileMonitor(app *App, p *config.Profile, o monitorOptions) (*monitor.Monitor, error) {
-	timeout := min(app.Opts.Timeout, max(o.Interval, time.Second))
 	mon, err := monitor.ForProfile(p, monitor.ProfileOptions{
-		Interval: o.Interval, Timeout: timeout, Thresholds: o.thresholds(),
-		Scrub: app.Scrubber().Scrub,
+		Interval: o.Interval, Timeout: app.Opts.Timeout, Thresholds: o.thresholds(),
+		Door: app.Scrubber,
 	})
 	if err != nil {
 		return nil, usageErr(err)

@@ -212,24 +212,26 @@ func StripEscapeSequences(s string) string {
 
 // StripControlsText is StripControls for a document (a knowledge article's
 // Markdown): its line breaks and tabs, which shape it, are kept.
-func StripControlsText(s string) string {
+func StripControlsText(s string) string { return stripEachLine(s, true) }
+
+// StripControlsLines is StripControls for text whose line breaks matter (an
+// error pasted with its stack trace): each line is stripped, the breaks kept.
+func StripControlsLines(s string) string { return stripEachLine(s, false) }
+
+// stripEachLine strips each line of s, keeping the breaks and, with
+// keepTabs, the tabs.
+func stripEachLine(s string, keepTabs bool) string {
 	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	for i, line := range lines {
+		if !keepTabs {
+			lines[i] = StripControls(line)
+			continue
+		}
 		cells := strings.Split(line, "\t")
 		for j := range cells {
 			cells[j] = StripControls(cells[j])
 		}
 		lines[i] = strings.Join(cells, "\t")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// StripControlsLines is StripControls for text whose line breaks matter (an
-// error pasted with its stack trace): each line is stripped, the breaks kept.
-func StripControlsLines(s string) string {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
-	for i := range lines {
-		lines[i] = StripControls(lines[i])
 	}
 	return strings.Join(lines, "\n")
 }

@@ -143,3 +143,15 @@ func TestLint(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemStripsControls: a problem quotes an overlay's own text (its
+// file name, a pattern that does not compile); printed, it carries no
+// escape sequence or control byte.
+func TestProblemStripsControls(t *testing.T) {
+	p := Problem{File: "evil\x1b]0;pwned\x07.md", Line: 3, Msg: "pattern \"\x1b[2J(\" does not compile"}
+	for _, got := range []string{p.String(), p.In("es").String(), Warning{problem: p}.String()} {
+		require.NotContains(t, got, "\x1b")
+		require.NotContains(t, got, "\x07")
+		require.Contains(t, got, "evil")
+	}
+}

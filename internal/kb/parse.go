@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"pitstop/internal/config"
 	"pitstop/internal/i18n"
 )
 
@@ -70,16 +71,19 @@ func (p Problem) In(lang string) Problem {
 }
 
 // String formats the problem as "file:line: message" ("file:line:
-// warning: message" for a warning).
+// warning: message" for a warning). The file name and the message may
+// quote an overlay article's own text (a pattern that does not compile),
+// so control characters and escape sequences are stripped.
 func (p Problem) String() string {
 	msg := p.Msg
 	if p.Warn {
 		msg = i18n.T(p.lang, "kb.lint.warning", msg)
 	}
+	file, msg := config.StripControls(p.File), config.StripControls(msg)
 	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
+		return fmt.Sprintf("%s:%d: %s", file, p.Line, msg)
 	}
-	return fmt.Sprintf("%s: %s", p.File, msg)
+	return fmt.Sprintf("%s: %s", file, msg)
 }
 
 // String formats the warning as "file:line: message".

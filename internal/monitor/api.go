@@ -14,15 +14,18 @@ import (
 
 // ProfileOptions tune ForProfile.
 type ProfileOptions struct {
-	Interval   time.Duration
+	Interval time.Duration
+	// Timeout is the checks' timeout; a probe gets ProbeTimeout of it.
 	Timeout    time.Duration
 	Thresholds Thresholds
 	Window     int
 	Now        func() time.Time
 	// Logger receives one line per request (slog.Default() when nil).
 	Logger *slog.Logger
-	// Scrub masks secrets in error text (nothing when nil).
-	Scrub func(string) string
+	// Door returns the scrubber a failed probe's error passes before it
+	// is kept (secrets masked, control bytes stripped, cut); nil still
+	// strips and cuts.
+	Door func() *config.Scrubber
 }
 
 // ErrNoAPI means the profile has no API to monitor.
@@ -56,27 +59,38 @@ func ForProfile(p *config.Profile, o ProfileOptions) (*Monitor, error) {
 	if err != nil {
 		return nil, err
 	}
-	scrub := o.Scrub
-	if scrub == nil {
-		scrub = func(s string) string { return s }
+	door := o.Door
+	if door == nil {
+		door = func() *config.Scrubber { return nil }
 	}
 	prober := func(ctx context.Context, t Target) Sample {
 		resp, err := client.Do(ctx, api.AuthRequest(p, t.URL))
 		if resp != nil && err == nil {
 			return Sample{Status: resp.StatusCode, Latency: resp.Timings.Total}
 		}
-		s := Sample{Error: scrub(errorText(err))}
+		s := Sample{Error: door().UntrustedError(err, maxErrorText)}
 		var perr *probe.Error
 		if errors.As(err, &perr) {
 			s.Latency = perr.Timings.Total
 		}
 		return s
 	}
+	interval := o.Interval
+	if interval <= 0 {
+		interval = DefaultInterval
+	}
+	timeout := o.Timeout
+	if timeout > 0 {
+		timeout = ProbeTimeout(timeout, interval)
+	}
 	return New(Options{
-		Targets: targets, Probe: prober, Interval: o.Interval, Timeout: o.Timeout,
+		Targets: targets, Probe: prober, Interval: interval, Timeout: timeout,
 		Thresholds: o.Thresholds, Window: o.Window, Now: o.Now,
 	}), nil
 }
+
+// maxErrorText is how much of a failed probe's error is kept.
+const maxErrorText = 300
 
 func errorText(err error) string {
 	if err == nil {

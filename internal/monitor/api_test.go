@@ -94,16 +94,21 @@ func TestProbeOfAHangingAPIIsBounded(t *testing.T) {
 	}
 }
 
-func TestForProfileScrubsErrors(t *testing.T) {
+// TestForProfileErrorsPassTheDoor: a failed probe's error is kept only
+// after the door: the key (here inside the URL the error quotes) masked.
+func TestForProfileErrorsPassTheDoor(t *testing.T) {
 	t.Parallel()
-	p := &config.Profile{API: config.APIConfig{Provider: "copycar", BaseURL: "https://127.0.0.1:1/v2",
-		Key: config.NewSecret("ccai_live_0123456789abcdef0123456789", "file")}}
+	const key = "ccai_live_0123456789abcdef0123456789"
+	p := &config.Profile{API: config.APIConfig{Provider: "copycar", BaseURL: "https://127.0.0.1:1/v2/" + key,
+		Key: config.NewSecret(key, "file")}}
+	door := config.NewScrubber(p.API.Key)
 	m, err := ForProfile(p, ProfileOptions{Interval: time.Second, Timeout: time.Second,
-		Scrub: func(s string) string { return "scrubbed: " + s }})
+		Door: func() *config.Scrubber { return door }})
 	require.NoError(t, err)
 	s := m.Round(context.Background())[0]
 	require.Equal(t, Failed, s.Outcome)
-	require.Contains(t, s.Error, "scrubbed: ")
+	require.Contains(t, s.Error, "127.0.0.1")
+	require.NotContains(t, s.Error, key[10:])
 }
 
 func fmtFaults(f []string) string {

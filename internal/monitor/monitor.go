@@ -43,10 +43,20 @@ type Options struct {
 	Now        func() time.Time
 }
 
+// DefaultInterval is how often the targets are probed when nobody says.
+const DefaultInterval = 5 * time.Second
+
+// ProbeTimeout is how long one probe may take: the checks' timeout, but
+// never more than the interval (a round ends before the next begins) and
+// never under a second (a short interval must not starve a slow answer).
+func ProbeTimeout(checkTimeout, interval time.Duration) time.Duration {
+	return min(checkTimeout, max(interval, time.Second))
+}
+
 // New returns a monitor ready for its first round.
 func New(o Options) *Monitor {
 	if o.Interval <= 0 {
-		o.Interval = 5 * time.Second
+		o.Interval = DefaultInterval
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = o.Interval

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"pitstop/internal/config"
 	"pitstop/internal/escalate"
 	"pitstop/internal/human"
 	"pitstop/internal/monitor"
@@ -149,11 +150,11 @@ func (s *session) monitor() error {
 	c := s.com
 	interval := s.monitorInterval
 	if interval <= 0 {
-		interval = tuimonitor.DefaultInterval
+		interval = monitor.DefaultInterval
 	}
 	mon, err := monitor.ForProfile(c.Profile, monitor.ProfileOptions{
-		Interval: interval, Timeout: min(c.Timeout, max(interval, time.Second)),
-		Now: c.Now, Scrub: c.Scrub, Logger: slog.New(slog.DiscardHandler),
+		Interval: interval, Timeout: c.Timeout, Now: c.Now, Logger: slog.New(slog.DiscardHandler),
+		Door: func() *config.Scrubber { return c.Scrubber },
 	})
 	if errors.Is(err, monitor.ErrNoAPI) {
 		s.line(s.t("acc.monitor.noapi"))

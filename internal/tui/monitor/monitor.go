@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"pitstop/internal/config"
 	"pitstop/internal/human"
 	"pitstop/internal/i18n"
 	"pitstop/internal/monitor"
@@ -54,8 +55,6 @@ type Options struct {
 	Mailer *monitor.Mailer
 }
 
-// DefaultInterval is the probing interval of the screen opened from Home.
-const DefaultInterval = 5 * time.Second
 
 // Model is the monitor screen.
 type Model struct {
@@ -118,7 +117,8 @@ func NewWith(com *common.Common, o Options) *Model {
 		mailed: map[monitor.AlertKind]string{}, after: tea.Tick}
 	if m.mon == nil {
 		mon, err := monitor.ForProfile(com.Profile, monitor.ProfileOptions{
-			Interval: DefaultInterval, Timeout: min(com.Timeout, DefaultInterval), Now: com.Now, Scrub: com.Scrub,
+			Interval: monitor.DefaultInterval, Timeout: com.Timeout, Now: com.Now,
+			Door: func() *config.Scrubber { return com.Scrubber },
 		})
 		if err != nil {
 			m.state, m.err, m.errv = Broken, err.Error(), err
