@@ -91,10 +91,3 @@ func ForProfile(p *config.Profile, o ProfileOptions) (*Monitor, error) {
 
 // maxErrorText is how much of a failed probe's error is kept.
 const maxErrorText = 300
-
-func errorText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}

@@ -55,7 +55,6 @@ type Options struct {
 	Mailer *monitor.Mailer
 }
 
-
 // Model is the monitor screen.
 type Model struct {
 	com      *common.Common
