@@ -200,8 +200,27 @@ func NewRoot(app *App) *cobra.Command {
 		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
-	localizeHelp(root, defaultLang())
 	return root
+}
+
+// helpWanted reports whether a run with args may print help (or complete
+// a command line, which shows the commands' summaries): --help, -h, the
+// help, man and completion commands, or a command that only groups others.
+// Only then is the help put into the language: the catalogue costs a few
+// milliseconds to load, which pitstop --version and a quiet check need not
+// pay.
+func helpWanted(root *cobra.Command, args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		switch a {
+		case "-h", "--help", "help", "man", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			return true
+		}
+	}
+	cmd, _, err := root.Find(args)
+	return err != nil || !cmd.Runnable()
 }
 
 // localizeHelp gives every command's help and every flag's usage in lang,
@@ -435,7 +454,11 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	defer slog.SetDefault(prev)
 	defer app.closeLog()
 	root := NewRoot(app)
-	if lang := langArg(args); lang != "" {
+	if helpWanted(root, args) {
+		lang := langArg(args)
+		if lang == "" {
+			lang = defaultLang()
+		}
 		localizeHelp(root, lang)
 	}
 	root.SetArgs(args)

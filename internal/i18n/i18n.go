@@ -45,10 +45,10 @@ type catalogue struct {
 }
 
 var (
-	mu      sync.Mutex
+	mu      sync.Mutex           // guards sources and the loading of a language
 	sources = map[string]fs.FS{} // extra languages added by AddLanguage
-	loaded  = map[string]*catalogue{}
-	misses  sync.Map // "lang\x00id" -> true: asked for but absent in English
+	loaded  sync.Map             // lang -> *catalogue, never changed once stored: lookups take no lock
+	misses  sync.Map             // "lang\x00id" -> true: asked for but absent in English
 )
 
 // Languages returns the interface languages, English first, then the rest
@@ -90,7 +90,7 @@ func AddLanguage(lang string, fsys fs.FS) error {
 	}
 	mu.Lock()
 	sources[lang] = fsys
-	delete(loaded, lang)
+	loaded.Delete(lang)
 	mu.Unlock()
 	c := load(lang)
 	return c.err
@@ -195,10 +195,13 @@ func lookup(lang, id string, count any) string {
 // catalogue of a language other than English holds English too, as the
 // fallback.
 func load(lang string) *catalogue {
+	if c, ok := loaded.Load(lang); ok {
+		return c.(*catalogue)
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if c, ok := loaded[lang]; ok {
-		return c
+	if c, ok := loaded.Load(lang); ok {
+		return c.(*catalogue)
 	}
 	c := &catalogue{files: map[string]map[string]string{}, ids: map[string]bool{}, forms: map[string]map[string]string{}}
 	bundle := goi18n.NewBundle(language.English)
@@ -213,7 +216,7 @@ func load(lang string) *catalogue {
 		c.err = fmt.Errorf("messages: %s", strings.Join(errs, "; "))
 	}
 	c.localizer = goi18n.NewLocalizer(bundle, tags...)
-	loaded[lang] = c
+	loaded.Store(lang, c)
 	return c
 }
 
