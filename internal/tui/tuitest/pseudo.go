@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"pitstop/internal/i18n/i18ntest"
 )
@@ -76,9 +78,7 @@ func Bypasses(frame string, data ...string) []string {
 	text := " " + flatten(outside.String()) + " "
 	for _, d := range data {
 		if d = flatten(d); d != "" {
-			// Whole words only: typed "spf" is not the middle of domain-spf-invalid.
-			re := regexp.MustCompile(`(^|[^\p{L}\p{N}_-])` + regexp.QuoteMeta(d) + `($|[^\p{L}\p{N}_-])`)
-			text = re.ReplaceAllString(text, "$1 $2")
+			text = removeWhole(text, d)
 		}
 	}
 	var out []string
@@ -93,6 +93,29 @@ func Bypasses(frame string, data ...string) []string {
 		out = append(out, tok)
 	}
 	return out
+}
+
+// removeWhole blanks every whole-word occurrence of d in text: typed "spf"
+// is not the middle of domain-spf-invalid.
+func removeWhole(text, d string) string {
+	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' || r == '-' }
+	var b strings.Builder
+	for {
+		i := strings.Index(text, d)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		before, _ := utf8.DecodeLastRuneInString(text[:i])
+		after, _ := utf8.DecodeRuneInString(text[i+len(d):])
+		whole := (i == 0 || !inWord(before)) && (i+len(d) == len(text) || !inWord(after))
+		if whole {
+			b.WriteString(text[:i] + " ")
+		} else {
+			b.WriteString(text[:i+len(d)])
+		}
+		text = text[i+len(d):]
+	}
 }
 
 // flatten turns frames, scroll bars and separators between words into
