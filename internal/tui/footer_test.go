@@ -71,11 +71,13 @@ func TestNarrowFootersKeepTheNextStep(t *testing.T) {
 		"es": {"results": {"d ¿se arregló?"}, "results-fix": {"d ¿se arregló?"}, "outcome-not-fixed": {"enter"}},
 	}
 	for _, lang := range []string{"en", "es"} {
+		walked := 0
 		for _, sc := range screens {
 			keys, ok := want[lang][sc.name]
 			if !ok {
 				continue
 			}
+			walked++
 			t.Run(lang+"/"+sc.name, func(t *testing.T) {
 				t.Parallel()
 				d, _ := newDriver(t, lang, 80, 24)
@@ -87,6 +89,7 @@ func TestNarrowFootersKeepTheNextStep(t *testing.T) {
 				}
 			})
 		}
+		require.Equal(t, len(want[lang]), walked, "%s: a screen named here is no longer walked", lang)
 	}
 }
 
@@ -110,6 +113,7 @@ func TestStillFailingNamesEveryCheck(t *testing.T) {
 		}
 		d.Press("2", "enter", "d", "y")
 		view := d.View()
+		require.Len(t, c.Session.Results, 4, "%s: the checks ran again", lang)
 		require.NotContains(t, view, "…", "%s: the list is cut:\n%s", lang, view)
 		flat := strings.Join(strings.Fields(view), " ")
 		for _, r := range c.Session.Results {
