@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -31,6 +32,14 @@ const (
 var statusNames = [...]string{"pass", "warn", "fail", "skip", "error"}
 
 // String returns the lower-case name used in JSON ("pass", "warn" ...).
+// Word is the status as people read it in lang ("passed", "correcta"):
+// the one set of words the wizard, the report and the command line use.
+func (s Status) Word(lang string) string { return i18n.T(lang, "status.word."+s.String()) }
+
+// Count is n checks of this status in lang ("3 passed", "1 aviso"), in
+// the plural form n takes.
+func (s Status) Count(lang string, n int) string { return i18n.N(lang, "status.count."+s.String(), n) }
+
 func (s Status) String() string {
 	if int(s) < len(statusNames) && s >= 0 {
 		return statusNames[s]

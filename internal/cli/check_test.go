@@ -337,7 +337,7 @@ func TestCheckTextEndToEnd(t *testing.T) {
 	require.Contains(t, stdout, "AI API\n")
 	require.Contains(t, stdout, "✗ API key accepted  api.auth · ")
 	require.Contains(t, stdout, "    read: api-invalid-key")
-	require.Regexp(t, `6 checks in [0-9.]+ m?s: 3 passed, 0 warned, 1 failed, 0 could not test, 2 skipped\.\n$`, stdout)
+	require.Regexp(t, `6 checks in [0-9.]+ m?s: 3 passed, 0 warnings, 1 failed, 0 could not test, 2 skipped\.\n$`, stdout)
 }
 
 func TestCheckStrict(t *testing.T) {

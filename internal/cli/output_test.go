@@ -49,7 +49,7 @@ func TestCheckOutputInSpanish(t *testing.T) {
 	text := plain(b.String())
 	for _, want := range []string{"Pitstop check · perfil production", "API de IA", "Correo (SMTP)", "lee: api-invalid-key",
 		"✗ Clave de API aceptada  api.auth",
-		"No pasa: arregla primero", "6 comprobaciones en 10 s: 2 pasaron, 1 con advertencia, 1 falló, 1 no pudo probarse, 1 omitida."} {
+		"No pasa: arregla primero", "6 comprobaciones en 10 s: 2 correctas, 1 aviso, 1 falló, 1 no se pudo probar, 1 omitida."} {
 		require.Contains(t, text, want)
 	}
 	b.Reset()

@@ -280,7 +280,7 @@ func TestReportSeparatesReadFromSuggested(t *testing.T) {
 // languages ("1 comprobación fallida", "1 artículo leído", "1 falló").
 func TestCountsAgreeInNumber(t *testing.T) {
 	t.Parallel()
-	wrong := regexp.MustCompile(`\b1 (checks|articles|failing checks|comprobaciones|artículos|sugeridos|fallaron|pasaron|omitidas|no pudieron)\b`)
+	wrong := regexp.MustCompile(`\b1 (checks|articles|failing checks|warnings|comprobaciones|artículos|sugeridos|fallaron|correctas|avisos|omitidas|no se pudieron)\b`)
 	for _, lang := range []string{"en", "es"} {
 		for _, n := range []int{1, 2} {
 			t.Run(fmt.Sprintf("%s_%d", lang, n), func(t *testing.T) {
@@ -302,18 +302,18 @@ func TestCountsAgreeInNumber(t *testing.T) {
 				require.Empty(t, wrong.FindAllString(md, -1), "a count of one in the plural")
 				switch {
 				case lang == "es" && n == 1:
-					require.Contains(t, md, "Pitstop ejecutó 3 comprobaciones en el perfil production: 1 pasó, 0 con advertencia, 1 falló, 0 no pudieron probarse, 1 omitida.")
+					require.Contains(t, md, "Pitstop ejecutó 3 comprobaciones en el perfil production: 1 correcta, 0 avisos, 1 falló, 0 no se pudieron probar, 1 omitida.")
 					require.Contains(t, md, "Falla: api.f0: Bad")
 					require.Contains(t, md, "1 comprobación fallida incluye los detalles del error")
 					require.Contains(t, md, "de 1 comprobación están en el informe")
 					require.Contains(t, md, "3 comprobaciones ejecutadas, 0 artículos leídos, 1 sugerido pero sin abrir")
 				case lang == "es":
-					require.Contains(t, md, "6 comprobaciones: 2 pasaron, 0 con advertencia, 2 fallaron, 0 no pudieron probarse, 2 omitidas.")
+					require.Contains(t, md, "6 comprobaciones: 2 correctas, 0 avisos, 2 fallaron, 0 no se pudieron probar, 2 omitidas.")
 					require.Contains(t, md, "Fallan: api.f0: Bad; api.f1: Bad")
 					require.Contains(t, md, "2 comprobaciones fallidas incluyen los detalles del error")
 					require.Contains(t, md, "6 comprobaciones ejecutadas, 1 artículo leído, 1 sugerido pero sin abrir")
 				case n == 1:
-					require.Contains(t, md, "3 checks: 1 passed, 0 warned, 1 failed, 0 could not test, 1 skipped.")
+					require.Contains(t, md, "3 checks: 1 passed, 0 warnings, 1 failed, 0 could not test, 1 skipped.")
 					require.Contains(t, md, "1 failing check carries its error details")
 					require.Contains(t, md, "details and transcripts of 1 check are in the report")
 				default:

@@ -18,13 +18,13 @@ func msgN(lang, key string, n int, a ...any) string {
 	return i18n.N(lang, "escalate."+key, n, a...)
 }
 
-// StatusCounts is "3 passed, 1 warned, 1 failed, 0 could not test, 1
-// skipped", each count agreeing with its word: the one way a run's counts
-// are said, in the report and on the command line.
+// StatusCounts is "3 passed, 1 warning, 1 failed, 0 could not test, 1
+// skipped", each count agreeing with its word (check.Status.Count): the one
+// way a run's counts are said, in the report and on the command line.
 func StatusCounts(lang string, s check.Summary) string {
 	return strings.Join([]string{
-		msgN(lang, "n.pass", s.Pass, s.Pass), msgN(lang, "n.warn", s.Warn, s.Warn), msgN(lang, "n.fail", s.Fail, s.Fail),
-		msgN(lang, "n.error", s.Error, s.Error), msgN(lang, "n.skip", s.Skip, s.Skip),
+		check.Pass.Count(lang, s.Pass), check.Warn.Count(lang, s.Warn), check.Fail.Count(lang, s.Fail),
+		check.Error.Count(lang, s.Error), check.Skip.Count(lang, s.Skip),
 	}, ", ")
 }
 
@@ -47,10 +47,9 @@ func joinWords(lang string, items []string, last string) string {
 	return strings.Join(items[:len(items)-1], sep) + final + items[len(items)-1]
 }
 
-// StatusLabel is a check's status as a label in lang ("pass" ... "could not
-// test"): the one set of words for a status shown as a tag, in the report,
-// the checklists and the command line's tables.
-func StatusLabel(lang string, s check.Status) string { return msg(lang, "status."+s.String()) }
+// StatusLabel is a check's status as a label in lang (check.Status.Word),
+// in the report, the checklists and the command line's tables.
+func StatusLabel(lang string, s check.Status) string { return s.Word(lang) }
 
 // CheckCount is "1 check", "6 checks" in lang.
 func CheckCount(lang string, n int) string { return msgN(lang, "n.checks", n, n) }

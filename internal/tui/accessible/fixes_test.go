@@ -71,7 +71,7 @@ func TestOffersFixesAndConfirms(t *testing.T) {
 		}},
 		{"es", "2\ns\n\ns\n7\n", true, []string{
 			"Pitstop está seguro de 1 arreglo:", "(cambio de ajuste)", "¿Escribir este cambio en ",
-			"Aplicado. Comprobado de nuevo:", "falló → correcto", "Confirmado: cada prueba que fallaba ahora pasa.",
+			"Aplicado. Comprobado de nuevo:", "falló → correcta", "Confirmado: cada prueba que fallaba ahora pasa.",
 		}},
 		{"en", "2\nn\n\ny\n4\n7\n", false, []string{
 			"Not applied: the file is unchanged.", "The checks do not agree: these still fail or could not test.", "What next?",

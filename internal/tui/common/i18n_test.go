@@ -55,9 +55,6 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	for _, s := range kb.Severities {
 		built = append(built, "severity."+s)
 	}
-	for _, s := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skip, check.Error} {
-		built = append(built, "status."+s.String(), "count."+s.String())
-	}
 	for _, e := range []string{"guided", "everything", "checklist", "search", "monitor", "escalate"} {
 		built = append(built, "home."+e, "home."+e+".desc")
 	}

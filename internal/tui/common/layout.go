@@ -48,11 +48,11 @@ func (c *Common) StatusStyle(s check.Status) lipgloss.Style {
 }
 
 // StatusWord returns the translated name of a status ("passed", "could not test").
-func (c *Common) StatusWord(s check.Status) string { return c.T("status." + s.String()) }
+func (c *Common) StatusWord(s check.Status) string { return s.Word(c.Lang) }
 
 // Count says how many results had a status: "1 warning", "3 warnings",
 // "2 could not test".
-func (c *Common) Count(s check.Status, n int) string { return c.N("count."+s.String(), n) }
+func (c *Common) Count(s check.Status, n int) string { return s.Count(c.Lang, n) }
 
 // Counts joins the non-zero counts of a summary, worst news last.
 func (c *Common) Counts(sum check.Summary, style func(check.Status, string) string) []string {
