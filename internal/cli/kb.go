@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"pitstop/internal/config"
-	"pitstop/internal/i18n"
 	"pitstop/internal/tui/common"
 	"strings"
 	"text/tabwriter"
@@ -390,9 +389,4 @@ func kbLint(app *App, dir, format string) error {
 }
 
 // articleWord is an article's severity or category as the reader's word.
-func (a *App) articleWord(id string) string {
-	if !i18n.Has(i18n.English, "kb.word."+id) {
-		return id // a category of an overlay article Pitstop has no word for
-	}
-	return i18n.T(a.Opts.Lang, "kb.word."+id)
-}
+func (a *App) articleWord(id string) string { return kb.Word(a.Opts.Lang, id) }

@@ -229,12 +229,7 @@ func helpWanted(root *cobra.Command, args []string) bool {
 // it ("kb.show"). What the catalogue does not hold (cobra's completion
 // subcommands) keeps cobra's words.
 func localizeHelp(root *cobra.Command, lang string) {
-	t := func(id string, args ...any) (string, bool) {
-		if !i18n.Has(i18n.English, id) {
-			return "", false
-		}
-		return i18n.T(lang, id, args...), true
-	}
+	t := func(id string, args ...any) (string, bool) { return i18n.Lookup(lang, id, args...) }
 	var walk func(c *cobra.Command, path string)
 	walk = func(c *cobra.Command, path string) {
 		if s, ok := t("cli.help." + path + ".short"); ok {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"pitstop/internal/check"
-	"pitstop/internal/i18n"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 )
@@ -280,13 +279,7 @@ func patternFound(a *kb.Article, text string) bool {
 
 // sevWord is an article's severity as a plain word in lang, the word the
 // knowledge base's outputs use (kb.word.<severity>).
-func sevWord(sev, lang string) string {
-	sev = strings.ToLower(sev)
-	if !i18n.Has(i18n.English, "kb.word."+sev) {
-		return sev
-	}
-	return i18n.T(lang, "kb.word."+sev)
-}
+func sevWord(sev, lang string) string { return kb.Word(lang, strings.ToLower(sev)) }
 
 // Which article categories make which issue types (a check's family says
 // its own: registry.Family.Issue).

@@ -118,6 +118,25 @@ func N(lang, id string, count int, args ...any) string {
 	return format(s, args)
 }
 
+// Lookup is T for a message that may not exist (an id built from data: a
+// category, a theme, a command's path): ok is false, and nothing is
+// reported missing, when English has no such message.
+func Lookup(lang, id string, args ...any) (s string, ok bool) {
+	if !Has(English, id) {
+		return "", false
+	}
+	return T(lang, id, args...), true
+}
+
+// Or is Lookup with a fallback: the message, or fallback when there is
+// none (an overlay article's own category).
+func Or(lang, id, fallback string) string {
+	if s, ok := Lookup(lang, id); ok {
+		return s
+	}
+	return fallback
+}
+
 // Has reports whether lang itself (not the English fallback) has id.
 func Has(lang, id string) bool { return load(lang).ids[id] }
 

@@ -344,3 +344,8 @@ func yamlErrText(err error) string {
 	}
 	return s
 }
+
+// Word is an article's severity or category as a plain word in lang
+// (kb.word.<id>), or id itself for one Pitstop has no word for (an overlay
+// article's own category).
+func Word(lang, id string) string { return i18n.Or(lang, "kb.word."+id, id) }

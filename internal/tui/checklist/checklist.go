@@ -15,6 +15,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/escalate"
+	"pitstop/internal/i18n"
 	"pitstop/internal/tui/common"
 )
 
@@ -293,10 +294,7 @@ func (m *Model) tabs() string {
 	st := m.com.Styles
 	parts := make([]string, len(m.lists))
 	for i, l := range m.lists {
-		name := l.Name
-		if common.HasKey("clist.tab." + l.Name) {
-			name = m.com.T("clist.tab." + l.Name)
-		}
+		name := i18n.Or(m.com.Lang, "tui.clist.tab."+l.Name, l.Name)
 		if i == m.current {
 			parts[i] = st.Selected.Render(" " + name + " ")
 		} else {

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"pitstop/internal/i18n"
 	"pitstop/internal/theme"
 	"pitstop/internal/wizard"
 )
@@ -111,12 +112,7 @@ func (c *Common) ApplyTheme(name string) {
 func (c *Common) NextTheme() string { return theme.Next(c.Theme, c.Dark, c.DarkKnown) }
 
 // ThemeName is a theme's name in the interface language.
-func (c *Common) ThemeName(name string) string {
-	if HasKey("theme." + name) {
-		return c.T("theme." + name)
-	}
-	return name
-}
+func (c *Common) ThemeName(name string) string { return i18n.Or(c.Lang, "tui.theme."+name, name) }
 
 // Screen is one page of the wizard. Each lives in its own package with
 // New(*common.Common); only the root model returns a tea.View.
