@@ -56,7 +56,7 @@ func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
 	if !i18n.Supported(lang) {
 		return nil, nil, fmt.Errorf("language %q is not available; use one of %s", lang, strings.Join(i18n.Languages(), ", "))
 	}
-	l := &loader{lang: lang, ui: lang, byID: map[string]*parsed{}}
+	l := &loader{lang: lang, ui: lang, byID: map[string]*parsed{}, read: map[string]bool{}}
 	if fsys != nil {
 		if _, err := fs.Stat(fsys, lang); err != nil {
 			l.lang = i18n.English
@@ -64,10 +64,11 @@ func Load(fsys fs.FS, overlayDir, lang string) (*Base, []Warning, error) {
 		if err := l.readDir(fsys, l.lang, "knowledge/"+l.lang, false); err != nil {
 			return nil, nil, err
 		}
-		if lang != i18n.English {
+		if l.lang != i18n.English {
 			// An article the language does not have yet reads in English
 			// (its Lang says so): a language needs no articles to be usable.
-			en := &loader{lang: i18n.English, byID: map[string]*parsed{}}
+			// Only the files the language lacks are parsed.
+			en := &loader{lang: i18n.English, byID: map[string]*parsed{}, skip: l.read}
 			if err := en.readDir(fsys, i18n.English, "knowledge/"+i18n.English, false); err != nil {
 				return nil, nil, err
 			}
@@ -94,6 +95,8 @@ type loader struct {
 	ui       string // of the messages
 	byID     map[string]*parsed
 	warnings []Warning
+	read     map[string]bool // file names read, when not nil
+	skip     map[string]bool // file names not to read
 }
 
 func (l *loader) warn(ps []Problem) {
@@ -115,7 +118,7 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".md") {
+		if e.IsDir() || !strings.HasSuffix(name, ".md") || l.skip[name] {
 			continue
 		}
 		if fileLang := langOfFile(name); fileLang != "" && fileLang != l.lang {
@@ -134,6 +137,9 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 		if len(p.fatal) > 0 {
 			l.warn(p.fatal)
 			continue
+		}
+		if l.read != nil {
+			l.read[name] = true // read: its English version is not needed
 		}
 		if replace {
 			passTheDoor(p.art) // an overlay is outside text
