@@ -101,6 +101,17 @@ var huhHelp = map[string]string{
 	"select none":  "huh.selectnone",
 }
 
+// NewForm is a huh form as every wizard screen shows one: Pitstop's theme,
+// huh's keys with their help in the interface language, and the help left
+// to the wizard's own footer.
+func (c *Common) NewForm(groups ...*huh.Group) *huh.Form {
+	return huh.NewForm(groups...).WithShowHelp(false).WithTheme(c.HuhTheme()).WithKeyMap(HuhKeyMap(c.Lang))
+}
+
+// FormView draws a form made by NewForm: huh wraps descriptions at dots and
+// hyphens too, so the words KeepWhole glued go back as they were written.
+func FormView(f *huh.Form) string { return Rebreak(f.View()) }
+
 // HuhKeyMap returns huh's default keys with their help in lang, for every
 // huh form Pitstop shows. A yes/no question's ←/→ switches the answer
 // rather than ticking, and it takes the language's letter for yes too (s

@@ -108,7 +108,7 @@ func (m *Model) buildForm() {
 		return huh.NewConfirm().WithButtonAlignment(lipgloss.Left).Title(title).Description(common.KeepWhole(desc)).
 			Affirmative(c.T("esc.yes")).Negative(c.T("esc.no")).Value(v)
 	}
-	m.form = huh.NewForm(
+	m.form = c.NewForm(
 		huh.NewGroup(
 			huh.NewSelect[string]().Title(c.T("esc.q.impact")).
 				Options(
@@ -124,7 +124,7 @@ func (m *Model) buildForm() {
 			huh.NewInput().Title(c.T("esc.q.expected")).Placeholder(c.T("esc.q.placeholder")).Value(&m.expected),
 			huh.NewInput().Title(c.T("esc.q.actual")).Placeholder(c.T("esc.q.placeholder")).Value(&m.actual),
 		),
-	).WithShowHelp(false).WithTheme(c.HuhTheme()).WithKeyMap(common.HuhKeyMap(c.Lang))
+	)
 	m.resizeForm()
 }
 
@@ -341,7 +341,7 @@ func (m *Model) View() string {
 	case phaseAsk:
 		hint, _ := c.Hint(c.T("esc.intro"), m.width)
 		intro := " " + st.Title.Render(c.T("esc.title")) + "\n" + hint + "\n\n"
-		return intro + common.Indent(common.Rebreak(m.form.View()), 1) // see settings: huh wraps at dots
+		return intro + common.Indent(common.FormView(m.form), 1)
 	case phaseChecking:
 		return " " + st.Running.Render("…") + " " + st.Paragraph.Render(common.Wrap(c.T("esc.running", m.checking), m.width-4)) + "\n"
 	case phaseBuilding:

@@ -31,7 +31,7 @@ type Program struct {
 // NewProgram returns the standalone monitor.
 func NewProgram(com *common.Common, o Options) *Program {
 	p := &Program{com: com, screen: NewWith(com, o), help: help.New(),
-		quit:  key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", text(com.Lang, "key.quit"))),
+		quit:  key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", com.Keys.Quit.Help().Desc)),
 		theme: com.Keys.Theme}
 	p.styleHelp()
 	return p

@@ -110,10 +110,7 @@ func (m *Model) build() {
 				Value(&m.inline),
 		).WithHideFunc(func() bool { return !m.save || !m.anyTyped() }),
 	)
-	m.form = huh.NewForm(groups...).
-		WithShowHelp(false).
-		WithTheme(c.HuhTheme()).
-		WithKeyMap(common.HuhKeyMap(c.Lang))
+	m.form = c.NewForm(groups...)
 	m.resizeForm()
 }
 
@@ -301,7 +298,7 @@ func (m *Model) View() string {
 	intro := " " + st.Title.Render(c.T("settings.question")) + "\n" + hint + "\n\n"
 	// huh wraps help at dots and hyphens as well as spaces: the words went
 	// in whole (KeepWhole) and come out as they were.
-	return intro + common.Indent(common.Rebreak(m.form.View()), 1)
+	return intro + common.Indent(common.FormView(m.form), 1)
 }
 
 // hint says which areas the form covers and where the values come from.
