@@ -796,7 +796,9 @@ func (l *lineReader) onLine(take func() bool) {
 		return
 	}
 	if len(l.pending) > 0 || l.ended {
-		take()
+		if take() {
+			l.pending = nil // used up: no answer to the next prompt
+		}
 		return
 	}
 	ch := make(chan asyncLine, 1)
