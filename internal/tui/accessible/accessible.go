@@ -68,8 +68,8 @@ func Run(ctx context.Context, com *common.Common, in io.Reader, out io.Writer) e
 // RunWith is Run with options.
 func RunWith(ctx context.Context, com *common.Common, in io.Reader, out io.Writer, o Options) error {
 	watched, release := cancelable(ctx, in)
-	defer release()
 	s := &session{com: com, in: newLineReader(watched), out: out, dir: o.SaveDir, monitorInterval: o.MonitorInterval}
+	defer release(s.in.settle)
 	if f, ok := in.(*os.File); ok && xterm.IsTerminal(f.Fd()) {
 		s.tty = f
 	}
@@ -827,6 +827,15 @@ func (l *lineReader) line() (string, error) {
 		}
 	}
 	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+// settle waits for a line being read in the background, once its read has
+// been cancelled: nothing reads after the session.
+func (l *lineReader) settle() {
+	if l.async != nil {
+		<-l.async
+		l.async = nil
+	}
 }
 
 // eof reports whether the input has ended. It never blocks: on a terminal

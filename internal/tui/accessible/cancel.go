@@ -15,18 +15,24 @@ import (
 // watched with the same reader Bubble Tea uses; input that cannot be
 // watched (a regular file, a reader in a test) never blocks for long and
 // is read as is.
-func cancelable(ctx context.Context, in io.Reader) (io.Reader, func()) {
+//
+// release cancels any read still waiting, calls settle (which waits for
+// the reader's own background read to give up), and only then closes: a
+// read must never be under way on a closed descriptor.
+func cancelable(ctx context.Context, in io.Reader) (io.Reader, func(settle func())) {
 	f, ok := in.(*os.File)
 	if !ok {
-		return in, func() {}
+		return in, func(func()) {}
 	}
 	cr, err := cancelreader.NewReader(f)
 	if err != nil {
-		return in, func() {}
+		return in, func(func()) {}
 	}
 	stop := context.AfterFunc(ctx, func() { cr.Cancel() })
-	return cr, func() {
+	return cr, func(settle func()) {
 		stop()
+		cr.Cancel()
+		settle()
 		_ = cr.Close()
 	}
 }

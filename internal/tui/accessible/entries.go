@@ -250,8 +250,8 @@ func parseMonitorDuration(v string) (time.Duration, bool) {
 func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
 	com.Ctx = ctx
 	watched, release := cancelable(ctx, in)
-	defer release()
 	s := &session{com: com, in: newLineReader(watched), out: out}
+	defer release(s.in.settle)
 	var ids, labels []string
 	for _, it := range filled.Items {
 		if it.Manual {
