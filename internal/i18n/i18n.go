@@ -9,11 +9,13 @@
 // File and matched by internal/check and internal/fix; English needs no
 // file for them.
 //
-// The catalogue is loaded lazily, one language at a time, so a command that
-// prints nothing translated pays nothing for it.
+// A message's id starts with the name of its file ("cli.check.title" is in
+// cli.yaml), and the catalogue is loaded lazily, one file of one language
+// at a time: a command pays only for the areas it prints.
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -35,10 +37,10 @@ const English = "en"
 // ByText lists the message files keyed by English text instead of an ID.
 var ByText = []string{"checks", "fixes"}
 
-// catalogue is one language's messages, ready to look up.
+// catalogue is one area's messages (one file) in one language, with
+// English as the fallback, ready to look up.
 type catalogue struct {
 	localizer *goi18n.Localizer
-	files     map[string]map[string]string // file name -> id -> text (Other form)
 	ids       map[string]bool              // ids this language itself defines
 	forms     map[string]map[string]string // id -> plural form -> text, for messages with plural forms
 	err       error
@@ -47,7 +49,7 @@ type catalogue struct {
 var (
 	mu      sync.Mutex           // guards sources and the loading of a language
 	sources = map[string]fs.FS{} // extra languages added by AddLanguage
-	loaded  sync.Map             // lang -> *catalogue, never changed once stored: lookups take no lock
+	loaded  sync.Map             // "lang/area" -> *catalogue, never changed once stored: lookups take no lock
 	misses  sync.Map             // "lang\x00id" -> true: asked for but absent in English
 )
 
@@ -90,10 +92,22 @@ func AddLanguage(lang string, fsys fs.FS) error {
 	}
 	mu.Lock()
 	sources[lang] = fsys
-	loaded.Delete(lang)
+	prefix := lang + "/"
+	for _, m := range []*sync.Map{&loaded, &byTextFiles} {
+		m.Range(func(k, _ any) bool {
+			if strings.HasPrefix(k.(string), prefix) {
+				m.Delete(k)
+			}
+			return true
+		})
+	}
+	for k := range sourcesParsed {
+		if strings.HasPrefix(k, prefix) {
+			delete(sourcesParsed, k)
+		}
+	}
 	mu.Unlock()
-	c := load(lang)
-	return c.err
+	return Err(lang)
 }
 
 // T returns message id in lang with args filled in by its fmt verbs. A
@@ -138,15 +152,44 @@ func Or(lang, id, fallback string) string {
 }
 
 // Has reports whether lang itself (not the English fallback) has id.
-func Has(lang, id string) bool { return load(lang).ids[id] }
+func Has(lang, id string) bool { return load(lang, areaOf(id)).ids[id] }
 
 // IDs returns the ids lang itself defines, sorted (the by-text files left
 // out).
 func IDs(lang string) []string {
-	c := load(lang)
-	out := make([]string, 0, len(c.ids))
-	for id := range c.ids {
-		out = append(out, id)
+	var out []string
+	for _, area := range areas(lang) {
+		for id := range load(lang, area).ids {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// areaOf is the file an id lives in: the part before its first dot.
+func areaOf(id string) string {
+	area, _, _ := strings.Cut(id, ".")
+	return area
+}
+
+// areas are the names of lang's id-keyed files, and English's.
+func areas(lang string) []string {
+	seen := map[string]bool{}
+	for _, l := range []string{English, lang} {
+		mu.Lock()
+		fsys, dir := sourceOf(l)
+		mu.Unlock()
+		names, _ := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+		for _, name := range names {
+			if area := strings.TrimSuffix(path.Base(name), ".yaml"); !slices.Contains(ByText, area) {
+				seen[area] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
 	}
 	sort.Strings(out)
 	return out
@@ -154,11 +197,14 @@ func IDs(lang string) []string {
 
 // File returns one message file of lang as id -> text (the "other" form),
 // for catalogues matched by text (checks, fixes). Nil when lang has none.
-func File(lang, name string) map[string]string { return load(lang).files[name] }
+func File(lang, name string) map[string]string {
+	texts, _ := readByText(lang, name)
+	return texts
+}
 
 // Forms returns the plural forms lang itself gives id ("one", "other" ...),
 // or nil when the message has only one form.
-func Forms(lang, id string) map[string]string { return load(lang).forms[id] }
+func Forms(lang, id string) map[string]string { return load(lang, areaOf(id)).forms[id] }
 
 func pluralForms(m *goi18n.Message) map[string]string {
 	out := map[string]string{}
@@ -172,7 +218,17 @@ func pluralForms(m *goi18n.Message) map[string]string {
 
 // Err returns the error loading lang's messages met, if any: a broken
 // message file is a build mistake the tests report.
-func Err(lang string) error { return load(lang).err }
+func Err(lang string) error {
+	var errs []error
+	for _, area := range areas(lang) {
+		errs = append(errs, load(lang, area).err)
+	}
+	for _, name := range ByText {
+		_, err := readByText(lang, name)
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
 
 // Misses returns the ids asked for that English does not define, as
 // "lang id", for tests that render every screen.
@@ -197,7 +253,7 @@ func lookup(lang, id string, count any) string {
 	if lang == "" {
 		lang = English
 	}
-	c := load(lang)
+	c := load(lang, areaOf(id))
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if count != nil {
 		cfg.PluralCount = count
@@ -210,81 +266,147 @@ func lookup(lang, id string, count any) string {
 	return s
 }
 
-// load returns lang's catalogue, reading its files on first use. The
-// catalogue of a language other than English holds English too, as the
-// fallback.
-func load(lang string) *catalogue {
-	if c, ok := loaded.Load(lang); ok {
+// load returns the catalogue of one area (file) of lang, reading it on
+// first use, with English's as the fallback. Each file is parsed once a
+// process (parsed), so English is not parsed again for Spanish.
+func load(lang, area string) *catalogue {
+	key := lang + "/" + area
+	if c, ok := loaded.Load(key); ok {
 		return c.(*catalogue)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if c, ok := loaded.Load(lang); ok {
+	if c, ok := loaded.Load(key); ok {
 		return c.(*catalogue)
 	}
-	c := &catalogue{files: map[string]map[string]string{}, ids: map[string]bool{}, forms: map[string]map[string]string{}}
+	c := &catalogue{ids: map[string]bool{}, forms: map[string]map[string]string{}}
 	bundle := goi18n.NewBundle(language.English)
 	var errs []string
 	tags := []string{English}
 	if lang != English {
-		errs = append(errs, add(bundle, English, nil)...)
+		en := parsed(English, area)
+		errs = append(errs, en.errs...)
+		if err := bundle.AddMessages(language.English, en.msgs...); err != nil {
+			errs = append(errs, err.Error())
+		}
 		tags = []string{lang, English}
 	}
-	errs = append(errs, add(bundle, lang, c)...)
+	own := parsed(lang, area)
+	errs = append(errs, own.errs...)
+	if own.tag != language.Und {
+		if err := bundle.AddMessages(own.tag, own.msgs...); err != nil {
+			errs = append(errs, fmt.Sprintf("%s/%s: %v", lang, area, err))
+		}
+	}
+	for _, msg := range own.msgs {
+		c.ids[msg.ID] = true
+		if f := pluralForms(msg); len(f) > 1 {
+			c.forms[msg.ID] = f
+		}
+	}
 	if len(errs) > 0 {
 		c.err = fmt.Errorf("messages: %s", strings.Join(errs, "; "))
 	}
 	c.localizer = goi18n.NewLocalizer(bundle, tags...)
-	loaded.Store(lang, c)
+	loaded.Store(key, c)
 	return c
 }
 
-// add reads lang's message files into bundle, and records them in c when c
-// is not nil. It returns the problems met, one per file.
-func add(bundle *goi18n.Bundle, lang string, c *catalogue) []string {
-	fsys, dir := sources[lang], "."
-	if fsys == nil {
-		fsys, dir = locales.FS, lang
+// source is one id-keyed message file of one language, parsed.
+type source struct {
+	tag  language.Tag
+	msgs []*goi18n.Message
+	errs []string
+}
+
+var sourcesParsed = map[string]*source{} // "lang/area" -> parsed file; under mu
+
+// parsed returns lang's file area.yaml parsed on first use (mu held); a
+// language without that file has no messages in it. A message whose id
+// does not start with "area." is an error: it could never be found.
+func parsed(lang, area string) *source {
+	key := lang + "/" + area
+	if src, ok := sourcesParsed[key]; ok {
+		return src
 	}
+	src := &source{}
+	sourcesParsed[key] = src
 	tag, err := language.Parse(lang)
 	if err != nil {
-		return []string{fmt.Sprintf("language %q: %v", lang, err)}
+		src.errs = []string{fmt.Sprintf("language %q: %v", lang, err)}
+		return src
 	}
-	names, _ := fs.Glob(fsys, path.Join(dir, "*.yaml"))
-	var errs []string
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, err.Error())
-			continue
-		}
-		msgs, err := goi18n.ParseMessageBytes(data, yaml.Unmarshal)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s/%s: %v", lang, path.Base(name), err))
-			continue
-		}
-		file := strings.TrimSuffix(path.Base(name), ".yaml")
-		byText := slices.Contains(ByText, file)
-		if !byText {
-			if err := bundle.AddMessages(tag, msgs...); err != nil {
-				errs = append(errs, fmt.Sprintf("%s/%s: %v", lang, path.Base(name), err))
-			}
-		}
-		if c == nil {
-			continue
-		}
-		m := make(map[string]string, len(msgs))
-		for _, msg := range msgs {
-			m[msg.ID] = msg.Other
-			if byText {
-				continue
-			}
-			c.ids[msg.ID] = true
-			if f := pluralForms(msg); len(f) > 1 {
-				c.forms[msg.ID] = f
-			}
-		}
-		c.files[file] = m
+	src.tag = tag
+	if area == "" || slices.Contains(ByText, area) {
+		return src
 	}
-	return errs
+	fsys, dir := sourceOf(lang)
+	name := path.Join(dir, area+".yaml")
+	if _, err := fs.Stat(fsys, name); err != nil {
+		return src
+	}
+	msgs, err := parseFile(fsys, name)
+	if err != nil {
+		src.errs = append(src.errs, fmt.Sprintf("%s/%s.yaml: %v", lang, area, err))
+		return src
+	}
+	for _, m := range msgs {
+		if areaOf(m.ID) != area {
+			src.errs = append(src.errs, fmt.Sprintf("%s/%s.yaml: %q does not start with %q, so it is never found", lang, area, m.ID, area+"."))
+		}
+	}
+	src.msgs = msgs
+	return src
+}
+
+// sourceOf is where lang's files are: a language added by AddLanguage, or
+// its folder of the built-in tree.
+func sourceOf(lang string) (fs.FS, string) {
+	if fsys := sources[lang]; fsys != nil {
+		return fsys, "."
+	}
+	return locales.FS, lang
+}
+
+func parseFile(fsys fs.FS, name string) ([]*goi18n.Message, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	return goi18n.ParseMessageBytes(data, yaml.Unmarshal)
+}
+
+// byText is one by-text file of a language, parsed on first use.
+type byTextFile struct {
+	once  sync.Once
+	texts map[string]string
+	err   error
+}
+
+var byTextFiles sync.Map // "lang/name" -> *byTextFile
+
+// readByText returns lang's by-text file name (checks, fixes) as English
+// text -> translation; nil when lang has none.
+func readByText(lang, name string) (map[string]string, error) {
+	v, _ := byTextFiles.LoadOrStore(lang+"/"+name, &byTextFile{})
+	f := v.(*byTextFile)
+	f.once.Do(func() {
+		mu.Lock()
+		fsys, dir := sourceOf(lang)
+		mu.Unlock()
+		file := path.Join(dir, name+".yaml")
+		if _, err := fs.Stat(fsys, file); err != nil {
+			return
+		}
+		msgs, err := parseFile(fsys, file)
+		if err != nil {
+			f.err = fmt.Errorf("%s/%s.yaml: %w", lang, name, err)
+			return
+		}
+		f.texts = make(map[string]string, len(msgs))
+		for _, m := range msgs {
+			f.texts[m.ID] = m.Other
+		}
+	})
+	return f.texts, f.err
 }

@@ -92,12 +92,16 @@ func LoadTrust(caFile, setting string) (*Trust, error) {
 	if certDir := os.Getenv("SSL_CERT_DIR"); readsCertDir && certDir != "" {
 		// Go would read every entry of SSL_CERT_DIR with a plain read (a
 		// FIFO there hangs it, /dev/zero eats the memory): Pitstop reads
-		// them itself, now, since what it finds goes in the details; the
-		// result is kept for the process while nothing changes.
-		pool, findings := certDirPool(env, envUsable, certDir)
+		// them itself. What is wrong with the folders is known now from
+		// their entries alone, for the details; the certificates are parsed
+		// only when ca_file does not vouch for a server, once a process.
+		files, findings := scanCertDirs(certDir)
 		t.Findings = append(t.Findings, findings...)
-		pool.AppendCertsFromPEM(extraPEM)
-		t.roots = func() *x509.CertPool { return pool }
+		t.roots = sync.OnceValue(func() *x509.CertPool {
+			pool := certDirPool(env, envUsable, certDir, files)
+			pool.AppendCertsFromPEM(extraPEM)
+			return pool
+		})
 		return t, nil
 	}
 	t.roots = sync.OnceValue(func() *x509.CertPool {
@@ -245,20 +249,13 @@ func appendSystemBundle(pool *x509.CertPool) {
 // it asks the system instead, and so does Pitstop.
 var readsCertDir = runtime.GOOS != "darwin" && runtime.GOOS != "ios" && runtime.GOOS != "windows"
 
-// certDirPools holds, per SSL_CERT_FILE and SSL_CERT_DIR as last seen
-// (paths, sizes and modification times), the roots read and what reading
-// them found.
-var certDirPools sync.Map // string → certDirRead, never changed
+// certDirPools holds, per SSL_CERT_FILE and SSL_CERT_DIR's files as last
+// seen (paths, sizes and modification times), the roots they give.
+var certDirPools sync.Map // string → *x509.CertPool, never changed
 
-type certDirRead struct {
-	pool     *x509.CertPool
-	findings []string
-}
-
-// certDirPool returns a copy of the roots SSL_CERT_DIR (and SSL_CERT_FILE
-// when usable, else the system bundle) give, and the findings of reading
-// them.
-func certDirPool(env string, envUsable bool, dirs string) (*x509.CertPool, []string) {
+// certDirPool returns a copy of the roots the files of SSL_CERT_DIR (and
+// SSL_CERT_FILE when usable, else the system bundle) give.
+func certDirPool(env string, envUsable bool, dirs string, files []string) *x509.CertPool {
 	var key strings.Builder
 	stamp := func(path string) {
 		if st, err := os.Stat(path); err == nil {
@@ -273,9 +270,8 @@ func certDirPool(env string, envUsable bool, dirs string) (*x509.CertPool, []str
 	for _, dir := range filepath.SplitList(dirs) {
 		stamp(dir)
 	}
-	if r, ok := certDirPools.Load(key.String()); ok {
-		r := r.(certDirRead)
-		return r.pool.Clone(), r.findings
+	if p, ok := certDirPools.Load(key.String()); ok {
+		return p.(*x509.CertPool).Clone()
 	}
 	pool := x509.NewCertPool()
 	if envUsable {
@@ -285,23 +281,25 @@ func certDirPool(env string, envUsable bool, dirs string) (*x509.CertPool, []str
 	} else {
 		appendSystemBundle(pool)
 	}
-	findings := appendCertDirs(pool, dirs)
-	certDirPools.Store(key.String(), certDirRead{pool: pool.Clone(), findings: findings})
-	return pool, findings
+	for _, f := range files {
+		if data, err := safefile.Read(f, "SSL_CERT_DIR entry", safefile.MaxCerts); err == nil {
+			pool.AppendCertsFromPEM(data)
+		}
+	}
+	certDirPools.Store(key.String(), pool.Clone())
+	return pool
 }
 
 // maxCertDirFiles bounds how many entries of SSL_CERT_DIR are read (the
 // system's folder holds a few hundred).
 const maxCertDirFiles = 10000
 
-// appendCertDirs adds the certificates of every regular file in the
-// folders of SSL_CERT_DIR (separated by colons, as Go reads it) and returns
+// scanCertDirs lists the regular files of the folders of SSL_CERT_DIR
+// (separated by colons, as Go reads it) without reading them, and returns
 // the findings: a folder that cannot be read, an entry that is a FIFO, a
 // device or a socket (skipped, never opened for a blocking read), a file
-// too large, or folders that hold no certificate at all.
-func appendCertDirs(pool *x509.CertPool, dirs string) []string {
-	var findings []string
-	found, read := false, 0
+// too large, or folders that hold no file at all.
+func scanCertDirs(dirs string) (files, findings []string) {
 	for _, dir := range filepath.SplitList(dirs) {
 		if dir == "" {
 			continue
@@ -318,9 +316,9 @@ func appendCertDirs(pool *x509.CertPool, dirs string) []string {
 			continue
 		}
 		for _, e := range entries {
-			if read >= maxCertDirFiles {
+			if len(files) >= maxCertDirFiles {
 				findings = append(findings, fmt.Sprintf("SSL_CERT_DIR holds more than %d files; the rest were not read", maxCertDirFiles))
-				return findings
+				return files, findings
 			}
 			path := filepath.Join(dir, e.Name())
 			if sameDirLink(path, e) {
@@ -330,21 +328,20 @@ func appendCertDirs(pool *x509.CertPool, dirs string) []string {
 			if err != nil || st.IsDir() {
 				continue // a broken link or a sub-folder: Go skips them too
 			}
-			read++
-			data, err := safefile.Read(path, "SSL_CERT_DIR entry", safefile.MaxCerts)
-			if err != nil {
-				findings = append(findings, err.Error()+"; it was skipped")
+			if !st.Mode().IsRegular() || st.Size() > safefile.MaxCerts {
+				// safefile says what it is without a blocking open.
+				if _, err := safefile.Read(path, "SSL_CERT_DIR entry", safefile.MaxCerts); err != nil {
+					findings = append(findings, err.Error()+"; it was skipped")
+				}
 				continue
 			}
-			if pool.AppendCertsFromPEM(data) {
-				found = true
-			}
+			files = append(files, path)
 		}
 	}
-	if !found && len(findings) == 0 {
+	if len(files) == 0 && len(findings) == 0 {
 		findings = append(findings, fmt.Sprintf("SSL_CERT_DIR %s holds no certificate; only the system bundle and ca_file are trusted", dirs))
 	}
-	return findings
+	return files, findings
 }
 
 // sameDirLink reports whether entry is a link to a file of its own folder

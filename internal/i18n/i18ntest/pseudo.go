@@ -66,20 +66,28 @@ func accent(b *strings.Builder, s string) {
 // process; it is safe to call again.
 func Install() error {
 	files := fstest.MapFS{}
-	messages := map[string]any{}
+	// One file per area, as a language's folder has them: an id lives in
+	// the file its first word names.
+	areas := map[string]map[string]any{}
 	for _, id := range i18n.IDs(i18n.English) {
+		area, _, _ := strings.Cut(id, ".")
+		if areas[area] == nil {
+			areas[area] = map[string]any{}
+		}
 		if forms := i18n.Forms(i18n.English, id); forms != nil {
 			pseudo := map[string]string{}
 			for form, s := range forms {
 				pseudo[form] = Pseudo(s)
 			}
-			messages[id] = pseudo
+			areas[area][id] = pseudo
 			continue
 		}
-		messages[id] = Pseudo(i18n.T(i18n.English, id))
+		areas[area][id] = Pseudo(i18n.T(i18n.English, id))
 	}
-	if err := put(files, "messages.yaml", messages); err != nil {
-		return err
+	for area, messages := range areas {
+		if err := put(files, area+".yaml", messages); err != nil {
+			return err
+		}
 	}
 	for _, name := range i18n.ByText {
 		byText := map[string]string{}
