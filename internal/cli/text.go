@@ -17,11 +17,6 @@ func (a *App) N(key string, count int, args ...any) string {
 // T returns the catalogue's message cli.<key> in the run's language.
 func (r *checkRun) T(key string, args ...any) string { return i18n.T(r.Lang, "cli."+key, args...) }
 
-// N is T in the plural form CLDR gives count.
-func (r *checkRun) N(key string, count int, args ...any) string {
-	return i18n.N(r.Lang, "cli."+key, count, args...)
-}
-
 // formatErr is the usage error for a --format that is not one of allowed.
 func (a *App) formatErr(got string, allowed ...string) error {
 	if len(allowed) == 2 {

@@ -141,12 +141,9 @@ func MaskIn(v, lang string) string {
 	return prefix + "…" + string(r[len(r)-4:])
 }
 
-// MaskPassword returns the display form of a password: none of its
-// characters, only whether it is set ("•••• (set)").
-func MaskPassword(v string) string { return MaskPasswordIn(v, i18n.English) }
-
-// MaskPasswordIn is MaskPassword with its words in the interface language
-// lang ("•••• (con valor)" in Spanish).
+// MaskPasswordIn returns the display form of a password in the interface
+// language lang: none of its characters, only whether it is set ("•••• (set)",
+// "•••• (con valor)" in Spanish).
 func MaskPasswordIn(v, lang string) string {
 	if v == "" {
 		return i18n.T(lang, "secret.unset")

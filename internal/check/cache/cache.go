@@ -60,7 +60,7 @@ func checkRedis(ctx context.Context, raw string, log *slog.Logger) check.Result 
 	if w := transportWarnings(raw, password); len(w) > 0 {
 		if r.Status == check.Pass {
 			// The connection worked, but not safely: that is the finding.
-			r = check.Warnf("%s", w[0]).With(w[1:]...).With(r.Summary).With(r.Details...).Explain(articleCaching)
+			r = check.Warnf("%s", w[0]).With(w[1:]...).With(r.Summary).With(r.Details...).Explain(articleCaching).WithFacts(r.Facts)
 		} else {
 			r = r.With(w...)
 		}
@@ -132,6 +132,11 @@ func redisResult(ctx context.Context, door *config.Scrubber, raw, masked string)
 			return infoProblem(door, err, section).With(details...).Explain(articleCaching)
 		}
 		parseInfo(text, info)
+	}
+	for k, v := range info {
+		// INFO's values reach the facts (JSON, metrics) as they are, not
+		// only the details: they pass the door here.
+		info[k] = door.Untrusted(v, 100)
 	}
 	return judge(opt.addr, ping, info, details)
 }
