@@ -1,6 +1,6 @@
 // Package themes holds Pitstop's color themes as data: one YAML file per
-// theme with a palette of semantic colors and the Markdown (glamour) style
-// built from it.
+// theme with a palette of semantic colors and the Markdown style built
+// from it.
 package themes
 
 import "embed"

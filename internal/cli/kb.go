@@ -20,7 +20,6 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/kb"
-	"pitstop/internal/theme"
 	"pitstop/knowledge"
 )
 
@@ -247,14 +246,12 @@ func kbShow(app *App, id, format string) error {
 		_, err := io.WriteString(app.Stdout, md)
 		return err
 	}
-	r, err := theme.Renderer(app.markdownTheme(), terminalWidth(app.Stdout))
-	if err != nil {
-		return err
-	}
-	out, err := common.RenderArticle(r, md)
+	// A margin of two columns each side, as a page has.
+	out, err := common.RenderArticle(app.markdownTheme(), md, terminalWidth(app.Stdout)-4)
 	if err != nil {
 		return fmt.Errorf("render article %s: %w", a.ID, err)
 	}
+	out = "\n  " + strings.ReplaceAll(out, "\n", "\n  ") + "\n"
 	// A long article goes through the pager, as git, gh and glow do.
 	if _, height := ttySize(app.Stdout); page(out, height, os.Getenv("PAGER"), app.Stdout, app.Stderr) {
 		return nil

@@ -97,12 +97,19 @@ func expandTabs(s string) string {
 }
 
 // breakCode breaks one line of code into pieces of at most w columns, after
-// the last space that fits when there is one.
+// the last space that fits when there is one. The pieces after the first
+// hang two columns past the line's own indentation, when that leaves room.
 func breakCode(line []seg, w int) [][]seg {
 	var out [][]seg
+	text := segsText(line)
+	hang := len(text) - len(strings.TrimLeft(text, " ")) + 2
+	if hang > w/2 {
+		hang = 0
+	}
+	room := w
 	lineW := segsWidth(line)
-	for lineW > w {
-		head, tail, headW := cutWord(line, w)
+	for lineW > room {
+		head, tail, headW := cutWord(line, room)
 		if len(head) == 0 { // a wide character in a one-column room
 			head, tail, headW = cutWord(line, 2)
 		}
@@ -116,8 +123,15 @@ func breakCode(line []seg, w int) [][]seg {
 		before := segsText(tail)
 		line = trimLeftSegs(tail)
 		lineW -= headW + len(before) - len(segsText(line)) // spaces are one column
+		if room == w && hang > 0 {
+			room = w - hang
+		}
 	}
-	return append(out, line)
+	out = append(out, line)
+	for i := 1; i < len(out) && hang > 0; i++ {
+		out[i] = append([]seg{{strings.Repeat(" ", hang), attr{}}}, out[i]...)
+	}
+	return out
 }
 
 func segsText(l []seg) string {

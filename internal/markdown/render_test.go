@@ -97,11 +97,11 @@ func TestCodeBlocks(t *testing.T) {
 	}, ascii(t, md, 80), "a margin, tabs as spaces, nothing wrapped that fits")
 	require.Equal(t, []string{
 		"  curl -s",
-		"  https://api.example.",
-		"  com/v1/verify",
-		"  --header x",
+		"    https://api.exampl",
+		"    e.com/v1/verify",
+		"    --header x",
 		"      echo done",
-	}, ascii(t, md, 22), "broken at spaces, a token cut only when longer than the line")
+	}, ascii(t, md, 22), "broken at spaces, hanging; a token cut only when longer than the line")
 }
 
 func TestTables(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package theme turns the theme files in themes/ into what Pitstop draws
 // with: a Palette of colors by meaning, the lipgloss Styles built from it,
-// and the glamour style and renderers for Markdown articles.
+// and the style Markdown articles are drawn with.
 package theme
 
 import (
@@ -14,10 +14,10 @@ import (
 	"strings"
 	"sync"
 
-	"charm.land/glamour/v2/ansi"
 	"charm.land/lipgloss/v2"
 	"go.yaml.in/yaml/v3"
 
+	"pitstop/internal/markdown"
 	"pitstop/themes"
 )
 
@@ -90,10 +90,10 @@ type Palette struct {
 // Theme is one theme file, decoded: its palette, the colors as written
 // (token → "#RRGGBB") and its Markdown style.
 type Theme struct {
-	Name    string
-	Palette Palette
-	Colors  map[string]string
-	Glamour ansi.StyleConfig
+	Name     string
+	Palette  Palette
+	Colors   map[string]string
+	Markdown markdown.Style
 }
 
 // file is the YAML shape of a theme file.
@@ -101,24 +101,27 @@ type file struct {
 	Background   string            `yaml:"background"` // dark | light
 	HighContrast bool              `yaml:"high_contrast"`
 	Palette      map[string]string `yaml:"palette"`
-	Glamour      glamourSpec       `yaml:"glamour"`
+	Markdown     markdownSpec      `yaml:"markdown"`
 }
 
-// colorRE accepts what both lipgloss and glamour read: "#RGB", "#RRGGBB" or
+// colorRE accepts what lipgloss reads: "#RGB", "#RRGGBB" or
 // an ANSI color number.
 var colorRE = regexp.MustCompile(`^(#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}|[0-9]{1,3})$`)
 
 // Parse decodes a theme file. Errors name the file (source) and line.
 func Parse(name, source string, data []byte) (*Theme, error) {
+	var doc yaml.Node
+	_ = yaml.Unmarshal(data, &doc)
+	line := func(path ...string) int { return lineOf(&doc, path...) }
+	if l := line("glamour"); l > 1 || bytes.HasPrefix(data, []byte("glamour:")) {
+		return nil, fmt.Errorf("%s:%d: the glamour section is now called markdown (without base and code_theme; code colors are code_comment, code_string, code_key, code_number, code_keyword, code_flag)", source, l)
+	}
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
-	var doc yaml.Node
-	_ = yaml.Unmarshal(data, &doc)
-	line := func(path ...string) int { return lineOf(&doc, path...) }
 
 	var errs []error
 	bad := func(l int, format string, a ...any) {
@@ -143,9 +146,9 @@ func Parse(name, source string, data []byte) (*Theme, error) {
 			bad(line("palette", tok), "palette.%s is not a color token (expected one of %s)", tok, strings.Join(Tokens, ", "))
 		}
 	}
-	style, gerrs := f.Glamour.build(f.Palette)
-	for _, e := range gerrs {
-		bad(line(append([]string{"glamour"}, e.path...)...), "%s", e.msg)
+	style, merrs := f.Markdown.build(f.Palette, f.HighContrast)
+	for _, e := range merrs {
+		bad(line(append([]string{"markdown"}, e.path...)...), "%s", e.msg)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -163,7 +166,7 @@ func Parse(name, source string, data []byte) (*Theme, error) {
 			Dark:         f.Background == "dark",
 			HighContrast: f.HighContrast,
 		},
-		Glamour: style,
+		Markdown: style,
 	}
 	return t, nil
 }

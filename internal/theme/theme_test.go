@@ -3,12 +3,12 @@ package theme
 import (
 	"io/fs"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/markdown"
 	"pitstop/knowledge"
 )
 
@@ -25,8 +25,8 @@ func TestBuiltInThemes(t *testing.T) {
 		for _, c := range []any{p.Primary, p.Secondary, p.OK, p.Warn, p.Fail, p.Error, p.Info, p.Skip, p.Muted, p.Text, p.Subtle, p.Border, p.Highlight, p.Selection} {
 			require.NotNil(t, c, name)
 		}
-		require.NotNil(t, th.Glamour.Heading.Color, name)
-		require.Nil(t, th.Glamour.CodeBlock.Chroma, name)
+		require.NotNil(t, th.Markdown.Heading, name)
+		require.NotNil(t, th.Markdown.CodeBlock, name)
 	}
 	dark, _ := Load(Dark)
 	light, _ := Load(Light)
@@ -34,7 +34,10 @@ func TestBuiltInThemes(t *testing.T) {
 	require.True(t, dark.Palette.Dark)
 	require.False(t, light.Palette.Dark)
 	require.True(t, hc.Palette.HighContrast)
-	require.Empty(t, hc.Glamour.CodeBlock.Theme, "high contrast: no syntax colors")
+	require.Nil(t, hc.Markdown.Keyword, "high contrast: no syntax colors")
+	require.True(t, hc.Markdown.NoItalic)
+	require.NotNil(t, dark.Markdown.Keyword)
+	require.NotEqual(t, dark.Markdown.Keyword, light.Markdown.Keyword)
 
 	def, err := Load("")
 	require.NoError(t, err)
@@ -62,11 +65,10 @@ palette:
   border: "#4B5563"
   highlight: "#E872C6"
   selection: "#312E81"
-glamour:
-  base: dark
+markdown:
   heading: primary
   title_text: "#000"
-  code_theme: dracula
+  code_keyword: primary
 `
 
 func TestParseErrors(t *testing.T) {
@@ -84,9 +86,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown token", "palette:\n", "palette:\n  purple: \"#800080\"\n", "x.yaml:4: palette.purple is not a color token"},
 		{"unknown field", "high_contrast: false\n", "high_contrast: false\nextra: 1\n", "field extra not found"},
 		{"bad background", "background: dark", "background: grey", `x.yaml:1: background is "grey"`},
-		{"bad glamour base", "base: dark", "base: pink", `x.yaml:19: glamour.base is "pink"`},
-		{"bad glamour token", "heading: primary", "heading: purple", `x.yaml:20: glamour.heading is "purple"`},
-		{"bad code theme", "code_theme: dracula", "code_theme: nope", `x.yaml:22: glamour.code_theme "nope"`},
+		{"bad markdown token", "heading: primary", "heading: purple", `x.yaml:19: markdown.heading is "purple"`},
+		{"bad code color", "code_keyword: primary", "code_keyword: nope", `x.yaml:21: markdown.code_keyword is "nope"`},
+		{"old glamour section", "markdown:\n", "glamour:\n", `x.yaml:18: the glamour section is now called markdown`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,21 +107,13 @@ func article(t testing.TB) string {
 	return "# Requests are rejected with 429 Too Many Requests\n\n" + body
 }
 
-func TestRenderer(t *testing.T) {
+func TestMarkdownStyle(t *testing.T) {
 	t.Parallel()
 	md := article(t)
 	for _, name := range append(Names(), ASCII) {
-		r, err := Renderer(name, 100)
+		st, err := MarkdownStyle(name)
 		require.NoError(t, err)
-		again, err := Renderer(name, 100)
-		require.NoError(t, err)
-		require.Same(t, r, again, "one renderer per style and width")
-		other, err := Renderer(name, 60)
-		require.NoError(t, err)
-		require.NotSame(t, r, other)
-
-		out, err := r.Render(md)
-		require.NoError(t, err)
+		out := markdown.Render(md, 100, st)
 		plain := ansi.Strip(out)
 		require.Contains(t, plain, "What you see")
 		require.Contains(t, plain, "Retry-After")
@@ -132,51 +126,6 @@ func TestRenderer(t *testing.T) {
 			require.NotEqual(t, plain, out, "%s has colors", name)
 		}
 	}
-	_, err := Renderer("neon", 80)
+	_, err := MarkdownStyle("neon")
 	require.Error(t, err)
-}
-
-func TestRendererConcurrent(t *testing.T) {
-	t.Parallel()
-	md := article(t)
-	r, err := Renderer(Light, 72)
-	require.NoError(t, err)
-	want, err := r.Render(md)
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			got, err := r.Render(md)
-			if err != nil || got != want {
-				t.Errorf("concurrent render differs (err %v)", err)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-func BenchmarkRenderArticle100(b *testing.B) {
-	md := article(b)
-	for _, name := range Names() {
-		b.Run(name, func(b *testing.B) {
-			r, err := Renderer(name, 100)
-			require.NoError(b, err)
-			for b.Loop() {
-				if _, err := r.Render(md); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkNewRenderer(b *testing.B) {
-	th, err := Load(Dark)
-	require.NoError(b, err)
-	for b.Loop() {
-		renderers.Delete(rendererKey{th.Name, 100})
-		if _, err := Renderer(th.Name, 100); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

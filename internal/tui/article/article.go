@@ -1,5 +1,5 @@
-// Package article shows one knowledge article: Markdown rendered by glamour
-// (in a command, cached) in a scrolling pane, `/` to search inside, a
+// Package article shows one knowledge article: its Markdown drawn for the
+// terminal (in a command, cached) in a scrolling pane, `/` to search inside, a
 // table of contents and the related articles to follow.
 package article
 
@@ -169,9 +169,10 @@ func (m *Model) sidebarWidth() int { return max(24, min(36, m.width/4)) }
 // SetSize sets the drawing area and re-renders at the new width.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	tw := w - 2
+	// The text keeps two columns from the edge, or from the panel.
+	tw := w - 4
 	if m.sidebar() {
-		tw = w - m.sidebarWidth() - 3
+		tw = w - m.sidebarWidth() - 5
 	}
 	tw = min(tw, maxTextWidth)
 	m.input.SetWidth(max(10, min(40, w-20)))

@@ -5,6 +5,7 @@ import (
 
 	"reflect"
 	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/huh/v2"
@@ -110,7 +111,34 @@ func (c *Common) NewForm(groups ...*huh.Group) *huh.Form {
 
 // FormView draws a form made by NewForm: huh wraps descriptions at dots and
 // hyphens too, so the words KeepWhole glued go back as they were written.
-func FormView(f *huh.Form) string { return Rebreak(f.View()) }
+func FormView(f *huh.Form) string { return rebreak.Replace(f.View()) }
+
+// huh wraps titles and descriptions at ". , ; -" as well as at spaces,
+// which breaks an address, an option or a code in two
+// ("mailer@example.\ntest", "535 5.7.\n8", "-\n-out"). Such a character
+// with more of the word after it (not a space, not the end) is part of a
+// word: KeepWhole swaps it for a look-alike of the same width that is no
+// break point, and FormView swaps it back once the text is wrapped.
+var (
+	unbreakable = map[rune]rune{'.': '\u2024', ',': '\u201a', ';': '\u037e', '-': '\u2010'}
+	rebreak     = strings.NewReplacer("\u2024", ".", "\u201a", ",", "\u037e", ";", "\u2010", "-")
+)
+
+// KeepWhole makes the words of s unbreakable at ". , ; -" for huh's
+// wrapper (a field's title or description); FormView undoes it.
+func KeepWhole(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		rs := []rune(l)
+		for j := 0; j+1 < len(rs); j++ {
+			if alt, ok := unbreakable[rs[j]]; ok && !unicode.IsSpace(rs[j+1]) && (j > 0 || rs[j] != '-') {
+				rs[j] = alt
+			}
+		}
+		lines[i] = string(rs)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // HuhKeyMap returns huh's default keys with their help in lang, for every
 // huh form Pitstop shows. A yes/no question's ←/→ switches the answer

@@ -1,11 +1,9 @@
 package common
 
 import (
-	"strings"
-	"unicode"
-
 	tea "charm.land/bubbletea/v2"
 
+	"pitstop/internal/markdown"
 	"pitstop/internal/theme"
 )
 
@@ -49,21 +47,16 @@ type RenderedMsg struct {
 }
 
 // RenderMarkdown returns a command that renders markdown for an article at
-// width with the theme's glamour style. The caller stores the result in the
+// width in the theme's Markdown style. The caller stores the result in the
 // cache when the message arrives (see Common.StoreRendered).
 func (c *Common) RenderMarkdown(id, body string, width int) tea.Cmd {
 	themeName := c.MarkdownStyle()
 	scrub := c.Scrubber
 	return func() tea.Msg {
-		r, err := theme.Renderer(themeName, width)
+		out, err := RenderArticle(themeName, body, width)
 		if err != nil {
 			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: err}
 		}
-		out, err := RenderArticle(r, body)
-		if err != nil {
-			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: err}
-		}
-		out = strings.Trim(out, "\n")
 		return RenderedMsg{ID: id, Width: width, Theme: themeName, Text: scrub.Scrub(out)}
 	}
 }
@@ -75,10 +68,9 @@ func (c *Common) StoreRendered(msg RenderedMsg) {
 	}
 }
 
-// MarkdownStyle is the glamour style articles are drawn with: the theme's,
-// except high contrast on a light background, whose bright colors would
-// vanish there; that gets the colorless style in the terminal's own text
-// color.
+// MarkdownStyle is the style articles are drawn with: the theme's, except
+// high contrast on a light background, whose bright colors would vanish
+// there; that gets the colorless style in the terminal's own text color.
 func (c *Common) MarkdownStyle() string {
 	if c.Theme == theme.HighContrast && !c.Dark {
 		return theme.ASCII
@@ -86,119 +78,12 @@ func (c *Common) MarkdownStyle() string {
 	return c.Theme
 }
 
-// JoinListLines joins the lines a list item is wrapped over in the source
-// into one line. Glamour keeps those line breaks inside list items and
-// then wraps again at the screen width, which leaves ragged half-lines
-// ("still gets 401: open a" / "Tier 2 ticket..."). The same goes for a
-// paragraph that follows a code block inside an item. Code blocks, nested
-// items, tables and quotes are left as they are.
-func JoinListLines(md string) string {
-	lines := strings.Split(md, "\n")
-	out := make([]string, 0, len(lines))
-	// inList: the line above is an item's text, which a continuation
-	// joins; afterCode: a code block inside an item has just closed, so the
-	// next indented line starts a paragraph of that item.
-	inList, afterCode, fence, fenceInList := false, false, "", false
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		if fence != "" {
-			out = append(out, l)
-			if strings.HasPrefix(t, fence) {
-				fence, afterCode = "", fenceInList
-			}
-			continue
-		}
-		indented := strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "\t")
-		special := strings.HasPrefix(t, "|") || strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#")
-		switch {
-		case strings.HasPrefix(t, "```"), strings.HasPrefix(t, "~~~"):
-			fence, fenceInList = t[:3], inList && indented
-			inList, afterCode = false, false
-		case t == "":
-			inList, afterCode = false, false
-		case listMarker(t):
-			inList, afterCode = true, false
-		case inList && !special:
-			// A continuation of the item above (indented or lazy).
-			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " ") + " " + t
-			continue
-		case afterCode && indented && !special:
-			inList, afterCode = true, false
-		default:
-			inList, afterCode = false, false
-		}
-		out = append(out, l)
-	}
-	return strings.Join(out, "\n")
-}
-
-// listMarker reports whether a trimmed line starts a list item: "- ",
-// "* ", "+ ", "1. " or "1) ".
-func listMarker(t string) bool {
-	if len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && t[1] == ' ' {
-		return true
-	}
-	i := 0
-	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
-		i++
-	}
-	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' '
-}
-
-// Glamour wraps list items and quotes at ". , ; -" as well as at spaces,
-// and paragraphs at "-", which breaks an address, an option or a code in
-// two ("mailer@example.\ntest", "535 5.7.\n8", "-\n-out"). Such a
-// character with more of the word after it (not a space, not the end) is
-// part of a word: it is swapped for a look-alike of the same width that is
-// no break point, and swapped back once the text is wrapped. A word longer
-// than the line is then cut where the line is full, like any other.
-var (
-	unbreakable = map[rune]rune{'.': '\u2024', ',': '\u201a', ';': '\u037e', '-': '\u2010'}
-	rebreak     = strings.NewReplacer("\u2024", ".", "\u201a", ",", "\u037e", ";", "\u2010", "-",
-		"•"+theme.Glue, "• ", "."+theme.Glue, ". ") // a list marker glued to its item's first word
-)
-
-func keepWordsWhole(md string) string {
-	lines := strings.Split(md, "\n")
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "|") || thematicBreak(t) {
-			continue // a table's rows and a rule are Markdown, not words
-		}
-		rs := []rune(l)
-		for j := 0; j+1 < len(rs); j++ {
-			if alt, ok := unbreakable[rs[j]]; ok && !unicode.IsSpace(rs[j+1]) && (j > 0 || rs[j] != '-') {
-				rs[j] = alt
-			}
-		}
-		lines[i] = string(rs)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// KeepWhole makes the words of s unbreakable at ". , ; -" for a wrapper
-// that breaks there too (glamour, huh's field titles and descriptions):
-// each such character with more of its word after it becomes a look-alike.
-// Whatever draws s passes its output through Rebreak.
-func KeepWhole(s string) string { return keepWordsWhole(s) }
-
-// Rebreak swaps KeepWhole's look-alikes back in drawn text.
-func Rebreak(s string) string { return rebreak.Replace(s) }
-
-// thematicBreak reports whether a trimmed line is a rule ("---", "- - -").
-func thematicBreak(t string) bool {
-	t = strings.ReplaceAll(t, " ", "")
-	return len(t) >= 3 && strings.Trim(t, string(t[0])) == "" && strings.ContainsRune("-*_", rune(t[0]))
-}
-
-// RenderArticle renders an article's Markdown with r, the wizard's and
-// `pitstop kb show`'s one way: list lines joined, words kept whole.
-func RenderArticle(r interface {
-	Render(string) (string, error)
-}, md string) (string, error) {
-	out, err := r.Render(keepWordsWhole(JoinListLines(md)))
+// RenderArticle draws an article's Markdown at width in a theme's Markdown
+// style (or theme.ASCII): the wizard's and `pitstop kb show`'s one way.
+func RenderArticle(styleName, md string, width int) (string, error) {
+	st, err := theme.MarkdownStyle(styleName)
 	if err != nil {
 		return "", err
 	}
-	return Rebreak(out), nil
+	return markdown.Render(md, width, st), nil
 }
