@@ -21,7 +21,7 @@ import (
 // so it speaks RESP itself over one connection instead of linking a full
 // client library: go-redis made up 8 MB of the binary (its clients' hundreds
 // of exported methods are all kept by the linker, because text/template, which
-// glamour uses, looks methods up by name), and a general client allocates
+// the binary links, looks methods up by name), and a general client allocates
 // whatever length a reply announces before reading it. Here every length is
 // bounded by maxReplyBytes before anything is allocated.
 
