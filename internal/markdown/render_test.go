@@ -128,7 +128,7 @@ func TestTables(t *testing.T) {
 		"╰──────────┴───────╯",
 	}, ascii(t, md, 20), "cells wrapped, rows apart")
 
-	// Too narrow for the longest words: header: value lines.
+	// Too narrow for the longest words: Header: value lines, hanging.
 	require.Equal(t, []string{
 		"Name · Value",
 		"",
@@ -136,7 +136,8 @@ func TestTables(t *testing.T) {
 		"Value: 1",
 		"",
 		"Name: beta",
-		"gamma delta",
+		"  gamma",
+		"  delta",
 		"Value: 22",
 	}, ascii(t, md, 12))
 }

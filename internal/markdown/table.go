@@ -158,7 +158,7 @@ func withAttr(segs []seg, a attr) []seg {
 }
 
 // stacked draws a table too wide for the screen: the headers, then each
-// row as "Header: value" lines, rows apart by a blank line.
+// row as "Header: value" lines (hanging), rows apart by a blank line.
 func (r *renderer) stacked(rows [][][]seg, w int) []string {
 	var headers []seg
 	for i, h := range rows[0] {
@@ -175,7 +175,17 @@ func (r *renderer) stacked(rows [][][]seg, w int) []string {
 			if len(rows[0][c]) > 0 {
 				line = append(append(line, rows[0][c]...), seg{": ", rows[0][c][0].a})
 			}
-			out = append(out, r.wrap(append(line, cell...), w)...)
+			line = append(line, cell...)
+			if w-2 < minWidth {
+				out = append(out, r.wrap(line, w)...)
+				continue
+			}
+			for i, l := range r.wrapHang(line, w, w-2) {
+				if i > 0 {
+					l = append([]seg{{"  ", attr{}}}, l...)
+				}
+				out = append(out, r.emit(l))
+			}
 		}
 	}
 	return out

@@ -99,7 +99,11 @@ func (r *renderer) wrap(segs []seg, w int) []string {
 // wrapSegs breaks inline text at spaces into lines of at most w columns; a
 // word longer than a line is cut where the line is full. Spaces at the
 // start and end of a line are dropped.
-func (r *renderer) wrapSegs(segs []seg, w int) [][]seg {
+func (r *renderer) wrapSegs(segs []seg, w int) [][]seg { return r.wrapHang(segs, w, w) }
+
+// wrapHang is wrapSegs with a first line of first columns and the others
+// of rest.
+func (r *renderer) wrapHang(segs []seg, first, rest int) [][]seg {
 	var (
 		lines    [][]seg
 		line     []seg
@@ -108,6 +112,12 @@ func (r *renderer) wrapSegs(segs []seg, w int) [][]seg {
 		space    attr // the space before cur
 		hasSpace bool // whether there was one
 	)
+	width := func() int {
+		if len(lines) == 0 {
+			return first
+		}
+		return rest
+	}
 	flushLine := func() {
 		lines = append(lines, line)
 		line, lineW = make([]seg, 0, 2*len(line)+2), 0
@@ -120,7 +130,7 @@ func (r *renderer) wrapSegs(segs []seg, w int) [][]seg {
 		if lineW > 0 && hasSpace {
 			gap = 1
 		}
-		if lineW > 0 && lineW+gap+cur.w > w {
+		if lineW > 0 && lineW+gap+cur.w > width() {
 			flushLine()
 			gap = 0
 		}
@@ -128,8 +138,8 @@ func (r *renderer) wrapSegs(segs []seg, w int) [][]seg {
 			line = append(line, seg{" ", space})
 			lineW++
 		}
-		for cur.w > w-lineW {
-			head, tail, headW := cutWord(cur.segs, w-lineW)
+		for cur.w > width()-lineW {
+			head, tail, headW := cutWord(cur.segs, width()-lineW)
 			if len(head) == 0 && lineW == 0 { // a wide character in a 1-column room
 				head, tail, headW = cutWord(cur.segs, 2)
 			}
