@@ -86,3 +86,23 @@ func TestContrastHelper(t *testing.T) {
 	require.InDelta(t, 1, contrast(hex("#777777"), hex("#777777")), 0.01)
 	require.InDelta(t, 4.48, contrast(hex("#777777"), hex("#FFFFFF")), 0.01)
 }
+
+// TestMarkdownColorsMeetWCAGContrast checks the Markdown style's colors
+// drawn on a background of their own: inline code on its background and the
+// title's text on its banner, at least 4.5:1 (7:1 in high contrast).
+func TestMarkdownColorsMeetWCAGContrast(t *testing.T) {
+	t.Parallel()
+	for _, name := range Names() {
+		th, err := Load(name)
+		require.NoError(t, err)
+		need := 4.5
+		if th.Palette.HighContrast {
+			need = 7
+		}
+		m := th.Markdown
+		require.GreaterOrEqual(t, contrast(m.TitleText, m.Title), need, "%s: the title's text on its banner", name)
+		if m.CodeBg != nil {
+			require.GreaterOrEqual(t, contrast(m.Code, m.CodeBg), need, "%s: inline code on its background", name)
+		}
+	}
+}
