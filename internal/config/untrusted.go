@@ -154,12 +154,13 @@ func gram(s string) uint64 {
 
 // StripControls makes outside text safe to print on one line: ANSI escape
 // sequences (CSI, OSC, DCS and the like, which could retitle or clear a
-// terminal) are removed whole, tabs and line breaks become spaces, other
+// terminal) are removed whole, tabs and line breaks (U+2028 and U+2029
+// too) become spaces, other
 // control characters, bidi overrides and invalid UTF-8 bytes are dropped.
 func StripControls(s string) string {
 	clean := true
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidi(r) || r == utf8.RuneError {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidi(r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
 			clean = false
 			break
 		}
@@ -178,7 +179,7 @@ func StripControls(s string) string {
 			i = skipEscape(s, i)
 			continue
 		case r == '\r' && i+1 < len(s) && s[i+1] == '\n':
-		case r == '\t' || r == '\n' || r == '\r':
+		case r == '\t' || r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidi(r) || !unicode.IsPrint(r) && unicode.Is(unicode.Cf, r):
 		default:

@@ -185,7 +185,7 @@ var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 func requireClean(t *testing.T, out, what string) {
 	t.Helper()
 	for i, r := range sgr.ReplaceAllString(out, "") {
-		if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || bidi(r) || r == '\u2028' || r == '\u2029' {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || bidiControl(r) || r == '\u2028' || r == '\u2029' {
 			t.Fatalf("%s: control %U at byte %d: %q", what, r, i, out)
 		}
 	}
@@ -224,4 +224,10 @@ func TestArticlesAtEveryWidth(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bidiControl reports whether r is a bidirectional formatting character.
+func bidiControl(r rune) bool {
+	return r == '\u061c' || r == '\u200e' || r == '\u200f' ||
+		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }

@@ -3,9 +3,10 @@ package markdown
 import (
 	"image/color"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"pitstop/internal/config"
 )
 
 // attr is how a piece of text is drawn.
@@ -20,47 +21,11 @@ type seg struct {
 	a attr
 }
 
-// clean removes from source text what must never reach a terminal: C0 and
-// C1 control characters (ESC, BEL, CR...), DEL, and the bidirectional
-// controls that reorder what is shown. A tab becomes a space, a line or
-// paragraph separator a space, an invalid byte U+FFFD. Every piece of the
+// clean makes a piece of the source safe to print: escape sequences are
+// removed whole, control characters, bidi controls and invalid bytes
+// dropped, tabs and line breaks turned into spaces. Every piece of the
 // source passes through here on its way out.
-func clean(s string) string {
-	ok := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			ok = false
-			break
-		}
-	}
-	if ok {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				b.WriteRune(utf8.RuneError)
-				continue
-			}
-			b.WriteRune(r)
-		case r == '\t', r == '\u2028', r == '\u2029':
-			b.WriteByte(' ')
-		case r < 0x20, r >= 0x7f && r <= 0x9f:
-		case bidi(r):
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// bidi reports whether r is a bidirectional formatting character.
-func bidi(r rune) bool {
-	return r == '\u061c' || r == '\u200e' || r == '\u200f' ||
-		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
-}
+func clean(s string) string { return config.StripControls(s) }
 
 // ansiWidth is the display width of s (escape sequences take none).
 func ansiWidth(s string) int {
