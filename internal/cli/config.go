@@ -10,6 +10,7 @@ import (
 
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
@@ -129,7 +130,7 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 	case strings.HasPrefix(src, "env:"):
 		return app.T("config.secret.env_unset", strings.TrimPrefix(src, "env:"))
 	case len(envVars) > 0:
-		return app.T("config.secret.unset_either", strings.Join(envVars, app.T("or")))
+		return app.T("config.secret.unset_either", i18n.JoinOr(app.Opts.Lang, envVars))
 	}
 	return app.T("config.secret.unset")
 }

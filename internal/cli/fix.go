@@ -241,25 +241,17 @@ func writeFixText(w io.Writer, lang string, width int, profile string, results [
 		}
 		return
 	}
-	groups := []struct {
-		kind  fix.Kind
-		title string
-	}{
-		{fix.KindConfig, t("fix.group.config")},
-		{fix.KindDNS, t("fix.group.dns")},
-		{fix.KindManual, t("fix.group.manual")},
-	}
-	for _, g := range groups {
+	for _, kind := range []fix.Kind{fix.KindConfig, fix.KindDNS, fix.KindManual} {
 		var these []fix.Fix
 		for _, f := range fixes {
-			if f.Kind == g.kind {
+			if f.Kind == kind {
 				these = append(these, f)
 			}
 		}
 		if len(these) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s\n", g.title)
+		fmt.Fprintf(w, "\n%s\n", i18n.Capitalize(kind.Name(lang, len(these))))
 		for _, f := range these {
 			mark := "•"
 			if f.Applied {

@@ -459,7 +459,7 @@ func (s *session) statusName(name string) string {
 
 // printFix reads out one fix.
 func (s *session) printFix(n int, f fix.Fix) {
-	state := s.t("fix.kind." + string(f.Kind))
+	state := f.Kind.Name(s.com.Lang, 1)
 	if f.Applied {
 		state += ", " + s.t("acc.fix.applied")
 	}
@@ -542,9 +542,9 @@ func (s *session) escalate() error {
 		done, total := cl.Counts()
 		s.line(s.t("esc.ticket", done, total) + ":")
 		for _, it := range cl.Items {
-			state := s.t("acc.todo")
+			state := escalate.Open.Word(c.Lang)
 			if it.State == escalate.Done || it.State == escalate.NotApplicable {
-				state = s.t("acc.done")
+				state = escalate.Done.Word(c.Lang)
 			}
 			line := "  " + state + ": " + it.Label
 			if it.Note != "" {

@@ -15,9 +15,9 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
 	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
-	tuimonitor "pitstop/internal/tui/monitor"
 )
 
 // checklist reads out a checklist as the checklist screen fills it: the
@@ -65,12 +65,12 @@ func (s *session) checklist() error {
 			s.line(filled.Description)
 		}
 		done, total := filled.Counts()
-		s.line(s.t("acc.clist.count", done, total))
+		s.line(s.t("clist.done", done, total) + ".")
 		var manual []int
 		for i, it := range filled.Items {
-			line := fmt.Sprintf("%d. %s: %s", i+1, s.t("acc.clist.state."+it.State.String()), it.Label)
+			line := fmt.Sprintf("%d. %s: %s", i+1, it.State.Word(c.Lang), it.Label)
 			if it.Required {
-				line += " (" + s.t("acc.clist.required") + ")"
+				line += " (" + i18n.T(c.Lang, "escalate.cl.required") + ")"
 			}
 			if it.Note != "" {
 				line += " — " + it.Note
@@ -216,14 +216,14 @@ func (s *session) monitor() error {
 				})
 			}
 		},
-		Alert: func(a monitor.Alert) { s.line(s.t("acc.monitor.alert", tuimonitor.AlertText(c.Lang, a))) },
+		Alert: func(a monitor.Alert) { s.line(s.t("acc.monitor.alert", a.Text(c.Lang))) },
 	})
 	running.Store(false)
 	st := mon.Stats()
 	s.line(s.t("acc.monitor.summary", st.Total, st.Successes, st.Rejected, st.Failures))
-	s.line(s.t("acc.monitor.latency", human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
+	s.line(st.LatencyLine(c.Lang))
 	if len(mon.Alerts()) == 0 {
-		s.line(s.t("acc.monitor.noalerts"))
+		s.line(i18n.T(c.Lang, "monitor.no_alerts"))
 	}
 	if c.Ctx.Err() != nil {
 		return context.Canceled
@@ -255,9 +255,9 @@ func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in i
 	var ids, labels []string
 	for _, it := range filled.Items {
 		if it.Manual {
-			label := s.t("acc.clist.state."+it.State.String()) + ": " + it.Label
+			label := it.State.Word(s.com.Lang) + ": " + it.Label
 			if it.Required {
-				label += " (" + s.t("acc.clist.required") + ")"
+				label += " (" + i18n.T(s.com.Lang, "escalate.cl.required") + ")"
 			}
 			ids = append(ids, it.ID)
 			labels = append(labels, label)

@@ -47,7 +47,7 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	}
 	var built []string
 	for _, p := range wizard.Problems {
-		built = append(built, "problem."+p.ID, "problem."+p.ID+".desc")
+		built = append(built, "kbcat."+p.KBCategory, "problem."+p.ID+".desc")
 	}
 	for _, c := range kb.Categories {
 		built = append(built, "kbcat."+c)

@@ -220,7 +220,7 @@ func (m *Model) lines() []string {
 		if f.Applied {
 			mark = st.Pass.Render("✓")
 		}
-		out = append(out, " "+mark+" "+st.Title.Render(common.Truncate(f.Title, w-2))+"  "+st.Faint.Render(c.T("fix.kind."+string(f.Kind))))
+		out = append(out, " "+mark+" "+st.Title.Render(common.Truncate(f.Title, w-2))+"  "+st.Faint.Render(f.Kind.Name(c.Lang, 1)))
 		wrap(3, f.Summary, plain)
 		for _, ch := range f.Changes {
 			out = append(out, "", "   "+st.Faint.Render(common.Truncate(ch.File, w-3)))
