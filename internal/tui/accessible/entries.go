@@ -18,6 +18,7 @@ import (
 	"pitstop/internal/i18n"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
+	"pitstop/internal/wizard"
 )
 
 // checklist reads out a checklist as the checklist screen fills it: the
@@ -242,14 +243,15 @@ func parseMonitorDuration(v string) (time.Duration, bool) {
 	return d, err == nil && d >= 0
 }
 
-// Tick asks, with the accessible prompts in com's language, which of the
-// items of filled only a person can confirm to tick or untick (each said
-// with where it stands), and returns their IDs (none when the answer is
-// empty). It is for `pitstop checklist
-// --tick` on a screen reader: huh's own accessible prompts are English only.
-func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
-	com.Ctx = ctx
+// Tick asks, with the accessible prompts in lang, which of the items of
+// filled only a person can confirm to tick or untick (each said with where
+// it stands), and returns their IDs (none when the answer is empty). It is
+// for `pitstop checklist --tick` on a screen reader: huh's own accessible
+// prompts are English only. It needs the catalogue alone: no settings, no
+// knowledge base, no theme.
+func Tick(ctx context.Context, lang string, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
 	watched, release := cancelable(ctx, in)
+	com := &common.Common{Core: &wizard.Core{Lang: lang, Ctx: ctx}}
 	s := &session{com: com, in: newLineReader(watched), out: out}
 	defer release(s.in.settle)
 	var ids, labels []string
