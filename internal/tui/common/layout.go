@@ -78,10 +78,10 @@ func (c *Common) FamilyName(category string) string { return registry.FamilyTitl
 func (c *Common) ProblemName(p wizard.Problem) string { return c.T("kbcat." + p.KBCategory) }
 
 // TimeColumn is the width of a column of times as human.Duration writes
-// them: the widest, and at least that of "0.82 ms", so the columns beside it
-// do not move as times come in.
+// them: the widest, and at least human.ColumnWidth (any time under a
+// minute), so the columns beside it do not move as times come in.
 func TimeColumn(times ...time.Duration) int {
-	w := len("0.82 ms")
+	w := human.ColumnWidth
 	for _, d := range times {
 		w = max(w, lipgloss.Width(human.Duration(d)))
 	}
