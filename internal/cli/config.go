@@ -32,7 +32,7 @@ profiles:
       provider: hubspot          # hubspot | salesforce | pipedrive
       base_url: https://api.hubapi.com
       token: ${HUBSPOT_TOKEN}
-      object: contacts           # «crm.object»
+      object: contacts           # hubspot: contacts; salesforce: Contact; pipedrive: person
       field_mapping: {email: email, company: company, personalization_score: pz_score}
       sample_size: 500           # «crm.sample_size»
     smtp:

@@ -261,10 +261,10 @@ func writeFixText(w io.Writer, lang string, width int, profile string, results [
 			fmt.Fprint(w, hangingWrap("    ", f.Summary, width))
 			writeDiff(w, &f, "    ")
 			for _, r := range f.Records {
-				fmt.Fprintf(w, "    %s\n      %s\n", t("fix.zone"), r.ZoneLine())
-				fmt.Fprintf(w, "    %s\n      %s\n", t("fix.console", r.Host(), r.Type, r.TTL), t("fix.value", r.Value))
+				fmt.Fprintf(w, "    %s\n      %s\n", i18n.T(lang, "fix.zone"), r.ZoneLine())
+				fmt.Fprintf(w, "    %s\n      %s\n", i18n.T(lang, "fix.console", r.Host(), r.Type, r.TTL), t("fix.value", r.Value))
 				if r.Replaces != "" {
-					fmt.Fprintf(w, "      %s\n", t("fix.replaces", r.Replaces))
+					fmt.Fprintf(w, "      %s\n", i18n.T(lang, "fix.replaces", r.Replaces))
 				}
 			}
 			for _, s := range f.Steps {

@@ -451,7 +451,7 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 		}
 	case EvTriedListed:
 		if len(ev.Results) > 0 || len(ev.ArticlesRead) > 0 {
-			parts := []string{msgN(lang, "cl.tried_checks", len(ev.Results), len(ev.Results)), msgN(lang, "cl.tried_read", len(ev.ArticlesRead), len(ev.ArticlesRead))}
+			parts := []string{msgN(lang, "cl.tried_checks", len(ev.Results), len(ev.Results)), msgN(lang, "cl.articles", len(ev.ArticlesRead), len(ev.ArticlesRead))}
 			if n := len(ev.Suggested); n > 0 {
 				parts = append(parts, msgN(lang, "cl.tried_suggested", n, n))
 			}

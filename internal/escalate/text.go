@@ -31,7 +31,7 @@ func StatusCounts(lang string, s check.Summary) string {
 // FixKind is what a kind of fix (config, dns, manual: fix.Kind) is called
 // in lang, for n fixes: "setting change", "DNS records to publish". The
 // report, the fix screens and pitstop fix all say it in these words.
-func FixKind(lang, kind string, n int) string { return msgN(lang, "fix_kind."+kind, n) }
+func FixKind(lang, kind string, n int) string { return i18n.N(lang, "fix.kind."+kind, n) }
 
 // StatusLabel is a check's status as a label in lang (check.Status.Word),
 // in the report, the checklists and the command line's tables.

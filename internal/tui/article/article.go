@@ -450,7 +450,7 @@ func (m *Model) View() string {
 		return " " + st.ErrorText.Render(c.T("article.missing", m.id)) + "\n\n " + st.Muted.Render(c.T("article.missing.hint"))
 	}
 	a := m.art
-	sev := st.Severity(a.Severity).Render(c.T("severity." + a.Severity))
+	sev := st.Severity(a.Severity).Render(kb.Word(c.Lang, a.Severity))
 	cat := st.Muted.Render(c.T("kbcat." + a.Category))
 	// A title too long for one line takes the blank line under it too.
 	title := common.WrapMax(a.Title, m.width-lipgloss.Width(sev)-lipgloss.Width(cat)-8, 2)

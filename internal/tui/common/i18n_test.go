@@ -52,9 +52,6 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	for _, c := range kb.Categories {
 		built = append(built, "kbcat."+c)
 	}
-	for _, s := range kb.Severities {
-		built = append(built, "severity."+s)
-	}
 	for _, e := range []string{"guided", "everything", "checklist", "search", "monitor", "escalate"} {
 		built = append(built, "home."+e, "home."+e+".desc")
 	}
