@@ -133,3 +133,16 @@ func (c *Core) Facts(r *escalate.Report) []Fact {
 		Fact{tr("notify"), strings.Join(chans, ", ")},
 		Fact{tr("trigger"), trigger})
 }
+
+// ChecklistEvidence is what the session has gathered, for a checklist that does not
+// run its own checks: the last run's results, the error pasted, the
+// symptoms picked, the articles read and the settings in use.
+func (s *Session) ChecklistEvidence() escalate.Evidence {
+	return escalate.Evidence{
+		Results:         s.Results,
+		ErrorPasted:     strings.TrimSpace(s.Pasted) != "",
+		Symptoms:        len(s.Symptoms) > 0,
+		ArticlesRead:    s.Read,
+		ConfigCollected: s.Profile != nil,
+	}
+}

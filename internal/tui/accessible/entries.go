@@ -42,7 +42,6 @@ func (s *session) checklist() error {
 		return err
 	}
 	l := lists[pick]
-	sess := c.Session
 	ev := escalate.Evidence{}
 	if l.RunsChecks() {
 		checks := c.EveryConfigured()
@@ -52,11 +51,7 @@ func (s *session) checklist() error {
 			return context.Canceled
 		}
 	} else {
-		ev.Results = sess.Results
-		ev.ErrorPasted = strings.TrimSpace(sess.Pasted) != ""
-		ev.Symptoms = len(sess.Symptoms) > 0
-		ev.ArticlesRead = sess.Read
-		ev.ConfigCollected = sess.Profile != nil
+		ev = c.Session.ChecklistEvidence()
 	}
 	for {
 		filled := l.Fill(ev, c.Lang)

@@ -104,15 +104,7 @@ func New(com *common.Common, id string) *Model {
 	return m
 }
 
-func (m *Model) styleInput() {
-	st := m.com.Styles
-	s := textinput.DefaultStyles(st.Dark)
-	s.Focused.Prompt, s.Blurred.Prompt = st.Prompt, st.Prompt
-	s.Focused.Text, s.Blurred.Text = st.Input, st.Input
-	s.Focused.Placeholder, s.Blurred.Placeholder = st.Faint, st.Faint
-	m.input.SetStyles(s)
-	m.input.Placeholder = m.com.T("article.search.placeholder")
-}
+func (m *Model) styleInput() { m.com.StyleInput(&m.input, m.com.T("article.search.placeholder")) }
 
 // Init records the visit and renders the article (from the cache when it can).
 func (m *Model) Init() tea.Cmd {

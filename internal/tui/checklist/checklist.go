@@ -113,17 +113,11 @@ func (m *Model) refill() {
 		m.filled = escalate.Filled{}
 		return
 	}
-	s := m.com.Session
-	ev := escalate.Evidence{Done: m.done[l.Name]}
-	if l.RunsChecks() {
-		ev.Results = m.results
-	} else {
-		ev.Results = s.Results
-		ev.ErrorPasted = strings.TrimSpace(s.Pasted) != ""
-		ev.Symptoms = len(s.Symptoms) > 0
-		ev.ArticlesRead = s.Read
-		ev.ConfigCollected = s.Profile != nil
+	ev := escalate.Evidence{Results: m.results}
+	if !l.RunsChecks() {
+		ev = m.com.Session.ChecklistEvidence()
 	}
+	ev.Done = m.done[l.Name]
 	m.filled = l.Fill(ev, m.com.Lang)
 	m.cursor = min(m.cursor, max(0, len(m.filled.Items)-1))
 }
