@@ -32,7 +32,7 @@ func newChecklistCmd(app *App) *cobra.Command {
 	var o checklistOptions
 	cmd := &cobra.Command{
 		Use:  "checklist [NAME]",
-		Args: cobra.MaximumNArgs(1),
+		Args: app.args().max(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := ""
 			if len(args) == 1 {

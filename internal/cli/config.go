@@ -66,7 +66,7 @@ func newConfigCmd(app *App) *cobra.Command {
 	var example bool
 	cmd := &cobra.Command{
 		Use:  "config",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(*cobra.Command, []string) error {
 			if example {
 				_, err := fmt.Fprint(app.Stdout, app.exampleConfig())

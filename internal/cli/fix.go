@@ -35,7 +35,7 @@ func newFixCmd(app *App) *cobra.Command {
 	var o fixOptions
 	cmd := &cobra.Command{
 		Use:  "fix",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFix(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()

@@ -50,7 +50,7 @@ func newMonitorCmd(app *App) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:  "monitor",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.durationSet = cmd.Flags().Changed("duration")
 			return runMonitor(cmd.Context(), app, o)

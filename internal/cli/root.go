@@ -116,6 +116,9 @@ type App struct {
 
 	prevLogger *slog.Logger
 	knowledge  knowledgeCache // see Knowledge
+	// cliLang is the language of the command line's own mistakes and of
+	// the help (cliLang), known before the flags are read.
+	cliLang string
 }
 
 // LoadProfile loads the config and picks the profile named by --profile.
@@ -168,7 +171,7 @@ func NewRoot(app *App) *cobra.Command {
 		Use:           "pitstop",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          app.args().none,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return app.validateGlobal()
 		},
@@ -200,6 +203,7 @@ func NewRoot(app *App) *cobra.Command {
 		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(app.cliLang, err) })
 	return root
 }
 
@@ -368,8 +372,7 @@ func defaultLang() string {
 
 func (a *App) validateGlobal() error {
 	if !i18n.Supported(a.Opts.Lang) {
-		// No language to say it in yet: English, naming the choices.
-		return usageErrf("--lang is %q; expected one of: %s", a.Opts.Lang, strings.Join(i18n.Languages(), ", "))
+		return langError(a.Opts.Lang)
 	}
 	a.lang.Store(a.Opts.Lang)
 	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
@@ -448,13 +451,12 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	slog.SetDefault(slog.New(slog.DiscardHandler))
 	defer slog.SetDefault(prev)
 	defer app.closeLog()
+	app.cliLang = cliLang(args)
 	root := NewRoot(app)
-	if helpWanted(root, args) {
-		lang := langArg(args)
-		if lang == "" {
-			lang = defaultLang()
-		}
-		localizeHelp(root, lang)
+	help := helpWanted(root, args)
+	if help {
+		localizeFramework(root, args, app.cliLang, version(app.Version), app.args())
+		localizeHelp(root, app.cliLang)
 	}
 	root.SetArgs(args)
 	root.SetIn(app.Stdin)
@@ -465,6 +467,11 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 		tw := &trimTrailing{w: app.Stdout}
 		defer tw.Flush()
 		helpOut = tw
+	}
+	if help && app.cliLang != i18n.English {
+		hw := &headingWriter{w: helpOut, headings: helpHeadings(app.cliLang)}
+		defer hw.Flush()
+		helpOut = hw
 	}
 	root.SetOut(helpOut)
 	root.SetErr(app.Stderr)
@@ -489,10 +496,16 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 					}
 				}
 				for _, e := range errs {
-					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), app.T("usage_hint", commandPath(root, args)))
+					hint := ""
+					if isCommandLineError(e) {
+						hint = usageHint(app.cliLang, commandPath(root, args))
+					}
+					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), hint)
 				}
 				return
 			}
+			styles.ErrorHeader = styles.ErrorHeader.SetString(strings.ToUpper(i18n.T(app.cliLang, "cli.err.header")))
+			commandLine := isCommandLineError(err)
 			err = app.Scrubber().ScrubError(err)
 			// fang title-cases the first word of an error, which turns a
 			// config path into "/Home/Me/.Config/..." and --timeout into
@@ -503,6 +516,17 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			// the terminal it is shown on.
 			if width := ttyWidth(app.Stderr); width > 20 {
 				styles.ErrorText = styles.ErrorText.Width(min(width, 120) - 4)
+			}
+			if commandLine {
+				// fang's handler ends every message with a full stop (after
+				// a question mark too) and points to --help only when the
+				// message starts with one of cobra's English phrases.
+				fmt.Fprintln(w, styles.ErrorHeader.String())
+				fmt.Fprintln(w, styles.ErrorText.Render(sentence(err.Error())))
+				fmt.Fprintln(w)
+				fmt.Fprintln(w, styles.ErrorText.UnsetWidth().Render(usageHint(app.cliLang, commandPath(root, args))))
+				fmt.Fprintln(w)
+				return
 			}
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
@@ -556,14 +580,11 @@ func commandPath(root *cobra.Command, args []string) string {
 }
 
 // writePlainError writes err for a log or a pipe: "pitstop: " and the
-// message, with a pointer to --help when the command line itself was wrong.
+// message, then hint (the pointer to --help when the command line itself
+// was wrong) unless it is empty.
 func writePlainError(w io.Writer, err error, hint string) {
-	msg := strings.TrimRight(err.Error(), " \n")
-	if !strings.ContainsAny(msg[max(len(msg)-1, 0):], ".?!") {
-		msg += "."
-	}
-	fmt.Fprintf(w, "pitstop: %s\n", msg)
-	if isCommandLineError(err) {
+	fmt.Fprintf(w, "pitstop: %s\n", sentence(err.Error()))
+	if hint != "" {
 		fmt.Fprintln(w, hint)
 	}
 }
@@ -571,6 +592,10 @@ func writePlainError(w io.Writer, err error, hint string) {
 // isCommandLineError reports whether cobra rejected the flags or arguments
 // (cobra has no error type for these; fang tests the same prefixes).
 func isCommandLineError(err error) bool {
+	var cle *commandLineError
+	if errors.As(err, &cle) {
+		return true
+	}
 	s := err.Error()
 	for _, prefix := range []string{"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "unknown command",
 		"invalid argument", "accepts ", "requires at least ", "bad flag syntax", "required flag"} {
