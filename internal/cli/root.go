@@ -253,6 +253,8 @@ func localizeHelp(root *cobra.Command, lang string) {
 				f.Usage = i18n.T(lang, "cli.flag.only", strings.Join(registry.IDs(), ","))
 			case "lang":
 				f.Usage = i18n.T(lang, "cli.flag.root.lang", strings.Join(i18n.Languages(), ", "))
+			case "no-descriptions": // each of completion's shells
+				f.Usage = i18n.T(lang, "cli.flag.completion.no-descriptions")
 			default:
 				if s, ok := t("cli.flag." + path + "." + f.Name); ok {
 					f.Usage = s
