@@ -155,3 +155,19 @@ func TestPseudoLocaleHelp(t *testing.T) {
 		require.False(t, inside, "pitstop %s --help: a message left open", strings.Join(path, " "))
 	}
 }
+
+// TestSpanishLocaleWithoutLang: a Spanish locale alone (no --lang) gives the
+// framework's words in Spanish too.
+func TestSpanishLocaleWithoutLang(t *testing.T) {
+	for _, v := range []string{"PITSTOP_LANG", "LC_ALL", "LC_MESSAGES"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("LANG", "es_ES.UTF-8")
+	code, out, _ := runCLI(t, context.Background(), "check", "--help")
+	require.Equal(t, ExitOK, code)
+	require.Contains(t, out, "OPCIONES")
+	require.Contains(t, out, "Ayuda de check")
+	code, _, errOut := runCLI(t, context.Background(), "check", "--nope")
+	require.Equal(t, ExitUsage, code)
+	require.Equal(t, "pitstop: opción desconocida: --nope.\n"+i18n.T("es", "cli.usage_hint", "pitstop check")+"\n", errOut)
+}
