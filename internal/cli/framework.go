@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"errors"
-	"io"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -22,7 +21,7 @@ import (
 // style) and has no option to set them; COMMANDS is the title of cobra's
 // default command group, which Pitstop sets through groups of its own. The
 // other three are put into the language on their way to the terminal
-// (headingWriter).
+// (helpHeadings).
 
 // commandLineError is a mistake on the command line (an unknown flag or
 // command, a value that does not parse, a wrong number of arguments), said
@@ -186,52 +185,20 @@ func localizeFramework(root *cobra.Command, args []string, lang, version string,
 	walk(root)
 }
 
-// helpHeadings are fang's headings that no option sets, and their words in
-// lang (upper case, as fang writes them).
-func helpHeadings(lang string) map[string]string {
-	out := map[string]string{}
+// helpHeadings returns an edit for a lineWriter that puts fang's headings
+// that no option sets into lang (upper case, as fang writes them): a line
+// that is one of them alone, styles aside.
+func helpHeadings(lang string) func(line []byte) []byte {
+	headings := map[string]string{}
 	for _, h := range []string{"usage", "examples", "flags"} {
-		out[strings.ToUpper(h)] = strings.ToUpper(i18n.T(lang, "cli.help.heading."+h))
+		headings[strings.ToUpper(h)] = strings.ToUpper(i18n.T(lang, "cli.help.heading."+h))
 	}
-	return out
-}
-
-// headingWriter writes what it is given with each line that is one of
-// fang's headings alone (styles aside) put into the language. A line not
-// yet ended waits for Flush.
-type headingWriter struct {
-	w        io.Writer
-	headings map[string]string
-	pending  []byte
-}
-
-func (h *headingWriter) Write(p []byte) (int, error) {
-	h.pending = append(h.pending, p...)
-	for {
-		i := bytes.IndexByte(h.pending, '\n')
-		if i < 0 {
-			return len(p), nil
+	return func(line []byte) []byte {
+		word := strings.TrimSpace(ansi.Strip(string(line)))
+		if to, ok := headings[word]; ok {
+			return bytes.Replace(line, []byte(word), []byte(to), 1)
 		}
-		if _, err := h.w.Write(h.translate(h.pending[:i+1])); err != nil {
-			return 0, err
-		}
-		h.pending = h.pending[i+1:]
-	}
-}
-
-func (h *headingWriter) translate(line []byte) []byte {
-	word := strings.TrimSpace(ansi.Strip(string(line)))
-	if to, ok := h.headings[word]; ok {
-		return bytes.Replace(line, []byte(word), []byte(to), 1)
-	}
-	return line
-}
-
-// Flush writes the last, unended line.
-func (h *headingWriter) Flush() {
-	if len(h.pending) > 0 {
-		_, _ = h.w.Write(h.translate(h.pending))
-		h.pending = nil
+		return line
 	}
 }
 

@@ -466,12 +466,12 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	// each line with to the terminal's width.
 	helpOut := io.Writer(app.Stdout)
 	if !isTerminal(app.Stdout) {
-		tw := &trimTrailing{w: app.Stdout}
+		tw := &lineWriter{w: app.Stdout, edit: trimTrailing}
 		defer tw.Flush()
 		helpOut = tw
 	}
 	if help && app.cliLang != i18n.English {
-		hw := &headingWriter{w: helpOut, headings: helpHeadings(app.cliLang)}
+		hw := &lineWriter{w: helpOut, edit: helpHeadings(app.cliLang)}
 		defer hw.Flush()
 		helpOut = hw
 	}
@@ -542,34 +542,45 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	return code
 }
 
-// trimTrailing writes what it is given with the spaces and tabs at the end
-// of each line removed. A line not yet ended waits for Flush.
-type trimTrailing struct {
+// lineWriter writes what it is given a line at a time, each line (its
+// newline included, when it has one) passed through edit. A line not yet
+// ended waits for Flush.
+type lineWriter struct {
 	w       io.Writer
+	edit    func(line []byte) []byte
 	pending []byte
 }
 
-func (t *trimTrailing) Write(p []byte) (int, error) {
-	t.pending = append(t.pending, p...)
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.pending = append(l.pending, p...)
 	for {
-		i := bytes.IndexByte(t.pending, '\n')
+		i := bytes.IndexByte(l.pending, '\n')
 		if i < 0 {
 			return len(p), nil
 		}
-		line := bytes.TrimRight(t.pending[:i], " \t")
-		if _, err := t.w.Write(append(line, '\n')); err != nil {
+		if _, err := l.w.Write(l.edit(l.pending[:i+1])); err != nil {
 			return 0, err
 		}
-		t.pending = t.pending[i+1:]
+		l.pending = l.pending[i+1:]
 	}
 }
 
 // Flush writes the last, unended line.
-func (t *trimTrailing) Flush() {
-	if len(t.pending) > 0 {
-		_, _ = t.w.Write(bytes.TrimRight(t.pending, " \t"))
-		t.pending = nil
+func (l *lineWriter) Flush() {
+	if len(l.pending) > 0 {
+		_, _ = l.w.Write(l.edit(l.pending))
+		l.pending = nil
 	}
+}
+
+// trimTrailing removes the spaces and tabs at the end of a line.
+func trimTrailing(line []byte) []byte {
+	body, nl := bytes.CutSuffix(line, []byte("\n"))
+	body = bytes.TrimRight(body, " \t")
+	if nl {
+		return append(body, '\n')
+	}
+	return body
 }
 
 // commandPath is "pitstop check" for the command args name ("pitstop" when
