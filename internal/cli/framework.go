@@ -123,6 +123,24 @@ func (r argRules) exact(n int) cobra.PositionalArgs {
 	}
 }
 
+// versionWanted reports whether args ask for the version: --version, or -v
+// given to pitstop itself (a command's -v is its own flag).
+func versionWanted(root *cobra.Command, args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--version" {
+			return true
+		}
+		if a == "-v" {
+			c, _, err := root.Find(args)
+			return err == nil && c == root
+		}
+	}
+	return false
+}
+
 // langError is a --lang Pitstop does not speak, said in the environment's
 // language (the one asked for cannot be), naming the ones it does.
 func langError(lang string) error {

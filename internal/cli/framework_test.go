@@ -21,7 +21,7 @@ var frameworkEnglish = []string{
 	"Help about any command", "autocompletion", "Generate the", "no-descriptions  Disable",
 	"unknown flag", "unknown shorthand", "unknown command", "invalid argument", "flag needs an argument",
 	"bad flag syntax", "accepts ", "requires at least", "Did you mean", "Try --help", "for usage",
-	"expected one of", "Run `",
+	"expected one of", "Run `", " version ",
 }
 
 // TestFrameworkSpeaksSpanish: with --lang es the help pages, the help and
@@ -39,6 +39,7 @@ func TestFrameworkSpeaksSpanish(t *testing.T) {
 	}{
 		{[]string{"--help"}, ExitOK, []string{"USO", "EJEMPLOS", "COMANDOS", "OPCIONES", "Ayuda de pitstop", "La versión de pitstop",
 			"Ayuda de cualquier comando", "Autocompletado: bash"}},
+		{[]string{"--version"}, ExitOK, []string{"pitstop versión dev"}},
 		{[]string{"check", "--help"}, ExitOK, []string{"USO", "EJEMPLOS", "OPCIONES", "Ayuda de check"}},
 		{[]string{"kb", "--help"}, ExitOK, []string{"COMANDOS", "Ayuda de kb"}},
 		{[]string{"help", "check"}, ExitOK, []string{"Check ejecuta todas las comprobaciones", "OPCIONES"}},

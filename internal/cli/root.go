@@ -456,6 +456,9 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	app.cliLang = cliLang(args)
 	root := NewRoot(app)
 	help := helpWanted(root, args)
+	if versionWanted(root, args) {
+		root.SetVersionTemplate(i18n.T(app.cliLang, "cli.version", root.Name(), version(app.Version)) + "\n")
+	}
 	if help {
 		localizeFramework(root, args, app.cliLang, version(app.Version), app.args())
 		localizeHelp(root, app.cliLang)
