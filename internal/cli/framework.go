@@ -52,7 +52,7 @@ func flagError(lang string, err error) error {
 	switch {
 	case errors.As(err, &notExist):
 		name := "--" + notExist.GetSpecifiedName()
-		if short := notExist.GetSpecifiedShortnames(); short != "" {
+		if notExist.GetSpecifiedShortnames() != "" {
 			name = "-" + notExist.GetSpecifiedName()[:1]
 		}
 		return &commandLineError{i18n.T(lang, "cli.err.flag.unknown", name)}
