@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -230,6 +231,30 @@ func BlockedBy(r Result) (id string, status Status, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// BlockedAmong is BlockedBy followed along a chain of skips: a check
+// skipped because its prerequisite was skipped in turn is blocked by the
+// check at the start of the chain, the one that failed or could not be
+// tested. The chain is followed through results while the prerequisite is
+// there and was skipped itself; it stops at a check not among them, and at
+// a loop. ok is false when r names no prerequisite.
+func BlockedAmong(r Result, results []Result) (id string, status Status, ok bool) {
+	id, status, ok = BlockedBy(r)
+	seen := map[string]bool{r.ID: true}
+	for ok && status == Skip && !seen[id] {
+		seen[id] = true
+		i := slices.IndexFunc(results, func(o Result) bool { return o.ID == id })
+		if i < 0 {
+			break
+		}
+		next, st, found := BlockedBy(results[i])
+		if !found {
+			break
+		}
+		id, status = next, st
+	}
+	return id, status, ok
 }
 
 // skipBecause says why a check did not run: the prerequisite's own words and

@@ -367,7 +367,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"unknown key", []string{"--config", broken, "check"}, `broken.yaml:4: unknown key "kee"`},
 		{"nothing configured", []string{"--config", empty, "check"}, "configures nothing to check"},
 		{"bad timeout", []string{"--config", cfg, "--timeout", "0s", "check"}, "--timeout"},
-		{"arguments", []string{"--config", cfg, "check", "api"}, "unknown command"},
+		{"arguments", []string{"--config", cfg, "check", "api"}, `"api" is not a command of pitstop check`},
 		{"only a category the profile lacks", []string{"--config", cfg, "check", "--only", "api,smtp"},
 			`--only smtp: profile "ci" does not configure it (smtp.host)`},
 		{"report: only a category the profile lacks", []string{"--config", cfg, "report", "--only", "cache", "--out", "-"},

@@ -32,7 +32,7 @@ func newChecklistCmd(app *App) *cobra.Command {
 	var o checklistOptions
 	cmd := &cobra.Command{
 		Use:  "checklist [NAME]",
-		Args: cobra.MaximumNArgs(1),
+		Args: app.args().max(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := ""
 			if len(args) == 1 {
@@ -176,11 +176,7 @@ func wrapMarkdownList(md string, width int) string {
 func tickInteractively(ctx context.Context, app *App, f *escalate.Filled) error {
 	if app.Opts.Accessible || os.Getenv("TERM") == "dumb" {
 		// Pitstop's own numbered prompts: huh's accessible ones are English only.
-		com, err := common.New(common.Options{Lang: app.Opts.Lang, Version: app.Version})
-		if err != nil {
-			return &ExitError{Code: ExitInternal, Err: err}
-		}
-		ids, err := accessible.Tick(ctx, com, f, app.Stdin, app.Stdout)
+		ids, err := accessible.Tick(ctx, app.Opts.Lang, f, app.Stdin, app.Stdout)
 		if err != nil {
 			return &ExitError{Code: ExitInternal, Err: err}
 		}

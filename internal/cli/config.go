@@ -10,12 +10,14 @@ import (
 
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
+	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
 
 // exampleConfig is what `pitstop config --example` prints: every setting,
-// commented, secrets taken from the environment. Each «name» is a comment
-// from the catalogue (cli.example.<name>), in the run's language.
+// commented, secrets taken from the environment. Each «key» is the setting's
+// own help (config.Field.Help, the settings form's line), in the run's
+// language; «header» is cli.example.header.
 const exampleConfig = `«header»
 default_profile: production
 profiles:
@@ -24,15 +26,15 @@ profiles:
       provider: copycar          # copycar | openai | anthropic | custom
       base_url: https://api.copycarai.com/v2
       key: ${COPYCAR_API_KEY}
-      endpoints: []              # «endpoints»
-      ca_file: ""                # «ca_file»
+      endpoints: []              # «api.endpoints»
+      ca_file: ""                # «api.ca_file»
     crm:
       provider: hubspot          # hubspot | salesforce | pipedrive
       base_url: https://api.hubapi.com
       token: ${HUBSPOT_TOKEN}
       object: contacts           # hubspot: contacts; salesforce: Contact; pipedrive: person
       field_mapping: {email: email, company: company, personalization_score: pz_score}
-      sample_size: 500           # «sample_size»
+      sample_size: 500           # «crm.sample_size»
     smtp:
       host: smtp.example.com
       port: 587
@@ -40,20 +42,20 @@ profiles:
       username: mailer@example.com
       password: ${SMTP_PASSWORD}
       from: news@example.com
-      test_recipient: ""         # «test_recipient»
+      test_recipient: ""         # «smtp.test_recipient»
     domain:
       name: example.com
       dkim_selectors: [s1]
-      dns_server: ""             # «dns_server»
+      dns_server: ""             # «domain.dns_server»
       dnsbl: [zen.spamhaus.org]
-      bimi_selector: default     # «bimi_selector»
+      bimi_selector: default     # «domain.bimi_selector»
     content:
       max_tokens: 4000
-      prompt_file: ""            # «prompt_file»
-      email_file: ""             # «email_file»
-      spamd: ""                  # «spamd»
+      prompt_file: ""            # «content.prompt_file»
+      email_file: ""             # «content.email_file»
+      spamd: ""                  # «content.spamd»
     cache:
-      redis_url: ""              # «redis_url»
+      redis_url: ""              # «cache.redis_url»
   staging:
     api:
       provider: openai
@@ -64,7 +66,7 @@ func newConfigCmd(app *App) *cobra.Command {
 	var example bool
 	cmd := &cobra.Command{
 		Use:  "config",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(*cobra.Command, []string) error {
 			if example {
 				_, err := fmt.Fprint(app.Stdout, app.exampleConfig())
@@ -129,7 +131,7 @@ func secretOrigin(app *App, s config.Secret, envVars []string) string {
 	case strings.HasPrefix(src, "env:"):
 		return app.T("config.secret.env_unset", strings.TrimPrefix(src, "env:"))
 	case len(envVars) > 0:
-		return app.T("config.secret.unset_either", strings.Join(envVars, app.T("or")))
+		return app.T("config.secret.unset_either", i18n.JoinOr(app.Opts.Lang, envVars))
 	}
 	return app.T("config.secret.unset")
 }
@@ -141,7 +143,7 @@ func (app *App) noSettingsError() error {
 	return usageErrf("%s", app.T("err.no_settings", where, escalate.ShellQuote(filepath.Dir(where)), escalate.ShellQuote(where)))
 }
 
-var exampleComment = regexp.MustCompile(`«([a-z_]+)»`)
+var exampleComment = regexp.MustCompile(`«([a-z_.]+)»`)
 
 // exampleConfig is the example settings file with its comments in the run's
 // language.
@@ -151,6 +153,9 @@ func (app *App) exampleConfig() string {
 		if name == "header" {
 			return "# " + strings.ReplaceAll(wrapText(app.T("example.header"), 76), "\n", "\n# ")
 		}
-		return app.T("example." + name)
+		if f, ok := config.FieldByKey(name); ok {
+			return f.Help.In(app.Opts.Lang)
+		}
+		return m // a key the settings do not have: TestExampleConfig fails
 	})
 }

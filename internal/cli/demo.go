@@ -25,7 +25,7 @@ func newDemoCmd(app *App) *cobra.Command {
 	o := demoOptions{Scenario: demo.DefaultScenario}
 	cmd := &cobra.Command{
 		Use:  "demo",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()

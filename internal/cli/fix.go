@@ -35,7 +35,7 @@ func newFixCmd(app *App) *cobra.Command {
 	var o fixOptions
 	cmd := &cobra.Command{
 		Use:  "fix",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFix(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()
@@ -241,25 +241,17 @@ func writeFixText(w io.Writer, lang string, width int, profile string, results [
 		}
 		return
 	}
-	groups := []struct {
-		kind  fix.Kind
-		title string
-	}{
-		{fix.KindConfig, t("fix.group.config")},
-		{fix.KindDNS, t("fix.group.dns")},
-		{fix.KindManual, t("fix.group.manual")},
-	}
-	for _, g := range groups {
+	for _, kind := range []fix.Kind{fix.KindConfig, fix.KindDNS, fix.KindManual} {
 		var these []fix.Fix
 		for _, f := range fixes {
-			if f.Kind == g.kind {
+			if f.Kind == kind {
 				these = append(these, f)
 			}
 		}
 		if len(these) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s\n", g.title)
+		fmt.Fprintf(w, "\n%s\n", i18n.Capitalize(kind.Name(lang, len(these))))
 		for _, f := range these {
 			mark := "•"
 			if f.Applied {
@@ -269,10 +261,10 @@ func writeFixText(w io.Writer, lang string, width int, profile string, results [
 			fmt.Fprint(w, hangingWrap("    ", f.Summary, width))
 			writeDiff(w, &f, "    ")
 			for _, r := range f.Records {
-				fmt.Fprintf(w, "    %s\n      %s\n", t("fix.zone"), r.ZoneLine())
-				fmt.Fprintf(w, "    %s\n      %s\n", t("fix.console", r.Host(), r.Type, r.TTL), t("fix.value", r.Value))
+				fmt.Fprintf(w, "    %s\n      %s\n", i18n.T(lang, "fix.zone"), r.ZoneLine())
+				fmt.Fprintf(w, "    %s\n      %s\n", i18n.T(lang, "fix.console", r.Host(), r.Type, r.TTL), t("fix.value", r.Value))
 				if r.Replaces != "" {
-					fmt.Fprintf(w, "      %s\n", t("fix.replaces", r.Replaces))
+					fmt.Fprintf(w, "      %s\n", i18n.T(lang, "fix.replaces", r.Replaces))
 				}
 			}
 			for _, s := range f.Steps {

@@ -215,7 +215,7 @@ func TestFixSpeaksSpanish(t *testing.T) {
 	defer cancel()
 	code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "--lang", "es", "fix")
 	require.Equal(t, 1, code, errOut)
-	for _, want := range []string{"Arreglos para el perfil", "Registros DNS que publicar", "Publica un registro DMARC",
+	for _, want := range []string{"Arreglos para el perfil", "Registro DNS que publicar", "Publica un registro DMARC",
 		"Aún no publicado", "Archivo de zona:", "Semana 1: publica p=none"} {
 		require.Contains(t, out, want)
 	}

@@ -27,28 +27,28 @@ func newKBCmd(app *App) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:  "kb",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 	}
 	cmd.PersistentFlags().StringVar(&format, "format", "text", "")
 	cmd.AddCommand(
 		&cobra.Command{
 			Use:  "list",
-			Args: cobra.NoArgs,
+			Args: app.args().none,
 			RunE: func(*cobra.Command, []string) error { return kbList(app, format) },
 		},
 		&cobra.Command{
 			Use:  "search QUERY",
-			Args: cobra.MinimumNArgs(1),
+			Args: app.args().min(1),
 			RunE: func(_ *cobra.Command, args []string) error { return kbSearch(app, strings.Join(args, " "), format) },
 		},
 		&cobra.Command{
 			Use:  "show ID",
-			Args: cobra.ExactArgs(1),
+			Args: app.args().exact(1),
 			RunE: func(_ *cobra.Command, args []string) error { return kbShow(app, args[0], format) },
 		},
 		&cobra.Command{
 			Use:  "lint [DIR]",
-			Args: cobra.MaximumNArgs(1),
+			Args: app.args().max(1),
 			RunE: func(_ *cobra.Command, args []string) error {
 				dir := ""
 				if len(args) == 1 {

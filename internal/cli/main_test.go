@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+
+	"pitstop/internal/i18n"
 )
 
 func TestMain(m *testing.M) {
@@ -18,5 +21,12 @@ func TestMain(m *testing.M) {
 		os.Args = append([]string{"pitstop"}, strings.Split(args, "\n")...)
 		os.Exit(Execute("test"))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// A message asked for that the catalogue lacks prints its id: whatever
+	// command the tests ran, none may.
+	if missing := i18n.Misses(); code == 0 && len(missing) > 0 {
+		fmt.Fprintf(os.Stderr, "messages asked for that locales/ lacks: %s\n", strings.Join(missing, ", "))
+		code = 1
+	}
+	os.Exit(code)
 }

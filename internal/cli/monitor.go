@@ -50,7 +50,7 @@ func newMonitorCmd(app *App) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:  "monitor",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.durationSet = cmd.Flags().Changed("duration")
 			return runMonitor(cmd.Context(), app, o)
@@ -313,7 +313,7 @@ func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width in
 	line := func(pad, text string) { b.WriteString(hangingWrap(pad, text, width)) }
 	st := sum.Stats
 	line("", t("summary", human.Duration(st.Elapsed.Round(time.Second)), i18n.N(lang, "monitor.probes", st.Total), st.SuccessRate*100, st.ErrorRate*100))
-	line("", t("latency", human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
+	line("", st.LatencyLine(lang))
 	line("", t("throughput", st.Throughput))
 	for _, e := range st.Endpoints {
 		state := t("healthy")
@@ -323,11 +323,11 @@ func printMonitorSummary(w io.Writer, sum monitor.Summary, lang string, width in
 		line("  ", t("endpoint", e.Endpoint, state, e.Successes, e.Total))
 	}
 	if len(sum.Alerts) == 0 {
-		line("", t("no_alerts"))
+		line("", i18n.T(lang, "monitor.no_alerts"))
 	} else {
 		line("", i18n.N(lang, "cli.monitor.alerts", len(sum.Alerts)))
 		for _, a := range sum.Alerts {
-			line("  ", fmt.Sprintf("%s %s: %s", i18n.T(lang, "monitor.sev."+string(a.Severity)), a.Kind, tuimonitor.AlertText(lang, a)))
+			line("  ", fmt.Sprintf("%s %s: %s", a.Severity.Word(lang), a.Kind, a.Text(lang)))
 		}
 	}
 	_, _ = io.WriteString(w, b.String())

@@ -17,7 +17,6 @@ import (
 	"pitstop/internal/demo"
 	"pitstop/internal/monitor"
 	"pitstop/internal/testutil"
-	tuimonitor "pitstop/internal/tui/monitor"
 )
 
 func startSandbox(t *testing.T, scenario string) *demo.Sandbox {
@@ -277,7 +276,7 @@ func TestEndpointDownAlertCountsEndpoints(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tt.want, tuimonitor.AlertText(tt.lang, tt.a))
+			require.Equal(t, tt.want, tt.a.Text(tt.lang))
 		})
 	}
 }

@@ -48,7 +48,7 @@ func newReportCmd(app *App) *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
 		Use:  "report",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()

@@ -116,6 +116,9 @@ type App struct {
 
 	prevLogger *slog.Logger
 	knowledge  knowledgeCache // see Knowledge
+	// cliLang is the language of the command line's own mistakes and of
+	// the help (cliLang), known before the flags are read.
+	cliLang string
 }
 
 // LoadProfile loads the config and picks the profile named by --profile.
@@ -168,7 +171,7 @@ func NewRoot(app *App) *cobra.Command {
 		Use:           "pitstop",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          app.args().none,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return app.validateGlobal()
 		},
@@ -200,6 +203,7 @@ func NewRoot(app *App) *cobra.Command {
 		newServeCmd(app),
 	)
 	root.InitDefaultCompletionCmd()
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(app.cliLang, err) })
 	return root
 }
 
@@ -249,6 +253,8 @@ func localizeHelp(root *cobra.Command, lang string) {
 				f.Usage = i18n.T(lang, "cli.flag.only", strings.Join(registry.IDs(), ","))
 			case "lang":
 				f.Usage = i18n.T(lang, "cli.flag.root.lang", strings.Join(i18n.Languages(), ", "))
+			case "no-descriptions": // each of completion's shells
+				f.Usage = i18n.T(lang, "cli.flag.completion.no-descriptions")
 			default:
 				if s, ok := t("cli.flag." + path + "." + f.Name); ok {
 					f.Usage = s
@@ -368,8 +374,7 @@ func defaultLang() string {
 
 func (a *App) validateGlobal() error {
 	if !i18n.Supported(a.Opts.Lang) {
-		// No language to say it in yet: English, naming the choices.
-		return usageErrf("--lang is %q; expected one of: %s", a.Opts.Lang, strings.Join(i18n.Languages(), ", "))
+		return langError(a.Opts.Lang)
 	}
 	a.lang.Store(a.Opts.Lang)
 	if a.Opts.Theme != "" && !slices.Contains(theme.Names(), a.Opts.Theme) {
@@ -448,13 +453,15 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	slog.SetDefault(slog.New(slog.DiscardHandler))
 	defer slog.SetDefault(prev)
 	defer app.closeLog()
+	app.cliLang = cliLang(args)
 	root := NewRoot(app)
-	if helpWanted(root, args) {
-		lang := langArg(args)
-		if lang == "" {
-			lang = defaultLang()
-		}
-		localizeHelp(root, lang)
+	help := helpWanted(root, args)
+	if versionWanted(root, args) {
+		root.SetVersionTemplate(i18n.T(app.cliLang, "cli.version", root.Name(), version(app.Version)) + "\n")
+	}
+	if help {
+		localizeFramework(root, args, app.cliLang, version(app.Version), app.args())
+		localizeHelp(root, app.cliLang)
 	}
 	root.SetArgs(args)
 	root.SetIn(app.Stdin)
@@ -462,9 +469,14 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	// each line with to the terminal's width.
 	helpOut := io.Writer(app.Stdout)
 	if !isTerminal(app.Stdout) {
-		tw := &trimTrailing{w: app.Stdout}
+		tw := &lineWriter{w: app.Stdout, edit: trimTrailing}
 		defer tw.Flush()
 		helpOut = tw
+	}
+	if help && app.cliLang != i18n.English {
+		hw := &lineWriter{w: helpOut, edit: helpHeadings(app.cliLang)}
+		defer hw.Flush()
+		helpOut = hw
 	}
 	root.SetOut(helpOut)
 	root.SetErr(app.Stderr)
@@ -489,10 +501,16 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 					}
 				}
 				for _, e := range errs {
-					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), app.T("usage_hint", commandPath(root, args)))
+					hint := ""
+					if isCommandLineError(e) {
+						hint = usageHint(app.cliLang, commandPath(root, args))
+					}
+					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), hint)
 				}
 				return
 			}
+			styles.ErrorHeader = styles.ErrorHeader.SetString(strings.ToUpper(i18n.T(app.cliLang, "cli.err.header")))
+			commandLine := isCommandLineError(err)
 			err = app.Scrubber().ScrubError(err)
 			// fang title-cases the first word of an error, which turns a
 			// config path into "/Home/Me/.Config/..." and --timeout into
@@ -503,6 +521,17 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			// the terminal it is shown on.
 			if width := ttyWidth(app.Stderr); width > 20 {
 				styles.ErrorText = styles.ErrorText.Width(min(width, 120) - 4)
+			}
+			if commandLine {
+				// fang's handler ends every message with a full stop (after
+				// a question mark too) and points to --help only when the
+				// message starts with one of cobra's English phrases.
+				fmt.Fprintln(w, styles.ErrorHeader.String())
+				fmt.Fprintln(w, styles.ErrorText.Render(sentence(err.Error())))
+				fmt.Fprintln(w)
+				fmt.Fprintln(w, styles.ErrorText.UnsetWidth().Render(usageHint(app.cliLang, commandPath(root, args))))
+				fmt.Fprintln(w)
+				return
 			}
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
@@ -516,34 +545,45 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	return code
 }
 
-// trimTrailing writes what it is given with the spaces and tabs at the end
-// of each line removed. A line not yet ended waits for Flush.
-type trimTrailing struct {
+// lineWriter writes what it is given a line at a time, each line (its
+// newline included, when it has one) passed through edit. A line not yet
+// ended waits for Flush.
+type lineWriter struct {
 	w       io.Writer
+	edit    func(line []byte) []byte
 	pending []byte
 }
 
-func (t *trimTrailing) Write(p []byte) (int, error) {
-	t.pending = append(t.pending, p...)
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.pending = append(l.pending, p...)
 	for {
-		i := bytes.IndexByte(t.pending, '\n')
+		i := bytes.IndexByte(l.pending, '\n')
 		if i < 0 {
 			return len(p), nil
 		}
-		line := bytes.TrimRight(t.pending[:i], " \t")
-		if _, err := t.w.Write(append(line, '\n')); err != nil {
+		if _, err := l.w.Write(l.edit(l.pending[:i+1])); err != nil {
 			return 0, err
 		}
-		t.pending = t.pending[i+1:]
+		l.pending = l.pending[i+1:]
 	}
 }
 
 // Flush writes the last, unended line.
-func (t *trimTrailing) Flush() {
-	if len(t.pending) > 0 {
-		_, _ = t.w.Write(bytes.TrimRight(t.pending, " \t"))
-		t.pending = nil
+func (l *lineWriter) Flush() {
+	if len(l.pending) > 0 {
+		_, _ = l.w.Write(l.edit(l.pending))
+		l.pending = nil
 	}
+}
+
+// trimTrailing removes the spaces and tabs at the end of a line.
+func trimTrailing(line []byte) []byte {
+	body, nl := bytes.CutSuffix(line, []byte("\n"))
+	body = bytes.TrimRight(body, " \t")
+	if nl {
+		return append(body, '\n')
+	}
+	return body
 }
 
 // commandPath is "pitstop check" for the command args name ("pitstop" when
@@ -556,14 +596,11 @@ func commandPath(root *cobra.Command, args []string) string {
 }
 
 // writePlainError writes err for a log or a pipe: "pitstop: " and the
-// message, with a pointer to --help when the command line itself was wrong.
+// message, then hint (the pointer to --help when the command line itself
+// was wrong) unless it is empty.
 func writePlainError(w io.Writer, err error, hint string) {
-	msg := strings.TrimRight(err.Error(), " \n")
-	if !strings.ContainsAny(msg[max(len(msg)-1, 0):], ".?!") {
-		msg += "."
-	}
-	fmt.Fprintf(w, "pitstop: %s\n", msg)
-	if isCommandLineError(err) {
+	fmt.Fprintf(w, "pitstop: %s\n", sentence(err.Error()))
+	if hint != "" {
 		fmt.Fprintln(w, hint)
 	}
 }
@@ -571,6 +608,10 @@ func writePlainError(w io.Writer, err error, hint string) {
 // isCommandLineError reports whether cobra rejected the flags or arguments
 // (cobra has no error type for these; fang tests the same prefixes).
 func isCommandLineError(err error) bool {
+	var cle *commandLineError
+	if errors.As(err, &cle) {
+		return true
+	}
 	s := err.Error()
 	for _, prefix := range []string{"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "unknown command",
 		"invalid argument", "accepts ", "requires at least ", "bad flag syntax", "required flag"} {

@@ -15,6 +15,7 @@ import (
 
 	"pitstop/internal/config"
 	"pitstop/internal/i18n"
+	"pitstop/internal/i18n/i18ntest"
 )
 
 // TestErrorsArePlainWithoutTerminal: when stderr is a pipe or a CI log, an
@@ -28,11 +29,11 @@ func TestErrorsArePlainWithoutTerminal(t *testing.T) {
 		want string
 	}{
 		{"bad global flag value", []string{"--lang", "xx", "kb", "list"},
-			"pitstop: --lang is \"xx\"; expected one of: en, es.\n"},
+			"pitstop: --lang is \"xx\"; expected one of: " + strings.Join(i18n.Languages(), ", ") + ".\nRun `pitstop kb list --help` for its usage.\n"},
 		{"unknown flag", []string{"check", "--bogus"},
 			"pitstop: unknown flag: --bogus.\nRun `pitstop check --help` for its usage.\n"},
 		{"wrong argument count", []string{"kb", "show", "a", "b"},
-			"pitstop: accepts 1 arg(s), received 2.\nRun `pitstop kb show --help` for its usage.\n"},
+			"pitstop: pitstop kb show takes exactly 1 argument; got 2.\nRun `pitstop kb show --help` for its usage.\n"},
 		{"several configuration problems", []string{"--config", "testdata/two-mistakes.yaml", "check"},
 			"pitstop: testdata/two-mistakes.yaml:3: api.provider is \"gemini\"; expected one of: copycar, openai, anthropic, custom.\n" +
 				"pitstop: testdata/two-mistakes.yaml:4: smtp.security is \"ssl\"; expected one of: starttls, tls, none.\n"},
@@ -67,6 +68,9 @@ func TestHelpFitsEightyColumns(t *testing.T) {
 	walk(NewRoot(&App{}), nil)
 	require.Greater(t, len(paths), 10)
 	for _, lang := range i18n.Languages() {
+		if lang == i18ntest.Code {
+			continue // its brackets make each line two columns wider than any language's
+		}
 		for _, path := range paths {
 			t.Run(lang+" "+strings.Join(append([]string{"pitstop"}, path...), " "), func(t *testing.T) {
 				t.Parallel()

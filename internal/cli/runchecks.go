@@ -60,7 +60,7 @@ func enablingSettings(lang, id string) string {
 	if len(keys) == 1 {
 		return keys[0]
 	}
-	return strings.Join(keys[:len(keys)-1], ", ") + i18n.T(lang, "cli.or") + keys[len(keys)-1]
+	return i18n.JoinOr(lang, keys)
 }
 
 // requireConfigured is the usage error for --only naming a category the

@@ -33,7 +33,7 @@ func newServeCmd(app *App) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:  "serve",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), app, o) },
 	}
 	f := cmd.Flags()

@@ -21,7 +21,7 @@ import (
 func newTUICmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:  "tui",
-		Args: cobra.NoArgs,
+		Args: app.args().none,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTUI(cmd.Context(), app) },
 	}
 	return cmd

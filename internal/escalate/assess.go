@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pitstop/internal/check"
+	"pitstop/internal/i18n"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 )
@@ -239,7 +240,7 @@ func matchedReason(in Input, a *kb.Article, lang string) string {
 	case len(picked) == 1:
 		return msg(lang, "sev.matched_symptom", picked[0], name, sev)
 	case len(picked) > 1:
-		return msg(lang, "sev.matched_symptoms", joinWords(lang, picked, "list.and"), name, sev)
+		return msg(lang, "sev.matched_symptoms", i18n.JoinAnd(lang, picked), name, sev)
 	}
 	return msg(lang, "sev.matched", name, sev)
 }
@@ -512,12 +513,12 @@ func (p *Policy) tierReason(a Assessment, lang string) string {
 			}
 		}
 		if len(kinds) > 0 {
-			why = append(why, msg(lang, "tier.issue", joinWords(lang, kinds, "list.and")))
+			why = append(why, msg(lang, "tier.issue", i18n.JoinAnd(lang, kinds)))
 		}
 		if len(why) == 0 {
 			return msg(lang, "tier.default")
 		}
-		return joinWords(lang, why, "list.and")
+		return i18n.JoinAnd(lang, why)
 	}
 	return msg(lang, "tier.default")
 }
@@ -530,7 +531,7 @@ func (p *Policy) justify(a Assessment, respBy, lang string) string {
 		reasons = append(slices.Clone(reasons[:3]), msgN(lang, "sev.more", n, n))
 	}
 	parts := []string{
-		msg(lang, "just.severity", a.SeverityLabel, joinWords(lang, reasons, "list.and")),
+		msg(lang, "just.severity", a.SeverityLabel, i18n.JoinAnd(lang, reasons)),
 		msg(lang, "just.tier", a.TierName, p.tierReason(a, lang)),
 		msg(lang, "just.response", FormatDuration(time.Duration(a.Response)), respBy, FormatDuration(time.Duration(a.Resolution))),
 	}
@@ -539,7 +540,7 @@ func (p *Policy) justify(a Assessment, respBy, lang string) string {
 		for _, c := range a.Channels {
 			chans = append(chans, p.ChannelName(c, lang))
 		}
-		parts = append(parts, msg(lang, "just.level", a.SupportLevelName, joinWords(lang, chans, "list.or")))
+		parts = append(parts, msg(lang, "just.level", a.SupportLevelName, i18n.JoinOr(lang, chans)))
 	}
 	var items []string
 	for _, id := range a.TriggerItems {
@@ -548,18 +549,9 @@ func (p *Policy) justify(a Assessment, respBy, lang string) string {
 		}
 	}
 	if len(items) > 0 {
-		parts = append(parts, msg(lang, "just.trigger", a.TriggerLabel, joinWords(lang, items, "list.and")))
+		parts = append(parts, msg(lang, "just.trigger", a.TriggerLabel, i18n.JoinAnd(lang, items)))
 	} else {
 		parts = append(parts, msg(lang, "just.trigger_none", a.TriggerLabel))
 	}
-	return capitalizeFirst(strings.Join(parts, " "))
-}
-
-func capitalizeFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	r[0] = []rune(strings.ToUpper(string(r[0])))[0]
-	return string(r)
+	return i18n.Capitalize(strings.Join(parts, " "))
 }

@@ -194,6 +194,10 @@ func (s ItemState) String() string {
 	return fmt.Sprintf("state(%d)", int(s))
 }
 
+// Word is the state as the checklists say it in lang: "to do", "done",
+// "failing", "not applicable", "not tested".
+func (s ItemState) Word(lang string) string { return msg(lang, "cl.state."+s.String()) }
+
 // MarshalText writes the state name (JSON).
 func (s ItemState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
@@ -360,38 +364,12 @@ func (c Checklist) Fill(ev Evidence, lang string) Filled {
 // skipped themselves, or a failed check the skip's summary points to ("see
 // api.auth"). A check skipped because nothing is configured has none.
 func blockedBy(r check.Result, results []check.Result) (check.Result, bool) {
-	find := func(id string) (check.Result, bool) {
+	if id, st, ok := check.BlockedAmong(r, results); ok && (st == check.Fail || st == check.Error) {
 		for _, o := range results {
 			if o.ID == id && o.ID != r.ID {
 				return o, true
 			}
 		}
-		return check.Result{}, false
-	}
-	seen := map[string]bool{r.ID: true}
-	cur := r
-	for range len(results) {
-		var next string
-		for _, d := range cur.Details {
-			if rest, ok := strings.CutPrefix(d, "requires "); ok {
-				if id, _, ok := strings.Cut(rest, ", which ended "); ok {
-					next = id
-					break
-				}
-			}
-		}
-		pre, ok := find(next)
-		if next == "" || !ok || seen[next] {
-			break
-		}
-		switch pre.Status {
-		case check.Fail, check.Error:
-			return pre, true
-		case check.Skip:
-			seen[next], cur = true, pre
-			continue
-		}
-		break
 	}
 	for _, o := range results {
 		if (o.Status == check.Fail || o.Status == check.Error) && o.ID != r.ID && mentionsID(r.Summary, o.ID) {
@@ -473,7 +451,7 @@ func (ev Evidence) settles(key, lang string) (string, bool) {
 		}
 	case EvTriedListed:
 		if len(ev.Results) > 0 || len(ev.ArticlesRead) > 0 {
-			parts := []string{msgN(lang, "cl.tried_checks", len(ev.Results), len(ev.Results)), msgN(lang, "cl.tried_read", len(ev.ArticlesRead), len(ev.ArticlesRead))}
+			parts := []string{msgN(lang, "cl.tried_checks", len(ev.Results), len(ev.Results)), msgN(lang, "cl.articles", len(ev.ArticlesRead), len(ev.ArticlesRead))}
 			if n := len(ev.Suggested); n > 0 {
 				parts = append(parts, msgN(lang, "cl.tried_suggested", n, n))
 			}

@@ -105,7 +105,7 @@ func (r *Report) Markdown() string {
 	if len(r.Tried.Fixes) > 0 {
 		w("- %s (%d):\n", msg(lang, "rep.fixes"), len(r.Tried.Fixes))
 		for _, f := range r.Tried.Fixes {
-			w("  - %s (%s, %s): %s\n", f.Title, f.Check, msg(lang, "rep.fix_kind."+f.Kind), msg(lang, "rep.fix_state."+f.State))
+			w("  - %s (%s, %s): %s\n", f.Title, f.Check, FixKind(lang, f.Kind, 1), msg(lang, "rep.fix_state."+f.State))
 		}
 	}
 	w("\n")
@@ -275,16 +275,16 @@ func writeChecklistItems(b *strings.Builder, f Filled, lang string) {
 		line := it.Label
 		switch it.State {
 		case Failing:
-			line = "✗ " + line + " — **" + msg(lang, "cl.failing") + "**"
+			line = "✗ " + line + " — **" + Failing.Word(lang) + "**"
 		case NotApplicable:
-			line += " — " + msg(lang, "cl.na")
+			line += " — " + NotApplicable.Word(lang)
 		case Done:
 			if it.Warned {
 				line = "! " + line + " — **" + msg(lang, "cl.warned") + "**"
 			}
 		}
 		if it.Required && it.State == Open {
-			line += " " + msg(lang, "cl.required")
+			line += " (" + msg(lang, "cl.required") + ")"
 		}
 		var why []string
 		if it.Note != "" {
@@ -301,15 +301,21 @@ func writeChecklistItems(b *strings.Builder, f Filled, lang string) {
 		}
 		fmt.Fprintf(b, "- %s %s\n", box, line)
 	}
+	fmt.Fprintf(b, "\n%s\n", f.Status(lang))
+}
+
+// Status says in lang whether the list is complete: "Complete: all 6
+// done.", "4 of 6 done; the rest are optional." or "Not complete yet: 3 of
+// 6 done." The report and the checklist screens say it alike.
+func (f Filled) Status(lang string) string {
 	done, total := f.Counts()
-	status := msgN(lang, "cl.incomplete", total, done, total)
 	switch {
 	case f.Complete() && done == total:
-		status = msgN(lang, "cl.complete", total, total)
+		return msgN(lang, "cl.complete", total, total)
 	case f.Complete():
-		status = msgN(lang, "cl.optional", total, done, total)
+		return msgN(lang, "cl.optional", total, done, total)
 	}
-	fmt.Fprintf(b, "\n%s\n", status)
+	return msgN(lang, "cl.incomplete", total, done, total)
 }
 
 // fence wraps text in a code fence longer than any backtick run inside it.

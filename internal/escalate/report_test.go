@@ -125,7 +125,7 @@ func TestReportSections(t *testing.T) {
 		"## Summary", "## Severity, tier and targets", "## Business impact", "## The error as seen", "## Steps to reproduce",
 		"## Expected vs actual", "## What was tried", "## Checks", "## Environment", "## Configuration (secrets masked)",
 		"## Escalation checklist",
-		"| Severity | **HIGH** |", "| Tier | Tier 4 — Emergency |", "| First response | within 1h |", "| Resolution | within 4h |",
+		"| Severity | **HIGH** |", "| Tier | Tier 4 — Emergency |", "| First answer | within 1h |", "| Resolution | within 4h |",
 		"HTTPS_PROXY=http://•••@proxy.corp.example:3128",
 		"| `api.key` | `sk-…5e6f` | environment variable COPYCAR_API_KEY |",
 		"| `smtp.password` | `(not set)` | environment variable SMTP_PASSWORD, which is not set |",
@@ -325,8 +325,8 @@ func TestCountsAgreeInNumber(t *testing.T) {
 	}
 	require.Equal(t, "1 check", msgN("en", "n.checks", 1, 1))
 	require.Equal(t, "0 checks", msgN("en", "n.checks", 0, 0))
-	require.Equal(t, "1 artículo leído", msgN("es", "cl.tried_read", 1, 1))
-	require.Equal(t, "2 artículos leídos", msgN("es", "cl.tried_read", 2, 2))
+	require.Equal(t, "1 artículo leído", msgN("es", "cl.articles", 1, 1))
+	require.Equal(t, "2 artículos leídos", msgN("es", "cl.articles", 2, 2))
 	require.Equal(t, "1 check", msgN("fr", "n.checks", 1, 1), "an unknown language falls back to English forms")
 	require.Equal(t, "Complete: the one item is done.", msgN("en", "cl.complete", 1, 1), "a form that spells the count out takes no argument")
 	require.Equal(t, "un motivo más", msgN("es", "sev.more", 1, 1))

@@ -28,24 +28,10 @@ func StatusCounts(lang string, s check.Summary) string {
 	}, ", ")
 }
 
-// joinWords joins items as prose: "a", "a and b", "a, b and c".
-func joinWords(lang string, items []string, last string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	// Three or more items that hold commas themselves are separated by semicolons.
-	sep, final := ", ", msg(lang, last)
-	for _, s := range items {
-		if len(items) > 2 && strings.Contains(s, ",") {
-			sep, final = "; ", ";"+msg(lang, last)
-			break
-		}
-	}
-	return strings.Join(items[:len(items)-1], sep) + final + items[len(items)-1]
-}
+// FixKind is what a kind of fix (config, dns, manual: fix.Kind) is called
+// in lang, for n fixes: "setting change", "DNS records to publish". The
+// report, the fix screens and pitstop fix all say it in these words.
+func FixKind(lang, kind string, n int) string { return i18n.N(lang, "fix.kind."+kind, n) }
 
 // StatusLabel is a check's status as a label in lang (check.Status.Word),
 // in the report, the checklists and the command line's tables.

@@ -27,6 +27,10 @@ const (
 	KindManual Kind = "manual" // steps at a provider, or a decision for a person
 )
 
+// Name is what the kind is called in lang, for n fixes: "setting change",
+// "DNS records to publish" (escalate.FixKind, the report's words too).
+func (k Kind) Name(lang string, n int) string { return escalate.FixKind(lang, string(k), n) }
+
 // Change is one setting change. Key is the setting's dotted path under the
 // profile ("smtp.port"); From and To are shown to people (a secret's are
 // masked). The value written is kept apart from what is shown.

@@ -39,6 +39,18 @@ func Duration(d time.Duration) string {
 	return twoUnits(d.Round(time.Minute), time.Hour, "h", time.Minute, "min")
 }
 
+// ColumnWidth is the widest Duration writes a time under a minute, one
+// sample of each of its ranges ("0.82 ms", "4.2 ms", "999 ms", "9.9 s",
+// "59 s"): a column of check times at least this wide does not move as the
+// times of a run come in.
+var ColumnWidth = func() int {
+	w := 0
+	for _, d := range []time.Duration{820 * time.Microsecond, 9400 * time.Microsecond, 999 * time.Millisecond, 9900 * time.Millisecond, 59 * time.Second} {
+		w = max(w, len(Duration(d)))
+	}
+	return w
+}()
+
 // twoUnits prints d as whole big units and the small units left over,
 // leaving out a zero remainder: "2 min 5 s", "3 min".
 func twoUnits(d, big time.Duration, bigName string, small time.Duration, smallName string) string {

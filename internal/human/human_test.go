@@ -46,3 +46,13 @@ func TestBytes(t *testing.T) {
 		require.Equal(t, want, Bytes(n), "%d", n)
 	}
 }
+
+// TestColumnWidth: no time under a minute is wider than ColumnWidth, and
+// one is that wide.
+func TestColumnWidth(t *testing.T) {
+	widest := 0
+	for d := time.Duration(0); d < time.Minute; d += d/50 + time.Microsecond {
+		widest = max(widest, len(Duration(d)))
+	}
+	require.Equal(t, widest, ColumnWidth)
+}

@@ -64,6 +64,10 @@ const (
 // Severity of an alert.
 type Severity string
 
+// Word is the severity as the screens, the summary and the email say it in
+// lang ("CRITICAL").
+func (s Severity) Word(lang string) string { return i18n.T(lang, "monitor.sev."+string(s)) }
+
 // The severities.
 const (
 	Warning  Severity = "WARNING"

@@ -167,7 +167,7 @@ func (m *Mailer) message(a Alert) []byte {
 	b.WriteString("\r\n")
 	fields := [][2]string{
 		{say("kind"), string(a.Kind)},
-		{say("severity"), i18n.T(lang, "monitor.sev."+string(a.Severity))},
+		{say("severity"), a.Severity.Word(lang)},
 		{say("message"), a.Text(lang)},
 		{say("since"), a.Since.Format(time.RFC3339)},
 	}

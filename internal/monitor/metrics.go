@@ -8,6 +8,9 @@ package monitor
 import (
 	"slices"
 	"time"
+
+	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 )
 
 // Outcome sorts a sample: the service answered well, refused the request, or
@@ -233,6 +236,12 @@ type Stats struct {
 	// since the start, when that is shorter).
 	Throughput float64         `json:"throughput_per_min"`
 	Endpoints  []EndpointStats `json:"endpoints"`
+}
+
+// LatencyLine is "Latency: p50 12 ms, p95 40 ms, max 81 ms." in lang: the
+// summary's line, in the plain-text and the accessible monitor alike.
+func (s Stats) LatencyLine(lang string) string {
+	return i18n.T(lang, "monitor.latency_line", human.Duration(s.P50), human.Duration(s.P95), human.Duration(s.Max))
 }
 
 // Stats computes the figures at now.

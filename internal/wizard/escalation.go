@@ -103,14 +103,15 @@ type Fact struct{ Label, Value string }
 
 // Facts are the verdict's lines in order: severity, tier, support level,
 // first answer (per channel), resolution, who to notify and the escalation
-// class, in the interface language.
-func (c *Core) Facts(r *escalate.Report, tr func(key string, args ...any) string) []Fact {
+// class, in the interface language, labelled as the report labels them.
+func (c *Core) Facts(r *escalate.Report) []Fact {
+	tr := func(key string, args ...any) string { return i18n.T(c.Lang, "escalate.rep."+key, args...) }
 	a := r.Assessment
-	out := []Fact{{tr("esc.severity"), a.SeverityLabel}, {tr("esc.tier"), a.TierName}}
+	out := []Fact{{tr("severity"), a.SeverityLabel}, {tr("tier"), a.TierName}}
 	if a.SupportLevelName != "" {
-		out = append(out, Fact{tr("esc.level"), a.SupportLevelName})
+		out = append(out, Fact{tr("level"), a.SupportLevelName})
 	}
-	resp := tr("esc.within", escalate.FormatDuration(time.Duration(a.Response)))
+	resp := tr("within", escalate.FormatDuration(time.Duration(a.Response)))
 	if len(a.ChannelResponse) > 0 {
 		var cs []string
 		for _, ct := range a.ChannelResponse {
@@ -127,8 +128,21 @@ func (c *Core) Facts(r *escalate.Report, tr func(key string, args ...any) string
 		trigger += ": " + strings.Join(items, ", ")
 	}
 	return append(out,
-		Fact{tr("esc.response"), resp},
-		Fact{tr("esc.resolution"), tr("esc.within", escalate.FormatDuration(time.Duration(a.Resolution)))},
-		Fact{tr("esc.channels"), strings.Join(chans, ", ")},
-		Fact{tr("esc.trigger"), trigger})
+		Fact{tr("response"), resp},
+		Fact{tr("resolution"), tr("within", escalate.FormatDuration(time.Duration(a.Resolution)))},
+		Fact{tr("notify"), strings.Join(chans, ", ")},
+		Fact{tr("trigger"), trigger})
+}
+
+// ChecklistEvidence is what the session has gathered, for a checklist that does not
+// run its own checks: the last run's results, the error pasted, the
+// symptoms picked, the articles read and the settings in use.
+func (s *Session) ChecklistEvidence() escalate.Evidence {
+	return escalate.Evidence{
+		Results:         s.Results,
+		ErrorPasted:     strings.TrimSpace(s.Pasted) != "",
+		Symptoms:        len(s.Symptoms) > 0,
+		ArticlesRead:    s.Read,
+		ConfigCollected: s.Profile != nil,
+	}
 }

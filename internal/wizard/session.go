@@ -15,7 +15,7 @@ import (
 // Problem is one answer to "What is wrong?": the knowledge category whose
 // symptoms are offered, and the check families that always run for it.
 type Problem struct {
-	ID         string   // catalogue key suffix: "problem.<ID>"
+	ID         string   // catalogue key suffix of its description: "problem.<ID>.desc"
 	KBCategory string   // article category in the knowledge base
 	Families   []string // check categories (the registry's) that run for it
 }

@@ -25,6 +25,7 @@ import (
 	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
 	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 	"pitstop/internal/kb"
 	"pitstop/internal/registry"
 	"pitstop/internal/tui/common"
@@ -459,9 +460,9 @@ func (s *session) statusName(name string) string {
 
 // printFix reads out one fix.
 func (s *session) printFix(n int, f fix.Fix) {
-	state := s.t("fix.kind." + string(f.Kind))
+	state := f.Kind.Name(s.com.Lang, 1)
 	if f.Applied {
-		state += ", " + s.t("acc.fix.applied")
+		state += ", " + i18n.T(s.com.Lang, "escalate.rep.fix_state.applied")
 	}
 	s.sayf("%d. %s (%s)", n, f.Title, state)
 	s.line("   " + f.Summary)
@@ -471,11 +472,11 @@ func (s *session) printFix(n int, f fix.Fix) {
 		s.sayf("   + %s: %s", ch.Key, ch.To)
 	}
 	for _, r := range f.Records {
-		s.line("   " + s.t("fix.zone") + " " + r.ZoneLine())
-		s.line("   " + s.t("fix.console", r.Host(), r.Type, r.TTL))
+		s.line("   " + i18n.T(s.com.Lang, "fix.zone") + " " + r.ZoneLine())
+		s.line("   " + i18n.T(s.com.Lang, "fix.console", r.Host(), r.Type, r.TTL))
 		s.line("   " + r.Value)
 		if r.Replaces != "" {
-			s.line("   " + s.t("fix.replaces", r.Replaces))
+			s.line("   " + i18n.T(s.com.Lang, "fix.replaces", r.Replaces))
 		}
 	}
 	for j, step := range f.Steps {
@@ -534,7 +535,7 @@ func (s *session) escalate() error {
 	a := rep.Assessment
 	s.line("")
 	s.line(s.t("esc.heading", a.SeverityLabel, a.TierName))
-	for _, f := range c.Facts(rep, c.T) {
+	for _, f := range c.Facts(rep) {
 		s.sayf("%s: %s", f.Label, f.Value)
 	}
 	s.sayf("%s: %s", s.t("esc.why"), a.Justification)
@@ -542,9 +543,9 @@ func (s *session) escalate() error {
 		done, total := cl.Counts()
 		s.line(s.t("esc.ticket", done, total) + ":")
 		for _, it := range cl.Items {
-			state := s.t("acc.todo")
+			state := escalate.Open.Word(c.Lang)
 			if it.State == escalate.Done || it.State == escalate.NotApplicable {
-				state = s.t("acc.done")
+				state = escalate.Done.Word(c.Lang)
 			}
 			line := "  " + state + ": " + it.Label
 			if it.Note != "" {
@@ -677,7 +678,7 @@ func (s *session) readArticles() error {
 	for {
 		opts := make([]string, 0, len(matches)+1)
 		for _, m := range matches {
-			label := m.Article.Title + " (" + s.t("severity."+m.Article.Severity) + ")"
+			label := m.Article.Title + " (" + kb.Word(c.Lang, m.Article.Severity) + ")"
 			if len(m.Reasons) > 0 {
 				label += " — " + m.Reasons[0]
 			}

@@ -42,7 +42,7 @@ func TestPromptEndsWhenCancelled(t *testing.T) {
 				require.True(t, ok)
 				filled := l.Fill(escalate.Evidence{}, "en")
 				go func() {
-					_, err := Tick(ctx, c, &filled, tty, tty)
+					_, err := Tick(ctx, "en", &filled, tty, tty)
 					done <- err
 				}()
 			} else {

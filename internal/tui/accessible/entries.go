@@ -15,9 +15,10 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/escalate"
 	"pitstop/internal/human"
+	"pitstop/internal/i18n"
 	"pitstop/internal/monitor"
 	"pitstop/internal/tui/common"
-	tuimonitor "pitstop/internal/tui/monitor"
+	"pitstop/internal/wizard"
 )
 
 // checklist reads out a checklist as the checklist screen fills it: the
@@ -41,7 +42,6 @@ func (s *session) checklist() error {
 		return err
 	}
 	l := lists[pick]
-	sess := c.Session
 	ev := escalate.Evidence{}
 	if l.RunsChecks() {
 		checks := c.EveryConfigured()
@@ -51,11 +51,7 @@ func (s *session) checklist() error {
 			return context.Canceled
 		}
 	} else {
-		ev.Results = sess.Results
-		ev.ErrorPasted = strings.TrimSpace(sess.Pasted) != ""
-		ev.Symptoms = len(sess.Symptoms) > 0
-		ev.ArticlesRead = sess.Read
-		ev.ConfigCollected = sess.Profile != nil
+		ev = c.Session.ChecklistEvidence()
 	}
 	for {
 		filled := l.Fill(ev, c.Lang)
@@ -65,12 +61,12 @@ func (s *session) checklist() error {
 			s.line(filled.Description)
 		}
 		done, total := filled.Counts()
-		s.line(s.t("acc.clist.count", done, total))
+		s.line(s.t("clist.done", done, total) + ".")
 		var manual []int
 		for i, it := range filled.Items {
-			line := fmt.Sprintf("%d. %s: %s", i+1, s.t("acc.clist.state."+it.State.String()), it.Label)
+			line := fmt.Sprintf("%d. %s: %s", i+1, it.State.Word(c.Lang), it.Label)
 			if it.Required {
-				line += " (" + s.t("acc.clist.required") + ")"
+				line += " (" + i18n.T(c.Lang, "escalate.cl.required") + ")"
 			}
 			if it.Note != "" {
 				line += " — " + it.Note
@@ -216,14 +212,14 @@ func (s *session) monitor() error {
 				})
 			}
 		},
-		Alert: func(a monitor.Alert) { s.line(s.t("acc.monitor.alert", tuimonitor.AlertText(c.Lang, a))) },
+		Alert: func(a monitor.Alert) { s.line(s.t("acc.monitor.alert", a.Text(c.Lang))) },
 	})
 	running.Store(false)
 	st := mon.Stats()
 	s.line(s.t("acc.monitor.summary", st.Total, st.Successes, st.Rejected, st.Failures))
-	s.line(s.t("acc.monitor.latency", human.Duration(st.P50), human.Duration(st.P95), human.Duration(st.Max)))
+	s.line(st.LatencyLine(c.Lang))
 	if len(mon.Alerts()) == 0 {
-		s.line(s.t("acc.monitor.noalerts"))
+		s.line(i18n.T(c.Lang, "monitor.no_alerts"))
 	}
 	if c.Ctx.Err() != nil {
 		return context.Canceled
@@ -242,22 +238,23 @@ func parseMonitorDuration(v string) (time.Duration, bool) {
 	return d, err == nil && d >= 0
 }
 
-// Tick asks, with the accessible prompts in com's language, which of the
-// items of filled only a person can confirm to tick or untick (each said
-// with where it stands), and returns their IDs (none when the answer is
-// empty). It is for `pitstop checklist
-// --tick` on a screen reader: huh's own accessible prompts are English only.
-func Tick(ctx context.Context, com *common.Common, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
-	com.Ctx = ctx
+// Tick asks, with the accessible prompts in lang, which of the items of
+// filled only a person can confirm to tick or untick (each said with where
+// it stands), and returns their IDs (none when the answer is empty). It is
+// for `pitstop checklist --tick` on a screen reader: huh's own accessible
+// prompts are English only. It needs the catalogue alone: no settings, no
+// knowledge base, no theme.
+func Tick(ctx context.Context, lang string, filled *escalate.Filled, in io.Reader, out io.Writer) ([]string, error) {
 	watched, release := cancelable(ctx, in)
+	com := &common.Common{Core: &wizard.Core{Lang: lang, Ctx: ctx}}
 	s := &session{com: com, in: newLineReader(watched), out: out}
 	defer release(s.in.settle)
 	var ids, labels []string
 	for _, it := range filled.Items {
 		if it.Manual {
-			label := s.t("acc.clist.state."+it.State.String()) + ": " + it.Label
+			label := it.State.Word(s.com.Lang) + ": " + it.Label
 			if it.Required {
-				label += " (" + s.t("acc.clist.required") + ")"
+				label += " (" + i18n.T(s.com.Lang, "escalate.cl.required") + ")"
 			}
 			ids = append(ids, it.ID)
 			labels = append(labels, label)

@@ -173,7 +173,7 @@ func TestTickSpeaksTheLanguage(t *testing.T) {
 	manual := filled.ManualIDs()
 	require.GreaterOrEqual(t, len(manual), 3)
 	var out bytes.Buffer
-	ids, err := Tick(context.Background(), c, &filled, strings.NewReader("x\n1,3\n"), &out)
+	ids, err := Tick(context.Background(), "es", &filled, strings.NewReader("x\n1,3\n"), &out)
 	require.NoError(t, err)
 	require.Equal(t, []string{manual[0], manual[2]}, ids)
 	text := out.String()
@@ -182,7 +182,7 @@ func TestTickSpeaksTheLanguage(t *testing.T) {
 	for _, en := range englishPrompts {
 		require.NotContains(t, text, en)
 	}
-	ids, err = Tick(context.Background(), c, &filled, strings.NewReader(""), &out)
+	ids, err = Tick(context.Background(), "es", &filled, strings.NewReader(""), &out)
 	require.NoError(t, err, "input that ends picks nothing")
 	require.Empty(t, ids)
 }

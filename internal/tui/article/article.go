@@ -104,15 +104,7 @@ func New(com *common.Common, id string) *Model {
 	return m
 }
 
-func (m *Model) styleInput() {
-	st := m.com.Styles
-	s := textinput.DefaultStyles(st.Dark)
-	s.Focused.Prompt, s.Blurred.Prompt = st.Prompt, st.Prompt
-	s.Focused.Text, s.Blurred.Text = st.Input, st.Input
-	s.Focused.Placeholder, s.Blurred.Placeholder = st.Faint, st.Faint
-	m.input.SetStyles(s)
-	m.input.Placeholder = m.com.T("article.search.placeholder")
-}
+func (m *Model) styleInput() { m.com.StyleInput(&m.input, m.com.T("article.search.placeholder")) }
 
 // Init records the visit and renders the article (from the cache when it can).
 func (m *Model) Init() tea.Cmd {
@@ -451,7 +443,7 @@ func (m *Model) View() string {
 		return " " + st.ErrorText.Render(c.T("article.missing", m.id)) + "\n\n " + st.Muted.Render(c.T("article.missing.hint"))
 	}
 	a := m.art
-	sev := st.Severity(a.Severity).Render(c.T("severity." + a.Severity))
+	sev := st.Severity(a.Severity).Render(kb.Word(c.Lang, a.Severity))
 	cat := st.Muted.Render(c.T("kbcat." + a.Category))
 	// A title too long for one line takes the blank line under it too.
 	title := common.WrapMax(a.Title, m.width-lipgloss.Width(sev)-lipgloss.Width(cat)-8, 2)

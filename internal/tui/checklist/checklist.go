@@ -113,17 +113,11 @@ func (m *Model) refill() {
 		m.filled = escalate.Filled{}
 		return
 	}
-	s := m.com.Session
-	ev := escalate.Evidence{Done: m.done[l.Name]}
-	if l.RunsChecks() {
-		ev.Results = m.results
-	} else {
-		ev.Results = s.Results
-		ev.ErrorPasted = strings.TrimSpace(s.Pasted) != ""
-		ev.Symptoms = len(s.Symptoms) > 0
-		ev.ArticlesRead = s.Read
-		ev.ConfigCollected = s.Profile != nil
+	ev := escalate.Evidence{Results: m.results}
+	if !l.RunsChecks() {
+		ev = m.com.Session.ChecklistEvidence()
 	}
+	ev.Done = m.done[l.Name]
 	m.filled = l.Fill(ev, m.com.Lang)
 	m.cursor = min(m.cursor, max(0, len(m.filled.Items)-1))
 }
@@ -327,21 +321,21 @@ func (m *Model) mark(it escalate.FilledItem) (box, tag string) {
 	case escalate.Done:
 		box = st.Checked.Render("[x]")
 		if it.Warned { // ticked, but the check warned: say so
-			box, tag = st.Warn.Render("[!]"), st.Warn.Render(c.T("clist.warned"))
+			box, tag = st.Warn.Render("[!]"), st.Warn.Render(c.StatusWord(check.Warn))
 		}
 	case escalate.Failing:
-		box, tag = st.Fail.Render("[✗]"), st.Fail.Render(c.T("clist.failing"))
+		box, tag = st.Fail.Render("[✗]"), st.Fail.Render(it.State.Word(c.Lang))
 	case escalate.Blocked: // not tested because a check it needs failed
-		box, tag = st.Unchecked.Render("[ ]"), st.Warn.Render(c.T("clist.blocked"))
+		box, tag = st.Unchecked.Render("[ ]"), st.Warn.Render(it.State.Word(c.Lang))
 	case escalate.NotApplicable:
-		box, tag = st.Skip.Render("[–]"), st.Skip.Render(c.T("clist.na"))
+		box, tag = st.Skip.Render("[–]"), st.Skip.Render(it.State.Word(c.Lang))
 		if !it.Manual { // a check that did not run: say so, as the run does
 			tag = st.Skip.Render(c.StatusWord(check.Skip))
 		}
 	default:
 		box = st.Unchecked.Render("[ ]")
 		if it.Required {
-			tag = st.Warn.Render(c.T("clist.required"))
+			tag = st.Warn.Render(i18n.T(c.Lang, "escalate.cl.required"))
 		}
 	}
 	if !it.Manual && tag == "" {
@@ -359,13 +353,10 @@ func (m *Model) labelRoom(it escalate.FilledItem, width int) int {
 // summary says whether the list is complete, and what blocks it.
 func (m *Model) summary() string {
 	c, st := m.com, m.com.Styles
-	done, total := m.filled.Counts()
 	if m.filled.Complete() {
-		if done == total {
-			return st.Pass.Render(c.T("clist.complete", total))
-		}
-		return st.Pass.Render(c.T("clist.optional", done, total))
+		return st.Pass.Render(m.filled.Status(c.Lang))
 	}
+	done, total := m.filled.Counts()
 	failing, open := 0, 0
 	for _, it := range m.filled.Blocking() {
 		if it.State == escalate.Failing {

@@ -1,15 +1,16 @@
 package common
 
 import (
-	"pitstop/internal/i18n"
-
 	"reflect"
 	"strings"
 	"unicode"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+
+	"pitstop/internal/i18n"
 )
 
 // HuhTheme returns a huh theme drawn from the current styles, so forms look
@@ -188,4 +189,17 @@ func eachBinding(km *huh.KeyMap, fn func(path string, b *key.Binding)) {
 		}
 	}
 	walk("", reflect.ValueOf(km).Elem())
+}
+
+// StyleInput gives a text input the theme's prompt, text and placeholder
+// styles and its placeholder, in the interface language: the search fields
+// of the knowledge base and of an article look alike.
+func (c *Common) StyleInput(in *textinput.Model, placeholder string) {
+	st := c.Styles
+	s := textinput.DefaultStyles(st.Dark)
+	s.Focused.Prompt, s.Blurred.Prompt = st.Prompt, st.Prompt
+	s.Focused.Text, s.Blurred.Text = st.Input, st.Input
+	s.Focused.Placeholder, s.Blurred.Placeholder = st.Faint, st.Faint
+	in.SetStyles(s)
+	in.Placeholder = placeholder
 }

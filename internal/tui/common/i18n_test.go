@@ -47,13 +47,10 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	}
 	var built []string
 	for _, p := range wizard.Problems {
-		built = append(built, "problem."+p.ID, "problem."+p.ID+".desc")
+		built = append(built, "kbcat."+p.KBCategory, "problem."+p.ID+".desc")
 	}
 	for _, c := range kb.Categories {
 		built = append(built, "kbcat."+c)
-	}
-	for _, s := range kb.Severities {
-		built = append(built, "severity."+s)
 	}
 	for _, e := range []string{"guided", "everything", "checklist", "search", "monitor", "escalate"} {
 		built = append(built, "home."+e, "home."+e+".desc")

@@ -1,7 +1,6 @@
 package common
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -74,14 +73,15 @@ func (c *Common) Counts(sum check.Summary, style func(check.Status, string) stri
 // ("Email (SMTP)"), from the registry.
 func (c *Common) FamilyName(category string) string { return registry.FamilyTitle(category, c.Lang) }
 
-// ProblemName returns the translated label of a wizard category.
-func (c *Common) ProblemName(p wizard.Problem) string { return c.T("problem." + p.ID) }
+// ProblemName returns the translated label of a wizard category: the name
+// of its knowledge category, said once in the catalogue (tui.kbcat.*).
+func (c *Common) ProblemName(p wizard.Problem) string { return c.T("kbcat." + p.KBCategory) }
 
 // TimeColumn is the width of a column of times as human.Duration writes
-// them: the widest, and at least that of "0.82 ms", so the columns beside it
-// do not move as times come in.
+// them: the widest, and at least human.ColumnWidth (any time under a
+// minute), so the columns beside it do not move as times come in.
 func TimeColumn(times ...time.Duration) int {
-	w := len("0.82 ms")
+	w := human.ColumnWidth
 	for _, d := range times {
 		w = max(w, lipgloss.Width(human.Duration(d)))
 	}
@@ -310,19 +310,8 @@ func (c *Common) Summary(r check.Result) string { return c.SummaryAmong(r, c.Ses
 // SummaryAmong is Summary with the other results of the run given, for a
 // run still under way.
 func (c *Common) SummaryAmong(r check.Result, results []check.Result) string {
-	id, st, ok := check.BlockedBy(r)
 	// A skip behind a skip: name the check at the start of the chain.
-	for seen := 0; ok && st == check.Skip && seen < len(results); seen++ {
-		i := slices.IndexFunc(results, func(o check.Result) bool { return o.ID == id })
-		if i < 0 {
-			break
-		}
-		next, nst, nok := check.BlockedBy(results[i])
-		if !nok {
-			break
-		}
-		id, st = next, nst
-	}
+	id, st, ok := check.BlockedAmong(r, results)
 	if !ok || !HasKey("result.blocked."+st.String()) {
 		return r.Summary // a skip behind a skip keeps the first reason
 	}

@@ -389,7 +389,7 @@ func (m *Model) resultLines() []string {
 	sev := st.Severity(a.Severity)
 	add(" "+st.Title.Render(common.Truncate(c.T("esc.heading", a.SeverityLabel, a.TierName), w)), "")
 
-	facts := c.Facts(m.report, c.T)
+	facts := c.Facts(m.report)
 	lw := 0
 	for _, f := range facts {
 		lw = max(lw, len([]rune(f.Label)))

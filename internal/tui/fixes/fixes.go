@@ -15,6 +15,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/fix"
+	"pitstop/internal/i18n"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/wizard"
 )
@@ -220,7 +221,7 @@ func (m *Model) lines() []string {
 		if f.Applied {
 			mark = st.Pass.Render("✓")
 		}
-		out = append(out, " "+mark+" "+st.Title.Render(common.Truncate(f.Title, w-2))+"  "+st.Faint.Render(c.T("fix.kind."+string(f.Kind))))
+		out = append(out, " "+mark+" "+st.Title.Render(common.Truncate(f.Title, w-2))+"  "+st.Faint.Render(f.Kind.Name(c.Lang, 1)))
 		wrap(3, f.Summary, plain)
 		for _, ch := range f.Changes {
 			out = append(out, "", "   "+st.Faint.Render(common.Truncate(ch.File, w-3)))
@@ -228,12 +229,12 @@ func (m *Model) lines() []string {
 			wrap(3, "+ "+ch.Key+": "+ch.To, st.Pass.Render)
 		}
 		for _, r := range f.Records {
-			out = append(out, "", "   "+st.Subtitle.Render(c.T("fix.zone")))
+			out = append(out, "", "   "+st.Subtitle.Render(i18n.T(c.Lang, "fix.zone")))
 			wrap(5, r.ZoneLine(), st.Accent.Render)
-			out = append(out, "   "+st.Subtitle.Render(c.T("fix.console", r.Host(), r.Type, r.TTL)))
+			out = append(out, "   "+st.Subtitle.Render(i18n.T(c.Lang, "fix.console", r.Host(), r.Type, r.TTL)))
 			wrap(5, r.Value, st.Accent.Render)
 			if r.Replaces != "" {
-				wrap(3, c.T("fix.replaces", r.Replaces), st.Muted.Render)
+				wrap(3, i18n.T(c.Lang, "fix.replaces", r.Replaces), st.Muted.Render)
 			}
 		}
 		if len(f.Steps) > 0 {

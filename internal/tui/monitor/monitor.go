@@ -488,11 +488,7 @@ func (m *Model) endpointLine(e monitor.EndpointStats, w int, compact bool) strin
 }
 
 // alertMessage says what crossed which limit, in the interface language.
-func (m *Model) alertMessage(a monitor.Alert) string { return AlertText(m.com.Lang, a) }
-
-// AlertText is an alert as one plain sentence in the interface language.
-// The screen and the plain-text summary of `pitstop monitor` both use it.
-func AlertText(lang string, a monitor.Alert) string { return a.Text(lang) }
+func (m *Model) alertMessage(a monitor.Alert) string { return a.Text(m.com.Lang) }
 
 // alertLine is the alert's kind and severity, then (unless compact) what
 // it means on a line of its own.
@@ -502,7 +498,7 @@ func (m *Model) alertLine(a monitor.Alert, w int, compact bool) string {
 	if a.Severity == monitor.Critical {
 		icon, style = "✗", s.Fail
 	}
-	sev := style.Render(icon + " " + m.t("sev."+string(a.Severity)))
+	sev := style.Render(icon + " " + a.Severity.Word(m.com.Lang))
 	if !a.Active {
 		icon, style = "·", s.Muted
 		sev = s.Muted.Render("· " + m.t("cleared"))

@@ -316,7 +316,7 @@ func (m *Model) itemLines(i int, it *item, cols columns) []string {
 		return []string{"", " " + st.Subtitle.Render(title) + "  " + st.Faint.Render(c.T("results.articles.hint"))}
 	case kindArticle:
 		a := it.match.Article
-		sev := st.Severity(a.Severity).Render(c.T("severity." + a.Severity))
+		sev := st.Severity(a.Severity).Render(kb.Word(c.Lang, a.Severity))
 		ts := st.Item
 		if selected {
 			ts = st.Selected

@@ -37,15 +37,7 @@ func New(com *common.Common) *Model {
 	return m
 }
 
-func (m *Model) styleInput() {
-	st := m.com.Styles
-	s := textinput.DefaultStyles(st.Dark)
-	s.Focused.Prompt, s.Blurred.Prompt = st.Prompt, st.Prompt
-	s.Focused.Text, s.Blurred.Text = st.Input, st.Input
-	s.Focused.Placeholder, s.Blurred.Placeholder = st.Faint, st.Faint
-	m.input.SetStyles(s)
-	m.input.Placeholder = m.com.T("search.placeholder")
-}
+func (m *Model) styleInput() { m.com.StyleInput(&m.input, m.com.T("search.placeholder")) }
 
 // refresh runs the query (every article when it is empty).
 func (m *Model) refresh() {
