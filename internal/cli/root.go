@@ -475,6 +475,7 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			if errors.As(err, &ee) && ee.Err == nil {
 				return
 			}
+			lang, _ := app.lang.Load().(string) // "" before --lang is known: English
 			// fang hands its handler a color writer, so its own "plain
 			// text when stderr is not a terminal" test never fires: CI logs
 			// and pipes would get the boxed, 120-column layout.
@@ -489,11 +490,11 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 					}
 				}
 				for _, e := range errs {
-					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), app.T("usage_hint", commandPath(root, args)))
+					writePlainError(app.Stderr, app.Scrubber().ScrubError(sayError(e, lang)), app.T("usage_hint", commandPath(root, args)))
 				}
 				return
 			}
-			err = app.Scrubber().ScrubError(err)
+			err = app.Scrubber().ScrubError(sayError(err, lang))
 			// fang title-cases the first word of an error, which turns a
 			// config path into "/Home/Me/.Config/..." and --timeout into
 			// --Timeout: keep the message as written.
@@ -515,6 +516,28 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	logExit(commandPath(root, args), err, code)
 	return code
 }
+
+// sayError is err with the configuration problems in it said in lang
+// (config.ErrorIn); the other errors are their own words already. The
+// language is --lang, else PITSTOP_LANG or the locale: the flags are read
+// before any settings are, so a broken settings file is always reported in
+// the run's language (the file has no language setting of its own).
+func sayError(err error, lang string) error {
+	if said := config.ErrorIn(err, lang); said != err.Error() {
+		return saidError{said, err}
+	}
+	return err
+}
+
+// saidError is an error's words in the run's language; errors.Is and As
+// still see the error it says.
+type saidError struct {
+	msg string
+	err error
+}
+
+func (e saidError) Error() string { return e.msg }
+func (e saidError) Unwrap() error { return e.err }
 
 // trimTrailing writes what it is given with the spaces and tabs at the end
 // of each line removed. A line not yet ended waits for Flush.
