@@ -25,9 +25,7 @@ var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // resolved here so Source can say where it came from.
 func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		e := newError(msgSecretNotText)
-		e.Line = n.Line
-		return e
+		return at("", n.Line, newError(msgSecretNotText))
 	}
 	raw := n.Value
 	if m := envRef.FindStringSubmatch(strings.TrimSpace(raw)); m != nil && strings.TrimSpace(raw) == m[0] {
