@@ -487,6 +487,10 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 			if errors.As(err, &ee) && ee.Err == nil {
 				return
 			}
+			lang, _ := app.lang.Load().(string) // "" before the flags are read
+			if lang == "" {
+				lang = app.cliLang
+			}
 			// fang hands its handler a color writer, so its own "plain
 			// text when stderr is not a terminal" test never fires: CI logs
 			// and pipes would get the boxed, 120-column layout.
@@ -505,13 +509,13 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 					if isCommandLineError(e) {
 						hint = usageHint(app.cliLang, commandPath(root, args))
 					}
-					writePlainError(app.Stderr, app.Scrubber().ScrubError(e), hint)
+					writePlainError(app.Stderr, app.Scrubber().ScrubError(sayError(e, lang)), hint)
 				}
 				return
 			}
 			styles.ErrorHeader = styles.ErrorHeader.SetString(strings.ToUpper(i18n.T(app.cliLang, "cli.err.header")))
 			commandLine := isCommandLineError(err)
-			err = app.Scrubber().ScrubError(err)
+			err = app.Scrubber().ScrubError(sayError(err, lang))
 			// fang title-cases the first word of an error, which turns a
 			// config path into "/Home/Me/.Config/..." and --timeout into
 			// --Timeout: keep the message as written.
@@ -544,6 +548,28 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	logExit(commandPath(root, args), err, code)
 	return code
 }
+
+// sayError is err with the configuration problems in it said in lang
+// (config.ErrorIn); the other errors are their own words already. The
+// language is --lang, else PITSTOP_LANG or the locale: the flags are read
+// before any settings are, so a broken settings file is always reported in
+// the run's language (the file has no language setting of its own).
+func sayError(err error, lang string) error {
+	if said := config.ErrorIn(err, lang); said != err.Error() {
+		return saidError{said, err}
+	}
+	return err
+}
+
+// saidError is an error's words in the run's language; errors.Is and As
+// still see the error it says.
+type saidError struct {
+	msg string
+	err error
+}
+
+func (e saidError) Error() string { return e.msg }
+func (e saidError) Unwrap() error { return e.err }
 
 // lineWriter writes what it is given a line at a time, each line (its
 // newline included, when it has one) passed through edit. A line not yet

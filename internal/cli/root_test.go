@@ -96,7 +96,7 @@ func TestExitCodes(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, ExitUsage, exitCode(errors.New(`unknown flag: --x`)))
 	require.Equal(t, ExitUsage, exitCode(errors.New(`invalid argument "x" for "--timeout" flag`)))
-	require.Equal(t, ExitUsage, exitCode(&config.Error{File: "c.yaml", Msg: "bad"}))
+	require.Equal(t, ExitUsage, exitCode(&config.Error{File: "c.yaml", Msg: i18n.Text("config.load.empty").With()}))
 	require.Equal(t, ExitInternal, exitCode(errors.New("write /dev/stdout: no space left on device")))
 
 	var errb bytes.Buffer

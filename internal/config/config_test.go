@@ -464,9 +464,11 @@ func TestConfiguredCategories(t *testing.T) {
 
 func TestErrorFormatting(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "a.yaml:3: bad", (&Error{File: "a.yaml", Line: 3, Msg: "bad"}).Error())
-	require.Equal(t, "a.yaml: bad", (&Error{File: "a.yaml", Msg: "bad"}).Error())
-	require.Equal(t, "bad", (&Error{Msg: "bad"}).Error())
+	bad := msgEditNotFound.With()
+	require.Equal(t, "a.yaml:3: cannot find the value in the file", (&Error{File: "a.yaml", Line: 3, Msg: bad}).Error())
+	require.Equal(t, "a.yaml: cannot find the value in the file", (&Error{File: "a.yaml", Msg: bad}).Error())
+	require.Equal(t, "cannot find the value in the file", (&Error{Msg: bad}).Error())
+	require.Equal(t, "a.yaml:3: no se encuentra el valor en el archivo", (&Error{File: "a.yaml", Line: 3, Msg: bad}).In("es"))
 }
 
 func TestCRMSampleSize(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"pitstop/internal/i18n"
 )
 
 // Edit is one change to a profile's settings. Key is the dotted path under
@@ -31,30 +33,47 @@ func EditProfile(name string, data []byte, profile string, edits []Edit) ([]byte
 		var err error
 		out, err = editOne(out, profile, e)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", name, e.Key, err)
+			return nil, at(name, 0, newError(msgEditKey, e.Key).because(err))
 		}
 	}
 	if _, err := Parse(name, out); err != nil {
-		return nil, fmt.Errorf("the edited settings would not load, so %s was not changed: %w", name, err)
+		return nil, newError(msgEditWouldNotLoad, name).because(err)
 	}
 	return out, nil
 }
 
+// What editing says when it cannot, in locales/<lang>/config.yaml.
+const (
+	msgEditKey          i18n.Text = "config.edit.key"
+	msgEditWouldNotLoad i18n.Text = "config.edit.would_not_load"
+	msgEditNotYAML      i18n.Text = "config.edit.not_yaml"
+	msgEditNoMapping    i18n.Text = "config.edit.no_mapping"
+	msgEditNoProfiles   i18n.Text = "config.edit.no_profiles"
+	msgEditNoProfile    i18n.Text = "config.edit.no_profile"
+	msgEditNotSection   i18n.Text = "config.edit.not_section"
+	msgEditNotFound     i18n.Text = "config.edit.not_found"
+	msgEditOneLine      i18n.Text = "config.edit.one_line"
+	msgEditSpans        i18n.Text = "config.edit.spans"
+	msgEditBlock        i18n.Text = "config.edit.block"
+	msgEditFlow         i18n.Text = "config.edit.flow"
+	msgEditEmpty        i18n.Text = "config.edit.empty"
+)
+
 func editOne(data []byte, profile string, e Edit) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("not valid YAML: %w", err)
+		return nil, newError(msgEditNotYAML).because(err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("the file has no settings mapping")
+		return nil, newError(msgEditNoMapping)
 	}
 	profiles := lookup(doc.Content[0], "profiles")
 	if profiles == nil || profiles.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("the file has no profiles")
+		return nil, newError(msgEditNoProfiles)
 	}
 	prof := lookup(profiles, profile)
 	if prof == nil || prof.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("the file has no profile %q", profile)
+		return nil, newError(msgEditNoProfile, profile)
 	}
 	lines := splitLines(data)
 	path := strings.Split(e.Key, ".")
@@ -66,7 +85,7 @@ func editOne(data []byte, profile string, e Edit) ([]byte, error) {
 			return insertLines(lines, parent, path[i:], e.Value)
 		}
 		if next.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("%s is not a section", strings.Join(path[:i+1], "."))
+			return nil, newError(msgEditNotSection, strings.Join(path[:i+1], "."))
 		}
 		parent = next
 	}
@@ -95,7 +114,7 @@ func keyNode(m *yaml.Node, key string) *yaml.Node {
 // with the value on the key's line.
 func replaceBlock(lines [][]byte, key, n *yaml.Node, v any) ([]byte, error) {
 	if key == nil || n.Line < 1 || n.Line > len(lines) {
-		return nil, fmt.Errorf("cannot find the value in the file")
+		return nil, newError(msgEditNotFound)
 	}
 	text, err := renderValue(v, 0)
 	if err != nil {
@@ -104,7 +123,7 @@ func replaceBlock(lines [][]byte, key, n *yaml.Node, v any) ([]byte, error) {
 	first := lines[n.Line-1]
 	start := n.Column - 1
 	if start < 0 || start > len(first) {
-		return nil, fmt.Errorf("cannot find the value in the file")
+		return nil, newError(msgEditNotFound)
 	}
 	end := n.Line // index of the first line after the block
 	for end < len(lines) {
@@ -143,7 +162,7 @@ func renderValue(v any, style yaml.Style) (string, error) {
 		}
 		s := strings.TrimSuffix(string(b), "\n")
 		if strings.Contains(s, "\n") {
-			return "", fmt.Errorf("the value does not fit on one line")
+			return "", newError(msgEditOneLine)
 		}
 		return s, nil
 	case []string:
@@ -157,18 +176,18 @@ func renderValue(v any, style yaml.Style) (string, error) {
 		}
 		return "[" + strings.Join(parts, ", ") + "]", nil
 	}
-	return "", fmt.Errorf("cannot write a value of type %T", v)
+	return "", newError(msgValueType, fmt.Sprintf("%T", v))
 }
 
 // replaceValue replaces the text of a one-line value where it is written.
 func replaceValue(lines [][]byte, n *yaml.Node, v any) ([]byte, error) {
 	if n.Line < 1 || n.Line > len(lines) {
-		return nil, fmt.Errorf("cannot find the value in the file")
+		return nil, newError(msgEditNotFound)
 	}
 	line := lines[n.Line-1]
 	start := n.Column - 1
 	if start < 0 || start > len(line) {
-		return nil, fmt.Errorf("cannot find the value in the file")
+		return nil, newError(msgEditNotFound)
 	}
 	end, err := valueEnd(line, start, n)
 	if err != nil {
@@ -224,7 +243,7 @@ func valueEnd(line []byte, start int, n *yaml.Node) (int, error) {
 		}
 		end = start + len(strings.TrimRight(body[start:end], " \t"))
 		if strings.TrimRight(body[start:end], " \t") != n.Value && !plainMatches(body[start:end], n.Value) {
-			return 0, fmt.Errorf("the value spans several lines; edit it by hand")
+			return 0, newError(msgEditSpans)
 		}
 		return end, nil
 	case n.Kind == yaml.SequenceNode && n.Style&yaml.FlowStyle != 0 && start < len(body) && body[start] == '[':
@@ -241,7 +260,7 @@ func valueEnd(line []byte, start int, n *yaml.Node) (int, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("the value is written over several lines or as a block list; edit it by hand")
+	return 0, newError(msgEditBlock)
 }
 
 // plainMatches reports whether a plain scalar's text reads as value (numbers
@@ -269,10 +288,10 @@ func lastLine(n *yaml.Node) int {
 // the last line of mapping parent, indented like parent's keys.
 func insertLines(lines [][]byte, parent *yaml.Node, keys []string, v any) ([]byte, error) {
 	if parent.Style&yaml.FlowStyle != 0 {
-		return nil, fmt.Errorf("the section is written on one line ({...}); edit it by hand")
+		return nil, newError(msgEditFlow)
 	}
 	if len(parent.Content) == 0 {
-		return nil, fmt.Errorf("the section is empty; edit it by hand")
+		return nil, newError(msgEditEmpty)
 	}
 	indent := parent.Content[0].Column - 1
 	text, err := renderValue(v, 0)

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"net/url"
@@ -65,14 +64,17 @@ type Field struct {
 
 // Invalid is a value a field does not accept: the same rule speaks to
 // someone editing the file (File, with the key and the value) and to
-// someone typing it in the wizard (Hint, in every language).
+// someone typing it in the wizard (Hint), both in every language.
 type Invalid struct {
 	Key  string
-	File string       // `domain.dns_server "x" should be host:port, for example 1.1.1.1:53`
+	File i18n.Message // `domain.dns_server "x" should be host:port, for example 1.1.1.1:53`
 	Hint i18n.Message // "Type host:port, like 1.1.1.1:53."
 }
 
-func (e *Invalid) Error() string { return e.File }
+func (e *Invalid) Error() string { return e.In(i18n.English) }
+
+// In says what is wrong with the value as the file's problem, in lang.
+func (e *Invalid) In(lang string) string { return e.File.In(lang) }
 
 // Secret reports whether the field holds a secret.
 func (f *Field) Secret() bool { return f.Kind == KindSecret }
@@ -191,7 +193,7 @@ func (f *Field) Validate(v string) error {
 	}
 	if f.Kind == KindNumber {
 		if _, err := strconv.Atoi(v); err != nil {
-			return &Invalid{Key: f.Key, File: fmt.Sprintf("%s is %q; expected a whole number", f.Key, v),
+			return &Invalid{Key: f.Key, File: msgNumber.With(f.Key, v),
 				Hint: hintNumber.With()}
 		}
 	}
@@ -210,7 +212,7 @@ func (f *Field) Validate(v string) error {
 func (f *Field) check(v string) *Invalid {
 	if f.Kind == KindChoice && !slices.Contains(f.Options, v) {
 		return &Invalid{Key: f.Key,
-			File: fmt.Sprintf("%s is %q; expected one of: %s", f.Key, v, strings.Join(f.Options, ", ")),
+			File: msgChoice.With(f.Key, v, strings.Join(f.Options, ", ")),
 			Hint: hintChoice.With(strings.Join(f.Options, ", "))}
 	}
 	if f.rule == nil {
@@ -385,6 +387,19 @@ const (
 	hintRedis       i18n.Text = "settings.hint.redis"
 )
 
+// What the rules say to someone editing the file, in
+// locales/<lang>/config.yaml.
+const (
+	msgNumber      i18n.Text = "config.field.number"
+	msgChoice      i18n.Text = "config.field.choice"
+	msgHost        i18n.Text = "config.field.host"
+	msgHostPort    i18n.Text = "config.field.host_port"
+	msgPort        i18n.Text = "config.field.port"
+	msgSampleSize  i18n.Text = "config.field.sample_size"
+	msgNotNegative i18n.Text = "config.field.not_negative"
+	msgRedis       i18n.Text = "config.field.redis"
+)
+
 // The rules of the fields. Each says what is wrong in both voices.
 
 func httpURL(key, v string) *Invalid {
@@ -396,7 +411,7 @@ func httpURL(key, v string) *Invalid {
 	if u, err := url.Parse(v); err == nil && (u.User != nil || u.RawQuery != "") {
 		hint = hintURLSecret
 	}
-	return &Invalid{Key: key, File: fmt.Sprintf("%s %q %s", key, RedactURL(v), msg), Hint: hint.With()}
+	return &Invalid{Key: key, File: msg.With(key, RedactURL(v)), Hint: hint.With()}
 }
 
 func hostOnly(key, v string) *Invalid {
@@ -404,7 +419,7 @@ func hostOnly(key, v string) *Invalid {
 		return nil // an IP address is a host, IPv6 with a zone too (fe80::1%eth0)
 	}
 	return &Invalid{Key: key,
-		File: fmt.Sprintf("%s %q should be a host name only (no scheme, port or path); put the port in smtp.port", key, v),
+		File: msgHost.With(key, v),
 		Hint: hintHost.With()}
 }
 
@@ -414,7 +429,7 @@ func hostPort(example string) func(key, v string) *Invalid {
 			return nil
 		}
 		return &Invalid{Key: key,
-			File: fmt.Sprintf("%s %q should be host:port, for example %s", key, v, example),
+			File: msgHostPort.With(key, v, example),
 			Hint: hintHostPort.With(example)}
 	}
 }
@@ -424,7 +439,7 @@ func port(key, v string) *Invalid {
 		return nil
 	}
 	return &Invalid{Key: key,
-		File: fmt.Sprintf("%s is %s; expected a port between 1 and 65535 (usually 587, 465 or 25)", key, v),
+		File: msgPort.With(key, v),
 		Hint: hintPort.With()}
 }
 
@@ -433,7 +448,7 @@ func sampleSize(key, v string) *Invalid {
 		return nil
 	}
 	return &Invalid{Key: key,
-		File: fmt.Sprintf("%s is %s; expected 0 (skip crm.data_quality) to %d records", key, v, MaxCRMSampleSize),
+		File: msgSampleSize.With(key, v, MaxCRMSampleSize),
 		Hint: hintSampleSize.With(MaxCRMSampleSize)}
 }
 
@@ -441,7 +456,7 @@ func notNegative(key, v string) *Invalid {
 	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
 		return nil
 	}
-	return &Invalid{Key: key, File: key + " must be zero or more",
+	return &Invalid{Key: key, File: msgNotNegative.With(key),
 		Hint: hintNotNegative.With()}
 }
 
@@ -452,7 +467,7 @@ func redisURL(key, v string) *Invalid {
 		return nil
 	}
 	return &Invalid{Key: key,
-		File: key + " should look like redis://host:6379/0 (or rediss:// for TLS, unix:///path/to/redis.sock for a socket)",
+		File: msgRedis.With(key),
 		Hint: hintRedis.With()}
 }
 

@@ -3,11 +3,11 @@ package config
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"pitstop/internal/i18n"
 	"pitstop/internal/safefile"
 	"reflect"
 	"regexp"
@@ -18,35 +18,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Error is a configuration problem: which file, which line, what was expected.
-// The command line maps it to exit code 2.
-type Error struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.File != "" && e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	case e.File != "":
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return e.Msg
-}
-
-// Errors is a list of configuration problems, reported together.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	msgs := make([]string, len(es))
-	for i, e := range es {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
 // envRef matches ${NAME}.
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
@@ -54,7 +25,7 @@ var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // resolved here so Source can say where it came from.
 func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return &Error{Line: n.Line, Msg: "expected a text value for a secret"}
+		return at("", n.Line, newError(msgSecretNotText))
 	}
 	raw := n.Value
 	if m := envRef.FindStringSubmatch(strings.TrimSpace(raw)); m != nil && strings.TrimSpace(raw) == m[0] {
@@ -92,21 +63,21 @@ func Load(path string) (*Config, error) {
 			return FromEnv(), nil
 		}
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &Error{File: path, Msg: "no such file; start one with `pitstop config --example > " + path + "`, or check the path"}
+			return nil, at(path, 0, newError(msgNoFile, path))
 		}
 		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
-			return nil, &Error{File: path, Msg: "this is a folder; give the path of the settings file (for example " + filepath.Join(path, "config.yaml") + ")"}
+			return nil, at(path, 0, newError(msgFolder, filepath.Join(path, "config.yaml")))
 		}
 		var se *safefile.Error
 		if errors.As(err, &se) && se.Err == nil {
 			// A FIFO, a device or a file far too large for settings.
-			return nil, &Error{File: path, Msg: "cannot be used as the settings file: it " + se.Problem}
+			return nil, at(path, 0, newError(msgUnusable, se.Problem))
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read it: %v", err)}
+		return nil, at(path, 0, newError(msgUnreadable, err.Error()))
 	}
 	return Parse(path, data)
 }
@@ -148,10 +119,10 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	cfg.Path = name
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{File: name, Msg: "the file is empty; `pitstop config --example` prints one to start from"}
+		return nil, at(name, 0, newError(msgEmpty))
 	}
 	if len(cfg.Profiles) == 0 {
-		return nil, &Error{File: name, Line: 1, Msg: "no profiles: expected a `profiles:` map with at least one profile (for example `production:`)"}
+		return nil, at(name, 1, newError(msgNoProfiles))
 	}
 	var errs Errors
 	for pname, p := range cfg.Profiles {
@@ -172,14 +143,13 @@ func Parse(name string, data []byte) (*Config, error) {
 		}
 		if p.SMTP.Port == 0 && nodeAt(&root, "profiles", pname, "smtp", "port") != nil {
 			// Written as 0 (or null): not "the default", a mistake to say.
-			errs = append(errs, &Error{File: name, Line: findLine(&root, "profiles", pname, "smtp", "port"),
-				Msg: "smtp.port is 0; expected a port between 1 and 65535 (usually 587, 465 or 25), or leave it out for the usual port of smtp.security"})
+			errs = append(errs, at(name, findLine(&root, "profiles", pname, "smtp", "port"), newError(msgPortZero)))
 		}
 		p.applyDefaults()
 	}
 	if cfg.DefaultProfile != "" && cfg.Profiles[cfg.DefaultProfile] == nil {
-		errs = append(errs, &Error{File: name, Line: findLine(&root, "default_profile"),
-			Msg: fmt.Sprintf("default_profile %q is not one of the profiles (%s)", cfg.DefaultProfile, strings.Join(cfg.ProfileNames(), ", "))})
+		errs = append(errs, at(name, findLine(&root, "default_profile"),
+			newError(msgDefaultProfile, cfg.DefaultProfile, strings.Join(cfg.ProfileNames(), ", "))))
 	}
 	if len(errs) > 0 {
 		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
@@ -202,11 +172,11 @@ func (c *Config) Profile(name string) (*Profile, error) {
 		if p, ok := c.Profiles["default"]; ok {
 			return p, nil
 		}
-		return nil, &Error{File: c.Path, Msg: fmt.Sprintf("several profiles (%s) and no default_profile: pick one with --profile", strings.Join(c.ProfileNames(), ", "))}
+		return nil, at(c.Path, 0, newError(msgPickProfile, strings.Join(c.ProfileNames(), ", ")))
 	}
 	p, ok := c.Profiles[name]
 	if !ok {
-		return nil, &Error{File: c.Path, Msg: fmt.Sprintf("no profile %q; the profiles are: %s", name, strings.Join(c.ProfileNames(), ", "))}
+		return nil, at(c.Path, 0, newError(msgNoProfile, name, strings.Join(c.ProfileNames(), ", ")))
 	}
 	return p, nil
 }
@@ -217,7 +187,9 @@ type pathError struct {
 	path []string
 }
 
-func perr(msg string, path ...string) pathError { return pathError{Error: Error{Msg: msg}, path: path} }
+func perr(msg i18n.Message, path ...string) pathError {
+	return pathError{Error: Error{Msg: msg}, path: path}
+}
 
 // expand replaces ${VAR} in every plain string setting.
 func (p *Profile) expand() []pathError {
@@ -227,7 +199,7 @@ func (p *Profile) expand() []pathError {
 			name := envRef.FindStringSubmatch(ref)[1]
 			v, ok := os.LookupEnv(name)
 			if !ok {
-				errs = append(errs, perr(fmt.Sprintf("%s uses ${%s}, which is not set in the environment", strings.Join(path, "."), name), path...))
+				errs = append(errs, perr(msgEnvUnset.With(strings.Join(path, "."), name), path...))
 			}
 			return v
 		})
@@ -248,14 +220,16 @@ func untruncate(root *yaml.Node, err error) error {
 		return err
 	}
 	for _, e := range es {
-		i := strings.Index(e.Msg, `..." is not valid here`)
-		if i < 0 || e.Line == 0 {
+		if e.Msg.ID != msgNotValidHere || e.Line == 0 {
 			continue
 		}
-		start := strings.IndexByte(e.Msg, '"')
-		prefix := e.Msg[start+1 : i]
-		if v, ok := scalarAt(root, e.Line, prefix); ok {
-			e.Msg = strconv.Quote(v) + e.Msg[i+len(`..."`):]
+		v, _ := e.Msg.Args[0].(string)
+		prefix, cut := strings.CutSuffix(v, "...")
+		if !cut {
+			continue
+		}
+		if full, ok := scalarAt(root, e.Line, prefix); ok {
+			e.Msg.Args[0] = full
 		}
 	}
 	return es
@@ -300,6 +274,46 @@ var (
 	kindTypeRe = regexp.MustCompile(`^cannot unmarshal !!(seq|map) into (.+)$`)
 )
 
+// The problems of the file's YAML, in locales/<lang>/config.yaml.
+const (
+	msgSecretNotText  i18n.Text = "config.load.secret_not_text"
+	msgNoFile         i18n.Text = "config.load.no_file"
+	msgFolder         i18n.Text = "config.load.folder"
+	msgUnusable       i18n.Text = "config.load.unusable"
+	msgUnreadable     i18n.Text = "config.load.unreadable"
+	msgEmpty          i18n.Text = "config.load.empty"
+	msgNoProfiles     i18n.Text = "config.load.no_profiles"
+	msgPortZero       i18n.Text = "config.load.port_zero"
+	msgDefaultProfile i18n.Text = "config.load.default_profile"
+	msgPickProfile    i18n.Text = "config.load.pick_profile"
+	msgNoProfile      i18n.Text = "config.load.no_profile"
+	msgEnvUnset       i18n.Text = "config.load.env_unset"
+
+	msgMisindented  i18n.Text = "config.yaml.misindented"
+	msgColon        i18n.Text = "config.yaml.colon"
+	msgLostTrack    i18n.Text = "config.yaml.lost_track"
+	msgTab          i18n.Text = "config.yaml.tab"
+	msgReserved     i18n.Text = "config.yaml.reserved"
+	msgUnfinished   i18n.Text = "config.yaml.unfinished"
+	msgUnclosed     i18n.Text = "config.yaml.unclosed"
+	msgUnknownKey   i18n.Text = "config.yaml.unknown_key"
+	msgNotValidHere i18n.Text = "config.yaml.not_valid_here"
+	msgKindNotValid i18n.Text = "config.yaml.kind_not_valid"
+	msgParser       i18n.Text = "config.yaml.parser"
+
+	typeNumber  i18n.Text = "config.yaml.type.number"
+	typeList    i18n.Text = "config.yaml.type.list"
+	typeMap     i18n.Text = "config.yaml.type.map"
+	typeText    i18n.Text = "config.yaml.type.text"
+	typeSection i18n.Text = "config.yaml.type.section"
+)
+
+// at is e in file at line (0: the whole file).
+func at(file string, line int, e *Error) *Error {
+	e.File, e.Line = file, line
+	return e
+}
+
 // syntaxError puts a YAML syntax error in plain words and, for indentation
 // mistakes, moves it to the line that is out of line (the parser names the
 // line where the enclosing section starts).
@@ -310,25 +324,29 @@ func syntaxError(err error, data []byte) error {
 	}
 	lines := strings.Split(string(data), "\n")
 	lineHas := func(n int, sub string) bool { return n >= 1 && n <= len(lines) && strings.Contains(lines[n-1], sub) }
+	if e.Msg.ID != msgParser {
+		return e
+	}
+	parser := e.Msg.Args[0].(string) // the parser's own words (lineMessage)
 	switch {
-	case strings.Contains(e.Msg, "did not find expected key"), strings.Contains(e.Msg, "mapping values are not allowed"):
+	case strings.Contains(parser, "did not find expected key"), strings.Contains(parser, "mapping values are not allowed"):
 		if n := misindented(lines); n > 0 {
 			e.Line = n
-			e.Msg = "this line is not lined up with the lines above it: the keys of one section start in the same column (YAML counts every space)"
-		} else if strings.Contains(e.Msg, "mapping values") {
-			e.Msg = "YAML found a \": \" it did not expect: put quotes around a value that contains \": \", and check that the line above ends its key with \":\""
+			e.Msg = msgMisindented.With()
+		} else if strings.Contains(parser, "mapping values") {
+			e.Msg = msgColon.With()
 		} else {
-			e.Msg = "YAML lost track of the sections here: check the indentation, and that every [ and { is closed"
+			e.Msg = msgLostTrack.With()
 		}
-	case strings.Contains(e.Msg, "found character that cannot start any token"):
+	case strings.Contains(parser, "found character that cannot start any token"):
 		if lineHas(e.Line, "\t") {
-			e.Msg = "this line has a tab: YAML indents with spaces only"
+			e.Msg = msgTab.With()
 		} else {
-			e.Msg = "a value starts with a character YAML reserves (such as @ or `): put the value in quotes"
+			e.Msg = msgReserved.With()
 		}
-	case strings.Contains(e.Msg, "found unexpected end of stream"):
-		e.Msg = "the file ends inside an unfinished value: check that every quote, [ and { opened on this line is closed"
-	case strings.Contains(e.Msg, "did not find expected ',' or"):
+	case strings.Contains(parser, "found unexpected end of stream"):
+		e.Msg = msgUnfinished.With()
+	case strings.Contains(parser, "did not find expected ',' or"):
 		// The parser names the line of the enclosing key; the bracket is
 		// on that line or a later one.
 		for n := max(e.Line, 1); n <= len(lines); n++ {
@@ -337,7 +355,7 @@ func syntaxError(err error, data []byte) error {
 				break
 			}
 		}
-		e.Msg = "a { ... } or [ ... ] that starts here is not closed, or holds a value with , : { } or ${...} that needs quotes"
+		e.Msg = msgUnclosed.With()
 	}
 	return e
 }
@@ -387,34 +405,36 @@ func misindented(lines []string) int {
 }
 
 func lineMessage(file, m string) *Error {
-	e := &Error{File: file, Msg: m}
+	e := at(file, 0, newError(msgParser, m))
 	if sm := lineRe.FindStringSubmatch(m); sm != nil {
 		e.Line, _ = strconv.Atoi(sm[1])
-		e.Msg = sm[2]
+		e.Msg = msgParser.With(sm[2])
 	}
-	if sm := unknownRe.FindStringSubmatch(e.Msg); sm != nil {
-		e.Msg = fmt.Sprintf("unknown key %q; expected one of: %s", sm[1], strings.Join(knownKeys(sm[2]), ", "))
-	} else if sm := typeRe.FindStringSubmatch(e.Msg); sm != nil {
-		e.Msg = fmt.Sprintf("%q is not valid here: expected %s", sm[2], plainType(sm[3]))
-	} else if sm := kindTypeRe.FindStringSubmatch(e.Msg); sm != nil {
-		found := map[string]string{"seq": "a list", "map": "a section (key: value lines)"}[sm[1]]
-		e.Msg = fmt.Sprintf("%s is not valid here: expected %s", found, plainType(sm[2]))
+	parser := e.Msg.Args[0].(string)
+	if sm := unknownRe.FindStringSubmatch(parser); sm != nil {
+		e.Msg = msgUnknownKey.With(sm[1], strings.Join(knownKeys(sm[2]), ", "))
+	} else if sm := typeRe.FindStringSubmatch(parser); sm != nil {
+		e.Msg = msgNotValidHere.With(sm[2], plainType(sm[3]))
+	} else if sm := kindTypeRe.FindStringSubmatch(parser); sm != nil {
+		found := map[string]i18n.Text{"seq": typeList, "map": typeSection}[sm[1]]
+		e.Msg = msgKindNotValid.With(found, plainType(sm[2]))
 	}
 	return e
 }
 
-func plainType(goType string) string {
+// plainType names what a Go type holds, in the catalogue's words.
+func plainType(goType string) i18n.Text {
 	switch {
 	case strings.HasPrefix(goType, "int"):
-		return "a whole number"
+		return typeNumber
 	case strings.HasPrefix(goType, "[]"):
-		return "a list"
+		return typeList
 	case strings.HasPrefix(goType, "map["):
-		return "a map of key: value"
+		return typeMap
 	case goType == "string":
-		return "a text value"
+		return typeText
 	}
-	return "a section (key: value lines)"
+	return typeSection
 }
 
 var configTypes = map[string]reflect.Type{

@@ -136,7 +136,7 @@ func requireOneError(t *testing.T, e *Error) {
 	if e.File != "fuzz.yaml" {
 		t.Fatalf("error without the file name: %q", e.Error())
 	}
-	if strings.TrimSpace(e.Msg) == "" {
+	if strings.TrimSpace(e.Msg.In("en")) == "" || strings.TrimSpace(e.Msg.In("es")) == "" {
 		t.Fatalf("error without a message at line %d", e.Line)
 	}
 	if e.Line < 0 {

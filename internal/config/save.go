@@ -7,12 +7,27 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"pitstop/internal/i18n"
 	"pitstop/internal/safefile"
 	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+)
+
+// What saving says when it cannot, in locales/<lang>/config.yaml.
+const (
+	msgSaveNoPath       i18n.Text = "config.save.no_path"
+	msgSaveRead         i18n.Text = "config.save.read"
+	msgSaveNotYAML      i18n.Text = "config.save.not_yaml"
+	msgSaveKey          i18n.Text = "config.save.key"
+	msgSaveValue        i18n.Text = "config.save.value"
+	msgSaveEncode       i18n.Text = "config.save.encode"
+	msgSaveWouldNotLoad i18n.Text = "config.save.would_not_load"
+	msgSaveWrite        i18n.Text = "config.save.write"
+	msgSaveMkdir        i18n.Text = "config.save.mkdir"
+	msgValueType        i18n.Text = "config.save.value_type"
 )
 
 // SourceTyped is the Source of a secret the user typed (in the wizard).
@@ -51,19 +66,19 @@ type SaveReport struct {
 func SaveProfile(path, profile string, settings []Setting, opts SaveOptions) (SaveReport, error) {
 	rep := SaveReport{Path: path}
 	if path == "" {
-		return rep, errors.New("save settings: no config file path; pass --config or set $PITSTOP_CONFIG")
+		return rep, newError(msgSaveNoPath)
 	}
 	if profile == "" {
 		profile = "default"
 	}
 	old, err := safefile.Read(path, "the settings file", safefile.MaxSettings)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return rep, fmt.Errorf("save settings: read %s: %w", path, err)
+		return rep, newError(msgSaveRead, path).because(err)
 	}
 	var doc yaml.Node
 	if len(bytes.TrimSpace(old)) > 0 {
 		if err := yaml.Unmarshal(old, &doc); err != nil {
-			return rep, fmt.Errorf("save settings: %s is not valid YAML, so it was not changed: %w", path, err)
+			return rep, newError(msgSaveNotYAML).because(syntaxError(yamlError(path, err), old))
 		}
 	}
 	root := documentMapping(&doc)
@@ -75,11 +90,11 @@ func SaveProfile(path, profile string, settings []Setting, opts SaveOptions) (Sa
 	for _, s := range settings {
 		path := strings.Split(s.Key, ".")
 		if len(path) < 2 {
-			return rep, fmt.Errorf("save settings: %q is not a setting name like api.key", s.Key)
+			return rep, newError(msgSaveKey, s.Key)
 		}
 		node, ok, err := valueNode(s.Value, opts)
 		if err != nil {
-			return rep, fmt.Errorf("save settings: %s: %w", s.Key, err)
+			return rep, newError(msgSaveValue, s.Key).because(err)
 		}
 		if !ok {
 			rep.Skipped = append(rep.Skipped, s.Key)
@@ -97,16 +112,16 @@ func SaveProfile(path, profile string, settings []Setting, opts SaveOptions) (Sa
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(&doc); err != nil {
-		return rep, fmt.Errorf("save settings: encode: %w", err)
+		return rep, newError(msgSaveEncode).because(err)
 	}
 	if err := enc.Close(); err != nil {
-		return rep, fmt.Errorf("save settings: encode: %w", err)
+		return rep, newError(msgSaveEncode).because(err)
 	}
 	if _, err := Parse(path, buf.Bytes()); err != nil {
-		return rep, fmt.Errorf("save settings: the new settings would not load, so %s was not changed: %w", path, err)
+		return rep, newError(msgSaveWouldNotLoad, path).because(err)
 	}
 	if err := WriteFileAtomic(path, buf.Bytes()); err != nil {
-		return rep, fmt.Errorf("save settings: %w", err)
+		return rep, newError(msgSaveWrite).because(err)
 	}
 	return rep, nil
 }
@@ -117,7 +132,7 @@ func SaveProfile(path, profile string, settings []Setting, opts SaveOptions) (Sa
 func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
+		return newError(msgSaveMkdir, dir).because(err)
 	}
 	return safefile.WriteAtomic(path, "the settings file", data, 0o600)
 }
@@ -152,7 +167,7 @@ func valueNode(v any, opts SaveOptions) (n *yaml.Node, ok bool, err error) {
 		}
 		return m, true, nil
 	}
-	return nil, false, fmt.Errorf("cannot write a value of type %T", v)
+	return nil, false, newError(msgValueType, fmt.Sprintf("%T", v))
 }
 
 // secretNode applies the secret rules: env → ${VAR}; typed → inline only when

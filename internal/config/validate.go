@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"pitstop/internal/i18n"
 )
 
 // Providers Pitstop knows, per area.
@@ -58,31 +60,46 @@ func (p *Profile) validate() []pathError {
 		}
 	}
 	if p.API.Provider == "custom" && p.API.BaseURL == "" {
-		errs = append(errs, perr("api.provider is custom, so api.base_url is required", "api", "provider"))
+		errs = append(errs, perr(msgCustomURL.With(), "api", "provider"))
 	}
 	if p.CRM.Provider == "salesforce" && p.CRM.BaseURL == "" {
-		errs = append(errs, perr("crm.provider is salesforce, so crm.base_url must be your instance URL (https://yourcompany.my.salesforce.com)", "crm", "provider"))
+		errs = append(errs, perr(msgSalesforceURL.With(), "crm", "provider"))
 	}
 	if p.CRM.BaseURL != "" && p.CRM.Provider == "" {
-		errs = append(errs, perr("crm.base_url is set but crm.provider is not; expected one of: "+strings.Join(CRMProviders, ", "), "crm", "base_url"))
+		errs = append(errs, perr(msgCRMProvider.With(strings.Join(CRMProviders, ", ")), "crm", "base_url"))
 	}
 	return errs
 }
 
-// checkHTTPURL returns "" for a usable http(s) URL, else what is wrong with it.
-func checkHTTPURL(v string) string {
+// The problems of settings that go together, and of URLs, in
+// locales/<lang>/config.yaml.
+const (
+	msgCustomURL     i18n.Text = "config.rule.custom_url"
+	msgSalesforceURL i18n.Text = "config.rule.salesforce_url"
+	msgCRMProvider   i18n.Text = "config.rule.crm_provider"
+
+	msgURLInvalid i18n.Text = "config.url.invalid"
+	msgURLScheme  i18n.Text = "config.url.scheme"
+	msgURLNoHost  i18n.Text = "config.url.no_host"
+	msgURLUser    i18n.Text = "config.url.user"
+	msgURLQuery   i18n.Text = "config.url.query"
+)
+
+// checkHTTPURL returns "" for a usable http(s) URL, else the message (its
+// verbs: the key, then the value) that says what is wrong with it.
+func checkHTTPURL(v string) i18n.Text {
 	u, err := url.Parse(v)
 	switch {
 	case err != nil:
-		return "is not a valid URL"
+		return msgURLInvalid
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "should start with https:// (or http:// for a local test server)"
+		return msgURLScheme
 	case u.Host == "":
-		return "has no host name"
+		return msgURLNoHost
 	case u.User != nil:
-		return "must not contain a user name or password; put secrets in key/token/password"
+		return msgURLUser
 	case u.RawQuery != "":
-		return "must not contain a query string (?...); put secrets in key/token/password"
+		return msgURLQuery
 	}
 	return ""
 }

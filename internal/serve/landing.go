@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pitstop/internal/config"
 	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
 )
@@ -119,7 +120,7 @@ func (s *Server) serveLanding(w http.ResponseWriter, r *http.Request) {
 	for _, name := range st.ProfileNames() {
 		lp := landingProfile{Name: name, Probe: probeURL(name, "")}
 		if err, broken := st.Broken[name]; broken {
-			lp.Error = st.Scrub(err.Error())
+			lp.Error = st.Scrub(config.ErrorIn(err, lang))
 		} else {
 			for _, c := range registry.Configured(st.Config.Profiles[name]) {
 				lp.Categories = append(lp.Categories, landingLink{Name: c, URL: probeURL(name, c)})

@@ -304,6 +304,10 @@ func TestBrokenProfileDoesNotTakeTheOthersDown(t *testing.T) {
 	require.Contains(t, page, `config.yaml:8: api.provider is &#34;nosuch&#34;`)
 	require.Contains(t, page, `config.yaml:11: api.base_url uses ${PITSTOP_SERVE_TEST_UNSET}`)
 	require.Contains(t, page, `href="probe?profile=alpha"`)
+	_, es := newTestServer(t, Options{SettingsPath: writeSettings(t, brokenBeta), Checks: countingChecks(&runs, nil), Lang: "es"})
+	_, page = get(t, es.URL+"/", nil)
+	require.Contains(t, page, `config.yaml:8: api.provider es &#34;nosuch&#34;; se esperaba uno de:`, "the reason in the page's language")
+	require.Contains(t, page, `config.yaml:11: api.base_url usa ${PITSTOP_SERVE_TEST_UNSET}, que no está definida en el entorno`)
 	_, metrics := get(t, ts.URL+"/metrics", nil)
 	require.Equal(t, 2.0, value(t, metrics, `pitstop_settings_profiles{state="broken"}`))
 }

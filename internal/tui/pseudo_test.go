@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"reflect"
 	"regexp"
@@ -349,4 +350,33 @@ func TestPseudoLocaleAccessible(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, accessible.RunWith(context.Background(), c, strings.NewReader(input), &out, accessible.Options{SaveDir: t.TempDir()}))
 	tuitest.RequirePseudo(t, "accessible", out.String(), evidence()...)
+}
+
+// TestPseudoLocaleSettingsProblems: a value the settings form does not take
+// and a settings file that cannot be saved to are said through the
+// catalogue, the file's problem inside the screen's own message.
+func TestPseudoLocaleSettingsProblems(t *testing.T) {
+	installPseudo(t)
+	c := tuitest.Common(t, i18ntest.Code)
+	require.NoError(t, os.WriteFile(c.ConfigPath, []byte("profiles:\n  default:\n\tapi: {}\n"), 0o600))
+	d := tuitest.NewDriver(t, tui.New(c), 200, 40)
+	d.Press("1", "enter", "space", "enter")
+	require.Equal(t, []string{"api"}, c.Session.Categories)
+	d.Press("enter") // the provider
+	for range 80 {
+		d.Press("backspace")
+	}
+	d.Press("ftp://x", "enter")
+	view := d.View()
+	require.Contains(t, view, i18n.T(i18ntest.Code, "settings.hint.url"), "the field's rule, in the language")
+	tuitest.RequirePseudo(t, "settings-invalid", view, "ftp://x")
+
+	for range 7 {
+		d.Press("backspace")
+	}
+	d.Press("https://api.example.test", "enter", "enter", "y")
+	view = d.View()
+	flat := strings.Join(strings.Fields(view), " ")
+	require.Contains(t, flat, i18n.T(i18ntest.Code, "config.yaml.tab"), "the file's problem is the catalogue's")
+	tuitest.RequirePseudo(t, "settings-save-error", view, c.ConfigPath)
 }

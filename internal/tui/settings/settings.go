@@ -43,6 +43,9 @@ type Model struct {
 	save, inline  bool
 	width, height int
 	done          bool
+	// problemH is the lines huh draws under the fields for a value it
+	// refuses (a blank line and the message), kept free while one shows.
+	problemH int
 }
 
 // New builds the form for the session's check families (settled when the
@@ -200,7 +203,26 @@ func (m *Model) resizeForm() {
 		return
 	}
 	_, hintH := m.com.Hint(m.hint(), m.width)
-	m.form = m.form.WithWidth(max(30, min(m.width-2, 100))).WithHeight(max(6, m.height-2-hintH))
+	m.form = m.form.WithWidth(m.formWidth()).WithHeight(max(6, m.height-2-hintH-m.problemH))
+}
+
+func (m *Model) formWidth() int { return max(30, min(m.width-2, 100)) }
+
+// fitProblems makes room under the fields for the problems huh shows with
+// them (a refused value's message), and gives it back when they go: the
+// form fills its height, so the screen's edge would cut them off.
+func (m *Model) fitProblems() {
+	h := 0
+	if errs := m.form.Errors(); len(errs) > 0 {
+		h = 1 // the blank line above them
+		for _, err := range errs {
+			h += lipgloss.Height(common.Wrap(err.Error(), m.formWidth()))
+		}
+	}
+	if h != m.problemH {
+		m.problemH = h
+		m.resizeForm()
+	}
 }
 
 // Title names the step.
@@ -236,7 +258,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case savedMsg:
 		if msg.err != nil {
-			return m, common.Status(m.com.T("settings.saved.err", msg.err.Error()), true)
+			return m, common.Status(m.com.T("settings.saved.err", config.ErrorIn(msg.err, m.com.Lang)), true)
 		}
 		m.com.Session.Saved = msg.report.Path
 		note := m.com.T("settings.saved", msg.report.Path)
@@ -264,6 +286,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if f, ok := fm.(*huh.Form); ok {
 		m.form = f
 	}
+	m.fitProblems()
 	if m.form.State == huh.StateCompleted {
 		m.done = true
 		return m, tea.Batch(cmd, m.finish())
@@ -278,7 +301,7 @@ func (m *Model) finish() tea.Cmd {
 	changed, err := c.Apply(m.edits())
 	var cmds []tea.Cmd
 	if err != nil { // the form validated each value: this is a bug, said plainly
-		cmds = append(cmds, common.Status(c.T("settings.saved.err", err.Error()), true))
+		cmds = append(cmds, common.Status(c.T("settings.saved.err", config.ErrorIn(err, c.Lang)), true))
 	}
 	if m.save && c.ConfigPath != "" {
 		save := c.SaveLater(changed, m.inline)
