@@ -77,17 +77,28 @@ func leak(s Secret, out string) string {
 // TestUntrustedNeverLeaks is the door's property: every secret kind, in every
 // quoting, at every offset 0–600 of a text cut at 80, 120 or 300 and shown
 // raw or quoted, leaves no run of itself.
+//
+// An echo that starts past a cut cannot reach what is left of the text (the
+// door only shortens what precedes the echo, never brings the echo
+// forward), so each cut is tried at every offset up to a margin past it,
+// where the echo straddles or follows the cut, and at the last offset,
+// where the echo lies far beyond it: the same verdicts as every offset,
+// for a third of the work.
 func TestUntrustedNeverLeaks(t *testing.T) {
 	t.Parallel()
+	const last, margin = 600, 16
 	sc := NewScrubber(doorSecrets...)
 	for _, sec := range doorSecrets {
 		for name, quote := range quotings {
 			t.Run(fmt.Sprintf("%s/%s", sec.Source(), name), func(t *testing.T) {
 				t.Parallel()
 				echo := quote(sec.Reveal())
-				for off := 0; off <= 600; off++ {
+				for off := 0; off <= last; off++ {
 					text := `{"error":"` + strings.Repeat("x", off) + echo + ` was rejected"}`
 					for _, n := range []int{80, 120, 300} {
+						if off > n+margin && off < last {
+							continue
+						}
 						for _, out := range []string{sc.Untrusted(text, n), sc.UntrustedQuoted(text, n)} {
 							if run := leak(sec, out); run != "" {
 								t.Fatalf("offset %d, cut %d: %q shows %q", off, n, out, run)

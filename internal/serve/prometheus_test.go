@@ -193,7 +193,11 @@ func eventually(t *testing.T, base, q string) []promSample {
 // HTTP API: the profile label comes from relabelling, the check states, a
 // real fact and the exporter's own figures arrive, the alert rules evaluate
 // on them, and scrapes every 2 s cost the sandbox one run per TTL.
+//
+// It spends most of its time waiting for scrapes, so the package's other
+// tests run meanwhile (its sandbox, exporter and Prometheus are its own).
 func TestPrometheusScrapesTheSandbox(t *testing.T) {
+	t.Parallel()
 	tool(t, "prometheus")
 	sb := startSandbox(t, "mixed")
 	s, err := New(Options{SettingsPath: sb.ConfigPath, CacheTTL: 30 * time.Second, TimeoutOffset: DefaultTimeoutOffset})

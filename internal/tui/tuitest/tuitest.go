@@ -19,6 +19,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/escalate"
 	"pitstop/internal/fix"
 	"pitstop/internal/kb"
 	"pitstop/internal/tui/common"
@@ -78,6 +79,20 @@ func KB(tb testing.TB, lang string) *kb.Base {
 	return b
 }
 
+// escalation is the built-in escalation policy and checklists, parsed once
+// per test binary and shared as the knowledge base is (nothing changes
+// them): parsing them for every wizard was a tenth of common.New's time.
+var escalation = sync.OnceValues(func() (pair struct {
+	policy     *escalate.Policy
+	checklists *escalate.Checklists
+}, err error) {
+	if pair.policy, err = escalate.LoadPolicy(knowledge.FS, ""); err != nil {
+		return pair, err
+	}
+	pair.checklists, err = escalate.LoadChecklists(knowledge.FS, "")
+	return pair, err
+})
+
 // Common returns a wizard's shared state for tests: ConfigYAML, the
 // knowledge base in lang, StubChecks, the fixed clock, no animation, a
 // config path inside a temporary directory.
@@ -92,10 +107,16 @@ func Common(tb testing.TB, lang string) *common.Common {
 		tb.Fatalf("profile: %v", err)
 	}
 	dir := tb.TempDir()
+	esc, err := escalation()
+	if err != nil {
+		tb.Fatalf("escalation policy: %v", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
 	c, err := common.New(common.Options{Theme: "dark",
 		KB:         KB(tb, lang),
+		Policy:     esc.policy,
+		Checklists: esc.checklists,
 		Config:     cfg,
 		Profile:    p,
 		ConfigPath: filepath.Join(dir, "config.yaml"),
