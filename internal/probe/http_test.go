@@ -609,3 +609,36 @@ func BenchmarkDoLoopback(b *testing.B) {
 		}
 	}
 }
+
+// TestSSLCertDirScanFollowsChanges: the scan of SSL_CERT_DIR is kept for
+// the clients that follow, until the folder changes: a FIFO added after the
+// first client is a finding for the next one, and gone once it is removed.
+func TestSSLCertDirScanFollowsChanges(t *testing.T) {
+	// Not parallel: it sets SSL_CERT_DIR.
+	if !readsCertDir {
+		t.Skip("Go asks the system for its roots here, not SSL_CERT_DIR")
+	}
+	_, caFile := newCA(t)
+	dir := t.TempDir()
+	pem, err := os.ReadFile(caFile)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "corp.pem"), pem, 0o600))
+	t.Setenv("SSL_CERT_FILE", "")
+	t.Setenv("SSL_CERT_DIR", dir)
+	findings := func() []string {
+		trust, err := LoadTrust("", "ca_file")
+		require.NoError(t, err)
+		return trust.Findings
+	}
+	require.Empty(t, findings())
+	require.Empty(t, findings(), "the same folder, the same answer")
+	fifo := filepath.Join(dir, "fifo.pem")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	got := findings()
+	require.Len(t, got, 1, "an entry added since is seen")
+	require.Contains(t, got[0], fifo+" is a named pipe (FIFO)")
+	got[0] = "changed by a caller"
+	require.Contains(t, findings()[0], fifo, "a caller's change to its findings is its own")
+	require.NoError(t, os.Remove(fifo))
+	require.Empty(t, findings(), "an entry removed since is gone")
+}

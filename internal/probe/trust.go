@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -95,7 +96,7 @@ func LoadTrust(caFile, setting string) (*Trust, error) {
 		// them itself. What is wrong with the folders is known now from
 		// their entries alone, for the details; the certificates are parsed
 		// only when ca_file does not vouch for a server, once a process.
-		files, findings := scanCertDirs(certDir)
+		files, findings := scanCertDirsOnce(certDir)
 		t.Findings = append(t.Findings, findings...)
 		t.roots = sync.OnceValue(func() *x509.CertPool {
 			pool := certDirPool(env, envUsable, certDir, files)
@@ -293,6 +294,36 @@ func certDirPool(env string, envUsable bool, dirs string, files []string) *x509.
 // maxCertDirFiles bounds how many entries of SSL_CERT_DIR are read (the
 // system's folder holds a few hundred).
 const maxCertDirFiles = 10000
+
+// certDirScans holds scanCertDirs' answer per SSL_CERT_DIR as last seen
+// (each folder's mode, size and modification time, which change when an
+// entry is added, removed or renamed): every client a run makes (API, CRM,
+// SMTP, Redis, BIMI) would otherwise stat and readlink each entry again.
+var certDirScans sync.Map // string → certDirScan, never changed
+
+type certDirScan struct{ files, findings []string }
+
+// scanCertDirsOnce is scanCertDirs, remembered while the folders stay as
+// they were.
+func scanCertDirsOnce(dirs string) (files, findings []string) {
+	var key strings.Builder
+	key.WriteString(dirs)
+	for _, dir := range filepath.SplitList(dirs) {
+		if st, err := os.Stat(dir); err == nil {
+			fmt.Fprintf(&key, "\x00%v %d %d", st.Mode(), st.Size(), st.ModTime().UnixNano())
+		} else {
+			key.WriteString("\x00-")
+		}
+	}
+	if v, ok := certDirScans.Load(key.String()); ok {
+		scan := v.(certDirScan)
+		return scan.files, scan.findings
+	}
+	files, findings = scanCertDirs(dirs)
+	files, findings = slices.Clip(files), slices.Clip(findings)
+	certDirScans.Store(key.String(), certDirScan{files, findings})
+	return files, findings
+}
 
 // scanCertDirs lists the regular files of the folders of SSL_CERT_DIR
 // (separated by colons, as Go reads it) without reading them, and returns

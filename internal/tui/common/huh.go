@@ -3,6 +3,7 @@ package common
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"unicode"
 
 	"charm.land/bubbles/v2/key"
@@ -14,10 +15,12 @@ import (
 )
 
 // HuhTheme returns a huh theme drawn from the current styles, so forms look
-// like the rest of the wizard and follow `t`.
+// like the rest of the wizard and follow `t`. huh asks its theme for the
+// styles at every field's every draw: they are built once, on the first ask
+// (huh only reads them).
 func (c *Common) HuhTheme() huh.Theme {
 	st := c.Styles
-	return huh.ThemeFunc(func(bool) *huh.Styles {
+	styles := sync.OnceValue(func() *huh.Styles {
 		t := huh.ThemeBase(st.Dark)
 		button := lipgloss.NewStyle().Padding(0, 2).MarginRight(1)
 		t.Focused.Base = t.Focused.Base.BorderForeground(st.Color.Primary)
@@ -65,6 +68,7 @@ func (c *Common) HuhTheme() huh.Theme {
 		t.Help.FullKey, t.Help.FullDesc, t.Help.FullSeparator = st.HelpKey, st.HelpDesc, st.HelpSep
 		return t
 	})
+	return huh.ThemeFunc(func(bool) *huh.Styles { return styles() })
 }
 
 // huhHelp names the catalogue message for each help text huh's default key
