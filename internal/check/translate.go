@@ -241,6 +241,12 @@ func (c *Catalogue) Translate(r Result) Result {
 
 var catalogues sync.Map // "lang/file" -> *Catalogue (nil when there is none)
 
+// phraseAreas are the id-keyed message files whose phrases a sentence may
+// quote in English: what is wrong with a file (safefile's "is a device, not a
+// regular file") reaches a check's summary as an argument, and is translated
+// there from the same message as everywhere else.
+var phraseAreas = []string{"file"}
+
 // CatalogueFor returns the built-in catalogue for a language: its
 // checks.yaml in the i18n catalogue (locales/<lang>/checks.yaml), or nil for
 // English and for a language without one. A catalogue that does not parse is
@@ -262,6 +268,13 @@ func catalogueOf(lang, file string) *Catalogue {
 	}
 	var c *Catalogue
 	if texts := i18n.File(lang, file); texts != nil {
+		for _, area := range phraseAreas {
+			for en, tr := range i18n.Phrases(lang, area) {
+				if _, ok := texts[en]; !ok {
+					texts[en] = tr
+				}
+			}
+		}
 		if parsed, err := NewCatalogue(texts); err == nil {
 			c = parsed
 		}

@@ -109,6 +109,13 @@ func TestHostileFiles(t *testing.T) {
 		{"report over a link", nil, []string{"--config", cfg, "report", "--out", link}, ExitUsage, []string{"--out " + link + " is a symbolic link"}},
 		{"report over a device", nil, []string{"--config", cfg, "report", "--out", "/dev/null"}, ExitUsage, []string{"--out /dev/null is a device"}},
 		{"report to /dev/stdout", nil, []string{"--config", cfg, "report", "--out", "/dev/stdout"}, ExitOK, []string{"# Escalation report"}},
+		// The same problems said in Spanish: from safefile's messages, in a
+		// settings error, a flag's error and a check's sentence alike.
+		{"es: settings file is a FIFO", nil, []string{"--lang", "es", "--config", fifo, "check"}, ExitUsage, []string{fifo, "es una tubería con nombre (FIFO), no un archivo normal"}},
+		{"es: error file is /dev/zero", nil, []string{"--lang", "es", "--config", cfg, "report", "--error-file", "/dev/zero", "--out", "-"}, ExitUsage, []string{"--error-file /dev/zero es un dispositivo, no un archivo normal"}},
+		{"es: report over a device", nil, []string{"--lang", "es", "--config", cfg, "report", "--out", "/dev/null"}, ExitUsage, []string{"--out /dev/null es un dispositivo"}},
+		{"es: prompt is a FIFO, email is /dev/zero", nil, []string{"--lang", "es", "--config", cfg, "check", "--format", "text"}, ExitFailed,
+			[]string{"es una tubería con nombre (FIFO), no un archivo normal", "es un dispositivo, no un archivo normal"}},
 		{"SSL_CERT_FILE is /dev/zero", []string{"SSL_CERT_FILE=/dev/zero"}, []string{"--config", apiCfg, "check", "--only", "api", "--verbose"}, ExitOK,
 			[]string{"SSL_CERT_FILE /dev/zero is not a regular file"}},
 		{"SSL_CERT_DIR holds a FIFO and /dev/zero", []string{"SSL_CERT_DIR=" + certDir}, []string{"--config", apiCfg, "check", "--only", "api", "--verbose"}, ExitOK,

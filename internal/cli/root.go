@@ -28,6 +28,7 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
+	"pitstop/internal/safefile"
 	"pitstop/internal/theme"
 )
 
@@ -557,6 +558,11 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 func sayError(err error, lang string) error {
 	if said := config.ErrorIn(err, lang); said != err.Error() {
 		return saidError{said, err}
+	}
+	// A file Pitstop was given that it cannot use (--out, --error-file,
+	// --kb ...): the error is safefile's own words, said in lang too.
+	if se, ok := errors.AsType[*safefile.Error](err); ok && se.Error() == err.Error() {
+		return saidError{se.In(lang), err}
 	}
 	return err
 }

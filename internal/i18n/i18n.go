@@ -114,7 +114,7 @@ func AddLanguage(lang string, fsys fs.FS) error {
 // message the language lacks reads in English; one English lacks too comes
 // back as its id (and Misses reports it).
 func T(lang, id string, args ...any) string {
-	return format(lookup(lang, id, nil), args)
+	return format(lookup(lang, id, nil), said(lang, args))
 }
 
 // N returns message id in the plural form CLDR gives count in lang (one,
@@ -129,7 +129,7 @@ func N(lang, id string, count int, args ...any) string {
 	if len(args) == 0 {
 		args = []any{count}
 	}
-	return format(s, args)
+	return format(s, said(lang, args))
 }
 
 // Lookup is T for a message that may not exist (an id built from data: a
@@ -200,6 +200,17 @@ func areas(lang string) []string {
 func File(lang, name string) map[string]string {
 	texts, _ := readByText(lang, name)
 	return texts
+}
+
+// Phrases returns one id-keyed message file as English text -> lang's text
+// (the messages lang itself defines, unformatted), for catalogues that
+// translate sentences quoting them in English (see check.CatalogueFor).
+func Phrases(lang, area string) map[string]string {
+	out := map[string]string{}
+	for id := range load(lang, area).ids {
+		out[lookup(English, id, nil)] = lookup(lang, id, nil)
+	}
+	return out
 }
 
 // Forms returns the plural forms lang itself gives id ("one", "other" ...),

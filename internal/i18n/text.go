@@ -11,32 +11,39 @@ type Text string
 func (t Text) In(lang string) string { return t.Format(lang) }
 
 // Format returns the message in lang with args filled in (fmt verbs). An
-// argument that is itself a Text or a Message is said in lang too: "%q is
-// not valid here: expected %s" with "a whole number".
+// argument that can say itself (a Text, a Message, a settings or file
+// error) is said in lang too: "%q is not valid here: expected %s" with "a
+// whole number".
 func (t Text) Format(lang string, args ...any) string {
 	if t == "" {
 		return ""
 	}
-	var said []any // args with each Text or Message in them said in lang
+	return T(lang, string(t), args...)
+}
+
+// Sayer is a value that says itself in a language: a Text, a Message, a
+// problem with the settings or with a file. T, N and Lookup say such an
+// argument in their language rather than print it as it is.
+type Sayer interface{ In(lang string) string }
+
+// said returns args with each Sayer in them said in lang (args itself when
+// there is none).
+func said(lang string, args []any) []any {
+	var out []any
 	for i, a := range args {
-		var s string
-		switch a := a.(type) {
-		case Text:
-			s = a.In(lang)
-		case Message:
-			s = a.In(lang)
-		default:
+		s, ok := a.(Sayer)
+		if !ok {
 			continue
 		}
-		if said == nil {
-			said = slices.Clone(args)
+		if out == nil {
+			out = slices.Clone(args)
 		}
-		said[i] = s
+		out[i] = s.In(lang)
 	}
-	if said != nil {
-		args = said
+	if out == nil {
+		return args
 	}
-	return T(lang, string(t), args...)
+	return out
 }
 
 // With binds the message's arguments now, for words said later in a

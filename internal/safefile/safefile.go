@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"pitstop/internal/i18n"
 )
 
 // Bounds for the kinds of file Pitstop reads.
@@ -27,38 +29,58 @@ const (
 
 // Error says which file, named by which setting, could not be used and why,
 // in words a person reads: "smtp.ca_file /dev/zero is a device, not a
-// regular file".
+// regular file". Error() is English (logs, wrapping); In says it in a
+// language.
 type Error struct {
-	What    string // the setting or flag that names the file: "--config", "smtp.ca_file"
-	Path    string
-	Problem string // "is a device, not a regular file"
-	Err     error  // the underlying error, if any
+	What    string       // the setting or flag that names the file: "--config", "smtp.ca_file"
+	Path    string       //
+	Problem i18n.Message // "is a device, not a regular file" (locales/*/file.yaml)
+	Err     error        // the underlying error, if any
 }
 
-func (e *Error) Error() string {
+func (e *Error) Error() string { return e.In(i18n.English) }
+
+// In is the error in lang.
+func (e *Error) In(lang string) string {
 	if e.What == "" {
-		return e.Path + " " + e.Problem
+		return e.Path + " " + e.Problem.In(lang)
 	}
-	return e.What + " " + e.Path + " " + e.Problem
+	return e.What + " " + e.Path + " " + e.Problem.In(lang)
 }
+
+// What is wrong with a file, said after its path (locales/*/file.yaml).
+const (
+	msgFolder     i18n.Text = "file.folder"
+	msgLink       i18n.Text = "file.link"
+	msgFIFO       i18n.Text = "file.fifo"
+	msgSocket     i18n.Text = "file.socket"
+	msgDevice     i18n.Text = "file.device"
+	msgIrregular  i18n.Text = "file.irregular"
+	msgMissing    i18n.Text = "file.missing"
+	msgDenied     i18n.Text = "file.denied"
+	msgNotOpened  i18n.Text = "file.not_opened"
+	msgNotRead    i18n.Text = "file.not_read"
+	msgTooLarge   i18n.Text = "file.too_large"
+	msgNotWritten i18n.Text = "file.not_written"
+)
 
 func (e *Error) Unwrap() error { return e.Err }
 
 // kind describes a file mode that is not a regular file.
-func kind(m fs.FileMode) string {
+func kind(m fs.FileMode) i18n.Message {
 	switch {
 	case m.IsDir():
-		return "is a folder, not a file"
+		return msgFolder.With()
 	case m&fs.ModeSymlink != 0:
-		return "is a symbolic link; Pitstop does not write through links (give the link's target)"
+		return msgLink.With()
 	case m&fs.ModeNamedPipe != 0:
-		return "is a named pipe (FIFO), not a regular file"
+		return msgFIFO.With()
 	case m&fs.ModeSocket != 0:
-		return "is a socket, not a regular file"
+		return msgSocket.With()
 	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
-		return "is a device, not a regular file"
+		return msgDevice.With()
 	}
-	return "is not a regular file"
+	return msgIrregular.With()
 }
 
 // Read returns the contents of the regular file at path, at most limit
@@ -136,7 +158,7 @@ func readBounded(r io.Reader, path, what string, limit int64) ([]byte, error) {
 		return nil, &Error{What: what, Path: path, Problem: problem(err), Err: err}
 	}
 	if int64(len(data)) > limit {
-		return nil, &Error{What: what, Path: path, Problem: fmt.Sprintf("is larger than %s, more than a file of this kind ever needs", size(limit))}
+		return nil, &Error{What: what, Path: path, Problem: msgTooLarge.With(size(limit))}
 	}
 	return data, nil
 }
@@ -149,22 +171,22 @@ func size(n int64) string {
 }
 
 // problem words an open or read error.
-func problem(err error) string {
+func problem(err error) i18n.Message {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "does not exist"
+		return msgMissing.With()
 	case errors.Is(err, fs.ErrPermission):
-		return "cannot be read (permission denied)"
+		return msgDenied.With()
 	case errors.Is(err, syscall.ELOOP):
-		return "is a symbolic link; Pitstop does not write through links (give the link's target)"
+		return msgLink.With()
 	case errors.Is(err, syscall.EISDIR):
-		return "is a folder, not a file"
+		return msgFolder.With()
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return "could not be opened: " + pe.Err.Error()
+		return msgNotOpened.With(pe.Err.Error())
 	}
-	return "could not be read: " + err.Error()
+	return msgNotRead.With(err.Error())
 }
 
 // checkTarget refuses to write over anything but a regular file: an
@@ -239,7 +261,7 @@ func WriteAtomic(path, what string, data []byte, perm fs.FileMode) (err error) {
 		}
 	}()
 	fail := func(err error) error {
-		return &Error{What: what, Path: path, Problem: "could not be written: " + withoutTempName(err).Error(), Err: err}
+		return &Error{What: what, Path: path, Problem: msgNotWritten.With(withoutTempName(err).Error()), Err: err}
 	}
 	if err = tmp.Chmod(perm); err != nil {
 		return fail(err)

@@ -107,3 +107,34 @@ func TestWritesNeverFollowALinkNorTouchADevice(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "two", string(data))
 }
+
+// TestErrorsInEveryLanguage: every problem a file can have is said in each
+// language from the catalogue (locales/*/file.yaml); Error() stays English.
+func TestErrorsInEveryLanguage(t *testing.T) {
+	t.Parallel()
+	paths := special(t)
+	big := filepath.Join(t.TempDir(), "big")
+	require.NoError(t, os.WriteFile(big, []byte(strings.Repeat("x", 2048)), 0o600))
+	for name, c := range map[string]struct {
+		err    error
+		en, es string
+	}{
+		"FIFO":    {readErr(paths["FIFO"], MaxCerts), "is a named pipe (FIFO), not a regular file", "es una tubería con nombre (FIFO), no un archivo normal"},
+		"folder":  {readErr(paths["folder"], MaxCerts), "is a folder, not a file", "es una carpeta, no un archivo"},
+		"missing": {readErr(filepath.Join(t.TempDir(), "nope"), MaxCerts), "does not exist", "no existe"},
+		"large":   {readErr(big, 1024), "is larger than 1 KiB", "ocupa más de 1 KiB"},
+		"link":    {WriteAtomic(paths["link"], "--out", []byte("x"), 0o600), "is a symbolic link", "es un enlace simbólico"},
+	} {
+		var se *Error
+		require.ErrorAs(t, c.err, &se, name)
+		require.Contains(t, se.Error(), c.en, name)
+		require.Equal(t, se.Error(), se.In("en"), name)
+		require.Contains(t, se.In("es"), c.es, name)
+		require.Contains(t, se.In("es"), se.Path, name)
+	}
+}
+
+func readErr(path string, limit int64) error {
+	_, err := Read(path, "smtp.ca_file", limit)
+	return err
+}

@@ -12,6 +12,7 @@ import (
 
 	"pitstop/internal/check"
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 	"pitstop/internal/safefile"
 )
 
@@ -48,7 +49,7 @@ func fileError(setting, path string, err error) check.Result {
 	}
 	var se *safefile.Error
 	if errors.As(err, &se) {
-		err = errors.New(se.Problem) // "is a named pipe (FIFO), not a regular file"
+		err = errors.New(se.Problem.In(i18n.English)) // "is a named pipe (FIFO), not a regular file"; translated with the sentence
 	}
 	return check.Errorf("Could not test: cannot read %s (%s): %v.", setting, path, err)
 }
