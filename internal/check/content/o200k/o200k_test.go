@@ -91,9 +91,21 @@ func publishedTokens(t *testing.T) []string {
 
 // encodeVocab lays tokens out as parse reads them.
 func encodeVocab(tokens []string) []byte {
+	table := make([]uint32, tableSize)
+	for r, tok := range tokens {
+		h := hashToken(tok)
+		i := h & (tableSize - 1)
+		for table[i] != 0 {
+			i = (i + 1) & (tableSize - 1)
+		}
+		table[i] = uint32(h>>tagShift)<<rankBits | uint32(r+1)
+	}
 	out := binary.LittleEndian.AppendUint32(nil, uint32(len(tokens)))
 	for _, tok := range tokens {
 		out = append(out, byte(len(tok)))
+	}
+	for _, e := range table {
+		out = binary.LittleEndian.AppendUint32(out, e)
 	}
 	for _, tok := range tokens {
 		out = append(out, tok...)
