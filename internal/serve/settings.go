@@ -2,7 +2,6 @@ package serve
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"pitstop/internal/config"
+	"pitstop/internal/i18n"
 )
 
 // Settings are the profiles the exporter serves: the ones that load, and
@@ -142,10 +142,13 @@ func loadEachProfile(path string, data []byte) (good *config.Config, broken map[
 		}
 		p, ok := cfg.Profiles[keep.name]
 		if !ok {
-			broken[keep.name] = fmt.Errorf("%s: profile %q could not be read on its own", path, keep.name)
+			broken[keep.name] = &config.Error{File: path, Msg: msgAlone.With(keep.name)}
 			continue
 		}
 		good.Profiles[keep.name] = p
 	}
 	return good, broken, true
 }
+
+// msgAlone: a profile whose lines do not parse apart from the others'.
+const msgAlone i18n.Text = "serve.settings.alone"
