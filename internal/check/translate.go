@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strconv"
@@ -267,7 +268,8 @@ func catalogueOf(lang, file string) *Catalogue {
 		return c.(*Catalogue)
 	}
 	var c *Catalogue
-	if texts := i18n.File(lang, file); texts != nil {
+	if file := i18n.File(lang, file); file != nil {
+		texts := maps.Clone(file) // i18n's own, shared: never written
 		for _, area := range phraseAreas {
 			for en, tr := range i18n.Phrases(lang, area) {
 				if _, ok := texts[en]; !ok {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -342,4 +343,22 @@ func TestTitlesAreNotHere(t *testing.T) {
 	require.Equal(t, "Tardó 3 s", got)
 	_, err = check.ParseCatalogue([]byte("titles:\n  a.b: \"Título\"\n"))
 	require.ErrorContains(t, err, "registry.yaml")
+}
+
+// TestFilePhrasesTranslateQuotedArguments: a sentence quoting safefile's
+// English ("is a device, not a regular file") reads whole in Spanish, from
+// file.yaml's messages; i18n's own copy of checks.yaml is left as it was
+// (the catalogue adds the phrases to a copy of its own, from many
+// goroutines at once).
+func TestFilePhrasesTranslateQuotedArguments(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { check.CatalogueFor("es") })
+	}
+	wg.Wait()
+	got, ok := check.CatalogueFor("es").Text("Could not test: cannot read content.email_file (/dev/zero): is a device, not a regular file.")
+	require.True(t, ok)
+	require.Equal(t, "No se pudo probar: no se puede leer content.email_file (/dev/zero): es un dispositivo, no un archivo normal.", got)
+	_, added := i18n.File("es", "checks")["is a device, not a regular file"]
+	require.False(t, added, "i18n's checks.yaml was written to")
 }

@@ -197,6 +197,7 @@ func areas(lang string) []string {
 
 // File returns one message file of lang as id -> text (the "other" form),
 // for catalogues matched by text (checks, fixes). Nil when lang has none.
+// The map is shared: read it, never write to it.
 func File(lang, name string) map[string]string {
 	texts, _ := readByText(lang, name)
 	return texts
