@@ -76,14 +76,9 @@ func LoadTrust(caFile, setting string) (*Trust, error) {
 	env := os.Getenv("SSL_CERT_FILE")
 	envUsable := false
 	if env != "" {
-		if problem := unusable(env); problem != "" {
-			t.Findings = append(t.Findings, fmt.Sprintf("SSL_CERT_FILE %s %s; the system's certificates are trusted instead", env, problem))
-		} else if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err != nil {
-			t.Findings = append(t.Findings, fmt.Sprintf("cannot read %s; the system's certificates are trusted instead", err))
-		} else if !holdsCertificate(data) {
-			t.Findings = append(t.Findings, fmt.Sprintf("SSL_CERT_FILE %s holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks); the system's certificates are trusted instead", env))
-		} else {
-			envUsable = true
+		var finding string
+		if finding, envUsable = certFileVerdict(env); finding != "" {
+			t.Findings = append(t.Findings, finding)
 		}
 	}
 	// An SSL_CERT_FILE that cannot be used is left out of Go's hands: Go
@@ -295,6 +290,48 @@ func certDirPool(env string, envUsable bool, dirs string, files []string) *x509.
 // system's folder holds a few hundred).
 const maxCertDirFiles = 10000
 
+// certFileVerdicts holds, per SSL_CERT_FILE as last seen (path, mode,
+// size, modification time), whether it can be used and the finding when
+// not: every client a run makes would otherwise read the whole bundle
+// (about 200 KiB) again to find its first certificate.
+var certFileVerdicts sync.Map // string → certFileVerdictOf, never changed
+
+type certFileVerdictOf struct {
+	finding string
+	usable  bool
+}
+
+// certFileVerdict says whether SSL_CERT_FILE (env) can be used and, when it
+// cannot, the finding that says why.
+func certFileVerdict(env string) (finding string, usable bool) {
+	key := env + "\x00" + fileState(env)
+	if v, ok := certFileVerdicts.Load(key); ok {
+		verdict := v.(certFileVerdictOf)
+		return verdict.finding, verdict.usable
+	}
+	if problem := unusable(env); problem != "" {
+		finding = fmt.Sprintf("SSL_CERT_FILE %s %s; the system's certificates are trusted instead", env, problem)
+	} else if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err != nil {
+		finding = fmt.Sprintf("cannot read %s; the system's certificates are trusted instead", err)
+	} else if !holdsCertificate(data) {
+		finding = fmt.Sprintf("SSL_CERT_FILE %s holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks); the system's certificates are trusted instead", env)
+	} else {
+		usable = true
+	}
+	certFileVerdicts.Store(key, certFileVerdictOf{finding, usable})
+	return finding, usable
+}
+
+// fileState is what changes when a file or folder does (mode, size,
+// modification time), "-" when it cannot be stated.
+func fileState(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "-"
+	}
+	return fmt.Sprintf("%v %d %d", st.Mode(), st.Size(), st.ModTime().UnixNano())
+}
+
 // certDirScans holds scanCertDirs' answer per SSL_CERT_DIR as last seen
 // (each folder's mode, size and modification time, which change when an
 // entry is added, removed or renamed): every client a run makes (API, CRM,
@@ -309,11 +346,7 @@ func scanCertDirsOnce(dirs string) (files, findings []string) {
 	var key strings.Builder
 	key.WriteString(dirs)
 	for _, dir := range filepath.SplitList(dirs) {
-		if st, err := os.Stat(dir); err == nil {
-			fmt.Fprintf(&key, "\x00%v %d %d", st.Mode(), st.Size(), st.ModTime().UnixNano())
-		} else {
-			key.WriteString("\x00-")
-		}
+		key.WriteString("\x00" + fileState(dir))
 	}
 	if v, ok := certDirScans.Load(key.String()); ok {
 		scan := v.(certDirScan)

@@ -137,3 +137,30 @@ func TestSSLCertFileChangeCounts(t *testing.T) {
 	require.NoError(t, trust.Verify(leafChain(t, second, demo.LeafOptions{}), "127.0.0.1", time.Now()))
 	require.Error(t, trust.Verify(leafChain(t, first, demo.LeafOptions{}), "127.0.0.1", time.Now()))
 }
+
+// TestSSLCertFileVerdictFollowsChanges: whether SSL_CERT_FILE can be used is
+// kept per file state, so a bundle fixed (or broken) since the last client
+// is judged again.
+func TestSSLCertFileVerdictFollowsChanges(t *testing.T) {
+	// Not parallel: it sets SSL_CERT_FILE.
+	_, caFile := newCA(t)
+	path := filepath.Join(t.TempDir(), "bundle.pem")
+	require.NoError(t, os.WriteFile(path, []byte("not a certificate\n"), 0o600))
+	t.Setenv("SSL_CERT_FILE", path)
+	findings := func() []string {
+		trust, err := LoadTrust("", "")
+		require.NoError(t, err)
+		return trust.Findings
+	}
+	for range 2 { // the second time from the kept verdict
+		got := findings()
+		require.Len(t, got, 1)
+		require.Contains(t, got[0], "SSL_CERT_FILE "+path+" holds no PEM certificate")
+	}
+	data, err := os.ReadFile(caFile)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	require.Empty(t, findings(), "the bundle fixed since is used")
+	require.NoError(t, os.WriteFile(path, []byte("broken again, and longer than before: not PEM at all\n"), 0o600))
+	require.Len(t, findings(), 1, "the bundle broken since is refused")
+}
