@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -115,43 +116,30 @@ func LoadTrust(caFile, setting string) (*Trust, error) {
 }
 
 // systemPools holds the system's roots with SSL_CERT_FILE's certificates,
-// per SSL_CERT_FILE as last seen (path, size, modification time): parsed
-// once a process, not once a check (`pitstop serve` runs checks all day).
-var systemPools sync.Map // systemPoolKey → *x509.CertPool, never changed
-
-type systemPoolKey struct {
-	path string
-	size int64
-	mod  time.Time
-}
+// for SSL_CERT_FILE as last seen: parsed once a process, not once a check
+// (`pitstop serve` runs checks all day).
+var systemPools lastSeen[*x509.CertPool] // never changed: callers get a clone
 
 // systemPool returns a copy of the system's roots plus SSL_CERT_FILE's
 // (env, when usable). Go reads SSL_CERT_FILE once per process; it is read
 // again here, so a change made since (and a test's) counts.
 func systemPool(env string, usable bool) *x509.CertPool {
-	var key systemPoolKey
+	name, state := "", ""
 	if usable {
-		st, err := os.Stat(env)
-		if err != nil {
-			usable = false
-		} else {
-			key = systemPoolKey{env, st.Size(), st.ModTime()}
+		name, state = env, fileState(env)
+	}
+	return systemPools.get(name, state, func() *x509.CertPool {
+		pool, _ := x509.SystemCertPool()
+		if pool == nil {
+			pool = x509.NewCertPool()
 		}
-	}
-	if p, ok := systemPools.Load(key); ok {
-		return p.(*x509.CertPool).Clone()
-	}
-	pool, _ := x509.SystemCertPool()
-	if pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if usable {
-		if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
-			pool.AppendCertsFromPEM(data)
+		if usable {
+			if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
+				pool.AppendCertsFromPEM(data)
+			}
 		}
-	}
-	systemPools.Store(key, pool.Clone())
-	return pool
+		return pool
+	}).Clone()
 }
 
 // TrustPool is a Trust with exactly these roots (a test's, or a caller's
@@ -245,56 +233,49 @@ func appendSystemBundle(pool *x509.CertPool) {
 // it asks the system instead, and so does Pitstop.
 var readsCertDir = runtime.GOOS != "darwin" && runtime.GOOS != "ios" && runtime.GOOS != "windows"
 
-// certDirPools holds, per SSL_CERT_FILE and SSL_CERT_DIR's files as last
-// seen (paths, sizes and modification times), the roots they give.
-var certDirPools sync.Map // string → *x509.CertPool, never changed
+// certDirPools holds the roots SSL_CERT_DIR's files (and SSL_CERT_FILE's,
+// or the system bundle) give, for those files as last seen.
+var certDirPools lastSeen[*x509.CertPool] // never changed: callers get a clone
 
 // certDirPool returns a copy of the roots the files of SSL_CERT_DIR (and
 // SSL_CERT_FILE when usable, else the system bundle) give.
 func certDirPool(env string, envUsable bool, dirs string, files []string) *x509.CertPool {
-	var key strings.Builder
-	stamp := func(path string) {
-		if st, err := os.Stat(path); err == nil {
-			fmt.Fprintf(&key, "%s|%d|%d\n", path, st.Size(), st.ModTime().UnixNano())
-		} else {
-			fmt.Fprintf(&key, "%s|-\n", path)
-		}
-	}
+	name := dirs + "\x00" + strconv.FormatBool(envUsable)
+	var state strings.Builder
 	if envUsable {
-		stamp(env)
+		name += "\x00" + env
+		state.WriteString(fileState(env))
 	}
 	for _, dir := range filepath.SplitList(dirs) {
-		stamp(dir)
+		state.WriteString("\x00" + fileState(dir))
 	}
-	if p, ok := certDirPools.Load(key.String()); ok {
-		return p.(*x509.CertPool).Clone()
-	}
-	pool := x509.NewCertPool()
-	if envUsable {
-		if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
-			pool.AppendCertsFromPEM(data)
+	return certDirPools.get(name, state.String(), func() *x509.CertPool {
+		pool := x509.NewCertPool()
+		if envUsable {
+			if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err == nil {
+				pool.AppendCertsFromPEM(data)
+			}
+		} else {
+			appendSystemBundle(pool)
 		}
-	} else {
-		appendSystemBundle(pool)
-	}
-	for _, f := range files {
-		if data, err := safefile.Read(f, "SSL_CERT_DIR entry", safefile.MaxCerts); err == nil {
-			pool.AppendCertsFromPEM(data)
+		for _, f := range files {
+			if data, err := safefile.Read(f, "SSL_CERT_DIR entry", safefile.MaxCerts); err == nil {
+				pool.AppendCertsFromPEM(data)
+			}
 		}
-	}
-	certDirPools.Store(key.String(), pool.Clone())
-	return pool
+		return pool
+	}).Clone()
 }
 
 // maxCertDirFiles bounds how many entries of SSL_CERT_DIR are read (the
 // system's folder holds a few hundred).
 const maxCertDirFiles = 10000
 
-// certFileVerdicts holds, per SSL_CERT_FILE as last seen (path, mode,
-// size, modification time), whether it can be used and the finding when
-// not: every client a run makes would otherwise read the whole bundle
-// (about 200 KiB) again to find its first certificate.
-var certFileVerdicts sync.Map // string → certFileVerdictOf, never changed
+// certFileVerdicts holds, for SSL_CERT_FILE as last seen, whether it can
+// be used and the finding when not: every client a run makes would
+// otherwise read the whole bundle (about 200 KiB) again to find its first
+// certificate.
+var certFileVerdicts lastSeen[certFileVerdictOf]
 
 type certFileVerdictOf struct {
 	finding string
@@ -304,22 +285,41 @@ type certFileVerdictOf struct {
 // certFileVerdict says whether SSL_CERT_FILE (env) can be used and, when it
 // cannot, the finding that says why.
 func certFileVerdict(env string) (finding string, usable bool) {
-	key := env + "\x00" + fileState(env)
-	if v, ok := certFileVerdicts.Load(key); ok {
-		verdict := v.(certFileVerdictOf)
-		return verdict.finding, verdict.usable
+	v := certFileVerdicts.get(env, fileState(env), func() certFileVerdictOf {
+		if problem := unusable(env); problem != "" {
+			return certFileVerdictOf{finding: fmt.Sprintf("SSL_CERT_FILE %s %s; the system's certificates are trusted instead", env, problem)}
+		}
+		data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts)
+		if err != nil {
+			return certFileVerdictOf{finding: fmt.Sprintf("cannot read %s; the system's certificates are trusted instead", err)}
+		}
+		if !holdsCertificate(data) {
+			return certFileVerdictOf{finding: fmt.Sprintf("SSL_CERT_FILE %s holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks); the system's certificates are trusted instead", env)}
+		}
+		return certFileVerdictOf{usable: true}
+	})
+	return v.finding, v.usable
+}
+
+// lastSeen remembers, per name (a file, a folder, SSL_CERT_DIR's list),
+// the value computed for its state as last seen (fileState). A changed
+// state replaces the value, so `pitstop serve` keeps one entry per name
+// however often the files change. Safe for concurrent use; two callers may
+// compute the same value at once, and either answer is right.
+type lastSeen[T any] struct{ m sync.Map } // name → seenAs[T]
+
+type seenAs[T any] struct {
+	state string
+	v     T
+}
+
+func (l *lastSeen[T]) get(name, state string, compute func() T) T {
+	if v, ok := l.m.Load(name); ok && v.(seenAs[T]).state == state {
+		return v.(seenAs[T]).v
 	}
-	if problem := unusable(env); problem != "" {
-		finding = fmt.Sprintf("SSL_CERT_FILE %s %s; the system's certificates are trusted instead", env, problem)
-	} else if data, err := safefile.Read(env, "SSL_CERT_FILE", safefile.MaxCerts); err != nil {
-		finding = fmt.Sprintf("cannot read %s; the system's certificates are trusted instead", err)
-	} else if !holdsCertificate(data) {
-		finding = fmt.Sprintf("SSL_CERT_FILE %s holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks); the system's certificates are trusted instead", env)
-	} else {
-		usable = true
-	}
-	certFileVerdicts.Store(key, certFileVerdictOf{finding, usable})
-	return finding, usable
+	v := compute()
+	l.m.Store(name, seenAs[T]{state, v})
+	return v
 }
 
 // fileState is what changes when a file or folder does (mode, size,
@@ -332,30 +332,26 @@ func fileState(path string) string {
 	return fmt.Sprintf("%v %d %d", st.Mode(), st.Size(), st.ModTime().UnixNano())
 }
 
-// certDirScans holds scanCertDirs' answer per SSL_CERT_DIR as last seen
-// (each folder's mode, size and modification time, which change when an
-// entry is added, removed or renamed): every client a run makes (API, CRM,
-// SMTP, Redis, BIMI) would otherwise stat and readlink each entry again.
-var certDirScans sync.Map // string → certDirScan, never changed
+// certDirScans holds scanCertDirs' answer for SSL_CERT_DIR as last seen
+// (each folder's state changes when an entry is added, removed or
+// renamed): every client a run makes (API, CRM, SMTP, Redis, BIMI) would
+// otherwise stat and readlink each entry again.
+var certDirScans lastSeen[certDirScan]
 
 type certDirScan struct{ files, findings []string }
 
 // scanCertDirsOnce is scanCertDirs, remembered while the folders stay as
-// they were.
+// they were. The slices are shared: callers copy before appending.
 func scanCertDirsOnce(dirs string) (files, findings []string) {
-	var key strings.Builder
-	key.WriteString(dirs)
+	var state strings.Builder
 	for _, dir := range filepath.SplitList(dirs) {
-		key.WriteString("\x00" + fileState(dir))
+		state.WriteString("\x00" + fileState(dir))
 	}
-	if v, ok := certDirScans.Load(key.String()); ok {
-		scan := v.(certDirScan)
-		return scan.files, scan.findings
-	}
-	files, findings = scanCertDirs(dirs)
-	files, findings = slices.Clip(files), slices.Clip(findings)
-	certDirScans.Store(key.String(), certDirScan{files, findings})
-	return files, findings
+	scan := certDirScans.get(dirs, state.String(), func() certDirScan {
+		files, findings := scanCertDirs(dirs)
+		return certDirScan{slices.Clip(files), slices.Clip(findings)}
+	})
+	return scan.files, scan.findings
 }
 
 // scanCertDirs lists the regular files of the folders of SSL_CERT_DIR

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -163,4 +164,24 @@ func TestSSLCertFileVerdictFollowsChanges(t *testing.T) {
 	require.Empty(t, findings(), "the bundle fixed since is used")
 	require.NoError(t, os.WriteFile(path, []byte("broken again, and longer than before: not PEM at all\n"), 0o600))
 	require.Len(t, findings(), 1, "the bundle broken since is refused")
+}
+
+// TestLastSeenKeepsOneEntryPerName: a changed state replaces the value
+// kept for a name, so a file that changes all day (pitstop serve) holds one
+// entry, and the same state is not computed twice.
+func TestLastSeenKeepsOneEntryPerName(t *testing.T) {
+	t.Parallel()
+	var l lastSeen[int]
+	computed := 0
+	for i := range 100 {
+		state := strconv.Itoa(i)
+		for range 2 {
+			got := l.get("bundle.pem", state, func() int { computed++; return i })
+			require.Equal(t, i, got)
+		}
+	}
+	require.Equal(t, 100, computed, "each state once")
+	names := 0
+	l.m.Range(func(any, any) bool { names++; return true })
+	require.Equal(t, 1, names)
 }
