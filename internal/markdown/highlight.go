@@ -130,6 +130,32 @@ func (sc *scanner) word(stop string) int {
 	return len(r)
 }
 
+// emitWord emits the word at the scanner (up to a space or one of stop) in
+// the class classify gives it; a word left plain that is a number is a
+// number. A character that starts no word is plain.
+func (sc *scanner) emitWord(stop string, classify func(w string) class) {
+	r := sc.rest()
+	n := sc.word(stop)
+	if n == 0 {
+		sc.emit(runeLen(r), plain)
+		return
+	}
+	c := classify(r[:n])
+	if c == plain && isNumber(r[:n]) {
+		c = number
+	}
+	sc.emit(n, c)
+}
+
+// through is the length of s up to the end of the first close found after
+// its first skip bytes, or all of s when it is not closed.
+func through(s string, skip int, close string) int {
+	if j := strings.Index(s[min(skip, len(s)):], close); j >= 0 {
+		return skip + j + len(close)
+	}
+	return len(s)
+}
+
 var shellKeywords = set("if then else elif fi for while until do done case esac in function select return break continue export local readonly unset set source time sudo")
 
 // shellDeclares are the commands whose arguments are assignments.
@@ -185,11 +211,7 @@ func lexShell(code string) []token {
 			sc.emit(2, flag)
 			start = true
 		case strings.HasPrefix(r, "${"):
-			n := strings.IndexByte(r, '}') + 1
-			if n == 0 {
-				n = len(r)
-			}
-			sc.emit(n, key)
+			sc.emit(through(r, 2, "}"), key)
 			start = false
 		case c == '$':
 			n := 1
@@ -208,32 +230,27 @@ func lexShell(code string) []token {
 		case c == '<' || c == '>':
 			sc.emit(1, flag)
 		default:
-			n := sc.word(";|&(){}<>\"'$`")
-			if n == 0 {
-				sc.emit(runeLen(r), plain)
-				continue
-			}
-			w := r[:n]
-			eq := strings.IndexByte(w, '=')
+			const stop = ";|&(){}<>\"'$`"
+			w := r[:sc.word(stop)]
 			wasDeclare := declare
 			declare = false
-			switch {
-			case (start || wasDeclare) && eq > 0 && isName(w[:eq]):
-				sc.emit(eq, key)
+			if eq := strings.IndexByte(w, '='); (start || wasDeclare) && eq > 0 && isName(w[:eq]) {
+				sc.emit(eq, key) // NAME=value
 				sc.emit(1, flag)
-				sc.emit(n-eq-1, plain)
+				sc.emit(len(w)-eq-1, plain)
 				declare = wasDeclare
-			case start || shellKeywords[w]:
-				sc.emit(n, keyword)
-				start = shellContinues[w]
-				declare = shellDeclares[w]
-			case strings.HasPrefix(w, "-"):
-				sc.emit(n, flag)
-			case isNumber(w):
-				sc.emit(n, number)
-			default:
-				sc.emit(n, plain)
+				continue
 			}
+			sc.emitWord(stop, func(w string) class {
+				switch {
+				case start || shellKeywords[w]:
+					start, declare = shellContinues[w], shellDeclares[w]
+					return keyword
+				case strings.HasPrefix(w, "-"):
+					return flag
+				}
+				return plain
+			})
 		}
 	}
 	return sc.out
@@ -266,20 +283,11 @@ func lexPowerShell(code string) []token {
 		case c == ' ' || c == '\t' || c == '`':
 			sc.emit(1, plain)
 		case strings.HasPrefix(r, "<#"):
-			n := strings.Index(r, "#>") + 2
-			if n == 1 {
-				n = len(r)
-			}
-			sc.emit(n, comment)
+			sc.emit(through(r, 2, "#>"), comment)
 		case c == '#':
 			sc.emit(sc.toEOL(), comment)
 		case strings.HasPrefix(r, "@\"") || strings.HasPrefix(r, "@'"):
-			end := strings.Index(r[2:], r[1:2]+"@")
-			n := len(r)
-			if end >= 0 {
-				n = end + 4
-			}
-			sc.emit(n, str)
+			sc.emit(through(r, 2, r[1:2]+"@"), str)
 			start = false
 		case c == '\'':
 			sc.emit(sc.quoted(0), str)
@@ -290,10 +298,7 @@ func lexPowerShell(code string) []token {
 		case c == '$':
 			n := 1
 			if strings.HasPrefix(r, "${") {
-				n = strings.IndexByte(r, '}') + 1
-				if n == 0 {
-					n = len(r)
-				}
+				n = through(r, 2, "}")
 			} else {
 				for n < len(r) && (isIdent(r[n]) || r[n] == ':' || (n == 1 && (r[n] == '?' || r[n] == '_'))) {
 					n++
@@ -307,27 +312,20 @@ func lexPowerShell(code string) []token {
 		case strings.IndexByte("[]=,<>!+*/%.", c) >= 0:
 			sc.emit(1, flag)
 		default:
-			n := sc.word("|;{}()[]=,\"'$`")
-			if n == 0 {
-				sc.emit(runeLen(r), plain)
-				continue
-			}
-			w := r[:n]
-			lw := strings.ToLower(w)
-			switch {
-			case psKeywords[lw]:
-				sc.emit(n, keyword)
-				start = lw != "in"
-			case strings.HasPrefix(w, "-") && len(w) > 1 && !isNumber(w):
-				sc.emit(n, flag)
-			case start:
-				sc.emit(n, keyword)
-				start = false
-			case isNumber(w):
-				sc.emit(n, number)
-			default:
-				sc.emit(n, plain)
-			}
+			sc.emitWord("|;{}()[]=,\"'$`", func(w string) class {
+				lw := strings.ToLower(w)
+				switch {
+				case psKeywords[lw]:
+					start = lw != "in"
+					return keyword
+				case strings.HasPrefix(w, "-") && len(w) > 1 && !isNumber(w):
+					return flag
+				case start:
+					start = false
+					return keyword
+				}
+				return plain
+			})
 		}
 	}
 	return sc.out
@@ -474,20 +472,12 @@ func lexJSON(code string) []token {
 		case strings.HasPrefix(r, "//"):
 			sc.emit(sc.toEOL(), comment)
 		default:
-			n := sc.word("{}[],:\"")
-			if n == 0 {
-				sc.emit(runeLen(r), plain)
-				continue
-			}
-			w := r[:n]
-			switch {
-			case w == "true" || w == "false" || w == "null":
-				sc.emit(n, keyword)
-			case isNumber(w):
-				sc.emit(n, number)
-			default:
-				sc.emit(n, plain)
-			}
+			sc.emitWord("{}[],:\"", func(w string) class {
+				if w == "true" || w == "false" || w == "null" {
+					return keyword
+				}
+				return plain
+			})
 		}
 	}
 	return sc.out
@@ -501,7 +491,6 @@ func lexZone(code string) []token {
 	sc := &scanner{s: code}
 	for sc.i < len(code) {
 		c := code[sc.i]
-		r := sc.rest()
 		switch {
 		case c == '\n' || c == ' ' || c == '\t':
 			sc.emit(1, plain)
@@ -512,26 +501,18 @@ func lexZone(code string) []token {
 		case c == '(' || c == ')':
 			sc.emit(1, flag)
 		default:
-			n := sc.word("();\"")
-			if n == 0 {
-				sc.emit(runeLen(r), plain)
-				continue
-			}
-			w := r[:n]
-			switch {
-			case sc.i == 0 || code[sc.i-1] == '\n':
-				if strings.HasPrefix(w, "$") {
-					sc.emit(n, keyword)
-				} else {
-					sc.emit(n, key)
+			lineStart := sc.i == 0 || code[sc.i-1] == '\n'
+			sc.emitWord("();\"", func(w string) class {
+				switch {
+				case lineStart && strings.HasPrefix(w, "$"):
+					return keyword // $ORIGIN, $TTL
+				case lineStart:
+					return key // the record's name
+				case zoneWords[strings.ToUpper(w)]:
+					return keyword
 				}
-			case zoneWords[strings.ToUpper(w)]:
-				sc.emit(n, keyword)
-			case isNumber(w):
-				sc.emit(n, number)
-			default:
-				sc.emit(n, plain)
-			}
+				return plain
+			})
 		}
 	}
 	return sc.out
