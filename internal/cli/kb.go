@@ -229,6 +229,10 @@ func kbShow(app *App, id, format string) error {
 		}
 		return usageErrf("%s", app.T("kb.show.unknown", id))
 	}
+	// An article may quote a key (an overlay's, written by a person): masked
+	// before it is printed or drawn, as on the wizard's screens.
+	app.loadSecretsQuietly()
+	scrub := app.Scrubber()
 	if format == "json" {
 		return writeIndentedJSON(app.Stdout, struct {
 			articleJSON
@@ -239,19 +243,19 @@ func kbShow(app *App, id, format string) error {
 			Sources  []string `json:"sources"`
 			Reviewed string   `json:"reviewed,omitempty"`
 			Body     string   `json:"body"`
-		}{toArticleJSON(a), orEmpty(a.Symptoms), orEmpty(a.Patterns), orEmpty(a.Checks), orEmpty(a.Related), orEmpty(a.Sources), a.Reviewed, a.Written()})
+		}{toArticleJSON(a), orEmpty(a.Symptoms), orEmpty(a.Patterns), orEmpty(a.Checks), orEmpty(a.Related), orEmpty(a.Sources), a.Reviewed, scrub.Scrub(a.Written())})
 	}
-	md := articleMarkdown(app, base, a)
+	md := scrub.Scrub(articleMarkdown(app, base, a))
 	if !app.colorTerminal(app.Stdout) {
 		_, err := io.WriteString(app.Stdout, md)
 		return err
 	}
-	// A margin of two columns each side, as a page has.
-	out, err := common.RenderArticle(app.markdownTheme(), md, terminalWidth(app.Stdout)-4)
+	// A margin each side, as a page has.
+	out, err := common.RenderArticle(app.markdownTheme(), md, terminalWidth(app.Stdout)-2*common.ArticleMargin)
 	if err != nil {
 		return fmt.Errorf("render article %s: %w", a.ID, err)
 	}
-	out = "\n  " + strings.ReplaceAll(out, "\n", "\n  ") + "\n"
+	out = "\n" + common.Indent(out, common.ArticleMargin) + "\n"
 	// A long article goes through the pager, as git, gh and glow do.
 	if _, height := ttySize(app.Stdout); page(out, height, os.Getenv("PAGER"), app.Stdout, app.Stderr) {
 		return nil

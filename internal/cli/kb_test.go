@@ -438,3 +438,27 @@ func TestDiagnoseUsesTheProfilesProviders(t *testing.T) {
 		})
 	}
 }
+
+// TestKBShowMasksSecrets: an overlay article that quotes the settings' key
+// is shown with the key masked, as text and as JSON.
+func TestKBShowMasksSecrets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const key = "sk-proj-kbshowCanary0123456789abcdefXYZ"
+	path := filepath.Join(dir, "en", "note.md")
+	writeArticle(t, path, "note", "en", "")
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("\nOur key was " + key + " when it broke.\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	cfg := filepath.Join(dir, "config.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("profiles:\n  p:\n    api: {provider: openai, key: "+key+"}\n"), 0o600))
+	for _, format := range []string{"text", "json"} {
+		code, stdout, stderr := runKB(t, "", "--config", cfg, "--kb", dir, "kb", "show", "--format", format, "note")
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stdout, "when it broke", format)
+		require.NotContains(t, stdout, key, format)
+		require.NotContains(t, stdout, key[8:30], format)
+	}
+}

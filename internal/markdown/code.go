@@ -1,10 +1,10 @@
 package markdown
 
 import (
+	"image/color"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
-	"image/color"
 )
 
 // codeMargin is how far code blocks are indented.

@@ -346,7 +346,6 @@ func lexYAML(code string) []token {
 		case block >= 0 && (body == "" || indent > block):
 			sc.emit(len(line), str)
 		default:
-			block = -1
 			sc.emit(indent, plain)
 			block = yamlLine(sc, body, indent)
 		}
@@ -366,7 +365,11 @@ func yamlLine(sc *scanner, body string, indent int) int {
 	end := sc.i + len(body)
 	lineStart := sc.i - indent
 	if body == "---" || body == "..." || strings.HasPrefix(body, "#") {
-		sc.emit(len(body), map[bool]class{true: comment, false: flag}[strings.HasPrefix(body, "#")])
+		c := flag // a document marker
+		if strings.HasPrefix(body, "#") {
+			c = comment
+		}
+		sc.emit(len(body), c)
 		return -1
 	}
 	for strings.HasPrefix(sc.s[sc.i:end], "- ") || sc.s[sc.i:end] == "-" {

@@ -10,6 +10,7 @@ package markdown
 
 import (
 	"image/color"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -19,6 +20,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"pitstop/internal/config"
 )
 
 // Style is how Render colors what it draws. A nil color is the terminal's
@@ -76,7 +79,10 @@ const minWidth = 2
 // (at least 2), joined by "\n", with no trailing newline.
 func Render(src string, width int, st Style) string {
 	width = max(width, minWidth)
-	source := []byte(src)
+	// The door first, on the whole text: an escape sequence goes whole, before
+	// the parser splits it at its "[" or a lexer at its ";". clean then only
+	// meets what the parser makes (entity references such as &#27;).
+	source := []byte(config.StripControlsText(src))
 	doc := mdParser().Parse(text.NewReader(source))
 	r := &renderer{src: source, st: st, sgr: map[attr]string{}}
 	r.base = attr{fg: st.Text}
@@ -193,7 +199,7 @@ func (r *renderer) list(l *ast.List, w int) []string {
 	i := l.Start
 	for c := l.FirstChild(); c != nil; c = c.NextSibling() {
 		if l.IsOrdered() {
-			markers = append(markers, itoa(i)+string(l.Marker))
+			markers = append(markers, strconv.Itoa(i)+string(l.Marker))
 			i++
 		} else {
 			markers = append(markers, bullets[r.depth%len(bullets)])
@@ -366,14 +372,4 @@ func (r *renderer) link(n ast.Node, dest string, a attr, out *[]seg) {
 // characters they stand for.
 func resolve(v []byte) []byte {
 	return util.UnescapePunctuations(util.ResolveNumericReferences(util.ResolveEntityNames(v)))
-}
-
-func itoa(i int) string {
-	if i < 0 {
-		return "-" + itoa(-i)
-	}
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/config"
 )
 
 // ascii renders in ASCII and returns the lines.
@@ -196,6 +198,15 @@ func TestUntrustedText(t *testing.T) {
 		requireFits(t, Render(src, w, ASCII), w, src)
 		requireFits(t, Render(src, w, testStyle()), w, src)
 		require.NotContains(t, Render(src, w, ASCII), "\x1b", src)
+		require.Equal(t, Render(config.StripControlsText(src), w, ASCII), Render(src, w, ASCII), "the door takes whole sequences, before parsing: %q", src)
+	}
+	// What the parser and the lexers split must still go whole: no trace of
+	// the sequence is left in a paragraph, a shell line or a table cell.
+	for _, src := range []string{"a \x1b[31mred", "```bash\necho \x1b]0;pwned title\x07 done\n```", "| a |\n|---|\n| \x1b[2Jb |"} {
+		out := Render(src, 40, ASCII)
+		require.NotContains(t, out, "[31m")
+		require.NotContains(t, out, "pwned")
+		require.NotContains(t, out, "[2J")
 	}
 }
 

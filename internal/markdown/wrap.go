@@ -11,8 +11,8 @@ import (
 
 // attr is how a piece of text is drawn.
 type attr struct {
-	fg, bg                         color.Color
-	bold, italic, underline, faint bool
+	fg, bg                  color.Color
+	bold, italic, underline bool
 }
 
 // seg is a piece of text with its attributes; "\n" is a hard line break.
@@ -215,9 +215,6 @@ func (r *renderer) paint(s string, a attr) string {
 		}
 		if a.bold {
 			st = st.Bold()
-		}
-		if a.faint {
-			st = st.Faint()
 		}
 		if a.italic {
 			st = st.Italic(true)

@@ -161,10 +161,11 @@ func (m *Model) sidebarWidth() int { return max(24, min(36, m.width/4)) }
 // SetSize sets the drawing area and re-renders at the new width.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	// The text keeps two columns from the edge, or from the panel.
-	tw := w - 4
+	// The text keeps a margin from the edge, or from the panel; the left
+	// one is the gutter that marks search matches.
+	tw := w - 2*common.ArticleMargin
 	if m.sidebar() {
-		tw = w - m.sidebarWidth() - 5
+		tw = w - m.sidebarWidth() - 2*common.ArticleMargin - 1
 	}
 	tw = min(tw, maxTextWidth)
 	m.input.SetWidth(max(10, min(40, w-20)))

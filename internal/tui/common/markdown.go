@@ -37,6 +37,11 @@ func (mc *MarkdownCache) Put(id string, width int, themeName, text string) {
 	mc.m[mdKey{id, width, themeName}] = text
 }
 
+// ArticleMargin is how many columns an article's text keeps from the edge
+// of the screen or terminal on each side (the wizard's article screen,
+// `pitstop kb show`).
+const ArticleMargin = 2
+
 // RenderedMsg carries a rendered article back to Update.
 type RenderedMsg struct {
 	ID    string
@@ -53,11 +58,13 @@ func (c *Common) RenderMarkdown(id, body string, width int) tea.Cmd {
 	themeName := c.MarkdownStyle()
 	scrub := c.Scrubber
 	return func() tea.Msg {
-		out, err := RenderArticle(themeName, body, width)
+		// Scrubbed before it is drawn: wrapping can cut a long word across
+		// lines and colors can split one, and a secret cut is no longer found.
+		out, err := RenderArticle(themeName, scrub.Scrub(body), width)
 		if err != nil {
 			return RenderedMsg{ID: id, Width: width, Theme: themeName, Err: err}
 		}
-		return RenderedMsg{ID: id, Width: width, Theme: themeName, Text: scrub.Scrub(out)}
+		return RenderedMsg{ID: id, Width: width, Theme: themeName, Text: out}
 	}
 }
 

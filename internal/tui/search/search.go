@@ -234,5 +234,5 @@ func (m *Model) previewView() string {
 	if !ok {
 		text = st.Muted.Render(c.T("article.loading"))
 	}
-	return st.Box.Render(common.Block(strings.TrimLeft(text, "\n"), w, max(1, h-2)))
+	return st.Box.Render(common.Block(text, w, max(1, h-2)))
 }
