@@ -31,7 +31,6 @@ const (
 
 var statusNames = [...]string{"pass", "warn", "fail", "skip", "error"}
 
-// String returns the lower-case name used in JSON ("pass", "warn" ...).
 // Word is the status as people read it in lang ("passed", "correcta"):
 // the one set of words the wizard, the report and the command line use.
 func (s Status) Word(lang string) string { return i18n.T(lang, "status.word."+s.String()) }
@@ -40,6 +39,7 @@ func (s Status) Word(lang string) string { return i18n.T(lang, "status.word."+s.
 // the plural form n takes.
 func (s Status) Count(lang string, n int) string { return i18n.N(lang, "status.count."+s.String(), n) }
 
+// String returns the lower-case name used in JSON ("pass", "warn" ...).
 func (s Status) String() string {
 	if int(s) < len(statusNames) && s >= 0 {
 		return statusNames[s]

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"pitstop/internal/config"
 	"pitstop/internal/i18n"
 )
 
@@ -51,9 +53,11 @@ func flagError(lang string, err error) error {
 	)
 	switch {
 	case errors.As(err, &notExist):
-		name := "--" + notExist.GetSpecifiedName()
+		// What was typed, stripped of control bytes before it is quoted back.
+		name := "--" + config.StripControls(notExist.GetSpecifiedName())
 		if notExist.GetSpecifiedShortnames() != "" {
-			name = "-" + notExist.GetSpecifiedName()[:1]
+			first, _ := utf8.DecodeRuneInString(notExist.GetSpecifiedName())
+			name = "-" + config.StripControls(string(first))
 		}
 		return &commandLineError{i18n.T(lang, "cli.err.flag.unknown", name)}
 	case errors.As(err, &noValue):
@@ -65,11 +69,11 @@ func flagError(lang string, err error) error {
 	case errors.As(err, &invalid):
 		f := invalid.GetFlag()
 		if hint, ok := i18n.Lookup(lang, "cli.err.flag.type."+f.Value.Type()); ok {
-			return &commandLineError{i18n.T(lang, "cli.err.flag.value_hint", invalid.GetValue(), "--"+f.Name, hint)}
+			return &commandLineError{i18n.T(lang, "cli.err.flag.value_hint", config.StripControls(invalid.GetValue()), "--"+f.Name, hint)}
 		}
-		return &commandLineError{i18n.T(lang, "cli.err.flag.value", invalid.GetValue(), "--"+f.Name)}
+		return &commandLineError{i18n.T(lang, "cli.err.flag.value", config.StripControls(invalid.GetValue()), "--"+f.Name)}
 	case errors.As(err, &syntax):
-		return &commandLineError{i18n.T(lang, "cli.err.flag.syntax", syntax.GetSpecifiedFlag())}
+		return &commandLineError{i18n.T(lang, "cli.err.flag.syntax", config.StripControls(syntax.GetSpecifiedFlag()))}
 	}
 	return err
 }

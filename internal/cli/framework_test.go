@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
@@ -171,4 +172,19 @@ func TestSpanishLocaleWithoutLang(t *testing.T) {
 	code, _, errOut := runCLI(t, context.Background(), "check", "--nope")
 	require.Equal(t, ExitUsage, code)
 	require.Equal(t, "pitstop: opción desconocida: --nope.\n"+i18n.T("es", "cli.usage_hint", "pitstop check")+"\n", errOut)
+}
+
+// TestFlagErrorsQuoteTypedTextSafely: a flag the user typed is quoted back
+// without its control bytes (an escape sequence would drive the terminal)
+// and without cutting a character in two.
+func TestFlagErrorsQuoteTypedTextSafely(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"--x\x1b]0;pwn\a", "-é", "--bad=\x1b[2J", "--timeout=\x1b[2J"} {
+		code, stdout, stderr := runKB(t, "", "check", arg)
+		require.Equal(t, ExitUsage, code, arg)
+		out := stdout + stderr
+		require.NotContains(t, out, "\x1b", arg)
+		require.NotContains(t, out, "\a", arg)
+		require.True(t, utf8.ValidString(out), "%q: %q", arg, out)
+	}
 }

@@ -28,7 +28,6 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/i18n"
 	"pitstop/internal/registry"
-	"pitstop/internal/safefile"
 	"pitstop/internal/theme"
 )
 
@@ -550,19 +549,15 @@ func run(ctx context.Context, app *App, args []string) (code int) {
 	return code
 }
 
-// sayError is err with the configuration problems in it said in lang
-// (config.ErrorIn); the other errors are their own words already. The
+// sayError is err with the errors in it that can say themselves (settings
+// problems, files safefile refused) said in lang (config.ErrorIn); the
+// other errors are their own words already. The
 // language is --lang, else PITSTOP_LANG or the locale: the flags are read
 // before any settings are, so a broken settings file is always reported in
 // the run's language (the file has no language setting of its own).
 func sayError(err error, lang string) error {
 	if said := config.ErrorIn(err, lang); said != err.Error() {
 		return saidError{said, err}
-	}
-	// A file Pitstop was given that it cannot use (--out, --error-file,
-	// --kb ...): the error is safefile's own words, said in lang too.
-	if se, ok := errors.AsType[*safefile.Error](err); ok && se.Error() == err.Error() {
-		return saidError{se.In(lang), err}
 	}
 	return err
 }

@@ -65,21 +65,17 @@ func (es Errors) In(lang string) string {
 	return strings.Join(msgs, "\n")
 }
 
-// ErrorIn returns err's text with every configuration problem in it (an
-// Error, Errors, an Invalid value, wrapped or joined) said in lang; the
-// words of other errors stay as they are. It is how a config error reaches
-// a person: the command line, the wizard's status line, the exporter's page.
+// ErrorIn returns err's text with every error in it that can say itself
+// (an i18n.Sayer: a settings problem, Errors, an Invalid value, a file
+// safefile refused), wrapped or joined, said in lang; the words of other
+// errors stay as they are. It is how such an error reaches a person: the
+// command line, the wizard's status line, the exporter's page.
 func ErrorIn(err error, lang string) string {
 	if err == nil {
 		return ""
 	}
-	switch e := err.(type) {
-	case *Error:
-		return e.In(lang)
-	case Errors:
-		return e.In(lang)
-	case *Invalid:
-		return e.In(lang)
+	if s, ok := err.(i18n.Sayer); ok {
+		return s.In(lang)
 	}
 	s := err.Error()
 	if lang == i18n.English || lang == "" {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"pitstop/internal/i18n"
+	"pitstop/internal/safefile"
 )
 
 // declared matches a message id the package declares: const x i18n.Text = "config...".
@@ -241,4 +242,16 @@ func TestErrorInSaysWrappedProblems(t *testing.T) {
 	require.Equal(t, joined.Error(), ErrorIn(joined, "en"))
 	require.Equal(t, "plain", ErrorIn(errors.New("plain"), "es"))
 	require.Empty(t, ErrorIn(nil, "es"))
+}
+
+// TestErrorInSaysWrappedFileErrors: any error that can say itself is said
+// in the language when it is wrapped too, a file safefile refused included.
+func TestErrorInSaysWrappedFileErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := safefile.Read(dir, "--out", 1024)
+	require.Error(t, err)
+	wrapped := fmt.Errorf("apply: %w", err)
+	require.Equal(t, "apply: --out "+dir+" es una carpeta, no un archivo", ErrorIn(wrapped, "es"))
+	require.Equal(t, wrapped.Error(), ErrorIn(wrapped, "en"))
 }

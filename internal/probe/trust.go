@@ -388,18 +388,15 @@ func scanCertDirs(dirs string) (files, findings []string) {
 			if err != nil || st.IsDir() {
 				continue // a broken link or a sub-folder: Go skips them too
 			}
-			if !st.Mode().IsRegular() || st.Size() > safefile.MaxCerts {
-				// safefile says what it is without a blocking open.
-				if _, err := safefile.Read(path, "SSL_CERT_DIR entry", safefile.MaxCerts); err != nil {
-					findings = append(findings, err.Error()+"; it was skipped")
-				}
+			if err := safefile.Refusal(path, "SSL_CERT_DIR entry", st, safefile.MaxCerts); err != nil {
+				findings = append(findings, err.Error()+"; it was skipped") // said from the stat: nothing opened
 				continue
 			}
 			files = append(files, path)
 		}
 	}
 	if len(files) == 0 && len(findings) == 0 {
-		findings = append(findings, fmt.Sprintf("SSL_CERT_DIR %s holds no certificate; only the system bundle and ca_file are trusted", dirs))
+		findings = append(findings, fmt.Sprintf("SSL_CERT_DIR %s holds no certificate file; only the system bundle and ca_file are trusted", dirs))
 	}
 	return files, findings
 }

@@ -142,7 +142,7 @@ func ReadFS(fsys fs.FS, name, what string, limit int64) ([]byte, error) {
 		return nil, &Error{What: what, Path: name, Problem: problem(err), Err: err}
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &Error{What: what, Path: name, Problem: kind(st.Mode())}
+		return nil, Refusal(name, what, st, limit)
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -150,6 +150,19 @@ func ReadFS(fsys fs.FS, name, what string, limit int64) ([]byte, error) {
 	}
 	defer f.Close()
 	return readBounded(f, name, what, limit)
+}
+
+// Refusal says, from what a stat found (st), why the file at path would not
+// be read with limit: not a regular file, or larger than limit. Nil when it
+// would be read. Nothing is opened: opening some devices does something.
+func Refusal(path, what string, st fs.FileInfo, limit int64) error {
+	switch {
+	case !st.Mode().IsRegular():
+		return &Error{What: what, Path: path, Problem: kind(st.Mode())}
+	case st.Size() > limit:
+		return &Error{What: what, Path: path, Problem: msgTooLarge.With(size(limit))}
+	}
+	return nil
 }
 
 func readBounded(r io.Reader, path, what string, limit int64) ([]byte, error) {

@@ -259,7 +259,7 @@ func (s *session) askSettings() error {
 		edits = append(edits, e)
 	}
 	if _, err := c.Apply(edits); err != nil {
-		s.line(s.t("settings.saved.err", config.ErrorIn(err, c.Lang)))
+		s.line(s.t("settings.saved.err", c.ErrorText(err)))
 	}
 	s.line("")
 	return nil
@@ -438,7 +438,7 @@ func (s *session) offerFixes() error {
 		applied := c.ApplyLater(f)(c.Ctx)
 		c.RecordApplied(applied)
 		if applied.Err != nil {
-			s.line("   " + s.t("fix.error", config.ErrorIn(applied.Err, c.Lang)))
+			s.line("   " + s.t("fix.error", c.ErrorText(applied.Err)))
 			continue
 		}
 		s.line("   " + s.t("fix.verified"))

@@ -31,8 +31,11 @@ func cancelable(ctx context.Context, in io.Reader) (io.Reader, func(settle func(
 	stop := context.AfterFunc(ctx, func() { cr.Cancel() })
 	return cr, func(settle func()) {
 		stop()
-		cr.Cancel()
-		settle()
+		// A reader that cannot cancel (a fallback where the descriptor cannot
+		// be polled) would keep settle waiting for a line never typed.
+		if cr.Cancel() {
+			settle()
+		}
 		_ = cr.Close()
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"pitstop/internal/config"
 	"pitstop/internal/i18n"
 	"pitstop/internal/theme"
 	"pitstop/internal/wizard"
@@ -154,3 +155,8 @@ func Must(c *Common, err error) *Common {
 	}
 	return c
 }
+
+// ErrorText is err in the wizard's language (config.ErrorIn: settings and
+// file problems said in it), masked: how a failed save or fix reaches a
+// status line or the accessible wizard.
+func (c *Common) ErrorText(err error) string { return c.Scrub(config.ErrorIn(err, c.Lang)) }

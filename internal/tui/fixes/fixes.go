@@ -14,7 +14,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"pitstop/internal/check"
-	"pitstop/internal/config"
 	"pitstop/internal/fix"
 	"pitstop/internal/i18n"
 	"pitstop/internal/tui/common"
@@ -261,7 +260,7 @@ func (m *Model) lines() []string {
 		wrap(1, c.T("fix.applying"), st.Muted.Render)
 	case phaseDone:
 		if a := m.applied; a != nil && a.Err != nil {
-			wrap(1, c.T("fix.error", c.Scrub(config.ErrorIn(a.Err, c.Lang))), st.Fail.Render)
+			wrap(1, c.T("fix.error", c.ErrorText(a.Err)), st.Fail.Render)
 		} else if a != nil {
 			wrap(1, c.T("fix.verified"), st.Subtitle.Render)
 			word := func(name string) string {

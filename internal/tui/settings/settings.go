@@ -258,7 +258,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case savedMsg:
 		if msg.err != nil {
-			return m, common.Status(m.com.T("settings.saved.err", config.ErrorIn(msg.err, m.com.Lang)), true)
+			return m, common.Status(m.com.T("settings.saved.err", m.com.ErrorText(msg.err)), true)
 		}
 		m.com.Session.Saved = msg.report.Path
 		note := m.com.T("settings.saved", msg.report.Path)
@@ -301,7 +301,7 @@ func (m *Model) finish() tea.Cmd {
 	changed, err := c.Apply(m.edits())
 	var cmds []tea.Cmd
 	if err != nil { // the form validated each value: this is a bug, said plainly
-		cmds = append(cmds, common.Status(c.T("settings.saved.err", config.ErrorIn(err, c.Lang)), true))
+		cmds = append(cmds, common.Status(c.T("settings.saved.err", c.ErrorText(err)), true))
 	}
 	if m.save && c.ConfigPath != "" {
 		save := c.SaveLater(changed, m.inline)
