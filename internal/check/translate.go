@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -232,12 +233,52 @@ func (c *Catalogue) text(s string, depth int, memo map[memoKey]memoVal) (string,
 }
 
 // Translate returns r with its summary in the catalogue's language, when an
-// entry matches; details (evidence) stay as they are.
+// entry matches. A detail is translated only when a specific sentence of
+// Pitstop's own matches it whole ("%s (%s, %d characters)"): the rest is
+// evidence (a server's words, a header, a record) and stays as it is.
 func (c *Catalogue) Translate(r Result) Result {
 	if t, ok := c.Text(r.Summary); ok {
 		r.Summary = t
 	}
+	var details []string
+	for i, d := range r.Details {
+		t, ok := c.specific(d)
+		if !ok {
+			continue
+		}
+		if details == nil {
+			details = slices.Clone(r.Details)
+		}
+		details[i] = t
+	}
+	if details != nil {
+		r.Details = details
+	}
 	return r
+}
+
+// specificWeight is how many literal characters an entry needs to translate
+// a detail on its own: "%s: %s" or "in %s" would also match evidence.
+const specificWeight = 12
+
+// specific is Text for a detail: only an entry with at least
+// specificWeight literal characters may match the whole line (its
+// arguments are then translated as in Text).
+func (c *Catalogue) specific(s string) (string, bool) {
+	if c == nil || s == "" {
+		return s, false
+	}
+	memo := map[memoKey]memoVal{}
+	for _, e := range c.entries {
+		if e.weight < specificWeight || !strings.Contains(s, e.needle) {
+			continue
+		}
+		if e.re.MatchString(s) {
+			out, covered := c.text(s, 4, memo)
+			return out, covered > 0
+		}
+	}
+	return s, false
 }
 
 var catalogues sync.Map // "lang/file" -> *Catalogue (nil when there is none)

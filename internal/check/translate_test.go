@@ -362,3 +362,20 @@ func TestFilePhrasesTranslateQuotedArguments(t *testing.T) {
 	_, added := i18n.File("es", "checks")["is a device, not a regular file"]
 	require.False(t, added, "i18n's checks.yaml was written to")
 }
+
+// TestDetailsTranslateOnlyPitstopsOwnSentences: a detail that is one of
+// Pitstop's specific sentences is translated; evidence that a generic
+// format ("%s: %s") would also match stays as it was.
+func TestDetailsTranslateOnlyPitstopsOwnSentences(t *testing.T) {
+	t.Parallel()
+	r := check.CatalogueFor("es").Translate(check.Result{Summary: "x", Details: []string{
+		"sk-…abcd (in the settings file, 51 characters)",
+		"provider: copycar",
+		"HTTP/1.1 401 Unauthorized",
+	}})
+	require.Equal(t, []string{
+		"sk-…abcd (en el archivo de configuración, 51 caracteres)",
+		"provider: copycar",
+		"HTTP/1.1 401 Unauthorized",
+	}, r.Details)
+}

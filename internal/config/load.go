@@ -57,7 +57,7 @@ func Load(path string) (*Config, error) {
 	if !explicit {
 		path = DefaultPath()
 	}
-	data, err := safefile.Read(path, "the settings file", safefile.MaxSettings)
+	data, err := safefile.Read(path, safefile.SettingsFile, safefile.MaxSettings)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
 			return FromEnv(), nil

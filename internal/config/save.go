@@ -71,7 +71,7 @@ func SaveProfile(path, profile string, settings []Setting, opts SaveOptions) (Sa
 	if profile == "" {
 		profile = "default"
 	}
-	old, err := safefile.Read(path, "the settings file", safefile.MaxSettings)
+	old, err := safefile.Read(path, safefile.SettingsFile, safefile.MaxSettings)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return rep, newError(msgSaveRead, path).because(err)
 	}
@@ -134,7 +134,7 @@ func WriteFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return newError(msgSaveMkdir, dir).because(err)
 	}
-	return safefile.WriteAtomic(path, "the settings file", data, 0o600)
+	return safefile.WriteAtomic(path, safefile.SettingsFile, data, 0o600)
 }
 
 // valueNode builds the YAML node for a setting. ok is false when a secret

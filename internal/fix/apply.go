@@ -24,7 +24,7 @@ func ReadSettings(path string) ([]byte, error) {
 	if err := writable(path, info); err != nil {
 		return nil, err
 	}
-	data, err := safefile.Read(path, "the settings file", safefile.MaxSettings)
+	data, err := safefile.Read(path, safefile.SettingsFile, safefile.MaxSettings)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func Apply(path, profile string, original []byte, fixes []*Fix) error {
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	if err := safefile.WriteAtomic(path, "the settings file", out, info.Mode().Perm()); err != nil {
+	if err := safefile.WriteAtomic(path, safefile.SettingsFile, out, info.Mode().Perm()); err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
 	for _, f := range fixes {

@@ -128,7 +128,7 @@ func (l *loader) readDir(fsys fs.FS, dir, shown string, replace bool) error {
 		if replace {
 			source = filepath.Join(shown, name)
 		}
-		data, err := safefile.ReadFS(fsys, path.Join(dir, name), "the article", safefile.MaxArticle)
+		data, err := safefile.ReadFS(fsys, path.Join(dir, name), safefile.Article, safefile.MaxArticle)
 		if err != nil {
 			l.warn([]Problem{problem(source, 0, "unreadable", err)})
 			continue

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"pitstop/internal/i18n"
@@ -45,8 +46,22 @@ func (e *Error) In(lang string) string {
 	if e.What == "" {
 		return e.Path + " " + e.Problem.In(lang)
 	}
-	return e.What + " " + e.Path + " " + e.Problem.In(lang)
+	what := e.What
+	if strings.HasPrefix(what, whatPrefix) {
+		what = i18n.T(lang, what)
+	}
+	return what + " " + e.Path + " " + e.Problem.In(lang)
 }
+
+// What names a file no setting or flag names with one of these: words
+// said in the error's language (locales/*/file.yaml), where a setting's
+// name ("smtp.ca_file") or a flag ("--out") is the same in every language.
+const (
+	SettingsFile = whatPrefix + "settings" // "the settings file"
+	Article      = whatPrefix + "article"  // "the article"
+
+	whatPrefix = "file.what."
+)
 
 // What is wrong with a file, said after its path (locales/*/file.yaml).
 const (

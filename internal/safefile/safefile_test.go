@@ -138,3 +138,18 @@ func readErr(path string, limit int64) error {
 	_, err := Read(path, "smtp.ca_file", limit)
 	return err
 }
+
+// TestWhatIsSaidInTheLanguage: a file named by words rather than by a
+// setting or a flag is named in the error's language.
+func TestWhatIsSaidInTheLanguage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := Read(dir, SettingsFile, MaxSettings)
+	var se *Error
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "the settings file "+dir+" is a folder, not a file", se.Error())
+	require.Equal(t, "el archivo de configuración "+dir+" es una carpeta, no un archivo", se.In("es"))
+	_, err = Read(dir, "--out", MaxSettings)
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "--out "+dir+" es una carpeta, no un archivo", se.In("es"), "a flag is the same in every language")
+}

@@ -248,5 +248,5 @@ func keyDescription(k config.Secret) string {
 	if !k.IsSet() {
 		return "(not set)"
 	}
-	return fmt.Sprintf("%s (%s, %d characters)", k.Masked(), sourceWords(k.Source()), len(k.Reveal()))
+	return check.Sentencef("%s (%s, %d characters)", k.Masked(), sourceWords(k.Source()), len(k.Reveal()))
 }
