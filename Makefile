@@ -6,7 +6,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 PKGS      := ./...
 FUZZTIME  ?= 10s
 
-.PHONY: all build run demo test lint fmt bench golden fuzz clean
+.PHONY: all build run demo test test-race test-sweeps lint fmt bench golden fuzz clean
 
 all: build
 
@@ -47,10 +47,26 @@ TEST_GOFLAGS = $(shell $(GO) env GOFLAGS) -trimpath
 ## plain, with vet's flags: its packages are the ones vet compiled (a -race
 ## binary would let one compile serve vet, the tests and it, 25 s less with
 ## an empty build cache, but its runs cost the suite 27 s of CPU every time).
+## The sweeps (tests named TestSweep…: every window size, every screen in the
+## pseudo-locale, 1,000 profiles, 10,000 articles) take a sample of their range
+## under -race, where each step costs several times more and finds nothing the
+## first did not; they run again over the whole range without -race, in the
+## packages that have one (see internal/race).
+SWEEP_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^func TestSweep' internal cmd)))
+## The two passes run side by side: the race pass keeps both cores busy but
+## for its waits (servers that answer late on purpose), which the sweeps fill.
 test:
 	@bash scripts/prometheus-tools.sh "$(PROMETHEUS_DIR)"
 	GOFLAGS="$(TEST_GOFLAGS)" $(GO) vet $(PKGS)
+	@$(MAKE) --no-print-directory -j2 --output-sync=line test-race test-sweeps
+
+## test-race: the whole suite under the race detector (no vet)
+test-race:
 	PATH="$$PATH:$(PROMETHEUS_DIR)" GORACE="$(GORACE)" GOFLAGS="$(TEST_GOFLAGS)" $(GO) test -race -vet=off -ldflags='-s -w' -count=1 $(SLOW_PKGS) $(PKGS)
+
+## test-sweeps: the sweeps over their whole range, without the race detector
+test-sweeps:
+	GOFLAGS="$(TEST_GOFLAGS)" $(GO) test -vet=off -ldflags='-s -w' -count=1 -run '^TestSweep' $(addprefix ./,$(SWEEP_PKGS))
 
 lint:
 	$(GO) vet $(PKGS)

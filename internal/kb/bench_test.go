@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/race"
 	"pitstop/knowledge"
 )
 
@@ -51,10 +52,12 @@ func BenchmarkSearchEmbedded(b *testing.B) {
 	}
 }
 
-// generated is a synthetic base of 10,000 articles drawn from the embedded
+// generated is a synthetic base of 10,000 articles (see generate).
+var generated = sync.OnceValue(func() *Base { return generate(10000) })
+
+// generate builds a synthetic base of n articles drawn from the embedded
 // articles' vocabulary, each with its own error code pattern.
-var generated = sync.OnceValue(func() *Base {
-	const n = 10000
+func generate(n int) *Base {
 	var vocab []string
 	seen := map[string]bool{}
 	for _, a := range embedded()["en"].Articles() {
@@ -89,18 +92,22 @@ var generated = sync.OnceValue(func() *Base {
 		panic(fmt.Sprint(err, warnings))
 	}
 	return b
-})
+}
 
-func TestGeneratedBaseMatches(t *testing.T) {
+// TestSweepGeneratedBase: in a base of 10,000 articles (under -race 1,000)
+// an error code finds its one article first.
+func TestSweepGeneratedBase(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a 10,000-article base")
 	}
-	b := generated()
-	require.Len(t, b.Articles(), 10000)
-	got := b.Match(Evidence{Text: "upstream said GEN_ERROR_04321 while sending"})
+	n := race.Pick(10000, 1000)
+	b := generate(n)
+	require.Len(t, b.Articles(), n)
+	i := n * 4321 / 10000
+	got := b.Match(Evidence{Text: fmt.Sprintf("upstream said GEN_ERROR_%05d while sending", i)})
 	require.NotEmpty(t, got)
-	require.Equal(t, "gen-04321", got[0].Article.ID)
+	require.Equal(t, fmt.Sprintf("gen-%05d", i), got[0].Article.ID)
 }
 
 func BenchmarkMatchGenerated10k(b *testing.B) {

@@ -25,6 +25,7 @@ import (
 	"pitstop/internal/config"
 	"pitstop/internal/demo"
 	"pitstop/internal/demo/hostile"
+	"pitstop/internal/race"
 	"pitstop/internal/tui"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
@@ -308,7 +309,7 @@ func TestSecretCanaryScreens(t *testing.T) {
 				d := tuitest.NewDriver(t, tui.New(c), 100, 40)
 				wk.keys(d)
 				look("the "+wk.name+" screen", d)
-				if !raceEnabled { // a narrow window cuts texts in other places
+				if !race.Enabled { // a narrow window cuts texts in other places
 					d.Send(tea.WindowSizeMsg{Width: 60, Height: 15})
 					look("the "+wk.name+" screen at 60x15", d)
 				}

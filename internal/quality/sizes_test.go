@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
+	"pitstop/internal/race"
 	"pitstop/internal/tui"
 	"pitstop/internal/tui/common"
 	"pitstop/internal/tui/tuitest"
@@ -94,13 +95,11 @@ var sweep = []struct{ w, h int }{
 	{120, 40}, {160, 50}, {200, 60}, {300, 100}, {300, 5}, {20, 100}, {59, 100}, {300, 14},
 }
 
-// sweepSizes is the sweep, or under -race a sample of it that keeps the
-// extremes.
+// sweepSizes is the sweep, or under -race a sample of it: the smallest,
+// the wizard's minimum, the largest (make test runs the whole sweep
+// without -race).
 func sweepSizes() []struct{ w, h int } {
-	if !raceEnabled {
-		return sweep
-	}
-	return []struct{ w, h int }{{20, 5}, {59, 14}, {60, 15}, {80, 24}, {300, 100}, {300, 5}, {20, 100}}
+	return race.Pick(sweep, []struct{ w, h int }{{20, 5}, {60, 15}, {300, 100}})
 }
 
 // opened are the sizes each screen is also opened at directly (walking to
@@ -137,7 +136,7 @@ func requireFits(t *testing.T, frame string, w, h int, what string) {
 	}
 }
 
-// TestSizeSweep draws every screen at every size of the sweep after
+// TestSweepSizes draws every screen at every size of the sweep after
 // opening it at 80x24 (a person dragging the window), and opened directly
 // at the extreme sizes. Nothing panics and no line is wider than
 // the terminal, in either language.
@@ -145,7 +144,7 @@ func requireFits(t *testing.T, frame string, w, h int, what string) {
 // Every walk and language is its own parallel subtest, and so is every
 // size a screen is opened at; the resizes of one wizard follow each other,
 // as a dragged window's do.
-func TestSizeSweep(t *testing.T) {
+func TestSweepSizes(t *testing.T) {
 	t.Parallel()
 	for _, wk := range walks {
 		for _, lang := range []string{"en", "es"} {
@@ -155,7 +154,7 @@ func TestSizeSweep(t *testing.T) {
 				wk.keys(d)
 				sizes := sweepSizes()
 				if lang == "es" {
-					sizes = opened // Spanish runs longer: its widths matter most
+					sizes = race.Pick(opened, opened[:1]) // Spanish runs longer: its widths matter most
 				}
 				for _, s := range sizes {
 					d.Send(tea.WindowSizeMsg{Width: s.w, Height: s.h})
@@ -163,11 +162,7 @@ func TestSizeSweep(t *testing.T) {
 				}
 			})
 		}
-		sizes := opened
-		if raceEnabled {
-			sizes = opened[:1]
-		}
-		for _, s := range sizes {
+		for _, s := range race.Pick(opened, opened[:1]) {
 			t.Run(fmt.Sprintf("%s/opened/%dx%d", wk.name, s.w, s.h), func(t *testing.T) {
 				t.Parallel()
 				d := newWizard(t, wk, "en", s.w, s.h)
@@ -178,10 +173,10 @@ func TestSizeSweep(t *testing.T) {
 	}
 }
 
-// TestSizeSweepScreensAlone draws each screen's own View (what the root
+// TestSweepScreensAlone draws each screen's own View (what the root
 // frames) at every size, without the root's minimum-size guard: a screen
 // given a tiny area must not panic either.
-func TestSizeSweepScreensAlone(t *testing.T) {
+func TestSweepScreensAlone(t *testing.T) {
 	t.Parallel()
 	for _, wk := range walks {
 		t.Run(wk.name, func(t *testing.T) {
