@@ -281,7 +281,12 @@ func (c *Catalogue) specific(s string) (string, bool) {
 	return s, false
 }
 
-var catalogues sync.Map // "lang/file" -> *Catalogue (nil when there is none)
+// catalogues holds, by "lang/file", the function that builds that
+// catalogue once (nil when there is none): the first caller builds it and
+// callers at the same moment wait for that one build. A probe of every
+// profile in Spanish, or the parallel tests, asked for it together and each
+// built its own (23% of a Spanish check run's CPU under -race).
+var catalogues sync.Map
 
 // phraseAreas are the id-keyed message files whose phrases a sentence may
 // quote in English: what is wrong with a file (safefile's "is a device, not a
@@ -305,25 +310,33 @@ func catalogueOf(lang, file string) *Catalogue {
 		return nil
 	}
 	key := lang + "/" + file
-	if c, ok := catalogues.Load(key); ok {
-		return c.(*Catalogue)
+	build, ok := catalogues.Load(key)
+	if !ok {
+		build, _ = catalogues.LoadOrStore(key, sync.OnceValue(func() *Catalogue { return buildCatalogue(lang, file) }))
 	}
-	var c *Catalogue
-	if file := i18n.File(lang, file); file != nil {
-		texts := maps.Clone(file) // i18n's own, shared: never written
-		for _, area := range phraseAreas {
-			for en, tr := range i18n.Phrases(lang, area) {
-				if _, ok := texts[en]; !ok {
-					texts[en] = tr
-				}
+	return build.(func() *Catalogue)()
+}
+
+// buildCatalogue parses lang's by-text message file (checks, fixes) with the
+// phrases of phraseAreas, nil when there is none or it does not parse.
+func buildCatalogue(lang, file string) *Catalogue {
+	texts := i18n.File(lang, file)
+	if texts == nil {
+		return nil
+	}
+	texts = maps.Clone(texts) // i18n's own, shared: never written
+	for _, area := range phraseAreas {
+		for en, tr := range i18n.Phrases(lang, area) {
+			if _, ok := texts[en]; !ok {
+				texts[en] = tr
 			}
 		}
-		if parsed, err := NewCatalogue(texts); err == nil {
-			c = parsed
-		}
 	}
-	actual, _ := catalogues.LoadOrStore(key, c)
-	return actual.(*Catalogue)
+	c, err := NewCatalogue(texts)
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 // FixCatalogueFor returns the catalogue of the fixes' sentences

@@ -39,40 +39,64 @@ type checkJSON struct {
 }
 
 // TestScenarioCheckOutcomes starts each sandbox scenario and runs `pitstop
-// check` against it: the key checks have the expected statuses, the exit
-// code is the expected one, and no sandbox secret shows in the output.
+// check --format json` against it in English and in Spanish: the key checks
+// have the expected statuses and the exit code is the expected one, every
+// Spanish summary is in Spanish (none equals the English one of the same
+// check), the facts keep their contract (requireFacts), and no sandbox
+// secret shows in either run. One pair of runs per scenario serves every
+// assertion: each run is a whole check against a sandbox of its own.
 func TestScenarioCheckOutcomes(t *testing.T) {
 	t.Parallel()
 	forEachScenario(t, func(t *testing.T, ctx context.Context, sb *demo.Sandbox) {
 		sc := sb.Scenario
-		code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "check", "--format", "json")
-
-		var res checkJSON
-		require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout: %s\nstderr: %s", out, errOut)
+		run := func(lang string) (int, factsJSON) {
+			code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "--lang", lang, "check", "--format", "json")
+			var res factsJSON
+			require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout: %s\nstderr: %s", out, errOut)
+			for _, secret := range []string{sb.API.Key(), sb.SMTP.Password(), sb.CRM.Token(), sb.Redis.Password()} {
+				require.NotContains(t, out, secret)
+				require.NotContains(t, errOut, secret)
+			}
+			if lang == "en" {
+				require.Equal(t, sc.ExitCode, code, "exit code; stderr: %s", errOut)
+			}
+			return code, res
+		}
+		_, enRun := run("en")
 		got := map[string]check.Status{}
-		for _, r := range res.Results {
+		for _, r := range enRun.Results {
 			got[r.ID] = r.Status
 		}
 		for id, want := range sc.Expect {
 			st, ok := got[id]
 			require.True(t, ok, "%s: no result for %s", sc.Name, id)
 			if st != want {
-				for _, r := range res.Results {
+				for _, r := range enRun.Results {
 					if r.ID == id && slownessOnly(want, r.Status, r.Summary) {
 						// Latency thresholds measure this machine, not the scenario.
 						t.Logf("%s: %s warned about speed under load: %s", sc.Name, id, r.Summary)
 						continue
 					}
 					if r.ID == id {
-						t.Errorf("%s: %s is %s, want %s: %s %v", sc.Name, id, st, want, r.Summary, r.Details)
+						t.Errorf("%s: %s is %s, want %s: %s", sc.Name, id, st, want, r.Summary)
 					}
 				}
 			}
 		}
-		require.Equal(t, sc.ExitCode, code, "exit code; stderr: %s", errOut)
-		for _, secret := range []string{sb.API.Key(), sb.SMTP.Password(), sb.CRM.Token(), sb.Redis.Password()} {
-			require.NotContains(t, out, secret)
-			require.NotContains(t, errOut, secret)
+
+		_, esRun := run("es")
+		requireFacts(t, sb, enRun, esRun)
+		en, es := map[string]string{}, map[string]string{}
+		for _, r := range enRun.Results {
+			en[r.ID] = r.Summary
+		}
+		for _, r := range esRun.Results {
+			es[r.ID] = r.Summary
+		}
+		require.Equal(t, len(en), len(es))
+		for id, s := range es {
+			t.Logf("%s\n  en: %s\n  es: %s", id, en[id], s)
+			require.NotEqual(t, en[id], s, "%s: the summary is still in English", id)
 		}
 	})
 }
