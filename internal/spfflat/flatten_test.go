@@ -14,6 +14,8 @@ import (
 
 	"blitiri.com.ar/go/spf"
 	"github.com/stretchr/testify/require"
+
+	"pitstop/internal/race"
 )
 
 // zoneResolver answers from maps, as a DNS server holding one zone would.
@@ -144,16 +146,19 @@ func evaluate(z *zoneResolver, ip netip.Addr, domain string, limit uint) spf.Res
 // TestFlattenSPFAuthorisesTheSameAddresses is the property: for random
 // include trees, the flattened record, evaluated by an independent SPF
 // implementation within the standard 10-lookup limit, passes exactly the
-// addresses the original tree passes (evaluated without a limit). Each tree
-// is its own parallel subtest, and the 1,500 evaluations of a tree are
+// addresses the original tree passes (evaluated without a limit): 60 trees,
+// under -race the first 12 (a sweep: the SPF library's evaluations are most
+// of the time, and -race finds nothing more in the 13th tree). Each tree is
+// its own parallel subtest, and the 1,500 evaluations of a tree are
 // compared plainly (testify's reflection, under -race, cost more than the
 // evaluations).
-func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
+func TestSweepFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 	t.Parallel()
-	const seeds = 60
+	seeds := race.Pick(60, 12)
 	var over atomic.Int32
 	t.Run("trees", func(t *testing.T) {
-		for seed := uint64(1); seed <= seeds; seed++ {
+		for seed := range uint64(seeds) {
+			seed++
 			t.Run(fmt.Sprint(seed), func(t *testing.T) {
 				t.Parallel()
 				if flattenSameAddresses(t, seed) {
@@ -163,7 +168,7 @@ func TestFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 		}
 	})
 	t.Logf("%d of %d trees need more than 10 lookups", over.Load(), seeds)
-	require.Greater(t, int(over.Load()), 10, "the generator must produce trees over the limit")
+	require.Greater(t, int(over.Load()), seeds/6, "the generator must produce trees over the limit")
 }
 
 // flattenSameAddresses checks the property for one random tree and reports
