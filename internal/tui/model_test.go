@@ -128,7 +128,8 @@ var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
 
 // TestGolden draws every screen at 80x24 and 120x40 and compares it with
 // testdata (go test ./internal/tui -update refreshes them). Every frame
-// fills the window exactly and holds no secret.
+// fills the window exactly and holds no secret; at 80x24 the title is whole
+// and the footer keeps the way out (requireWayOut).
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	for _, size := range sizes {
@@ -139,6 +140,9 @@ func TestGolden(t *testing.T) {
 				sc.walk(t, d)
 				view := d.View()
 				requireFrame(t, view, size.w, size.h)
+				if size.w == 80 {
+					requireWayOut(t, view, "en", sc.name)
+				}
 				golden.RequireEqual(t, view)
 			})
 		}
