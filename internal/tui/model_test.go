@@ -183,12 +183,12 @@ func requireFrame(t *testing.T, view string, w, h int) {
 }
 
 // TestSweepEverySizeFits draws every screen from 60x15 to 250x60 (under
-// -race the two ends): nothing is wider than the window, and below 60x15
+// -race at 60x15, the smallest): nothing is wider than the window, and below 60x15
 // the wizard asks for more room.
 func TestSweepEverySizeFits(t *testing.T) {
 	t.Parallel()
 	type size struct{ w, h int }
-	for _, size := range race.Pick([]size{{60, 15}, {72, 20}, {100, 30}, {160, 48}, {250, 60}}, []size{{60, 15}, {250, 60}}) {
+	for _, size := range race.Pick([]size{{60, 15}, {72, 20}, {100, 30}, {160, 48}, {250, 60}}, []size{{60, 15}}) {
 		for _, sc := range screens {
 			t.Run(fmt.Sprintf("%dx%d/%s", size.w, size.h, sc.name), func(t *testing.T) {
 				t.Parallel()
