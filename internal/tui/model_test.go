@@ -183,8 +183,8 @@ func requireFrame(t *testing.T, view string, w, h int) {
 }
 
 // TestSweepEverySizeFits draws every screen from 60x15 to 250x60 (under
-// -race at 60x15, the smallest): nothing is wider than the window, and below 60x15
-// the wizard asks for more room.
+// -race at 60x15, the smallest): nothing is wider than the window, and
+// below 60x15 the wizard asks for more room.
 func TestSweepEverySizeFits(t *testing.T) {
 	t.Parallel()
 	type size struct{ w, h int }
