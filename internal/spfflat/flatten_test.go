@@ -143,7 +143,7 @@ func evaluate(z *zoneResolver, ip netip.Addr, domain string, limit uint) spf.Res
 	return res
 }
 
-// TestFlattenSPFAuthorisesTheSameAddresses is the property: for random
+// TestSweepFlattenSPFAuthorisesTheSameAddresses is the property: for random
 // include trees, the flattened record, evaluated by an independent SPF
 // implementation within the standard 10-lookup limit, passes exactly the
 // addresses the original tree passes (evaluated without a limit): 60 trees,
