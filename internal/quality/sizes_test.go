@@ -139,7 +139,9 @@ func requireFits(t *testing.T, frame string, w, h int, what string) {
 // TestSweepSizes draws every screen at every size of the sweep after
 // opening it at 80x24 (a person dragging the window), and opened directly
 // at the extreme sizes. Nothing panics and no line is wider than
-// the terminal, in either language. Under -race, the English resizes only,
+// the terminal, in either language. After the English resizes, the screen
+// is drawn alone at every size of the sweep, without the root's minimum-size
+// guard: it must not panic either. Under -race, the English resizes only,
 // at three sizes (make test runs the whole sweep without -race).
 //
 // Every walk and language is its own parallel subtest, and so is every
@@ -161,6 +163,19 @@ func TestSweepSizes(t *testing.T) {
 					d.Send(tea.WindowSizeMsg{Width: s.w, Height: s.h})
 					requireFits(t, d.Model.View().Content, s.w, s.h, wk.name+" ("+lang+", resized)")
 				}
+				if lang != "en" {
+					return
+				}
+				// The screen alone (what the root frames), without the
+				// root's minimum-size guard: a tiny area must not panic
+				// either.
+				scr := d.Model.(*tui.Model).Screen()
+				for _, s := range sweepSizes() {
+					require.NotPanics(t, func() {
+						scr.SetSize(s.w, s.h)
+						_ = scr.View()
+					}, fmt.Sprintf("%s alone at %dx%d", wk.name, s.w, s.h))
+				}
 			})
 		}
 		for _, s := range race.Pick(opened, nil) {
@@ -171,26 +186,5 @@ func TestSweepSizes(t *testing.T) {
 				requireFits(t, d.Model.View().Content, s.w, s.h, wk.name+" (opened)")
 			})
 		}
-	}
-}
-
-// TestSweepScreensAlone draws each screen's own View (what the root
-// frames) at every size, without the root's minimum-size guard: a screen
-// given a tiny area must not panic either.
-func TestSweepScreensAlone(t *testing.T) {
-	t.Parallel()
-	for _, wk := range walks {
-		t.Run(wk.name, func(t *testing.T) {
-			t.Parallel()
-			d := newWizard(t, wk, "en", 80, 24)
-			wk.keys(d)
-			scr := d.Model.(*tui.Model).Screen()
-			for _, s := range sweepSizes() {
-				require.NotPanics(t, func() {
-					scr.SetSize(s.w, s.h)
-					_ = scr.View()
-				}, fmt.Sprintf("%s at %dx%d", wk.name, s.w, s.h))
-			}
-		})
 	}
 }
