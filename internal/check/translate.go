@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 
@@ -288,6 +289,9 @@ func (c *Catalogue) specific(s string) (string, bool) {
 // built its own (23% of a Spanish check run's CPU under -race).
 var catalogues sync.Map
 
+// catalogueBuilds counts buildCatalogue's calls (the tests read it).
+var catalogueBuilds atomic.Int64
+
 // phraseAreas are the id-keyed message files whose phrases a sentence may
 // quote in English: what is wrong with a file (safefile's "is a device, not a
 // regular file") reaches a check's summary as an argument, and is translated
@@ -320,6 +324,7 @@ func catalogueOf(lang, file string) *Catalogue {
 // buildCatalogue parses lang's by-text message file (checks, fixes) with the
 // phrases of phraseAreas, nil when there is none or it does not parse.
 func buildCatalogue(lang, file string) *Catalogue {
+	catalogueBuilds.Add(1)
 	texts := i18n.File(lang, file)
 	if texts == nil {
 		return nil
