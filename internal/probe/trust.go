@@ -304,22 +304,34 @@ func certFileVerdict(env string) (finding string, usable bool) {
 // lastSeen remembers, per name (a file, a folder, SSL_CERT_DIR's list),
 // the value computed for its state as last seen (fileState). A changed
 // state replaces the value, so `pitstop serve` keeps one entry per name
-// however often the files change. Safe for concurrent use; two callers may
-// compute the same value at once, and either answer is right.
-type lastSeen[T any] struct{ m sync.Map } // name → seenAs[T]
+// however often the files change. Safe for concurrent use: a run starts
+// its clients (API, CRM, SMTP, Redis, BIMI) together, and the first of them
+// to ask for a state computes it while the others wait for that answer
+// rather than each parsing the same bundle or scanning the same folders.
+type lastSeen[T any] struct{ m sync.Map } // name → *seenAs[T]
 
 type seenAs[T any] struct {
 	state string
-	v     T
+	v     func() T // sync.OnceValue of the computation
 }
 
 func (l *lastSeen[T]) get(name, state string, compute func() T) T {
-	if v, ok := l.m.Load(name); ok && v.(seenAs[T]).state == state {
-		return v.(seenAs[T]).v
+	if cur, ok := l.m.Load(name); ok && cur.(*seenAs[T]).state == state {
+		return cur.(*seenAs[T]).v()
 	}
-	v := compute()
-	l.m.Store(name, seenAs[T]{state, v})
-	return v
+	next := &seenAs[T]{state: state, v: sync.OnceValue(compute)}
+	for {
+		cur, loaded := l.m.LoadOrStore(name, next)
+		if !loaded {
+			return next.v()
+		}
+		if e := cur.(*seenAs[T]); e.state == state {
+			return e.v()
+		}
+		if l.m.CompareAndSwap(name, cur, next) {
+			return next.v()
+		}
+	}
 }
 
 // fileState is what changes when a file or folder does (mode, size,

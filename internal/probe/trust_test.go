@@ -7,7 +7,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -184,4 +187,55 @@ func TestLastSeenKeepsOneEntryPerName(t *testing.T) {
 	names := 0
 	l.m.Range(func(any, any) bool { names++; return true })
 	require.Equal(t, 1, names)
+}
+
+// TestLastSeenComputesOnceForConcurrentCallers: callers that ask for the
+// same name and state at the same moment get one computation's answer;
+// a caller with another state meanwhile replaces it, and is not lost.
+func TestLastSeenComputesOnceForConcurrentCallers(t *testing.T) {
+	t.Parallel()
+	var l lastSeen[int]
+	var computed atomic.Int32
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	got := make([]int, 16)
+	for i := range got {
+		wg.Go(func() {
+			<-start
+			got[i] = l.get("bundle.pem", "v1", func() int {
+				computed.Add(1)
+				// A bundle takes a while to parse: long enough for every
+				// caller to arrive while the first computes (the answer
+				// does not depend on it; a second computation would).
+				time.Sleep(50 * time.Millisecond)
+				return 1
+			})
+		})
+	}
+	close(start)
+	wg.Wait()
+	require.Equal(t, int32(1), computed.Load(), "one computation for one state")
+	require.Equal(t, slices.Repeat([]int{1}, len(got)), got)
+
+	// Two states asked for together: each is computed once at most, and
+	// every caller gets its own state's value.
+	computed.Store(0)
+	start = make(chan struct{})
+	for i := range got {
+		state, want := "v2", 2
+		if i%2 == 1 {
+			state, want = "v3", 3
+		}
+		wg.Go(func() {
+			<-start
+			v := l.get("bundle.pem", state, func() int { computed.Add(1); return want })
+			if v != want {
+				t.Errorf("state %s: got %d", state, v)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	require.LessOrEqual(t, int(computed.Load()), len(got))
+	require.GreaterOrEqual(t, int(computed.Load()), 2)
 }
