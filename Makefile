@@ -48,10 +48,10 @@ TEST_GOFLAGS = $(shell $(GO) env GOFLAGS) -trimpath
 ## binary would let one compile serve vet, the tests and it, 25 s less with
 ## an empty build cache, but its runs cost the suite 27 s of CPU every time).
 ## The sweeps (tests named TestSweep…: every window size, every screen in the
-## pseudo-locale, 1,000 profiles, 10,000 articles) take a sample of their range
-## under -race, where each step costs several times more and finds nothing the
-## first did not; they run again over the whole range without -race, in the
-## packages that have one (see internal/race).
+## pseudo-locale, 1,000 profiles, 10,000 articles, 60 random SPF trees) take a
+## sample of their range under -race, where each step costs several times more
+## and finds nothing the first did not; they run again over the whole range
+## without -race, in the packages that have one (see internal/race).
 SWEEP_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^func TestSweep' internal cmd)))
 ## The two passes run side by side: the race pass keeps both cores busy but
 ## for its waits (servers that answer late on purpose), which the sweeps fill.

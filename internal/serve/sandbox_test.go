@@ -147,9 +147,10 @@ const memoryBound = 32 << 20
 // TestSweepProfilesInTurn probes 1,000 profiles (under -race 100), each
 // with every category configured, one after the other through the real
 // handler, cache and exposition, and measures the heap still in use with
-// every run in the cache. Each profile's checks answer with the results of one real run
-// against the sandbox (every check, with its facts), copied per profile, so
-// the figure is the exporter's own: no sandbox server shares the heap.
+// every run in the cache. Each profile's checks answer with the results of
+// one real run against the sandbox (every check, with its facts), copied
+// per profile, so the figure is the exporter's own: no sandbox server
+// shares the heap.
 func TestSweepProfilesInTurn(t *testing.T) {
 	sb := startSandbox(t, "mixed")
 	template := (&check.Runner{}).Run(context.Background(), suite.For(lookOnly(sb.Profile), nil))
