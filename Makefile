@@ -42,16 +42,15 @@ TEST_GOFLAGS = $(shell $(GO) env GOFLAGS) -trimpath
 ## go test skips its own vet pass, a subset of what go vet has just checked
 ## (the test files included). The test binaries are linked without symbol
 ## table and DWARF (-s -w): a panic's or a race's stack still names every
-## function and line (from the binary's own tables), and each of the 37
-## links takes a third less time. The binary the quality tests run is built
+## function and line (from the binary's own tables), and each link takes a
+## third less time. The binary the quality tests run is built
 ## plain, with vet's flags: its packages are the ones vet compiled (a -race
 ## binary would let one compile serve vet, the tests and it, 25 s less with
 ## an empty build cache, but its runs cost the suite 27 s of CPU every time).
-## The sweeps (tests named TestSweep…: every window size, every screen in the
-## pseudo-locale, 1,000 profiles, 10,000 articles, 60 random SPF trees) take a
-## sample of their range under -race, where each step costs several times more
-## and finds nothing the first did not; they run again over the whole range
-## without -race, in the packages that have one (see internal/race).
+## The sweeps (tests named TestSweep…, see internal/race) take a sample of
+## their range under -race, where each step costs several times more and finds
+## nothing the first did not; they run again over the whole range without
+## -race, in the packages that have one.
 SWEEP_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^func TestSweep' internal cmd)))
 ## The two passes run side by side: the race pass keeps both cores busy but
 ## for its waits (servers that answer late on purpose), which the sweeps fill.

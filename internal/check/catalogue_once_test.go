@@ -13,8 +13,8 @@ import (
 func TestCatalogueBuiltOnceUnderConcurrentFirstCalls(t *testing.T) {
 	for _, lang := range []string{"es", "zz"} { // one with a catalogue, one without
 		const file, callers = "fixes", 16
+		catalogues.Delete(lang + "/" + file) // as nobody had asked yet (this test is not parallel)
 		before := catalogueBuilds.Load()
-		_, asked := catalogues.Load(lang + "/" + file)
 		start := make(chan struct{})
 		got := make([]*Catalogue, callers)
 		var wg sync.WaitGroup
@@ -34,8 +34,6 @@ func TestCatalogueBuiltOnceUnderConcurrentFirstCalls(t *testing.T) {
 		} else {
 			require.Nil(t, got[0])
 		}
-		if !asked { // another test of this binary may have asked first
-			require.Equal(t, int64(1), catalogueBuilds.Load()-before, "%s: built once", lang)
-		}
+		require.Equal(t, int64(1), catalogueBuilds.Load()-before, "%s: built once", lang)
 	}
 }

@@ -49,7 +49,7 @@ func TestScenarioCheckOutcomes(t *testing.T) {
 	t.Parallel()
 	forEachScenario(t, func(t *testing.T, ctx context.Context, sb *demo.Sandbox) {
 		sc := sb.Scenario
-		run := func(lang string) (int, factsJSON) {
+		run := func(lang string) factsJSON {
 			code, out, errOut := runCLI(t, ctx, "--config", sb.ConfigPath, "--lang", lang, "check", "--format", "json")
 			var res factsJSON
 			require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout: %s\nstderr: %s", out, errOut)
@@ -60,9 +60,9 @@ func TestScenarioCheckOutcomes(t *testing.T) {
 			if lang == "en" {
 				require.Equal(t, sc.ExitCode, code, "exit code; stderr: %s", errOut)
 			}
-			return code, res
+			return res
 		}
-		_, enRun := run("en")
+		enRun := run("en")
 		got := map[string]check.Status{}
 		for _, r := range enRun.Results {
 			got[r.ID] = r.Status
@@ -84,7 +84,7 @@ func TestScenarioCheckOutcomes(t *testing.T) {
 			}
 		}
 
-		_, esRun := run("es")
+		esRun := run("es")
 		requireFacts(t, sb, enRun, esRun)
 		en, es := map[string]string{}, map[string]string{}
 		for _, r := range enRun.Results {

@@ -218,7 +218,8 @@ func requireClean(t *testing.T, out, what string) {
 // width from 10 to 160 columns: no line is wider, every word is there in
 // order, and the plain style writes no escape sequence. In colors, every
 // tenth width and the narrowest ones. With -short, every seventh width;
-// with -race, every thirtieth (see package race).
+// with -race, every thirtieth. Not a TestSweep: the whole range takes 9 s,
+// too long for make test's sweep pass; go test ./internal/markdown draws it.
 func TestArticlesAtEveryWidth(t *testing.T) {
 	t.Parallel()
 	color := testStyle()

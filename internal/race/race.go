@@ -2,7 +2,8 @@
 // work grows with a range: the sweeps.
 //
 // A sweep is a test named TestSweep…: every size of a window, every screen
-// in the pseudo-locale, a thousand profiles, ten thousand articles. The
+// in the pseudo-locale, a thousand profiles, ten thousand articles, sixty
+// random SPF trees. The
 // detector makes each step several times dearer and finds nothing more on
 // the hundredth step than on the first, so under -race a sweep takes a
 // sample of its range (see Pick), and make test runs the sweeps a second

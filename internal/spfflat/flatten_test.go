@@ -157,8 +157,8 @@ func TestSweepFlattenSPFAuthorisesTheSameAddresses(t *testing.T) {
 	seeds := race.Pick(60, 12)
 	var over atomic.Int32
 	t.Run("trees", func(t *testing.T) {
-		for seed := range uint64(seeds) {
-			seed++
+		for i := range seeds {
+			seed := uint64(i + 1)
 			t.Run(fmt.Sprint(seed), func(t *testing.T) {
 				t.Parallel()
 				if flattenSameAddresses(t, seed) {

@@ -23,19 +23,21 @@ func TestNarrowFootersKeepTheWayOut(t *testing.T) {
 	for _, sc := range screens {
 		t.Run("es/"+sc.name, func(t *testing.T) {
 			t.Parallel()
-			d, _ := newDriver(t, "es", 80, 24)
+			d, c := newDriver(t, "es", 80, 24)
 			sc.walk(t, d)
-			requireWayOut(t, d.View(), "es", sc.name)
+			requireWayOut(t, c, d.View(), sc.name)
 		})
 	}
 }
 
 // requireWayOut checks a frame drawn at 80x24: the header's title is whole,
 // and the footer keeps the way back (on every screen but home and the run,
-// unless it offers ctrl+c) and drops keys whole rather than cutting one.
-func requireWayOut(t *testing.T, view, lang, screen string) {
+// unless it offers ctrl+c), as the key map words it in c's language, and
+// drops keys whole rather than cutting one.
+func requireWayOut(t *testing.T, c *common.Common, view, screen string) {
 	t.Helper()
-	back := map[string]string{"en": "esc back", "es": "esc atrás"}[lang]
+	help := c.Keys.Back.Help()
+	back := help.Key + " " + help.Desc
 	lines := strings.Split(ansi.Strip(view), "\n")
 	footer := lines[len(lines)-1]
 	require.NotContains(t, lines[0], "…", "the title is whole")

@@ -316,8 +316,7 @@ func TestSweepPseudoLocaleScreens(t *testing.T) {
 		}
 	}
 	all = append(all, pseudoScreens...)
-	type size struct{ w, h int }
-	for _, size := range race.Pick([]size{{80, 24}, {120, 40}}, []size{{80, 24}}) {
+	for _, size := range race.Pick(sizes, sizes[:1]) { // the golden sizes
 		for _, sc := range all {
 			t.Run(fmt.Sprintf("%dx%d/%s", size.w, size.h, sc.name), func(t *testing.T) {
 				scenario := "mixed"
